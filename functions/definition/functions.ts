@@ -1,0 +1,68 @@
+/**
+ * Every Lambda function of the platform, its entry file and the AWS access it needs. CDK turns
+ * `needs` into environment variables and least-privilege IAM in one step (see infra/grants.ts);
+ * the local runner loads the same entries.
+ */
+export type TableAccess = 'none' | 'read' | 'read-write';
+
+export interface FunctionNeeds {
+  table: TableAccess;
+  /** Reads the HMAC pepper from Secrets Manager. */
+  pepper?: boolean;
+  /** Calls FlushStageAuthorizersCache, so that a stopped key stops at once. */
+  flushAuthorizerCache?: boolean;
+}
+
+export interface FunctionDefinition {
+  /** Path of the entry file from the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  needs: FunctionNeeds;
+}
+
+export const FUNCTIONS = {
+  authorizer: {
+    entry: 'functions/authorizer/handler.ts',
+    description: 'REQUEST authorizer: verifies API keys and returns the policy of every route the key may call',
+    needs: { table: 'read', pepper: true },
+  },
+  'keys-create': {
+    entry: 'functions/keys/create.ts',
+    description: 'POST /v1/keys',
+    needs: { table: 'read-write', pepper: true },
+  },
+  'keys-list': { entry: 'functions/keys/list.ts', description: 'GET /v1/keys', needs: { table: 'read-write' } },
+  'keys-get': { entry: 'functions/keys/get.ts', description: 'GET /v1/keys/{id}', needs: { table: 'read-write' } },
+  'keys-update': {
+    entry: 'functions/keys/update.ts',
+    description: 'PATCH /v1/keys/{id}',
+    needs: { table: 'read-write', flushAuthorizerCache: true },
+  },
+  'keys-delete': {
+    entry: 'functions/keys/delete.ts',
+    description: 'DELETE /v1/keys/{id}',
+    needs: { table: 'read-write', flushAuthorizerCache: true },
+  },
+  'keys-status': {
+    entry: 'functions/keys/status.ts',
+    description: 'POST /v1/keys/{id}/deactivate, /activate and /revoke',
+    needs: { table: 'read-write', flushAuthorizerCache: true },
+  },
+  'keys-rotate': {
+    entry: 'functions/keys/rotate.ts',
+    description: 'POST /v1/keys/{id}/rotate',
+    needs: { table: 'read-write', pepper: true, flushAuthorizerCache: true },
+  },
+  'audit-log': { entry: 'functions/account/audit-log.ts', description: 'GET /v1/audit-log', needs: { table: 'read-write' } },
+  whoami: { entry: 'functions/account/whoami.ts', description: 'GET /v1/whoami', needs: { table: 'read-write' } },
+  contacts: { entry: 'functions/product/contacts.ts', description: 'Sample product: contacts', needs: { table: 'read-write' } },
+  tables: { entry: 'functions/product/tables.ts', description: 'Sample product: tables', needs: { table: 'read-write' } },
+  enrichments: {
+    entry: 'functions/product/enrichments.ts',
+    description: 'Sample product: enrichments',
+    needs: { table: 'read-write' },
+  },
+  search: { entry: 'functions/product/search.ts', description: 'Sample product: search', needs: { table: 'read-write' } },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type FunctionId = keyof typeof FUNCTIONS;

@@ -1,0 +1,150 @@
+/**
+ * The one definition of the public API: every route, the function that serves it and what a key
+ * needs to call it. The authorizer builds its policies from it, the local gateway routes with it,
+ * and the CDK stack creates resources and methods from it, so local and cloud cannot drift.
+ */
+import type { FunctionId } from './functions';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** What a product route does; also the permission preset that grants it. */
+export const PRODUCT_ACTIONS = ['read', 'write', 'delete', 'enrich', 'search'] as const;
+export type ProductAction = (typeof PRODUCT_ACTIONS)[number];
+
+export type RouteAccess =
+  /** Key and webhook management: only keys with `admin`. */
+  | { kind: 'admin' }
+  /** Any valid key may call it (introspection of the calling key itself). */
+  | { kind: 'any-key' }
+  /** A product route: needs the action's preset or a `<resource>:<action>` scope, and `account_id`. */
+  | { kind: 'product'; resource: string; action: ProductAction };
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway resource path; `{name}` marks a path parameter. */
+  path: string;
+  function: FunctionId;
+  access: RouteAccess;
+  summary: string;
+}
+
+const admin = { kind: 'admin' } as const;
+const product = (resource: string, action: ProductAction): RouteAccess => ({ kind: 'product', resource, action });
+
+export const ROUTES: readonly RouteDefinition[] = [
+  // Key management
+  { method: 'POST', path: '/v1/keys', function: 'keys-create', access: admin, summary: 'Create a key' },
+  { method: 'GET', path: '/v1/keys', function: 'keys-list', access: admin, summary: 'List keys' },
+  { method: 'GET', path: '/v1/keys/{id}', function: 'keys-get', access: admin, summary: 'Get a key' },
+  { method: 'PATCH', path: '/v1/keys/{id}', function: 'keys-update', access: admin, summary: 'Edit a key' },
+  { method: 'DELETE', path: '/v1/keys/{id}', function: 'keys-delete', access: admin, summary: 'Delete a key' },
+  {
+    method: 'POST',
+    path: '/v1/keys/{id}/deactivate',
+    function: 'keys-status',
+    access: admin,
+    summary: 'Deactivate a key (reversible)',
+  },
+  { method: 'POST', path: '/v1/keys/{id}/activate', function: 'keys-status', access: admin, summary: 'Reactivate a key' },
+  {
+    method: 'POST',
+    path: '/v1/keys/{id}/revoke',
+    function: 'keys-status',
+    access: admin,
+    summary: 'Revoke a key (permanent)',
+  },
+  { method: 'POST', path: '/v1/keys/{id}/rotate', function: 'keys-rotate', access: admin, summary: 'Rotate a key' },
+  { method: 'GET', path: '/v1/audit-log', function: 'audit-log', access: admin, summary: 'Read the audit log' },
+  { method: 'GET', path: '/v1/whoami', function: 'whoami', access: { kind: 'any-key' }, summary: 'Describe the calling key' },
+
+  // Sample product: a small contacts API, here to have something to protect.
+  { method: 'GET', path: '/v1/contacts', function: 'contacts', access: product('contacts', 'read'), summary: 'List contacts' },
+  {
+    method: 'POST',
+    path: '/v1/contacts',
+    function: 'contacts',
+    access: product('contacts', 'write'),
+    summary: 'Create a contact',
+  },
+  {
+    method: 'GET',
+    path: '/v1/contacts/{id}',
+    function: 'contacts',
+    access: product('contacts', 'read'),
+    summary: 'Get a contact',
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/contacts/{id}',
+    function: 'contacts',
+    access: product('contacts', 'write'),
+    summary: 'Update a contact',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/contacts/{id}',
+    function: 'contacts',
+    access: product('contacts', 'delete'),
+    summary: 'Delete a contact',
+  },
+  { method: 'GET', path: '/v1/tables', function: 'tables', access: product('tables', 'read'), summary: 'List tables' },
+  { method: 'POST', path: '/v1/tables', function: 'tables', access: product('tables', 'write'), summary: 'Create a table' },
+  {
+    method: 'DELETE',
+    path: '/v1/tables/{id}',
+    function: 'tables',
+    access: product('tables', 'delete'),
+    summary: 'Delete a table',
+  },
+  {
+    method: 'POST',
+    path: '/v1/enrichments',
+    function: 'enrichments',
+    access: product('enrichments', 'enrich'),
+    summary: 'Enrich a contact',
+  },
+  { method: 'POST', path: '/v1/search', function: 'search', access: product('search', 'search'), summary: 'Search contacts' },
+];
+
+export const PRODUCT_RESOURCES: readonly string[] = [
+  ...new Set(ROUTES.flatMap((route) => (route.access.kind === 'product' ? [route.access.resource] : []))),
+];
+
+/** Splits `/v1/keys/{id}` into `['v1', 'keys', '{id}']`. */
+export function pathSegments(path: string): string[] {
+  return path.split('/').filter((segment) => segment.length > 0);
+}
+
+export function isPathParameter(segment: string): boolean {
+  return segment.startsWith('{') && segment.endsWith('}');
+}
+
+export interface RouteMatch {
+  route: RouteDefinition;
+  pathParameters: Record<string, string>;
+}
+
+/** Finds the route for a concrete request path, as API Gateway's resource tree does. */
+export function matchRoute(method: string, requestPath: string, routes: readonly RouteDefinition[] = ROUTES) {
+  const requestSegments = pathSegments(requestPath);
+  let pathExists = false;
+  for (const route of routes) {
+    const pathParameters = matchPath(pathSegments(route.path), requestSegments);
+    if (!pathParameters) continue;
+    pathExists = true;
+    if (route.method === method) return { route, pathParameters } satisfies RouteMatch;
+  }
+  return pathExists ? 'method-not-allowed' : undefined;
+}
+
+function matchPath(template: string[], actual: string[]): Record<string, string> | undefined {
+  if (template.length !== actual.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (const [index, segment] of template.entries()) {
+    const value = actual[index] as string;
+    if (isPathParameter(segment)) parameters[segment.slice(1, -1)] = decodeURIComponent(value);
+    else if (segment !== value) return undefined;
+  }
+  return parameters;
+}

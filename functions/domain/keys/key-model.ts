@@ -1,0 +1,64 @@
+/** The API key as the domain sees it, and the storage it needs. */
+import type { KeyEnvironment } from './key-token';
+
+export const STORED_KEY_STATUSES = ['active', 'inactive', 'revoked'] as const;
+export type StoredKeyStatus = (typeof STORED_KEY_STATUSES)[number];
+/** `expired` is derived from `expiresAt`, never stored, so no job has to flip it. */
+export type KeyStatus = StoredKeyStatus | 'expired';
+
+export type AccountScope = '*' | string[];
+
+export interface ApiKeyRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  /** HMAC-SHA256 of the key under the pepper; the key itself is never stored. */
+  secretHash: string;
+  last8: string;
+  environment: KeyEnvironment;
+  status: StoredKeyStatus;
+  permissions: string[];
+  accounts: AccountScope;
+  ipAllowlist?: string[];
+  expiresAt?: string;
+  rateLimitPerMinute?: number;
+  createdAt: string;
+  /** Member id of the person who created the key. */
+  createdBy: string;
+  lastUsedAt?: string;
+  rotationDueAt: string;
+  rotatedFromKeyId?: string;
+  rotatedToKeyId?: string;
+  /** Optimistic-concurrency counter: every write is conditional on the version it read. */
+  version: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+export interface KeyStore {
+  get(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Fails with ConflictError if the id exists. */
+  create(record: ApiKeyRecord): Promise<void>;
+  /** Writes `next` only if the stored version is `next.version - 1`; else ConcurrentModificationError. */
+  replace(next: ApiKeyRecord): Promise<void>;
+  /** Deletes only if the stored version matches; else ConcurrentModificationError. */
+  delete(record: ApiKeyRecord): Promise<void>;
+  listByOrganization(organizationId: string, page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  /** Moves lastUsedAt forward (never back) for keys that still exist. */
+  recordLastUsed(keyId: string, at: string): Promise<void>;
+}
+
+export function effectiveStatus(key: ApiKeyRecord, now: Date): KeyStatus {
+  if (key.status !== 'revoked' && key.expiresAt !== undefined && Date.parse(key.expiresAt) <= now.getTime()) {
+    return 'expired';
+  }
+  return key.status;
+}

@@ -1,0 +1,203 @@
+/**
+ * Key management. Every change is read → checked here → written conditionally on the version read,
+ * one item at a time, so a failed or raced write leaves nothing half-done.
+ */
+import type { Caller } from '../caller';
+import type { Clock } from '../clock';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { Organization, OrganizationStore } from '../organization';
+import { hashKey } from './key-hash';
+import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from './key-input';
+import { type AccountScope, type ApiKeyRecord, effectiveStatus, type KeyStore, type PageRequest } from './key-model';
+import { type KeyEnvironment, generateKey, type RandomSource } from './key-token';
+
+/** Empties API Gateway's cached authorizer answers, so a stopped or narrowed key takes effect at once. */
+export interface AuthorizerCacheFlusher {
+  flush(environment: KeyEnvironment): Promise<void>;
+}
+
+export interface KeyServiceDeps {
+  keys: KeyStore;
+  organizations: OrganizationStore;
+  pepper: () => Promise<Buffer>;
+  clock: Clock;
+  authorizerCache: AuthorizerCacheFlusher;
+  random?: RandomSource;
+}
+
+export type StatusChange = 'deactivate' | 'activate' | 'revoke';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export async function createKey(deps: KeyServiceDeps, caller: Caller, input: CreateKeyInput) {
+  const organization = await organizationOf(deps, caller);
+  const now = deps.clock();
+  assertAccountsBelong(organization, input.accounts, 'accounts');
+  assertFuture(input.expiresAt, now, 'expiresAt');
+  const createdBy = input.createdBy === undefined ? caller.memberId : memberIdOf(organization, input.createdBy);
+  const generated = generateKey(input.environment ?? caller.environment, deps.random);
+  const record: ApiKeyRecord = {
+    id: generated.keyId,
+    organizationId: organization.id,
+    name: input.name,
+    secretHash: hashKey(generated.token, await deps.pepper()),
+    last8: generated.last8,
+    environment: generated.environment,
+    status: 'active',
+    permissions: input.permissions,
+    accounts: input.accounts,
+    ...(input.ipAllowlist && { ipAllowlist: input.ipAllowlist }),
+    ...(input.expiresAt && { expiresAt: new Date(input.expiresAt).toISOString() }),
+    ...(input.rateLimitPerMinute !== undefined && { rateLimitPerMinute: input.rateLimitPerMinute }),
+    createdAt: now.toISOString(),
+    createdBy,
+    rotationDueAt: rotationDueAt(organization, now),
+    version: 1,
+  };
+  await deps.keys.create(record);
+  return { record, token: generated.token };
+}
+
+export async function listKeys(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller, page: PageRequest) {
+  return deps.keys.listByOrganization(caller.organizationId, page);
+}
+
+/** Another organization's key is reported as missing, not forbidden, so ids leak nothing. */
+export async function getKey(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller, keyId: string) {
+  const key = await deps.keys.get(keyId);
+  if (!key || key.organizationId !== caller.organizationId) {
+    throw new NotFoundError(`No key ${keyId} in this organization. List keys with GET /v1/keys.`);
+  }
+  return key;
+}
+
+export async function updateKey(deps: KeyServiceDeps, caller: Caller, keyId: string, patch: UpdateKeyInput) {
+  const current = await getKey(deps, caller, keyId);
+  if (current.status === 'revoked') throw new ConflictError(`Key ${keyId} is revoked; a revoked key cannot be edited.`);
+  const now = deps.clock();
+  if (patch.accounts !== undefined) assertAccountsBelong(await organizationOf(deps, caller), patch.accounts, 'accounts');
+  if (patch.expiresAt) assertFuture(patch.expiresAt, now, 'expiresAt');
+  const next: ApiKeyRecord = { ...current, version: current.version + 1 };
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.permissions !== undefined) next.permissions = patch.permissions;
+  if (patch.accounts !== undefined) next.accounts = patch.accounts;
+  applyOptional(next, 'ipAllowlist', patch.ipAllowlist);
+  applyOptional(next, 'expiresAt', patch.expiresAt && new Date(patch.expiresAt).toISOString());
+  applyOptional(next, 'rateLimitPerMinute', patch.rateLimitPerMinute);
+  await deps.keys.replace(next);
+  await deps.authorizerCache.flush(next.environment);
+  return next;
+}
+
+export async function changeKeyStatus(deps: KeyServiceDeps, caller: Caller, keyId: string, change: StatusChange) {
+  const current = await getKey(deps, caller, keyId);
+  const status = effectiveStatus(current, deps.clock());
+  if (status === 'revoked') throw new ConflictError(`Key ${keyId} is revoked; revocation is permanent.`);
+  if (change === 'activate' && status === 'expired') {
+    throw new ConflictError(`Key ${keyId} has expired; set a later expiresAt with PATCH, or create a new key.`);
+  }
+  const target = { deactivate: 'inactive', activate: 'active', revoke: 'revoked' } as const;
+  const next: ApiKeyRecord = { ...current, status: target[change], version: current.version + 1 };
+  await deps.keys.replace(next);
+  if (change !== 'activate') await deps.authorizerCache.flush(next.environment);
+  return next;
+}
+
+export async function deleteKey(deps: KeyServiceDeps, caller: Caller, keyId: string) {
+  const current = await getKey(deps, caller, keyId);
+  await deps.keys.delete(current);
+  await deps.authorizerCache.flush(current.environment);
+  return current;
+}
+
+/**
+ * The new key copies the old one's settings; the old key stops at once (grace 0) or when the grace
+ * period ends. The new key is written first: if retiring the old one then fails, the new one is
+ * deleted again, and if the process dies in between, the leftover key's plaintext was never shown,
+ * so nobody can use it.
+ */
+export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: string, input: RotateKeyInput) {
+  const old = await getKey(deps, caller, keyId);
+  const now = deps.clock();
+  const status = effectiveStatus(old, now);
+  if (status === 'revoked' || status === 'expired') {
+    throw new ConflictError(`Key ${keyId} is ${status}; only an active or inactive key can be rotated.`);
+  }
+  if (old.rotatedToKeyId) throw new ConflictError(`Key ${keyId} was already rotated to ${old.rotatedToKeyId}.`);
+  const organization = await organizationOf(deps, caller);
+  const generated = generateKey(old.environment, deps.random);
+  const replacement: ApiKeyRecord = {
+    ...old,
+    id: generated.keyId,
+    secretHash: hashKey(generated.token, await deps.pepper()),
+    last8: generated.last8,
+    createdAt: now.toISOString(),
+    createdBy: caller.memberId,
+    rotationDueAt: rotationDueAt(organization, now),
+    rotatedFromKeyId: old.id,
+    version: 1,
+  };
+  delete replacement.lastUsedAt;
+  delete replacement.rotatedToKeyId;
+  const graceEnd = new Date(now.getTime() + input.gracePeriodSeconds * 1000);
+  const stopsAt = old.expiresAt && Date.parse(old.expiresAt) < graceEnd.getTime() ? old.expiresAt : graceEnd.toISOString();
+  const retired: ApiKeyRecord = { ...old, expiresAt: stopsAt, rotatedToKeyId: replacement.id, version: old.version + 1 };
+
+  await deps.keys.create(replacement);
+  try {
+    await deps.keys.replace(retired);
+  } catch (error) {
+    await deps.keys.delete(replacement);
+    throw error;
+  }
+  await deps.authorizerCache.flush(old.environment);
+  return { record: replacement, token: generated.token, retired };
+}
+
+async function organizationOf(deps: Pick<KeyServiceDeps, 'organizations'>, caller: Caller): Promise<Organization> {
+  const organization = await deps.organizations.get(caller.organizationId);
+  if (!organization) throw new NotFoundError(`Organization ${caller.organizationId} no longer exists.`);
+  return organization;
+}
+
+function assertAccountsBelong(organization: Organization, accounts: AccountScope, field: string) {
+  if (accounts === '*') return;
+  const known = new Set(organization.accounts.map((account) => account.id));
+  const unknown = accounts.filter((account) => !known.has(account));
+  if (unknown.length > 0) {
+    throw new ValidationError([
+      {
+        field,
+        message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a sub-account' : 'are not sub-accounts'} of this organization; its sub-accounts are ${[...known].join(', ')}`,
+      },
+    ]);
+  }
+}
+
+function assertFuture(isoDate: string | undefined, now: Date, field: string) {
+  if (isoDate !== undefined && Date.parse(isoDate) <= now.getTime()) {
+    throw new ValidationError([{ field, message: 'must be in the future' }]);
+  }
+}
+
+function memberIdOf(organization: Organization, idOrEmail: string): string {
+  const needle = idOrEmail.toLowerCase();
+  const member = organization.members.find((m) => m.id === idOrEmail || m.email.toLowerCase() === needle);
+  if (!member) {
+    throw new ValidationError([{ field: 'createdBy', message: `'${idOrEmail}' is not a member id or email of this organization` }]);
+  }
+  return member.id;
+}
+
+function rotationDueAt(organization: Organization, from: Date): string {
+  return new Date(from.getTime() + organization.rotationPeriodDays * DAY_MS).toISOString();
+}
+
+function applyOptional<K extends 'ipAllowlist' | 'expiresAt' | 'rateLimitPerMinute'>(
+  record: ApiKeyRecord,
+  field: K,
+  value: ApiKeyRecord[K] | null | undefined,
+) {
+  if (value === null) delete record[field];
+  else if (value !== undefined) record[field] = value;
+}

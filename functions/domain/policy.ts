@@ -1,0 +1,70 @@
+/**
+ * IAM policies for the REQUEST authorizer. API Gateway caches the policy per identity and reuses it
+ * on other routes, so it must allow exactly the routes the key may call, on the calling stage only.
+ */
+import { isPathParameter, pathSegments, type RouteDefinition } from '../definition/routes';
+import { grantsRoute } from './permissions';
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: { Action: 'execute-api:Invoke'; Effect: 'Allow' | 'Deny'; Resource: string[] }[];
+}
+
+export interface MethodArn {
+  /** `arn:aws:execute-api:{region}:{account}:{apiId}` */
+  apiArn: string;
+  stage: string;
+  method: string;
+  path: string;
+}
+
+/** `arn:aws:execute-api:eu-west-1:123:abc/live/GET/v1/keys` → its parts. */
+export function parseMethodArn(methodArn: string): MethodArn | undefined {
+  const match = /^(arn:[^:]+:execute-api:[^:]*:[^:]*:[^/]+)\/([^/]+)\/([^/]+)(\/.*)?$/.exec(methodArn);
+  if (!match) return undefined;
+  const [, apiArn, stage, method, path] = match as unknown as [string, string, string, string, string | undefined];
+  return { apiArn, stage, method, path: path ?? '/' };
+}
+
+/** API Gateway matches `*` in a resource ARN against any characters, slashes included. */
+export function routeResourceArn(apiArn: string, stage: string, route: RouteDefinition): string {
+  const path = pathSegments(route.path)
+    .map((segment) => (isPathParameter(segment) ? '*' : segment))
+    .join('/');
+  return `${apiArn}/${stage}/${route.method}/${path}`;
+}
+
+export function allowedRoutes(permissions: readonly string[], routes: readonly RouteDefinition[]) {
+  return routes.filter((route) => grantsRoute(permissions, route));
+}
+
+export function allowPolicy(arn: MethodArn, permissions: readonly string[], routes: readonly RouteDefinition[]) {
+  const resources = allowedRoutes(permissions, routes).map((route) => routeResourceArn(arn.apiArn, arn.stage, route));
+  return resources.length > 0 ? statement('Allow', resources) : denyPolicy(arn);
+}
+
+export function denyPolicy(arn: MethodArn): PolicyDocument {
+  return statement('Deny', [`${arn.apiArn}/${arn.stage}/*`]);
+}
+
+function statement(effect: 'Allow' | 'Deny', resources: string[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resources }] };
+}
+
+/** How API Gateway evaluates a policy against a method ARN: an explicit Deny wins, else any Allow. */
+export function policyAllows(policy: PolicyDocument, methodArn: string): boolean {
+  const matches = (effect: 'Allow' | 'Deny') =>
+    policy.Statement.some(
+      (s) => s.Effect === effect && s.Action === 'execute-api:Invoke' && s.Resource.some((r) => arnMatches(r, methodArn)),
+    );
+  return !matches('Deny') && matches('Allow');
+}
+
+function arnMatches(pattern: string, arn: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`);
+  return regex.test(arn);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
