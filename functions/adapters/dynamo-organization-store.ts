@@ -1,0 +1,41 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../domain/errors';
+import type { Organization, OrganizationStore } from '../domain/organization';
+import { isConditionFailure } from './conditional';
+
+const organizationKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'ORG' });
+
+export class DynamoOrganizationStore implements OrganizationStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(organizationId: string): Promise<Organization | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: organizationKey(organizationId) }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ...organization } = Item;
+    return organization as Organization;
+  }
+
+  async create(organization: Organization): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...organizationKey(organization.id), type: 'organization', ...organization },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConflictError(`Organization ${organization.id} exists.`, { cause: error });
+      throw error;
+    }
+  }
+
+  async delete(organizationId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: organizationKey(organizationId) }));
+  }
+}

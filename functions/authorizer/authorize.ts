@@ -1,0 +1,66 @@
+/**
+ * The REQUEST authorizer. Its answer depends only on the key, the source IP and the stage, never on
+ * the route or query, because API Gateway caches it per identity source and reuses it on every
+ * route: the policy lists exactly the routes the key may call. Account scope (`account_id`) is
+ * therefore checked by the protected handlers, not here.
+ */
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { environmentOfStage } from '../definition/api';
+import { ROUTES } from '../definition/routes';
+import type { ApiKeyRecord } from '../domain/keys/key-model';
+import { presentedToken, type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
+import { allowPolicy, denyPolicy, parseMethodArn } from '../domain/policy';
+
+export interface AuthorizerLog {
+  denied(verification: Exclude<Verification, { outcome: 'valid' }>, sourceIp: string): void;
+}
+
+/** API Gateway turns exactly this error message into a 401. */
+const UNAUTHORIZED = 'Unauthorized';
+
+export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog }) {
+  return async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    const arn = parseMethodArn(event.methodArn);
+    if (!arn) throw new Error(`Unexpected methodArn ${event.methodArn}`);
+    const sourceIp = event.requestContext?.identity?.sourceIp ?? '';
+    const verification = await verifyKey(deps, {
+      token: presentedToken(event.headers),
+      stageEnvironment: environmentOfStage(arn.stage),
+      sourceIp,
+    });
+    if (verification.outcome !== 'valid') deps.log?.denied(verification, sourceIp);
+    switch (verification.outcome) {
+      case 'unauthorized':
+        throw new Error(UNAUTHORIZED);
+      case 'forbidden':
+        return {
+          principalId: verification.key.id,
+          policyDocument: denyPolicy(arn),
+          context: { ...callerContext(verification.key), errorCode: verification.code, errorMessage: verification.message },
+        };
+      case 'valid':
+        return {
+          principalId: verification.key.id,
+          policyDocument: allowPolicy(arn, verification.key.permissions, ROUTES),
+          context: {
+            ...callerContext(verification.key),
+            // Shown by the ACCESS_DENIED gateway response when the policy does not cover the route.
+            errorCode: 'insufficient_permissions',
+            errorMessage: `This API key (permissions: ${verification.key.permissions.join(', ')}) may not call this route. Use a key with the needed permission; see GET /v1/whoami.`,
+          },
+        };
+    }
+  };
+}
+
+/** Authorizer context values must be strings, numbers or booleans: lists travel as JSON. */
+function callerContext(key: ApiKeyRecord) {
+  return {
+    keyId: key.id,
+    organizationId: key.organizationId,
+    memberId: key.createdBy,
+    environment: key.environment,
+    permissions: JSON.stringify(key.permissions),
+    accounts: JSON.stringify(key.accounts),
+  };
+}
