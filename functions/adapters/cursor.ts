@@ -12,7 +12,10 @@ export function encodeCursor(lastEvaluatedKey: Record<string, unknown> | undefin
 
 export function decodeCursor(cursor: string | undefined, partition: StartKey): StartKey | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () => new ValidationError([{ field: 'cursor', message: 'is not valid here; pass the nextCursor value of the previous page' }]);
+  const invalid = () =>
+    new ValidationError([
+      { field: 'cursor', message: 'is not valid here; pass the nextCursor value of the previous page' },
+    ]);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

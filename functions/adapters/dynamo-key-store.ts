@@ -2,13 +2,26 @@
  * KeyStore on DynamoDB. A key is one item addressed by its id (the public selector of the key), so
  * verification is a single GetItem; an organization's keys are listed through gsi1, newest first.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError } from '../domain/errors';
 import type { ApiKeyRecord, KeyStore, Page, PageRequest } from '../domain/keys/key-model';
 import { isConditionFailure } from './conditional';
 import { decodeCursor, encodeCursor } from './cursor';
 
-const OPTIONAL_FIELDS = ['ipAllowlist', 'expiresAt', 'rateLimitPerMinute', 'rotatedFromKeyId', 'rotatedToKeyId'] as const;
+const OPTIONAL_FIELDS = [
+  'ipAllowlist',
+  'expiresAt',
+  'rateLimitPerMinute',
+  'rotatedFromKeyId',
+  'rotatedToKeyId',
+] as const;
 /** Written by their own paths; a settings change must not move them back. */
 const NOT_REPLACED = new Set(['id', 'lastUsedAt', 'version']);
 
@@ -135,9 +148,12 @@ export class DynamoKeyStore implements KeyStore {
 }
 
 function concurrentChange(keyId: string, cause: unknown) {
-  return new ConcurrentModificationError(`Key ${keyId} was changed or deleted by another request; read it again and retry.`, {
-    cause,
-  });
+  return new ConcurrentModificationError(
+    `Key ${keyId} was changed or deleted by another request; read it again and retry.`,
+    {
+      cause,
+    },
+  );
 }
 
 function toRecord(item: Record<string, unknown>): ApiKeyRecord {

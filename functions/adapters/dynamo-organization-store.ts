@@ -30,7 +30,8 @@ export class DynamoOrganizationStore implements OrganizationStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new ConflictError(`Organization ${organization.id} exists.`, { cause: error });
+      if (isConditionFailure(error))
+        throw new ConflictError(`Organization ${organization.id} exists.`, { cause: error });
       throw error;
     }
   }

@@ -36,7 +36,11 @@ export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog }) 
         return {
           principalId: verification.key.id,
           policyDocument: denyPolicy(arn),
-          context: { ...callerContext(verification.key), errorCode: verification.code, errorMessage: verification.message },
+          context: {
+            ...callerContext(verification.key),
+            errorCode: verification.code,
+            errorMessage: verification.message,
+          },
         };
       case 'valid':
         return {

@@ -62,11 +62,17 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefin
   },
   AUTHORIZER_FAILURE: {
     statusCode: 500,
-    template: errorBody('authorizer_failure', 'The API key could not be checked. Retry; if it persists, contact support.'),
+    template: errorBody(
+      'authorizer_failure',
+      'The API key could not be checked. Retry; if it persists, contact support.',
+    ),
   },
   AUTHORIZER_CONFIGURATION_ERROR: {
     statusCode: 500,
-    template: errorBody('authorizer_failure', 'The API key could not be checked. Retry; if it persists, contact support.'),
+    template: errorBody(
+      'authorizer_failure',
+      'The API key could not be checked. Retry; if it persists, contact support.',
+    ),
   },
   THROTTLED: {
     statusCode: 429,
@@ -77,5 +83,8 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefin
     template: errorBody('quota_exceeded', "This organization's request quota is used up for the period."),
   },
   DEFAULT_4XX: { statusCode: 400, template: errorBody('bad_request', '$context.error.message') },
-  DEFAULT_5XX: { statusCode: 500, template: errorBody('internal_error', 'Something went wrong on our side. Retry later.') },
+  DEFAULT_5XX: {
+    statusCode: 500,
+    template: errorBody('internal_error', 'Something went wrong on our side. Retry later.'),
+  },
 };

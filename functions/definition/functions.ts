@@ -53,16 +53,32 @@ export const FUNCTIONS = {
     description: 'POST /v1/keys/{id}/rotate',
     needs: { table: 'read-write', pepper: true, flushAuthorizerCache: true },
   },
-  'audit-log': { entry: 'functions/account/audit-log.ts', description: 'GET /v1/audit-log', needs: { table: 'read-write' } },
+  'audit-log': {
+    entry: 'functions/account/audit-log.ts',
+    description: 'GET /v1/audit-log',
+    needs: { table: 'read-write' },
+  },
   whoami: { entry: 'functions/account/whoami.ts', description: 'GET /v1/whoami', needs: { table: 'read-write' } },
-  contacts: { entry: 'functions/product/contacts.ts', description: 'Sample product: contacts', needs: { table: 'read-write' } },
-  tables: { entry: 'functions/product/tables.ts', description: 'Sample product: tables', needs: { table: 'read-write' } },
+  contacts: {
+    entry: 'functions/product/contacts.ts',
+    description: 'Sample product: contacts',
+    needs: { table: 'read-write' },
+  },
+  tables: {
+    entry: 'functions/product/tables.ts',
+    description: 'Sample product: tables',
+    needs: { table: 'read-write' },
+  },
   enrichments: {
     entry: 'functions/product/enrichments.ts',
     description: 'Sample product: enrichments',
     needs: { table: 'read-write' },
   },
-  search: { entry: 'functions/product/search.ts', description: 'Sample product: search', needs: { table: 'read-write' } },
+  search: {
+    entry: 'functions/product/search.ts',
+    description: 'Sample product: search',
+    needs: { table: 'read-write' },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionId = keyof typeof FUNCTIONS;

@@ -46,7 +46,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: admin,
     summary: 'Deactivate a key (reversible)',
   },
-  { method: 'POST', path: '/v1/keys/{id}/activate', function: 'keys-status', access: admin, summary: 'Reactivate a key' },
+  {
+    method: 'POST',
+    path: '/v1/keys/{id}/activate',
+    function: 'keys-status',
+    access: admin,
+    summary: 'Reactivate a key',
+  },
   {
     method: 'POST',
     path: '/v1/keys/{id}/revoke',
@@ -56,10 +62,22 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
   { method: 'POST', path: '/v1/keys/{id}/rotate', function: 'keys-rotate', access: admin, summary: 'Rotate a key' },
   { method: 'GET', path: '/v1/audit-log', function: 'audit-log', access: admin, summary: 'Read the audit log' },
-  { method: 'GET', path: '/v1/whoami', function: 'whoami', access: { kind: 'any-key' }, summary: 'Describe the calling key' },
+  {
+    method: 'GET',
+    path: '/v1/whoami',
+    function: 'whoami',
+    access: { kind: 'any-key' },
+    summary: 'Describe the calling key',
+  },
 
   // Sample product: a small contacts API, here to have something to protect.
-  { method: 'GET', path: '/v1/contacts', function: 'contacts', access: product('contacts', 'read'), summary: 'List contacts' },
+  {
+    method: 'GET',
+    path: '/v1/contacts',
+    function: 'contacts',
+    access: product('contacts', 'read'),
+    summary: 'List contacts',
+  },
   {
     method: 'POST',
     path: '/v1/contacts',
@@ -89,7 +107,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Delete a contact',
   },
   { method: 'GET', path: '/v1/tables', function: 'tables', access: product('tables', 'read'), summary: 'List tables' },
-  { method: 'POST', path: '/v1/tables', function: 'tables', access: product('tables', 'write'), summary: 'Create a table' },
+  {
+    method: 'POST',
+    path: '/v1/tables',
+    function: 'tables',
+    access: product('tables', 'write'),
+    summary: 'Create a table',
+  },
   {
     method: 'DELETE',
     path: '/v1/tables/{id}',
@@ -104,7 +128,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: product('enrichments', 'enrich'),
     summary: 'Enrich a contact',
   },
-  { method: 'POST', path: '/v1/search', function: 'search', access: product('search', 'search'), summary: 'Search contacts' },
+  {
+    method: 'POST',
+    path: '/v1/search',
+    function: 'search',
+    access: product('search', 'search'),
+    summary: 'Search contacts',
+  },
 ];
 
 export const PRODUCT_RESOURCES: readonly string[] = [

@@ -55,7 +55,8 @@ function statement(effect: 'Allow' | 'Deny', resources: string[]): PolicyDocumen
 export function policyAllows(policy: PolicyDocument, methodArn: string): boolean {
   const matches = (effect: 'Allow' | 'Deny') =>
     policy.Statement.some(
-      (s) => s.Effect === effect && s.Action === 'execute-api:Invoke' && s.Resource.some((r) => arnMatches(r, methodArn)),
+      (s) =>
+        s.Effect === effect && s.Action === 'execute-api:Invoke' && s.Resource.some((r) => arnMatches(r, methodArn)),
     );
   return !matches('Deny') && matches('Allow');
 }

@@ -21,7 +21,8 @@ const permissions = z
       const problem = permissionProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', path: [index], message: problem });
     }
-    if (new Set(values).size !== values.length) ctx.addIssue({ code: 'custom', message: 'must not repeat a permission' });
+    if (new Set(values).size !== values.length)
+      ctx.addIssue({ code: 'custom', message: 'must not repeat a permission' });
   });
 
 const accounts = z.union([

@@ -29,7 +29,11 @@ export type StatusChange = 'deactivate' | 'activate' | 'revoke';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export async function createKey(deps: KeyServiceDeps, caller: Caller, input: CreateKeyInput) {
+export async function createKey(
+  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'pepper' | 'clock' | 'random'>,
+  caller: Caller,
+  input: CreateKeyInput,
+) {
   const organization = await organizationOf(deps, caller);
   const now = deps.clock();
   assertAccountsBelong(organization, input.accounts, 'accounts');
@@ -71,11 +75,17 @@ export async function getKey(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller,
   return key;
 }
 
-export async function updateKey(deps: KeyServiceDeps, caller: Caller, keyId: string, patch: UpdateKeyInput) {
+export async function updateKey(
+  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'clock' | 'authorizerCache'>,
+  caller: Caller,
+  keyId: string,
+  patch: UpdateKeyInput,
+) {
   const current = await getKey(deps, caller, keyId);
   if (current.status === 'revoked') throw new ConflictError(`Key ${keyId} is revoked; a revoked key cannot be edited.`);
   const now = deps.clock();
-  if (patch.accounts !== undefined) assertAccountsBelong(await organizationOf(deps, caller), patch.accounts, 'accounts');
+  if (patch.accounts !== undefined)
+    assertAccountsBelong(await organizationOf(deps, caller), patch.accounts, 'accounts');
   if (patch.expiresAt) assertFuture(patch.expiresAt, now, 'expiresAt');
   const next: ApiKeyRecord = { ...current, version: current.version + 1 };
   if (patch.name !== undefined) next.name = patch.name;
@@ -89,7 +99,12 @@ export async function updateKey(deps: KeyServiceDeps, caller: Caller, keyId: str
   return next;
 }
 
-export async function changeKeyStatus(deps: KeyServiceDeps, caller: Caller, keyId: string, change: StatusChange) {
+export async function changeKeyStatus(
+  deps: Pick<KeyServiceDeps, 'keys' | 'clock' | 'authorizerCache'>,
+  caller: Caller,
+  keyId: string,
+  change: StatusChange,
+) {
   const current = await getKey(deps, caller, keyId);
   const status = effectiveStatus(current, deps.clock());
   if (status === 'revoked') throw new ConflictError(`Key ${keyId} is revoked; revocation is permanent.`);
@@ -103,7 +118,7 @@ export async function changeKeyStatus(deps: KeyServiceDeps, caller: Caller, keyI
   return next;
 }
 
-export async function deleteKey(deps: KeyServiceDeps, caller: Caller, keyId: string) {
+export async function deleteKey(deps: Pick<KeyServiceDeps, 'keys' | 'authorizerCache'>, caller: Caller, keyId: string) {
   const current = await getKey(deps, caller, keyId);
   await deps.keys.delete(current);
   await deps.authorizerCache.flush(current.environment);
@@ -140,8 +155,14 @@ export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: str
   delete replacement.lastUsedAt;
   delete replacement.rotatedToKeyId;
   const graceEnd = new Date(now.getTime() + input.gracePeriodSeconds * 1000);
-  const stopsAt = old.expiresAt && Date.parse(old.expiresAt) < graceEnd.getTime() ? old.expiresAt : graceEnd.toISOString();
-  const retired: ApiKeyRecord = { ...old, expiresAt: stopsAt, rotatedToKeyId: replacement.id, version: old.version + 1 };
+  const stopsAt =
+    old.expiresAt && Date.parse(old.expiresAt) < graceEnd.getTime() ? old.expiresAt : graceEnd.toISOString();
+  const retired: ApiKeyRecord = {
+    ...old,
+    expiresAt: stopsAt,
+    rotatedToKeyId: replacement.id,
+    version: old.version + 1,
+  };
 
   await deps.keys.create(replacement);
   try {
@@ -184,7 +205,9 @@ function memberIdOf(organization: Organization, idOrEmail: string): string {
   const needle = idOrEmail.toLowerCase();
   const member = organization.members.find((m) => m.id === idOrEmail || m.email.toLowerCase() === needle);
   if (!member) {
-    throw new ValidationError([{ field: 'createdBy', message: `'${idOrEmail}' is not a member id or email of this organization` }]);
+    throw new ValidationError([
+      { field: 'createdBy', message: `'${idOrEmail}' is not a member id or email of this organization` },
+    ]);
   }
   return member.id;
 }

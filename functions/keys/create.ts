@@ -1,0 +1,27 @@
+import { systemClock } from '../domain/clock';
+import { createKeyInput } from '../domain/keys/key-input';
+import { createKey } from '../domain/keys/key-service';
+import { keyView } from '../domain/keys/key-view';
+import { route } from '../runtime/http';
+import { parseBody } from '../runtime/http-request';
+import { json } from '../runtime/http-response';
+import { keyStore, organizationStore, pepperFromEnvironment } from '../runtime/stores';
+
+const deps = {
+  keys: keyStore,
+  organizations: organizationStore,
+  pepper: pepperFromEnvironment(),
+  clock: systemClock,
+};
+
+export const handler = route(
+  async ({ event, caller, audit }) => {
+    const input = parseBody(event, createKeyInput);
+    const { record, token } = await createKey(deps, caller, input);
+    audit.targetKeyId = record.id;
+    audit.details = { name: record.name, permissions: record.permissions, environment: record.environment };
+    // The only time the key itself is ever shown.
+    return json(201, { ...keyView(record, deps.clock()), key: token }, { location: `/v1/keys/${record.id}` });
+  },
+  { auditAction: 'key.create' },
+);

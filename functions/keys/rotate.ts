@@ -1,0 +1,33 @@
+import { systemClock } from '../domain/clock';
+import { rotateKeyInput } from '../domain/keys/key-input';
+import { rotateKey } from '../domain/keys/key-service';
+import { keyView } from '../domain/keys/key-view';
+import { route } from '../runtime/http';
+import { parseBody } from '../runtime/http-request';
+import { json } from '../runtime/http-response';
+import { authorizerCacheFromEnvironment, keyStore, organizationStore, pepperFromEnvironment } from '../runtime/stores';
+import { keyIdOf } from './deps';
+
+const deps = {
+  keys: keyStore,
+  organizations: organizationStore,
+  pepper: pepperFromEnvironment(),
+  clock: systemClock,
+  authorizerCache: authorizerCacheFromEnvironment(),
+};
+
+export const handler = route(
+  async ({ event, caller, audit }) => {
+    const keyId = keyIdOf(event);
+    const input = parseBody(event, rotateKeyInput);
+    const { record, token, retired } = await rotateKey(deps, caller, keyId, input);
+    audit.details = { newKeyId: record.id, gracePeriodSeconds: input.gracePeriodSeconds };
+    const now = deps.clock();
+    return json(
+      201,
+      { ...keyView(record, now), key: token, previousKey: keyView(retired, now) },
+      { location: `/v1/keys/${record.id}` },
+    );
+  },
+  { auditAction: 'key.rotate' },
+);

@@ -1,0 +1,28 @@
+import { systemClock } from '../domain/clock';
+import { ValidationError } from '../domain/errors';
+import { changeKeyStatus, type StatusChange } from '../domain/keys/key-service';
+import { keyView } from '../domain/keys/key-view';
+import { route } from '../runtime/http';
+import { json } from '../runtime/http-response';
+import { authorizerCacheFromEnvironment, keyStore } from '../runtime/stores';
+import { keyIdOf } from './deps';
+
+const deps = {
+  keys: keyStore,
+  clock: systemClock,
+  authorizerCache: authorizerCacheFromEnvironment(),
+};
+
+const CHANGES: readonly StatusChange[] = ['deactivate', 'activate', 'revoke'];
+
+/** One function serves /deactivate, /activate and /revoke: the last path segment says which. */
+export const handler = route(
+  async ({ event, caller, audit }) => {
+    const change = event.resource.split('/').pop() as StatusChange;
+    if (!CHANGES.includes(change)) throw new ValidationError([{ field: 'path', message: `unknown action ${change}` }]);
+    audit.details = { change };
+    const key = await changeKeyStatus(deps, caller, keyIdOf(event), change);
+    return json(200, keyView(key, deps.clock()));
+  },
+  { auditAction: 'key.status' },
+);

@@ -1,0 +1,27 @@
+import { systemClock } from '../domain/clock';
+import { updateKeyInput } from '../domain/keys/key-input';
+import { updateKey } from '../domain/keys/key-service';
+import { keyView } from '../domain/keys/key-view';
+import { route } from '../runtime/http';
+import { parseBody } from '../runtime/http-request';
+import { json } from '../runtime/http-response';
+import { authorizerCacheFromEnvironment, keyStore, organizationStore } from '../runtime/stores';
+import { keyIdOf } from './deps';
+
+const deps = {
+  keys: keyStore,
+  organizations: organizationStore,
+  clock: systemClock,
+  authorizerCache: authorizerCacheFromEnvironment(),
+};
+
+export const handler = route(
+  async ({ event, caller, audit }) => {
+    const keyId = keyIdOf(event);
+    const patch = parseBody(event, updateKeyInput);
+    audit.details = { changed: Object.keys(patch) };
+    const key = await updateKey(deps, caller, keyId, patch);
+    return json(200, keyView(key, deps.clock()));
+  },
+  { auditAction: 'key.update' },
+);

@@ -1,0 +1,107 @@
+/** Reading what a proxy event carries: the caller, the body, the query and path. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import type { Caller } from '../domain/caller';
+import { ForbiddenError, type FieldIssue, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { KEY_ENVIRONMENTS } from '../domain/keys/key-token';
+import type { PageRequest } from '../domain/keys/key-model';
+
+const authorizerContext = z.object({
+  keyId: z.string(),
+  organizationId: z.string(),
+  memberId: z.string(),
+  environment: z.enum(KEY_ENVIRONMENTS),
+  permissions: z.string().transform((raw) => z.array(z.string()).parse(JSON.parse(raw))),
+  accounts: z.string().transform((raw) => z.union([z.literal('*'), z.array(z.string())]).parse(JSON.parse(raw))),
+});
+
+/** The authorizer's context; a handler reached without it is misconfigured, so this fails closed. */
+export function callerOf(event: APIGatewayProxyEvent): Caller {
+  const parsed = authorizerContext.safeParse(event.requestContext.authorizer ?? {});
+  if (!parsed.success)
+    throw new ForbiddenError('This route must sit behind the API key authorizer.', { cause: parsed.error });
+  const userAgent = event.requestContext.identity?.userAgent ?? headerOf(event, 'user-agent');
+  return {
+    ...parsed.data,
+    sourceIp: event.requestContext.identity?.sourceIp ?? '',
+    ...(userAgent && { userAgent }),
+  };
+}
+
+export function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Parses a JSON body against a schema; every problem names its field. An absent body counts as `{}`. */
+export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEvent, schema: Schema): z.output<Schema> {
+  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  let value: unknown = {};
+  if (raw && raw.trim().length > 0) {
+    const contentType = headerOf(event, 'content-type');
+    if (contentType && !/^application\/(.+\+)?json\b/i.test(contentType)) {
+      throw new UnsupportedMediaTypeError(
+        `Send the body as JSON with content-type: application/json (got ${contentType}).`,
+      );
+    }
+    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+      throw new ValidationError([{ field: 'body', message: `must be at most ${MAX_BODY_BYTES} bytes` }]);
+    }
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }], { cause: error });
+    }
+  }
+  return validate(schema, value, 'body');
+}
+
+export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown, root: string): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => fieldIssue(issue, root)),
+    { cause: result.error },
+  );
+}
+
+function fieldIssue(issue: z.core.$ZodIssue, root: string): FieldIssue {
+  const field =
+    issue.path.length > 0
+      ? issue.path
+          .map(String)
+          .join('.')
+          .replace(/\.(\d+)/g, '[$1]')
+      : root;
+  if (issue.code === 'unrecognized_keys') {
+    return { field: issue.keys.join(', '), message: 'is not a field that can be set here' };
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return { field, message: 'is required' };
+  return { field, message: issue.message };
+}
+
+const pageQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be a whole number from 1 to 100')
+    .max(100, 'must be a whole number from 1 to 100')
+    .default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+export function pageOf(event: APIGatewayProxyEvent): PageRequest {
+  const { limit, cursor } = validate(pageQuery, event.queryStringParameters ?? {}, 'query');
+  return { limit, ...(cursor && { cursor }) };
+}
+
+export function pathParameter(event: APIGatewayProxyEvent, name: string, pattern: RegExp, example: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value || !pattern.test(value)) {
+    throw new ValidationError([{ field: name, message: `must look like ${example}` }]);
+  }
+  return value;
+}

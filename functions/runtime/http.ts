@@ -1,0 +1,110 @@
+/**
+ * The middy stack every route handler runs in: structured logging, the error handler, lastUsedAt
+ * bookkeeping and, for management actions, the audit trail (successes and failures alike).
+ */
+import { randomUUID } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { AuditStore } from '../domain/audit';
+import type { Caller } from '../domain/caller';
+import { type Clock, systemClock } from '../domain/clock';
+import { errorCodeOf, errorResponse } from './http-errors';
+import { callerOf } from './http-request';
+import type { HttpResponse } from './http-response';
+import { LastUsedRecorder } from './last-used';
+import { logger } from './logger';
+import { auditStore, keyStore } from './stores';
+
+export interface RouteContext {
+  event: APIGatewayProxyEvent;
+  caller: Caller;
+  /** Filled in by the handler: what the audit entry says beyond the action itself. */
+  audit: { targetKeyId?: string; details?: Record<string, unknown> };
+}
+
+export type RouteHandler = (route: RouteContext) => Promise<HttpResponse>;
+
+type HttpRequest = Request<APIGatewayProxyEvent, HttpResponse>;
+
+/** The handler's audit note of the current invocation, found by its event. */
+const auditNotes = new WeakMap<APIGatewayProxyEvent, RouteContext['audit']>();
+const lastUsed = new LastUsedRecorder((keyId, at) => keyStore.recordLastUsed(keyId, at), systemClock);
+
+export interface RouteOptions {
+  /** Records every call in the audit log under this action name. */
+  auditAction?: string;
+}
+
+export function route(handler: RouteHandler, options: RouteOptions = {}) {
+  const stack = middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(errorHandler())
+    .use(lastUsedMiddleware(lastUsed));
+  if (options.auditAction) stack.use(auditTrail(options.auditAction, auditStore, systemClock));
+  return stack.handler(async (event: APIGatewayProxyEvent) => {
+    const caller = callerOf(event);
+    logger.appendKeys({ keyId: caller.keyId, organizationId: caller.organizationId });
+    const audit: RouteContext['audit'] = {};
+    auditNotes.set(event, audit);
+    return handler({ event, caller, audit });
+  });
+}
+
+function errorHandler(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
+  return {
+    onError: async (request: HttpRequest) => {
+      const response = errorResponse(request.error);
+      if (response.statusCode >= 500) logger.error('Request failed', { error: request.error });
+      else logger.info('Request rejected', { status: response.statusCode, code: errorCodeOf(request.error) });
+      request.response = response;
+    },
+  };
+}
+
+function lastUsedMiddleware(recorder: LastUsedRecorder): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
+  const noteAndMaybeFlush = async (request: HttpRequest) => {
+    const keyId = request.event.requestContext.authorizer?.keyId;
+    if (typeof keyId === 'string') recorder.note(keyId);
+    await recorder.flushIfDue().catch((error: unknown) => logger.warn('lastUsedAt flush failed', { error }));
+  };
+  return { after: noteAndMaybeFlush, onError: noteAndMaybeFlush };
+}
+
+function auditTrail(
+  action: string,
+  store: AuditStore,
+  clock: Clock,
+): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
+  const record = async (request: HttpRequest, outcome: 'succeeded' | 'failed') => {
+    let caller: Caller;
+    try {
+      caller = callerOf(request.event);
+    } catch {
+      return; // not behind the authorizer: nobody to attribute it to
+    }
+    const note = auditNotes.get(request.event) ?? {};
+    const targetKeyId = note.targetKeyId ?? request.event.pathParameters?.id;
+    await store
+      .append({
+        id: randomUUID(),
+        organizationId: caller.organizationId,
+        at: clock().toISOString(),
+        action,
+        outcome,
+        actorKeyId: caller.keyId,
+        actorMemberId: caller.memberId,
+        ...(targetKeyId && { targetKeyId }),
+        sourceIp: caller.sourceIp,
+        ...(caller.userAgent && { userAgent: caller.userAgent }),
+        ...(outcome === 'failed' && { errorCode: errorCodeOf(request.error) }),
+        ...(note.details && { details: note.details }),
+      })
+      .catch((error: unknown) => logger.error('Writing the audit entry failed', { action, error }));
+  };
+  return {
+    after: (request: HttpRequest) =>
+      record(request, request.response && request.response.statusCode < 400 ? 'succeeded' : 'failed'),
+    onError: (request: HttpRequest) => record(request, 'failed'),
+  };
+}

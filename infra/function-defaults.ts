@@ -1,0 +1,72 @@
+/** The one way the platform builds a Lambda function, so every function runs, logs and bundles alike. */
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+
+/** The repository root: entry paths in FUNCTIONS are relative to it, and so is the lock file. */
+export const REPO_ROOT = join(__dirname, '..');
+
+export const SERVICE_NAME = 'api-key-platform';
+
+export interface PlatformFunctionProps {
+  functionId: FunctionId;
+  memorySize?: number;
+  timeout?: Duration;
+  logRetention?: logs.RetentionDays;
+  /** Applies to the function's log group; the function itself holds no data. */
+  removalPolicy?: RemovalPolicy;
+}
+
+export function createPlatformFunction(scope: Construct, id: string, props: PlatformFunctionProps): NodejsFunction {
+  const definition = FUNCTIONS[props.functionId];
+
+  // An explicit log group instead of the implicit /aws/lambda one: it gets a retention and is
+  // deleted with the stack, and the role below can be scoped to exactly this group.
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+  });
+
+  // Our own role rather than AWSLambdaBasicExecutionRole, whose log permissions cover every group.
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Runs the ${props.functionId} function`,
+  });
+  logGroup.grantWrite(role);
+
+  return new NodejsFunction(scope, id, {
+    entry: join(REPO_ROOT, definition.entry),
+    handler: 'handler',
+    description: definition.description,
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: props.memorySize ?? 256,
+    timeout: props.timeout ?? Duration.seconds(10),
+    role,
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    },
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    bundling: {
+      // Local esbuild only: synth must work on machines and in CI without Docker.
+      forceDockerBundling: false,
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      target: 'node22',
+      format: OutputFormat.CJS,
+      // Bundle the AWS SDK too: the functions run the exact versions the tests ran against,
+      // not whichever one the Lambda runtime happens to ship.
+      externalModules: [],
+    },
+  });
+}
