@@ -49,7 +49,6 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
     timeout: props.timeout ?? Duration.seconds(10),
     role,
     logGroup,
-    loggingFormat: lambda.LoggingFormat.JSON,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

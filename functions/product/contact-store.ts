@@ -1,0 +1,134 @@
+/**
+ * Storage of the sample product: contacts and tables, partitioned by organization and sub-account
+ * so no query can cross into another tenant.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../adapters/conditional';
+import { decodeCursor, encodeCursor } from '../adapters/cursor';
+import { NotFoundError } from '../domain/errors';
+import type { Page, PageRequest } from '../domain/keys/key-model';
+
+export interface Tenant {
+  organizationId: string;
+  accountId: string;
+}
+
+export interface Contact {
+  id: string;
+  name: string;
+  email?: string;
+  company?: string;
+  phone?: string;
+  enrichment?: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProductTable {
+  id: string;
+  name: string;
+  description?: string;
+  createdAt: string;
+}
+
+type Kind = 'CONTACT' | 'TABLE';
+const partitionOf = (tenant: Tenant) => `ORG#${tenant.organizationId}#ACCT#${tenant.accountId}`;
+
+export class ProductStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async put<T extends { id: string }>(tenant: Tenant, kind: Kind, item: T): Promise<T> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: partitionOf(tenant), sk: `${kind}#${item.id}`, type: kind.toLowerCase(), ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return item;
+  }
+
+  async get<T>(tenant: Tenant, kind: Kind, id: string): Promise<T> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: partitionOf(tenant), sk: `${kind}#${id}` } }),
+    );
+    if (!Item) throw notFound(kind, id);
+    return strip<T>(Item);
+  }
+
+  async update<T>(tenant: Tenant, kind: Kind, id: string, changes: Record<string, unknown>): Promise<T> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partitionOf(tenant), sk: `${kind}#${id}` },
+          UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return strip<T>(Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) throw notFound(kind, id);
+      throw error;
+    }
+  }
+
+  async delete(tenant: Tenant, kind: Kind, id: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: partitionOf(tenant), sk: `${kind}#${id}` },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw notFound(kind, id);
+      throw error;
+    }
+  }
+
+  async list<T>(tenant: Tenant, kind: Kind, page: PageRequest, matches?: (item: T) => boolean): Promise<Page<T>> {
+    const pk = partitionOf(tenant);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
+        ExpressionAttributeValues: { ':pk': pk, ':kind': `${kind}#` },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, { pk }),
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => strip<T>(item));
+    return {
+      items: matches ? items.filter(matches) : items,
+      ...(result.LastEvaluatedKey && { nextCursor: encodeCursor(result.LastEvaluatedKey) }),
+    };
+  }
+}
+
+export const newId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+
+function notFound(kind: Kind, id: string) {
+  return new NotFoundError(`No ${kind.toLowerCase()} ${id} in this sub-account.`);
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
+  return rest as T;
+}

@@ -1,0 +1,42 @@
+/** The sample product's handlers act on one sub-account: `account_id`, checked against the key's scope. */
+import { authorizeAccount } from '../domain/account-scope';
+import { ValidationError } from '../domain/errors';
+import { dynamoDb } from '../runtime/clients';
+import { loadConfig, tableConfig } from '../runtime/config';
+import { type RouteContext, route } from '../runtime/http';
+import type { HttpResponse } from '../runtime/http-response';
+import { organizationStore } from '../runtime/stores';
+import { ttlCache } from '../runtime/ttl-cache';
+import { ProductStore, type Tenant } from './contact-store';
+
+export const productStore = new ProductStore(dynamoDb, loadConfig(tableConfig).TABLE_NAME);
+const organizationOf = ttlCache((organizationId) => organizationStore.get(organizationId), 60_000);
+
+export type ProductContext = RouteContext & { tenant: Tenant };
+type Operation = (context: ProductContext) => Promise<HttpResponse>;
+
+/** One function per product resource; operations are keyed `METHOD /resource/path` as in the route definition. */
+export function productRoutes(operations: Record<string, Operation>) {
+  return route(async (context) => {
+    const operation = operations[`${context.event.httpMethod} ${context.event.resource}`];
+    if (!operation) {
+      throw new ValidationError([
+        { field: 'path', message: `${context.event.httpMethod} ${context.event.resource} is not served here` },
+      ]);
+    }
+    const accountId = await authorizeAccount(
+      context.caller,
+      context.event.queryStringParameters?.account_id,
+      organizationOf,
+    );
+    return operation({ ...context, tenant: { organizationId: context.caller.organizationId, accountId } });
+  });
+}
+
+export function idOf(context: ProductContext, prefix: string): string {
+  const id = context.event.pathParameters?.id;
+  if (!id || !new RegExp(`^${prefix}_[0-9a-f]{20}$`).test(id)) {
+    throw new ValidationError([{ field: 'id', message: `must look like ${prefix}_ followed by 20 hex digits` }]);
+  }
+  return id;
+}

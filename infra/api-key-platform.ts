@@ -1,0 +1,85 @@
+/**
+ * The reusable construct: a platform team drops it into its own stack and attaches it to its own
+ * REST API. It brings the key store, one function per FUNCTIONS entry with exactly the access that
+ * entry needs, the authorizer and every route of ROUTES.
+ *
+ * The API's stages must be named as in STAGES: the key-management functions flush the authorizer
+ * cache of those stages, and the authorizer tells live keys from test keys by stage name.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { KeyApi } from './constructs/key-api';
+import { KeyStore } from './constructs/key-store';
+import { createPlatformFunction } from './function-defaults';
+import { grantNeeds } from './grants';
+
+export interface ApiKeyPlatformProps {
+  /** The team's own API. Methods added to an imported API need a deployment the team makes. */
+  api: apigateway.IRestApi;
+  /** How long API Gateway reuses an authorizer answer; defaults to AUTHORIZER_CACHE. */
+  authorizerCacheTtl?: Duration;
+  /** Retention of every function's log group; one month by default. */
+  logRetention?: logs.RetentionDays;
+  /** For the table, the pepper and the log groups. RETAIN by default: they hold every issued key. */
+  removalPolicy?: RemovalPolicy;
+}
+
+/** The authorizer is on every request's path: more memory buys a faster CPU, a short timeout fails fast. */
+const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration }>> = {
+  authorizer: { memorySize: 512, timeout: Duration.seconds(5) },
+};
+
+export class ApiKeyPlatform extends Construct {
+  readonly table: dynamodb.Table;
+  readonly pepper: secretsmanager.Secret;
+  readonly functions: Record<FunctionId, NodejsFunction>;
+  readonly authorizer: apigateway.RequestAuthorizer;
+  readonly methods: apigateway.Method[];
+
+  constructor(scope: Construct, id: string, props: ApiKeyPlatformProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    const store = new KeyStore(this, 'KeyStore', { removalPolicy });
+    this.table = store.table;
+    this.pepper = store.pepper;
+
+    const functionIds = Object.keys(FUNCTIONS) as FunctionId[];
+    this.functions = Object.fromEntries(
+      functionIds.map((functionId) => {
+        const fn = createPlatformFunction(this, functionConstructId(functionId), {
+          functionId,
+          ...SIZING[functionId],
+          logRetention: props.logRetention,
+          removalPolicy,
+        });
+        grantNeeds(fn, FUNCTIONS[functionId].needs, { table: this.table, pepper: this.pepper, api: props.api });
+        return [functionId, fn];
+      }),
+    ) as Record<FunctionId, NodejsFunction>;
+
+    const keyApi = new KeyApi(this, 'Api', {
+      api: props.api,
+      authorizerFunction: this.functions.authorizer,
+      routeFunctions: this.functions,
+      authorizerCacheTtl: props.authorizerCacheTtl,
+    });
+    this.authorizer = keyApi.authorizer;
+    this.methods = keyApi.methods;
+  }
+}
+
+/** `keys-create` -> `KeysCreateFunction`: stable, readable logical ids. */
+export function functionConstructId(functionId: FunctionId): string {
+  const pascal = functionId
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+  return `${pascal}Function`;
+}

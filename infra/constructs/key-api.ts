@@ -1,0 +1,75 @@
+/**
+ * The platform's surface on an API Gateway REST API: the REQUEST authorizer, one method per entry
+ * of ROUTES and API Gateway's own error answers in the platform's JSON shape.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { AUTHORIZER_CACHE, GATEWAY_RESPONSES } from '../../functions/definition/api';
+import type { FunctionId } from '../../functions/definition/functions';
+import { ROUTES } from '../../functions/definition/routes';
+
+export interface KeyApiProps {
+  api: apigateway.IRestApi;
+  authorizerFunction: lambda.IFunction;
+  /** The function that serves each route's `function` id. */
+  routeFunctions: Record<FunctionId, lambda.IFunction>;
+  /** Defaults to AUTHORIZER_CACHE; zero turns caching off, which `Authorization: Bearer` keys need. */
+  authorizerCacheTtl?: Duration;
+}
+
+export class KeyApi extends Construct {
+  readonly authorizer: apigateway.RequestAuthorizer;
+  readonly methods: apigateway.Method[];
+
+  constructor(scope: Construct, id: string, props: KeyApiProps) {
+    super(scope, id);
+    const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(AUTHORIZER_CACHE.resultsCacheTtlSeconds);
+
+    this.authorizer = new apigateway.RequestAuthorizer(this, 'Authorizer', {
+      handler: props.authorizerFunction,
+      resultsCacheTtl: cacheTtl,
+      // With caching on, API Gateway answers 401 itself when an identity source is missing; with
+      // it off there is nothing to key on, so none are required and Bearer-only requests get through.
+      identitySources: cacheTtl.toSeconds() > 0 ? AUTHORIZER_CACHE.identitySources.map(toIdentitySource) : [],
+    });
+
+    const integrations = new Map<FunctionId, apigateway.LambdaIntegration>();
+    const integrationOf = (functionId: FunctionId) => {
+      let integration = integrations.get(functionId);
+      if (!integration) {
+        integration = new apigateway.LambdaIntegration(props.routeFunctions[functionId]);
+        integrations.set(functionId, integration);
+      }
+      return integration;
+    };
+
+    this.methods = ROUTES.map((route) =>
+      props.api.root.resourceForPath(route.path).addMethod(route.method, integrationOf(route.function), {
+        authorizer: this.authorizer,
+        authorizationType: apigateway.AuthorizationType.CUSTOM,
+      }),
+    );
+
+    for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
+      new apigateway.GatewayResponse(this, `Response${type}`, {
+        restApi: props.api,
+        type: apigateway.ResponseType.of(type),
+        statusCode: String(response.statusCode),
+        templates: { 'application/json': response.template },
+      });
+    }
+  }
+}
+
+/** Checks each identity source of the definition against the forms CDK knows, rather than passing strings through. */
+export function toIdentitySource(source: string): string {
+  const header = /^method\.request\.header\.(.+)$/.exec(source)?.[1];
+  if (header) return apigateway.IdentitySource.header(header);
+  const query = /^method\.request\.querystring\.(.+)$/.exec(source)?.[1];
+  if (query) return apigateway.IdentitySource.queryString(query);
+  const context = /^context\.(.+)$/.exec(source)?.[1];
+  if (context) return apigateway.IdentitySource.context(context);
+  throw new Error(`Unsupported authorizer identity source: ${source}`);
+}

@@ -1,0 +1,61 @@
+/**
+ * Turns a function's `needs` into its environment and its IAM permissions in one step, so a
+ * function never gets a variable without the access behind it, nor access it was not told about.
+ */
+import { Aws } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { STAGES } from '../functions/definition/api';
+import type { FunctionNeeds, TableAccess } from '../functions/definition/functions';
+import type { authorizerCacheConfig, pepperConfig, tableConfig } from '../functions/runtime/config';
+
+// Typed against the runtime's config schemas: renaming a variable there breaks the build here.
+const TABLE_NAME: keyof typeof tableConfig = 'TABLE_NAME';
+const PEPPER_SECRET_ID: keyof typeof pepperConfig = 'PEPPER_SECRET_ID';
+const REST_API_ID: keyof typeof authorizerCacheConfig = 'REST_API_ID';
+
+export interface PlatformResources {
+  table: dynamodb.ITable;
+  pepper: secretsmanager.ISecret;
+  api: apigateway.IRestApi;
+}
+
+export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources: PlatformResources): void {
+  grantTableAccess(fn, needs.table, resources.table);
+  if (needs.pepper) grantPepper(fn, resources.pepper);
+  if (needs.flushAuthorizerCache) grantAuthorizerCacheFlush(fn, resources.api);
+}
+
+export function grantTableAccess(fn: lambda.Function, access: TableAccess, table: dynamodb.ITable): void {
+  if (access === 'none') return;
+  fn.addEnvironment(TABLE_NAME, table.tableName);
+  if (access === 'read') table.grantReadData(fn);
+  else table.grantReadWriteData(fn);
+}
+
+export function grantPepper(fn: lambda.Function, pepper: secretsmanager.ISecret): void {
+  // The full ARN, not the name: GetSecretValue then needs no lookup and the grant matches exactly.
+  fn.addEnvironment(PEPPER_SECRET_ID, pepper.secretArn);
+  pepper.grantRead(fn);
+}
+
+/**
+ * FlushStageAuthorizersCache is `DELETE /restapis/{id}/stages/{stage}/cache/authorizers`. The
+ * grant names each stage of STAGES, the only ones the runtime ever flushes, rather than `stages/*`.
+ */
+export function grantAuthorizerCacheFlush(fn: lambda.Function, api: apigateway.IRestApi): void {
+  fn.addEnvironment(REST_API_ID, api.restApiId);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['apigateway:DELETE'],
+      resources: Object.keys(STAGES).map((stageName) => authorizerCacheArn(api, stageName)),
+    }),
+  );
+}
+
+export function authorizerCacheArn(api: apigateway.IRestApi, stageName: string): string {
+  return `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/restapis/${api.restApiId}/stages/${stageName}/cache/authorizers`;
+}
