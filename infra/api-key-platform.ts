@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { KeyApi } from './constructs/key-api';
 import { KeyStore } from './constructs/key-store';
-import { createPlatformFunction } from './function-defaults';
+import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
 
 export interface ApiKeyPlatformProps {
@@ -28,6 +28,8 @@ export interface ApiKeyPlatformProps {
   logRetention?: logs.RetentionDays;
   /** For the table, the pepper and the log groups. RETAIN by default: they hold every issued key. */
   removalPolicy?: RemovalPolicy;
+  /** The directory holding `functions/` and `package-lock.json`; found from the working directory by default. */
+  projectRoot?: string;
 }
 
 /** The authorizer is on every request's path: more memory buys a faster CPU, a short timeout fails fast. */
@@ -45,6 +47,7 @@ export class ApiKeyPlatform extends Construct {
   constructor(scope: Construct, id: string, props: ApiKeyPlatformProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const projectRoot = props.projectRoot ?? findProjectRoot();
 
     const store = new KeyStore(this, 'KeyStore', { removalPolicy });
     this.table = store.table;
@@ -55,6 +58,7 @@ export class ApiKeyPlatform extends Construct {
       functionIds.map((functionId) => {
         const fn = createPlatformFunction(this, functionConstructId(functionId), {
           functionId,
+          projectRoot,
           ...SIZING[functionId],
           logRetention: props.logRetention,
           removalPolicy,

@@ -1,5 +1,6 @@
 /** The one way the platform builds a Lambda function, so every function runs, logs and bundles alike. */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,13 +9,28 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 
-/** The repository root: entry paths in FUNCTIONS are relative to it, and so is the lock file. */
-export const REPO_ROOT = join(__dirname, '..');
+const FUNCTIONS_DEFINITION = 'functions/definition/functions.ts';
+
+/**
+ * The directory holding `functions/` and the lock file: FUNCTIONS entries are relative to it.
+ * Found from the working directory, as CDK finds lock files, because this code runs both as ESM
+ * (tsx) and as CommonJS (Jest), and neither `__dirname` nor `import.meta` works in both.
+ */
+export function findProjectRoot(from: string = process.cwd()): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package-lock.json')) && existsSync(join(dir, FUNCTIONS_DEFINITION))) return dir;
+    if (dirname(dir) === dir) {
+      throw new Error(`No ${FUNCTIONS_DEFINITION} above ${from}; pass projectRoot to ApiKeyPlatform.`);
+    }
+  }
+}
 
 export const SERVICE_NAME = 'api-key-platform';
 
 export interface PlatformFunctionProps {
   functionId: FunctionId;
+  /** See findProjectRoot. */
+  projectRoot: string;
   memorySize?: number;
   timeout?: Duration;
   logRetention?: logs.RetentionDays;
@@ -40,7 +56,7 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
   logGroup.grantWrite(role);
 
   return new NodejsFunction(scope, id, {
-    entry: join(REPO_ROOT, definition.entry),
+    entry: join(props.projectRoot, definition.entry),
     handler: 'handler',
     description: definition.description,
     runtime: lambda.Runtime.NODEJS_22_X,
@@ -53,8 +69,8 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     },
-    projectRoot: REPO_ROOT,
-    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    projectRoot: props.projectRoot,
+    depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
     bundling: {
       // Local esbuild only: synth must work on machines and in CI without Docker.
       forceDockerBundling: false,

@@ -35,26 +35,40 @@ export async function createKey(
   input: CreateKeyInput,
 ) {
   const organization = await organizationOf(deps, caller);
-  const now = deps.clock();
   assertAccountsBelong(organization, input.accounts, 'accounts');
-  assertFuture(input.expiresAt, now, 'expiresAt');
+  assertFuture(input.expiresAt, deps.clock(), 'expiresAt');
   const createdBy = input.createdBy === undefined ? caller.memberId : memberIdOf(organization, input.createdBy);
-  const generated = generateKey(input.environment ?? caller.environment, deps.random);
+  return issueKey(deps, organization, { ...input, environment: input.environment ?? caller.environment, createdBy });
+}
+
+export type KeySettings = Omit<CreateKeyInput, 'createdBy' | 'environment'> & {
+  environment: KeyEnvironment;
+  createdBy: string;
+};
+
+/** Generates, hashes and stores a new key; the plaintext is returned once and never kept. */
+export async function issueKey(
+  deps: Pick<KeyServiceDeps, 'keys' | 'pepper' | 'clock' | 'random'>,
+  organization: Organization,
+  settings: KeySettings,
+) {
+  const now = deps.clock();
+  const generated = generateKey(settings.environment, deps.random);
   const record: ApiKeyRecord = {
     id: generated.keyId,
     organizationId: organization.id,
-    name: input.name,
+    name: settings.name,
     secretHash: hashKey(generated.token, await deps.pepper()),
     last8: generated.last8,
     environment: generated.environment,
     status: 'active',
-    permissions: input.permissions,
-    accounts: input.accounts,
-    ...(input.ipAllowlist && { ipAllowlist: input.ipAllowlist }),
-    ...(input.expiresAt && { expiresAt: new Date(input.expiresAt).toISOString() }),
-    ...(input.rateLimitPerMinute !== undefined && { rateLimitPerMinute: input.rateLimitPerMinute }),
+    permissions: settings.permissions,
+    accounts: settings.accounts,
+    ...(settings.ipAllowlist && { ipAllowlist: settings.ipAllowlist }),
+    ...(settings.expiresAt && { expiresAt: new Date(settings.expiresAt).toISOString() }),
+    ...(settings.rateLimitPerMinute !== undefined && { rateLimitPerMinute: settings.rateLimitPerMinute }),
     createdAt: now.toISOString(),
-    createdBy,
+    createdBy: settings.createdBy,
     rotationDueAt: rotationDueAt(organization, now),
     version: 1,
   };

@@ -1,0 +1,61 @@
+/**
+ * Creating an organization with its sub-accounts, an owner and admin keys: what the operator CLI
+ * and the local stack's first start do.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from './clock';
+import type { ApiKeyRecord, KeyStore } from './keys/key-model';
+import { issueKey } from './keys/key-service';
+import type { KeyEnvironment } from './keys/key-token';
+import { DEFAULT_ROTATION_PERIOD_DAYS, type Organization, type OrganizationStore } from './organization';
+
+export interface ProvisioningDeps {
+  keys: KeyStore;
+  organizations: OrganizationStore;
+  pepper: () => Promise<Buffer>;
+  clock: Clock;
+}
+
+export interface NewOrganization {
+  name: string;
+  ownerEmail: string;
+  accountCount: number;
+  /** One admin key per environment listed. */
+  adminKeyEnvironments: KeyEnvironment[];
+}
+
+const shortId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+export async function provisionOrganization(deps: ProvisioningDeps, request: NewOrganization) {
+  const owner = { id: shortId('mem'), email: request.ownerEmail.toLowerCase(), role: 'owner' as const };
+  const organization: Organization = {
+    id: shortId('org'),
+    name: request.name,
+    accounts: Array.from({ length: request.accountCount }, (_, index) => ({ id: shortId('acct'), name: `Account ${index + 1}` })),
+    members: [owner],
+    rotationPeriodDays: DEFAULT_ROTATION_PERIOD_DAYS,
+    createdAt: deps.clock().toISOString(),
+  };
+  await deps.organizations.create(organization);
+  const adminKeys: Partial<Record<KeyEnvironment, string>> = {};
+  const issued: ApiKeyRecord[] = [];
+  try {
+    for (const environment of request.adminKeyEnvironments) {
+      const { token, record } = await issueKey(deps, organization, {
+        name: `Admin key (${environment})`,
+        permissions: ['admin'],
+        accounts: '*',
+        environment,
+        createdBy: owner.id,
+      });
+      adminKeys[environment] = token;
+      issued.push(record);
+    }
+  } catch (error) {
+    // Without its admin keys nobody could manage the organization: take it all away again.
+    await Promise.all(issued.map((record) => deps.keys.delete(record)));
+    await deps.organizations.delete(organization.id);
+    throw error;
+  }
+  return { organization, owner, adminKeys };
+}
