@@ -18,6 +18,7 @@ import { KeyApi } from './constructs/key-api';
 import { KeyStore } from './constructs/key-store';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
+import { suppressPlatformFindings } from './nag-suppressions';
 
 export interface ApiKeyPlatformProps {
   /** The team's own API. Methods added to an imported API need a deployment the team makes. */
@@ -76,6 +77,8 @@ export class ApiKeyPlatform extends Construct {
     });
     this.authorizer = keyApi.authorizer;
     this.methods = keyApi.methods;
+
+    suppressPlatformFindings(this);
   }
 }
 

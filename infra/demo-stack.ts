@@ -67,6 +67,6 @@ export class DemoStack extends Stack {
     }
     new CfnOutput(this, 'TableName', { value: this.platform.table.tableName });
 
-    suppressDemoFindings(this);
+    suppressDemoFindings(this.api, Object.values(this.stages));
   }
 }

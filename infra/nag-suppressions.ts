@@ -1,3 +1,85 @@
-import type { Stack } from 'aws-cdk-lib';
+/**
+ * Every cdk-nag (AwsSolutions) finding this project accepts, each with why. Anything not listed
+ * here fails synth and the infra tests: there are no unexplained findings.
+ */
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import type { ApiKeyPlatform } from './api-key-platform';
 
-export function suppressDemoFindings(_stack: Stack): void {}
+/** Findings that come with the platform construct itself, wherever a team deploys it. */
+export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
+  const functions = Object.values(platform.functions);
+
+  NagSuppressions.addResourceSuppressions(functions, [
+    {
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to Node.js 22 on purpose: it is the version the bundles target (esbuild node22) and the code is tested for. Moving to a newer runtime is a deliberate upgrade, not an automatic one.',
+    },
+  ]);
+
+  NagSuppressions.addResourceSuppressions(
+    functions.map((fn) => fn.role as iam.Role),
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "DynamoDB grants cover the key table's own global secondary indexes (`<table arn>/index/*`, only those of TABLE_SCHEMA); every other resource is named exactly.",
+        appliesTo: [{ regex: '/^Resource::<.*KeyStoreTable[0-9A-F]{8}\\.Arn>\\/index\\/\\*$/g' }],
+      },
+    ],
+    true,
+  );
+
+  NagSuppressions.addResourceSuppressions(platform.pepper, [
+    {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The pepper keys every stored API key hash: rotating it would invalidate every issued key at once. Keys are rotated individually instead (POST /v1/keys/{id}/rotate).',
+    },
+  ]);
+
+  NagSuppressions.addResourceSuppressions(platform.methods, [
+    {
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Callers are API keys, not Cognito users: every method is protected by the platform Lambda REQUEST authorizer (AuthorizationType CUSTOM).',
+    },
+  ]);
+}
+
+/** Findings of the demo's own API: choices a platform team makes for its API, not the platform. */
+export function suppressDemoFindings(api: apigateway.RestApi, stages: Construct[]): void {
+  NagSuppressions.addResourceSuppressions(api, [
+    {
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated in the Lambda functions with zod schemas, which also shape the JSON error answers; API Gateway models would duplicate them.',
+    },
+  ]);
+
+  // The role CDK creates for `cloudWatchRole: true`; RestApi does not expose it as a property.
+  const cloudWatchRole = api.node.findChild('CloudWatchRole');
+  NagSuppressions.addResourceSuppressions(
+    cloudWatchRole,
+    [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason:
+          'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy for the account-level API Gateway logging role, which stage access and execution logs need.',
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+      },
+    ],
+    true,
+  );
+
+  NagSuppressions.addResourceSuppressions(stages, [
+    {
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'WAF is a per-account cost and rule-set decision of the team that deploys the API; the demo relies on the authorizer and stage throttling. Associate a web ACL with the stages in production.',
+    },
+  ]);
+}

@@ -1,0 +1,17 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+
+/** Starts listening on loopback and resolves with the bound port (0 picks a free one). */
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}

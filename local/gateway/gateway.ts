@@ -1,0 +1,198 @@
+/**
+ * A local API Gateway (REST API) in front of the real handlers: it routes with the shared route
+ * definition, calls the REQUEST authorizer, caches and applies its policy, answers 401/403/404 with
+ * the shared gateway responses, and serves FlushStageAuthorizersCache for the management handlers.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { STAGES } from '../../functions/definition/api';
+import type { FunctionId } from '../../functions/definition/functions';
+import { matchRoute } from '../../functions/definition/routes';
+import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
+import { closeServer, listen } from '../emulators/listen';
+import { AuthorizerResultCache } from './authorizer-cache';
+import { authorizerEvent, first, type IncomingCall, lambdaContext, methodArn, proxyEvent } from './events';
+import { type GatewayResponse, gatewayResponse } from './gateway-responses';
+
+export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface LocalGatewayOptions {
+  port: number;
+  restApiId: string;
+  authorizer: AuthorizerHandler;
+  handlerOf: (functionId: FunctionId) => Promise<ProxyHandler>;
+  cacheTtlSeconds: number;
+  identitySources: readonly string[];
+  now?: () => number;
+  onRequest?: (line: { method: string; path: string; status: number; latencyMs: number }) => void;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export async function startLocalGateway(options: LocalGatewayOptions) {
+  const now = options.now ?? Date.now;
+  const cache = new AuthorizerResultCache(options.cacheTtlSeconds * 1000, now);
+  const server: Server = createServer((request, response) => {
+    const started = performance.now();
+    handle(request)
+      .catch((error: unknown) => {
+        console.error('local gateway: unexpected failure', error);
+        return gatewayResponse('DEFAULT_5XX', {});
+      })
+      .then((result) => {
+        response.writeHead(result.statusCode, result.headers);
+        response.end(result.body);
+        options.onRequest?.({
+          method: request.method ?? '',
+          path: request.url ?? '',
+          status: result.statusCode,
+          latencyMs: performance.now() - started,
+        });
+      });
+  });
+
+  async function handle(request: IncomingMessage): Promise<GatewayResponse> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const flush = /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/.exec(url.pathname);
+    if (flush && method === 'DELETE') {
+      cache.flush(decodeURIComponent(flush[2] as string));
+      return { statusCode: 202, headers: { 'content-type': 'application/json' }, body: '{}' };
+    }
+    const [, stage = '', ...rest] = url.pathname.split('/');
+    const path = `/${rest.join('/')}`;
+    const match = stage in STAGES ? matchRoute(method, path) : undefined;
+    const context = { httpMethod: method, path: url.pathname };
+    if (!match || match === 'method-not-allowed') return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', context);
+
+    const body = await readBody(request);
+    if (!body) return gatewayResponse('DEFAULT_4XX', { ...context, 'error.message': 'Request body too large' });
+    const call: IncomingCall = {
+      restApiId: options.restApiId,
+      stage,
+      method,
+      path,
+      route: match.route,
+      pathParameters: match.pathParameters,
+      headers: headersOf(request),
+      query: queryOf(url),
+      body,
+      sourceIp: sourceIpOf(request),
+      requestId: randomUUID(),
+      requestTime: new Date(now()),
+    };
+
+    const authorization = await authorize(call);
+    if ('statusCode' in authorization) return authorization;
+    const policy = authorization.policyDocument as unknown as PolicyDocument;
+    const authorizerContext = { ...(authorization.context ?? {}), principalId: authorization.principalId };
+    if (!policyAllows(normalizePolicy(policy), methodArn(call))) {
+      return gatewayResponse('ACCESS_DENIED', { ...context, ...prefixed('authorizer', authorizerContext) });
+    }
+    const handler = await options.handlerOf(match.route.function);
+    return invoke(handler, match.route.function, proxyEvent(call, authorizerContext), call.requestId);
+  }
+
+  async function authorize(call: IncomingCall): Promise<APIGatewayAuthorizerResult | GatewayResponse> {
+    const context = { httpMethod: call.method, path: `/${call.stage}${call.path}` };
+    const caching = options.cacheTtlSeconds > 0;
+    const identity = options.identitySources.map((source) => identityValue(source, call));
+    // With caching on, API Gateway requires every identity source and answers 401 without calling the authorizer.
+    if (caching && identity.some((value) => !value)) return gatewayResponse('UNAUTHORIZED', context);
+    const cached = caching ? cache.get(call.stage, identity as string[]) : undefined;
+    if (cached) return cached;
+    let result: APIGatewayAuthorizerResult;
+    try {
+      result = await options.authorizer(authorizerEvent(call));
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Unauthorized') return gatewayResponse('UNAUTHORIZED', context);
+      console.error('local gateway: authorizer failed', error);
+      return gatewayResponse('AUTHORIZER_FAILURE', context);
+    }
+    if (!result?.principalId || !Array.isArray(result.policyDocument?.Statement)) {
+      return gatewayResponse('AUTHORIZER_CONFIGURATION_ERROR', context);
+    }
+    if (caching) cache.set(call.stage, identity as string[], result);
+    return result;
+  }
+
+  const port = await listen(server, options.port);
+  return { port, url: `http://127.0.0.1:${port}`, close: () => closeServer(server), flush: (stage: string) => cache.flush(stage) };
+}
+
+async function invoke(handler: ProxyHandler, functionId: string, event: APIGatewayProxyEvent, requestId: string) {
+  try {
+    const result = await handler(event, lambdaContext(functionId, 10_000));
+    const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
+    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.join(', ');
+    const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString('utf8') : (result.body ?? '');
+    return { statusCode: result.statusCode, headers, body };
+  } catch (error) {
+    // API Gateway answers a failed Lambda integration with 502 and nothing of the error.
+    console.error(`local gateway: ${functionId} failed`, error);
+    return { statusCode: 502, headers: { 'content-type': 'application/json' }, body: '{"message": "Internal server error"}' };
+  }
+}
+
+function identityValue(source: string, call: IncomingCall): string | undefined {
+  if (source === 'context.identity.sourceIp') return call.sourceIp;
+  const header = /^method\.request\.header\.(.+)$/.exec(source);
+  if (header) return first(call.headers, header[1] as string) || undefined;
+  const query = /^method\.request\.querystring\.(.+)$/.exec(source);
+  if (query) return call.query[query[1] as string]?.[0] || undefined;
+  throw new Error(`The local gateway does not support identity source ${source}`);
+}
+
+function normalizePolicy(policy: PolicyDocument): PolicyDocument {
+  return {
+    ...policy,
+    Statement: policy.Statement.map((statement) => ({
+      ...statement,
+      Resource: ([] as string[]).concat(statement.Resource),
+    })),
+  };
+}
+
+function prefixed(prefix: string, values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [`${prefix}.${key}`, String(value)]));
+}
+
+function headersOf(request: IncomingMessage): Record<string, string[]> {
+  const headers: Record<string, string[]> = {};
+  for (let index = 0; index < request.rawHeaders.length; index += 2) {
+    const name = request.rawHeaders[index] as string;
+    (headers[name] ??= []).push(request.rawHeaders[index + 1] as string);
+  }
+  return headers;
+}
+
+function queryOf(url: URL): Record<string, string[]> {
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  return query;
+}
+
+function sourceIpOf(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

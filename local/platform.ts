@@ -1,0 +1,129 @@
+/**
+ * The whole platform on one machine: emulators that speak the AWS wire protocols, the real
+ * handlers behind a local API Gateway, all in this process on loopback. `npm start` and the
+ * integration tests both start it from here.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AUTHORIZER_CACHE, STAGES } from '../functions/definition/api';
+import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { createPepper, createTable, type DemoOrganization, ensureDemoOrganization, localClients } from './bootstrap';
+import { startDynamoDb } from './emulators/dynamodb';
+import { startSecretsManager } from './emulators/secrets-manager';
+import { startSes } from './emulators/ses';
+import { startSqs } from './emulators/sqs';
+import { LOCAL_REGION } from './gateway/events';
+import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
+import { repoRoot } from './paths';
+
+export interface PlatformOptions {
+  /** Gateway port; 0 picks a free one. */
+  port: number;
+  /** Where state lives; without it everything is in memory (tests). */
+  dataDir?: string;
+  /** SQS and SES emulators; the key platform itself does not need them. */
+  messaging?: boolean;
+  /** Overrides the shared authorizer cache TTL, e.g. 0 to accept `Authorization: Bearer` alone. */
+  authorizerCacheTtlSeconds?: number;
+  logLevel?: string;
+  onRequest?: Parameters<typeof startLocalGateway>[0]['onRequest'];
+}
+
+export interface Bootstrap extends DemoOrganization {
+  liveUrl: string;
+  sandboxUrl: string;
+  tableName: string;
+  pepperSecretId: string;
+  endpoints: Record<string, string>;
+}
+
+export const LOCAL_REST_API_ID = 'local';
+const TABLE_NAME = 'api-key-platform';
+const PEPPER_SECRET_ID = 'api-key-platform/pepper';
+
+export async function startPlatform(options: PlatformOptions) {
+  const root = repoRoot();
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => {});
+  };
+  try {
+    const dynamodb = await startDynamoDb(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
+    closers.push(dynamodb.close);
+    const secrets = await startSecretsManager(options.dataDir ? { file: join(options.dataDir, 'secrets.json') } : {});
+    closers.push(secrets.close);
+    const endpoints: Record<string, string> = { dynamodb: dynamodb.endpoint, secretsManager: secrets.endpoint };
+    if (options.messaging) {
+      const sqs = await startSqs({});
+      closers.push(sqs.close);
+      const ses = await startSes({});
+      closers.push(ses.close);
+      Object.assign(endpoints, { sqs: sqs.endpoint, ses: ses.endpoint });
+    }
+
+    const handlers = new Map<FunctionId, Promise<ProxyHandler>>();
+    const load = <T>(functionId: FunctionId) =>
+      import(join(root, FUNCTIONS[functionId].entry)).then((module: { handler: T }) => module.handler);
+    let authorizer: AuthorizerHandler | undefined;
+    const gateway = await startLocalGateway({
+      port: options.port,
+      restApiId: LOCAL_REST_API_ID,
+      authorizer: async (event) => {
+        authorizer ??= await load<AuthorizerHandler>('authorizer');
+        return authorizer(event);
+      },
+      handlerOf: (functionId) => {
+        if (!handlers.has(functionId)) handlers.set(functionId, load<ProxyHandler>(functionId));
+        return handlers.get(functionId) as Promise<ProxyHandler>;
+      },
+      cacheTtlSeconds: options.authorizerCacheTtlSeconds ?? AUTHORIZER_CACHE.resultsCacheTtlSeconds,
+      identitySources: AUTHORIZER_CACHE.identitySources,
+      ...(options.onRequest && { onRequest: options.onRequest }),
+    });
+    closers.push(gateway.close);
+    endpoints.apiGateway = gateway.url;
+
+    // What the CDK construct sets per function, set here once for all handlers of this process.
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+      AWS_ENDPOINT_URL_API_GATEWAY: endpoints.apiGateway,
+      ...(endpoints.sqs && { AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_ENDPOINT_URL_SESV2: endpoints.ses }),
+      TABLE_NAME,
+      PEPPER_SECRET_ID,
+      REST_API_ID: LOCAL_REST_API_ID,
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+    });
+
+    const clients = localClients({ dynamodb: dynamodb.endpoint, secretsManager: secrets.endpoint });
+    await createTable(clients.dynamoDb, TABLE_NAME);
+    await createPepper(clients.secretsManager, PEPPER_SECRET_ID);
+    const bootstrapFile = options.dataDir ? join(options.dataDir, 'bootstrap.json') : '';
+    const demo = await ensureDemoOrganization(clients, {
+      tableName: TABLE_NAME,
+      pepperSecretId: PEPPER_SECRET_ID,
+      bootstrapFile,
+    });
+    const [liveStage, sandboxStage] = Object.keys(STAGES);
+    const bootstrap: Bootstrap = {
+      liveUrl: `${gateway.url.replace('127.0.0.1', 'localhost')}/${liveStage}`,
+      sandboxUrl: `${gateway.url.replace('127.0.0.1', 'localhost')}/${sandboxStage}`,
+      ...demo,
+      tableName: TABLE_NAME,
+      pepperSecretId: PEPPER_SECRET_ID,
+      endpoints,
+    };
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      writeFileSync(bootstrapFile, `${JSON.stringify(bootstrap, null, 2)}\n`, { mode: 0o600 });
+    }
+    for (const client of Object.values(clients)) client.destroy();
+    return { bootstrap, gateway, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

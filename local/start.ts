@@ -1,0 +1,42 @@
+/** `npm start`: the whole platform locally, on embedded stand-ins. Ctrl-C stops it. */
+import { join } from 'node:path';
+import { startPlatform } from './platform';
+import { repoRoot } from './paths';
+
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = join(repoRoot(), '.local');
+
+const { bootstrap, close } = await startPlatform({
+  port,
+  dataDir,
+  messaging: true,
+  logLevel: process.env.LOG_LEVEL ?? 'WARN',
+  onRequest: ({ method, path, status, latencyMs }) =>
+    console.log(`${new Date().toISOString()} ${method} ${path.split('?')[0]} → ${status} (${latencyMs.toFixed(1)} ms)`),
+});
+
+console.log(`
+API key platform is running locally (no AWS account needed).
+
+  Live stage:      ${bootstrap.liveUrl}      (sk_live_ keys)
+  Sandbox stage:   ${bootstrap.sandboxUrl}   (sk_test_ keys)
+  Organization:    ${bootstrap.organizationId}  sub-accounts: ${bootstrap.accountIds.join(', ')}
+  Admin key:       ${bootstrap.adminKey}
+  Sandbox admin:   ${bootstrap.sandboxAdminKey}
+
+Everything above is in ${join(dataDir, 'bootstrap.json')}. Try:
+
+  curl -H "x-api-key: ${bootstrap.adminKey}" ${bootstrap.liveUrl}/v1/whoami
+
+Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    close().then(() => process.exit(0));
+  });
+}

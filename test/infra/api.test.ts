@@ -1,0 +1,163 @@
+/** The API surface: authorizer, one method per route of ROUTES, gateway responses and stages. */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AUTHORIZER_CACHE, GATEWAY_RESPONSES, STAGES } from '../../functions/definition/api';
+import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
+import { ROUTES } from '../../functions/definition/routes';
+import { ApiKeyPlatform } from '../../infra/api-key-platform';
+import { toIdentitySource } from '../../infra/constructs/key-api';
+import { logicalIdOf, synthDemo, testApp } from './synth';
+
+const { stack, template } = synthDemo();
+const authorizerId = logicalIdOf(stack.platform.authorizer);
+
+type CfnResource = { Properties: Record<string, unknown> };
+
+/** Rebuilds `/v1/keys/{id}` from the chain of AWS::ApiGateway::Resource parents. */
+function pathOfResource(resources: Record<string, CfnResource>, resourceId: string): string {
+  const resource = resources[resourceId];
+  if (!resource) throw new Error(`No resource ${resourceId}`);
+  const parent = resource.Properties.ParentId as { Ref?: string };
+  const parentPath = parent.Ref ? pathOfResource(resources, parent.Ref) : '';
+  return `${parentPath}/${resource.Properties.PathPart as string}`;
+}
+
+describe('authorizer', () => {
+  it('is a cached REQUEST authorizer keyed on the API key header and the source IP', () => {
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      AuthorizerResultTtlInSeconds: 300,
+      IdentitySource: 'method.request.header.x-api-key,context.identity.sourceIp',
+    });
+    expect(AUTHORIZER_CACHE.resultsCacheTtlSeconds).toBe(300);
+  });
+
+  it('invokes the authorizer function', () => {
+    const authorizer = Object.values(template.findResources('AWS::ApiGateway::Authorizer'))[0] as CfnResource;
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(
+      `"${logicalIdOf(stack.platform.functions.authorizer)}","Arn"`,
+    );
+  });
+
+  it('requires no identity source when the cache is turned off, so Bearer-only keys reach it', () => {
+    const consumer = new Stack(testApp(), 'NoCache');
+    const api = new apigateway.RestApi(consumer, 'Api', { deployOptions: { stageName: 'live' } });
+    new ApiKeyPlatform(consumer, 'Platform', { api, authorizerCacheTtl: Duration.seconds(0) });
+    const authorizer = Object.values(Template.fromStack(consumer).findResources('AWS::ApiGateway::Authorizer'))[0];
+    expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(0);
+    expect(authorizer?.Properties.IdentitySource ?? '').toBe('');
+  });
+
+  it('maps identity sources to the forms API Gateway accepts and rejects others', () => {
+    expect(toIdentitySource('method.request.header.x-api-key')).toBe('method.request.header.x-api-key');
+    expect(toIdentitySource('context.identity.sourceIp')).toBe('context.identity.sourceIp');
+    expect(() => toIdentitySource('header.x-api-key')).toThrow(/Unsupported/);
+  });
+});
+
+describe('routes', () => {
+  const methods = template.findResources('AWS::ApiGateway::Method') as Record<string, CfnResource>;
+  const resources = template.findResources('AWS::ApiGateway::Resource') as Record<string, CfnResource>;
+  const functionIdByLogicalId = new Map(
+    (Object.keys(FUNCTIONS) as FunctionId[]).map((id) => [logicalIdOf(stack.platform.functions[id]), id]),
+  );
+
+  it('has exactly one method per ROUTES entry', () => {
+    template.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length);
+  });
+
+  it('protects every method with the platform authorizer', () => {
+    for (const method of Object.values(methods)) {
+      expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+    }
+  });
+
+  it('routes each method and path to the function ROUTES names, as a Lambda proxy integration', () => {
+    const deployed = Object.values(methods).map((method) => {
+      const integration = method.Properties.Integration as { Type: string; Uri: unknown };
+      expect(integration.Type).toBe('AWS_PROXY');
+      const targets = [...JSON.stringify(integration.Uri).matchAll(/"Fn::GetAtt":\["([^"]+)","Arn"\]/g)];
+      const functionIds = targets.map((match) => functionIdByLogicalId.get(match[1] as string)).filter(Boolean);
+      expect(functionIds).toHaveLength(1);
+      const resourceId = (method.Properties.ResourceId as { Ref: string }).Ref;
+      return `${method.Properties.HttpMethod as string} ${pathOfResource(resources, resourceId)} -> ${functionIds[0]}`;
+    });
+    const expected = ROUTES.map((route) => `${route.method} ${route.path} -> ${route.function}`);
+    expect(deployed.sort()).toEqual(expected.sort());
+  });
+});
+
+describe('gateway responses', () => {
+  it('rewrites every response of GATEWAY_RESPONSES to the JSON error shape', () => {
+    template.resourceCountIs('AWS::ApiGateway::GatewayResponse', Object.keys(GATEWAY_RESPONSES).length);
+    for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: String(response.statusCode),
+        ResponseTemplates: { 'application/json': response.template },
+      });
+    }
+  });
+
+  it.each([
+    ['UNAUTHORIZED', '401', 'unauthorized'],
+    ['ACCESS_DENIED', '403', '$context.authorizer.errorCode'],
+    ['MISSING_AUTHENTICATION_TOKEN', '404', 'not_found'],
+  ])('answers %s with %s and a JSON body', (type, statusCode, code) => {
+    const [response] = Object.values(
+      template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }),
+    );
+    expect(response?.Properties.StatusCode).toBe(statusCode);
+    const body = JSON.parse(response?.Properties.ResponseTemplates['application/json'] as string);
+    expect(body).toEqual({ error: { code, message: expect.any(String) } });
+  });
+});
+
+describe('demo stages', () => {
+  const stageNames = Object.keys(STAGES);
+
+  it('has one stage per entry of STAGES, all on the same deployment', () => {
+    template.resourceCountIs('AWS::ApiGateway::Stage', stageNames.length);
+    const stages = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    expect(stages.map((stage) => stage.Properties.StageName).sort()).toEqual([...stageNames].sort());
+    expect(new Set(stages.map((stage) => JSON.stringify(stage.Properties.DeploymentId))).size).toBe(1);
+  });
+
+  it.each(stageNames)('logs access and errors and throttles on the %s stage', (stageName) => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: stageName,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: Match.anyValue(),
+          ThrottlingBurstLimit: Match.anyValue(),
+        }),
+      ]),
+    });
+  });
+
+  it('outputs the URL of every stage and the table name', () => {
+    const outputs = template.findOutputs('*');
+    for (const stageName of stageNames) expect(outputs).toHaveProperty(`${stageName}Url`);
+    expect(outputs.TableName?.Value).toEqual({ Ref: logicalIdOf(stack.platform.table) });
+  });
+});
+
+describe('on a team’s own API', () => {
+  it('adds the routes and the authorizer to an existing RestApi', () => {
+    const consumer = new Stack(testApp(), 'Consumer');
+    const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
+    api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+    new ApiKeyPlatform(consumer, 'Platform', { api });
+    const consumerTemplate = Template.fromStack(consumer);
+    consumerTemplate.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    consumerTemplate.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length + 1);
+    consumerTemplate.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+  });
+});

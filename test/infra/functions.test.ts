@@ -1,0 +1,111 @@
+/** Functions: shared runtime defaults, and environment and IAM derived from each entry's `needs`. */
+import { Match } from 'aws-cdk-lib/assertions';
+import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
+import { actionsOf, logicalIdOf, type Statement, statementsOfRole, synthDemo } from './synth';
+
+const { stack, template } = synthDemo();
+const functionIds = Object.keys(FUNCTIONS) as FunctionId[];
+
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+function lambdaOf(functionId: FunctionId) {
+  const resource = template.findResources('AWS::Lambda::Function')[logicalIdOf(stack.platform.functions[functionId])];
+  if (!resource) throw new Error(`No Lambda function for ${functionId}`);
+  return resource.Properties as { Environment: { Variables: Record<string, unknown> } } & Record<string, unknown>;
+}
+
+function statementsOf(functionId: FunctionId): Statement[] {
+  const role = stack.platform.functions[functionId].role;
+  if (!role) throw new Error(`${functionId} has no role`);
+  return statementsOfRole(template, role);
+}
+
+describe('every function', () => {
+  it('exists once per FUNCTIONS entry', () => {
+    template.resourceCountIs('AWS::Lambda::Function', functionIds.length);
+  });
+
+  it.each(functionIds)('%s runs Node.js 22 on arm64 with source maps and its own log group', (functionId) => {
+    expect(lambdaOf(functionId)).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'api-key-platform' } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('Logs') } },
+    });
+  });
+
+  it('keeps logs for a month', () => {
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups.length).toBeGreaterThanOrEqual(functionIds.length);
+    for (const logGroup of logGroups) expect(logGroup.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('gives the authorizer more memory and a shorter timeout than the route functions', () => {
+    expect(lambdaOf('authorizer')).toMatchObject({ MemorySize: 512, Timeout: 5 });
+    expect(lambdaOf('keys-list')).toMatchObject({ MemorySize: 256, Timeout: 10 });
+  });
+
+  it('uses no AWS managed policies: each role may write only to its own log group', () => {
+    for (const functionId of functionIds) {
+      const role = stack.platform.functions[functionId].role;
+      const roleResource = template.findResources('AWS::IAM::Role')[logicalIdOf(role as never)];
+      expect(roleResource?.Properties.ManagedPolicyArns).toBeUndefined();
+      const logStatement = statementsOf(functionId).find((s) => actionsOf([s]).includes('logs:PutLogEvents'));
+      expect(logStatement?.Resource).toEqual({ 'Fn::GetAtt': [Match.stringLikeRegexp('Logs') as never, 'Arn'] });
+    }
+  });
+});
+
+describe.each(functionIds)('%s gets exactly what its needs say', (functionId) => {
+  const needs: { table: string; pepper?: boolean; flushAuthorizerCache?: boolean } = FUNCTIONS[functionId].needs;
+  const variables = lambdaOf(functionId).Environment.Variables;
+  const actions = actionsOf(statementsOf(functionId));
+
+  it('table access', () => {
+    expect('TABLE_NAME' in variables).toBe(needs.table !== 'none');
+    expect(actions.some((action) => action.startsWith('dynamodb:'))).toBe(needs.table !== 'none');
+    expect(actions.includes('dynamodb:GetItem')).toBe(needs.table !== 'none');
+    expect(actions.some((action) => WRITE_ACTIONS.includes(action))).toBe(needs.table === 'read-write');
+  });
+
+  it('pepper', () => {
+    expect('PEPPER_SECRET_ID' in variables).toBe(needs.pepper === true);
+    expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(needs.pepper === true);
+  });
+
+  it('authorizer cache flush', () => {
+    expect('REST_API_ID' in variables).toBe(needs.flushAuthorizerCache === true);
+    expect(actions.some((action) => action.startsWith('apigateway:'))).toBe(needs.flushAuthorizerCache === true);
+  });
+});
+
+describe('least privilege, spelled out', () => {
+  it('lets the authorizer read the table and the pepper, and nothing more', () => {
+    const actions = actionsOf(statementsOf('authorizer'));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'secretsmanager:GetSecretValue']));
+    for (const write of WRITE_ACTIONS) expect(actions).not.toContain(write);
+    expect(actions.filter((action) => !/^(dynamodb|secretsmanager|logs):/.test(action))).toEqual([]);
+    expect(lambdaOf('authorizer').Environment.Variables.PEPPER_SECRET_ID).toEqual({
+      Ref: logicalIdOf(stack.platform.pepper),
+    });
+  });
+
+  it('lets keys-status flush only the authorizer cache of this API, stage by stage', () => {
+    const flush = statementsOf('keys-status').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')));
+    expect(flush).toHaveLength(1);
+    expect(flush[0]?.Action).toBe('apigateway:DELETE');
+    const resources = JSON.stringify(flush[0]?.Resource);
+    expect(resources).toContain(`{"Ref":"${logicalIdOf(stack.api)}"}`);
+    expect(resources).toContain('/stages/live/cache/authorizers');
+    expect(resources).toContain('/stages/sandbox/cache/authorizers');
+    expect(resources).not.toContain('/stages/*');
+    expect(lambdaOf('keys-status').Environment.Variables.REST_API_ID).toEqual({ Ref: logicalIdOf(stack.api) });
+  });
+
+  it('does not let keys-list read the pepper', () => {
+    const actions = actionsOf(statementsOf('keys-list'));
+    expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+    expect(JSON.stringify(statementsOf('keys-list'))).not.toContain(logicalIdOf(stack.platform.pepper));
+  });
+});

@@ -1,0 +1,70 @@
+/** The key table follows TABLE_SCHEMA; the pepper is random and long enough for the runtime. */
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { TABLE_SCHEMA } from '../../functions/definition/table';
+import { KeyStore } from '../../infra/constructs/key-store';
+import { synthDemo, testApp } from './synth';
+
+const { template } = synthDemo();
+
+describe('key table', () => {
+  it('has the keys, index and TTL of TABLE_SCHEMA', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const [index] = TABLE_SCHEMA.globalSecondaryIndexes;
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: index?.indexName,
+          KeySchema: [
+            { AttributeName: index?.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index?.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.timeToLiveAttribute, Enabled: true },
+    });
+  });
+
+  it('is on-demand, encrypted and recoverable to any point in time', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+});
+
+describe('pepper', () => {
+  it('is generated as base64-safe characters that decode to at least 32 bytes', () => {
+    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    const generator = secret?.Properties.GenerateSecretString as Record<string, unknown>;
+    expect(generator).toMatchObject({ ExcludePunctuation: true, IncludeSpace: false });
+    // Only letters and digits are left, all of them base64 characters; the runtime wants 32 bytes.
+    const sample = 'A'.repeat(generator.PasswordLength as number);
+    expect(Buffer.from(sample, 'base64').length).toBeGreaterThanOrEqual(32);
+  });
+});
+
+describe('removal policy', () => {
+  it('retains the table and the pepper unless told otherwise: they hold every issued key', () => {
+    const stack = new Stack(testApp(), 'Retained');
+    new KeyStore(stack, 'KeyStore');
+    const retained = Template.fromStack(stack);
+    retained.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    retained.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+  });
+
+  it('deletes them with the demo stack', () => {
+    const stack = new Stack(testApp(), 'Destroyed');
+    new KeyStore(stack, 'KeyStore', { removalPolicy: RemovalPolicy.DESTROY });
+    const destroyed = Template.fromStack(stack);
+    destroyed.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    destroyed.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+});

@@ -1,0 +1,56 @@
+/** Shared test setup: synthesizes stacks the way `cdk synth` does, minus the esbuild bundling. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { DemoStack } from '../../infra/demo-stack';
+import { findProjectRoot } from '../../infra/function-defaults';
+
+/** The feature flags of cdk.json, so the tests see the same constructs the deployed app does. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(findProjectRoot(), 'cdk.json'), 'utf8')) as { context?: object };
+  return { ...cdkJson.context };
+}
+
+/** An app that skips asset bundling: tests check the template, not the bundles. */
+export function testApp(): App {
+  return new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+}
+
+export function synthDemo(app: App = testApp()): { stack: DemoStack; template: Template } {
+  const stack = new DemoStack(app, 'ApiKeyPlatformDemo');
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** The CloudFormation logical id of an L2 construct's main resource. */
+export function logicalIdOf(construct: IConstruct): string {
+  const resource = construct.node.defaultChild as CfnElement | undefined;
+  if (!resource) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  const stack = Stack.of(resource);
+  return stack.resolve(stack.getLogicalId(resource)) as string;
+}
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every IAM statement attached to a role, from its inline and separate policies. */
+export function statementsOfRole(template: Template, role: IConstruct): Statement[] {
+  const roleId = logicalIdOf(role);
+  const inline = (template.findResources('AWS::IAM::Role')[roleId]?.Properties?.Policies ?? []) as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  const attached = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties.Roles as { Ref?: string }[]).some((ref) => ref.Ref === roleId),
+  );
+  return [...inline, ...attached.map((policy) => policy.Properties)].flatMap(
+    (policy) => policy.PolicyDocument.Statement as Statement[],
+  );
+}
+
+export function actionsOf(statements: Statement[]): string[] {
+  return statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+}
