@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { startPlatform } from './platform';
 import { repoRoot } from './paths';
 
+// Lambda runs Node 22; locally Node 20 is supported and the lockfile pins the SDK, so its nag is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = join(repoRoot(), '.local');
 

@@ -31,7 +31,10 @@ export async function provisionOrganization(deps: ProvisioningDeps, request: New
   const organization: Organization = {
     id: shortId('org'),
     name: request.name,
-    accounts: Array.from({ length: request.accountCount }, (_, index) => ({ id: shortId('acct'), name: `Account ${index + 1}` })),
+    accounts: Array.from({ length: request.accountCount }, (_, index) => ({
+      id: shortId('acct'),
+      name: `Account ${index + 1}`,
+    })),
     members: [owner],
     rotationPeriodDays: DEFAULT_ROTATION_PERIOD_DAYS,
     createdAt: deps.clock().toISOString(),

@@ -81,7 +81,8 @@ export async function startSecretsManager(options: { file?: string; port?: numbe
       const input = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
       send(response, 200, operation(input));
     } catch (error) {
-      const { type, message } = error instanceof AwsError ? error : { type: 'InternalServiceError', message: String(error) };
+      const { type, message } =
+        error instanceof AwsError ? error : { type: 'InternalServiceError', message: String(error) };
       send(response, 400, { __type: type, message }, { 'x-amzn-errortype': type });
     }
   });

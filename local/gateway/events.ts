@@ -35,7 +35,8 @@ export function authorizerEvent(call: IncomingCall): APIGatewayRequestAuthorizer
 }
 
 export function proxyEvent(call: IncomingCall, authorizer: Record<string, unknown>): APIGatewayProxyEvent {
-  const isText = call.body.length === 0 || /json|text|xml|form/i.test(first(call.headers, 'content-type') ?? 'application/json');
+  const isText =
+    call.body.length === 0 || /json|text|xml|form/i.test(first(call.headers, 'content-type') ?? 'application/json');
   const shape = requestShape(call);
   return {
     ...shape,
@@ -47,7 +48,9 @@ export function proxyEvent(call: IncomingCall, authorizer: Record<string, unknow
 
 function requestShape(call: IncomingCall) {
   const single = (values: Record<string, string[]>) =>
-    Object.keys(values).length === 0 ? null : Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.at(-1) ?? '']));
+    Object.keys(values).length === 0
+      ? null
+      : Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.at(-1) ?? '']));
   return {
     resource: call.route.path,
     path: call.path,

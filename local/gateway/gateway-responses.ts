@@ -7,7 +7,10 @@ export interface GatewayResponse {
   body: string;
 }
 
-export function gatewayResponse(type: GatewayResponseType, context: Record<string, string | undefined>): GatewayResponse {
+export function gatewayResponse(
+  type: GatewayResponseType,
+  context: Record<string, string | undefined>,
+): GatewayResponse {
   const { statusCode, template } = GATEWAY_RESPONSES[type];
   const body = template.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_, name: string) => context[name] ?? '');
   return { statusCode, headers: { 'content-type': 'application/json', 'x-amzn-errortype': type }, body };

@@ -125,7 +125,12 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
   }
 
   const port = await listen(server, options.port);
-  return { port, url: `http://127.0.0.1:${port}`, close: () => closeServer(server), flush: (stage: string) => cache.flush(stage) };
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () => closeServer(server),
+    flush: (stage: string) => cache.flush(stage),
+  };
 }
 
 async function invoke(handler: ProxyHandler, functionId: string, event: APIGatewayProxyEvent, requestId: string) {
@@ -133,13 +138,18 @@ async function invoke(handler: ProxyHandler, functionId: string, event: APIGatew
     const result = await handler(event, lambdaContext(functionId, 10_000));
     const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
-    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.join(', ');
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+      headers[name.toLowerCase()] = values.join(', ');
     const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString('utf8') : (result.body ?? '');
     return { statusCode: result.statusCode, headers, body };
   } catch (error) {
     // API Gateway answers a failed Lambda integration with 502 and nothing of the error.
     console.error(`local gateway: ${functionId} failed`, error);
-    return { statusCode: 502, headers: { 'content-type': 'application/json' }, body: '{"message": "Internal server error"}' };
+    return {
+      statusCode: 502,
+      headers: { 'content-type': 'application/json' },
+      body: '{"message": "Internal server error"}',
+    };
   }
 }
 
