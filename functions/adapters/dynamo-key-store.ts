@@ -35,7 +35,10 @@ export class DynamoKeyStore implements KeyStore {
   ) {}
 
   async get(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keyItemKey(keyId) }));
+    // Strongly consistent: a verification right after a revoke must see it.
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keyItemKey(keyId), ConsistentRead: true }),
+    );
     return Item ? toRecord(Item) : undefined;
   }
 

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { DynamoKeyStore } from '../adapters/dynamo-key-store';
 import { pepperFromSecretsManager } from '../adapters/pepper';
 import { systemClock } from '../domain/clock';
@@ -6,17 +5,14 @@ import { dynamoDb, secretsManager } from '../runtime/clients';
 import { loadConfig, pepperConfig, tableConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { createAuthorizer } from './authorize';
-import { cachedKeyLookup } from './key-cache';
 
-const config = loadConfig({
-  ...tableConfig,
-  ...pepperConfig,
-  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(500),
-});
+const config = loadConfig({ ...tableConfig, ...pepperConfig });
 const keys = new DynamoKeyStore(dynamoDb, config.TABLE_NAME);
 
 export const handler = createAuthorizer({
-  findKey: cachedKeyLookup((keyId) => keys.get(keyId), config.KEY_CACHE_TTL_MS),
+  // No cache of our own: API Gateway caches the answer, and a second cache here could hand a
+  // revoked key's stale "allow" back to API Gateway right after a flush.
+  findKey: (keyId) => keys.get(keyId),
   pepper: pepperFromSecretsManager(secretsManager, config.PEPPER_SECRET_ID),
   clock: systemClock,
   log: {

@@ -40,6 +40,8 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export async function startLocalGateway(options: LocalGatewayOptions) {
   const now = options.now ?? Date.now;
   const cache = new AuthorizerResultCache(options.cacheTtlSeconds * 1000, now);
+  /** What API Gateway's metrics would show: how often the authorizer ran and how often its cache answered. */
+  const stats = { authorizerCalls: 0, authorizerCacheHits: 0 };
   const server: Server = createServer((request, response) => {
     const started = performance.now();
     handle(request)
@@ -108,7 +110,11 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     // With caching on, API Gateway requires every identity source and answers 401 without calling the authorizer.
     if (caching && identity.some((value) => !value)) return gatewayResponse('UNAUTHORIZED', context);
     const cached = caching ? cache.get(call.stage, identity as string[]) : undefined;
-    if (cached) return cached;
+    if (cached) {
+      stats.authorizerCacheHits++;
+      return cached;
+    }
+    stats.authorizerCalls++;
     let result: APIGatewayAuthorizerResult;
     try {
       result = await options.authorizer(authorizerEvent(call));
