@@ -134,6 +134,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    stats,
     close: () => closeServer(server),
     flush: (stage: string) => cache.flush(stage),
   };

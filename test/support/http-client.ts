@@ -26,7 +26,10 @@ export function call<T = any>(method: string, url: string, options: CallOptions 
     else headers['x-api-key'] = options.key;
   }
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (payload !== undefined) headers['content-type'] ??= 'application/json';
+  if (payload !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(payload));
+  }
   return new Promise((resolve, reject) => {
     const req = request(
       url,
