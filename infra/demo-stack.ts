@@ -28,7 +28,7 @@ export class DemoStack extends Stack {
       stageName,
       accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
       accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
-      // Execution logs for errors only: INFO would log request details, and requests carry keys.
+      // Execution logs for errors only and never request data: requests carry API keys.
       loggingLevel: apigateway.MethodLoggingLevel.ERROR,
       dataTraceEnabled: false,
       metricsEnabled: true,
@@ -63,7 +63,10 @@ export class DemoStack extends Stack {
     });
 
     for (const [stageName, stage] of Object.entries(this.stages)) {
-      new CfnOutput(this, `${stageName}Url`, { value: stage.urlForPath('/'), description: `Base URL of the ${stageName} stage` });
+      new CfnOutput(this, `${stageName}Url`, {
+        value: stage.urlForPath('/'),
+        description: `Base URL of the ${stageName} stage`,
+      });
     }
     new CfnOutput(this, 'TableName', { value: this.platform.table.tableName });
 

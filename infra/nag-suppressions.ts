@@ -3,7 +3,6 @@
  * here fails synth and the infra tests: there are no unexplained findings.
  */
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { ApiKeyPlatform } from './api-key-platform';
@@ -21,7 +20,7 @@ export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
   ]);
 
   NagSuppressions.addResourceSuppressions(
-    functions.map((fn) => fn.role as iam.Role),
+    functions.flatMap((fn) => (fn.role ? [fn.role] : [])),
     [
       {
         id: 'AwsSolutions-IAM5',

@@ -2,7 +2,7 @@
  * The platform's surface on an API Gateway REST API: the REQUEST authorizer, one method per entry
  * of ROUTES and API Gateway's own error answers in the platform's JSON shape.
  */
-import { Duration } from 'aws-cdk-lib';
+import { type CfnResource, Duration } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -27,19 +27,26 @@ export class KeyApi extends Construct {
     super(scope, id);
     const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(AUTHORIZER_CACHE.resultsCacheTtlSeconds);
 
+    // With caching on, API Gateway answers 401 itself when an identity source is missing; with it
+    // off there is nothing to key on, so none are required and Bearer-only requests get through.
+    const cached = cacheTtl.toSeconds() > 0;
     this.authorizer = new apigateway.RequestAuthorizer(this, 'Authorizer', {
       handler: props.authorizerFunction,
       resultsCacheTtl: cacheTtl,
-      // With caching on, API Gateway answers 401 itself when an identity source is missing; with
-      // it off there is nothing to key on, so none are required and Bearer-only requests get through.
-      identitySources: cacheTtl.toSeconds() > 0 ? AUTHORIZER_CACHE.identitySources.map(toIdentitySource) : [],
+      identitySources: cached ? AUTHORIZER_CACHE.identitySources.map(toIdentitySource) : [],
     });
+    // CDK renders no sources as an empty string; leave the property out instead.
+    if (!cached) (this.authorizer.node.defaultChild as CfnResource).addPropertyDeletionOverride('IdentitySource');
 
     const integrations = new Map<FunctionId, apigateway.LambdaIntegration>();
     const integrationOf = (functionId: FunctionId) => {
       let integration = integrations.get(functionId);
       if (!integration) {
-        integration = new apigateway.LambdaIntegration(props.routeFunctions[functionId]);
+        // One invoke permission per function for this API on any stage. The default, per-method
+        // permission names only the API's `deploymentStage`, so every other stage would get a 500.
+        integration = new apigateway.LambdaIntegration(props.routeFunctions[functionId], {
+          scopePermissionToMethod: false,
+        });
         integrations.set(functionId, integration);
       }
       return integration;

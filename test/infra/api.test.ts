@@ -1,7 +1,7 @@
 /** The API surface: authorizer, one method per route of ROUTES, gateway responses and stages. */
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { AUTHORIZER_CACHE, GATEWAY_RESPONSES, STAGES } from '../../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { ROUTES } from '../../functions/definition/routes';
@@ -47,7 +47,7 @@ describe('authorizer', () => {
     new ApiKeyPlatform(consumer, 'Platform', { api, authorizerCacheTtl: Duration.seconds(0) });
     const authorizer = Object.values(Template.fromStack(consumer).findResources('AWS::ApiGateway::Authorizer'))[0];
     expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(0);
-    expect(authorizer?.Properties.IdentitySource ?? '').toBe('');
+    expect(authorizer?.Properties).not.toHaveProperty('IdentitySource');
   });
 
   it('maps identity sources to the forms API Gateway accepts and rejects others', () => {
@@ -87,7 +87,38 @@ describe('routes', () => {
     const expected = ROUTES.map((route) => `${route.method} ${route.path} -> ${route.function}`);
     expect(deployed.sort()).toEqual(expected.sort());
   });
+
+  it('lets API Gateway invoke each route’s function on every stage of STAGES', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((permission) => ({
+      functionId: functionIdByLogicalId.get(permission.Properties.FunctionName['Fn::GetAtt']?.[0]),
+      sourceArn: renderArn(permission.Properties.SourceArn),
+    }));
+    for (const route of ROUTES) {
+      for (const stageName of Object.keys(STAGES)) {
+        const invoked = `API/${stageName}/${route.method}${route.path.replace(/\{[^}]+\}/g, 'some-id')}`;
+        const allowed = permissions.filter(
+          (permission) => permission.functionId === route.function && globMatches(permission.sourceArn, invoked),
+        );
+        expect(allowed).not.toEqual([]);
+      }
+    }
+  });
 });
+
+/** `arn:…:execute-api:…:${api}/${stage}/GET/v1/keys` -> `API/<stage ref>/GET/v1/keys`, so it can be matched. */
+function renderArn(arn: { 'Fn::Join': [string, unknown[]] }): string {
+  const parts = arn['Fn::Join'][1].map((part) => {
+    if (typeof part === 'string') return part;
+    const ref = (part as { Ref?: string }).Ref;
+    return ref === logicalIdOf(stack.api) ? 'API' : `<${JSON.stringify(part)}>`;
+  });
+  return parts.join('').replace(/^.*:API\//, 'API/');
+}
+
+function globMatches(pattern: string, value: string): boolean {
+  const regex = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${regex}$`).test(value);
+}
 
 describe('gateway responses', () => {
   it('rewrites every response of GATEWAY_RESPONSES to the JSON error shape', () => {

@@ -8,16 +8,30 @@ import { testApp } from './synth';
 
 const AWS_SOLUTIONS = Match.stringLikeRegexp('AwsSolutions-.*');
 
+/** AwsSolutions rule ids reported on a stack, as `rule: resource path`. */
+function findings(stack: Stack, kind: 'error' | 'warning'): string[] {
+  let annotations: Annotations;
+  try {
+    annotations = Annotations.fromStack(stack);
+  } catch (error) {
+    // With cdk.json's `@aws-cdk/core:validateAgainstDefaultRules`, error annotations fail synth itself.
+    const report = error instanceof Error ? error.message : String(error);
+    const level = kind === 'error' ? 'ERROR' : 'WARNING';
+    const entries = report.matchAll(new RegExp(`${level} (AwsSolutions-[\\w]+)[^\\n]*\\n\\s+(\\S+)`, 'g'));
+    return [...entries].map(([, rule, path]) => `${rule}: ${path}`);
+  }
+  const found =
+    kind === 'error' ? annotations.findError('*', AWS_SOLUTIONS) : annotations.findWarning('*', AWS_SOLUTIONS);
+  return found.map((finding) => `${String(finding.entry.data).split(':')[0]}: ${finding.id}`);
+}
+
 describe('AwsSolutions checks', () => {
   it('leave no unsuppressed error or warning on the demo stack', () => {
     const app = testApp();
     const stack = new DemoStack(app, 'ApiKeyPlatformDemo');
     Aspects.of(app).add(new AwsSolutionsChecks());
-    const annotations = Annotations.fromStack(stack);
-    const describe = (findings: { id: string; entry: { data: unknown } }[]) =>
-      findings.map((finding) => `${finding.id}: ${String(finding.entry.data).split(':')[0]}`);
-    expect(describe(annotations.findError('*', AWS_SOLUTIONS))).toEqual([]);
-    expect(describe(annotations.findWarning('*', AWS_SOLUTIONS))).toEqual([]);
+    expect(findings(stack, 'error')).toEqual([]);
+    expect(findings(stack, 'warning')).toEqual([]);
   });
 
   it('do report findings when nothing is suppressed, so the test above can fail', () => {
@@ -25,6 +39,6 @@ describe('AwsSolutions checks', () => {
     const stack = new Stack(app, 'Unsuppressed');
     new secretsmanager.Secret(stack, 'Secret');
     Aspects.of(app).add(new AwsSolutionsChecks());
-    expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-SMG4'))).not.toEqual([]);
+    expect(findings(stack, 'error')).toEqual([expect.stringMatching(/^AwsSolutions-SMG4:/)]);
   });
 });
