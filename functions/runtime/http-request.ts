@@ -2,9 +2,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { Caller } from '../domain/caller';
-import { ForbiddenError, type FieldIssue, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
-import { KEY_ENVIRONMENTS } from '../domain/keys/key-token';
+import { type FieldIssue, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import type { PageRequest } from '../domain/keys/key-model';
+import { KEY_ENVIRONMENTS } from '../domain/keys/key-token';
 
 const authorizerContext = z.object({
   keyId: z.string(),
@@ -60,7 +60,8 @@ export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEvent,
 }
 
 export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown, root: string): z.output<Schema> {
-  const result = schema.safeParse(value);
+  // reportInput tells a missing field from one of the wrong type; the input never leaves this function.
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) => fieldIssue(issue, root)),
