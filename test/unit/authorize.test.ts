@@ -1,0 +1,220 @@
+import fc from 'fast-check';
+import { createAuthorizer } from '../../functions/authorizer/authorize';
+import { ROUTES } from '../../functions/definition/routes';
+import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
+import { grantsRoute } from '../../functions/domain/permissions';
+import { type PolicyDocument, policyAllows, routeResourceArn } from '../../functions/domain/policy';
+import { concretePath, idSegment } from '../support/unit-arbitraries';
+import { API_ARN, aManualClock, aMethodArn, anAuthorizerEvent, aStoredKey, PEPPER } from '../support/unit-factories';
+
+function authorizerFinding(record: ApiKeyRecord | undefined) {
+  const findKey = jest.fn(async (_keyId: string) => record);
+  const denied = jest.fn();
+  const authorize = createAuthorizer({
+    findKey,
+    pepper: async () => PEPPER,
+    clock: aManualClock().clock,
+    log: { denied },
+  });
+  return { authorize, findKey, denied };
+}
+
+describe('createAuthorizer', () => {
+  it('answers a valid key with its id as principal and the caller in the context, all strings', async () => {
+    const { token, record } = aStoredKey({
+      record: {
+        organizationId: 'org_42',
+        createdBy: 'mem_7',
+        permissions: ['read', 'tables:write'],
+        accounts: ['acc_1'],
+      },
+    });
+    const { authorize, denied } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }));
+
+    expect(result.principalId).toBe(record.id);
+    expect(result.context).toMatchObject({
+      keyId: record.id,
+      organizationId: 'org_42',
+      memberId: 'mem_7',
+      environment: 'live',
+      permissions: '["read","tables:write"]',
+      accounts: '["acc_1"]',
+      errorCode: 'insufficient_permissions',
+    });
+    expect(String(result.context?.errorMessage)).toContain('read, tables:write');
+    for (const value of Object.values(result.context ?? {})) expect(typeof value).toBe('string');
+    expect(denied).not.toHaveBeenCalled();
+  });
+
+  it('sends accounts \'*\' as the JSON string "*"', async () => {
+    const { token, record } = aStoredKey({ record: { accounts: '*' } });
+    const { authorize } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }));
+
+    expect(result.context?.accounts).toBe('"*"');
+    expect(JSON.parse(String(result.context?.accounts))).toBe('*');
+  });
+
+  it('allows exactly the routes the key may call, on the calling stage', async () => {
+    const { token, record } = aStoredKey({ record: { permissions: ['contacts:read', 'search'] } });
+    const { authorize } = authorizerFinding(record);
+
+    const result = await authorize(
+      anAuthorizerEvent({ method: 'POST', path: '/v1/search', headers: { 'x-api-key': token } }),
+    );
+
+    const [statement] = result.policyDocument.Statement;
+    expect(result.policyDocument.Statement).toHaveLength(1);
+    expect(statement).toMatchObject({ Effect: 'Allow', Action: 'execute-api:Invoke' });
+    expect((statement as { Resource: string[] }).Resource).toEqual(
+      ROUTES.filter((route) => grantsRoute(record.permissions, route)).map((route) =>
+        routeResourceArn(API_ARN, 'live', route),
+      ),
+    );
+  });
+
+  it('returns a policy that allows a route exactly when the permissions grant it, whatever route was called', async () => {
+    const { token, record } = aStoredKey();
+    const findKey = jest.fn(async (_keyId: string) => record);
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.constantFrom('read', 'write', 'delete', 'contacts:*', 'tables:read', 'search'), {
+          maxLength: 4,
+        }),
+        fc.constantFrom(...ROUTES),
+        idSegment,
+        async (permissions, calledRoute, id) => {
+          findKey.mockResolvedValue({ ...record, permissions });
+          const authorize = createAuthorizer({ findKey, pepper: async () => PEPPER, clock: aManualClock().clock });
+
+          const result = await authorize(
+            anAuthorizerEvent({
+              method: calledRoute.method,
+              path: concretePath(calledRoute, id),
+              headers: { 'x-api-key': token },
+            }),
+          );
+
+          for (const route of ROUTES) {
+            const arn = aMethodArn({ stage: 'live', method: route.method, path: concretePath(route, id) });
+            expect(policyAllows(result.policyDocument as unknown as PolicyDocument, arn)).toBe(
+              grantsRoute(permissions, route),
+            );
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads a bearer token too', async () => {
+    const { token, record } = aStoredKey();
+    const { authorize } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { Authorization: `Bearer ${token}` } }));
+
+    expect(result.principalId).toBe(record.id);
+  });
+
+  it.each([
+    ['no key', {}],
+    ['a malformed key', { 'x-api-key': 'sk_live_nope' }],
+  ])('throws exactly Unauthorized for %s', async (_label, headers) => {
+    const { authorize, findKey, denied } = authorizerFinding(undefined);
+
+    const attempt = authorize(anAuthorizerEvent({ headers }));
+
+    await expect(attempt).rejects.toThrow(new Error('Unauthorized'));
+    await expect(attempt).rejects.toHaveProperty('message', 'Unauthorized');
+    expect(findKey).not.toHaveBeenCalled();
+    expect(denied).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'unauthorized' }), '203.0.113.7');
+  });
+
+  it('throws exactly Unauthorized for an unknown key', async () => {
+    const { token } = aStoredKey();
+    const { authorize } = authorizerFinding(undefined);
+
+    await expect(authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }))).rejects.toThrow(
+      new Error('Unauthorized'),
+    );
+  });
+
+  it('throws exactly Unauthorized for a revoked key', async () => {
+    const { token, record } = aStoredKey({ record: { status: 'revoked' } });
+    const { authorize, denied } = authorizerFinding(record);
+
+    await expect(authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }))).rejects.toThrow(
+      new Error('Unauthorized'),
+    );
+    expect(denied).toHaveBeenCalledWith(
+      { outcome: 'unauthorized', reason: 'revoked', keyId: record.id },
+      '203.0.113.7',
+    );
+  });
+
+  it('throws Unauthorized for a live key on the sandbox stage and a test key on the live stage', async () => {
+    const live = aStoredKey({ environment: 'live' });
+    const sandbox = aStoredKey({ environment: 'test' });
+
+    await expect(
+      authorizerFinding(live.record).authorize(
+        anAuthorizerEvent({ stage: 'sandbox', headers: { 'x-api-key': live.token } }),
+      ),
+    ).rejects.toThrow(new Error('Unauthorized'));
+    await expect(
+      authorizerFinding(sandbox.record).authorize(
+        anAuthorizerEvent({ stage: 'live', headers: { 'x-api-key': sandbox.token } }),
+      ),
+    ).rejects.toThrow(new Error('Unauthorized'));
+    const ok = await authorizerFinding(sandbox.record).authorize(
+      anAuthorizerEvent({ stage: 'sandbox', headers: { 'x-api-key': sandbox.token } }),
+    );
+    expect(ok.principalId).toBe(sandbox.record.id);
+  });
+
+  it('throws Unauthorized on an unknown stage', async () => {
+    const { token, record } = aStoredKey();
+
+    await expect(
+      authorizerFinding(record).authorize(anAuthorizerEvent({ stage: 'prod', headers: { 'x-api-key': token } })),
+    ).rejects.toThrow(new Error('Unauthorized'));
+  });
+
+  it('denies a key called from outside its IP allowlist with errorCode ip_not_allowed', async () => {
+    const { token, record } = aStoredKey({ record: { ipAllowlist: ['10.0.0.0/8'] } });
+    const { authorize, denied } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token }, sourceIp: '203.0.113.7' }));
+
+    expect(result.principalId).toBe(record.id);
+    expect(result.policyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${API_ARN}/live/*`] }],
+    });
+    expect(result.context).toMatchObject({ keyId: record.id, errorCode: 'ip_not_allowed' });
+    expect(String(result.context?.errorMessage)).toContain('203.0.113.7');
+    for (const value of Object.values(result.context ?? {})) expect(typeof value).toBe('string');
+    expect(denied).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'forbidden' }), '203.0.113.7');
+  });
+
+  it('allows a key called from inside its IP allowlist', async () => {
+    const { token, record } = aStoredKey({ record: { ipAllowlist: ['10.0.0.0/8'] } });
+    const { authorize } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token }, sourceIp: '10.9.8.7' }));
+
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+  });
+
+  it('rejects an event whose methodArn it cannot read, with a different error than Unauthorized', async () => {
+    const { authorize } = authorizerFinding(undefined);
+
+    await expect(authorize(anAuthorizerEvent({ methodArn: 'nonsense' }))).rejects.toThrow(
+      'Unexpected methodArn nonsense',
+    );
+  });
+});
