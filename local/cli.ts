@@ -13,7 +13,7 @@ import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
 import { systemClock } from '../functions/domain/clock';
-import { type KeyEnvironment } from '../functions/domain/keys/key-token';
+import type { KeyEnvironment } from '../functions/domain/keys/key-token';
 import { provisionOrganization } from '../functions/domain/provisioning';
 import { LOCAL_CREDENTIALS } from './bootstrap';
 import { LOCAL_REGION } from './gateway/events';

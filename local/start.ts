@@ -1,7 +1,7 @@
 /** `npm start`: the whole platform locally, on embedded stand-ins. Ctrl-C stops it. */
 import { join } from 'node:path';
-import { startPlatform } from './platform';
 import { repoRoot } from './paths';
+import { startPlatform } from './platform';
 
 // Lambda runs Node 22; locally Node 20 is supported and the lockfile pins the SDK, so its nag is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** Starts listening on loopback and resolves with the bound port (0 picks a free one). */
 export function listen(server: Server, port: number): Promise<number> {

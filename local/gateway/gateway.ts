@@ -4,7 +4,7 @@
  * the shared gateway responses, and serves FlushStageAuthorizersCache for the management handlers.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -183,19 +183,27 @@ function prefixed(prefix: string, values: Record<string, unknown>): Record<strin
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [`${prefix}.${key}`, String(value)]));
 }
 
-function headersOf(request: IncomingMessage): Record<string, string[]> {
-  const headers: Record<string, string[]> = {};
-  for (let index = 0; index < request.rawHeaders.length; index += 2) {
-    const name = request.rawHeaders[index] as string;
-    (headers[name] ??= []).push(request.rawHeaders[index + 1] as string);
+/** Collects repeated names into lists, as API Gateway's multiValue* fields do. */
+function multiValue(pairs: Iterable<[string, string]>): Record<string, string[]> {
+  const values: Record<string, string[]> = {};
+  for (const [name, value] of pairs) {
+    const list = values[name] ?? [];
+    list.push(value);
+    values[name] = list;
   }
-  return headers;
+  return values;
+}
+
+function headersOf(request: IncomingMessage): Record<string, string[]> {
+  const pairs: [string, string][] = [];
+  for (let index = 0; index < request.rawHeaders.length; index += 2) {
+    pairs.push([request.rawHeaders[index] as string, request.rawHeaders[index + 1] as string]);
+  }
+  return multiValue(pairs);
 }
 
 function queryOf(url: URL): Record<string, string[]> {
-  const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
-  return query;
+  return multiValue(url.searchParams);
 }
 
 function sourceIpOf(request: IncomingMessage): string {

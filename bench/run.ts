@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: the authorizer's hot-path figures, measured side by side in one run on the
+ * local stack (dynalite on loopback). A benchmark, not a test: nothing here passes or fails.
+ */
+
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { keyItemKey } from '../functions/adapters/dynamo-key-store';
+import { repoRoot } from '../local/paths';
+import { startPlatform } from '../local/platform';
+import { call } from '../test/support/http-client';
+import { bundleAuthorizer, coldStart } from './bundle';
+import { countDynamoDbRequests } from './dynamodb-counter';
+import { interleaved, median, ms, percentile, us } from './measure';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const quick = process.argv.includes('--quick');
+const scale = quick ? 0.2 : 1;
+const n = (count: number) => Math.max(10, Math.round(count * scale));
+
+const platform = await startPlatform({ port: 0, logLevel: 'CRITICAL' });
+const { bootstrap } = platform;
+// The handlers' own client: imported after startPlatform has pointed the SDK at the emulators.
+const { dynamoDb } = await import('../functions/runtime/clients');
+const { handler: authorizer } = await import('../functions/authorizer/handler');
+const { createAuthorizer } = await import('../functions/authorizer/authorize');
+const { keyStore } = await import('../functions/runtime/stores');
+const counter = countDynamoDbRequests(dynamoDb);
+
+const created = await call('POST', `${bootstrap.liveUrl}/v1/keys`, {
+  key: bootstrap.adminKey,
+  body: { name: 'bench', permissions: ['read', 'write'] },
+});
+const { id: keyId, key } = created.body as { id: string; key: string };
+const event = {
+  type: 'REQUEST',
+  methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/live/GET/v1/whoami`,
+  resource: '/v1/whoami',
+  path: '/v1/whoami',
+  httpMethod: 'GET',
+  headers: { 'x-api-key': key },
+  requestContext: { stage: 'live', identity: { sourceIp: '127.0.0.1' } },
+} as unknown as APIGatewayRequestAuthorizerEvent;
+const figures: [string, string][] = [];
+const report = (name: string, value: string) => {
+  figures.push([name, value]);
+  console.log(`  ${name.padEnd(58)} ${value}`);
+};
+
+console.log('\nWarm verification');
+{
+  const record = await keyStore.get(keyId);
+  const { pepperFromEnvironment } = await import('../functions/runtime/stores');
+  const inMemory = createAuthorizer({
+    findKey: async () => record,
+    pepper: pepperFromEnvironment(),
+    clock: () => new Date(),
+  });
+  await inMemory(event);
+  const runs = n(20_000);
+  const started = performance.now();
+  for (let index = 0; index < runs; index++) await inMemory(event);
+  const perCall = (performance.now() - started) / runs;
+  report(
+    "authorizer handler's own cost per call (key in memory)",
+    `${us(perCall)}  (${Math.round(1000 / perCall).toLocaleString('en')} verifications/s)`,
+  );
+
+  // Through the local gateway with the key's answer in the authorizer cache.
+  await call('GET', `${bootstrap.liveUrl}/v1/whoami`, { key });
+  const requests = n(2_000);
+  const concurrency = 8;
+  const latencies: number[] = [];
+  const gatewayStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let index = 0; index < requests / concurrency; index++) {
+        const t0 = performance.now();
+        await call('GET', `${bootstrap.liveUrl}/v1/whoami`, { key });
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - gatewayStarted) / 1000;
+  report(
+    'cached key through the local gateway (HTTP, 8 concurrent)',
+    `${Math.round(requests / seconds).toLocaleString('en')} calls/s, p50 ${ms(median(latencies))}, p99 ${ms(percentile(latencies, 99))}`,
+  );
+}
+
+console.log('\nCold verification (no cache anywhere) against one bare GetItem, interleaved');
+{
+  const bareGetItem = () =>
+    dynamoDb.send(new GetCommand({ TableName: bootstrap.tableName, Key: keyItemKey(keyId), ConsistentRead: true }));
+  const { a: verification, b: bare } = await interleaved(n(10), 200, () => authorizer(event), bareGetItem);
+  report('authorizer verification, median', ms(median(verification)));
+  report('bare GetItem of the same item, median', ms(median(bare)));
+  report('ratio (target ≤ 1.15×)', `${(median(verification) / median(bare)).toFixed(3)}×`);
+}
+
+console.log('\nDynamoDB requests per 1,000 authorized calls at steady state (GET /v1/whoami)');
+{
+  await call('GET', `${bootstrap.liveUrl}/v1/whoami`, { key });
+  const before = counter.snapshot();
+  const authorizerCallsBefore = platform.gateway.stats.authorizerCalls;
+  for (let index = 0; index < 1000; index++) await call('GET', `${bootstrap.liveUrl}/v1/whoami`, { key });
+  const used = counter.since(before);
+  report('reads (target ≤ 10)', String(used.reads));
+  report('writes (target 0 on the hot path)', `${used.writes}  (+ ≤ 1 lastUsedAt write per key, instance and minute)`);
+  report('authorizer invocations', String(platform.gateway.stats.authorizerCalls - authorizerCallsBefore));
+  report('with the gateway cache off, reads would be', '1,000 (one consistent GetItem per call)');
+}
+
+console.log('\nAuthorizer bundle and cold start');
+{
+  const bundle = await bundleAuthorizer(repoRoot());
+  report(
+    'bundle size (minified / gzip)',
+    `${(bundle.bytes / 1024).toFixed(0)} KiB / ${(bundle.gzipBytes / 1024).toFixed(0)} KiB`,
+  );
+  const env = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: bootstrap.endpoints.dynamodb as string,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: bootstrap.endpoints.secretsManager as string,
+    TABLE_NAME: bootstrap.tableName,
+    PEPPER_SECRET_ID: bootstrap.pepperSecretId,
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const cold = await coldStart(bundle.outfile, event, env, quick ? 3 : 7);
+  report('load bundle (require)', ms(cold.loadMs));
+  report('first verification (pepper + GetItem + policy)', ms(cold.firstVerificationMs));
+  report('cold start in process (load + first verification)', ms(cold.inProcessTotalMs));
+  report('whole process vs bare `node -e ""`', `${ms(cold.processWithBundleMs)} vs ${ms(cold.bareNodeMs)}`);
+}
+
+await platform.close();
+console.log('\nFigures are from one machine and one run; compare ratios, not absolute times.');
