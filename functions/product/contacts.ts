@@ -1,6 +1,6 @@
 /** Sample product: contacts CRUD. Creating, updating and deleting are the events webhooks will carry. */
 import { z } from 'zod';
-import { parseBody, pageOf } from '../runtime/http-request';
+import { pageOf, parseBody } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
 import { type Contact, newId } from './contact-store';
 import { idOf, productRoutes, productStore } from './product-route';

@@ -1,6 +1,6 @@
 /** Sample product: tables, with list, create and delete. */
 import { z } from 'zod';
-import { parseBody, pageOf } from '../runtime/http-request';
+import { pageOf, parseBody } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
 import { newId, type ProductTable } from './contact-store';
 import { idOf, productRoutes, productStore } from './product-route';

@@ -1,8 +1,9 @@
 /** The platform's stores on its one table, built once per instance from TABLE_NAME. */
+
+import { ApiGatewayAuthorizerCache } from '../adapters/authorizer-cache';
 import { DynamoAuditStore } from '../adapters/dynamo-audit-store';
 import { DynamoKeyStore } from '../adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../adapters/dynamo-organization-store';
-import { ApiGatewayAuthorizerCache } from '../adapters/authorizer-cache';
 import { pepperFromSecretsManager } from '../adapters/pepper';
 import { apiGateway, dynamoDb, secretsManager } from './clients';
 import { authorizerCacheConfig, loadConfig, pepperConfig, tableConfig } from './config';

@@ -1,11 +1,11 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { apiAs } from '../support/http-client';
-import { provisionOrganization } from '../../functions/domain/provisioning';
-import { localClients } from '../../local/bootstrap';
 import { DynamoKeyStore } from '../../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../../functions/adapters/pepper';
 import { systemClock } from '../../functions/domain/clock';
+import { provisionOrganization } from '../../functions/domain/provisioning';
+import { localClients } from '../../local/bootstrap';
+import { apiAs } from '../support/http-client';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 describe('tenant isolation', () => {
   let platform: TestPlatform;

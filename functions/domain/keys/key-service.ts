@@ -9,7 +9,7 @@ import type { Organization, OrganizationStore } from '../organization';
 import { hashKey } from './key-hash';
 import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from './key-input';
 import { type AccountScope, type ApiKeyRecord, effectiveStatus, type KeyStore, type PageRequest } from './key-model';
-import { type KeyEnvironment, generateKey, type RandomSource } from './key-token';
+import { generateKey, type KeyEnvironment, type RandomSource } from './key-token';
 
 /** Empties API Gateway's cached authorizer answers, so a stopped or narrowed key takes effect at once. */
 export interface AuthorizerCacheFlusher {

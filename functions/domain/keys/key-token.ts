@@ -4,8 +4,9 @@
  * (the selector) so that verification is one GetItem by id followed by a constant-time hash
  * comparison, never a lookup by secret. The remaining 24 characters (~143 bits) stay secret.
  */
-import { crc32 } from 'node:zlib';
+
 import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 
 export const KEY_ENVIRONMENTS = ['live', 'test'] as const;
 export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
