@@ -2,7 +2,7 @@
  * IAM policies for the REQUEST authorizer. API Gateway caches the policy per identity and reuses it
  * on other routes, so it must allow exactly the routes the key may call, on the calling stage only.
  */
-import { isPathParameter, pathSegments, type RouteDefinition } from '../definition/routes';
+import { isPathParameter, pathSegments, ROUTES, type RouteDefinition } from '../definition/routes';
 import { grantsRoute } from './permissions';
 
 export interface PolicyDocument {
@@ -38,9 +38,21 @@ export function allowedRoutes(permissions: readonly string[], routes: readonly R
   return routes.filter((route) => grantsRoute(permissions, route));
 }
 
+/** Policies depend only on the API, stage and permission set, and a handful of sets cover most keys. */
+const policyMemo = new Map<string, PolicyDocument>();
+const POLICY_MEMO_LIMIT = 1000;
+
 export function allowPolicy(arn: MethodArn, permissions: readonly string[], routes: readonly RouteDefinition[]) {
+  const memoKey = `${arn.apiArn}/${arn.stage}|${permissions.join(',')}`;
+  const memoized = routes === ROUTES ? policyMemo.get(memoKey) : undefined;
+  if (memoized) return memoized;
   const resources = allowedRoutes(permissions, routes).map((route) => routeResourceArn(arn.apiArn, arn.stage, route));
-  return resources.length > 0 ? statement('Allow', resources) : denyPolicy(arn);
+  const policy = resources.length > 0 ? statement('Allow', resources) : denyPolicy(arn);
+  if (routes === ROUTES) {
+    if (policyMemo.size >= POLICY_MEMO_LIMIT) policyMemo.clear();
+    policyMemo.set(memoKey, policy);
+  }
+  return policy;
 }
 
 export function denyPolicy(arn: MethodArn): PolicyDocument {

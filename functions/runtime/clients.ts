@@ -9,8 +9,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export const dynamoDb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+// Marked pure so a bundle leaves out the clients its function never uses.
+export const dynamoDb = /* @__PURE__ */ DynamoDBDocumentClient.from(/* @__PURE__ */ new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
-export const secretsManager = new SecretsManagerClient({});
-export const apiGateway = new APIGatewayClient({});
+export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
+export const apiGateway = /* @__PURE__ */ new APIGatewayClient({});
