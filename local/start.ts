@@ -12,6 +12,10 @@ const { bootstrap, close } = await startPlatform({
   port,
   dataDir,
   messaging: true,
+  // AUTHORIZER_CACHE_TTL_SECONDS=0 mirrors a deployment with the gateway cache off (Authorization: Bearer works).
+  ...(process.env.AUTHORIZER_CACHE_TTL_SECONDS && {
+    authorizerCacheTtlSeconds: Number(process.env.AUTHORIZER_CACHE_TTL_SECONDS),
+  }),
   logLevel: process.env.LOG_LEVEL ?? 'WARN',
   onRequest: ({ method, path, status, latencyMs }) =>
     console.log(`${new Date().toISOString()} ${method} ${path.split('?')[0]} → ${status} (${latencyMs.toFixed(1)} ms)`),
