@@ -218,13 +218,15 @@ describe('key management API', () => {
       expect(again.status).toBe(409);
     });
 
-    it.each([{ gracePeriodSeconds: -1 }, { gracePeriodSeconds: 1.5 }, { gracePeriodSeconds: 'soon' }, { grace: 5 }])(
-      'rejects %j with 400',
-      async (body) => {
-        const { id } = await platform.createKey();
-        expect((await platform.admin.post(`/v1/keys/${id}/rotate`, body)).status).toBe(400);
-      },
-    );
+    it.each([
+      { gracePeriodSeconds: -1 },
+      { gracePeriodSeconds: 1.5 },
+      { gracePeriodSeconds: 'soon' },
+      { grace: 5 },
+    ])('rejects %j with 400', async (body) => {
+      const { id } = await platform.createKey();
+      expect((await platform.admin.post(`/v1/keys/${id}/rotate`, body)).status).toBe(400);
+    });
   });
 
   describe('GET /v1/whoami', () => {

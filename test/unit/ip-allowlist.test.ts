@@ -148,12 +148,17 @@ describe('ipAllowed', () => {
 });
 
 describe('allowlistEntryProblem', () => {
-  it.each(['203.0.113.7', '10.0.0.0/8', '0.0.0.0/0', '2001:db8::1', '2001:db8::/32', '::1', '::/0'])(
-    'accepts %s',
-    (entry) => {
-      expect(allowlistEntryProblem(entry)).toBeUndefined();
-    },
-  );
+  it.each([
+    '203.0.113.7',
+    '10.0.0.0/8',
+    '0.0.0.0/0',
+    '2001:db8::1',
+    '2001:db8::/32',
+    '::1',
+    '::/0',
+  ])('accepts %s', (entry) => {
+    expect(allowlistEntryProblem(entry)).toBeUndefined();
+  });
 
   it.each([
     '',

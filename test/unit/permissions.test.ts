@@ -34,12 +34,20 @@ describe('permissionProblem', () => {
     expect(permissionProblem('contacts:admin')).toContain("unknown action 'admin'");
   });
 
-  it.each(['', 'ADMIN', 'Read', 'contacts', 'contacts:', ':read', 'contacts:Read', 'contacts: read', '*', '*:*'])(
-    'rejects the garbage %j as neither a preset nor a scope',
-    (garbage) => {
-      expect(permissionProblem(garbage)).toContain(`'${garbage}' is neither a preset`);
-    },
-  );
+  it.each([
+    '',
+    'ADMIN',
+    'Read',
+    'contacts',
+    'contacts:',
+    ':read',
+    'contacts:Read',
+    'contacts: read',
+    '*',
+    '*:*',
+  ])('rejects the garbage %j as neither a preset nor a scope', (garbage) => {
+    expect(permissionProblem(garbage)).toContain(`'${garbage}' is neither a preset`);
+  });
 
   it('accepts exactly the presets and known scopes (random strings)', () => {
     fc.assert(
