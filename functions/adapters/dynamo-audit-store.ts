@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditStore } from '../domain/audit';
 import type { Page, PageRequest } from '../domain/keys/key-model';
-import { decodeCursor, encodeCursor } from './cursor';
+import { queryPage } from './query-page';
 
 /** Audit entries live in their organization's own partition, apart from the keys, so a deleted key keeps its trail. */
 const auditPartition = (organizationId: string) => `ORG#${organizationId}#AUDIT`;
@@ -24,19 +24,18 @@ export class DynamoAuditStore implements AuditStore {
 
   async list(organizationId: string, page: PageRequest): Promise<Page<AuditEntry>> {
     const partition = { pk: auditPartition(organizationId) };
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition.pk },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, partition),
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map(({ pk: _pk, sk: _sk, type: _type, ...entry }) => entry as AuditEntry),
-      ...(result.LastEvaluatedKey && { nextCursor: encodeCursor(result.LastEvaluatedKey) }),
+    const query = {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition.pk },
+      ScanIndexForward: false,
     };
+    return queryPage(
+      this.client,
+      query,
+      page,
+      partition,
+      ({ pk: _pk, sk: _sk, type: _type, ...entry }) => entry as unknown as AuditEntry,
+    );
   }
 }

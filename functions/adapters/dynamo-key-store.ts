@@ -7,13 +7,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError } from '../domain/errors';
 import type { ApiKeyRecord, KeyStore, Page, PageRequest } from '../domain/keys/key-model';
 import { isConditionFailure } from './conditional';
-import { decodeCursor, encodeCursor } from './cursor';
+import { queryPage } from './query-page';
 
 const OPTIONAL_FIELDS = [
   'ipAllowlist',
@@ -115,21 +114,14 @@ export class DynamoKeyStore implements KeyStore {
 
   async listByOrganization(organizationId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
     const partition = { gsi1pk: keysOfOrganization(organizationId) };
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition.gsi1pk },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, partition),
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map(toRecord),
-      ...(result.LastEvaluatedKey && { nextCursor: encodeCursor(result.LastEvaluatedKey) }),
+    const query = {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition.gsi1pk },
+      ScanIndexForward: false,
     };
+    return queryPage(this.client, query, page, partition, toRecord);
   }
 
   async recordLastUsed(keyId: string, at: string): Promise<void> {

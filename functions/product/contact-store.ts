@@ -8,11 +8,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../adapters/conditional';
-import { decodeCursor, encodeCursor } from '../adapters/cursor';
+import { queryPage } from '../adapters/query-page';
 import { NotFoundError } from '../domain/errors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 
@@ -105,20 +104,13 @@ export class ProductStore {
 
   async list<T>(tenant: Tenant, kind: Kind, page: PageRequest, matches?: (item: T) => boolean): Promise<Page<T>> {
     const pk = partitionOf(tenant);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
-        ExpressionAttributeValues: { ':pk': pk, ':kind': `${kind}#` },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { pk }),
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => strip<T>(item));
-    return {
-      items: matches ? items.filter(matches) : items,
-      ...(result.LastEvaluatedKey && { nextCursor: encodeCursor(result.LastEvaluatedKey) }),
+    const query = {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
+      ExpressionAttributeValues: { ':pk': pk, ':kind': `${kind}#` },
     };
+    const result = await queryPage(this.client, query, page, { pk }, (item) => strip<T>(item));
+    return matches ? { ...result, items: result.items.filter(matches) } : result;
   }
 }
 
