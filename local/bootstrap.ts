@@ -4,22 +4,29 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, ResourceExistsException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ApiGatewayUsagePlans } from '../functions/adapters/api-gateway-usage-plans';
 import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
 import { TABLE_SCHEMA } from '../functions/definition/table';
 import { systemClock } from '../functions/domain/clock';
-import { provisionOrganization } from '../functions/domain/provisioning';
+import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
 import { LOCAL_REGION } from './gateway/events';
+import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
+
+/** The local gateway's REST API id; the management handlers flush its authorizer cache by it. */
+export const LOCAL_REST_API_ID = 'local';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface LocalEndpoints {
   dynamodb: string;
   secretsManager: string;
+  apiGateway: string;
 }
 
 export function localClients(endpoints: LocalEndpoints) {
@@ -29,6 +36,24 @@ export function localClients(endpoints: LocalEndpoints) {
     dynamoDb,
     documents: DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
     secretsManager: new SecretsManagerClient({ ...common, endpoint: endpoints.secretsManager }),
+    apiGateway: new APIGatewayClient({ ...common, endpoint: endpoints.apiGateway }),
+  };
+}
+
+/** What provisioning needs, on the local stack's emulators and local gateway. */
+export function localProvisioningDeps(
+  clients: ReturnType<typeof localClients>,
+  config: { tableName: string; pepperSecretId: string },
+): ProvisioningDeps {
+  return {
+    keys: new DynamoKeyStore(clients.documents, config.tableName),
+    organizations: new DynamoOrganizationStore(clients.documents, config.tableName),
+    usagePlans: new ApiGatewayUsagePlans(clients.apiGateway, {
+      restApiId: LOCAL_REST_API_ID,
+      usagePlanIds: LOCAL_USAGE_PLAN_IDS,
+    }),
+    pepper: pepperFromSecretsManager(clients.secretsManager, config.pepperSecretId),
+    clock: systemClock,
   };
 }
 
@@ -82,23 +107,20 @@ export async function ensureDemoOrganization(
   clients: ReturnType<typeof localClients>,
   config: { tableName: string; pepperSecretId: string; bootstrapFile: string },
 ): Promise<DemoOrganization> {
-  const organizations = new DynamoOrganizationStore(clients.documents, config.tableName);
+  const deps = localProvisioningDeps(clients, config);
   if (existsSync(config.bootstrapFile)) {
     const previous = JSON.parse(readFileSync(config.bootstrapFile, 'utf8')) as Partial<DemoOrganization>;
-    if (previous.organizationId && previous.adminKey && (await organizations.get(previous.organizationId))) {
-      return previous as DemoOrganization;
-    }
+    const organization = previous.organizationId ? await deps.organizations.get(previous.organizationId) : undefined;
+    if (previous.adminKey && organization?.gatewayApiKeyId) return previous as DemoOrganization;
   }
   const ownerEmail = 'owner@demo.example';
-  const { organization, adminKeys } = await provisionOrganization(
-    {
-      keys: new DynamoKeyStore(clients.documents, config.tableName),
-      organizations,
-      pepper: pepperFromSecretsManager(clients.secretsManager, config.pepperSecretId),
-      clock: systemClock,
-    },
-    { name: 'Demo organization', ownerEmail, accountCount: 2, adminKeyEnvironments: ['live', 'test'] },
-  );
+  const { organization, adminKeys } = await provisionOrganization(deps, {
+    name: 'Demo organization',
+    ownerEmail,
+    accountCount: 2,
+    adminKeyEnvironments: ['live', 'test'],
+    plan: 'starter',
+  });
   return {
     organizationId: organization.id,
     accountIds: organization.accounts.map((account) => account.id),

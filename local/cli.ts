@@ -6,17 +6,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ApiGatewayUsagePlans } from '../functions/adapters/api-gateway-usage-plans';
 import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
+import { PLAN_NAMES, type PlanName, requestsPerMinuteOf } from '../functions/definition/plans';
 import { systemClock } from '../functions/domain/clock';
 import type { KeyEnvironment } from '../functions/domain/keys/key-token';
-import { provisionOrganization } from '../functions/domain/provisioning';
-import { LOCAL_CREDENTIALS } from './bootstrap';
-import { LOCAL_REGION } from './gateway/events';
+import { changePlan } from '../functions/domain/plan-change';
+import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
+import { localClients, localProvisioningDeps } from './bootstrap';
 import { repoRoot } from './paths';
 import type { Bootstrap } from './platform';
 
@@ -27,42 +30,50 @@ const USAGE = `Usage: npm run cli -- <command>
 Commands:
   orgs create --name <name> --owner-email <email> [--accounts <n>] [--environment live|test|both]
       Creates an organization with <n> sub-accounts (default 2), its owner and admin key(s),
-      and prints {organizationId, accountIds, adminKey} as JSON.
+      and prints {organizationId, accountIds, adminKey} as JSON. New organizations start on starter.
+  orgs set-plan --organization <id> --plan starter|professional|enterprise [--requests-per-minute <n>]
+      Moves the organization to another plan (a custom figure needs enterprise). Takes effect within a minute.
 
-Target: the running local stack (.local/bootstrap.json), or a deployed stack when TABLE_NAME and
-PEPPER_SECRET_ID are set in the environment, with AWS credentials and AWS_REGION.`;
+Target: the running local stack (.local/bootstrap.json), or a deployed stack when TABLE_NAME,
+PEPPER_SECRET_ID, REST_API_ID and USAGE_PLAN_IDS (the stack's outputs) are set, with AWS credentials
+and AWS_REGION.`;
 
 class UsageError extends Error {}
 
-function connect() {
-  if (process.env.TABLE_NAME && process.env.PEPPER_SECRET_ID) {
+/** Provisioning deps for the deployed stack (AWS settings) or the running local stack. */
+function connect(): ProvisioningDeps {
+  const { TABLE_NAME, PEPPER_SECRET_ID, REST_API_ID, USAGE_PLAN_IDS } = process.env;
+  if (TABLE_NAME && PEPPER_SECRET_ID) {
+    if (!REST_API_ID || !USAGE_PLAN_IDS) {
+      throw new UsageError('Set REST_API_ID and USAGE_PLAN_IDS too (stack outputs) to target a deployed stack.');
+    }
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     });
     return {
-      documents,
-      secrets: new SecretsManagerClient({}),
-      tableName: process.env.TABLE_NAME,
-      pepperSecretId: process.env.PEPPER_SECRET_ID,
+      keys: new DynamoKeyStore(documents, TABLE_NAME),
+      organizations: new DynamoOrganizationStore(documents, TABLE_NAME),
+      usagePlans: new ApiGatewayUsagePlans(new APIGatewayClient({}), {
+        restApiId: REST_API_ID,
+        usagePlanIds: JSON.parse(USAGE_PLAN_IDS),
+      }),
+      pepper: pepperFromSecretsManager(new SecretsManagerClient({}), PEPPER_SECRET_ID),
+      clock: systemClock,
     };
   }
   const file = join(repoRoot(), '.local', 'bootstrap.json');
   if (!existsSync(file)) {
     throw new UsageError(
-      'No local stack found (.local/bootstrap.json). Start it with `npm start`, or set TABLE_NAME and PEPPER_SECRET_ID to target a deployed stack.',
+      'No local stack found (.local/bootstrap.json). Start it with `npm start`, or set TABLE_NAME, PEPPER_SECRET_ID, REST_API_ID and USAGE_PLAN_IDS to target a deployed stack.',
     );
   }
   const local = JSON.parse(readFileSync(file, 'utf8')) as Bootstrap;
-  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: local.endpoints.dynamodb }), {
-    marshallOptions: { removeUndefinedValues: true },
+  const clients = localClients({
+    dynamodb: local.endpoints.dynamodb as string,
+    secretsManager: local.endpoints.secretsManager as string,
+    apiGateway: local.endpoints.apiGateway as string,
   });
-  return {
-    documents,
-    secrets: new SecretsManagerClient({ ...common, endpoint: local.endpoints.secretsManager }),
-    tableName: local.tableName,
-    pepperSecretId: local.pepperSecretId,
-  };
+  return localProvisioningDeps(clients, local);
 }
 
 async function createOrganization(args: string[]) {
@@ -88,16 +99,12 @@ async function createOrganization(args: string[]) {
   const adminKeyEnvironments = environments[values.environment ?? 'live'];
   if (!adminKeyEnvironments) throw new UsageError('--environment must be live, test or both');
 
-  const target = connect();
-  const { organization, adminKeys } = await provisionOrganization(
-    {
-      keys: new DynamoKeyStore(target.documents, target.tableName),
-      organizations: new DynamoOrganizationStore(target.documents, target.tableName),
-      pepper: pepperFromSecretsManager(target.secrets, target.pepperSecretId),
-      clock: systemClock,
-    },
-    { name, ownerEmail, accountCount, adminKeyEnvironments },
-  );
+  const { organization, adminKeys } = await provisionOrganization(connect(), {
+    name,
+    ownerEmail,
+    accountCount,
+    adminKeyEnvironments,
+  });
   const result = {
     organizationId: organization.id,
     accountIds: organization.accounts.map((account) => account.id),
@@ -107,9 +114,44 @@ async function createOrganization(args: string[]) {
   console.log(JSON.stringify(result, null, 2));
 }
 
+async function setPlan(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { organization: { type: 'string' }, plan: { type: 'string' }, 'requests-per-minute': { type: 'string' } },
+    strict: true,
+  });
+  if (!values.organization) throw new UsageError('--organization is required');
+  const plan = values.plan as PlanName | undefined;
+  if (!plan || !PLAN_NAMES.includes(plan)) throw new UsageError(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
+  const custom = values['requests-per-minute'];
+  const customRequestsPerMinute = custom === undefined ? undefined : Number(custom);
+  if (
+    customRequestsPerMinute !== undefined &&
+    !(Number.isInteger(customRequestsPerMinute) && customRequestsPerMinute > 0)
+  ) {
+    throw new UsageError('--requests-per-minute must be a whole number above 0');
+  }
+  const organization = await changePlan(connect(), values.organization, {
+    plan,
+    ...(customRequestsPerMinute !== undefined && { customRequestsPerMinute }),
+  });
+  console.log(
+    JSON.stringify(
+      {
+        organizationId: organization.id,
+        plan: organization.plan,
+        requestsPerMinute: requestsPerMinuteOf(organization),
+      },
+      null,
+      2,
+    ),
+  );
+}
+
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'orgs' && command === 'create') return createOrganization(rest);
+  if (group === 'orgs' && command === 'set-plan') return setPlan(rest);
   throw new UsageError(group ? `Unknown command: ${[group, command].filter(Boolean).join(' ')}` : 'No command given');
 }
 

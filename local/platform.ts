@@ -7,13 +7,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUTHORIZER_CACHE, STAGES } from '../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
-import { createPepper, createTable, type DemoOrganization, ensureDemoOrganization, localClients } from './bootstrap';
+import {
+  createPepper,
+  createTable,
+  type DemoOrganization,
+  ensureDemoOrganization,
+  LOCAL_REST_API_ID,
+  localClients,
+} from './bootstrap';
 import { startDynamoDb } from './emulators/dynamodb';
 import { startSecretsManager } from './emulators/secrets-manager';
 import { startSes } from './emulators/ses';
 import { startSqs } from './emulators/sqs';
 import { LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
+import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
 import { repoRoot } from './paths';
 
 export interface PlatformOptions {
@@ -37,7 +45,6 @@ export interface Bootstrap extends DemoOrganization {
   endpoints: Record<string, string>;
 }
 
-export const LOCAL_REST_API_ID = 'local';
 const TABLE_NAME = 'api-key-platform';
 const PEPPER_SECRET_ID = 'api-key-platform/pepper';
 
@@ -78,6 +85,7 @@ export async function startPlatform(options: PlatformOptions) {
       },
       cacheTtlSeconds: options.authorizerCacheTtlSeconds ?? AUTHORIZER_CACHE.resultsCacheTtlSeconds,
       identitySources: AUTHORIZER_CACHE.identitySources,
+      ...(options.dataDir && { usagePlansFile: join(options.dataDir, 'apigateway.json') }),
       ...(options.onRequest && { onRequest: options.onRequest }),
     });
     closers.push(gateway.close);
@@ -95,10 +103,15 @@ export async function startPlatform(options: PlatformOptions) {
       TABLE_NAME,
       PEPPER_SECRET_ID,
       REST_API_ID: LOCAL_REST_API_ID,
+      USAGE_PLAN_IDS: JSON.stringify(LOCAL_USAGE_PLAN_IDS),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
     });
 
-    const clients = localClients({ dynamodb: dynamodb.endpoint, secretsManager: secrets.endpoint });
+    const clients = localClients({
+      dynamodb: dynamodb.endpoint,
+      secretsManager: secrets.endpoint,
+      apiGateway: gateway.url,
+    });
     await createTable(clients.dynamoDb, TABLE_NAME);
     await createPepper(clients.secretsManager, PEPPER_SECRET_ID);
     const bootstrapFile = options.dataDir ? join(options.dataDir, 'bootstrap.json') : '';

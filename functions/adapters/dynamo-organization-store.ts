@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../domain/errors';
+import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Organization, OrganizationStore } from '../domain/organization';
 import { isConditionFailure } from './conditional';
 
@@ -32,6 +32,21 @@ export class DynamoOrganizationStore implements OrganizationStore {
     } catch (error) {
       if (isConditionFailure(error))
         throw new ConflictError(`Organization ${organization.id} exists.`, { cause: error });
+      throw error;
+    }
+  }
+
+  async put(organization: Organization): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...organizationKey(organization.id), type: 'organization', ...organization },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`No organization ${organization.id}.`, { cause: error });
       throw error;
     }
   }

@@ -46,6 +46,8 @@ export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog }) 
         return {
           principalId: verification.key.id,
           policyDocument: allowPolicy(arn, verification.key.permissions, ROUTES),
+          // The organization's gateway API key: its usage plan throttles the organization as a whole.
+          ...(verification.key.usageIdentifierKey && { usageIdentifierKey: verification.key.usageIdentifierKey }),
           context: {
             ...callerContext(verification.key),
             // Shown by the ACCESS_DENIED gateway response when the policy does not cover the route.

@@ -31,12 +31,15 @@ export type GatewayResponseType =
   | 'AUTHORIZER_FAILURE'
   | 'AUTHORIZER_CONFIGURATION_ERROR'
   | 'THROTTLED'
+  | 'INVALID_API_KEY'
   | 'QUOTA_EXCEEDED'
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX';
 
 export interface GatewayResponseDefinition {
   statusCode: number;
+  /** Static response headers. */
+  headers?: Record<string, string>;
   /** A `application/json` mapping template; `$context.*` variables are filled in by the gateway. */
   template: string;
 }
@@ -76,7 +79,19 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefin
   },
   THROTTLED: {
     statusCode: 429,
-    template: errorBody('rate_limited', 'Too many requests for this organization. Slow down and retry shortly.'),
+    // The usage plan's bucket refills at least one request a second on every plan.
+    headers: { 'Retry-After': '1' },
+    template: errorBody(
+      'rate_limited',
+      "Too many requests for this organization's plan. Slow down and retry after the number of seconds in Retry-After.",
+    ),
+  },
+  INVALID_API_KEY: {
+    statusCode: 403,
+    template: errorBody(
+      'no_usage_plan',
+      'This organization has no usage plan for this stage. Contact the platform team.',
+    ),
   },
   QUOTA_EXCEEDED: {
     statusCode: 429,

@@ -27,6 +27,8 @@ export interface RouteDefinition {
   function: FunctionId;
   access: RouteAccess;
   summary: string;
+  /** Credits a successful call consumes from the organization's balance; the cost table. */
+  credits?: number;
 }
 
 const admin = { kind: 'admin' } as const;
@@ -127,6 +129,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'enrichments',
     access: product('enrichments', 'enrich'),
     summary: 'Enrich a contact',
+    credits: 5,
   },
   {
     method: 'POST',
@@ -134,6 +137,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'search',
     access: product('search', 'search'),
     summary: 'Search contacts',
+    credits: 1,
   },
 ];
 

@@ -1,4 +1,6 @@
 /** Organizations, their sub-accounts and members. */
+import type { PlanName } from '../definition/plans';
+
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
@@ -21,11 +23,25 @@ export interface Organization {
   members: Member[];
   rotationPeriodDays: number;
   createdAt: string;
+  plan: PlanName;
+  /** Enterprise only: a requests-per-minute figure of its own instead of the plan's. */
+  customRequestsPerMinute?: number;
+  /** Credits left; calls with a cost in the route table draw on it. */
+  creditBalance: number;
+  /**
+   * The organization's API Gateway API key, returned by the authorizer as `usageIdentifierKey`
+   * so the organization's usage plan throttles it. One per organization, not per customer key.
+   */
+  gatewayApiKeyId?: string;
+  usagePlanId?: string;
+  usageIdentifierKey?: string;
 }
 
 export interface OrganizationStore {
   get(organizationId: string): Promise<Organization | undefined>;
   create(organization: Organization): Promise<void>;
+  /** Replaces an existing organization. */
+  put(organization: Organization): Promise<void>;
   delete(organizationId: string): Promise<void>;
 }
 

@@ -3,15 +3,21 @@
  * and the local stack's first start do.
  */
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_PLAN, type PlanName } from '../definition/plans';
 import type { Clock } from './clock';
 import type { ApiKeyRecord, KeyStore } from './keys/key-model';
 import { issueKey } from './keys/key-service';
 import type { KeyEnvironment } from './keys/key-token';
 import { DEFAULT_ROTATION_PERIOD_DAYS, type Organization, type OrganizationStore } from './organization';
+import type { UsagePlanRegistry } from './usage-plans';
+
+/** What a new organization starts with, so the sample product's paid calls work out of the box. */
+export const DEFAULT_CREDIT_BALANCE = 1000;
 
 export interface ProvisioningDeps {
   keys: KeyStore;
   organizations: OrganizationStore;
+  usagePlans: UsagePlanRegistry;
   pepper: () => Promise<Buffer>;
   clock: Clock;
 }
@@ -22,14 +28,19 @@ export interface NewOrganization {
   accountCount: number;
   /** One admin key per environment listed. */
   adminKeyEnvironments: KeyEnvironment[];
+  plan?: PlanName;
+  creditBalance?: number;
 }
 
 const shortId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
 export async function provisionOrganization(deps: ProvisioningDeps, request: NewOrganization) {
   const owner = { id: shortId('mem'), email: request.ownerEmail.toLowerCase(), role: 'owner' as const };
+  const organizationId = shortId('org');
+  const plan = request.plan ?? DEFAULT_PLAN;
+  const gatewayKey = await deps.usagePlans.createOrganizationKey(organizationId, { plan });
   const organization: Organization = {
-    id: shortId('org'),
+    id: organizationId,
     name: request.name,
     accounts: Array.from({ length: request.accountCount }, (_, index) => ({
       id: shortId('acct'),
@@ -38,8 +49,18 @@ export async function provisionOrganization(deps: ProvisioningDeps, request: New
     members: [owner],
     rotationPeriodDays: DEFAULT_ROTATION_PERIOD_DAYS,
     createdAt: deps.clock().toISOString(),
+    plan,
+    creditBalance: request.creditBalance ?? DEFAULT_CREDIT_BALANCE,
+    gatewayApiKeyId: gatewayKey.id,
+    usagePlanId: gatewayKey.usagePlanId,
+    usageIdentifierKey: gatewayKey.value,
   };
-  await deps.organizations.create(organization);
+  try {
+    await deps.organizations.create(organization);
+  } catch (error) {
+    await deps.usagePlans.deleteKey(gatewayKey.id);
+    throw error;
+  }
   const adminKeys: Partial<Record<KeyEnvironment, string>> = {};
   const issued: ApiKeyRecord[] = [];
   try {
@@ -58,6 +79,7 @@ export async function provisionOrganization(deps: ProvisioningDeps, request: New
     // Without its admin keys nobody could manage the organization: take it all away again.
     await Promise.all(issued.map((record) => deps.keys.delete(record)));
     await deps.organizations.delete(organization.id);
+    await deps.usagePlans.deleteKey(gatewayKey.id);
     throw error;
   }
   return { organization, owner, adminKeys };

@@ -12,6 +12,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
+import type { AccessLogRecord } from '../../functions/definition/access-log';
 import { STAGES } from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
 import { matchRoute } from '../../functions/definition/routes';
@@ -20,6 +21,7 @@ import { closeServer, listen } from '../emulators/listen';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { authorizerEvent, first, type IncomingCall, lambdaContext, methodArn, proxyEvent } from './events';
 import { type GatewayResponse, gatewayResponse } from './gateway-responses';
+import { LocalUsagePlans } from './usage-plans';
 
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -33,6 +35,10 @@ export interface LocalGatewayOptions {
   identitySources: readonly string[];
   now?: () => number;
   onRequest?: (line: { method: string; path: string; status: number; latencyMs: number }) => void;
+  /** Where the usage plans' state is kept; in memory without it. */
+  usagePlansFile?: string;
+  /** Receives the access log record of every request, as API Gateway writes it to CloudWatch Logs. */
+  onAccessLog?: (record: AccessLogRecord) => void;
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -40,11 +46,14 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export async function startLocalGateway(options: LocalGatewayOptions) {
   const now = options.now ?? Date.now;
   const cache = new AuthorizerResultCache(options.cacheTtlSeconds * 1000, now);
+  const usagePlans = new LocalUsagePlans(options.restApiId, options.usagePlansFile, now);
   /** What API Gateway's metrics would show: how often the authorizer ran and how often its cache answered. */
   const stats = { authorizerCalls: 0, authorizerCacheHits: 0 };
   const server: Server = createServer((request, response) => {
     const started = performance.now();
-    handle(request)
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const accessLog = newAccessLogRecord(request, url, now());
+    handle(request, url, accessLog)
       .catch((error: unknown) => {
         console.error('local gateway: unexpected failure', error);
         return gatewayResponse('DEFAULT_5XX', {});
@@ -52,28 +61,39 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
       .then((result) => {
         response.writeHead(result.statusCode, result.headers);
         response.end(result.body);
+        const latencyMs = performance.now() - started;
         options.onRequest?.({
-          method: request.method ?? '',
+          method: accessLog.httpMethod,
           path: request.url ?? '',
           status: result.statusCode,
-          latencyMs: performance.now() - started,
+          latencyMs,
         });
+        if (accessLog.stage) {
+          accessLog.status = String(result.statusCode);
+          accessLog.responseLatency = String(Math.round(latencyMs));
+          accessLog.errorType = result.headers['x-amzn-errortype'] ?? '';
+          options.onAccessLog?.(accessLog);
+        }
       });
   });
 
-  async function handle(request: IncomingMessage): Promise<GatewayResponse> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const method = request.method ?? 'GET';
+  async function handle(request: IncomingMessage, url: URL, accessLog: AccessLogRecord): Promise<GatewayResponse> {
+    const method = accessLog.httpMethod;
     const flush = /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/.exec(url.pathname);
     if (flush && method === 'DELETE') {
       cache.flush(decodeURIComponent(flush[2] as string));
       return { statusCode: 202, headers: { 'content-type': 'application/json' }, body: '{}' };
     }
+    if (/^\/(apikeys|usageplans)(\/|$)/.test(url.pathname)) return controlPlane(request, url, method);
     const [, stage = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
-    const match = stage in STAGES ? matchRoute(method, path) : undefined;
+    if (!(stage in STAGES))
+      return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { httpMethod: method, path: url.pathname });
+    accessLog.stage = stage;
+    const match = matchRoute(method, path);
     const context = { httpMethod: method, path: url.pathname };
     if (!match || match === 'method-not-allowed') return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', context);
+    accessLog.resourcePath = match.route.path;
 
     const body = await readBody(request);
     if (!body) return gatewayResponse('DEFAULT_4XX', { ...context, 'error.message': 'Request body too large' });
@@ -87,18 +107,27 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
       headers: headersOf(request),
       query: queryOf(url),
       body,
-      sourceIp: sourceIpOf(request),
-      requestId: randomUUID(),
-      requestTime: new Date(now()),
+      sourceIp: accessLog.sourceIp,
+      requestId: accessLog.requestId,
+      requestTime: new Date(Number(accessLog.requestTimeEpoch)),
     };
 
     const authorization = await authorize(call);
     if ('statusCode' in authorization) return authorization;
     const policy = authorization.policyDocument as unknown as PolicyDocument;
-    const authorizerContext = { ...(authorization.context ?? {}), principalId: authorization.principalId };
+    const authorizerContext: Record<string, unknown> = {
+      ...(authorization.context ?? {}),
+      principalId: authorization.principalId,
+    };
+    accessLog.keyId = String(authorizerContext.keyId ?? '');
+    accessLog.organizationId = String(authorizerContext.organizationId ?? '');
     if (!policyAllows(normalizePolicy(policy), methodArn(call))) {
       return gatewayResponse('ACCESS_DENIED', { ...context, ...prefixed('authorizer', authorizerContext) });
     }
+    // Methods require an API key, taken from the authorizer's usageIdentifierKey (apiKeySourceType AUTHORIZER).
+    const throttle = usagePlans.take(authorization.usageIdentifierKey ?? undefined, stage);
+    if (throttle === 'not-in-plan') return gatewayResponse('INVALID_API_KEY', context);
+    if (throttle === 'throttled') return gatewayResponse('THROTTLED', context);
     const handler = await options.handlerOf(match.route.function);
     return invoke(handler, match.route.function, proxyEvent(call, authorizerContext), call.requestId);
   }
@@ -130,13 +159,46 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     return result;
   }
 
+  async function controlPlane(request: IncomingMessage, url: URL, method: string): Promise<GatewayResponse> {
+    const raw = (await readBody(request))?.toString('utf8') ?? '';
+    const result = usagePlans.handle(method, url.pathname, raw ? JSON.parse(raw) : {});
+    if (!result) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { httpMethod: method, path: url.pathname });
+    return {
+      statusCode: result.statusCode,
+      headers: {
+        'content-type': 'application/json',
+        ...(result.errorType && { 'x-amzn-errortype': result.errorType }),
+      },
+      body: JSON.stringify(result.body),
+    };
+  }
+
   const port = await listen(server, options.port);
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     stats,
+    usagePlans,
     close: () => closeServer(server),
     flush: (stage: string) => cache.flush(stage),
+  };
+}
+
+function newAccessLogRecord(request: IncomingMessage, url: URL, epochMs: number): AccessLogRecord {
+  return {
+    requestId: randomUUID(),
+    requestTimeEpoch: String(epochMs),
+    stage: '',
+    httpMethod: request.method ?? 'GET',
+    resourcePath: '',
+    path: url.pathname,
+    status: '',
+    responseLatency: '',
+    sourceIp: sourceIpOf(request),
+    userAgent: request.headers['user-agent'] ?? '',
+    keyId: '',
+    organizationId: '',
+    errorType: '',
   };
 }
 

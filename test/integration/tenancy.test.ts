@@ -1,10 +1,4 @@
-import { DynamoKeyStore } from '../../functions/adapters/dynamo-key-store';
-import { DynamoOrganizationStore } from '../../functions/adapters/dynamo-organization-store';
-import { pepperFromSecretsManager } from '../../functions/adapters/pepper';
-import { systemClock } from '../../functions/domain/clock';
-import { provisionOrganization } from '../../functions/domain/provisioning';
-import { localClients } from '../../local/bootstrap';
-import { apiAs } from '../support/http-client';
+import type { apiAs } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 describe('tenant isolation', () => {
@@ -13,22 +7,9 @@ describe('tenant isolation', () => {
   let otherAccount: string;
   beforeAll(async () => {
     platform = await startTestPlatform();
-    const { bootstrap } = platform;
-    const clients = localClients({
-      dynamodb: bootstrap.endpoints.dynamodb as string,
-      secretsManager: bootstrap.endpoints.secretsManager as string,
-    });
-    const { organization, adminKeys } = await provisionOrganization(
-      {
-        keys: new DynamoKeyStore(clients.documents, bootstrap.tableName),
-        organizations: new DynamoOrganizationStore(clients.documents, bootstrap.tableName),
-        pepper: pepperFromSecretsManager(clients.secretsManager, bootstrap.pepperSecretId),
-        clock: systemClock,
-      },
-      { name: 'Other Corp', ownerEmail: 'owner@other.example', accountCount: 1, adminKeyEnvironments: ['live'] },
-    );
-    other = apiAs(bootstrap.liveUrl, adminKeys.live);
-    otherAccount = organization.accounts[0]?.id as string;
+    const created = await platform.createOrganization();
+    other = created.admin;
+    otherAccount = created.organization.accounts[0]?.id as string;
   });
   afterAll(() => platform.close());
 

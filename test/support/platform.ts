@@ -1,20 +1,52 @@
 /** Starts the whole local platform in this test file's process, in memory, on free ports. */
+import { changePlan } from '../../functions/domain/plan-change';
+import type { NewOrganization } from '../../functions/domain/provisioning';
+import { provisionOrganization } from '../../functions/domain/provisioning';
+import { localClients, localProvisioningDeps } from '../../local/bootstrap';
 import { type PlatformOptions, startPlatform } from '../../local/platform';
 import { apiAs } from './http-client';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-export async function startTestPlatform(options: Partial<PlatformOptions> = {}) {
+export interface TestPlatformOptions extends Partial<PlatformOptions> {
+  /**
+   * The demo organization starts on starter (60 requests a minute), which suites that make many
+   * calls would hit; they get a large enterprise figure unless they ask to keep the starter plan.
+   */
+  keepStarterPlan?: boolean;
+}
+
+export async function startTestPlatform({ keepStarterPlan, ...options }: TestPlatformOptions = {}) {
   const platform = await startPlatform({ port: 0, logLevel: 'CRITICAL', ...options });
   const { bootstrap } = platform;
   const admin = apiAs(bootstrap.liveUrl, bootstrap.adminKey);
-  return {
+  const testPlatform = {
     ...platform,
     bootstrap,
     admin,
     sandboxAdmin: apiAs(bootstrap.sandboxUrl, bootstrap.sandboxAdminKey),
     live: (key?: string, defaults?: Parameters<typeof apiAs>[2]) => apiAs(bootstrap.liveUrl, key, defaults),
     sandbox: (key?: string, defaults?: Parameters<typeof apiAs>[2]) => apiAs(bootstrap.sandboxUrl, key, defaults),
+    /** Provisioning on this platform's emulators, as the operator CLI does it. */
+    provisioningDeps() {
+      const clients = localClients({
+        dynamodb: bootstrap.endpoints.dynamodb as string,
+        secretsManager: bootstrap.endpoints.secretsManager as string,
+        apiGateway: bootstrap.endpoints.apiGateway as string,
+      });
+      return localProvisioningDeps(clients, bootstrap);
+    },
+    /** Another organization with a live admin key, and a client acting as that key. */
+    async createOrganization(request: Partial<NewOrganization> = {}) {
+      const result = await provisionOrganization(this.provisioningDeps(), {
+        name: 'Other Corp',
+        ownerEmail: 'owner@other.example',
+        accountCount: 1,
+        adminKeyEnvironments: ['live'],
+        ...request,
+      });
+      return { ...result, admin: apiAs(bootstrap.liveUrl, result.adminKeys.live) };
+    },
     /** Creates a key through the management API and returns its id and plaintext. */
     async createKey(body: Record<string, unknown> = {}, as = admin) {
       const response = await as.post('/v1/keys', { name: 'test key', permissions: ['read'], ...body });
@@ -22,6 +54,13 @@ export async function startTestPlatform(options: Partial<PlatformOptions> = {}) 
       return response.body as { id: string; key: string } & Record<string, unknown>;
     },
   };
+  if (!keepStarterPlan) {
+    await changePlan(testPlatform.provisioningDeps(), bootstrap.organizationId, {
+      plan: 'enterprise',
+      customRequestsPerMinute: 1_000_000,
+    });
+  }
+  return testPlatform;
 }
 
 export type TestPlatform = Awaited<ReturnType<typeof startTestPlatform>>;

@@ -29,6 +29,8 @@ export interface ApiKeyRecord {
   rotationDueAt: string;
   rotatedFromKeyId?: string;
   rotatedToKeyId?: string;
+  /** The organization's gateway API key value, copied here so the authorizer needs no second read. */
+  usageIdentifierKey?: string;
   /** Optimistic-concurrency counter: every write is conditional on the version it read. */
   version: number;
 }

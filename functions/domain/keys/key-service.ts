@@ -70,6 +70,7 @@ export async function issueKey(
     createdAt: now.toISOString(),
     createdBy: settings.createdBy,
     rotationDueAt: rotationDueAt(organization, now),
+    ...(organization.usageIdentifierKey && { usageIdentifierKey: organization.usageIdentifierKey }),
     version: 1,
   };
   await deps.keys.create(record);

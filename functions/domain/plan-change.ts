@@ -1,0 +1,36 @@
+/** Changing an organization's plan: its gateway key moves to the new usage plan, then the organization records it. */
+import { CUSTOM_LIMIT_PLANS } from '../definition/plans';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
+import type { OrganizationStore } from './organization';
+import type { PlanChoice, UsagePlanRegistry } from './usage-plans';
+
+export async function changePlan(
+  deps: { organizations: OrganizationStore; usagePlans: UsagePlanRegistry },
+  organizationId: string,
+  choice: PlanChoice,
+) {
+  if (choice.customRequestsPerMinute !== undefined && !CUSTOM_LIMIT_PLANS.includes(choice.plan)) {
+    throw new ValidationError([
+      {
+        field: 'requestsPerMinute',
+        message: `a custom figure needs one of these plans: ${CUSTOM_LIMIT_PLANS.join(', ')}`,
+      },
+    ]);
+  }
+  const organization = await deps.organizations.get(organizationId);
+  if (!organization) throw new NotFoundError(`No organization ${organizationId}.`);
+  if (!organization.gatewayApiKeyId || !organization.usagePlanId) {
+    throw new ConflictError(`Organization ${organizationId} has no gateway API key; it predates usage plans.`);
+  }
+  const usagePlanId = await deps.usagePlans.changePlan(
+    organization.id,
+    organization.gatewayApiKeyId,
+    organization.usagePlanId,
+    choice,
+  );
+  const next = { ...organization, plan: choice.plan, usagePlanId };
+  if (choice.customRequestsPerMinute === undefined) delete next.customRequestsPerMinute;
+  else next.customRequestsPerMinute = choice.customRequestsPerMinute;
+  await deps.organizations.put(next);
+  return next;
+}
