@@ -7,7 +7,7 @@
  * cache of those stages, and the authorizer tells live keys from test keys by stage name.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { KeyApi } from './constructs/key-api';
 import { KeyStore } from './constructs/key-store';
+import { UsagePlans } from './constructs/usage-plans';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
 import { suppressPlatformFindings } from './nag-suppressions';
@@ -79,6 +80,16 @@ export class ApiKeyPlatform extends Construct {
     this.methods = keyApi.methods;
 
     suppressPlatformFindings(this);
+  }
+
+  /**
+   * Creates the usage plans of PLANS over these stages. The API must take API keys from the
+   * authorizer (`apiKeySourceType: AUTHORIZER`); for a RestApi defined in the same app, this sets it.
+   */
+  addUsagePlans(api: apigateway.IRestApi, stages: apigateway.Stage[]): UsagePlans {
+    const restApi = api.node.defaultChild;
+    if (restApi instanceof apigateway.CfnRestApi) restApi.apiKeySourceType = 'AUTHORIZER';
+    return new UsagePlans(this, 'UsagePlans', { api, stages });
   }
 }
 

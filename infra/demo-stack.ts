@@ -62,13 +62,19 @@ export class DemoStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    const usagePlans = this.platform.addUsagePlans(this.api, Object.values(this.stages));
+
     for (const [stageName, stage] of Object.entries(this.stages)) {
       new CfnOutput(this, `${stageName}Url`, {
         value: stage.urlForPath('/'),
         description: `Base URL of the ${stageName} stage`,
       });
     }
+    // What the operator CLI needs to target this stack (see the README).
     new CfnOutput(this, 'TableName', { value: this.platform.table.tableName });
+    new CfnOutput(this, 'PepperSecretId', { value: this.platform.pepper.secretArn });
+    new CfnOutput(this, 'RestApiId', { value: this.api.restApiId });
+    new CfnOutput(this, 'UsagePlanIds', { value: usagePlans.idsJson() });
 
     suppressDemoFindings(this.api, Object.values(this.stages));
   }

@@ -34,6 +34,8 @@ export interface PlatformOptions {
   /** Overrides the shared authorizer cache TTL, e.g. 0 to accept `Authorization: Bearer` alone. */
   authorizerCacheTtlSeconds?: number;
   logLevel?: string;
+  /** The local gateway's clock (usage-plan buckets, authorizer cache); tests pin it. */
+  gatewayClock?: () => number;
   onRequest?: Parameters<typeof startLocalGateway>[0]['onRequest'];
 }
 
@@ -87,6 +89,7 @@ export async function startPlatform(options: PlatformOptions) {
       identitySources: AUTHORIZER_CACHE.identitySources,
       ...(options.dataDir && { usagePlansFile: join(options.dataDir, 'apigateway.json') }),
       ...(options.onRequest && { onRequest: options.onRequest }),
+      ...(options.gatewayClock && { now: options.gatewayClock }),
     });
     closers.push(gateway.close);
     endpoints.apiGateway = gateway.url;

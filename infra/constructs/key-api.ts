@@ -56,6 +56,9 @@ export class KeyApi extends Construct {
       props.api.root.resourceForPath(route.path).addMethod(route.method, integrationOf(route.function), {
         authorizer: this.authorizer,
         authorizationType: apigateway.AuthorizationType.CUSTOM,
+        // The key comes from the authorizer's usageIdentifierKey (apiKeySourceType AUTHORIZER), so the
+        // organization's usage plan applies; clients never see or send a gateway API key.
+        apiKeyRequired: true,
       }),
     );
 
@@ -65,6 +68,9 @@ export class KeyApi extends Construct {
         type: apigateway.ResponseType.of(type),
         statusCode: String(response.statusCode),
         templates: { 'application/json': response.template },
+        ...(response.headers && {
+          responseHeaders: Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, `'${value}'`])),
+        }),
       });
     }
   }

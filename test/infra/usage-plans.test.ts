@@ -1,0 +1,53 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { STAGES } from '../../functions/definition/api';
+import { PLANS } from '../../functions/definition/plans';
+import { ROUTES } from '../../functions/definition/routes';
+import { synthDemo } from './synth';
+
+describe('usage plans in the demo stack', () => {
+  const { template } = synthDemo();
+
+  it('takes API keys from the authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+  });
+
+  it('requires an API key on every method, so the usage plans apply to every route', () => {
+    const methods = template.findResources('AWS::ApiGateway::Method', {
+      Properties: { AuthorizationType: 'CUSTOM' },
+    });
+    expect(Object.keys(methods)).toHaveLength(ROUTES.length);
+    for (const method of Object.values(methods)) expect(method.Properties.ApiKeyRequired).toBe(true);
+  });
+
+  it.each(Object.entries(PLANS))('has a usage plan for %s with its per-minute figure over every stage', (plan, {
+    requestsPerMinute,
+  }) => {
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      UsagePlanName: Match.stringLikeRegexp(`-${plan}$`),
+      Throttle: { RateLimit: requestsPerMinute / 60, BurstLimit: requestsPerMinute },
+    });
+    const plans = Object.values(template.findResources('AWS::ApiGateway::UsagePlan'));
+    const thisPlan = plans.find((resource) => String(resource.Properties.UsagePlanName).endsWith(`-${plan}`));
+    expect(thisPlan?.Properties.ApiStages).toHaveLength(Object.keys(STAGES).length);
+  });
+
+  it('makes exactly one usage plan per plan, and no gateway API keys of its own', () => {
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', Object.keys(PLANS).length);
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+  });
+
+  it('tells throttled clients when to retry', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'THROTTLED',
+      StatusCode: '429',
+      ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" },
+    });
+  });
+
+  it('outputs what the operator CLI needs', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['TableName', 'PepperSecretId', 'RestApiId', 'UsagePlanIds']),
+    );
+  });
+});
