@@ -11,11 +11,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayUsagePlans } from '../functions/adapters/api-gateway-usage-plans';
+import { DynamoCreditLedger } from '../functions/adapters/dynamo-credit-ledger';
 import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
 import { PLAN_NAMES, type PlanName, requestsPerMinuteOf } from '../functions/definition/plans';
 import { systemClock } from '../functions/domain/clock';
+import { addCredits, type CreditLedger } from '../functions/domain/credits';
 import type { KeyEnvironment } from '../functions/domain/keys/key-token';
 import { changePlan } from '../functions/domain/plan-change';
 import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
@@ -33,6 +35,8 @@ Commands:
       and prints {organizationId, accountIds, adminKey} as JSON. New organizations start on starter.
   orgs set-plan --organization <id> --plan starter|professional|enterprise [--requests-per-minute <n>]
       Moves the organization to another plan (a custom figure needs enterprise). Takes effect within a minute.
+  orgs add-credits --organization <id> --credits <n>
+      Adds credits to the organization's balance and prints the new balance.
 
 Target: the running local stack (.local/bootstrap.json), or a deployed stack when TABLE_NAME,
 PEPPER_SECRET_ID, REST_API_ID and USAGE_PLAN_IDS (the stack's outputs) are set, with AWS credentials
@@ -41,7 +45,7 @@ and AWS_REGION.`;
 class UsageError extends Error {}
 
 /** Provisioning deps for the deployed stack (AWS settings) or the running local stack. */
-function connect(): ProvisioningDeps {
+function connect(): ProvisioningDeps & { credits: CreditLedger } {
   const { TABLE_NAME, PEPPER_SECRET_ID, REST_API_ID, USAGE_PLAN_IDS } = process.env;
   if (TABLE_NAME && PEPPER_SECRET_ID) {
     if (!REST_API_ID || !USAGE_PLAN_IDS) {
@@ -59,6 +63,7 @@ function connect(): ProvisioningDeps {
       }),
       pepper: pepperFromSecretsManager(new SecretsManagerClient({}), PEPPER_SECRET_ID),
       clock: systemClock,
+      credits: new DynamoCreditLedger(documents, TABLE_NAME),
     };
   }
   const file = join(repoRoot(), '.local', 'bootstrap.json');
@@ -73,7 +78,10 @@ function connect(): ProvisioningDeps {
     secretsManager: local.endpoints.secretsManager as string,
     apiGateway: local.endpoints.apiGateway as string,
   });
-  return localProvisioningDeps(clients, local);
+  return {
+    ...localProvisioningDeps(clients, local),
+    credits: new DynamoCreditLedger(clients.documents, local.tableName),
+  };
 }
 
 async function createOrganization(args: string[]) {
@@ -148,10 +156,25 @@ async function setPlan(args: string[]) {
   );
 }
 
+async function addCreditsCommand(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { organization: { type: 'string' }, credits: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.organization) throw new UsageError('--organization is required');
+  const amount = Number(values.credits);
+  if (!Number.isInteger(amount) || amount < 1) throw new UsageError('--credits must be a whole number above 0');
+  const deps = connect();
+  const balance = await addCredits(deps.credits, values.organization, amount);
+  console.log(JSON.stringify({ organizationId: values.organization, creditBalance: balance }, null, 2));
+}
+
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'orgs' && command === 'create') return createOrganization(rest);
   if (group === 'orgs' && command === 'set-plan') return setPlan(rest);
+  if (group === 'orgs' && command === 'add-credits') return addCreditsCommand(rest);
   throw new UsageError(group ? `Unknown command: ${[group, command].filter(Boolean).join(' ')}` : 'No command given');
 }
 

@@ -1,9 +1,15 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Organization, OrganizationStore } from '../domain/organization';
 import { isConditionFailure } from './conditional';
 
-const organizationKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'ORG' });
+export const organizationKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'ORG' });
 
 export class DynamoOrganizationStore implements OrganizationStore {
   constructor(
@@ -36,17 +42,28 @@ export class DynamoOrganizationStore implements OrganizationStore {
     }
   }
 
-  async put(organization: Organization): Promise<void> {
+  async setPlan(
+    organizationId: string,
+    plan: Pick<Organization, 'plan' | 'customRequestsPerMinute' | 'usagePlanId'>,
+  ): Promise<void> {
+    const custom = plan.customRequestsPerMinute;
     try {
       await this.client.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { ...organizationKey(organization.id), type: 'organization', ...organization },
+          Key: organizationKey(organizationId),
+          UpdateExpression: `SET #plan = :plan, usagePlanId = :usagePlanId${custom === undefined ? ' REMOVE customRequestsPerMinute' : ', customRequestsPerMinute = :custom'}`,
           ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#plan': 'plan' },
+          ExpressionAttributeValues: {
+            ':plan': plan.plan,
+            ':usagePlanId': plan.usagePlanId,
+            ...(custom !== undefined && { ':custom': custom }),
+          },
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new NotFoundError(`No organization ${organization.id}.`, { cause: error });
+      if (isConditionFailure(error)) throw new NotFoundError(`No organization ${organizationId}.`, { cause: error });
       throw error;
     }
   }

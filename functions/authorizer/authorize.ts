@@ -68,5 +68,7 @@ function callerContext(key: ApiKeyRecord) {
     environment: key.environment,
     permissions: JSON.stringify(key.permissions),
     accounts: JSON.stringify(key.accounts),
+    // Only keys with a limit of their own carry it; the handlers' rate-limit middleware counts only those.
+    ...(key.rateLimitPerMinute !== undefined && { rateLimitPerMinute: String(key.rateLimitPerMinute) }),
   };
 }

@@ -10,6 +10,8 @@ export interface Caller {
   environment: KeyEnvironment;
   permissions: string[];
   accounts: AccountScope;
+  /** The key's own per-minute limit, when it has one; the plan's limit is the gateway's business. */
+  rateLimitPerMinute?: number;
   sourceIp: string;
   userAgent?: string;
 }

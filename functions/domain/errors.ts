@@ -52,3 +52,33 @@ export class UnsupportedMediaTypeError extends AppError {
   readonly status = 415;
   readonly code = 'unsupported_media_type';
 }
+
+/** Insufficient credits for a paid call: says the balance and the cost. */
+export class InsufficientCreditsError extends AppError {
+  readonly status = 402;
+  readonly code = 'insufficient_credits';
+  constructor(
+    readonly balance: number,
+    readonly cost: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `This call costs ${cost} credit${cost === 1 ? '' : 's'} and the organization's balance is ${balance}. Add credits, then retry.`,
+      options,
+    );
+  }
+}
+
+/** A key over its own per-minute limit. */
+export class RateLimitedError extends AppError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    /** Whole seconds until the window resets, at least 1: the Retry-After header. */
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -40,8 +40,11 @@ export interface Organization {
 export interface OrganizationStore {
   get(organizationId: string): Promise<Organization | undefined>;
   create(organization: Organization): Promise<void>;
-  /** Replaces an existing organization. */
-  put(organization: Organization): Promise<void>;
+  /** Sets the plan fields only: the credit balance and the rest are written by their own atomic updates. */
+  setPlan(
+    organizationId: string,
+    plan: Pick<Organization, 'plan' | 'customRequestsPerMinute' | 'usagePlanId'>,
+  ): Promise<void>;
   delete(organizationId: string): Promise<void>;
 }
 

@@ -28,9 +28,9 @@ export async function changePlan(
     organization.usagePlanId,
     choice,
   );
-  const next = { ...organization, plan: choice.plan, usagePlanId };
+  const planFields = { plan: choice.plan, usagePlanId, customRequestsPerMinute: choice.customRequestsPerMinute };
+  await deps.organizations.setPlan(organization.id, planFields);
+  const next = { ...organization, ...planFields };
   if (choice.customRequestsPerMinute === undefined) delete next.customRequestsPerMinute;
-  else next.customRequestsPerMinute = choice.customRequestsPerMinute;
-  await deps.organizations.put(next);
   return next;
 }

@@ -13,6 +13,11 @@ const authorizerContext = z.object({
   environment: z.enum(KEY_ENVIRONMENTS),
   permissions: z.string().transform((raw) => z.array(z.string()).parse(JSON.parse(raw))),
   accounts: z.string().transform((raw) => z.union([z.literal('*'), z.array(z.string())]).parse(JSON.parse(raw))),
+  // API Gateway (REST) hands every context value to the integration as a string.
+  rateLimitPerMinute: z
+    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+    .pipe(z.number().int().min(1))
+    .optional(),
 });
 
 /** The authorizer's context; a handler reached without it is misconfigured, so this fails closed. */

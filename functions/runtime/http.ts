@@ -1,19 +1,29 @@
 /**
- * The middy stack every route handler runs in: structured logging, the error handler, lastUsedAt
- * bookkeeping and, for management actions, the audit trail (successes and failures alike).
+ * The middy stack every route handler runs in: structured logging, the per-key rate limit, credits,
+ * the error handler, lastUsedAt bookkeeping and, for management actions, the audit trail (successes
+ * and failures alike).
  */
 import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { DynamoCreditLedger } from '../adapters/dynamo-credit-ledger';
+import { DynamoRateLimitCounter } from '../adapters/dynamo-rate-limit-counter';
+import { ROUTES } from '../definition/routes';
 import type { AuditStore } from '../domain/audit';
 import type { Caller } from '../domain/caller';
 import { type Clock, systemClock } from '../domain/clock';
+import { costTable } from '../domain/credits';
+import { RateLimiter } from '../domain/rate-limit';
+import { dynamoDb } from './clients';
+import { loadConfig, tableConfig } from './config';
+import { credits } from './credits';
 import { errorCodeOf, errorResponse } from './http-errors';
 import { callerOf } from './http-request';
 import type { HttpResponse } from './http-response';
 import { LastUsedRecorder } from './last-used';
 import { logger } from './logger';
+import { rateLimit } from './rate-limit';
 import { auditStore, keyStore } from './stores';
 
 export interface RouteContext {
@@ -30,6 +40,11 @@ type HttpRequest = Request<APIGatewayProxyEvent, HttpResponse>;
 /** The handler's audit note of the current invocation, found by its event. */
 const auditNotes = new WeakMap<APIGatewayProxyEvent, RouteContext['audit']>();
 const lastUsed = new LastUsedRecorder((keyId, at) => keyStore.recordLastUsed(keyId, at), systemClock);
+const { TABLE_NAME } = loadConfig(tableConfig);
+/** One per instance: it remembers windows it has seen used up, to answer further calls without a write. */
+const rateLimiter = new RateLimiter(new DynamoRateLimitCounter(dynamoDb, TABLE_NAME), systemClock);
+const creditLedger = new DynamoCreditLedger(dynamoDb, TABLE_NAME);
+const routeCosts = costTable(ROUTES);
 
 export interface RouteOptions {
   /** Records every call in the audit log under this action name. */
@@ -37,8 +52,13 @@ export interface RouteOptions {
 }
 
 export function route(handler: RouteHandler, options: RouteOptions = {}) {
+  // middy runs `before` in this order and `after`/`onError` in reverse: the rate limit, then
+  // credits, run before the handler (a rejected call does no work and is not charged), and their
+  // `after`/`onError` run after the error handler, so they can put headers on its responses too.
   const stack = middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(rateLimit(rateLimiter, logger))
+    .use(credits(creditLedger, routeCosts, logger))
     .use(errorHandler())
     .use(lastUsedMiddleware(lastUsed));
   if (options.auditAction) stack.use(auditTrail(options.auditAction, auditStore, systemClock));

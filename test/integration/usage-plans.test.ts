@@ -1,4 +1,7 @@
+import { DynamoCreditLedger } from '../../functions/adapters/dynamo-credit-ledger';
+import { addCredits } from '../../functions/domain/credits';
 import { changePlan } from '../../functions/domain/plan-change';
+import { localClients } from '../../local/bootstrap';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 /** The local gateway's usage plans, as API Gateway applies them: per organization, after the authorizer. */
@@ -61,6 +64,28 @@ describe('usage plans through the local gateway', () => {
     await changePlan(platform.provisioningDeps(), other.organization.id, { plan: 'professional' });
 
     expect((await other.admin.get('/v1/whoami')).status).toBe(200);
+  });
+
+  it('never writes back a stale credit balance when the plan changes', async () => {
+    const other = await platform.createOrganization({ creditBalance: 100 });
+    const deps = platform.provisioningDeps();
+    const readBeforeTheChange = await deps.organizations.get(other.organization.id);
+    const ledger = new DynamoCreditLedger(
+      localClients({
+        dynamodb: platform.bootstrap.endpoints.dynamodb as string,
+        secretsManager: platform.bootstrap.endpoints.secretsManager as string,
+        apiGateway: platform.bootstrap.endpoints.apiGateway as string,
+      }).documents,
+      platform.bootstrap.tableName,
+    );
+    await addCredits(ledger, other.organization.id, 50); // lands between the plan change's read and write
+
+    await deps.organizations.setPlan(other.organization.id, {
+      plan: 'professional',
+      usagePlanId: readBeforeTheChange?.usagePlanId as string,
+    });
+
+    expect((await deps.organizations.get(other.organization.id))?.creditBalance).toBe(150);
   });
 
   it('accepts a custom figure only on enterprise', async () => {

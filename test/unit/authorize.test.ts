@@ -48,6 +48,24 @@ describe('createAuthorizer', () => {
     expect(denied).not.toHaveBeenCalled();
   });
 
+  it("carries the key's rateLimitPerMinute as a string when it has one", async () => {
+    const { token, record } = aStoredKey({ record: { rateLimitPerMinute: 30 } });
+    const { authorize } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }));
+
+    expect(result.context?.rateLimitPerMinute).toBe('30');
+  });
+
+  it('leaves rateLimitPerMinute out for a key without one', async () => {
+    const { token, record } = aStoredKey();
+    const { authorize } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }));
+
+    expect(result.context).not.toHaveProperty('rateLimitPerMinute');
+  });
+
   it('sends accounts \'*\' as the JSON string "*"', async () => {
     const { token, record } = aStoredKey({ record: { accounts: '*' } });
     const { authorize } = authorizerFinding(record);

@@ -250,4 +250,38 @@ describe('callerOf', () => {
   it('fails closed without an authorizer context', () => {
     expect(caught(() => callerOf(aProxyEvent()))).toBeInstanceOf(ForbiddenError);
   });
+
+  it.each([
+    ['a string, as API Gateway passes context values', '25', 25],
+    ['a number, as the local gateway may pass it', 25, 25],
+    ['absent', undefined, undefined],
+  ])('reads rateLimitPerMinute given as %s', (_case, value, expected) => {
+    const event = aProxyEvent();
+    event.requestContext.authorizer = {
+      keyId: 'key_a',
+      organizationId: 'org_1',
+      memberId: 'mem_1',
+      environment: 'live',
+      permissions: '["read"]',
+      accounts: '"*"',
+      ...(value !== undefined && { rateLimitPerMinute: value }),
+    };
+
+    expect(callerOf(event).rateLimitPerMinute).toBe(expected);
+  });
+
+  it.each(['0', '-1', '1.5', 'ten', ''])('fails closed on the malformed rateLimitPerMinute %j', (value) => {
+    const event = aProxyEvent();
+    event.requestContext.authorizer = {
+      keyId: 'key_a',
+      organizationId: 'org_1',
+      memberId: 'mem_1',
+      environment: 'live',
+      permissions: '["read"]',
+      accounts: '"*"',
+      rateLimitPerMinute: value,
+    };
+
+    expect(caught(() => callerOf(event))).toBeInstanceOf(ForbiddenError);
+  });
 });

@@ -1,0 +1,150 @@
+/**
+ * Credits through the local stack: each test gets an organization of its own with a chosen balance,
+ * and reads the balance back from the table.
+ */
+import { DynamoCreditLedger } from '../../functions/adapters/dynamo-credit-ledger';
+import { addCredits } from '../../functions/domain/credits';
+import { NotFoundError } from '../../functions/domain/errors';
+import { localClients } from '../../local/bootstrap';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+jest.useFakeTimers({
+  doNotFake: [
+    'nextTick',
+    'setImmediate',
+    'setTimeout',
+    'setInterval',
+    'clearTimeout',
+    'clearInterval',
+    'queueMicrotask',
+    'performance',
+    'hrtime',
+  ],
+});
+
+describe('credits', () => {
+  let platform: TestPlatform;
+  let ledger: DynamoCreditLedger;
+
+  beforeAll(async () => {
+    // Mid-minute, so the one test with a per-key limit stays inside one window.
+    jest.setSystemTime(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000 + 15_000);
+    platform = await startTestPlatform();
+    const { documents } = localClients({
+      dynamodb: platform.bootstrap.endpoints.dynamodb as string,
+      secretsManager: platform.bootstrap.endpoints.secretsManager as string,
+      apiGateway: platform.bootstrap.endpoints.apiGateway as string,
+    });
+    ledger = new DynamoCreditLedger(documents, platform.bootstrap.tableName);
+  });
+  afterAll(() => platform.close());
+
+  /** A fresh organization holding `creditBalance`, a contact in its sub-account, and its admin client. */
+  async function anOrganizationWith(creditBalance: number) {
+    const { organization, admin } = await platform.createOrganization({ creditBalance });
+    const query = `?account_id=${organization.accounts[0]?.id}`;
+    const contact = await admin.post(`/v1/contacts${query}`, { name: 'Ada', email: 'ada@engines.example' });
+    expect(contact.status).toBe(201);
+    const balance = async () => (await platform.provisioningDeps().organizations.get(organization.id))?.creditBalance;
+    return { organizationId: organization.id, admin, query, contactId: contact.body.id as string, balance };
+  }
+
+  it('lets two enrichments (5 credits each) through on a balance of 12 and answers the third with 402', async () => {
+    const { admin, query, contactId, balance } = await anOrganizationWith(12);
+
+    const responses = [];
+    for (let call = 0; call < 3; call++) responses.push(await admin.post(`/v1/enrichments${query}`, { contactId }));
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 402]);
+    expect(responses.map((response) => response.headers['x-credits-consumed'])).toEqual(['5', '5', '0']);
+    expect(responses.map((response) => response.headers['x-credits-remaining'])).toEqual(['7', '2', '2']);
+    expect(responses[2]?.body).toEqual({
+      error: {
+        code: 'insufficient_credits',
+        message: "This call costs 5 credits and the organization's balance is 2. Add credits, then retry.",
+      },
+    });
+    expect(await balance()).toBe(2);
+  });
+
+  it('charges search its own cost and leaves free routes alone', async () => {
+    const { admin, query, balance } = await anOrganizationWith(12);
+
+    const search = await admin.post(`/v1/search${query}`, { query: 'ada' });
+    const list = await admin.get(`/v1/contacts${query}`);
+
+    expect(search.status).toBe(200);
+    expect(search.headers['x-credits-consumed']).toBe('1');
+    expect(list.status).toBe(200);
+    expect(list.headers).not.toHaveProperty('x-credits-consumed');
+    expect(await balance()).toBe(11);
+  });
+
+  it('refunds a paid call that fails: an unknown contact (404) and a bad body (400) cost nothing', async () => {
+    const { admin, query, balance } = await anOrganizationWith(12);
+
+    const unknown = await admin.post(`/v1/enrichments${query}`, { contactId: `ct_${'0'.repeat(20)}` });
+    const invalid = await admin.post(`/v1/enrichments${query}`, { contactId: 'nope' });
+
+    expect(unknown.status).toBe(404);
+    expect(invalid.status).toBe(400);
+    for (const response of [unknown, invalid]) {
+      expect(response.headers['x-credits-consumed']).toBe('0');
+      expect(response.headers['x-credits-remaining']).toBe('12');
+    }
+    expect(await balance()).toBe(12);
+  });
+
+  it('never takes the balance below zero under concurrent calls', async () => {
+    const { admin, query, contactId, balance } = await anOrganizationWith(12);
+
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => admin.post(`/v1/enrichments${query}`, { contactId })),
+    );
+
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 402)).toHaveLength(8);
+    expect(await balance()).toBe(2);
+  });
+
+  it('spends exactly the balance on concurrent 1-credit searches', async () => {
+    const { admin, query, balance } = await anOrganizationWith(7);
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => admin.post(`/v1/search${query}`, { query: 'ada' })),
+    );
+
+    expect(responses.filter((response) => response.status === 200)).toHaveLength(7);
+    expect(await balance()).toBe(0);
+  });
+
+  it('does not charge a call the per-key rate limit rejects', async () => {
+    const { admin, query, contactId, balance } = await anOrganizationWith(100);
+    const created = await admin.post('/v1/keys', { name: 'limited', permissions: ['enrich'], rateLimitPerMinute: 1 });
+    const limited = platform.live(created.body.key);
+
+    const first = await limited.post(`/v1/enrichments${query}`, { contactId });
+    const second = await limited.post(`/v1/enrichments${query}`, { contactId });
+
+    expect([first.status, second.status]).toEqual([200, 429]);
+    expect(second.headers).not.toHaveProperty('x-credits-consumed');
+    expect(await balance()).toBe(95);
+  });
+
+  it('makes paid calls work again after addCredits', async () => {
+    const { organizationId, admin, query, contactId, balance } = await anOrganizationWith(3);
+    expect((await admin.post(`/v1/enrichments${query}`, { contactId })).status).toBe(402);
+
+    const topped = await addCredits(ledger, organizationId, 10);
+    const retried = await admin.post(`/v1/enrichments${query}`, { contactId });
+
+    expect(topped).toBe(13);
+    expect(retried.status).toBe(200);
+    expect(await balance()).toBe(8);
+  });
+
+  it('refuses to add credits to an organization that does not exist', async () => {
+    await expect(addCredits(ledger, 'org_doesnotexist', 10)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

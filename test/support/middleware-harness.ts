@@ -1,0 +1,42 @@
+/** Runs one middleware in a minimal middy stack that maps errors to responses as the platform does. */
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { errorResponse } from '../../functions/runtime/http-errors';
+import type { HttpResponse } from '../../functions/runtime/http-response';
+import { aProxyEvent } from './unit-factories';
+
+type Middleware = MiddlewareObj<APIGatewayProxyEvent, HttpResponse>;
+
+/**
+ * The middleware is used before the error mapping, as in functions/runtime/http.ts, so its
+ * `onError` sees the error response.
+ */
+export function aStack(middleware: Middleware, handler: (event: APIGatewayProxyEvent) => Promise<HttpResponse>) {
+  const wrapped = middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
+    .use(middleware)
+    .use({
+      onError: async (request) => {
+        request.response = errorResponse(request.error);
+      },
+    })
+    .handler(handler);
+  return (event: APIGatewayProxyEvent) => wrapped(event, {} as Context);
+}
+
+/** A proxy event as the gateway hands it over after the authorizer allowed the key. */
+export function anAuthorizedEvent(
+  options: { method?: string; path?: string; organizationId?: string; rateLimitPerMinute?: string | number } = {},
+): APIGatewayProxyEvent {
+  const event = aProxyEvent({ method: options.method ?? 'GET', path: options.path ?? '/v1/whoami', body: null });
+  event.requestContext.authorizer = {
+    keyId: 'key_AAAAAAAAAAAAAAAA',
+    organizationId: options.organizationId ?? 'org_1',
+    memberId: 'mem_1',
+    environment: 'live',
+    permissions: '["admin"]',
+    accounts: '"*"',
+    principalId: 'key_AAAAAAAAAAAAAAAA',
+    ...(options.rateLimitPerMinute !== undefined && { rateLimitPerMinute: options.rateLimitPerMinute }),
+  };
+  return event;
+}
