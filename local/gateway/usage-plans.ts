@@ -31,6 +31,16 @@ interface State {
   usagePlans: Record<string, UsagePlan>;
 }
 
+/** The request fields the control-plane operations read. */
+export interface ControlPlaneBody {
+  name?: string;
+  value?: string;
+  enabled?: boolean;
+  keyId?: string;
+  throttle?: Throttle;
+  apiStages?: { apiId: string; stage: string }[];
+}
+
 export type ThrottleDecision = 'allowed' | 'throttled' | 'not-in-plan';
 
 export interface ControlPlaneResponse {
@@ -50,7 +60,7 @@ export class LocalUsagePlans {
   private readonly buckets = new Map<string, { tokens: number; updated: number }>();
 
   constructor(
-    private readonly restApiId: string,
+    restApiId: string,
     private readonly file: string | undefined,
     private readonly now: () => number,
   ) {
@@ -91,7 +101,7 @@ export class LocalUsagePlans {
   }
 
   /** API Gateway's REST control plane for keys and usage plans; undefined when the path is not one of them. */
-  handle(method: string, path: string, body: Record<string, any>): ControlPlaneResponse | undefined {
+  handle(method: string, path: string, body: ControlPlaneBody): ControlPlaneResponse | undefined {
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     const [collection, id, sub, subId] = segments;
     const notFound = (what: string) => ({
@@ -123,7 +133,7 @@ export class LocalUsagePlans {
         const plan: UsagePlan = {
           id: randomBytes(3).toString('hex'),
           name: String(body.name ?? ''),
-          throttle: body.throttle,
+          throttle: body.throttle ?? { rateLimit: Number.POSITIVE_INFINITY, burstLimit: Number.POSITIVE_INFINITY },
           apiStages: body.apiStages ?? [],
           keyIds: [],
         };
