@@ -16,7 +16,8 @@ interface Throttle {
 interface UsagePlan {
   id: string;
   name: string;
-  throttle: Throttle;
+  /** A usage plan without a throttle does not limit. */
+  throttle?: Throttle;
   apiStages: { apiId: string; stage: string }[];
   keyIds: string[];
 }
@@ -86,6 +87,7 @@ export class LocalUsagePlans {
         (candidate) => candidate.keyIds.includes(key.id) && candidate.apiStages.some((s) => s.stage === stage),
       );
     if (!key || !plan) return 'not-in-plan';
+    if (!plan.throttle) return 'allowed';
     const bucketId = `${plan.id}/${key.id}`;
     const now = this.now();
     const bucket = this.buckets.get(bucketId) ?? { tokens: plan.throttle.burstLimit, updated: now };
@@ -133,7 +135,7 @@ export class LocalUsagePlans {
         const plan: UsagePlan = {
           id: randomBytes(3).toString('hex'),
           name: String(body.name ?? ''),
-          throttle: body.throttle ?? { rateLimit: Number.POSITIVE_INFINITY, burstLimit: Number.POSITIVE_INFINITY },
+          ...(body.throttle && { throttle: body.throttle }),
           apiStages: body.apiStages ?? [],
           keyIds: [],
         };
