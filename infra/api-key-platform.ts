@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { KeyApi } from './constructs/key-api';
 import { KeyStore } from './constructs/key-store';
+import { Usage, type UsageAlarmOptions } from './constructs/usage';
 import { UsagePlans } from './constructs/usage-plans';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
@@ -32,11 +33,15 @@ export interface ApiKeyPlatformProps {
   removalPolicy?: RemovalPolicy;
   /** The directory holding `functions/` and `package-lock.json`; found from the working directory by default. */
   projectRoot?: string;
+  /** Thresholds and the action of the error-rate and throttle alarms (see constructs/usage.ts). */
+  alarms?: UsageAlarmOptions;
 }
 
 /** The authorizer is on every request's path: more memory buys a faster CPU, a short timeout fails fast. */
 const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration }>> = {
   authorizer: { memorySize: 512, timeout: Duration.seconds(5) },
+  // A delivered access log batch can hold thousands of lines; it is off every request's path.
+  'usage-ingest': { memorySize: 512, timeout: Duration.minutes(1) },
 };
 
 export class ApiKeyPlatform extends Construct {
@@ -45,6 +50,8 @@ export class ApiKeyPlatform extends Construct {
   readonly functions: Record<FunctionId, NodejsFunction>;
   readonly authorizer: apigateway.RequestAuthorizer;
   readonly methods: apigateway.Method[];
+  /** Usage ingestion from access logs, and the alarms. */
+  readonly usage: Usage;
 
   constructor(scope: Construct, id: string, props: ApiKeyPlatformProps) {
     super(scope, id);
@@ -79,6 +86,13 @@ export class ApiKeyPlatform extends Construct {
     this.authorizer = keyApi.authorizer;
     this.methods = keyApi.methods;
 
+    this.usage = new Usage(this, 'Usage', {
+      api: props.api,
+      ingestFunction: this.functions['usage-ingest'],
+      functions: this.functions,
+      ...(props.alarms && { alarms: props.alarms }),
+    });
+
     suppressPlatformFindings(this);
   }
 
@@ -90,6 +104,14 @@ export class ApiKeyPlatform extends Construct {
     const restApi = api.node.defaultChild;
     if (restApi instanceof apigateway.CfnRestApi) restApi.apiKeySourceType = 'AUTHORIZER';
     return new UsagePlans(this, 'UsagePlans', { api, stages });
+  }
+
+  /**
+   * Feeds a stage's access log group to usage statistics and the call log. The stage must log in
+   * ACCESS_LOG_FORMAT (`apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT)`); stages may share a group.
+   */
+  ingestAccessLogs(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
+    return this.usage.ingestAccessLogs(logGroup);
   }
 }
 

@@ -6,6 +6,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ACCESS_LOG_FORMAT } from '../functions/definition/access-log';
 import { STAGES, type StageName } from '../functions/definition/api';
 import { ApiKeyPlatform } from './api-key-platform';
 import { suppressDemoFindings } from './nag-suppressions';
@@ -27,7 +28,8 @@ export class DemoStack extends Stack {
     const stageOptions = (stageName: StageName): apigateway.StageOptions => ({
       stageName,
       accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-      accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      // The platform's format: usage statistics and the call log are read from these lines.
+      accessLogFormat: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
       // Execution logs for errors only and never request data: requests carry API keys.
       loggingLevel: apigateway.MethodLoggingLevel.ERROR,
       dataTraceEnabled: false,
@@ -63,6 +65,7 @@ export class DemoStack extends Stack {
     });
 
     const usagePlans = this.platform.addUsagePlans(this.api, Object.values(this.stages));
+    this.platform.ingestAccessLogs(accessLogs);
 
     for (const [stageName, stage] of Object.entries(this.stages)) {
       new CfnOutput(this, `${stageName}Url`, {

@@ -23,6 +23,7 @@ import { LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
 import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
 import { repoRoot } from './paths';
+import { type LogsHandler, startUsagePipeline } from './usage-pipeline';
 
 export interface PlatformOptions {
   /** Gateway port; 0 picks a free one. */
@@ -74,6 +75,9 @@ export async function startPlatform(options: PlatformOptions) {
     const load = <T>(functionId: FunctionId) =>
       import(join(root, FUNCTIONS[functionId].entry)).then((module: { handler: T }) => module.handler);
     let authorizer: AuthorizerHandler | undefined;
+    // Access logs to usage-ingest, as a CloudWatch Logs subscription does; closed after the gateway.
+    const usage = startUsagePipeline({ ingest: () => load<LogsHandler>('usage-ingest') });
+    closers.push(usage.close);
     const gateway = await startLocalGateway({
       port: options.port,
       restApiId: LOCAL_REST_API_ID,
@@ -89,6 +93,7 @@ export async function startPlatform(options: PlatformOptions) {
       identitySources: AUTHORIZER_CACHE.identitySources,
       ...(options.dataDir && { usagePlansFile: join(options.dataDir, 'apigateway.json') }),
       ...(options.onRequest && { onRequest: options.onRequest }),
+      onAccessLog: (record) => usage.push(record),
       ...(options.gatewayClock && { now: options.gatewayClock }),
     });
     closers.push(gateway.close);
@@ -137,7 +142,9 @@ export async function startPlatform(options: PlatformOptions) {
       writeFileSync(bootstrapFile, `${JSON.stringify(bootstrap, null, 2)}\n`, { mode: 0o600 });
     }
     for (const client of Object.values(clients)) client.destroy();
-    return { bootstrap, gateway, close };
+    /** Hands the pending access log to usage-ingest now and waits for it (it also runs every second). */
+    const flushUsage = () => usage.flush();
+    return { bootstrap, gateway, close, flushUsage, usagePipeline: usage };
   } catch (error) {
     await close();
     throw error;

@@ -59,6 +59,17 @@ export const FUNCTIONS = {
     needs: { table: 'read-write' },
   },
   whoami: { entry: 'functions/account/whoami.ts', description: 'GET /v1/whoami', needs: { table: 'read-write' } },
+  'key-calls': {
+    entry: 'functions/keys/calls.ts',
+    description: 'GET /v1/keys/{id}/calls',
+    needs: { table: 'read-write' },
+  },
+  'usage-report': { entry: 'functions/usage/report.ts', description: 'GET /v1/usage', needs: { table: 'read-write' } },
+  'usage-ingest': {
+    entry: 'functions/usage/ingest.ts',
+    description: 'Turns API Gateway access log batches into usage counters and the 7-day call log',
+    needs: { table: 'read-write' },
+  },
   contacts: {
     entry: 'functions/product/contacts.ts',
     description: 'Sample product: contacts',

@@ -66,6 +66,14 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/audit-log', function: 'audit-log', access: admin, summary: 'Read the audit log' },
   {
     method: 'GET',
+    path: '/v1/keys/{id}/calls',
+    function: 'key-calls',
+    access: admin,
+    summary: "A key's calls of the last 7 days, newest first",
+  },
+  { method: 'GET', path: '/v1/usage', function: 'usage-report', access: admin, summary: 'Usage statistics' },
+  {
+    method: 'GET',
     path: '/v1/whoami',
     function: 'whoami',
     access: { kind: 'any-key' },

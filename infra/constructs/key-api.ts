@@ -69,7 +69,9 @@ export class KeyApi extends Construct {
         statusCode: String(response.statusCode),
         templates: { 'application/json': response.template },
         ...(response.headers && {
-          responseHeaders: Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, `'${value}'`])),
+          responseHeaders: Object.fromEntries(
+            Object.entries(response.headers).map(([name, value]) => [name, `'${value}'`]),
+          ),
         }),
       });
     }

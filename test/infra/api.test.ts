@@ -89,7 +89,9 @@ describe('routes', () => {
   });
 
   it('lets API Gateway invoke each route’s function on every stage of STAGES', () => {
-    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((permission) => ({
+    const permissions = Object.values(
+      template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }),
+    ).map((permission) => ({
       functionId: functionIdByLogicalId.get(permission.Properties.FunctionName['Fn::GetAtt']?.[0]),
       sourceArn: renderArn(permission.Properties.SourceArn),
     }));

@@ -1,0 +1,34 @@
+/**
+ * Usage statistics, the call log and the anomaly rule: the figures the ingest function, the usage
+ * endpoints, the local pipeline and the docs share.
+ */
+
+/** The call log keeps a key's calls this long: DynamoDB TTL deletes them, and reads filter them out. */
+export const CALL_LOG_RETENTION_DAYS = 7;
+
+/** Daily counters live this long, so a full year back can always be read. */
+export const USAGE_RETENTION_DAYS = 400;
+
+/** `GET /v1/usage` reads at most this many days at once (a year, leap day included). */
+export const USAGE_MAX_RANGE_DAYS = 366;
+
+/** Without `from`, `GET /v1/usage` covers the 30 days up to `to`. */
+export const USAGE_DEFAULT_RANGE_DAYS = 30;
+
+export const USAGE_GRANULARITIES = ['day', 'week', 'month'] as const;
+export type UsageGranularity = (typeof USAGE_GRANULARITIES)[number];
+
+/**
+ * A key is flagged when its requests today (UTC, so far) exceed `factor` times its daily average
+ * over the `baselineDays` days before today, and today's requests are at least `minimumRequests`,
+ * so that a key going from 2 calls a day to 11 is not an anomaly. Days without calls count as 0,
+ * so a dormant key that suddenly makes `minimumRequests` calls is flagged too.
+ */
+export const USAGE_ANOMALY = {
+  factor: 5,
+  baselineDays: 7,
+  minimumRequests: 100,
+} as const;
+
+/** How often the local stack hands the gateway's access log to the ingest function. */
+export const LOCAL_ACCESS_LOG_FLUSH_MS = 1000;

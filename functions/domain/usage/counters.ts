@@ -1,0 +1,135 @@
+/**
+ * Aggregation: a batch of calls becomes one set of counters per (organization, key, day), one per
+ * (organization, day) and one per (stage, day) for calls no key can be attributed to. Counters are
+ * top-level attributes named after what they count, because DynamoDB's ADD works only on those:
+ *
+ * - `n|GET /v1/contacts|200`: requests to an endpoint (method and route template) with a status;
+ * - `c|POST /v1/search`: credits consumed on an endpoint (the route's cost, for 2xx answers);
+ * - `k|key_…`: requests of a key (organization items only; the anomaly check reads them).
+ */
+import { ROUTES } from '../../definition/routes';
+import type { AccessCall } from './access-call';
+import { dayOf } from './days';
+import type { CounterScope, CounterUpdate } from './usage-model';
+
+const REQUESTS = 'n|';
+const CREDITS = 'c|';
+const KEY_REQUESTS = 'k|';
+
+/** `GET /v1/contacts`; calls that matched no route share one endpoint per method. */
+export function endpointOf(call: Pick<AccessCall, 'method' | 'resourcePath'>): string {
+  return `${call.method} ${call.resourcePath || '(no route)'}`;
+}
+
+const COSTS = new Map(ROUTES.map((route) => [`${route.method} ${route.path}`, route.credits ?? 0]));
+
+/**
+ * Credits a call consumed: its route's cost from the shared cost table when it succeeded (2xx or
+ * 3xx), as the credit ledger charges them; failed calls are refunded there and cost nothing here.
+ */
+export function creditsOf(call: Pick<AccessCall, 'method' | 'resourcePath' | 'status'>): number {
+  if (call.status < 200 || call.status > 399) return 0;
+  return COSTS.get(endpointOf(call)) ?? 0;
+}
+
+export function isAttributed(call: Pick<AccessCall, 'keyId' | 'organizationId'>): boolean {
+  return call.keyId !== '' && call.organizationId !== '';
+}
+
+export function aggregate(calls: readonly AccessCall[]): CounterUpdate[] {
+  const updates = new Map<string, CounterUpdate>();
+  const add = (scope: CounterScope, name: string, amount: number) => {
+    if (amount === 0) return;
+    const id = JSON.stringify(scope);
+    let update = updates.get(id);
+    if (!update) {
+      update = { scope, counters: {} };
+      updates.set(id, update);
+    }
+    update.counters[name] = (update.counters[name] ?? 0) + amount;
+  };
+  for (const call of calls) {
+    const day = dayOf(call.time);
+    const endpoint = endpointOf(call);
+    const requests = `${REQUESTS}${endpoint}|${call.status}`;
+    if (!isAttributed(call)) {
+      add({ kind: 'stage', stage: call.stage, day }, requests, 1);
+      continue;
+    }
+    const credits = creditsOf(call);
+    const { organizationId, keyId } = call;
+    for (const scope of [
+      { kind: 'key', organizationId, keyId, day },
+      { kind: 'organization', organizationId, day },
+    ] satisfies CounterScope[]) {
+      add(scope, requests, 1);
+      add(scope, `${CREDITS}${endpoint}`, credits);
+    }
+    add({ kind: 'organization', organizationId, day }, `${KEY_REQUESTS}${keyId}`, 1);
+  }
+  return [...updates.values()];
+}
+
+/** Whether an attribute name is one of the counters above. */
+export function isCounterName(name: string): boolean {
+  return name.startsWith(REQUESTS) || name.startsWith(CREDITS) || name.startsWith(KEY_REQUESTS);
+}
+
+export interface Outcome {
+  requests: number;
+  succeeded: number;
+  failed: number;
+  credits: number;
+}
+
+export interface EndpointUsage extends Outcome {
+  endpoint: string;
+  byStatus: Record<string, number>;
+}
+
+export interface DaySummary extends Outcome {
+  byStatus: Record<string, number>;
+  byEndpoint: Map<string, EndpointUsage>;
+  /** Requests per key; only organization items have them. */
+  byKey: Map<string, number>;
+}
+
+export const emptyOutcome = (): Outcome => ({ requests: 0, succeeded: 0, failed: 0, credits: 0 });
+
+/** Succeeded is 2xx and 3xx, failed is 4xx and 5xx. */
+export function addRequests(outcome: Outcome, status: number, count: number): void {
+  outcome.requests += count;
+  if (status >= 400) outcome.failed += count;
+  else outcome.succeeded += count;
+}
+
+/** Reads a day's counters back into totals, by status, by endpoint and by key. */
+export function summarize(counters: Record<string, number>): DaySummary {
+  const summary: DaySummary = { ...emptyOutcome(), byStatus: {}, byEndpoint: new Map(), byKey: new Map() };
+  const endpoint = (name: string) => {
+    let usage = summary.byEndpoint.get(name);
+    if (!usage) {
+      usage = { endpoint: name, ...emptyOutcome(), byStatus: {} };
+      summary.byEndpoint.set(name, usage);
+    }
+    return usage;
+  };
+  for (const [name, count] of Object.entries(counters)) {
+    if (name.startsWith(REQUESTS)) {
+      const separator = name.lastIndexOf('|');
+      const status = Number(name.slice(separator + 1));
+      if (!Number.isInteger(status) || separator <= REQUESTS.length) continue;
+      const usage = endpoint(name.slice(REQUESTS.length, separator));
+      addRequests(summary, status, count);
+      addRequests(usage, status, count);
+      summary.byStatus[status] = (summary.byStatus[status] ?? 0) + count;
+      usage.byStatus[status] = (usage.byStatus[status] ?? 0) + count;
+    } else if (name.startsWith(CREDITS)) {
+      summary.credits += count;
+      endpoint(name.slice(CREDITS.length)).credits += count;
+    } else if (name.startsWith(KEY_REQUESTS)) {
+      summary.byKey.set(name.slice(KEY_REQUESTS.length), count);
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,72 @@
+/** Usage counters and the packed call log, and the storage they need. */
+
+/** Who a set of daily counters belongs to. */
+export type CounterScope =
+  /** One key of an organization, one UTC day. */
+  | { kind: 'key'; organizationId: string; keyId: string; day: string }
+  /** The whole organization, one UTC day; also holds each key's request count for anomaly checks. */
+  | { kind: 'organization'; organizationId: string; day: string }
+  /** Calls API Gateway could not attribute to a key (401s, unknown routes), per stage and day. */
+  | { kind: 'stage'; stage: string; day: string };
+
+/** Counters to add to a scope's item, by counter name (see counters.ts). */
+export interface CounterUpdate {
+  scope: CounterScope;
+  counters: Record<string, number>;
+}
+
+export interface DayCounters {
+  day: string;
+  counters: Record<string, number>;
+}
+
+export interface UsageStore {
+  /** Adds every update's counters atomically per item (DynamoDB ADD), one write per item. */
+  add(updates: CounterUpdate[]): Promise<void>;
+  /** The days from `from` to `to` (inclusive) that have counters, oldest first. */
+  days(query: { organizationId: string; keyId?: string; from: string; to: string }): Promise<DayCounters[]>;
+  /** Unattributed calls of a stage, for operators; never shown to an organization. */
+  stageDays(query: { stage: string; from: string; to: string }): Promise<DayCounters[]>;
+}
+
+/** A call as the call log shows it. */
+export interface LoggedCall {
+  /** Epoch milliseconds. */
+  time: number;
+  method: string;
+  path: string;
+  status: number;
+  latencyMs: number;
+  ip: string;
+  userAgent: string;
+  credits: number;
+  requestId: string;
+}
+
+/**
+ * Calls of one key in one UTC minute from one ingest batch, packed into one item, so the call log
+ * costs one write per key, minute and batch instead of one per call.
+ */
+export interface CallLogItem {
+  organizationId: string;
+  keyId: string;
+  /** `YYYY-MM-DDTHH:MM`; every call in the item is in this minute. */
+  minute: string;
+  /** Unique within the minute: the batch and the part of it (a batch too big for one item is split). */
+  id: string;
+  calls: LoggedCall[];
+  /** Epoch seconds after which DynamoDB may delete the item. */
+  expiresAt: number;
+}
+
+export interface CallLogStore {
+  /** Writes items in batches; writing the same minute and id again replaces the item. */
+  put(items: CallLogItem[]): Promise<void>;
+  /** A key's items from `toMinute` down to `fromMinute` (inclusive), newest minute first. */
+  newestFirst(query: {
+    organizationId: string;
+    keyId: string;
+    fromMinute: string;
+    toMinute: string;
+  }): AsyncIterable<CallLogItem>;
+}

@@ -1,0 +1,160 @@
+/**
+ * `GET /v1/usage`: an organization's usage, or one key's, over a range of days: totals, a series
+ * per day, week or month, a breakdown by endpoint, and the keys whose traffic today is anomalous.
+ * Reads one counter item per day of the range, plus the days the anomaly check needs.
+ */
+import { z } from 'zod';
+import {
+  USAGE_ANOMALY,
+  USAGE_DEFAULT_RANGE_DAYS,
+  USAGE_GRANULARITIES,
+  USAGE_MAX_RANGE_DAYS,
+  type UsageGranularity,
+} from '../../definition/usage';
+import type { Caller } from '../caller';
+import type { Clock } from '../clock';
+import { ValidationError } from '../errors';
+import type { KeyStore } from '../keys/key-model';
+import { getKey } from '../keys/key-service';
+import { KEY_ID_PATTERN } from '../keys/key-token';
+import { type Anomaly, anomalyOf } from './anomaly';
+import { type EndpointUsage, emptyOutcome, type Outcome, summarize } from './counters';
+import { addDays, dayCount, dayOf, eachDay, isDay, periodOf } from './days';
+import type { DayCounters, UsageStore } from './usage-model';
+
+const DAY_MESSAGE = 'must be a date as YYYY-MM-DD from 2000 to 2999, such as 2026-03-01';
+const day = z
+  .string({ error: DAY_MESSAGE })
+  .refine((value) => isDay(value) && value >= '2000-01-01' && value <= '2999-12-31', DAY_MESSAGE);
+
+export const usageQueryInput = z.object({
+  from: day.optional(),
+  to: day.optional(),
+  granularity: z.enum(USAGE_GRANULARITIES, { error: "must be 'day', 'week' or 'month'" }).default('day'),
+  keyId: z
+    .string()
+    .regex(KEY_ID_PATTERN, 'must look like key_ followed by 16 letters or digits (see GET /v1/keys)')
+    .optional(),
+});
+export type UsageQuery = z.output<typeof usageQueryInput>;
+
+export interface UsageTotals extends Outcome {
+  byStatus: Record<string, number>;
+}
+
+export interface UsageReport {
+  from: string;
+  to: string;
+  granularity: UsageGranularity;
+  keyId: string | null;
+  totals: UsageTotals;
+  series: (Outcome & { period: string })[];
+  byEndpoint: EndpointUsage[];
+  /** True when some key (or the requested key) is anomalous today. */
+  anomaly: boolean;
+  anomalies: Anomaly[];
+}
+
+export interface UsageReportDeps {
+  keys: KeyStore;
+  usage: UsageStore;
+  clock: Clock;
+}
+
+export async function usageReport(deps: UsageReportDeps, caller: Caller, query: UsageQuery): Promise<UsageReport> {
+  const today = dayOf(deps.clock().getTime());
+  const to = query.to ?? (query.from ? minDay(addDays(query.from, USAGE_DEFAULT_RANGE_DAYS - 1), today) : today);
+  const from = query.from ?? addDays(to, -(USAGE_DEFAULT_RANGE_DAYS - 1));
+  if (from > to) throw new ValidationError([{ field: 'from', message: `must not be after to (${to})` }]);
+  if (dayCount(from, to) > USAGE_MAX_RANGE_DAYS) {
+    throw new ValidationError([
+      { field: 'from', message: `must be at most ${USAGE_MAX_RANGE_DAYS} days before to (${to}); ask for less` },
+    ]);
+  }
+  if (query.keyId) await getKey(deps, caller, query.keyId);
+
+  const scope = { organizationId: caller.organizationId, ...(query.keyId && { keyId: query.keyId }) };
+  const baselineFrom = addDays(today, -USAGE_ANOMALY.baselineDays);
+  const [days, recent] = await Promise.all([
+    deps.usage.days({ ...scope, from, to }),
+    deps.usage.days({ ...scope, from: baselineFrom, to: today }),
+  ]);
+
+  const totals: UsageTotals = { ...emptyOutcome(), byStatus: {} };
+  const periods = new Map<string, Outcome & { period: string }>();
+  for (const each of eachDay(from, to)) {
+    const period = periodOf(each, query.granularity);
+    if (!periods.has(period)) periods.set(period, { period, ...emptyOutcome() });
+  }
+  const endpoints = new Map<string, EndpointUsage>();
+  for (const { day, counters } of days) {
+    const summary = summarize(counters);
+    const period = periods.get(periodOf(day, query.granularity));
+    for (const outcome of [totals, period]) if (outcome) addOutcome(outcome, summary);
+    addStatuses(totals.byStatus, summary.byStatus);
+    for (const [name, usage] of summary.byEndpoint) {
+      let sum = endpoints.get(name);
+      if (!sum) {
+        sum = { endpoint: name, ...emptyOutcome(), byStatus: {} };
+        endpoints.set(name, sum);
+      }
+      addOutcome(sum, usage);
+      addStatuses(sum.byStatus, usage.byStatus);
+    }
+  }
+
+  const anomalies = anomaliesOf(recent, today, query.keyId);
+  return {
+    from,
+    to,
+    granularity: query.granularity,
+    keyId: query.keyId ?? null,
+    totals,
+    series: [...periods.values()],
+    byEndpoint: [...endpoints.values()].sort(
+      (a, b) => b.requests - a.requests || (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0),
+    ),
+    anomaly: anomalies.length > 0,
+    anomalies,
+  };
+}
+
+/** Per key, today's requests against each of the baseline days before. */
+function anomaliesOf(recent: DayCounters[], today: string, keyId: string | undefined): Anomaly[] {
+  const perKey = new Map<string, Map<string, number>>();
+  for (const { day, counters } of recent) {
+    const summary = summarize(counters);
+    // A key's own items count its requests; an organization's items hold every key's count.
+    const byKey = keyId ? new Map([[keyId, summary.requests]]) : summary.byKey;
+    for (const [id, requests] of byKey) {
+      const days = perKey.get(id) ?? new Map<string, number>();
+      days.set(day, requests);
+      perKey.set(id, days);
+    }
+  }
+  const baseline = Array.from({ length: USAGE_ANOMALY.baselineDays }, (_, index) => addDays(today, -(index + 1)));
+  const anomalies: Anomaly[] = [];
+  for (const [id, days] of perKey) {
+    const anomaly = anomalyOf(
+      id,
+      today,
+      days.get(today) ?? 0,
+      baseline.map((each) => days.get(each) ?? 0),
+    );
+    if (anomaly) anomalies.push(anomaly);
+  }
+  return anomalies.sort((a, b) => b.requests - a.requests);
+}
+
+function addOutcome(target: Outcome, source: Outcome): void {
+  target.requests += source.requests;
+  target.succeeded += source.succeeded;
+  target.failed += source.failed;
+  target.credits += source.credits;
+}
+
+function addStatuses(target: Record<string, number>, source: Record<string, number>): void {
+  for (const [status, count] of Object.entries(source)) target[status] = (target[status] ?? 0) + count;
+}
+
+const minDay = (a: string, b: string) => (a < b ? a : b);

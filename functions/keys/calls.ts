@@ -1,0 +1,14 @@
+import { systemClock } from '../domain/clock';
+import { callView, listCalls } from '../domain/usage/call-log';
+import { route } from '../runtime/http';
+import { pageOf } from '../runtime/http-request';
+import { json } from '../runtime/http-response';
+import { keyStore } from '../runtime/stores';
+import { callLogStore } from '../usage/stores';
+import { keyIdOf } from './deps';
+
+export const handler = route(async ({ event, caller }) => {
+  const deps = { keys: keyStore, callLog: callLogStore, clock: systemClock };
+  const page = await listCalls(deps, caller, keyIdOf(event), pageOf(event));
+  return json(200, { items: page.items.map(callView), nextCursor: page.nextCursor ?? null });
+});

@@ -1,0 +1,33 @@
+/**
+ * usage-ingest: subscribed to each stage's access log group. Every batch CloudWatch Logs delivers
+ * becomes usage counters and call log items (see domain/usage/ingest.ts). Locally the platform's
+ * usage pipeline invokes it with the same event shape.
+ */
+import type { CloudWatchLogsEvent } from 'aws-lambda';
+import { batchIdOf, decodeLogsEvent } from '../adapters/cloudwatch-logs';
+import { type AccessCall, parseAccessLogLine } from '../domain/usage/access-call';
+import { ingestCalls } from '../domain/usage/ingest';
+import { logger } from '../runtime/logger';
+import { callLogStore, usageStore } from './stores';
+
+export const handler = async (event: CloudWatchLogsEvent) => {
+  const data = decodeLogsEvent(event);
+  // CloudWatch Logs checks a new subscription with a control message; it holds no log events.
+  if (data.messageType !== 'DATA_MESSAGE') return { calls: 0 };
+  const calls: AccessCall[] = [];
+  let skipped = 0;
+  for (const logEvent of data.logEvents) {
+    const call = parseAccessLogLine(logEvent.message);
+    if (call) calls.push(call);
+    else skipped++;
+  }
+  if (skipped > 0) {
+    logger.warn('Skipped access log lines not in ACCESS_LOG_FORMAT; is the stage logging in that format?', {
+      skipped,
+      logGroup: data.logGroup,
+    });
+  }
+  const result = await ingestCalls({ usage: usageStore, callLog: callLogStore }, calls, batchIdOf(data));
+  logger.debug('Ingested an access log batch', { ...result, skipped, logGroup: data.logGroup });
+  return result;
+};

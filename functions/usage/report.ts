@@ -1,0 +1,12 @@
+import { systemClock } from '../domain/clock';
+import { usageQueryInput, usageReport } from '../domain/usage/usage-report';
+import { route } from '../runtime/http';
+import { validate } from '../runtime/http-request';
+import { json } from '../runtime/http-response';
+import { keyStore } from '../runtime/stores';
+import { usageStore } from './stores';
+
+export const handler = route(async ({ event, caller }) => {
+  const query = validate(usageQueryInput, event.queryStringParameters ?? {}, 'query');
+  return json(200, await usageReport({ keys: keyStore, usage: usageStore, clock: systemClock }, caller, query));
+});

@@ -1,0 +1,107 @@
+/** In-memory UsageStore, CallLogStore and KeyStore for the usage unit tests, and a call to feed them. */
+
+import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-model';
+import type { AccessCall } from '../../functions/domain/usage/access-call';
+import type {
+  CallLogItem,
+  CallLogStore,
+  CounterScope,
+  CounterUpdate,
+  DayCounters,
+  UsageStore,
+} from '../../functions/domain/usage/usage-model';
+
+const scopeId = (scope: CounterScope) =>
+  scope.kind === 'stage'
+    ? `stage/${scope.stage}`
+    : scope.kind === 'key'
+      ? `key/${scope.organizationId}/${scope.keyId}`
+      : `org/${scope.organizationId}`;
+
+export class MemoryUsageStore implements UsageStore {
+  readonly items = new Map<string, Map<string, Record<string, number>>>();
+  writes = 0;
+
+  async add(updates: CounterUpdate[]): Promise<void> {
+    for (const { scope, counters } of updates) {
+      this.writes++;
+      const days = this.items.get(scopeId(scope)) ?? new Map<string, Record<string, number>>();
+      const item = days.get(scope.day) ?? {};
+      for (const [name, amount] of Object.entries(counters)) item[name] = (item[name] ?? 0) + amount;
+      days.set(scope.day, item);
+      this.items.set(scopeId(scope), days);
+    }
+  }
+
+  async days(query: { organizationId: string; keyId?: string; from: string; to: string }): Promise<DayCounters[]> {
+    const id = query.keyId ? `key/${query.organizationId}/${query.keyId}` : `org/${query.organizationId}`;
+    return this.range(id, query.from, query.to);
+  }
+
+  async stageDays(query: { stage: string; from: string; to: string }): Promise<DayCounters[]> {
+    return this.range(`stage/${query.stage}`, query.from, query.to);
+  }
+
+  private range(id: string, from: string, to: string): DayCounters[] {
+    return [...(this.items.get(id) ?? new Map<string, Record<string, number>>())]
+      .filter(([day]) => day >= from && day <= to)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([day, counters]) => ({ day, counters: { ...counters } }));
+  }
+}
+
+export class MemoryCallLogStore implements CallLogStore {
+  readonly items = new Map<string, CallLogItem>();
+
+  async put(items: CallLogItem[]): Promise<void> {
+    for (const item of items) {
+      this.items.set(`${item.organizationId}/${item.keyId}/${item.minute}#${item.id}`, structuredClone(item));
+    }
+  }
+
+  async *newestFirst(query: {
+    organizationId: string;
+    keyId: string;
+    fromMinute: string;
+    toMinute: string;
+  }): AsyncIterable<CallLogItem> {
+    const sortKey = (item: CallLogItem) => `${item.minute}#${item.id}`;
+    const matching = [...this.items.values()]
+      .filter(
+        (item) =>
+          item.organizationId === query.organizationId &&
+          item.keyId === query.keyId &&
+          sortKey(item) >= query.fromMinute &&
+          sortKey(item) <= `${query.toMinute}#~`,
+      )
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
+    for (const item of matching) yield structuredClone(item);
+  }
+}
+
+export class MemoryKeyStore implements Pick<KeyStore, 'get'> {
+  constructor(private readonly keys: Pick<ApiKeyRecord, 'id' | 'organizationId'>[]) {}
+
+  async get(keyId: string) {
+    return this.keys.find((key) => key.id === keyId) as ApiKeyRecord | undefined;
+  }
+}
+
+/** A call of key_AAAAAAAAAAAAAAAA in org_1 at 2026-03-01T12:00Z, GET /v1/contacts, 200. */
+export function aCall(overrides: Partial<AccessCall> = {}): AccessCall {
+  return {
+    requestId: 'req-1',
+    time: Date.parse('2026-03-01T12:00:00.000Z'),
+    stage: 'live',
+    method: 'GET',
+    resourcePath: '/v1/contacts',
+    path: '/live/v1/contacts',
+    status: 200,
+    latencyMs: 10,
+    ip: '203.0.113.7',
+    userAgent: 'test',
+    keyId: 'key_AAAAAAAAAAAAAAAA',
+    organizationId: 'org_1',
+    ...overrides,
+  };
+}
