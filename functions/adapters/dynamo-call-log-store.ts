@@ -4,10 +4,12 @@
  * descending Query away. Items carry `ttl`; DynamoDB deletes them some time after 7 days, and reads
  * filter older calls out meanwhile. Written with BatchWriteItem, 25 items per request.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeCalls, encodeCalls } from '../domain/usage/call-log';
 import type { CallLogItem, CallLogStore } from '../domain/usage/usage-model';
 import { chunks, inParallel } from './dynamo-usage-store';
+import { queryAll } from './query-page';
 
 const BATCH_WRITE_LIMIT = 25;
 const MAX_ATTEMPTS = 6;
@@ -62,34 +64,27 @@ export class DynamoCallLogStore implements CallLogStore {
     fromMinute: string;
     toMinute: string;
   }): AsyncIterable<CallLogItem> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': callsPartition(query.organizationId, query.keyId),
-            ':from': query.fromMinute,
-            // `~` sorts after every character of a batch id, so the whole minute is included.
-            ':to': `${query.toMinute}#~`,
-          },
-          ScanIndexForward: false,
-          Limit: READ_PAGE,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        yield {
-          organizationId: String(item.organizationId),
-          keyId: String(item.keyId),
-          minute: String(item.minute),
-          id: String(item.sk).slice(String(item.minute).length + 1),
-          calls: decodeCalls(String(item.calls)),
-          expiresAt: Number(item.ttl),
-        };
-      }
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': callsPartition(query.organizationId, query.keyId),
+        ':from': query.fromMinute,
+        // `~` sorts after every character of a batch id, so the whole minute is included.
+        ':to': `${query.toMinute}#~`,
+      },
+      ScanIndexForward: false,
+      Limit: READ_PAGE,
+    });
+    for await (const item of items) {
+      yield {
+        organizationId: String(item.organizationId),
+        keyId: String(item.keyId),
+        minute: String(item.minute),
+        id: String(item.sk).slice(String(item.minute).length + 1),
+        calls: decodeCalls(String(item.calls)),
+        expiresAt: Number(item.ttl),
+      };
+    }
   }
 }

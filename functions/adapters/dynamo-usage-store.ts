@@ -9,11 +9,13 @@
  * item; an item with very many counters is updated in a few chunks, since an update expression is
  * limited to 4 KB.
  */
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { USAGE_RETENTION_DAYS } from '../definition/usage';
 import { isCounterName } from '../domain/usage/counters';
 import { DAY_MS, dayStart } from '../domain/usage/days';
 import type { CounterScope, CounterUpdate, DayCounters, UsageStore } from '../domain/usage/usage-model';
+import { queryAll } from './query-page';
 
 /** Counters per UpdateItem: `#a123 :a123, ` is 13 characters, so 200 of them stay well below 4 KB. */
 const COUNTERS_PER_UPDATE = 200;
@@ -82,19 +84,12 @@ export class DynamoUsageStore implements UsageStore {
 
   private async queryDays(pk: string, prefix: string, from: string, to: string): Promise<DayCounters[]> {
     const days: DayCounters[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': pk, ':from': `${prefix}${from}`, ':to': `${prefix}${to}` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) days.push(dayCountersOf(item));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': `${prefix}${from}`, ':to': `${prefix}${to}` },
+    });
+    for await (const item of items) days.push(dayCountersOf(item));
     return days;
   }
 }

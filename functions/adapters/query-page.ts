@@ -16,3 +16,16 @@ export async function queryPage<T>(
   const nextCursor = encodeCursor(result.LastEvaluatedKey);
   return { items: (result.Items ?? []).map(toItem), ...(nextCursor && { nextCursor }) };
 }
+
+/** Every item a Query matches, page after page, as they come: for reads bounded by their key range. */
+export async function* queryAll(
+  client: DynamoDBDocumentClient,
+  query: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): AsyncIterable<Record<string, unknown>> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await client.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey }));
+    yield* result.Items ?? [];
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+}

@@ -6,21 +6,10 @@ import { DynamoCreditLedger } from '../../functions/adapters/dynamo-credit-ledge
 import { addCredits } from '../../functions/domain/credits';
 import { NotFoundError } from '../../functions/domain/errors';
 import { localClients } from '../../local/bootstrap';
+import { useFakeDate } from '../support/fake-date';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
-jest.useFakeTimers({
-  doNotFake: [
-    'nextTick',
-    'setImmediate',
-    'setTimeout',
-    'setInterval',
-    'clearTimeout',
-    'clearInterval',
-    'queueMicrotask',
-    'performance',
-    'hrtime',
-  ],
-});
+useFakeDate();
 
 describe('credits', () => {
   let platform: TestPlatform;

@@ -8,21 +8,10 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { matchRoute, type RouteMatch } from '../../functions/definition/routes';
 import { authorizerEvent, type IncomingCall, lambdaContext, proxyEvent } from '../../local/gateway/events';
+import { useFakeDate } from '../support/fake-date';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
-jest.useFakeTimers({
-  doNotFake: [
-    'nextTick',
-    'setImmediate',
-    'setTimeout',
-    'setInterval',
-    'clearTimeout',
-    'clearInterval',
-    'queueMicrotask',
-    'performance',
-    'hrtime',
-  ],
-});
+useFakeDate();
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
