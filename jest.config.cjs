@@ -8,8 +8,12 @@ module.exports = {
       { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } },
     ],
   },
-  // @middy/* is ESM-only; let ts-jest turn it into CommonJS for Jest's module registry.
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
-  moduleNameMapper: { '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
+  // @middy/* and fauxqs (the local SQS) are ESM-only; let ts-jest turn them into CommonJS for Jest's
+  // module registry. fauxqs's own dependencies all ship CommonJS builds.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|fauxqs)/)'],
+  moduleNameMapper: {
+    '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
+    '^fauxqs$': '<rootDir>/node_modules/fauxqs/dist/app.js',
+  },
   testTimeout: 30000,
 };

@@ -6,7 +6,7 @@
  * The API's stages must be named as in STAGES: the key-management functions flush the authorizer
  * cache of those stages, and the authorizer tells live keys from test keys by stage name.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { KeyApi } from './constructs/key-api';
 import { KeyStore } from './constructs/key-store';
+import { Reminders, type RemindersOptions } from './constructs/reminders';
 import { Usage, type UsageAlarmOptions } from './constructs/usage';
 import { UsagePlans } from './constructs/usage-plans';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
@@ -35,6 +36,11 @@ export interface ApiKeyPlatformProps {
   projectRoot?: string;
   /** Thresholds and the action of the error-rate and throttle alarms (see constructs/usage.ts). */
   alarms?: UsageAlarmOptions;
+  /**
+   * Rotation reminders: the sender address (and SES region) of reminder emails, the schedule and
+   * the DLQ alarm's action. Without it the reminder schedule is off (no sender to send from).
+   */
+  reminders?: RemindersOptions;
 }
 
 /** The authorizer is on every request's path: more memory buys a faster CPU, a short timeout fails fast. */
@@ -42,6 +48,10 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
   authorizer: { memorySize: 512, timeout: Duration.seconds(5) },
   // A delivered access log batch can hold thousands of lines; it is off every request's path.
   'usage-ingest': { memorySize: 512, timeout: Duration.minutes(1) },
+  // Reads due keys only, but a backlog (the first run, an outage) can be large.
+  'reminders-scan': { memorySize: 256, timeout: Duration.minutes(5) },
+  // Well under the queue's visibility timeout (QUEUES.reminders), so a message is not handed out twice.
+  'reminders-worker': { memorySize: 256, timeout: Duration.minutes(1) },
 };
 
 export class ApiKeyPlatform extends Construct {
@@ -52,6 +62,8 @@ export class ApiKeyPlatform extends Construct {
   readonly methods: apigateway.Method[];
   /** Usage ingestion from access logs, and the alarms. */
   readonly usage: Usage;
+  /** The reminder queue, its DLQ and alarm, and the schedule. */
+  readonly reminders: Reminders;
 
   constructor(scope: Construct, id: string, props: ApiKeyPlatformProps) {
     super(scope, id);
@@ -61,6 +73,19 @@ export class ApiKeyPlatform extends Construct {
     const store = new KeyStore(this, 'KeyStore', { removalPolicy });
     this.table = store.table;
     this.pepper = store.pepper;
+
+    this.reminders = new Reminders(this, 'Reminders', {
+      removalPolicy,
+      ...(props.reminders && { options: props.reminders }),
+      ...((props.reminders?.alarmAction ?? props.alarms?.action) && {
+        alarmAction: props.reminders?.alarmAction ?? props.alarms?.action,
+      }),
+    });
+    const email = props.reminders && {
+      senderAddress: props.reminders.senderAddress,
+      identity: props.reminders.senderIdentity ?? props.reminders.senderAddress,
+      sesRegion: props.reminders.sesRegion ?? Stack.of(this).region,
+    };
 
     const functionIds = Object.keys(FUNCTIONS) as FunctionId[];
     this.functions = Object.fromEntries(
@@ -72,10 +97,18 @@ export class ApiKeyPlatform extends Construct {
           logRetention: props.logRetention,
           removalPolicy,
         });
-        grantNeeds(fn, FUNCTIONS[functionId].needs, { table: this.table, pepper: this.pepper, api: props.api });
+        grantNeeds(fn, FUNCTIONS[functionId].needs, {
+          table: this.table,
+          pepper: this.pepper,
+          api: props.api,
+          queues: { reminders: this.reminders.queue },
+          ...(email && { email }),
+        });
         return [functionId, fn];
       }),
     ) as Record<FunctionId, NodejsFunction>;
+
+    this.reminders.connect(this.functions['reminders-scan'], this.functions['reminders-worker']);
 
     const keyApi = new KeyApi(this, 'Api', {
       api: props.api,

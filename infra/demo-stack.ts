@@ -62,6 +62,8 @@ export class DemoStack extends Stack {
     this.platform = new ApiKeyPlatform(this, 'Platform', {
       api: this.api,
       removalPolicy: RemovalPolicy.DESTROY,
+      // A verified SES identity of yours: `cdk deploy -c reminderSender=keys@your.domain`.
+      reminders: { senderAddress: this.node.tryGetContext('reminderSender') ?? 'api-keys@example.com' },
     });
 
     const usagePlans = this.platform.addUsagePlans(this.api, Object.values(this.stages));

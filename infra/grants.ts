@@ -8,25 +8,66 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { STAGES } from '../functions/definition/api';
 import type { FunctionNeeds, TableAccess } from '../functions/definition/functions';
-import type { authorizerCacheConfig, pepperConfig, tableConfig } from '../functions/runtime/config';
+import type { QueueId } from '../functions/definition/queues';
+import type {
+  authorizerCacheConfig,
+  emailConfig,
+  pepperConfig,
+  reminderQueueConfig,
+  tableConfig,
+} from '../functions/runtime/config';
 
 // Typed against the runtime's config schemas: renaming a variable there breaks the build here.
 const TABLE_NAME: keyof typeof tableConfig = 'TABLE_NAME';
 const PEPPER_SECRET_ID: keyof typeof pepperConfig = 'PEPPER_SECRET_ID';
 const REST_API_ID: keyof typeof authorizerCacheConfig = 'REST_API_ID';
+const EMAIL_SENDER: keyof typeof emailConfig = 'EMAIL_SENDER';
+/** The variable that carries each queue's URL to the functions that send to it. */
+const QUEUE_URL_VARIABLES: Record<QueueId, keyof typeof reminderQueueConfig> = { reminders: 'REMINDER_QUEUE_URL' };
+
+/** Where reminder emails come from: SES send permission is limited to this identity. */
+export interface EmailIdentity {
+  senderAddress: string;
+  /** The SES identity (the address or its domain) in `sesRegion`; the address by default. */
+  identity: string;
+  sesRegion: string;
+}
 
 export interface PlatformResources {
   table: dynamodb.ITable;
   pepper: secretsmanager.ISecret;
   api: apigateway.IRestApi;
+  queues: Record<QueueId, sqs.IQueue>;
+  /** Without it, functions that send email get no SES permission (and reminders stay off). */
+  email?: EmailIdentity;
 }
 
 export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources: PlatformResources): void {
   grantTableAccess(fn, needs.table, resources.table);
   if (needs.pepper) grantPepper(fn, resources.pepper);
   if (needs.flushAuthorizerCache) grantAuthorizerCacheFlush(fn, resources.api);
+  if (needs.sendToQueue) {
+    const queue = resources.queues[needs.sendToQueue];
+    fn.addEnvironment(QUEUE_URL_VARIABLES[needs.sendToQueue], queue.queueUrl);
+    queue.grantSendMessages(fn);
+  }
+  if (needs.consumeQueue) resources.queues[needs.consumeQueue].grantConsumeMessages(fn);
+  if (needs.sendEmail && resources.email) grantSendEmail(fn, resources.email);
+}
+
+/** ses:SendEmail from the one sender identity, nothing else. */
+export function grantSendEmail(fn: lambda.Function, email: EmailIdentity): void {
+  fn.addEnvironment(EMAIL_SENDER, email.senderAddress);
+  fn.addEnvironment('SES_REGION', email.sesRegion);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [`arn:${Aws.PARTITION}:ses:${email.sesRegion}:${Aws.ACCOUNT_ID}:identity/${email.identity}`],
+    }),
+  );
 }
 
 export function grantTableAccess(fn: lambda.Function, access: TableAccess, table: dynamodb.ITable): void {

@@ -5,13 +5,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, ResourceExistsException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayUsagePlans } from '../functions/adapters/api-gateway-usage-plans';
 import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
+import { QUEUES, type QueueId } from '../functions/definition/queues';
 import { TABLE_SCHEMA } from '../functions/definition/table';
 import { systemClock } from '../functions/domain/clock';
 import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
@@ -83,7 +90,53 @@ export async function createTable(client: DynamoDBClient, tableName: string) {
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await assertIndexes(client, tableName);
   }
+}
+
+/**
+ * dynalite cannot add an index to an existing table, so a `.local/` made before an index was added
+ * to TABLE_SCHEMA (gsi2, for rotation reminders) has to be started over.
+ */
+async function assertIndexes(client: DynamoDBClient, tableName: string) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = TABLE_SCHEMA.globalSecondaryIndexes.filter((index) => !existing.has(index.indexName));
+  if (missing.length > 0) {
+    throw new Error(
+      `The local table predates the index ${missing.map((index) => index.indexName).join(', ')} (added to functions/definition/table.ts), and the local DynamoDB cannot add an index to an existing table. Start over with \`rm -rf .local\` (this drops local keys and data).`,
+    );
+  }
+}
+
+/** Creates every queue of QUEUES with its DLQ and redrive policy; returns the queue URLs by id. */
+export async function createQueues(client: SQSClient): Promise<Record<QueueId, string>> {
+  const urls = {} as Record<QueueId, string>;
+  for (const [id, queue] of Object.entries(QUEUES) as [QueueId, (typeof QUEUES)[QueueId]][]) {
+    const dlq = await client.send(
+      new CreateQueueCommand({
+        QueueName: queue.deadLetterQueueName,
+        Attributes: { MessageRetentionPeriod: String(queue.deadLetterRetentionDays * 24 * 3600) },
+      }),
+    );
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const created = await client.send(
+      new CreateQueueCommand({
+        QueueName: queue.name,
+        Attributes: {
+          VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: Attributes?.QueueArn,
+            maxReceiveCount: queue.maxReceiveCount,
+          }),
+        },
+      }),
+    );
+    urls[id] = created.QueueUrl as string;
+  }
+  return urls;
 }
 
 export async function createPepper(client: SecretsManagerClient, secretId: string) {

@@ -9,19 +9,23 @@ import { parseArgs } from 'node:util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayUsagePlans } from '../functions/adapters/api-gateway-usage-plans';
 import { DynamoCreditLedger } from '../functions/adapters/dynamo-credit-ledger';
 import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
+import { SqsReminderQueue } from '../functions/adapters/sqs-reminder-queue';
 import { PLAN_NAMES, type PlanName, requestsPerMinuteOf } from '../functions/definition/plans';
 import { systemClock } from '../functions/domain/clock';
 import { addCredits, type CreditLedger } from '../functions/domain/credits';
 import type { KeyEnvironment } from '../functions/domain/keys/key-token';
 import { changePlan } from '../functions/domain/plan-change';
 import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
-import { localClients, localProvisioningDeps } from './bootstrap';
+import { scanForReminders } from '../functions/domain/reminders/reminder-service';
+import { LOCAL_CREDENTIALS, localClients, localProvisioningDeps } from './bootstrap';
+import { LOCAL_REGION } from './gateway/events';
 import { repoRoot } from './paths';
 import type { Bootstrap } from './platform';
 
@@ -37,10 +41,15 @@ Commands:
       Moves the organization to another plan (a custom figure needs enterprise). Takes effect within a minute.
   orgs add-credits --organization <id> --credits <n>
       Adds credits to the organization's balance and prints the new balance.
+  reminders run [--now <ISO time>]
+      Runs the rotation reminder scan once, as of --now (default: now), through the real queue: the
+      messages go to the stack's reminder queue and the stack's worker sends them (locally the
+      running \`npm start\` delivers them; the CLI waits until the queue is empty). Prints
+      {read, queued}. Emails show in the local inbox (emailInboxUrl in .local/bootstrap.json).
 
 Target: the running local stack (.local/bootstrap.json), or a deployed stack when TABLE_NAME,
 PEPPER_SECRET_ID, REST_API_ID and USAGE_PLAN_IDS (the stack's outputs) are set, with AWS credentials
-and AWS_REGION.`;
+and AWS_REGION. \`reminders run\` needs TABLE_NAME and REMINDER_QUEUE_URL for a deployed stack.`;
 
 class UsageError extends Error {}
 
@@ -170,7 +179,101 @@ async function addCreditsCommand(args: string[]) {
   console.log(JSON.stringify({ organizationId: values.organization, creditBalance: balance }, null, 2));
 }
 
+async function runReminders(args: string[]) {
+  const { values } = parseArgs({ args, options: { now: { type: 'string' } }, strict: true });
+  const now = values.now === undefined ? undefined : new Date(values.now);
+  if (now && Number.isNaN(now.getTime())) throw new UsageError('--now must be an ISO time, e.g. 2027-06-01T00:00:00Z');
+  const target = reminderTarget();
+  try {
+    const result = await scanForReminders({
+      keys: target.keys,
+      queue: new SqsReminderQueue(target.sqs, target.queueUrl),
+      clock: now ? () => now : systemClock,
+    });
+    const pending = target.local ? await waitForEmptyQueue(target.sqs, target.queueUrl) : undefined;
+    console.log(
+      JSON.stringify(
+        {
+          asOf: (now ?? new Date()).toISOString(),
+          read: result.read,
+          queued: result.queued.length,
+          ...(pending !== undefined && { stillQueued: pending }),
+          ...(target.inbox && { inbox: target.inbox }),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    target.sqs.destroy();
+  }
+}
+
+function reminderTarget() {
+  const { TABLE_NAME, REMINDER_QUEUE_URL } = process.env;
+  if (TABLE_NAME && REMINDER_QUEUE_URL) {
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    return {
+      keys: new DynamoKeyStore(documents, TABLE_NAME),
+      sqs: new SQSClient({}),
+      queueUrl: REMINDER_QUEUE_URL,
+      local: false,
+      inbox: undefined,
+    };
+  }
+  const local = readLocalBootstrap();
+  if (!local.reminderQueueUrl || !local.endpoints.sqs) {
+    throw new UsageError('The local stack has no reminder queue; restart it with `npm start`.');
+  }
+  const clients = localClients({
+    dynamodb: local.endpoints.dynamodb as string,
+    secretsManager: local.endpoints.secretsManager as string,
+    apiGateway: local.endpoints.apiGateway as string,
+  });
+  return {
+    keys: new DynamoKeyStore(clients.documents, local.tableName),
+    sqs: new SQSClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: local.endpoints.sqs,
+      useQueueUrlAsEndpoint: false,
+    }),
+    queueUrl: local.reminderQueueUrl,
+    local: true,
+    inbox: local.emailInboxUrl,
+  };
+}
+
+/** Waits (up to 30 s) until the running stack's worker has taken every message; returns what is left. */
+async function waitForEmptyQueue(client: SQSClient, queueUrl: string): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  let left = 0;
+  do {
+    const { Attributes = {} } = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    left =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    if (left === 0) return 0;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  } while (Date.now() < deadline);
+  return left;
+}
+
+function readLocalBootstrap(): Bootstrap {
+  const file = join(repoRoot(), '.local', 'bootstrap.json');
+  if (!existsSync(file)) {
+    throw new UsageError('No local stack found (.local/bootstrap.json). Start it with `npm start`.');
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as Bootstrap;
+}
+
 async function main(argv: string[]) {
+  if (argv[0] === 'reminders' && argv[1] === 'run') return runReminders(argv.slice(2));
   const [group, command, ...rest] = argv;
   if (group === 'orgs' && command === 'create') return createOrganization(rest);
   if (group === 'orgs' && command === 'set-plan') return setPlan(rest);

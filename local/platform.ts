@@ -5,13 +5,17 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { AUTHORIZER_CACHE, STAGES } from '../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
 import {
   createPepper,
+  createQueues,
   createTable,
   type DemoOrganization,
   ensureDemoOrganization,
+  LOCAL_CREDENTIALS,
   LOCAL_REST_API_ID,
   localClients,
 } from './bootstrap';
@@ -23,6 +27,7 @@ import { LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
 import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
 import { repoRoot } from './paths';
+import { type SqsHandler, startSqsEventSource } from './sqs-event-source';
 import { type LogsHandler, startUsagePipeline } from './usage-pipeline';
 
 export interface PlatformOptions {
@@ -38,7 +43,19 @@ export interface PlatformOptions {
   /** The local gateway's clock (usage-plan buckets, authorizer cache); tests pin it. */
   gatewayClock?: () => number;
   onRequest?: Parameters<typeof startLocalGateway>[0]['onRequest'];
+  /**
+   * With messaging: how often the local schedule runs the reminder scan (default
+   * REMINDER_SCAN_RATE_MINUTES; 0 turns the schedule off), and whether the reminder queue's event
+   * source polls in the background (default) or only when `reminders.deliver()` is called (tests).
+   */
+  reminderScanIntervalMs?: number;
+  reminderDelivery?: 'background' | 'manual';
 }
+
+/** The sender identity of reminder emails locally (aws-ses-v2-local accepts any). */
+export const LOCAL_EMAIL_SENDER = 'reminders@api-key-platform.local';
+
+type ScanHandler = (event: { now?: string }) => Promise<{ read: number; queued: number }>;
 
 export interface Bootstrap extends DemoOrganization {
   liveUrl: string;
@@ -46,6 +63,9 @@ export interface Bootstrap extends DemoOrganization {
   tableName: string;
   pepperSecretId: string;
   endpoints: Record<string, string>;
+  /** With messaging: the local SES inbox (a web page; `/store` lists sent emails as JSON). */
+  emailInboxUrl?: string;
+  reminderQueueUrl?: string;
 }
 
 const TABLE_NAME = 'api-key-platform';
@@ -78,6 +98,41 @@ export async function startPlatform(options: PlatformOptions) {
     // Access logs to usage-ingest, as a CloudWatch Logs subscription does; closed after the gateway.
     const usage = startUsagePipeline({ ingest: () => load<LogsHandler>('usage-ingest') });
     closers.push(usage.close);
+
+    // Reminders: the queues of QUEUES, the worker behind a local SQS event source, and the schedule.
+    let reminderQueueUrl: string | undefined;
+    let reminderSource: ReturnType<typeof startSqsEventSource> | undefined;
+    if (endpoints.sqs) {
+      const sqsClient = new SQSClient({
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        useQueueUrlAsEndpoint: false,
+        endpoint: endpoints.sqs,
+      });
+      closers.push(async () => sqsClient.destroy());
+      reminderQueueUrl = (await createQueues(sqsClient)).reminders;
+      const source = startSqsEventSource({
+        client: sqsClient,
+        queueUrl: reminderQueueUrl,
+        queueName: QUEUES.reminders.name,
+        batchSize: QUEUES.reminders.batchSize,
+        handler: () => load<SqsHandler>('reminders-worker'),
+        background: (options.reminderDelivery ?? 'background') === 'background',
+        onError: (error) => console.error('Reminder delivery failed:', error),
+      });
+      reminderSource = source;
+      closers.push(source.close);
+      const intervalMs = options.reminderScanIntervalMs ?? REMINDER_SCAN_RATE_MINUTES * 60_000;
+      if (intervalMs > 0) {
+        const timer = setInterval(() => {
+          load<ScanHandler>('reminders-scan')
+            .then((scan) => scan({}))
+            .catch((error: unknown) => console.error('Scheduled reminder scan failed:', error));
+        }, intervalMs);
+        timer.unref();
+        closers.push(async () => clearInterval(timer));
+      }
+    }
     const gateway = await startLocalGateway({
       port: options.port,
       restApiId: LOCAL_REST_API_ID,
@@ -108,6 +163,7 @@ export async function startPlatform(options: PlatformOptions) {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
       AWS_ENDPOINT_URL_API_GATEWAY: endpoints.apiGateway,
       ...(endpoints.sqs && { AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_ENDPOINT_URL_SESV2: endpoints.ses }),
+      ...(reminderQueueUrl && { REMINDER_QUEUE_URL: reminderQueueUrl, EMAIL_SENDER: LOCAL_EMAIL_SENDER }),
       TABLE_NAME,
       PEPPER_SECRET_ID,
       REST_API_ID: LOCAL_REST_API_ID,
@@ -136,6 +192,8 @@ export async function startPlatform(options: PlatformOptions) {
       tableName: TABLE_NAME,
       pepperSecretId: PEPPER_SECRET_ID,
       endpoints,
+      ...(endpoints.ses && { emailInboxUrl: endpoints.ses.replace('127.0.0.1', 'localhost') }),
+      ...(reminderQueueUrl && { reminderQueueUrl }),
     };
     if (options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true });
@@ -144,7 +202,13 @@ export async function startPlatform(options: PlatformOptions) {
     for (const client of Object.values(clients)) client.destroy();
     /** Hands the pending access log to usage-ingest now and waits for it (it also runs every second). */
     const flushUsage = () => usage.flush();
-    return { bootstrap, gateway, close, flushUsage, usagePipeline: usage };
+    /** With messaging: runs the scan once (as the schedule does, at `now` if given) and delivers the queue. */
+    const reminders = reminderSource && {
+      scan: async (now?: Date) => (await load<ScanHandler>('reminders-scan'))(now ? { now: now.toISOString() } : {}),
+      deliver: reminderSource.drain,
+      eventSource: reminderSource,
+    };
+    return { bootstrap, gateway, close, flushUsage, usagePipeline: usage, reminders };
   } catch (error) {
     await close();
     throw error;

@@ -29,6 +29,7 @@ API key platform is running locally (no AWS account needed).
   Organization:    ${bootstrap.organizationId}  sub-accounts: ${bootstrap.accountIds.join(', ')}
   Admin key:       ${bootstrap.adminKey}
   Sandbox admin:   ${bootstrap.sandboxAdminKey}
+  Email inbox:     ${bootstrap.emailInboxUrl ?? '(messaging off)'}   (reminder emails; /store as JSON)
 
 Everything above is in ${join(dataDir, 'bootstrap.json')}. Try:
 

@@ -8,11 +8,14 @@ import {
   GetCommand,
   PutCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError } from '../domain/errors';
 import type { ApiKeyRecord, KeyStore, Page, PageRequest } from '../domain/keys/key-model';
+import { nextReminderAt } from '../domain/reminders/policy';
+import type { ReminderKeyStore } from '../domain/reminders/reminder-service';
 import { isConditionFailure } from './conditional';
-import { queryPage } from './query-page';
+import { queryAll, queryPage } from './query-page';
 
 const OPTIONAL_FIELDS = [
   'ipAllowlist',
@@ -22,12 +25,40 @@ const OPTIONAL_FIELDS = [
   'rotatedToKeyId',
 ] as const;
 /** Written by their own paths; a settings change must not move them back. */
-const NOT_REPLACED = new Set(['id', 'lastUsedAt', 'version']);
+const NOT_REPLACED = new Set(['id', 'lastUsedAt', 'version', 'lastReminderStage', 'graceWarningSentAt']);
+
+/**
+ * The reminder index (gsi2) is sharded so no single partition takes every key's entry; the scan
+ * queries each shard for entries due by now.
+ */
+export const REMINDER_INDEX_SHARDS = 4;
+const reminderShard = (keyId: string) => {
+  let hash = 0;
+  for (const char of keyId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `REMINDERS#${hash % REMINDER_INDEX_SHARDS}`;
+};
+/** The key's reminder index attributes, or undefined when no reminder is ahead (then it leaves the sparse index). */
+function reminderIndexOf(record: ApiKeyRecord): { gsi2pk: string; gsi2sk: string } | undefined {
+  const at = nextReminderAt(record);
+  return at && { gsi2pk: reminderShard(record.id), gsi2sk: at.toISOString() };
+}
 
 export const keyItemKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
 const keysOfOrganization = (organizationId: string) => `ORG#${organizationId}#KEYS`;
 
-export class DynamoKeyStore implements KeyStore {
+/** The stored item of a key: its own key, the organization listing (gsi1) and the reminder index (gsi2). */
+export function keyItem(record: ApiKeyRecord): Record<string, unknown> {
+  return {
+    ...keyItemKey(record.id),
+    gsi1pk: keysOfOrganization(record.organizationId),
+    gsi1sk: `${record.createdAt}#${record.id}`,
+    type: 'key',
+    ...reminderIndexOf(record),
+    ...record,
+  };
+}
+
+export class DynamoKeyStore implements KeyStore, ReminderKeyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -46,13 +77,7 @@ export class DynamoKeyStore implements KeyStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...keyItemKey(record.id),
-            gsi1pk: keysOfOrganization(record.organizationId),
-            gsi1sk: `${record.createdAt}#${record.id}`,
-            type: 'key',
-            ...record,
-          },
+          Item: keyItem(record),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -77,6 +102,16 @@ export class DynamoKeyStore implements KeyStore {
       if (next[field] !== undefined) continue;
       names[`#${field}`] = field;
       removes.push(`#${field}`);
+    }
+    // A rotation, a status change or a new expiry moves the key's reminder index entry. The stage
+    // is not written here, so a stage claimed meanwhile is kept; a stale entry is repaired by the worker.
+    const index = reminderIndexOf(next);
+    if (index) {
+      values[':gsi2pk'] = index.gsi2pk;
+      values[':gsi2sk'] = index.gsi2sk;
+      sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
+    } else {
+      removes.push('gsi2pk', 'gsi2sk');
     }
     try {
       await this.client.send(
@@ -124,6 +159,111 @@ export class DynamoKeyStore implements KeyStore {
     return queryPage(this.client, query, page, partition, toRecord);
   }
 
+  async *dueForReminder(now: Date): AsyncIterable<ApiKeyRecord> {
+    for (let shard = 0; shard < REMINDER_INDEX_SHARDS; shard += 1) {
+      const items = queryAll(this.client, {
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+        ExpressionAttributeValues: { ':pk': `REMINDERS#${shard}`, ':now': now.toISOString() },
+      });
+      for await (const item of items) yield toRecord(item);
+    }
+  }
+
+  async claimReminderStage(key: ApiKeyRecord, stage: number): Promise<boolean> {
+    const claimed = { ...key, lastReminderStage: stage };
+    const index = reminderIndexOf(claimed);
+    const previous = key.lastReminderStage;
+    return this.conditionalUpdate(key.id, {
+      UpdateExpression: `SET lastReminderStage = :stage${index ? ', gsi2sk = :next' : ' REMOVE gsi2pk, gsi2sk'}`,
+      ConditionExpression: `${previous === undefined ? 'attribute_not_exists(lastReminderStage)' : 'lastReminderStage = :previous'} AND #status = :active AND attribute_not_exists(rotatedToKeyId)`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':stage': stage,
+        ':active': 'active',
+        ...(previous !== undefined && { ':previous': previous }),
+        ...(index && { ':next': index.gsi2sk }),
+      },
+    });
+  }
+
+  async releaseReminderStage(key: ApiKeyRecord, stage: number): Promise<void> {
+    const index = reminderIndexOf({ ...key, lastReminderStage: stage - 1 });
+    const previous = key.lastReminderStage;
+    const sets = [
+      ...(previous === undefined ? [] : ['lastReminderStage = :previous']),
+      ...(index ? ['gsi2pk = :pk', 'gsi2sk = :sk'] : []),
+    ];
+    await this.conditionalUpdate(key.id, {
+      UpdateExpression: `${sets.length ? `SET ${sets.join(', ')}` : ''}${previous === undefined ? ' REMOVE lastReminderStage' : ''}`,
+      ConditionExpression: 'lastReminderStage = :stage',
+      ExpressionAttributeValues: {
+        ':stage': stage,
+        ...(previous !== undefined && { ':previous': previous }),
+        ...(index && { ':pk': index.gsi2pk, ':sk': index.gsi2sk }),
+      },
+    });
+  }
+
+  async claimGraceWarning(key: ApiKeyRecord, at: string): Promise<boolean> {
+    return this.conditionalUpdate(key.id, {
+      UpdateExpression: 'SET graceWarningSentAt = :at REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'attribute_not_exists(graceWarningSentAt) AND attribute_exists(rotatedToKeyId)',
+      ExpressionAttributeValues: { ':at': at },
+    });
+  }
+
+  async releaseGraceWarning(key: ApiKeyRecord): Promise<void> {
+    const index = reminderIndexOf({ ...key, graceWarningSentAt: undefined } as ApiKeyRecord);
+    await this.conditionalUpdate(key.id, {
+      UpdateExpression: `REMOVE graceWarningSentAt${index ? ' SET gsi2pk = :pk, gsi2sk = :sk' : ''}`,
+      ConditionExpression: 'attribute_exists(graceWarningSentAt)',
+      ...(index && { ExpressionAttributeValues: { ':pk': index.gsi2pk, ':sk': index.gsi2sk } }),
+    });
+  }
+
+  async syncReminderIndex(keyId: string): Promise<void> {
+    const key = await this.get(keyId);
+    if (!key) return;
+    const index = reminderIndexOf(key);
+    // Conditional on the version read, and on the stage read: a concurrent change wins.
+    await this.conditionalUpdate(keyId, {
+      UpdateExpression: index ? 'SET gsi2pk = :pk, gsi2sk = :sk' : 'REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: `#version = :version AND ${key.lastReminderStage === undefined ? 'attribute_not_exists(lastReminderStage)' : 'lastReminderStage = :stage'}`,
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: {
+        ':version': key.version,
+        ...(key.lastReminderStage !== undefined && { ':stage': key.lastReminderStage }),
+        ...(index && { ':pk': index.gsi2pk, ':sk': index.gsi2sk }),
+      },
+    });
+  }
+
+  /** An UpdateItem on the key's item; false when its condition did not hold. */
+  private async conditionalUpdate(
+    keyId: string,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyItemKey(keyId),
+          ...update,
+          ConditionExpression: `attribute_exists(pk) AND (${update.ConditionExpression})`,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async recordLastUsed(keyId: string, at: string): Promise<void> {
     try {
       await this.client.send(
@@ -152,6 +292,6 @@ function concurrentChange(keyId: string, cause: unknown) {
 }
 
 function toRecord(item: Record<string, unknown>): ApiKeyRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, ...record } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _r1, gsi2sk: _r2, type: _type, ...record } = item;
   return record as unknown as ApiKeyRecord;
 }

@@ -3,6 +3,8 @@
  * `needs` into environment variables and least-privilege IAM in one step (see infra/grants.ts);
  * the local runner loads the same entries.
  */
+import type { QueueId } from './queues';
+
 export type TableAccess = 'none' | 'read' | 'read-write';
 
 export interface FunctionNeeds {
@@ -11,6 +13,12 @@ export interface FunctionNeeds {
   pepper?: boolean;
   /** Calls FlushStageAuthorizersCache, so that a stopped key stops at once. */
   flushAuthorizerCache?: boolean;
+  /** Sends messages to this queue of QUEUES. */
+  sendToQueue?: QueueId;
+  /** Is the consumer of this queue of QUEUES (an SQS event source with partial batch failures). */
+  consumeQueue?: QueueId;
+  /** Sends email through SES v2, from the configured sender identity only. */
+  sendEmail?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -88,6 +96,26 @@ export const FUNCTIONS = {
   search: {
     entry: 'functions/product/search.ts',
     description: 'Sample product: search',
+    needs: { table: 'read-write' },
+  },
+  'reminders-scan': {
+    entry: 'functions/reminders/scan.ts',
+    description: 'Scheduled: finds keys with a rotation reminder due and queues one message per reminder',
+    needs: { table: 'read', sendToQueue: 'reminders' },
+  },
+  'reminders-worker': {
+    entry: 'functions/reminders/worker.ts',
+    description: 'Sends rotation reminders (email, in-app notification), exactly once per stage',
+    needs: { table: 'read-write', consumeQueue: 'reminders', sendEmail: true },
+  },
+  'notifications-list': {
+    entry: 'functions/notifications/list.ts',
+    description: 'GET /v1/notifications',
+    needs: { table: 'read-write' },
+  },
+  'notifications-read': {
+    entry: 'functions/notifications/read.ts',
+    description: 'POST /v1/notifications/{id}/read',
     needs: { table: 'read-write' },
   },
 } as const satisfies Record<string, FunctionDefinition>;

@@ -74,6 +74,20 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/usage', function: 'usage-report', access: admin, summary: 'Usage statistics' },
   {
     method: 'GET',
+    path: '/v1/notifications',
+    function: 'notifications-list',
+    access: admin,
+    summary: "The organization's in-app notifications, newest first",
+  },
+  {
+    method: 'POST',
+    path: '/v1/notifications/{id}/read',
+    function: 'notifications-read',
+    access: admin,
+    summary: 'Mark a notification as read',
+  },
+  {
+    method: 'GET',
     path: '/v1/whoami',
     function: 'whoami',
     access: { kind: 'any-key' },

@@ -4,6 +4,9 @@ import type { PlanName } from '../definition/plans';
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
+export const LOCALES = ['en', 'de'] as const;
+export type Locale = (typeof LOCALES)[number];
+
 export interface Member {
   id: string;
   email: string;
@@ -22,6 +25,8 @@ export interface Organization {
   /** Kept in the organization item: an organization has few members, and reminders read them all. */
   members: Member[];
   rotationPeriodDays: number;
+  /** Language of emails; English when unset. */
+  locale?: Locale;
   createdAt: string;
   plan: PlanName;
   /** Enterprise only: a requests-per-minute figure of its own instead of the plan's. */

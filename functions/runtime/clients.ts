@@ -7,6 +7,8 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // Marked pure so a bundle leaves out the clients its function never uses.
@@ -15,3 +17,8 @@ export const dynamoDb = /* @__PURE__ */ DynamoDBDocumentClient.from(/* @__PURE__
 });
 export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
 export const apiGateway = /* @__PURE__ */ new APIGatewayClient({});
+// Queue URLs hold the regional SQS endpoint in AWS; locally fauxqs writes `sqs.<region>.127.0.0.1`
+// URLs, so the client keeps to its endpoint instead of deriving one from each QueueUrl.
+export const sqs = /* @__PURE__ */ new SQSClient({ useQueueUrlAsEndpoint: false });
+// SES may live in another region than the function (SES_REGION, set by the construct).
+export const sesV2 = /* @__PURE__ */ new SESv2Client(process.env.SES_REGION ? { region: process.env.SES_REGION } : {});

@@ -24,3 +24,5 @@ const required = (name: string) => z.string({ error: `${name} is required` }).ch
 export const tableConfig = { TABLE_NAME: required('TABLE_NAME') };
 export const pepperConfig = { PEPPER_SECRET_ID: required('PEPPER_SECRET_ID') };
 export const authorizerCacheConfig = { REST_API_ID: required('REST_API_ID') };
+export const reminderQueueConfig = { REMINDER_QUEUE_URL: required('REMINDER_QUEUE_URL') };
+export const emailConfig = { EMAIL_SENDER: required('EMAIL_SENDER') };

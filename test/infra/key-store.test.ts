@@ -8,24 +8,21 @@ import { synthDemo, testApp } from './synth';
 const { template } = synthDemo();
 
 describe('key table', () => {
-  it('has the keys, index and TTL of TABLE_SCHEMA', () => {
+  it('has the keys, indexes and TTL of TABLE_SCHEMA', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    const [index] = TABLE_SCHEMA.globalSecondaryIndexes;
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: index?.indexName,
-          KeySchema: [
-            { AttributeName: index?.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index?.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      GlobalSecondaryIndexes: TABLE_SCHEMA.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
       TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.timeToLiveAttribute, Enabled: true },
     });
   });

@@ -29,6 +29,10 @@ export interface ApiKeyRecord {
   rotationDueAt: string;
   rotatedFromKeyId?: string;
   rotatedToKeyId?: string;
+  /** The last rotation reminder stage sent (1 = 5 months, 2 = 6 months, 3 = 12 months, …); see reminders/policy.ts. */
+  lastReminderStage?: number;
+  /** When the "grace period ends soon" email of a rotated key was sent. */
+  graceWarningSentAt?: string;
   /** The organization's gateway API key value, copied here so the authorizer needs no second read. */
   usageIdentifierKey?: string;
   /** Optimistic-concurrency counter: every write is conditional on the version it read. */

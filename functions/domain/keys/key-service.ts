@@ -169,6 +169,9 @@ export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: str
   };
   delete replacement.lastUsedAt;
   delete replacement.rotatedToKeyId;
+  // The new key starts at age 0: its reminders start over.
+  delete replacement.lastReminderStage;
+  delete replacement.graceWarningSentAt;
   const graceEnd = new Date(now.getTime() + input.gracePeriodSeconds * 1000);
   const stopsAt =
     old.expiresAt && Date.parse(old.expiresAt) < graceEnd.getTime() ? old.expiresAt : graceEnd.toISOString();

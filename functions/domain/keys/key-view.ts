@@ -23,6 +23,7 @@ export function keyView(key: ApiKeyRecord, now: Date) {
     ageDays: Math.floor((now.getTime() - Date.parse(key.createdAt)) / DAY_MS),
     rotatedFromKeyId: key.rotatedFromKeyId ?? null,
     rotatedToKeyId: key.rotatedToKeyId ?? null,
+    lastReminderStage: key.lastReminderStage ?? null,
   };
 }
 export type KeyView = ReturnType<typeof keyView>;

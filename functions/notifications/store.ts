@@ -1,0 +1,5 @@
+import { DynamoNotificationStore } from '../adapters/dynamo-notification-store';
+import { dynamoDb } from '../runtime/clients';
+import { loadConfig, tableConfig } from '../runtime/config';
+
+export const notificationStore = new DynamoNotificationStore(dynamoDb, loadConfig(tableConfig).TABLE_NAME);

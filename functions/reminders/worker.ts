@@ -1,0 +1,38 @@
+/**
+ * reminders-worker: the reminder queue's consumer. Each message is one reminder; a message whose
+ * send failed is reported in `batchItemFailures`, so SQS hands only it out again (and after
+ * maxReceiveCount moves it to the DLQ).
+ */
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoNotificationStore } from '../adapters/dynamo-notification-store';
+import { SesEmailSender } from '../adapters/ses-email-sender';
+import { parseReminderMessage } from '../adapters/sqs-reminder-queue';
+import { sendReminder, type WorkerDeps } from '../domain/reminders/reminder-service';
+import { dynamoDb, sesV2 } from '../runtime/clients';
+import { emailConfig, loadConfig, tableConfig } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { keyStore, organizationStore } from '../runtime/stores';
+
+const deps: WorkerDeps = {
+  keys: keyStore,
+  organizations: organizationStore,
+  notifications: new DynamoNotificationStore(dynamoDb, loadConfig(tableConfig).TABLE_NAME),
+  email: new SesEmailSender(sesV2, loadConfig(emailConfig).EMAIL_SENDER),
+};
+
+export async function processReminderBatch(workerDeps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      const outcome = await sendReminder(workerDeps, parseReminderMessage(record.body));
+      logger.debug('Reminder processed', { messageId: record.messageId, outcome });
+    } catch (error) {
+      logger.error('Sending a reminder failed; SQS retries it', { messageId: record.messageId, error });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event) => processReminderBatch(deps, event));

@@ -1,0 +1,89 @@
+/**
+ * Rotation reminders: a schedule (daily by default) starts the scan function, which puts one
+ * message per due reminder on the reminder queue; the worker consumes it with partial batch
+ * failures, and a message that keeps failing lands in the DLQ, whose depth raises an alarm.
+ * The functions themselves come from FUNCTIONS (`reminders-scan`, `reminders-worker`); their
+ * queue and SES grants from their `needs` (infra/grants.ts).
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../../functions/definition/queues';
+
+export interface RemindersOptions {
+  /** The From address of reminder emails; a verified SES identity (or an address of a verified domain). */
+  senderAddress: string;
+  /** The verified SES identity to allow: the address by default, or its domain. */
+  senderIdentity?: string;
+  /** The region of the SES identity; the stack's region by default. */
+  sesRegion?: string;
+  /** When the scan runs; daily (REMINDER_SCAN_RATE_MINUTES) by default. */
+  schedule?: events.Schedule;
+  /** Where the DLQ alarm reports, e.g. an SNS topic's action; none by default. */
+  alarmAction?: cloudwatch.IAlarmAction;
+}
+
+export interface RemindersProps {
+  removalPolicy?: RemovalPolicy;
+  /** Without options (no sender address) the queue and functions exist, but the schedule is off. */
+  options?: RemindersOptions;
+  /** Where the DLQ alarm reports; the options' alarmAction, else the platform's alarm action. */
+  alarmAction?: cloudwatch.IAlarmAction;
+}
+
+export class Reminders extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Set by `connect`. */
+  rule?: events.Rule;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: RemindersProps = {},
+  ) {
+    super(scope, id);
+    const definition = QUEUES.reminders;
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(definition.deadLetterRetentionDays),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'Rotation reminders failed repeatedly and are in the DLQ: check the worker logs, then redrive.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmAction) this.deadLetterAlarm.addAlarmAction(props.alarmAction);
+  }
+
+  /** Wires the schedule to the scan and the queue to the worker. */
+  connect(scan: lambda.IFunction, worker: lambda.IFunction): void {
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'Starts the rotation reminder scan',
+      schedule: this.props.options?.schedule ?? events.Schedule.rate(Duration.minutes(REMINDER_SCAN_RATE_MINUTES)),
+      enabled: this.props.options !== undefined,
+      targets: [new targets.LambdaFunction(scan, { retryAttempts: 2 })],
+    });
+    worker.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: QUEUES.reminders.batchSize, reportBatchItemFailures: true }),
+    );
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * What a Lambda SQS event source mapping does, locally: long-polls a queue with the real SQS
+ * client, invokes the consumer with a real SQS event, deletes the messages that succeeded and
+ * honours `batchItemFailures` (ReportBatchItemFailures): a failed message is left alone, so it
+ * reappears after the visibility timeout, and fauxqs moves it to the DLQ after the queue's
+ * maxReceiveCount (its RedrivePolicy, set from QUEUES by the bootstrap). A handler that throws
+ * fails the whole batch, as in AWS.
+ */
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './gateway/events';
+
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
+export interface SqsEventSourceOptions {
+  client: SQSClient;
+  queueUrl: string;
+  queueName: string;
+  /** The consumer, loaded on the first message. */
+  handler: () => Promise<SqsHandler>;
+  batchSize: number;
+  /** Long-poll wait; 0 makes `poll()` return at once (tests). */
+  waitTimeSeconds?: number;
+  /** Start the background loop; without it, call `drain()`. */
+  background?: boolean;
+  onError?: (error: unknown) => void;
+}
+
+export function startSqsEventSource(options: SqsEventSourceOptions) {
+  let stopped = false;
+  const stats = { invocations: 0, deleted: 0, failed: 0 };
+  const eventSourceARN = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${options.queueName}`;
+
+  /** One receive and one invocation; the number of messages received. */
+  const poll = async (waitTimeSeconds = options.waitTimeSeconds ?? 10): Promise<number> => {
+    const { Messages = [] } = await options.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(options.batchSize, 10),
+        WaitTimeSeconds: waitTimeSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    if (Messages.length === 0) return 0;
+    const records = Messages.map((message) => toRecord(message, eventSourceARN));
+    const handler = await options.handler();
+    stats.invocations++;
+    let failedIds: Set<string>;
+    try {
+      const response = await handler({ Records: records });
+      failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch (error) {
+      options.onError?.(error);
+      failedIds = new Set(records.map((record) => record.messageId));
+    }
+    const succeeded = Messages.filter((message) => !failedIds.has(message.MessageId as string));
+    stats.failed += Messages.length - succeeded.length;
+    if (succeeded.length > 0) {
+      await options.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: succeeded.map((message, index) => ({
+            Id: String(index),
+            ReceiptHandle: message.ReceiptHandle as string,
+          })),
+        }),
+      );
+      stats.deleted += succeeded.length;
+    }
+    return Messages.length;
+  };
+
+  /** Delivers until a receive comes back empty (failed messages wait out their visibility timeout). */
+  const drain = async () => {
+    while ((await poll(0)) > 0) {}
+  };
+
+  let loop: Promise<void> = Promise.resolve();
+  if (options.background) {
+    loop = (async () => {
+      while (!stopped) {
+        try {
+          await poll(1);
+        } catch (error) {
+          if (stopped) break;
+          options.onError?.(error);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    })();
+  }
+
+  return {
+    poll,
+    drain,
+    stats,
+    close: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+function toRecord(message: Message, eventSourceARN: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId as string,
+    receiptHandle: message.ReceiptHandle as string,
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? LOCAL_ACCOUNT_ID,
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN,
+    awsRegion: LOCAL_REGION,
+  };
+}

@@ -1,0 +1,109 @@
+/** Rotation reminders in the template: schedule, queue and DLQ, alarm, event source, SES grant. */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as events from 'aws-cdk-lib/aws-events';
+import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../../functions/definition/queues';
+import { ApiKeyPlatform } from '../../infra/api-key-platform';
+import { actionsOf, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
+
+const { stack, template } = synthDemo();
+const platform = stack.platform;
+
+describe('rotation reminders', () => {
+  it('run the scan daily by default', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${REMINDER_SCAN_RATE_MINUTES / 60 / 24} day)`,
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(platform.functions['reminders-scan']), 'Arn'] } }),
+      ],
+    });
+  });
+
+  it('have a queue with a DLQ after QUEUES.reminders.maxReceiveCount, both TLS-only, and a DLQ alarm', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: QUEUES.reminders.visibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(platform.reminders.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: QUEUES.reminders.maxReceiveCount,
+      },
+    });
+    for (const queue of [platform.reminders.queue, platform.reminders.deadLetterQueue]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(platform.reminders.deadLetterQueue), 'QueueName'] } },
+      ],
+      Threshold: 1,
+    });
+  });
+
+  it('feed the worker with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(platform.functions['reminders-worker']) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(platform.reminders.queue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: QUEUES.reminders.batchSize,
+    });
+  });
+
+  it('let only the worker send email, and only from the sender identity', () => {
+    const worker = statementsOfRole(template, platform.functions['reminders-worker'].role as never);
+    const ses = worker.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]?.Action).toBe('ses:SendEmail');
+    expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/api-keys@example.com');
+    for (const [functionId, fn] of Object.entries(platform.functions)) {
+      if (functionId === 'reminders-worker') continue;
+      expect(actionsOf(statementsOfRole(template, fn.role as never)).filter((a) => a.startsWith('ses:'))).toEqual([]);
+    }
+    const scan = actionsOf(statementsOfRole(template, platform.functions['reminders-scan'].role as never));
+    expect(scan).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(scan).not.toContain('sqs:ReceiveMessage');
+  });
+
+  it('take the sender, SES region and schedule as construct properties', () => {
+    const consumer = new Stack(testApp(), 'Consumer', { env: { region: 'eu-central-1', account: '111111111111' } });
+    const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
+    api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+    new ApiKeyPlatform(consumer, 'Platform', {
+      api,
+      reminders: {
+        senderAddress: 'keys@team.example',
+        senderIdentity: 'team.example',
+        sesRegion: 'eu-west-1',
+        schedule: events.Schedule.rate(Duration.hours(6)),
+      },
+    });
+    const team = Template.fromStack(consumer);
+    team.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
+    const sesStatements = Object.values(team.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((statement) => statement.Action === 'ses:SendEmail');
+    expect(sesStatements).toHaveLength(1);
+    const resource = JSON.stringify(sesStatements[0]?.Resource);
+    expect(resource).toContain(':ses:eu-west-1:');
+    expect(resource).toContain(':identity/team.example');
+    team.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ EMAIL_SENDER: 'keys@team.example', SES_REGION: 'eu-west-1' }) },
+    });
+  });
+
+  it('keep the schedule off without a sender', () => {
+    const consumer = new Stack(testApp(), 'NoSender');
+    const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
+    api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+    new ApiKeyPlatform(consumer, 'Platform', { api });
+    Template.fromStack(consumer).hasResourceProperties('AWS::Events::Rule', { State: 'DISABLED' });
+  });
+});
