@@ -21,4 +21,7 @@ export const apiGateway = /* @__PURE__ */ new APIGatewayClient({});
 // URLs, so the client keeps to its endpoint instead of deriving one from each QueueUrl.
 export const sqs = /* @__PURE__ */ new SQSClient({ useQueueUrlAsEndpoint: false });
 // SES may live in another region than the function (SES_REGION, set by the construct).
-export const sesV2 = /* @__PURE__ */ new SESv2Client(process.env.SES_REGION ? { region: process.env.SES_REGION } : {});
+// Read outside the constructor call: esbuild keeps a call whose arguments touch process.env, and
+// with it the whole SES client in every bundle.
+const sesRegion = process.env.SES_REGION;
+export const sesV2 = /* @__PURE__ */ new SESv2Client(sesRegion ? { region: sesRegion } : {});
