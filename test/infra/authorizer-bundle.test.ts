@@ -1,0 +1,59 @@
+import { build } from 'esbuild';
+import { FUNCTIONS } from '../../functions/definition/functions';
+
+/**
+ * The authorizer runs before every uncached call, so its bundle carries only what verification
+ * needs. A module-scope client or a full zod import elsewhere in the runtime would otherwise slip
+ * into it unnoticed (it happened once: SES, +100 KiB, +40 ms cold load).
+ */
+describe('the authorizer bundle', () => {
+  let packages: Set<string>;
+  beforeAll(async () => {
+    const result = await build({
+      entryPoints: [FUNCTIONS.authorizer.entry],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      minify: true,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.values(result.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
+    );
+    packages = new Set(inputs.flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []));
+  });
+
+  it('holds the clients verification uses', () => {
+    expect(packages).toContain('@aws-sdk/client-dynamodb');
+    expect(packages).toContain('@aws-sdk/client-secrets-manager');
+  });
+
+  it.each([
+    '@aws-sdk/client-sesv2',
+    '@aws-sdk/client-sqs',
+    '@aws-sdk/client-api-gateway',
+    '@middy/core',
+  ])('leaves out %s', (name) => {
+    expect(packages).not.toContain(name);
+  });
+
+  it('uses zod/mini only, not the full zod build', async () => {
+    const result = await build({
+      entryPoints: [FUNCTIONS.authorizer.entry],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'cjs',
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const zodFiles = Object.keys(result.metafile.inputs).filter((path) => path.includes('node_modules/zod/'));
+    expect(zodFiles.some((path) => path.includes('/v4/mini/'))).toBe(true);
+    expect(zodFiles.some((path) => path.includes('/v4/classic/'))).toBe(false);
+  });
+});
