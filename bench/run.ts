@@ -25,18 +25,10 @@ const n = (count: number) => Math.max(10, Math.round(count * scale));
 const platform = await startPlatform({ port: 0, logLevel: 'CRITICAL' });
 const { bootstrap } = platform;
 // The demo organization starts on starter (60 calls a minute); the bench measures the platform, not the plan.
-await changePlan(
-  localProvisioningDeps(
-    localClients({
-      dynamodb: bootstrap.endpoints.dynamodb as string,
-      secretsManager: bootstrap.endpoints.secretsManager as string,
-      apiGateway: bootstrap.endpoints.apiGateway as string,
-    }),
-    bootstrap,
-  ),
-  bootstrap.organizationId,
-  { plan: 'enterprise', customRequestsPerMinute: 100_000_000 },
-);
+await changePlan(localProvisioningDeps(localClients(bootstrap.endpoints), bootstrap), bootstrap.organizationId, {
+  plan: 'enterprise',
+  customRequestsPerMinute: 100_000_000,
+});
 // The handlers' own client: imported after startPlatform has pointed the SDK at the emulators.
 const { dynamoDb } = await import('../functions/runtime/clients');
 const { handler: authorizer } = await import('../functions/authorizer/handler');
@@ -152,8 +144,8 @@ console.log('\nAuthorizer bundle and cold start');
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: bootstrap.endpoints.dynamodb as string,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: bootstrap.endpoints.secretsManager as string,
+    AWS_ENDPOINT_URL_DYNAMODB: bootstrap.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: bootstrap.endpoints.secretsManager,
     TABLE_NAME: bootstrap.tableName,
     PEPPER_SECRET_ID: bootstrap.pepperSecretId,
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',

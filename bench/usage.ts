@@ -74,11 +74,7 @@ export async function benchUsage(options: UsageBenchOptions = {}): Promise<Usage
     const byOperation = countWritesByOperation(dynamoDb);
 
     // The demo organization starts on starter (60 a minute): lift it so the gateway does not throttle.
-    const clients = localClients({
-      dynamodb: bootstrap.endpoints.dynamodb as string,
-      secretsManager: bootstrap.endpoints.secretsManager as string,
-      apiGateway: bootstrap.endpoints.apiGateway as string,
-    });
+    const clients = localClients(bootstrap.endpoints);
     await changePlan(localProvisioningDeps(clients, bootstrap), bootstrap.organizationId, {
       plan: 'enterprise',
       customRequestsPerMinute: 1_000_000,

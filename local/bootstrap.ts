@@ -34,6 +34,9 @@ export interface LocalEndpoints {
   dynamodb: string;
   secretsManager: string;
   apiGateway: string;
+  /** With messaging: fauxqs and the SES inbox. */
+  sqs?: string;
+  ses?: string;
 }
 
 export function localClients(endpoints: LocalEndpoints) {

@@ -82,11 +82,7 @@ function connect(): ProvisioningDeps & { credits: CreditLedger } {
     );
   }
   const local = JSON.parse(readFileSync(file, 'utf8')) as Bootstrap;
-  const clients = localClients({
-    dynamodb: local.endpoints.dynamodb as string,
-    secretsManager: local.endpoints.secretsManager as string,
-    apiGateway: local.endpoints.apiGateway as string,
-  });
+  const clients = localClients(local.endpoints);
   return {
     ...localProvisioningDeps(clients, local),
     credits: new DynamoCreditLedger(clients.documents, local.tableName),
@@ -225,11 +221,7 @@ function reminderTarget() {
   if (!local.reminderQueueUrl || !local.endpoints.sqs) {
     throw new UsageError('The local stack has no reminder queue; restart it with `npm start`.');
   }
-  const clients = localClients({
-    dynamodb: local.endpoints.dynamodb as string,
-    secretsManager: local.endpoints.secretsManager as string,
-    apiGateway: local.endpoints.apiGateway as string,
-  });
+  const clients = localClients(local.endpoints);
   return {
     keys: new DynamoKeyStore(clients.documents, local.tableName),
     sqs: new SQSClient({

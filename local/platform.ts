@@ -17,6 +17,7 @@ import {
   ensureDemoOrganization,
   LOCAL_CREDENTIALS,
   LOCAL_REST_API_ID,
+  type LocalEndpoints,
   localClients,
 } from './bootstrap';
 import { startDynamoDb } from './emulators/dynamodb';
@@ -62,7 +63,7 @@ export interface Bootstrap extends DemoOrganization {
   sandboxUrl: string;
   tableName: string;
   pepperSecretId: string;
-  endpoints: Record<string, string>;
+  endpoints: LocalEndpoints;
   /** With messaging: the local SES inbox (a web page; `/store` lists sent emails as JSON). */
   emailInboxUrl?: string;
   reminderQueueUrl?: string;
@@ -82,13 +83,13 @@ export async function startPlatform(options: PlatformOptions) {
     closers.push(dynamodb.close);
     const secrets = await startSecretsManager(options.dataDir ? { file: join(options.dataDir, 'secrets.json') } : {});
     closers.push(secrets.close);
-    const endpoints: Record<string, string> = { dynamodb: dynamodb.endpoint, secretsManager: secrets.endpoint };
+    const messaging: Pick<LocalEndpoints, 'sqs' | 'ses'> = {};
     if (options.messaging) {
       const sqs = await startSqs({});
       closers.push(sqs.close);
       const ses = await startSes({});
       closers.push(ses.close);
-      Object.assign(endpoints, { sqs: sqs.endpoint, ses: ses.endpoint });
+      Object.assign(messaging, { sqs: sqs.endpoint, ses: ses.endpoint });
     }
 
     const handlers = new Map<FunctionId, Promise<ProxyHandler>>();
@@ -102,12 +103,12 @@ export async function startPlatform(options: PlatformOptions) {
     // Reminders: the queues of QUEUES, the worker behind a local SQS event source, and the schedule.
     let reminderQueueUrl: string | undefined;
     let reminderSource: ReturnType<typeof startSqsEventSource> | undefined;
-    if (endpoints.sqs) {
+    if (messaging.sqs) {
       const sqsClient = new SQSClient({
         region: LOCAL_REGION,
         credentials: LOCAL_CREDENTIALS,
         useQueueUrlAsEndpoint: false,
-        endpoint: endpoints.sqs,
+        endpoint: messaging.sqs,
       });
       closers.push(async () => sqsClient.destroy());
       reminderQueueUrl = (await createQueues(sqsClient)).reminders;
@@ -152,7 +153,12 @@ export async function startPlatform(options: PlatformOptions) {
       ...(options.gatewayClock && { now: options.gatewayClock }),
     });
     closers.push(gateway.close);
-    endpoints.apiGateway = gateway.url;
+    const endpoints: LocalEndpoints = {
+      dynamodb: dynamodb.endpoint,
+      secretsManager: secrets.endpoint,
+      apiGateway: gateway.url,
+      ...messaging,
+    };
 
     // What the CDK construct sets per function, set here once for all handlers of this process.
     Object.assign(process.env, {
@@ -171,11 +177,7 @@ export async function startPlatform(options: PlatformOptions) {
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
     });
 
-    const clients = localClients({
-      dynamodb: dynamodb.endpoint,
-      secretsManager: secrets.endpoint,
-      apiGateway: gateway.url,
-    });
+    const clients = localClients(endpoints);
     await createTable(clients.dynamoDb, TABLE_NAME);
     await createPepper(clients.secretsManager, PEPPER_SECRET_ID);
     const bootstrapFile = options.dataDir ? join(options.dataDir, 'bootstrap.json') : '';

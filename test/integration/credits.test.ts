@@ -19,11 +19,7 @@ describe('credits', () => {
     // Mid-minute, so the one test with a per-key limit stays inside one window.
     jest.setSystemTime(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000 + 15_000);
     platform = await startTestPlatform();
-    const { documents } = localClients({
-      dynamodb: platform.bootstrap.endpoints.dynamodb as string,
-      secretsManager: platform.bootstrap.endpoints.secretsManager as string,
-      apiGateway: platform.bootstrap.endpoints.apiGateway as string,
-    });
+    const { documents } = localClients(platform.bootstrap.endpoints);
     ledger = new DynamoCreditLedger(documents, platform.bootstrap.tableName);
   });
   afterAll(() => platform.close());

@@ -38,11 +38,7 @@ describe('rotation reminders', () => {
       endpoint: platform.bootstrap.endpoints.sqs,
     });
     // Recipients: owners and admins, and the key's creator; not other members.
-    const clients = localClients({
-      dynamodb: platform.bootstrap.endpoints.dynamodb as string,
-      secretsManager: platform.bootstrap.endpoints.secretsManager as string,
-      apiGateway: platform.bootstrap.endpoints.apiGateway as string,
-    });
+    const clients = localClients(platform.bootstrap.endpoints);
     await clients.documents.send(
       new UpdateCommand({
         TableName: platform.bootstrap.tableName,

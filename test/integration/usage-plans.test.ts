@@ -71,11 +71,7 @@ describe('usage plans through the local gateway', () => {
     const deps = platform.provisioningDeps();
     const readBeforeTheChange = await deps.organizations.get(other.organization.id);
     const ledger = new DynamoCreditLedger(
-      localClients({
-        dynamodb: platform.bootstrap.endpoints.dynamodb as string,
-        secretsManager: platform.bootstrap.endpoints.secretsManager as string,
-        apiGateway: platform.bootstrap.endpoints.apiGateway as string,
-      }).documents,
+      localClients(platform.bootstrap.endpoints).documents,
       platform.bootstrap.tableName,
     );
     await addCredits(ledger, other.organization.id, 50); // lands between the plan change's read and write

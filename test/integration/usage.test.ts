@@ -83,11 +83,7 @@ describe('usage statistics and the call log', () => {
     account = `?account_id=${platform.bootstrap.accountIds[0]}`;
     today = dayOf(Date.now());
     range = `from=${addDays(today, -1)}&to=${addDays(today, 1)}`;
-    clients = localClients({
-      dynamodb: platform.bootstrap.endpoints.dynamodb as string,
-      secretsManager: platform.bootstrap.endpoints.secretsManager as string,
-      apiGateway: platform.bootstrap.endpoints.apiGateway as string,
-    });
+    clients = localClients(platform.bootstrap.endpoints);
   });
   afterAll(async () => {
     for (const client of Object.values(clients)) client.destroy();

@@ -3,7 +3,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { errorResponse } from '../../functions/runtime/http-errors';
 import type { HttpResponse } from '../../functions/runtime/http-response';
-import { aProxyEvent } from './unit-factories';
+import { anAuthorizerContext, aProxyEvent } from './unit-factories';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, HttpResponse>;
 
@@ -28,15 +28,12 @@ export function anAuthorizedEvent(
   options: { method?: string; path?: string; organizationId?: string; rateLimitPerMinute?: string | number } = {},
 ): APIGatewayProxyEvent {
   const event = aProxyEvent({ method: options.method ?? 'GET', path: options.path ?? '/v1/whoami', body: null });
-  event.requestContext.authorizer = {
+  event.requestContext.authorizer = anAuthorizerContext({
     keyId: 'key_AAAAAAAAAAAAAAAA',
     organizationId: options.organizationId ?? 'org_1',
-    memberId: 'mem_1',
-    environment: 'live',
     permissions: '["admin"]',
-    accounts: '"*"',
     principalId: 'key_AAAAAAAAAAAAAAAA',
     ...(options.rateLimitPerMinute !== undefined && { rateLimitPerMinute: options.rateLimitPerMinute }),
-  };
+  });
   return event;
 }

@@ -29,11 +29,7 @@ export async function startTestPlatform({ keepStarterPlan, ...options }: TestPla
     sandbox: (key?: string, defaults?: Parameters<typeof apiAs>[2]) => apiAs(bootstrap.sandboxUrl, key, defaults),
     /** Provisioning on this platform's emulators, as the operator CLI does it. */
     provisioningDeps() {
-      const clients = localClients({
-        dynamodb: bootstrap.endpoints.dynamodb as string,
-        secretsManager: bootstrap.endpoints.secretsManager as string,
-        apiGateway: bootstrap.endpoints.apiGateway as string,
-      });
+      const clients = localClients(bootstrap.endpoints);
       return localProvisioningDeps(clients, bootstrap);
     },
     /** Another organization with a live admin key, and a client acting as that key. */

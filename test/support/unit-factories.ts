@@ -183,3 +183,16 @@ export function aProxyEvent(
     requestContext: aRequestContext({}, { stage: 'live', method, path, sourceIp: '203.0.113.7' }),
   };
 }
+
+/** The context the authorizer hands the handlers, as API Gateway passes it: strings only, lists as JSON. */
+export function anAuthorizerContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    keyId: 'key_a',
+    organizationId: 'org_1',
+    memberId: 'mem_1',
+    environment: 'live',
+    permissions: '["read"]',
+    accounts: '"*"',
+    ...overrides,
+  };
+}

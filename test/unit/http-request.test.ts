@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ForbiddenError, UnsupportedMediaTypeError, ValidationError } from '../../functions/domain/errors';
 import { createKeyInput } from '../../functions/domain/keys/key-input';
 import { callerOf, headerOf, pageOf, parseBody, pathParameter, validate } from '../../functions/runtime/http-request';
-import { aProxyEvent } from '../support/unit-factories';
+import { anAuthorizerContext, aProxyEvent } from '../support/unit-factories';
 
 const schema = z.strictObject({
   name: z.string({ error: 'must be a string' }),
@@ -227,14 +227,7 @@ describe('pathParameter', () => {
 describe('callerOf', () => {
   it('reads the authorizer context', () => {
     const event = aProxyEvent();
-    event.requestContext.authorizer = {
-      keyId: 'key_a',
-      organizationId: 'org_1',
-      memberId: 'mem_1',
-      environment: 'live',
-      permissions: '["read"]',
-      accounts: '"*"',
-    };
+    event.requestContext.authorizer = anAuthorizerContext();
 
     expect(callerOf(event)).toMatchObject({
       keyId: 'key_a',
@@ -257,30 +250,14 @@ describe('callerOf', () => {
     ['absent', undefined, undefined],
   ])('reads rateLimitPerMinute given as %s', (_case, value, expected) => {
     const event = aProxyEvent();
-    event.requestContext.authorizer = {
-      keyId: 'key_a',
-      organizationId: 'org_1',
-      memberId: 'mem_1',
-      environment: 'live',
-      permissions: '["read"]',
-      accounts: '"*"',
-      ...(value !== undefined && { rateLimitPerMinute: value }),
-    };
+    event.requestContext.authorizer = anAuthorizerContext(value === undefined ? {} : { rateLimitPerMinute: value });
 
     expect(callerOf(event).rateLimitPerMinute).toBe(expected);
   });
 
   it.each(['0', '-1', '1.5', 'ten', ''])('fails closed on the malformed rateLimitPerMinute %j', (value) => {
     const event = aProxyEvent();
-    event.requestContext.authorizer = {
-      keyId: 'key_a',
-      organizationId: 'org_1',
-      memberId: 'mem_1',
-      environment: 'live',
-      permissions: '["read"]',
-      accounts: '"*"',
-      rateLimitPerMinute: value,
-    };
+    event.requestContext.authorizer = anAuthorizerContext({ rateLimitPerMinute: value });
 
     expect(caught(() => callerOf(event))).toBeInstanceOf(ForbiddenError);
   });
