@@ -1,7 +1,9 @@
 /**
  * The reusable construct: a platform team drops it into its own stack and attaches it to its own
  * REST API. It brings the key store, one function per FUNCTIONS entry with exactly the access that
- * entry needs, the authorizer and every route of ROUTES.
+ * entry needs, the authorizer and every route of ROUTES, rotation reminders, and webhooks (the
+ * master signing secret, the event and delivery queues and their alarms; the delivery functions
+ * run outside any VPC on purpose, see constructs/webhooks.ts).
  *
  * The API's stages must be named as in STAGES: the key-management functions flush the authorizer
  * cache of those stages, and the authorizer tells live keys from test keys by stage name.
@@ -19,6 +21,7 @@ import { KeyStore } from './constructs/key-store';
 import { Reminders, type RemindersOptions } from './constructs/reminders';
 import { Usage, type UsageAlarmOptions } from './constructs/usage';
 import { UsagePlans } from './constructs/usage-plans';
+import { Webhooks } from './constructs/webhooks';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
 import { suppressPlatformFindings } from './nag-suppressions';
@@ -30,11 +33,17 @@ export interface ApiKeyPlatformProps {
   authorizerCacheTtl?: Duration;
   /** Retention of every function's log group; one month by default. */
   logRetention?: logs.RetentionDays;
-  /** For the table, the pepper and the log groups. RETAIN by default: they hold every issued key. */
+  /**
+   * For the table, the pepper, the webhook signing secret and the log groups. RETAIN by default:
+   * they hold every issued key and every endpoint's signing secret.
+   */
   removalPolicy?: RemovalPolicy;
   /** The directory holding `functions/` and `package-lock.json`; found from the working directory by default. */
   projectRoot?: string;
-  /** Thresholds and the action of the error-rate and throttle alarms (see constructs/usage.ts). */
+  /**
+   * Thresholds and the action of the error-rate and throttle alarms (see constructs/usage.ts); the
+   * action also receives the webhook DLQ and backlog alarms.
+   */
   alarms?: UsageAlarmOptions;
   /**
    * Rotation reminders: the sender address (and SES region) of reminder emails, the schedule and
@@ -52,6 +61,13 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
   'reminders-scan': { memorySize: 256, timeout: Duration.minutes(5) },
   // Well under the queue's visibility timeout (QUEUES.reminders), so a message is not handed out twice.
   'reminders-worker': { memorySize: 256, timeout: Duration.minutes(1) },
+  // A batch of 10 deliveries is posted in parallel, each for up to 15 s, plus the recording; the
+  // deliveries queue's visibility timeout (QUEUES['webhook-deliveries'], 360 s) is 6x this.
+  'webhook-delivery': { memorySize: 512, timeout: Duration.minutes(1) },
+  // Reads the subscribed endpoints of a batch of events and queues one delivery each.
+  'webhook-fanout': { memorySize: 256, timeout: Duration.seconds(30) },
+  // Posts one test event synchronously, for up to 15 s, and answers with the outcome.
+  'webhook-test': { memorySize: 256, timeout: Duration.seconds(30) },
 };
 
 export class ApiKeyPlatform extends Construct {
@@ -64,6 +80,8 @@ export class ApiKeyPlatform extends Construct {
   readonly usage: Usage;
   /** The reminder queue, its DLQ and alarm, and the schedule. */
   readonly reminders: Reminders;
+  /** The webhook master secret, the event and delivery queues, their DLQs and alarms. */
+  readonly webhooks: Webhooks;
 
   constructor(scope: Construct, id: string, props: ApiKeyPlatformProps) {
     super(scope, id);
@@ -80,6 +98,10 @@ export class ApiKeyPlatform extends Construct {
       ...((props.reminders?.alarmAction ?? props.alarms?.action) && {
         alarmAction: props.reminders?.alarmAction ?? props.alarms?.action,
       }),
+    });
+    this.webhooks = new Webhooks(this, 'Webhooks', {
+      removalPolicy,
+      ...(props.alarms?.action && { alarmAction: props.alarms.action }),
     });
     const email = props.reminders && {
       senderAddress: props.reminders.senderAddress,
@@ -101,7 +123,12 @@ export class ApiKeyPlatform extends Construct {
           table: this.table,
           pepper: this.pepper,
           api: props.api,
-          queues: { reminders: this.reminders.queue },
+          queues: {
+            reminders: this.reminders.queue,
+            'webhook-events': this.webhooks.eventQueue,
+            'webhook-deliveries': this.webhooks.deliveryQueue,
+          },
+          webhookSecret: this.webhooks.secret,
           ...(email && { email }),
         });
         return [functionId, fn];
@@ -109,6 +136,7 @@ export class ApiKeyPlatform extends Construct {
     ) as Record<FunctionId, NodejsFunction>;
 
     this.reminders.connect(this.functions['reminders-scan'], this.functions['reminders-worker']);
+    this.webhooks.connect(this.functions['webhook-fanout'], this.functions['webhook-delivery']);
 
     const keyApi = new KeyApi(this, 'Api', {
       api: props.api,

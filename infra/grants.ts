@@ -18,6 +18,9 @@ import type {
   pepperConfig,
   reminderQueueConfig,
   tableConfig,
+  webhookDeliveryQueueConfig,
+  webhookEventQueueConfig,
+  webhookSecretConfig,
 } from '../functions/runtime/config';
 
 // Typed against the runtime's config schemas: renaming a variable there breaks the build here.
@@ -25,8 +28,20 @@ const TABLE_NAME: keyof typeof tableConfig = 'TABLE_NAME';
 const PEPPER_SECRET_ID: keyof typeof pepperConfig = 'PEPPER_SECRET_ID';
 const REST_API_ID: keyof typeof authorizerCacheConfig = 'REST_API_ID';
 const EMAIL_SENDER: keyof typeof emailConfig = 'EMAIL_SENDER';
-/** The variable that carries each queue's URL to the functions that send to it. */
-const QUEUE_URL_VARIABLES: Record<QueueId, keyof typeof reminderQueueConfig> = { reminders: 'REMINDER_QUEUE_URL' };
+const WEBHOOK_SECRET_ID: keyof typeof webhookSecretConfig = 'WEBHOOK_SECRET_ID';
+/**
+ * The variable that carries each queue's URL to the functions that send to it, and to its
+ * consumer (the delivery worker hides its own messages with ChangeMessageVisibility to retry).
+ */
+const QUEUE_URL_VARIABLES: {
+  reminders: keyof typeof reminderQueueConfig;
+  'webhook-events': keyof typeof webhookEventQueueConfig;
+  'webhook-deliveries': keyof typeof webhookDeliveryQueueConfig;
+} = {
+  reminders: 'REMINDER_QUEUE_URL',
+  'webhook-events': 'WEBHOOK_EVENT_QUEUE_URL',
+  'webhook-deliveries': 'WEBHOOK_DELIVERY_QUEUE_URL',
+};
 
 /** Where reminder emails come from: SES send permission is limited to this identity. */
 export interface EmailIdentity {
@@ -41,6 +56,8 @@ export interface PlatformResources {
   pepper: secretsmanager.ISecret;
   api: apigateway.IRestApi;
   queues: Record<QueueId, sqs.IQueue>;
+  /** The master secret every webhook endpoint's signing secret is derived from. */
+  webhookSecret: secretsmanager.ISecret;
   /** Without it, functions that send email get no SES permission (and reminders stay off). */
   email?: EmailIdentity;
 }
@@ -54,8 +71,16 @@ export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources:
     fn.addEnvironment(QUEUE_URL_VARIABLES[needs.sendToQueue], queue.queueUrl);
     queue.grantSendMessages(fn);
   }
-  if (needs.consumeQueue) resources.queues[needs.consumeQueue].grantConsumeMessages(fn);
+  if (needs.consumeQueue) {
+    // Receive, Delete and ChangeMessageVisibility: the consumer may reschedule its own messages.
+    const queue = resources.queues[needs.consumeQueue];
+    fn.addEnvironment(QUEUE_URL_VARIABLES[needs.consumeQueue], queue.queueUrl);
+    queue.grantConsumeMessages(fn);
+  }
   if (needs.sendEmail && resources.email) grantSendEmail(fn, resources.email);
+  if (needs.webhookSecret) grantWebhookSecret(fn, resources.webhookSecret);
+  // needs.webhookEgress takes no IAM: posting to receivers is plain internet egress, which the
+  // functions have outside a VPC (see the network note in constructs/webhooks.ts).
 }
 
 /** ses:SendEmail from the one sender identity, nothing else. */
@@ -81,6 +106,12 @@ export function grantPepper(fn: lambda.Function, pepper: secretsmanager.ISecret)
   // The full ARN, not the name: GetSecretValue then needs no lookup and the grant matches exactly.
   fn.addEnvironment(PEPPER_SECRET_ID, pepper.secretArn);
   pepper.grantRead(fn);
+}
+
+/** The webhook master secret: endpoint signing secrets are derived from it, never stored. */
+export function grantWebhookSecret(fn: lambda.Function, secret: secretsmanager.ISecret): void {
+  fn.addEnvironment(WEBHOOK_SECRET_ID, secret.secretArn);
+  secret.grantRead(fn);
 }
 
 /**

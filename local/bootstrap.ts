@@ -34,9 +34,8 @@ export interface LocalEndpoints {
   dynamodb: string;
   secretsManager: string;
   apiGateway: string;
-  /** With messaging: fauxqs and the SES inbox. */
-  sqs?: string;
-  ses?: string;
+  sqs: string;
+  ses: string;
 }
 
 export function localClients(endpoints: LocalEndpoints) {

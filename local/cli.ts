@@ -218,7 +218,7 @@ function reminderTarget() {
     };
   }
   const local = readLocalBootstrap();
-  if (!local.reminderQueueUrl || !local.endpoints.sqs) {
+  if (!local.queueUrls?.reminders || !local.endpoints.sqs) {
     throw new UsageError('The local stack has no reminder queue; restart it with `npm start`.');
   }
   const clients = localClients(local.endpoints);
@@ -230,7 +230,7 @@ function reminderTarget() {
       endpoint: local.endpoints.sqs,
       useQueueUrlAsEndpoint: false,
     }),
-    queueUrl: local.reminderQueueUrl,
+    queueUrl: local.queueUrls.reminders,
     local: true,
     inbox: local.emailInboxUrl,
   };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AUTHORIZER_CACHE, STAGES } from '../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
-import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
+import { type QueueId, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
 import {
   createPepper,
   createQueues,
@@ -28,15 +28,19 @@ import { LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
 import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
 import { repoRoot } from './paths';
-import { type SqsHandler, startSqsEventSource } from './sqs-event-source';
+import type { SqsHandler } from './sqs-event-source';
 import { type LogsHandler, startUsagePipeline } from './usage-pipeline';
+import { startWorkers } from './workers';
 
 export interface PlatformOptions {
   /** Gateway port; 0 picks a free one. */
   port: number;
   /** Where state lives; without it everything is in memory (tests). */
   dataDir?: string;
-  /** SQS and SES emulators; the key platform itself does not need them. */
+  /**
+   * Run the queue consumers (reminders, webhook fan-out and delivery) and the reminder schedule.
+   * The queues and the SES inbox exist either way, so handlers can publish.
+   */
   messaging?: boolean;
   /** Overrides the shared authorizer cache TTL, e.g. 0 to accept `Authorization: Bearer` alone. */
   authorizerCacheTtlSeconds?: number;
@@ -46,11 +50,20 @@ export interface PlatformOptions {
   onRequest?: Parameters<typeof startLocalGateway>[0]['onRequest'];
   /**
    * With messaging: how often the local schedule runs the reminder scan (default
-   * REMINDER_SCAN_RATE_MINUTES; 0 turns the schedule off), and whether the reminder queue's event
-   * source polls in the background (default) or only when `reminders.deliver()` is called (tests).
+   * REMINDER_SCAN_RATE_MINUTES; 0 turns the schedule off), and whether the queue consumers poll in
+   * the background (default) or only when a test drains them.
    */
   reminderScanIntervalMs?: number;
-  reminderDelivery?: 'background' | 'manual';
+  workers?: 'background' | 'manual';
+  /** Parallel pollers of the webhook delivery queue (Lambda runs several batches at once). */
+  deliveryConcurrency?: number;
+  /**
+   * WEBHOOK_ALLOW_LOOPBACK: sandbox endpoints may use http and loopback addresses, so the demo
+   * receiver on localhost works. Live endpoints never may. On by default locally.
+   */
+  webhookAllowLoopback?: boolean;
+  /** WEBHOOK_RETRY_SCHEDULE: seconds before each attempt; the tests shorten the standard one. */
+  webhookRetrySchedule?: readonly number[];
 }
 
 /** The sender identity of reminder emails locally (aws-ses-v2-local accepts any). */
@@ -64,13 +77,16 @@ export interface Bootstrap extends DemoOrganization {
   tableName: string;
   pepperSecretId: string;
   endpoints: LocalEndpoints;
-  /** With messaging: the local SES inbox (a web page; `/store` lists sent emails as JSON). */
-  emailInboxUrl?: string;
-  reminderQueueUrl?: string;
+  /** The local SES inbox (a web page; `/store` lists sent emails as JSON). */
+  emailInboxUrl: string;
+  queueUrls: Record<QueueId, string>;
+  /** The master secret webhook signing secrets are derived from. */
+  webhookSecretId: string;
 }
 
 const TABLE_NAME = 'api-key-platform';
 const PEPPER_SECRET_ID = 'api-key-platform/pepper';
+const WEBHOOK_SECRET_ID = 'api-key-platform/webhook-signing';
 
 export async function startPlatform(options: PlatformOptions) {
   const root = repoRoot();
@@ -83,14 +99,10 @@ export async function startPlatform(options: PlatformOptions) {
     closers.push(dynamodb.close);
     const secrets = await startSecretsManager(options.dataDir ? { file: join(options.dataDir, 'secrets.json') } : {});
     closers.push(secrets.close);
-    const messaging: Pick<LocalEndpoints, 'sqs' | 'ses'> = {};
-    if (options.messaging) {
-      const sqs = await startSqs({});
-      closers.push(sqs.close);
-      const ses = await startSes({});
-      closers.push(ses.close);
-      Object.assign(messaging, { sqs: sqs.endpoint, ses: ses.endpoint });
-    }
+    const sqs = await startSqs({});
+    closers.push(sqs.close);
+    const ses = await startSes({});
+    closers.push(ses.close);
 
     const handlers = new Map<FunctionId, Promise<ProxyHandler>>();
     const load = <T>(functionId: FunctionId) =>
@@ -100,29 +112,26 @@ export async function startPlatform(options: PlatformOptions) {
     const usage = startUsagePipeline({ ingest: () => load<LogsHandler>('usage-ingest') });
     closers.push(usage.close);
 
-    // Reminders: the queues of QUEUES, the worker behind a local SQS event source, and the schedule.
-    let reminderQueueUrl: string | undefined;
-    let reminderSource: ReturnType<typeof startSqsEventSource> | undefined;
-    if (messaging.sqs) {
-      const sqsClient = new SQSClient({
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-        useQueueUrlAsEndpoint: false,
-        endpoint: messaging.sqs,
-      });
-      closers.push(async () => sqsClient.destroy());
-      reminderQueueUrl = (await createQueues(sqsClient)).reminders;
-      const source = startSqsEventSource({
-        client: sqsClient,
-        queueUrl: reminderQueueUrl,
-        queueName: QUEUES.reminders.name,
-        batchSize: QUEUES.reminders.batchSize,
-        handler: () => load<SqsHandler>('reminders-worker'),
-        background: (options.reminderDelivery ?? 'background') === 'background',
-        onError: (error) => console.error('Reminder delivery failed:', error),
-      });
-      reminderSource = source;
-      closers.push(source.close);
+    // The queues of QUEUES, their consumers behind local SQS event sources, and the reminder schedule.
+    const sqsClient = new SQSClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      useQueueUrlAsEndpoint: false,
+      endpoint: sqs.endpoint,
+    });
+    closers.push(async () => sqsClient.destroy());
+    const queueUrls = await createQueues(sqsClient);
+    const workers = options.messaging
+      ? startWorkers({
+          client: sqsClient,
+          queueUrls,
+          load: (functionId) => load<SqsHandler>(functionId),
+          background: (options.workers ?? 'background') === 'background',
+          concurrency: { 'webhook-deliveries': options.deliveryConcurrency ?? 4 },
+        })
+      : undefined;
+    if (workers) {
+      for (const source of Object.values(workers)) closers.push(source.close);
       const intervalMs = options.reminderScanIntervalMs ?? REMINDER_SCAN_RATE_MINUTES * 60_000;
       if (intervalMs > 0) {
         const timer = setInterval(() => {
@@ -157,7 +166,8 @@ export async function startPlatform(options: PlatformOptions) {
       dynamodb: dynamodb.endpoint,
       secretsManager: secrets.endpoint,
       apiGateway: gateway.url,
-      ...messaging,
+      sqs: sqs.endpoint,
+      ses: ses.endpoint,
     };
 
     // What the CDK construct sets per function, set here once for all handlers of this process.
@@ -168,8 +178,15 @@ export async function startPlatform(options: PlatformOptions) {
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
       AWS_ENDPOINT_URL_API_GATEWAY: endpoints.apiGateway,
-      ...(endpoints.sqs && { AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_ENDPOINT_URL_SESV2: endpoints.ses }),
-      ...(reminderQueueUrl && { REMINDER_QUEUE_URL: reminderQueueUrl, EMAIL_SENDER: LOCAL_EMAIL_SENDER }),
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+      REMINDER_QUEUE_URL: queueUrls.reminders,
+      WEBHOOK_EVENT_QUEUE_URL: queueUrls['webhook-events'],
+      WEBHOOK_DELIVERY_QUEUE_URL: queueUrls['webhook-deliveries'],
+      EMAIL_SENDER: LOCAL_EMAIL_SENDER,
+      WEBHOOK_SECRET_ID,
+      WEBHOOK_ALLOW_LOOPBACK: String(options.webhookAllowLoopback ?? true),
+      ...(options.webhookRetrySchedule && { WEBHOOK_RETRY_SCHEDULE: options.webhookRetrySchedule.join(',') }),
       TABLE_NAME,
       PEPPER_SECRET_ID,
       REST_API_ID: LOCAL_REST_API_ID,
@@ -180,6 +197,7 @@ export async function startPlatform(options: PlatformOptions) {
     const clients = localClients(endpoints);
     await createTable(clients.dynamoDb, TABLE_NAME);
     await createPepper(clients.secretsManager, PEPPER_SECRET_ID);
+    await createPepper(clients.secretsManager, WEBHOOK_SECRET_ID);
     const bootstrapFile = options.dataDir ? join(options.dataDir, 'bootstrap.json') : '';
     const demo = await ensureDemoOrganization(clients, {
       tableName: TABLE_NAME,
@@ -194,8 +212,9 @@ export async function startPlatform(options: PlatformOptions) {
       tableName: TABLE_NAME,
       pepperSecretId: PEPPER_SECRET_ID,
       endpoints,
-      ...(endpoints.ses && { emailInboxUrl: endpoints.ses.replace('127.0.0.1', 'localhost') }),
-      ...(reminderQueueUrl && { reminderQueueUrl }),
+      emailInboxUrl: ses.endpoint.replace('127.0.0.1', 'localhost'),
+      queueUrls,
+      webhookSecretId: WEBHOOK_SECRET_ID,
     };
     if (options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true });
@@ -205,12 +224,21 @@ export async function startPlatform(options: PlatformOptions) {
     /** Hands the pending access log to usage-ingest now and waits for it (it also runs every second). */
     const flushUsage = () => usage.flush();
     /** With messaging: runs the scan once (as the schedule does, at `now` if given) and delivers the queue. */
-    const reminders = reminderSource && {
+    const reminders = workers && {
       scan: async (now?: Date) => (await load<ScanHandler>('reminders-scan'))(now ? { now: now.toISOString() } : {}),
-      deliver: reminderSource.drain,
-      eventSource: reminderSource,
+      deliver: workers.reminders.drain,
+      eventSource: workers.reminders,
     };
-    return { bootstrap, gateway, close, flushUsage, usagePipeline: usage, reminders };
+    /** With messaging: fans out every queued event, then makes every delivery that is due. */
+    const webhooks = workers && {
+      deliver: async () => {
+        await workers['webhook-events'].drain();
+        await workers['webhook-deliveries'].drain();
+      },
+      fanOut: workers['webhook-events'],
+      delivery: workers['webhook-deliveries'],
+    };
+    return { bootstrap, gateway, close, flushUsage, usagePipeline: usage, reminders, webhooks, sqsClient };
   } catch (error) {
     await close();
     throw error;

@@ -23,6 +23,8 @@ export interface SqsEventSourceOptions {
   waitTimeSeconds?: number;
   /** Start the background loop; without it, call `drain()`. */
   background?: boolean;
+  /** Background pollers running at once (Lambda polls with several and runs batches in parallel). */
+  concurrency?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -76,20 +78,20 @@ export function startSqsEventSource(options: SqsEventSourceOptions) {
     while ((await poll(0)) > 0) {}
   };
 
-  let loop: Promise<void> = Promise.resolve();
-  if (options.background) {
-    loop = (async () => {
-      while (!stopped) {
-        try {
-          await poll(1);
-        } catch (error) {
-          if (stopped) break;
-          options.onError?.(error);
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-        }
+  const pollForever = async () => {
+    while (!stopped) {
+      try {
+        await poll(1);
+      } catch (error) {
+        if (stopped) break;
+        options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
       }
-    })();
-  }
+    }
+  };
+  const loops = options.background
+    ? Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => pollForever())
+    : [];
 
   return {
     poll,
@@ -97,7 +99,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions) {
     stats,
     close: async () => {
       stopped = true;
-      await loop;
+      await Promise.all(loops);
     },
   };
 }

@@ -15,7 +15,7 @@ import type { ApiKeyRecord, KeyStore, Page, PageRequest } from '../domain/keys/k
 import { nextReminderAt } from '../domain/reminders/policy';
 import type { ReminderKeyStore } from '../domain/reminders/reminder-service';
 import { isConditionFailure } from './conditional';
-import { queryAll, queryPage } from './query-page';
+import { newestFirstPage, queryAll } from './query-page';
 
 const OPTIONAL_FIELDS = [
   'ipAllowlist',
@@ -148,15 +148,7 @@ export class DynamoKeyStore implements KeyStore, ReminderKeyStore {
   }
 
   async listByOrganization(organizationId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
-    const partition = { gsi1pk: keysOfOrganization(organizationId) };
-    const query = {
-      TableName: this.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': partition.gsi1pk },
-      ScanIndexForward: false,
-    };
-    return queryPage(this.client, query, page, partition, toRecord);
+    return newestFirstPage(this.client, this.tableName, keysOfOrganization(organizationId), page, toRecord);
   }
 
   async *dueForReminder(now: Date): AsyncIterable<ApiKeyRecord> {

@@ -7,7 +7,7 @@ import { NotFoundError } from '../domain/errors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 import type { Notification, NotificationStore } from '../domain/reminders/reminder-service';
 import { isConditionFailure } from './conditional';
-import { queryPage } from './query-page';
+import { newestFirstPage } from './query-page';
 
 const notificationKey = (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: 'NOTIFICATION' });
 const notificationsOf = (organizationId: string) => `ORG#${organizationId}#NOTIFICATIONS`;
@@ -41,20 +41,7 @@ export class DynamoNotificationStore implements NotificationStore {
   }
 
   async list(organizationId: string, page: PageRequest): Promise<Page<Notification>> {
-    const partition = { gsi1pk: notificationsOf(organizationId) };
-    return queryPage(
-      this.client,
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition.gsi1pk },
-        ScanIndexForward: false,
-      },
-      page,
-      partition,
-      toNotification,
-    );
+    return newestFirstPage(this.client, this.tableName, notificationsOf(organizationId), page, toNotification);
   }
 
   /** Marks it read (once; a second call keeps the first time). Another organization's id is not found. */

@@ -14,6 +14,9 @@ export function pepperFromSecretsManager(client: SecretsManagerClient, secretId:
   };
 }
 
+/** The webhook master secret has the pepper's shape: random bytes, base64, read once per instance. */
+export const secretBytesFromSecretsManager = pepperFromSecretsManager;
+
 async function load(client: SecretsManagerClient, secretId: string): Promise<Buffer> {
   const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   const pepper = Buffer.from(SecretString ?? '', 'base64');

@@ -29,3 +29,26 @@ export async function* queryAll(
     startKey = result.LastEvaluatedKey;
   } while (startKey);
 }
+
+/** One page of a gsi1 partition, newest first: how every per-owner listing on the table reads. */
+export function newestFirstPage<T>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  gsi1pk: string,
+  page: PageRequest,
+  toItem: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  return queryPage(
+    client,
+    {
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi1pk },
+      ScanIndexForward: false,
+    },
+    page,
+    { gsi1pk },
+    toItem,
+  );
+}

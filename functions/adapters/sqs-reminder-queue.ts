@@ -1,6 +1,7 @@
 /** The reminder queue on SQS: up to 10 messages per SendMessageBatch. */
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReminderMessage, ReminderQueue } from '../domain/reminders/reminder-service';
+import { sendJsonBatches } from './sqs-batch';
 
 export class SqsReminderQueue implements ReminderQueue {
   constructor(
@@ -9,18 +10,7 @@ export class SqsReminderQueue implements ReminderQueue {
   ) {}
 
   async send(messages: ReminderMessage[]): Promise<void> {
-    for (let start = 0; start < messages.length; start += 10) {
-      const batch = messages.slice(start, start + 10);
-      const { Failed } = await this.client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: batch.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })),
-        }),
-      );
-      if (Failed && Failed.length > 0) {
-        throw new Error(`SQS refused ${Failed.length} reminder message(s): ${Failed.map((f) => f.Message).join('; ')}`);
-      }
-    }
+    await sendJsonBatches(this.client, this.queueUrl, messages, 'reminder');
   }
 }
 

@@ -19,6 +19,10 @@ export interface FunctionNeeds {
   consumeQueue?: QueueId;
   /** Sends email through SES v2, from the configured sender identity only. */
   sendEmail?: boolean;
+  /** Reads the master secret that every webhook endpoint's signing secret is derived from. */
+  webhookSecret?: boolean;
+  /** Posts to customers' webhook URLs on the internet (see the network note in infra/constructs/webhooks.ts). */
+  webhookEgress?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -37,7 +41,7 @@ export const FUNCTIONS = {
   'keys-create': {
     entry: 'functions/keys/create.ts',
     description: 'POST /v1/keys',
-    needs: { table: 'read-write', pepper: true },
+    needs: { table: 'read-write', pepper: true, sendToQueue: 'webhook-events' },
   },
   'keys-list': { entry: 'functions/keys/list.ts', description: 'GET /v1/keys', needs: { table: 'read-write' } },
   'keys-get': { entry: 'functions/keys/get.ts', description: 'GET /v1/keys/{id}', needs: { table: 'read-write' } },
@@ -54,12 +58,12 @@ export const FUNCTIONS = {
   'keys-status': {
     entry: 'functions/keys/status.ts',
     description: 'POST /v1/keys/{id}/deactivate, /activate and /revoke',
-    needs: { table: 'read-write', flushAuthorizerCache: true },
+    needs: { table: 'read-write', flushAuthorizerCache: true, sendToQueue: 'webhook-events' },
   },
   'keys-rotate': {
     entry: 'functions/keys/rotate.ts',
     description: 'POST /v1/keys/{id}/rotate',
-    needs: { table: 'read-write', pepper: true, flushAuthorizerCache: true },
+    needs: { table: 'read-write', pepper: true, flushAuthorizerCache: true, sendToQueue: 'webhook-events' },
   },
   'audit-log': {
     entry: 'functions/account/audit-log.ts',
@@ -81,17 +85,17 @@ export const FUNCTIONS = {
   contacts: {
     entry: 'functions/product/contacts.ts',
     description: 'Sample product: contacts',
-    needs: { table: 'read-write' },
+    needs: { table: 'read-write', sendToQueue: 'webhook-events' },
   },
   tables: {
     entry: 'functions/product/tables.ts',
     description: 'Sample product: tables',
-    needs: { table: 'read-write' },
+    needs: { table: 'read-write', sendToQueue: 'webhook-events' },
   },
   enrichments: {
     entry: 'functions/product/enrichments.ts',
     description: 'Sample product: enrichments',
-    needs: { table: 'read-write' },
+    needs: { table: 'read-write', sendToQueue: 'webhook-events' },
   },
   search: {
     entry: 'functions/product/search.ts',
@@ -106,7 +110,7 @@ export const FUNCTIONS = {
   'reminders-worker': {
     entry: 'functions/reminders/worker.ts',
     description: 'Sends rotation reminders (email, in-app notification), exactly once per stage',
-    needs: { table: 'read-write', consumeQueue: 'reminders', sendEmail: true },
+    needs: { table: 'read-write', consumeQueue: 'reminders', sendEmail: true, sendToQueue: 'webhook-events' },
   },
   'notifications-list': {
     entry: 'functions/notifications/list.ts',
@@ -117,6 +121,47 @@ export const FUNCTIONS = {
     entry: 'functions/notifications/read.ts',
     description: 'POST /v1/notifications/{id}/read',
     needs: { table: 'read-write' },
+  },
+  webhooks: {
+    entry: 'functions/webhooks/endpoints.ts',
+    description: 'Webhook endpoints: POST/GET /v1/webhooks, GET/PATCH/DELETE /v1/webhooks/{id}, POST …/rotate-secret',
+    needs: { table: 'read-write', webhookSecret: true },
+  },
+  'webhook-test': {
+    entry: 'functions/webhooks/test-send.ts',
+    description: 'POST /v1/webhooks/{id}/test: signs and sends a test event now, and answers with the outcome',
+    needs: { table: 'read-write', webhookSecret: true, webhookEgress: true },
+  },
+  'webhook-deliveries': {
+    entry: 'functions/webhooks/deliveries.ts',
+    description: 'GET /v1/webhooks/{id}/deliveries, POST …/deliveries/{deliveryId}/retry and POST …/recover',
+    needs: { table: 'read-write', sendToQueue: 'webhook-deliveries' },
+  },
+  'webhook-event-types': {
+    entry: 'functions/webhooks/event-types.ts',
+    description: 'GET /v1/webhook-event-types: the event catalog with an example payload each',
+    needs: { table: 'read-write' },
+  },
+  'events-publish': {
+    entry: 'functions/webhooks/publish.ts',
+    description: 'POST /v1/events: internal services publish an event for webhook delivery',
+    needs: { table: 'read-write', sendToQueue: 'webhook-events' },
+  },
+  'webhook-fanout': {
+    entry: 'functions/webhooks/fanout-worker.ts',
+    description: 'Finds the endpoints subscribed to each published event and queues one delivery per endpoint',
+    needs: { table: 'read-write', consumeQueue: 'webhook-events', sendToQueue: 'webhook-deliveries' },
+  },
+  'webhook-delivery': {
+    entry: 'functions/webhooks/delivery-worker.ts',
+    description: 'Signs and posts deliveries, records every attempt and schedules retries',
+    needs: {
+      table: 'read-write',
+      consumeQueue: 'webhook-deliveries',
+      webhookSecret: true,
+      webhookEgress: true,
+      sendEmail: true,
+    },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -24,6 +24,29 @@ export const QUEUES = {
     deadLetterRetentionDays: 14,
     batchSize: 10,
   },
+  /** Published events, before fan-out: one message per event. */
+  'webhook-events': {
+    name: 'api-key-platform-webhook-events',
+    deadLetterQueueName: 'api-key-platform-webhook-events-dlq',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    deadLetterRetentionDays: 14,
+    batchSize: 10,
+  },
+  /**
+   * One message per delivery, kept for its whole life: between attempts the worker hides it with
+   * ChangeMessageVisibility (up to 12 h) instead of blocking, so every attempt is a receive. The
+   * receive count covers the 8 scheduled attempts and leaves room for crashes before a message
+   * that cannot even be recorded moves to the DLQ.
+   */
+  'webhook-deliveries': {
+    name: 'api-key-platform-webhook-deliveries',
+    deadLetterQueueName: 'api-key-platform-webhook-deliveries-dlq',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 16,
+    deadLetterRetentionDays: 14,
+    batchSize: 10,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueId = keyof typeof QUEUES;

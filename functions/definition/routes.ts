@@ -18,7 +18,13 @@ export type RouteAccess =
   /** Any valid key may call it (introspection of the calling key itself). */
   | { kind: 'any-key' }
   /** A product route: needs the action's preset or a `<resource>:<action>` scope, and `account_id`. */
-  | { kind: 'product'; resource: string; action: ProductAction };
+  | { kind: 'product'; resource: string; action: ProductAction }
+  /** A service route: needs exactly this scope (or `admin`); no preset grants it. */
+  | { kind: 'scope'; scope: ServiceScope };
+
+/** Scopes of service routes, for keys of internal services rather than people. */
+export const SERVICE_SCOPES = ['events:publish'] as const;
+export type ServiceScope = (typeof SERVICE_SCOPES)[number];
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -85,6 +91,73 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'notifications-read',
     access: admin,
     summary: 'Mark a notification as read',
+  },
+  // Webhooks
+  { method: 'POST', path: '/v1/webhooks', function: 'webhooks', access: admin, summary: 'Register a webhook endpoint' },
+  { method: 'GET', path: '/v1/webhooks', function: 'webhooks', access: admin, summary: 'List webhook endpoints' },
+  { method: 'GET', path: '/v1/webhooks/{id}', function: 'webhooks', access: admin, summary: 'Get a webhook endpoint' },
+  {
+    method: 'PATCH',
+    path: '/v1/webhooks/{id}',
+    function: 'webhooks',
+    access: admin,
+    summary: 'Edit a webhook endpoint (also re-enables a disabled one)',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    function: 'webhooks',
+    access: admin,
+    summary: 'Delete a webhook endpoint',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/rotate-secret',
+    function: 'webhooks',
+    access: admin,
+    summary: 'Rotate the signing secret; the old one keeps signing for 24 hours',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/test',
+    function: 'webhook-test',
+    access: admin,
+    summary: 'Send a test event now and return the outcome',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    function: 'webhook-deliveries',
+    access: admin,
+    summary: "An endpoint's deliveries with every attempt, newest first",
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+    function: 'webhook-deliveries',
+    access: admin,
+    summary: 'Redeliver one delivery',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/recover',
+    function: 'webhook-deliveries',
+    access: admin,
+    summary: 'Redeliver every failed delivery since a time',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook-event-types',
+    function: 'webhook-event-types',
+    access: { kind: 'any-key' },
+    summary: 'The event catalog, with an example payload each',
+  },
+  {
+    method: 'POST',
+    path: '/v1/events',
+    function: 'events-publish',
+    access: { kind: 'scope', scope: 'events:publish' },
+    summary: 'Publish an event for webhook delivery (internal services)',
   },
   {
     method: 'GET',

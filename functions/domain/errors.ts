@@ -82,3 +82,14 @@ export class RateLimitedError extends AppError {
     super(message, options);
   }
 }
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+}
+
+/** Well-formed, but the thing it names cannot be processed as asked (e.g. a contact without an email to enrich). */
+export class UnprocessableError extends AppError {
+  readonly status = 422;
+  readonly code = 'unprocessable';
+}

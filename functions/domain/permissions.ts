@@ -1,8 +1,9 @@
 /**
  * Permissions a key may carry: the presets `read`, `write`, `delete`, `enrich`, `search` and
- * `admin`, or `<resource>:<action>` scopes such as `contacts:read` (`contacts:*` for every action).
+ * `admin`, `<resource>:<action>` scopes such as `contacts:read` (`contacts:*` for every action), or
+ * the service scopes of SERVICE_SCOPES (`events:publish`), which no preset but `admin` includes.
  */
-import { PRODUCT_ACTIONS, PRODUCT_RESOURCES, type RouteDefinition } from '../definition/routes';
+import { PRODUCT_ACTIONS, PRODUCT_RESOURCES, type RouteDefinition, SERVICE_SCOPES } from '../definition/routes';
 
 export const PERMISSION_PRESETS = ['read', 'write', 'delete', 'enrich', 'search', 'admin'] as const;
 const SCOPE_PATTERN = /^([a-z][a-z0-9-]*):([a-z*]+)$/;
@@ -10,6 +11,7 @@ const SCOPE_PATTERN = /^([a-z][a-z0-9-]*):([a-z*]+)$/;
 /** Why a permission string is invalid, or undefined when it is valid. */
 export function permissionProblem(permission: string): string | undefined {
   if ((PERMISSION_PRESETS as readonly string[]).includes(permission)) return undefined;
+  if ((SERVICE_SCOPES as readonly string[]).includes(permission)) return undefined;
   const scope = SCOPE_PATTERN.exec(permission);
   if (!scope) {
     return `'${permission}' is neither a preset (${PERMISSION_PRESETS.join(', ')}) nor a <resource>:<action> scope such as contacts:read`;
@@ -32,6 +34,8 @@ export function grantsRoute(permissions: readonly string[], route: RouteDefiniti
       return false;
     case 'any-key':
       return true;
+    case 'scope':
+      return permissions.includes(access.scope);
     case 'product':
       return (
         permissions.includes(access.action) ||

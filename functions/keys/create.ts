@@ -2,6 +2,8 @@ import { systemClock } from '../domain/clock';
 import { createKeyInput } from '../domain/keys/key-input';
 import { createKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
+import { keyCreatedEvent } from '../domain/webhooks/key-events';
+import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
@@ -18,6 +20,7 @@ export const handler = route(
   async ({ event, caller, audit }) => {
     const input = parseBody(event, createKeyInput);
     const { record, token } = await createKey(deps, caller, input);
+    await emit(keyCreatedEvent(record));
     audit.targetKeyId = record.id;
     audit.details = { name: record.name, permissions: record.permissions, environment: record.environment };
     // The only time the key itself is ever shown.

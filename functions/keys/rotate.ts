@@ -2,6 +2,8 @@ import { systemClock } from '../domain/clock';
 import { rotateKeyInput } from '../domain/keys/key-input';
 import { rotateKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
+import { keyCreatedEvent } from '../domain/webhooks/key-events';
+import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
@@ -21,6 +23,7 @@ export const handler = route(
     const keyId = keyIdOf(event);
     const input = parseBody(event, rotateKeyInput);
     const { record, token, retired } = await rotateKey(deps, caller, keyId, input);
+    await emit(keyCreatedEvent(record));
     audit.details = { newKeyId: record.id, gracePeriodSeconds: input.gracePeriodSeconds };
     const now = deps.clock();
     return json(

@@ -2,6 +2,8 @@ import { systemClock } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
 import { changeKeyStatus, type StatusChange } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
+import { keyRevokedEvent } from '../domain/webhooks/key-events';
+import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { json } from '../runtime/http-response';
 import { authorizerCacheFromEnvironment, keyStore } from '../runtime/stores';
@@ -22,6 +24,7 @@ export const handler = route(
     if (!CHANGES.includes(change)) throw new ValidationError([{ field: 'path', message: `unknown action ${change}` }]);
     audit.details = { change };
     const key = await changeKeyStatus(deps, caller, keyIdOf(event), change);
+    if (change === 'revoke') await emit(keyRevokedEvent(key, deps.clock()));
     return json(200, keyView(key, deps.clock()));
   },
   { auditAction: 'key.status' },

@@ -1,9 +1,10 @@
 /** The sample product's handlers act on one sub-account: `account_id`, checked against the key's scope. */
 import { authorizeAccount } from '../domain/account-scope';
+import type { Caller } from '../domain/caller';
 import { ValidationError } from '../domain/errors';
 import { dynamoDb } from '../runtime/clients';
 import { loadConfig, tableConfig } from '../runtime/config';
-import { type RouteContext, route } from '../runtime/http';
+import { operationOf, type RouteContext, route } from '../runtime/http';
 import type { HttpResponse } from '../runtime/http-response';
 import { organizationStore } from '../runtime/stores';
 import { ttlCache } from '../runtime/ttl-cache';
@@ -18,11 +19,9 @@ type Operation = (context: ProductContext) => Promise<HttpResponse>;
 /** One function per product resource; operations are keyed `METHOD /resource/path` as in the route definition. */
 export function productRoutes(operations: Record<string, Operation>) {
   return route(async (context) => {
-    const operation = operations[`${context.event.httpMethod} ${context.event.resource}`];
+    const operation = operations[operationOf(context.event)];
     if (!operation) {
-      throw new ValidationError([
-        { field: 'path', message: `${context.event.httpMethod} ${context.event.resource} is not served here` },
-      ]);
+      throw new ValidationError([{ field: 'path', message: `${operationOf(context.event)} is not served here` }]);
     }
     const accountId = await authorizeAccount(
       context.caller,
@@ -39,4 +38,9 @@ export function idOf(context: ProductContext, prefix: string): string {
     throw new ValidationError([{ field: 'id', message: `must look like ${prefix}_ followed by 20 hex digits` }]);
   }
   return id;
+}
+
+/** Where a product event comes from: the caller's organization, and its environment (sandbox calls make test events). */
+export function origin(caller: Caller) {
+  return { organizationId: caller.organizationId, environment: caller.environment };
 }

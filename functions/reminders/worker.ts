@@ -9,8 +9,10 @@ import { DynamoNotificationStore } from '../adapters/dynamo-notification-store';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { parseReminderMessage } from '../adapters/sqs-reminder-queue';
 import { sendReminder, type WorkerDeps } from '../domain/reminders/reminder-service';
+import { rotationDueEvent } from '../domain/webhooks/key-events';
 import { dynamoDb, sesV2 } from '../runtime/clients';
 import { emailConfig, loadConfig, tableConfig } from '../runtime/config';
+import { emit } from '../runtime/events';
 import { logger } from '../runtime/logger';
 import { keyStore, organizationStore } from '../runtime/stores';
 
@@ -19,6 +21,7 @@ const deps: WorkerDeps = {
   organizations: organizationStore,
   notifications: new DynamoNotificationStore(dynamoDb, loadConfig(tableConfig).TABLE_NAME),
   email: new SesEmailSender(sesV2, loadConfig(emailConfig).EMAIL_SENDER),
+  rotationDue: ({ key }) => emit(rotationDueEvent(key)),
 };
 
 export async function processReminderBatch(workerDeps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {

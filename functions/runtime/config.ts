@@ -26,3 +26,20 @@ export const pepperConfig = { PEPPER_SECRET_ID: required('PEPPER_SECRET_ID') };
 export const authorizerCacheConfig = { REST_API_ID: required('REST_API_ID') };
 export const reminderQueueConfig = { REMINDER_QUEUE_URL: required('REMINDER_QUEUE_URL') };
 export const emailConfig = { EMAIL_SENDER: required('EMAIL_SENDER') };
+export const webhookEventQueueConfig = { WEBHOOK_EVENT_QUEUE_URL: required('WEBHOOK_EVENT_QUEUE_URL') };
+export const webhookDeliveryQueueConfig = { WEBHOOK_DELIVERY_QUEUE_URL: required('WEBHOOK_DELIVERY_QUEUE_URL') };
+export const webhookSecretConfig = { WEBHOOK_SECRET_ID: required('WEBHOOK_SECRET_ID') };
+/**
+ * Egress of webhook deliveries. WEBHOOK_ALLOW_LOOPBACK=true lets sandbox (test-environment)
+ * endpoints use http and loopback addresses: the local stack sets it so the demo receiver on
+ * localhost works. Live endpoints never get either. WEBHOOK_RETRY_SCHEDULE (seconds, comma
+ * separated) replaces the standard schedule; the local tests shorten it.
+ */
+export const webhookEgressConfig = {
+  WEBHOOK_ALLOW_LOOPBACK: z.optional(z.enum(['true', 'false'])),
+  WEBHOOK_RETRY_SCHEDULE: z.optional(
+    z
+      .string()
+      .check(z.regex(/^\d+(\.\d+)?(,\d+(\.\d+)?){0,15}$/, 'WEBHOOK_RETRY_SCHEDULE must be seconds, comma separated')),
+  ),
+};

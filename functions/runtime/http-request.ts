@@ -2,7 +2,13 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { Caller } from '../domain/caller';
-import { type FieldIssue, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import {
+  type FieldIssue,
+  ForbiddenError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../domain/errors';
 import type { PageRequest } from '../domain/keys/key-model';
 import { KEY_ENVIRONMENTS } from '../domain/keys/key-token';
 
@@ -42,7 +48,12 @@ export function headerOf(event: APIGatewayProxyEvent, name: string): string | un
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** Parses a JSON body against a schema; every problem names its field. An absent body counts as `{}`. */
-export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEvent, schema: Schema): z.output<Schema> {
+export function parseBody<Schema extends z.ZodType>(
+  event: APIGatewayProxyEvent,
+  schema: Schema,
+  options: { maxBytes?: number } = {},
+): z.output<Schema> {
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   let value: unknown = {};
   if (raw && raw.trim().length > 0) {
@@ -52,8 +63,8 @@ export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEvent,
         `Send the body as JSON with content-type: application/json (got ${contentType}).`,
       );
     }
-    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-      throw new ValidationError([{ field: 'body', message: `must be at most ${MAX_BODY_BYTES} bytes` }]);
+    if (Buffer.byteLength(raw) > maxBytes) {
+      throw new PayloadTooLargeError(`The body must be at most ${maxBytes} bytes.`);
     }
     try {
       value = JSON.parse(raw);

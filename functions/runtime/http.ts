@@ -14,6 +14,7 @@ import type { AuditStore } from '../domain/audit';
 import type { Caller } from '../domain/caller';
 import { type Clock, systemClock } from '../domain/clock';
 import { costTable } from '../domain/credits';
+import { ValidationError } from '../domain/errors';
 import { RateLimiter } from '../domain/rate-limit';
 import { dynamoDb } from './clients';
 import { loadConfig, tableConfig } from './config';
@@ -47,8 +48,8 @@ const creditLedger = new DynamoCreditLedger(dynamoDb, TABLE_NAME);
 const routeCosts = costTable(ROUTES);
 
 export interface RouteOptions {
-  /** Records every call in the audit log under this action name. */
-  auditAction?: string;
+  /** Records every call in the audit log under this action name (or the name for this request). */
+  auditAction?: string | ((event: APIGatewayProxyEvent) => string);
 }
 
 export function route(handler: RouteHandler, options: RouteOptions = {}) {
@@ -71,6 +72,22 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
   });
 }
 
+/**
+ * One function serving several routes: operations are keyed `METHOD /resource/path`, exactly as in
+ * the route definition.
+ */
+export function dispatch(operations: Record<string, RouteHandler>, options: RouteOptions = {}) {
+  return route(async (context) => {
+    const operation = operations[operationOf(context.event)];
+    if (!operation) {
+      throw new ValidationError([{ field: 'path', message: `${operationOf(context.event)} is not served here` }]);
+    }
+    return operation(context);
+  }, options);
+}
+
+export const operationOf = (event: APIGatewayProxyEvent) => `${event.httpMethod} ${event.resource}`;
+
 function errorHandler(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
   return {
     onError: async (request: HttpRequest) => {
@@ -92,7 +109,7 @@ function lastUsedMiddleware(recorder: LastUsedRecorder): MiddlewareObj<APIGatewa
 }
 
 function auditTrail(
-  action: string,
+  action: string | ((event: APIGatewayProxyEvent) => string),
   store: AuditStore,
   clock: Clock,
 ): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
@@ -104,13 +121,14 @@ function auditTrail(
       return; // not behind the authorizer: nobody to attribute it to
     }
     const note = auditNotes.get(request.event) ?? {};
-    const targetKeyId = note.targetKeyId ?? request.event.pathParameters?.id;
+    const pathId = request.event.pathParameters?.id;
+    const targetKeyId = note.targetKeyId ?? (pathId?.startsWith('key_') ? pathId : undefined);
     await store
       .append({
         id: randomUUID(),
         organizationId: caller.organizationId,
         at: clock().toISOString(),
-        action,
+        action: typeof action === 'string' ? action : action(request.event),
         outcome,
         actorKeyId: caller.keyId,
         actorMemberId: caller.memberId,

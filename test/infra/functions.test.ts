@@ -60,7 +60,8 @@ describe('every function', () => {
 });
 
 describe.each(functionIds)('%s gets exactly what its needs say', (functionId) => {
-  const needs: { table: string; pepper?: boolean; flushAuthorizerCache?: boolean } = FUNCTIONS[functionId].needs;
+  const needs: { table: string; pepper?: boolean; flushAuthorizerCache?: boolean; webhookSecret?: boolean } =
+    FUNCTIONS[functionId].needs;
   const variables = lambdaOf(functionId).Environment.Variables;
   const actions = actionsOf(statementsOf(functionId));
 
@@ -73,7 +74,22 @@ describe.each(functionIds)('%s gets exactly what its needs say', (functionId) =>
 
   it('pepper', () => {
     expect('PEPPER_SECRET_ID' in variables).toBe(needs.pepper === true);
-    expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(needs.pepper === true);
+    expect(JSON.stringify(statementsOf(functionId)).includes(logicalIdOf(stack.platform.pepper))).toBe(
+      needs.pepper === true,
+    );
+  });
+
+  it('webhook secret', () => {
+    expect('WEBHOOK_SECRET_ID' in variables).toBe(needs.webhookSecret === true);
+    expect(JSON.stringify(statementsOf(functionId)).includes(logicalIdOf(stack.platform.webhooks.secret))).toBe(
+      needs.webhookSecret === true,
+    );
+  });
+
+  it('secrets: Secrets Manager access only for the pepper or the webhook secret', () => {
+    expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(
+      needs.pepper === true || needs.webhookSecret === true,
+    );
   });
 
   it('authorizer cache flush', () => {

@@ -3,12 +3,17 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as events from 'aws-cdk-lib/aws-events';
+import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../../functions/definition/queues';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
 import { actionsOf, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
 
 const { stack, template } = synthDemo();
 const platform = stack.platform;
+/** The reminder worker, and the webhook delivery worker (it emails when it disables an endpoint). */
+const emailSenders = (Object.keys(FUNCTIONS) as FunctionId[]).filter(
+  (functionId) => (FUNCTIONS[functionId].needs as { sendEmail?: boolean }).sendEmail,
+);
 
 describe('rotation reminders', () => {
   it('run the scan daily by default', () => {
@@ -57,14 +62,17 @@ describe('rotation reminders', () => {
     });
   });
 
-  it('let only the worker send email, and only from the sender identity', () => {
-    const worker = statementsOfRole(template, platform.functions['reminders-worker'].role as never);
-    const ses = worker.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('ses:')));
-    expect(ses).toHaveLength(1);
-    expect(ses[0]?.Action).toBe('ses:SendEmail');
-    expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/api-keys@example.com');
+  it('let only the functions that need it send email, and only from the sender identity', () => {
+    expect(emailSenders).toEqual(expect.arrayContaining(['reminders-worker']));
+    for (const functionId of emailSenders) {
+      const statements = statementsOfRole(template, platform.functions[functionId].role as never);
+      const ses = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('ses:')));
+      expect(ses).toHaveLength(1);
+      expect(ses[0]?.Action).toBe('ses:SendEmail');
+      expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/api-keys@example.com');
+    }
     for (const [functionId, fn] of Object.entries(platform.functions)) {
-      if (functionId === 'reminders-worker') continue;
+      if (emailSenders.includes(functionId as FunctionId)) continue;
       expect(actionsOf(statementsOfRole(template, fn.role as never)).filter((a) => a.startsWith('ses:'))).toEqual([]);
     }
     const scan = actionsOf(statementsOfRole(template, platform.functions['reminders-scan'].role as never));
@@ -90,10 +98,12 @@ describe('rotation reminders', () => {
     const sesStatements = Object.values(team.findResources('AWS::IAM::Policy'))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
       .filter((statement) => statement.Action === 'ses:SendEmail');
-    expect(sesStatements).toHaveLength(1);
-    const resource = JSON.stringify(sesStatements[0]?.Resource);
-    expect(resource).toContain(':ses:eu-west-1:');
-    expect(resource).toContain(':identity/team.example');
+    expect(sesStatements).toHaveLength(emailSenders.length);
+    for (const statement of sesStatements) {
+      const resource = JSON.stringify(statement.Resource);
+      expect(resource).toContain(':ses:eu-west-1:');
+      expect(resource).toContain(':identity/team.example');
+    }
     team.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ EMAIL_SENDER: 'keys@team.example', SES_REGION: 'eu-west-1' }) },
     });

@@ -29,7 +29,7 @@ describe('rotation reminders', () => {
   let sqs: SQSClient;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ messaging: true, reminderDelivery: 'manual', reminderScanIntervalMs: 0 });
+    platform = await startTestPlatform({ messaging: true, workers: 'manual', reminderScanIntervalMs: 0 });
     reminders = platform.reminders as NonNullable<TestPlatform['reminders']>;
     sqs = new SQSClient({
       region: LOCAL_REGION,
@@ -146,7 +146,7 @@ describe('rotation reminders', () => {
       stage: 1,
       asOf: new Date(key.created + 160 * DAY_MS).toISOString(),
     };
-    const queueUrl = platform.bootstrap.reminderQueueUrl as string;
+    const queueUrl = platform.bootstrap.queueUrls.reminders as string;
     for (let i = 0; i < 2; i++) {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
     }

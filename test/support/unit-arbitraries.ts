@@ -1,12 +1,18 @@
 /** fast-check arbitraries shared by the unit tests. */
 import fc from 'fast-check';
-import { PRODUCT_ACTIONS, PRODUCT_RESOURCES, type RouteDefinition } from '../../functions/definition/routes';
+import {
+  PRODUCT_ACTIONS,
+  PRODUCT_RESOURCES,
+  type RouteDefinition,
+  SERVICE_SCOPES,
+} from '../../functions/definition/routes';
 import { PERMISSION_PRESETS } from '../../functions/domain/permissions';
 
-/** Every `<resource>:<action>` scope that permissionProblem accepts. */
-export const VALID_SCOPES: readonly string[] = PRODUCT_RESOURCES.flatMap((resource) =>
-  [...PRODUCT_ACTIONS, '*'].map((action) => `${resource}:${action}`),
-);
+/** Every `<resource>:<action>` scope that permissionProblem accepts, and the service scopes. */
+export const VALID_SCOPES: readonly string[] = [
+  ...PRODUCT_RESOURCES.flatMap((resource) => [...PRODUCT_ACTIONS, '*'].map((action) => `${resource}:${action}`)),
+  ...SERVICE_SCOPES,
+];
 
 export const VALID_PERMISSIONS: readonly string[] = [...PERMISSION_PRESETS, ...VALID_SCOPES];
 

@@ -82,12 +82,18 @@ describe('parseBody', () => {
     expect(parseBody(aProxyEvent({ body: '{"name":"ci"}', headers: {} }), schema)).toEqual({ name: 'ci' });
   });
 
-  it('rejects a body over 64 KiB naming body', () => {
+  it('rejects a body over 64 KiB with 413 payload_too_large', () => {
     const body = JSON.stringify({ name: 'x'.repeat(64 * 1024) });
 
-    expect(validationIssues(() => parseBody(aProxyEvent({ body }), schema))).toEqual([
-      { field: 'body', message: 'must be at most 65536 bytes' },
-    ]);
+    expect(() => parseBody(aProxyEvent({ body }), schema)).toThrow(
+      expect.objectContaining({ status: 413, message: 'The body must be at most 65536 bytes.' }),
+    );
+  });
+
+  it('takes a larger body where the route allows one', () => {
+    const body = JSON.stringify({ name: 'x'.repeat(64 * 1024) });
+
+    expect(() => parseBody(aProxyEvent({ body }), z.object({ name: z.string() }), { maxBytes: 300_000 })).not.toThrow();
   });
 
   it('names array elements with brackets', () => {

@@ -75,6 +75,17 @@ describe('permissionProblem', () => {
 });
 
 describe('grantsRoute', () => {
+  it('grants POST /v1/events only through the events:publish scope or admin, never a preset', () => {
+    const publish = route('POST', '/v1/events');
+
+    expect(grantsRoute(['events:publish'], publish)).toBe(true);
+    expect(grantsRoute(['admin'], publish)).toBe(true);
+    for (const preset of PERMISSION_PRESETS.filter((name) => name !== 'admin')) {
+      expect(grantsRoute([preset], publish)).toBe(false);
+    }
+    expect(grantsRoute(['events:publish'], route('GET', '/v1/contacts'))).toBe(false);
+  });
+
   it('grants admin every route', () => {
     for (const r of ROUTES) expect(grantsRoute(['admin'], r)).toBe(true);
   });

@@ -132,6 +132,7 @@ describe('allowPolicy', () => {
           Action: 'execute-api:Invoke',
           Effect: 'Allow',
           Resource: [
+            `${API_ARN}/sandbox/GET/v1/webhook-event-types`,
             `${API_ARN}/sandbox/GET/v1/whoami`,
             `${API_ARN}/sandbox/GET/v1/contacts`,
             `${API_ARN}/sandbox/GET/v1/contacts/*`,

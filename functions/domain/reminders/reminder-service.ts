@@ -63,16 +63,8 @@ export interface ReminderQueue {
   send(messages: ReminderMessage[]): Promise<void>;
 }
 
-/**
- * Where `api_key.rotation_due` would go to customers' webhooks. The webhooks issue has not landed,
- * so the default does nothing; wire the webhook emitter in here when it does.
- */
-export type RotationDueHook = (event: {
-  organizationId: string;
-  keyId: string;
-  stage: number;
-  at: string;
-}) => Promise<void>;
+/** Where `api_key.rotation_due` goes to customers' webhooks: once per stage that notifies (due and after). */
+export type RotationDueHook = (event: { key: ApiKeyRecord; stage: number; at: string }) => Promise<void>;
 export const noRotationDueWebhook: RotationDueHook = async () => {};
 
 export interface ScanDeps {
@@ -165,12 +157,7 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
         createdAt: message.asOf,
       });
     }
-    await (deps.rotationDue ?? noRotationDueWebhook)({
-      organizationId: key.organizationId,
-      keyId: key.id,
-      stage,
-      at: message.asOf,
-    });
+    if (stageNotifies(stage)) await (deps.rotationDue ?? noRotationDueWebhook)({ key, stage, at: message.asOf });
     await deps.email.send({
       to: recipients,
       ...renderReminderEmail(organization, key, { kind: 'stage', stage, asOf }),

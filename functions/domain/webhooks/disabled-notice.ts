@@ -1,0 +1,54 @@
+/**
+ * Telling an organization's owners and admins that one of their webhook endpoints was disabled:
+ * why, since when it failed, and how to turn it back on.
+ */
+import type { Clock } from '../clock';
+import type { Organization } from '../organization';
+import type { EmailSender, ReminderOrganizationStore } from '../reminders/reminder-service';
+import type { EndpointDisabledNotifier } from './delivery';
+import type { DisabledReason, WebhookEndpoint } from './webhook-model';
+
+export interface DisabledNoticeDeps {
+  organizations: ReminderOrganizationStore;
+  email: EmailSender;
+  clock: Clock;
+}
+
+const REASONS: Record<DisabledReason, string> = {
+  gone: 'it answered 410 Gone, which tells senders to stop',
+  failing: 'every delivery attempt to it has failed for 5 days',
+  manual: 'an admin paused it',
+};
+
+export function adminsOf(organization: Organization): string[] {
+  const admins = organization.members.filter((member) => member.role === 'owner' || member.role === 'admin');
+  return [...new Set(admins.map((member) => member.email.toLowerCase()))];
+}
+
+export function renderDisabledNotice(organization: Organization, endpoint: WebhookEndpoint, reason: DisabledReason) {
+  const subject = `Webhook endpoint disabled: ${endpoint.url}`;
+  const lines = [
+    `The webhook endpoint ${endpoint.url} (${endpoint.id}) of ${organization.name} was disabled because ${REASONS[reason]}.`,
+    endpoint.failingSince ? `Its deliveries have been failing since ${endpoint.failingSince}.` : '',
+    'Nothing is sent to it until it is re-enabled. Once the receiver works again:',
+    `  PATCH /v1/webhooks/${endpoint.id}  {"enabled": true}`,
+    `  POST /v1/webhooks/${endpoint.id}/recover  {"since": "<when it started failing>"}  to redeliver what failed.`,
+  ].filter((line) => line.length > 0);
+  const text = `${lines.join('\n\n')}\n`;
+  const html = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n');
+  return { subject, text, html, summary: `${endpoint.url} was disabled: ${REASONS[reason]}.` };
+}
+
+export function endpointDisabledNotifier(deps: DisabledNoticeDeps): EndpointDisabledNotifier {
+  return async (endpoint, reason) => {
+    const organization = await deps.organizations.get(endpoint.organizationId);
+    if (!organization) return;
+    const to = adminsOf(organization);
+    if (to.length === 0) return;
+    await deps.email.send({ to, ...renderDisabledNotice(organization, endpoint, reason) });
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}

@@ -1,0 +1,36 @@
+/** What an admin may send to create or edit a webhook endpoint; every problem names its field. */
+import { z } from 'zod';
+import { EVENT_TYPES, type EventType, isEventType, unknownEventTypeMessage } from './catalog';
+
+const eventList = z
+  .array(z.string(), { error: 'must be a list of event types, e.g. ["contact.created"]' })
+  .min(1, `must name at least one event type; valid types: ${EVENT_TYPES.join(', ')}`)
+  .max(EVENT_TYPES.length)
+  .superRefine((events, context) => {
+    for (const [index, event] of events.entries()) {
+      if (!isEventType(event))
+        context.addIssue({ code: 'custom', path: [index], message: unknownEventTypeMessage(event) });
+    }
+  })
+  // Checked above: every entry is an event type.
+  .transform((events) => [...new Set(events)] as EventType[]);
+
+const url = z.string({ error: 'must be the URL deliveries are posted to' }).trim().min(1).max(2048);
+const description = z.string().trim().max(500, 'must be at most 500 characters');
+
+export const createEndpointInput = z.strictObject({ url, events: eventList, description: description.optional() });
+
+export const updateEndpointInput = z
+  .strictObject({
+    url: url.optional(),
+    events: eventList.optional(),
+    description: description.nullable().optional(),
+    /** true re-enables a disabled endpoint (and forgets its failing streak); false pauses it. */
+    enabled: z.boolean().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, {
+    message: 'send at least one of url, events, description, enabled',
+  });
+
+export type CreateEndpointInput = z.output<typeof createEndpointInput>;
+export type UpdateEndpointInput = z.output<typeof updateEndpointInput>;

@@ -1,0 +1,154 @@
+/**
+ * Webhook endpoints of an organization: register, list, edit, delete and rotate the secret. An
+ * endpoint belongs to one organization and one environment (the calling key's), and is invisible
+ * to everyone else.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Caller } from '../caller';
+import type { Clock } from '../clock';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { Page, PageRequest } from '../keys/key-model';
+import { type EgressPolicy, urlProblem } from './egress-policy';
+import type { CreateEndpointInput, UpdateEndpointInput } from './endpoint-input';
+import { deriveEndpointSecret, SECRET_OVERLAP_MS } from './signing';
+import type { MasterSecret, WebhookEndpoint, WebhookStore } from './webhook-model';
+
+/** Enough for every integration an organization runs; keeps fan-out to one small query. */
+export const MAX_ENDPOINTS_PER_ORGANIZATION = 50;
+export const WEBHOOK_ID_PATTERN = /^wh_[0-9a-f]{20}$/;
+
+export interface EndpointDeps {
+  endpoints: WebhookStore;
+  masterSecret: MasterSecret;
+  clock: Clock;
+  egress: EgressPolicy;
+}
+
+export async function createEndpoint(
+  deps: EndpointDeps,
+  caller: Caller,
+  input: CreateEndpointInput,
+): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  assertUrl(input.url, caller, deps.egress);
+  const existing = await deps.endpoints.allOfOrganization(caller.organizationId);
+  if (existing.length >= MAX_ENDPOINTS_PER_ORGANIZATION) {
+    throw new ConflictError(
+      `An organization can have at most ${MAX_ENDPOINTS_PER_ORGANIZATION} webhook endpoints; delete one you no longer use.`,
+    );
+  }
+  const now = deps.clock().toISOString();
+  const endpoint: WebhookEndpoint = {
+    id: `wh_${randomBytes(10).toString('hex')}`,
+    organizationId: caller.organizationId,
+    environment: caller.environment,
+    url: input.url,
+    events: input.events,
+    ...(input.description && { description: input.description }),
+    status: 'enabled',
+    secretVersion: 1,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  await deps.endpoints.create(endpoint);
+  return { endpoint, secret: deriveEndpointSecret(await deps.masterSecret(), endpoint.id, 1) };
+}
+
+/** The caller's endpoint, or 404: another organization's or environment's id looks like a missing one. */
+export async function ownedEndpoint(
+  endpoints: Pick<WebhookStore, 'get'>,
+  caller: Caller,
+  id: string,
+): Promise<WebhookEndpoint> {
+  const endpoint = WEBHOOK_ID_PATTERN.test(id) ? await endpoints.get(id) : undefined;
+  if (!endpoint || endpoint.organizationId !== caller.organizationId || endpoint.environment !== caller.environment) {
+    throw new NotFoundError(`Webhook endpoint ${id} does not exist.`);
+  }
+  return endpoint;
+}
+
+export async function listEndpoints(
+  deps: Pick<EndpointDeps, 'endpoints'>,
+  caller: Caller,
+  page: PageRequest,
+): Promise<Page<WebhookEndpoint>> {
+  const result = await deps.endpoints.listByOrganization(caller.organizationId, page);
+  return { ...result, items: result.items.filter((endpoint) => endpoint.environment === caller.environment) };
+}
+
+export async function updateEndpoint(
+  deps: EndpointDeps,
+  caller: Caller,
+  id: string,
+  patch: UpdateEndpointInput,
+): Promise<WebhookEndpoint> {
+  const current = await ownedEndpoint(deps.endpoints, caller, id);
+  if (patch.url !== undefined) assertUrl(patch.url, caller, deps.egress);
+  const now = deps.clock().toISOString();
+  const next: WebhookEndpoint = { ...current, updatedAt: now, version: current.version + 1 };
+  if (patch.url !== undefined) next.url = patch.url;
+  if (patch.events !== undefined) next.events = patch.events;
+  if (patch.description === null) delete next.description;
+  else if (patch.description !== undefined) next.description = patch.description;
+  if (patch.enabled === true) {
+    next.status = 'enabled';
+    delete next.disabledReason;
+    delete next.disabledAt;
+    delete next.failingSince;
+  } else if (patch.enabled === false && current.status === 'enabled') {
+    next.status = 'disabled';
+    next.disabledReason = 'manual';
+    next.disabledAt = now;
+  }
+  await deps.endpoints.replace(next);
+  return next;
+}
+
+export async function deleteEndpoint(deps: Pick<EndpointDeps, 'endpoints'>, caller: Caller, id: string) {
+  await deps.endpoints.delete(await ownedEndpoint(deps.endpoints, caller, id));
+}
+
+/** A new secret; the previous one keeps signing for SECRET_OVERLAP_MS, so receivers can switch over. */
+export async function rotateSecret(
+  deps: EndpointDeps,
+  caller: Caller,
+  id: string,
+): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  const current = await ownedEndpoint(deps.endpoints, caller, id);
+  const now = deps.clock();
+  const next: WebhookEndpoint = {
+    ...current,
+    secretVersion: current.secretVersion + 1,
+    previousSecretVersion: current.secretVersion,
+    previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString(),
+    updatedAt: now.toISOString(),
+    version: current.version + 1,
+  };
+  await deps.endpoints.replace(next);
+  return { endpoint: next, secret: deriveEndpointSecret(await deps.masterSecret(), next.id, next.secretVersion) };
+}
+
+function assertUrl(url: string, caller: Caller, egress: EgressPolicy) {
+  const problem = urlProblem(url, caller.environment, egress);
+  if (problem) throw new ValidationError([{ field: 'url', message: problem }]);
+}
+
+/** What the API shows of an endpoint: never a secret. */
+export function endpointView(endpoint: WebhookEndpoint, now: Date) {
+  const overlapActive =
+    endpoint.previousSecretExpiresAt !== undefined && Date.parse(endpoint.previousSecretExpiresAt) > now.getTime();
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    events: endpoint.events,
+    description: endpoint.description ?? null,
+    environment: endpoint.environment,
+    status: endpoint.status,
+    disabledReason: endpoint.disabledReason ?? null,
+    disabledAt: endpoint.disabledAt ?? null,
+    failingSince: endpoint.failingSince ?? null,
+    previousSecretExpiresAt: overlapActive ? (endpoint.previousSecretExpiresAt ?? null) : null,
+    createdAt: endpoint.createdAt,
+    updatedAt: endpoint.updatedAt,
+  };
+}

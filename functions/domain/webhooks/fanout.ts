@@ -1,0 +1,77 @@
+/**
+ * Fan-out: one published event becomes one delivery per subscribed endpoint. Every step is
+ * idempotent (the delivery id is derived from the event and the endpoint), so a fan-out retried
+ * after a crash neither loses nor doubles a delivery.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock';
+import type {
+  Delivery,
+  DeliveryMessage,
+  DeliveryQueue,
+  DeliveryStore,
+  EventStore,
+  PublishedEvent,
+  WebhookEndpoint,
+  WebhookStore,
+} from './webhook-model';
+
+export interface FanOutDeps {
+  endpoints: Pick<WebhookStore, 'allOfOrganization'>;
+  events: Pick<EventStore, 'put'>;
+  deliveries: Pick<DeliveryStore, 'createIfAbsent'>;
+  queue: DeliveryQueue;
+  clock: Clock;
+  /** Attempts a delivery gets: the retry schedule's length. */
+  maxAttempts: number;
+}
+
+/** Deliveries are kept 30 days, and so are the events they carry. */
+export const DELIVERY_RETENTION_DAYS = 30;
+
+export function deliveryIdOf(eventId: string, webhookId: string): string {
+  return `msg_${createHash('sha256').update(`${eventId}:${webhookId}`).digest('hex').slice(0, 24)}`;
+}
+
+export function subscribes(endpoint: WebhookEndpoint, event: PublishedEvent): boolean {
+  return (
+    endpoint.status === 'enabled' && endpoint.environment === event.environment && endpoint.events.includes(event.type)
+  );
+}
+
+export async function fanOut(deps: FanOutDeps, event: PublishedEvent): Promise<{ deliveries: number }> {
+  const subscribed = (await deps.endpoints.allOfOrganization(event.organizationId)).filter((endpoint) =>
+    subscribes(endpoint, event),
+  );
+  if (subscribed.length === 0) return { deliveries: 0 };
+  await deps.events.put(event);
+  const now = deps.clock().toISOString();
+  const stored = await Promise.all(
+    subscribed.map((endpoint) =>
+      deps.deliveries.createIfAbsent(newDelivery(event, endpoint.id, now, deps.maxAttempts)),
+    ),
+  );
+  // A delivery with attempts already made has its message; one without may not (a crash between
+  // creating it and queueing), and a second message for it is harmless: attempts are recorded
+  // conditionally, so only one of them can make each attempt count.
+  const messages: DeliveryMessage[] = stored
+    .filter((delivery) => delivery.status === 'pending' && delivery.attempts.length === 0)
+    .map((delivery) => ({ deliveryId: delivery.id, webhookId: delivery.webhookId, eventId: delivery.eventId }));
+  await deps.queue.enqueue(messages);
+  return { deliveries: messages.length };
+}
+
+export function newDelivery(event: PublishedEvent, webhookId: string, now: string, maxAttempts: number): Delivery {
+  return {
+    id: deliveryIdOf(event.id, webhookId),
+    webhookId,
+    organizationId: event.organizationId,
+    eventId: event.id,
+    eventType: event.type,
+    status: 'pending',
+    attempts: [],
+    maxAttempts,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Publishing: product code calls `publishEvent`; internal services call POST /v1/events, which
+ * calls it too. The event is checked against the catalog and put on the events queue; delivery
+ * happens later, so publishing never waits on a receiver.
+ */
+import { randomBytes } from 'node:crypto';
+import { type Clock, systemClock } from '../clock';
+import { PayloadTooLargeError, ValidationError } from '../errors';
+import type { KeyEnvironment } from '../keys/key-token';
+import { EVENT_CATALOG, type EventData, type EventType, isEventType, unknownEventTypeMessage } from './catalog';
+import type { EventQueue, PublishedEvent } from './webhook-model';
+
+/**
+ * The largest delivery body, `{type, timestamp, data}` as JSON: 256 KB (decimal), which leaves
+ * room for the envelope within SQS's 256 KiB message limit.
+ */
+export const MAX_EVENT_BYTES = 256_000;
+
+export interface EventInput<Type extends EventType> {
+  organizationId: string;
+  environment: KeyEnvironment;
+  type: Type;
+  data: EventData<Type>;
+}
+
+export async function publishEvent<Type extends EventType>(
+  queue: EventQueue,
+  input: EventInput<Type>,
+  clock: Clock = systemClock,
+): Promise<PublishedEvent> {
+  const event = buildEvent(input, clock);
+  await queue.publish(event);
+  return event;
+}
+
+/** Checks type, data and size; an event that fails here is never queued. */
+export function buildEvent(input: EventInput<EventType>, clock: Clock = systemClock): PublishedEvent {
+  if (!isEventType(input.type))
+    throw new ValidationError([{ field: 'type', message: unknownEventTypeMessage(input.type) }]);
+  const parsed = EVENT_CATALOG[input.type].data.safeParse(input.data);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((issue) => ({
+        field: ['data', ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+      { cause: parsed.error },
+    );
+  }
+  const event: PublishedEvent = {
+    id: `evt_${randomBytes(12).toString('hex')}`,
+    organizationId: input.organizationId,
+    environment: input.environment,
+    type: input.type,
+    timestamp: clock().toISOString(),
+    // The input, not the parse result: zod would drop fields the catalog does not name.
+    data: input.data as Record<string, unknown>,
+  };
+  const bytes = Buffer.byteLength(deliveryBody(event));
+  if (bytes > MAX_EVENT_BYTES) {
+    throw new PayloadTooLargeError(
+      `The event is ${bytes} bytes as JSON; the limit is ${MAX_EVENT_BYTES}. Send less in data (for example ids instead of whole records).`,
+    );
+  }
+  return event;
+}
+
+/** What a receiver gets: the same bytes on every attempt, so the signature covers exactly them. */
+export function deliveryBody(event: Pick<PublishedEvent, 'type' | 'timestamp' | 'data'>): string {
+  return JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
+}

@@ -1,0 +1,74 @@
+/**
+ * webhook-delivery: the deliveries queue's consumer. A message stays with its delivery for its
+ * whole life: after a failed attempt the worker hides it until the next attempt is due
+ * (ChangeMessageVisibility, up to 12 h) and reports it in `batchItemFailures`, so SQS keeps it
+ * and no Lambda waits. The records of a batch are posted in parallel.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { SesEmailSender } from '../adapters/ses-email-sender';
+import { parseDeliveryMessage, type SqsDeliveryQueue } from '../adapters/sqs-webhook-queues';
+import { WebhookHttpClient } from '../adapters/webhook-http';
+import { systemClock } from '../domain/clock';
+import { advanceDelivery, type DeliveryDeps } from '../domain/webhooks/delivery';
+import { endpointDisabledNotifier } from '../domain/webhooks/disabled-notice';
+import { sesV2 } from '../runtime/clients';
+import { logger } from '../runtime/logger';
+import { organizationStore } from '../runtime/stores';
+import {
+  deliveryQueueFromEnvironment,
+  deliveryStore,
+  egressFromEnvironment,
+  eventStore,
+  masterSecretFromEnvironment,
+  webhookStore,
+} from '../runtime/webhooks';
+
+const egress = egressFromEnvironment();
+const queue = deliveryQueueFromEnvironment();
+// The sender exists only where the platform was given one (the `reminders` options in CDK).
+const emailSender = process.env.EMAIL_SENDER;
+const deps: DeliveryDeps = {
+  deliveries: deliveryStore,
+  endpoints: webhookStore,
+  events: eventStore,
+  sender: new WebhookHttpClient({ policy: egress.policy }),
+  masterSecret: masterSecretFromEnvironment(),
+  clock: systemClock,
+  schedule: egress.schedule,
+  onEndpointDisabled: emailSender
+    ? endpointDisabledNotifier({
+        organizations: organizationStore,
+        email: new SesEmailSender(sesV2, emailSender),
+        clock: systemClock,
+      })
+    : async (endpoint, reason) =>
+        logger.warn('Webhook endpoint disabled; no email sender is configured to tell its admins', {
+          webhookId: endpoint.id,
+          reason,
+        }),
+};
+
+/** Thrown for a message that must come back later: Powertools then reports it as a batch item failure. */
+class NotYetDone extends Error {
+  override name = 'NotYetDone';
+}
+
+export function deliverBatch(deliveryDeps: DeliveryDeps, deliveryQueue: Pick<SqsDeliveryQueue, 'hide'>) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const deliverRecord = async (record: SQSRecord) => {
+    const step = await advanceDelivery(deliveryDeps, parseDeliveryMessage(record.body));
+    if (step.kind === 'done') return step.outcome;
+    // If hiding fails, the message returns after the queue's visibility timeout and is hidden then.
+    await deliveryQueue
+      .hide(record.receiptHandle, step.seconds)
+      .catch((error: unknown) =>
+        logger.warn('Hiding a delivery message failed', { messageId: record.messageId, error }),
+      );
+    throw new NotYetDone(`next attempt in ${step.seconds} s`);
+  };
+  return (event: SQSEvent): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, deliverRecord, processor, { throwOnFullBatchFailure: false });
+}
+
+export const handler = deliverBatch(deps, queue);

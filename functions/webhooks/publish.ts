@@ -1,0 +1,33 @@
+/**
+ * events-publish: POST /v1/events for internal services (keys with the `events:publish` scope).
+ * The event goes to the caller's organization and environment; 202 once it is queued.
+ */
+import { z } from 'zod';
+import type { EventData, EventType } from '../domain/webhooks/catalog';
+import { isEventType, unknownEventTypeMessage } from '../domain/webhooks/catalog';
+import { MAX_EVENT_BYTES, publishEvent } from '../domain/webhooks/publish';
+import { route } from '../runtime/http';
+import { parseBody } from '../runtime/http-request';
+import { json } from '../runtime/http-response';
+import { eventQueueFromEnvironment } from '../runtime/webhooks';
+
+const queue = eventQueueFromEnvironment();
+
+const publishInput = z.strictObject({
+  type: z.string().refine(isEventType, { error: (issue) => unknownEventTypeMessage(String(issue.input)) }),
+  data: z.record(z.string(), z.unknown(), { error: 'must be an object: the event payload' }),
+});
+
+// Not in the audit log: services publish at volume, and every event is in its deliveries' log.
+export const handler = route(async ({ event, caller }) => {
+  // The envelope may add a little to the data; publishEvent checks the exact size.
+  const input = parseBody(event, publishInput, { maxBytes: MAX_EVENT_BYTES + 1024 });
+  const published = await publishEvent(queue, {
+    organizationId: caller.organizationId,
+    environment: caller.environment,
+    type: input.type as EventType,
+    // publishEvent checks data against the catalog entry of this type.
+    data: input.data as EventData<EventType>,
+  });
+  return json(202, { id: published.id, type: published.type, timestamp: published.timestamp });
+});

@@ -1,0 +1,176 @@
+/**
+ * Webhooks: the master signing secret, the two queues of the delivery pipeline with their DLQs,
+ * and the alarms. Services (and the platform's own functions) publish an event to the events
+ * queue; `webhook-fanout` consumes it and queues one message per subscribed endpoint on the
+ * deliveries queue; `webhook-delivery` signs and posts each, records the attempt, and on failure
+ * hides the message again with ChangeMessageVisibility until the next attempt is due, so a
+ * delivery's message lives on the queue for its whole retry schedule. A message that keeps failing
+ * lands in its DLQ, whose depth raises an alarm. The functions themselves come from FUNCTIONS;
+ * their queue and secret grants from their `needs` (infra/grants.ts).
+ *
+ * ## Network decision
+ *
+ * The functions that post to customers' URLs (`webhook-delivery`, and `webhook-test`, which sends
+ * one test event synchronously) run outside any VPC, in Lambda's default networking: they have
+ * internet egress only, no route to the deploying team's private subnets and no VPC endpoints. A
+ * receiver URL therefore cannot reach private resources through the network, even if the
+ * connect-time IP check were bypassed (say, by a bug). That check still runs as defense in depth:
+ * functions/domain/webhooks/egress-policy.ts, applied in the DNS lookup of every connection (so to
+ * the address actually connected to; redirects are not followed), blocks private, link-local,
+ * loopback and metadata addresses. Lambda has no instance metadata service at 169.254.169.254, but
+ * its runtime API listens on 127.0.0.1:9001; the loopback block covers it.
+ *
+ * Teams whose receivers allowlist source IPs need fixed egress addresses. For that, put these two
+ * functions (and only these) in a dedicated VPC whose only route out is a NAT gateway or an egress
+ * proxy with Elastic IPs, with no peering, transit gateway attachment or endpoints that lead to
+ * private resources. This construct does not do it for you: there is no VPC property today, so
+ * that setup means adding `vpc`/`vpcSubnets` to the two functions in your own fork.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUEUES, type QueueDefinition } from '../../functions/definition/queues';
+
+/** Parallel invocations of the delivery worker at most (the minimum SQS allows is 2). */
+export const DELIVERY_MAX_CONCURRENCY = 20;
+
+export interface WebhooksProps {
+  /**
+   * For the master secret (RETAIN by default: losing it changes every endpoint's signing secret)
+   * and the queues (DESTROY by default, like the reminder queue: they hold work in flight only).
+   */
+  removalPolicy?: RemovalPolicy;
+  /** Where the DLQ and backlog alarms report, e.g. an SNS topic's action; none by default. */
+  alarmAction?: cloudwatch.IAlarmAction;
+}
+
+export class Webhooks extends Construct {
+  /** The master secret every endpoint's signing secret is derived from (WEBHOOK_SECRET_ID). */
+  readonly secret: secretsmanager.Secret;
+  /** Published events, one message per event (WEBHOOK_EVENT_QUEUE_URL). */
+  readonly eventQueue: sqs.Queue;
+  readonly eventDeadLetterQueue: sqs.Queue;
+  /** One message per delivery, kept through its retries (WEBHOOK_DELIVERY_QUEUE_URL). */
+  readonly deliveryQueue: sqs.Queue;
+  readonly deliveryDeadLetterQueue: sqs.Queue;
+  readonly eventDeadLetterAlarm: cloudwatch.Alarm;
+  readonly deliveryDeadLetterAlarm: cloudwatch.Alarm;
+  /** The oldest published event has waited too long: fan-out is failing or falling behind. */
+  readonly eventBacklogAlarm: cloudwatch.Alarm;
+  /** Every alarm above. */
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WebhooksProps = {},
+  ) {
+    super(scope, id);
+
+    // The runtime base64-decodes the secret and wants at least 32 bytes, as for the pepper
+    // (infra/constructs/key-store.ts): 64 alphanumerics decode to 48 bytes, about 380 bits.
+    this.secret = new secretsmanager.Secret(this, 'SigningSecret', {
+      description:
+        'Webhook master signing secret: every endpoint signing secret is derived from it. Changing it changes the signing secret of every endpoint at once.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    const events = this.queueWithDeadLetterQueue('Events', QUEUES['webhook-events']);
+    this.eventQueue = events.queue;
+    this.eventDeadLetterQueue = events.deadLetterQueue;
+    // A delivery's message lives through its whole retry schedule (about 28 hours) plus the
+    // backlog before it: keep it at least 4 days, explicitly, whatever SQS's default becomes.
+    const deliveries = this.queueWithDeadLetterQueue('Deliveries', QUEUES['webhook-deliveries'], Duration.days(4));
+    this.deliveryQueue = deliveries.queue;
+    this.deliveryDeadLetterQueue = deliveries.deadLetterQueue;
+
+    this.eventDeadLetterAlarm = this.deadLetterAlarm(
+      'EventsDeadLetterAlarm',
+      this.eventDeadLetterQueue,
+      'Published webhook events failed fan-out repeatedly and are in the DLQ: no delivery was queued for them. Check the webhook-fanout logs, then redrive.',
+    );
+    this.deliveryDeadLetterAlarm = this.deadLetterAlarm(
+      'DeliveriesDeadLetterAlarm',
+      this.deliveryDeadLetterQueue,
+      'Webhook deliveries could not even be processed (not a receiver failure: those are recorded and retried) and are in the DLQ. Check the webhook-delivery logs, then redrive.',
+    );
+
+    // Only the events queue: delivery messages are hidden for hours between retries by design,
+    // so the age of the oldest one says nothing about health.
+    this.eventBacklogAlarm = new cloudwatch.Alarm(this, 'EventsBacklogAlarm', {
+      alarmDescription:
+        'Published webhook events wait more than 5 minutes for fan-out: webhook-fanout is failing, throttled or falling behind.',
+      metric: this.eventQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 300,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmAction) this.eventBacklogAlarm.addAlarmAction(props.alarmAction);
+    this.alarms = [this.eventDeadLetterAlarm, this.deliveryDeadLetterAlarm, this.eventBacklogAlarm];
+  }
+
+  /** Wires the events queue to the fan-out and the deliveries queue to the delivery worker. */
+  connect(fanout: lambda.IFunction, delivery: lambda.IFunction): void {
+    fanout.addEventSource(
+      new SqsEventSource(this.eventQueue, {
+        batchSize: QUEUES['webhook-events'].batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+    delivery.addEventSource(
+      new SqsEventSource(this.deliveryQueue, {
+        batchSize: QUEUES['webhook-deliveries'].batchSize,
+        reportBatchItemFailures: true,
+        // Bounds the parallel outbound connections (a burst of events times the endpoints would
+        // otherwise scale the worker to the account's concurrency) and so protects the receivers.
+        // Messages beyond it wait on the queue; they are not throttled back to it.
+        maxConcurrency: DELIVERY_MAX_CONCURRENCY,
+      }),
+    );
+  }
+
+  private queueWithDeadLetterQueue(
+    id: string,
+    definition: QueueDefinition,
+    retentionPeriod?: Duration,
+  ): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
+    const removalPolicy = this.props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const deadLetterQueue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
+      retentionPeriod: Duration.days(definition.deadLetterRetentionDays),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy,
+    });
+    const queue = new sqs.Queue(this, `${id}Queue`, {
+      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+      ...(retentionPeriod && { retentionPeriod }),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+      removalPolicy,
+    });
+    return { queue, deadLetterQueue };
+  }
+
+  private deadLetterAlarm(id: string, deadLetterQueue: sqs.Queue, description: string): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmDescription: description,
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (this.props.alarmAction) alarm.addAlarmAction(this.props.alarmAction);
+    return alarm;
+  }
+}

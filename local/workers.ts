@@ -1,0 +1,44 @@
+/**
+ * The platform's queue consumers, locally: one SQS event source per consumer function of FUNCTIONS
+ * (reminders, webhook fan-out, webhook delivery), each on its queue of QUEUES, as the CDK stack's
+ * event source mappings are.
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { QUEUES, type QueueId } from '../functions/definition/queues';
+import { type SqsHandler, startSqsEventSource } from './sqs-event-source';
+
+export type EventSource = ReturnType<typeof startSqsEventSource>;
+
+export interface WorkerOptions {
+  client: SQSClient;
+  queueUrls: Record<QueueId, string>;
+  load: (functionId: FunctionId) => Promise<SqsHandler>;
+  /** Poll in the background (npm start), or only when a test calls `drain()`/`poll()`. */
+  background: boolean;
+  /** Parallel pollers per queue, as Lambda runs several batches at once. */
+  concurrency?: Partial<Record<QueueId, number>>;
+}
+
+export function startWorkers(options: WorkerOptions): Record<QueueId, EventSource> {
+  const consumers = (Object.entries(FUNCTIONS) as [FunctionId, (typeof FUNCTIONS)[FunctionId]][]).flatMap(
+    ([functionId, definition]) => {
+      const queueId = (definition.needs as { consumeQueue?: QueueId }).consumeQueue;
+      return queueId ? [{ functionId, queueId }] : [];
+    },
+  );
+  const sources = {} as Record<QueueId, EventSource>;
+  for (const { functionId, queueId } of consumers) {
+    sources[queueId] = startSqsEventSource({
+      client: options.client,
+      queueUrl: options.queueUrls[queueId],
+      queueName: QUEUES[queueId].name,
+      batchSize: QUEUES[queueId].batchSize,
+      handler: () => options.load(functionId),
+      background: options.background,
+      concurrency: options.concurrency?.[queueId] ?? 1,
+      onError: (error) => console.error(`${functionId} failed:`, error),
+    });
+  }
+  return sources;
+}
