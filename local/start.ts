@@ -16,6 +16,10 @@ const { bootstrap, close } = await startPlatform({
   ...(process.env.AUTHORIZER_CACHE_TTL_SECONDS && {
     authorizerCacheTtlSeconds: Number(process.env.AUTHORIZER_CACHE_TTL_SECONDS),
   }),
+  // WEBHOOK_RETRY_SCHEDULE=0,2,5 shortens the retry schedule (seconds), to watch a delivery fail in the demo.
+  ...(process.env.WEBHOOK_RETRY_SCHEDULE && {
+    webhookRetrySchedule: process.env.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number),
+  }),
   logLevel: process.env.LOG_LEVEL ?? 'WARN',
   onRequest: ({ method, path, status, latencyMs }) =>
     console.log(`${new Date().toISOString()} ${method} ${path.split('?')[0]} → ${status} (${latencyMs.toFixed(1)} ms)`),
@@ -29,7 +33,8 @@ API key platform is running locally (no AWS account needed).
   Organization:    ${bootstrap.organizationId}  sub-accounts: ${bootstrap.accountIds.join(', ')}
   Admin key:       ${bootstrap.adminKey}
   Sandbox admin:   ${bootstrap.sandboxAdminKey}
-  Email inbox:     ${bootstrap.emailInboxUrl ?? '(messaging off)'}   (reminder emails; /store as JSON)
+  Email inbox:     ${bootstrap.emailInboxUrl}   (reminder and webhook emails; /store as JSON)
+  Webhooks:        npm run webhook-receiver -- --register   (a demo receiver, in another terminal)
 
 Everything above is in ${join(dataDir, 'bootstrap.json')}. Try:
 
