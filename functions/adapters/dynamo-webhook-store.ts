@@ -12,12 +12,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError } from '../domain/errors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
+import type { KeyEnvironment } from '../domain/keys/key-token';
 import type { DisabledReason, WebhookEndpoint, WebhookStore } from '../domain/webhooks/webhook-model';
 import { isConditionFailure } from './conditional';
 import { newestFirstPage, queryAll } from './query-page';
 
 const endpointKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
-const endpointsOf = (organizationId: string) => `ORG#${organizationId}#WEBHOOKS`;
+/** Live and sandbox endpoints are listed apart, so a page never mixes (or drops) the other environment's. */
+const endpointsOf = (organizationId: string, environment: KeyEnvironment) =>
+  `ORG#${organizationId}#WEBHOOKS#${environment}`;
 
 export class DynamoWebhookStore implements WebhookStore {
   constructor(
@@ -74,17 +77,21 @@ export class DynamoWebhookStore implements WebhookStore {
     );
   }
 
-  async listByOrganization(organizationId: string, page: PageRequest): Promise<Page<WebhookEndpoint>> {
-    return newestFirstPage(this.client, this.tableName, endpointsOf(organizationId), page, toEndpoint);
+  async listByOrganization(
+    organizationId: string,
+    environment: KeyEnvironment,
+    page: PageRequest,
+  ): Promise<Page<WebhookEndpoint>> {
+    return newestFirstPage(this.client, this.tableName, endpointsOf(organizationId, environment), page, toEndpoint);
   }
 
-  async allOfOrganization(organizationId: string): Promise<WebhookEndpoint[]> {
+  async allOfOrganization(organizationId: string, environment: KeyEnvironment): Promise<WebhookEndpoint[]> {
     const endpoints: WebhookEndpoint[] = [];
     for await (const item of queryAll(this.client, {
       TableName: this.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': endpointsOf(organizationId) },
+      ExpressionAttributeValues: { ':pk': endpointsOf(organizationId, environment) },
     })) {
       endpoints.push(toEndpoint(item));
     }
@@ -154,7 +161,7 @@ export class DynamoWebhookStore implements WebhookStore {
 function itemOf(endpoint: WebhookEndpoint): Record<string, unknown> {
   return {
     ...endpointKey(endpoint.id),
-    gsi1pk: endpointsOf(endpoint.organizationId),
+    gsi1pk: endpointsOf(endpoint.organizationId, endpoint.environment),
     gsi1sk: `${endpoint.createdAt}#${endpoint.id}`,
     type: 'webhook',
     ...endpoint,

@@ -13,7 +13,7 @@ import type { CreateEndpointInput, UpdateEndpointInput } from './endpoint-input'
 import { deriveEndpointSecret, SECRET_OVERLAP_MS } from './signing';
 import type { MasterSecret, WebhookEndpoint, WebhookStore } from './webhook-model';
 
-/** Enough for every integration an organization runs; keeps fan-out to one small query. */
+/** Per organization and environment: enough for every integration, and fan-out stays one small query. */
 export const MAX_ENDPOINTS_PER_ORGANIZATION = 50;
 export const WEBHOOK_ID_PATTERN = /^wh_[0-9a-f]{20}$/;
 
@@ -30,10 +30,10 @@ export async function createEndpoint(
   input: CreateEndpointInput,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   assertUrl(input.url, caller, deps.egress);
-  const existing = await deps.endpoints.allOfOrganization(caller.organizationId);
+  const existing = await deps.endpoints.allOfOrganization(caller.organizationId, caller.environment);
   if (existing.length >= MAX_ENDPOINTS_PER_ORGANIZATION) {
     throw new ConflictError(
-      `An organization can have at most ${MAX_ENDPOINTS_PER_ORGANIZATION} webhook endpoints; delete one you no longer use.`,
+      `An organization can have at most ${MAX_ENDPOINTS_PER_ORGANIZATION} ${caller.environment} webhook endpoints; delete one you no longer use.`,
     );
   }
   const now = deps.clock().toISOString();
@@ -72,8 +72,7 @@ export async function listEndpoints(
   caller: Caller,
   page: PageRequest,
 ): Promise<Page<WebhookEndpoint>> {
-  const result = await deps.endpoints.listByOrganization(caller.organizationId, page);
-  return { ...result, items: result.items.filter((endpoint) => endpoint.environment === caller.environment) };
+  return deps.endpoints.listByOrganization(caller.organizationId, caller.environment, page);
 }
 
 export async function updateEndpoint(

@@ -40,8 +40,8 @@ export function subscribes(endpoint: WebhookEndpoint, event: PublishedEvent): bo
 }
 
 export async function fanOut(deps: FanOutDeps, event: PublishedEvent): Promise<{ deliveries: number }> {
-  const subscribed = (await deps.endpoints.allOfOrganization(event.organizationId)).filter((endpoint) =>
-    subscribes(endpoint, event),
+  const subscribed = (await deps.endpoints.allOfOrganization(event.organizationId, event.environment)).filter(
+    (endpoint) => subscribes(endpoint, event),
   );
   if (subscribed.length === 0) return { deliveries: 0 };
   await deps.events.put(event);

@@ -104,9 +104,14 @@ export interface WebhookStore {
   /** Writes `next` only if the stored version is `next.version - 1`; else ConcurrentModificationError. */
   replace(next: WebhookEndpoint): Promise<void>;
   delete(endpoint: WebhookEndpoint): Promise<void>;
-  listByOrganization(organizationId: string, page: PageRequest): Promise<Page<WebhookEndpoint>>;
-  /** Every endpoint of an organization (bounded by MAX_ENDPOINTS_PER_ORGANIZATION). */
-  allOfOrganization(organizationId: string): Promise<WebhookEndpoint[]>;
+  /** An organization's endpoints of one environment, newest first. */
+  listByOrganization(
+    organizationId: string,
+    environment: KeyEnvironment,
+    page: PageRequest,
+  ): Promise<Page<WebhookEndpoint>>;
+  /** Every endpoint of an organization's environment (bounded by MAX_ENDPOINTS_PER_ORGANIZATION). */
+  allOfOrganization(organizationId: string, environment: KeyEnvironment): Promise<WebhookEndpoint[]>;
   /** Sets `failingSince` unless it is set already. */
   markFailing(id: string, since: string): Promise<void>;
   /** Clears `failingSince`. */
