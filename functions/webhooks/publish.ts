@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { EventData, EventType } from '../domain/webhooks/catalog';
-import { isEventType, unknownEventTypeMessage } from '../domain/webhooks/catalog';
+import { isEventType, isPlatformEventType, unknownEventTypeMessage } from '../domain/webhooks/catalog';
 import { MAX_EVENT_BYTES, publishEvent } from '../domain/webhooks/publish';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
@@ -14,7 +14,12 @@ import { eventQueueFromEnvironment } from '../runtime/webhooks';
 const queue = eventQueueFromEnvironment();
 
 const publishInput = z.strictObject({
-  type: z.string().refine(isEventType, { error: (issue) => unknownEventTypeMessage(String(issue.input)) }),
+  type: z
+    .string()
+    .refine(isEventType, { error: (issue) => unknownEventTypeMessage(String(issue.input)) })
+    .refine((type) => !isPlatformEventType(type as EventType), {
+      error: (issue) => `${String(issue.input)} is published by the platform itself, not through this route`,
+    }),
   data: z.record(z.string(), z.unknown(), { error: 'must be an object: the event payload' }),
 });
 

@@ -343,6 +343,29 @@ describe('POST /v1/events', () => {
     expect(bad.body.error.fields.map((field: { field: string }) => field.field)).toContain('data.id');
     expect(huge.status).toBe(413);
   });
+
+  it('does not let a service publish the platform’s own api_key events', async () => {
+    const forged = await admin().post('/v1/events', {
+      type: 'api_key.revoked',
+      data: { id: 'key_x', name: 'x', environment: 'test', last8: 'x', permissions: [], createdAt: '', revokedAt: '' },
+    });
+
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.fields[0]).toMatchObject({ field: 'type', message: expect.stringContaining('platform') });
+  });
+
+  it('emits api_key.created and api_key.revoked from key management', async () => {
+    const { id, secret } = await register(['api_key.created', 'api_key.revoked']);
+
+    const key = await platform.createKey({ name: 'Billing' }, admin());
+    await admin().post(`/v1/keys/${key.id}/revoke`);
+    await platform.webhooks?.deliver();
+
+    const types = receiver.received.map((webhook) => (verify(secret, webhook) as { type: string }).type);
+    expect(types.sort()).toEqual(['api_key.created', 'api_key.revoked']);
+    expect(receiver.received.map((webhook) => webhook.body).join('')).not.toContain(key.key);
+    await remove(id);
+  });
 });
 
 async function emailsAbout(webhookId: string) {

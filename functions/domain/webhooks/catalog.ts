@@ -121,6 +121,14 @@ export function isEventType(value: string): value is EventType {
   return Object.hasOwn(EVENT_CATALOG, value);
 }
 
+/**
+ * The platform's own events: only the platform publishes them, so POST /v1/events cannot forge,
+ * say, an `api_key.revoked` for a customer's receivers.
+ */
+export function isPlatformEventType(type: EventType): boolean {
+  return type.startsWith('api_key.');
+}
+
 /** What to tell a caller who named an unknown event type. */
 export function unknownEventTypeMessage(value: string): string {
   return `'${value}' is not an event type; valid types: ${EVENT_TYPES.join(', ')}`;
