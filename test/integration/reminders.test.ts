@@ -7,6 +7,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Webhook } from 'standardwebhooks';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamo-notification-store';
 import { organizationKey } from '../../functions/adapters/dynamo-organization-store';
 import { SesEmailSender } from '../../functions/adapters/ses-email-sender';
@@ -14,6 +15,7 @@ import type { EmailSender, ReminderMessage } from '../../functions/domain/remind
 import { LOCAL_CREDENTIALS, localClients } from '../../local/bootstrap';
 import { LOCAL_REGION } from '../../local/gateway/events';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startReceiver } from '../support/webhook-receiver';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -213,5 +215,34 @@ describe('rotation reminders', () => {
     await scanAt(key.created + 400 * DAY_MS);
     expect(await emailsFor(key)).toHaveLength(2);
     expect(await notificationsOf(key.id)).toHaveLength(0);
+  });
+
+  test('a key reaching its rotation date sends api_key.rotation_due to subscribed webhooks, once', async () => {
+    const receiver = await startReceiver();
+    const { secret, id: webhookId } = (
+      await platform.sandboxAdmin.post('/v1/webhooks', { url: receiver.url, events: ['api_key.rotation_due'] })
+    ).body as { id: string; secret: string };
+    const key = await platform.createKey({ name: 'Sandbox export' }, platform.sandboxAdmin);
+    const created = Date.parse(key.createdAt as string);
+
+    // Other keys (the sandbox admin key) become due in these scans too; count this key's only.
+    const forKey = () =>
+      receiver.received
+        .map((webhook) => new Webhook(secret).verify(webhook.body, webhook.headers as Record<string, string>))
+        .filter((payload) => (payload as { data: { id: string } }).data.id === key.id);
+    await scanAt(created + 153 * DAY_MS);
+    await platform.webhooks?.deliver();
+    expect(forKey()).toHaveLength(0);
+    await scanAt(created + 183 * DAY_MS);
+    await scanAt(created + 183 * DAY_MS);
+    await platform.webhooks?.deliver();
+
+    expect(forKey()).toHaveLength(1);
+    expect(forKey()[0]).toMatchObject({
+      type: 'api_key.rotation_due',
+      data: { id: key.id, name: 'Sandbox export', rotationPeriodDays: 182 },
+    });
+    await platform.sandboxAdmin.delete(`/v1/webhooks/${webhookId}`);
+    await receiver.close();
   });
 });
