@@ -71,6 +71,46 @@ describe('management API under random input', () => {
     );
   });
 
+  describe('webhooks and events', () => {
+    const webhookField = fc.oneof(
+      fieldValue,
+      fc.constantFrom('https://hooks.example.com/x', 'http://10.0.0.1/', 'https://[::1]/', 'javascript:alert(1)', ''),
+      fc.array(fc.constantFrom('contact.created', 'api_key.revoked', 'nope', '', '*'), { maxLength: 4 }),
+      fc.constantFrom('2026-11-20T00:00:00Z', '1970-01-01T00:00:00Z', 'yesterday'),
+    );
+    const webhookBody = fc.oneof(
+      fc.jsonValue(),
+      fc.dictionary(
+        fc.constantFrom('url', 'events', 'description', 'enabled', 'since', 'type', 'data', 'eventType', '__proto__'),
+        webhookField,
+      ),
+    );
+    let webhookId: string;
+    beforeAll(async () => {
+      const created = await platform.admin.post('/v1/webhooks', {
+        url: 'https://hooks.example.com/x',
+        events: ['contact.created'],
+      });
+      webhookId = created.body.id;
+    });
+
+    it.each([
+      ['POST', '/v1/webhooks'],
+      ['PATCH', '/v1/webhooks/{id}'],
+      ['POST', '/v1/webhooks/{id}/recover'],
+      ['POST', '/v1/events'],
+    ])('%s %s', async (method, path) => {
+      await fc.assert(
+        fc.asyncProperty(webhookBody, async (value) => {
+          const url = path.replace('{id}', webhookId);
+          const send = method === 'POST' ? platform.admin.post : platform.admin.patch;
+          assertClientError(await send(url, value));
+        }),
+        { numRuns: 150 },
+      );
+    });
+  });
+
   it('raw bodies that are not JSON', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), async (raw) => {
