@@ -111,6 +111,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     );
   }
 
+  /** Expired deliveries are filtered out: DynamoDB's TTL deletes them only some time after. */
   async listByWebhook(
     webhookId: string,
     page: PageRequest,
@@ -123,11 +124,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition.gsi1pk, ...(filter.status && { ':status': filter.status }) },
-        ...(filter.status && {
-          FilterExpression: '#status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-        }),
+        FilterExpression: filter.status ? '#ttl > :now AND #status = :status' : '#ttl > :now',
+        ExpressionAttributeNames: { '#ttl': 'ttl', ...(filter.status && { '#status': 'status' }) },
+        ExpressionAttributeValues: {
+          ':pk': partition.gsi1pk,
+          ':now': Math.floor(Date.now() / 1000),
+          ...(filter.status && { ':status': filter.status }),
+        },
         ScanIndexForward: false,
       },
       page,
