@@ -25,6 +25,13 @@ export interface SqsEventSourceOptions {
   background?: boolean;
   /** Background pollers running at once (Lambda polls with several and runs batches in parallel). */
   concurrency?: number;
+  /**
+   * ReceiveMessage's VisibilityTimeout: how long the messages of a batch stay hidden from other
+   * consumers, instead of the queue's setting. A test knob standing in for a shorter queue setting
+   * (the deliveries queue's 360 s is too long to wait out after killing a worker); unset, the
+   * queue's VisibilityTimeout applies, as with a Lambda event source mapping.
+   */
+  visibilityTimeoutSeconds?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -40,6 +47,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions) {
         QueueUrl: options.queueUrl,
         MaxNumberOfMessages: Math.min(options.batchSize, 10),
         WaitTimeSeconds: waitTimeSeconds,
+        ...(options.visibilityTimeoutSeconds !== undefined && { VisibilityTimeout: options.visibilityTimeoutSeconds }),
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),

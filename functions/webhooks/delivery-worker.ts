@@ -55,7 +55,6 @@ class NotYetDone extends Error {
 }
 
 export function deliverBatch(deliveryDeps: DeliveryDeps, deliveryQueue: Pick<SqsDeliveryQueue, 'hide'>) {
-  const processor = new BatchProcessor(EventType.SQS);
   const deliverRecord = async (record: SQSRecord) => {
     const step = await advanceDelivery(deliveryDeps, parseDeliveryMessage(record.body));
     if (step.kind === 'done') return step.outcome;
@@ -67,8 +66,12 @@ export function deliverBatch(deliveryDeps: DeliveryDeps, deliveryQueue: Pick<Sqs
       );
     throw new NotYetDone(`next attempt in ${step.seconds} s`);
   };
+  // A processor per invocation: a BatchProcessor keeps a batch's successes and failures on the
+  // instance (unless Lambda runs several invocations per instance, AWS_LAMBDA_MAX_CONCURRENCY), so
+  // batches run at once in one process, as the local event source's parallel pollers do, would
+  // report each other's records, and a message due for a later attempt could be deleted as done.
   return (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, deliverRecord, processor, { throwOnFullBatchFailure: false });
+    processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
 }
 
 export const handler = deliverBatch(deps, queue);

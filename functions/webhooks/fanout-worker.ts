@@ -27,14 +27,14 @@ const deps: FanOutDeps = {
 };
 
 export function fanOutBatch(fanOutDeps: FanOutDeps) {
-  const processor = new BatchProcessor(EventType.SQS);
   const fanOutRecord = async (record: SQSRecord) => {
     const event = parseEventMessage(record.body);
     const { deliveries } = await fanOut(fanOutDeps, event);
     logger.debug('Event fanned out', { eventId: event.id, type: event.type, deliveries });
   };
+  // A processor per invocation, as in delivery-worker.ts: batches run at once must not share one.
   return (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, fanOutRecord, processor, { throwOnFullBatchFailure: false });
+    processPartialResponse(event, fanOutRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
 }
 
 export const handler = fanOutBatch(deps);

@@ -9,17 +9,16 @@ export interface ReceivedWebhook {
   at: number;
 }
 
-export interface ReceiverAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
+/** A response, or `reset`: the connection is destroyed instead of answered (ECONNRESET for the sender). */
+export type ReceiverAnswer = { status: number; headers?: Record<string, string>; body?: string } | { reset: true };
 
-export type Responder = (request: ReceivedWebhook, index: number) => ReceiverAnswer;
+/** May answer later (a slow receiver) or never (a promise that does not settle: the request hangs). */
+export type Responder = (request: ReceivedWebhook, index: number) => ReceiverAnswer | Promise<ReceiverAnswer>;
 
 export async function startReceiver(respond: Responder = () => ({ status: 200, body: 'ok' })) {
   const received: ReceivedWebhook[] = [];
   let responder = respond;
+  const stats = { connections: 0 };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -31,16 +30,31 @@ export async function startReceiver(respond: Responder = () => ({ status: 200, b
         at: Date.now(),
       };
       received.push(webhook);
-      const answer = responder(webhook, received.length - 1);
-      response.writeHead(answer.status, answer.headers ?? {});
-      response.end(answer.body ?? '');
+      void Promise.resolve(responder(webhook, received.length - 1)).then((answer) => {
+        if ('reset' in answer) {
+          request.socket.destroy();
+          return;
+        }
+        // The sender may be gone by now (a killed worker); there is no one left to answer.
+        if (response.destroyed) return;
+        response.writeHead(answer.status, answer.headers ?? {});
+        response.end(answer.body ?? '');
+      });
     });
+  });
+  server.on('connection', () => {
+    stats.connections += 1;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     received,
+    /** TCP connections accepted: zero means nothing reached the receiver at all. */
+    get connections() {
+      return stats.connections;
+    },
     /** Changes how later requests are answered. */
     answer(next: Responder) {
       responder = next;
