@@ -16,6 +16,7 @@ import { countDynamoDbRequests } from './dynamodb-counter';
 import { interleaved, median, ms, percentile, us } from './measure';
 import { measureRateLimitMiddleware } from './middleware';
 import { benchUsage } from './usage';
+import { benchWebhooksInChildProcess } from './webhooks';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const quick = process.argv.includes('--quick');
@@ -162,4 +163,5 @@ console.log('\nUsage statistics and the call log on (product calls GET /v1/conta
 await benchUsage({ platform, counter, report, calls: n(2000) });
 
 await platform.close();
+await benchWebhooksInChildProcess({ quick, report });
 console.log('\nFigures are from one machine and one run; compare ratios, not absolute times.');
