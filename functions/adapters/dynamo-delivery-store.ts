@@ -19,9 +19,9 @@ import type {
 import { isConditionFailure } from './conditional';
 import { queryAll, queryPage } from './query-page';
 
-const deliveryKey = (id: string) => ({ pk: `DELIVERY#${id}`, sk: 'DELIVERY' });
+export const deliveryKey = (id: string) => ({ pk: `DELIVERY#${id}`, sk: 'DELIVERY' });
 const deliveriesOf = (webhookId: string) => `WEBHOOK#${webhookId}#DELIVERIES`;
-const eventKey = (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' });
+export const eventKey = (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' });
 const expiresAt = (createdAt: string) => Math.floor(Date.parse(createdAt) / 1000) + DELIVERY_RETENTION_DAYS * 86_400;
 
 export class DynamoDeliveryStore implements DeliveryStore {
@@ -208,19 +208,11 @@ export class DynamoEventStore implements EventStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    return {
-      id: Item.id,
-      organizationId: Item.organizationId,
-      environment: Item.environment,
-      type: Item.eventType,
-      timestamp: Item.timestamp,
-      data: JSON.parse(Item.data as string),
-    } as PublishedEvent;
+    return Item ? toEvent(Item) : undefined;
   }
 }
 
-function toDelivery(item: Record<string, unknown>): Delivery {
+export function toDelivery(item: Record<string, unknown>): Delivery {
   const {
     pk: _pk,
     sk: _sk,
@@ -232,4 +224,15 @@ function toDelivery(item: Record<string, unknown>): Delivery {
     ...delivery
   } = item;
   return delivery as unknown as Delivery;
+}
+
+export function toEvent(item: Record<string, unknown>): PublishedEvent {
+  return {
+    id: item.id,
+    organizationId: item.organizationId,
+    environment: item.environment,
+    type: item.eventType,
+    timestamp: item.timestamp,
+    data: JSON.parse(item.data as string),
+  } as PublishedEvent;
 }

@@ -17,7 +17,7 @@ import type { DisabledReason, WebhookEndpoint, WebhookStore } from '../domain/we
 import { isConditionFailure } from './conditional';
 import { newestFirstPage, queryAll } from './query-page';
 
-const endpointKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
+export const endpointKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
 /** Live and sandbox endpoints are listed apart, so a page never mixes (or drops) the other environment's. */
 const endpointsOf = (organizationId: string, environment: KeyEnvironment) =>
   `ORG#${organizationId}#WEBHOOKS#${environment}`;
@@ -168,7 +168,7 @@ function itemOf(endpoint: WebhookEndpoint): Record<string, unknown> {
   };
 }
 
-function toEndpoint(item: Record<string, unknown>): WebhookEndpoint {
+export function toEndpoint(item: Record<string, unknown>): WebhookEndpoint {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, ...endpoint } = item;
   return endpoint as unknown as WebhookEndpoint;
 }

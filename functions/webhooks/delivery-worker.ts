@@ -6,13 +6,16 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type Prefetched, prefetchDeliveries, withPrefetched } from '../adapters/dynamo-delivery-prefetch';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { parseDeliveryMessage, type SqsDeliveryQueue } from '../adapters/sqs-webhook-queues';
 import { WebhookHttpClient } from '../adapters/webhook-http';
 import { systemClock } from '../domain/clock';
 import { advanceDelivery, type DeliveryDeps } from '../domain/webhooks/delivery';
 import { endpointDisabledNotifier } from '../domain/webhooks/disabled-notice';
-import { sesV2 } from '../runtime/clients';
+import type { DeliveryMessage } from '../domain/webhooks/webhook-model';
+import { dynamoDb, sesV2 } from '../runtime/clients';
+import { loadConfig, tableConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { organizationStore } from '../runtime/stores';
 import {
@@ -24,6 +27,7 @@ import {
   webhookStore,
 } from '../runtime/webhooks';
 
+const { TABLE_NAME } = loadConfig(tableConfig);
 const egress = egressFromEnvironment();
 const queue = deliveryQueueFromEnvironment();
 // The sender exists only where the platform was given one (the `reminders` options in CDK).
@@ -54,24 +58,60 @@ class NotYetDone extends Error {
   override name = 'NotYetDone';
 }
 
-export function deliverBatch(deliveryDeps: DeliveryDeps, deliveryQueue: Pick<SqsDeliveryQueue, 'hide'>) {
-  const deliverRecord = async (record: SQSRecord) => {
-    const step = await advanceDelivery(deliveryDeps, parseDeliveryMessage(record.body));
-    if (step.kind === 'done') return step.outcome;
-    // If hiding fails, the message returns after the queue's visibility timeout and is hidden then.
-    await deliveryQueue
-      .hide(record.receiptHandle, step.seconds)
-      .catch((error: unknown) =>
-        logger.warn('Hiding a delivery message failed', { messageId: record.messageId, error }),
-      );
-    throw new NotYetDone(`next attempt in ${step.seconds} s`);
+export function deliverBatch(
+  deliveryDeps: DeliveryDeps,
+  deliveryQueue: Pick<SqsDeliveryQueue, 'hide'>,
+  prefetch?: (messages: DeliveryMessage[]) => Promise<Prefetched>,
+) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const batchDeps = await withBatchReads(deliveryDeps, event, prefetch);
+    const deliverRecord = async (record: SQSRecord) => {
+      const step = await advanceDelivery(batchDeps, parseDeliveryMessage(record.body));
+      if (step.kind === 'done') return step.outcome;
+      // If hiding fails, the message returns after the queue's visibility timeout and is hidden then.
+      await deliveryQueue
+        .hide(record.receiptHandle, step.seconds)
+        .catch((error: unknown) =>
+          logger.warn('Hiding a delivery message failed', { messageId: record.messageId, error }),
+        );
+      throw new NotYetDone(`next attempt in ${step.seconds} s`);
+    };
+    // A processor per invocation: a BatchProcessor keeps a batch's successes and failures on the
+    // instance (unless Lambda runs several invocations per instance, AWS_LAMBDA_MAX_CONCURRENCY), so
+    // batches run at once in one process, as the local event source's parallel pollers do, would
+    // report each other's records, and a message due for a later attempt could be deleted as done.
+    return processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), {
+      throwOnFullBatchFailure: false,
+    });
   };
-  // A processor per invocation: a BatchProcessor keeps a batch's successes and failures on the
-  // instance (unless Lambda runs several invocations per instance, AWS_LAMBDA_MAX_CONCURRENCY), so
-  // batches run at once in one process, as the local event source's parallel pollers do, would
-  // report each other's records, and a message due for a later attempt could be deleted as done.
-  return (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
 }
 
-export const handler = deliverBatch(deps, queue);
+/** The batch's reads in one request; without it (or if it fails) each record reads its own. */
+async function withBatchReads(
+  deliveryDeps: DeliveryDeps,
+  event: SQSEvent,
+  prefetch?: (messages: DeliveryMessage[]) => Promise<Prefetched>,
+): Promise<DeliveryDeps> {
+  if (!prefetch) return deliveryDeps;
+  const messages = event.Records.flatMap((record) => {
+    try {
+      return [parseDeliveryMessage(record.body)];
+    } catch {
+      return []; // reported by its own record
+    }
+  });
+  try {
+    const fetched = await prefetch(messages);
+    return {
+      ...deliveryDeps,
+      deliveries: withPrefetched(deliveryDeps.deliveries, fetched.deliveries),
+      endpoints: withPrefetched(deliveryDeps.endpoints, fetched.endpoints),
+      events: withPrefetched(deliveryDeps.events, fetched.events),
+    };
+  } catch (error) {
+    logger.warn('Reading the batch at once failed; reading per delivery', { error });
+    return deliveryDeps;
+  }
+}
+
+export const handler = deliverBatch(deps, queue, (messages) => prefetchDeliveries(dynamoDb, TABLE_NAME, messages));

@@ -287,14 +287,15 @@ describe('a webhook worker killed mid-batch', () => {
   it('loses and doubles no delivery when the fan-out worker dies between creating deliveries and queueing them', async () => {
     const receiver = await aReceiver();
     const { id } = await register(platform.sandboxAdmin, `${receiver.url}/hook`);
-    // The worker's handler reaches SQS through a proxy that queues the first 14 deliveries (one
-    // per event here) and then holds every SendMessageBatch: the worker hangs inside a batch with
-    // delivery items created whose messages were never sent.
-    const queued = 14;
+    // The worker's handler reaches SQS through a proxy that lets the first batch's deliveries be
+    // queued (one SendMessageBatch for the batch's 10 events, one delivery each) and then holds
+    // every SendMessageBatch: the worker hangs inside its second batch with delivery items created
+    // whose messages were never sent.
+    const queued = QUEUES['webhook-events'].batchSize;
     let sends = 0;
     const proxy = await startHoldingProxy(
       platform.bootstrap.endpoints.sqs,
-      ({ target }) => target.endsWith('.SendMessageBatch') && ++sends > queued,
+      ({ target }) => target.endsWith('.SendMessageBatch') && ++sends > 1,
     );
     const eventIds = await publish(publisher, 30);
 

@@ -40,10 +40,23 @@ export function subscribes(endpoint: WebhookEndpoint, event: PublishedEvent): bo
 }
 
 export async function fanOut(deps: FanOutDeps, event: PublishedEvent): Promise<{ deliveries: number }> {
+  const messages = await prepareDeliveries(deps, event);
+  await deps.queue.enqueue(messages);
+  return { deliveries: messages.length };
+}
+
+/**
+ * Stores the event's deliveries and returns the messages to queue for them; the caller queues them
+ * (the worker, for a whole batch of events in as few SendMessageBatch calls as possible).
+ */
+export async function prepareDeliveries(
+  deps: Omit<FanOutDeps, 'queue'>,
+  event: PublishedEvent,
+): Promise<DeliveryMessage[]> {
   const subscribed = (await deps.endpoints.allOfOrganization(event.organizationId, event.environment)).filter(
     (endpoint) => subscribes(endpoint, event),
   );
-  if (subscribed.length === 0) return { deliveries: 0 };
+  if (subscribed.length === 0) return [];
   await deps.events.put(event);
   const now = deps.clock().toISOString();
   const stored = await Promise.all(
@@ -54,11 +67,26 @@ export async function fanOut(deps: FanOutDeps, event: PublishedEvent): Promise<{
   // A delivery with attempts already made has its message; one without may not (a crash between
   // creating it and queueing), and a second message for it is harmless: attempts are recorded
   // conditionally, so only one of them can make each attempt count.
-  const messages: DeliveryMessage[] = stored
+  return stored
     .filter((delivery) => delivery.status === 'pending' && delivery.attempts.length === 0)
     .map((delivery) => ({ deliveryId: delivery.id, webhookId: delivery.webhookId, eventId: delivery.eventId }));
-  await deps.queue.enqueue(messages);
-  return { deliveries: messages.length };
+}
+
+/** Reads each organization's endpoints once per batch of events: most batches are one organization's. */
+export function memoizedEndpoints(endpoints: Pick<WebhookStore, 'allOfOrganization'>) {
+  const cache = new Map<string, Promise<WebhookEndpoint[]>>();
+  return {
+    allOfOrganization(organizationId: string, environment: PublishedEvent['environment']) {
+      const key = `${organizationId}/${environment}`;
+      let found = cache.get(key);
+      if (!found) {
+        found = endpoints.allOfOrganization(organizationId, environment);
+        cache.set(key, found);
+        found.catch(() => cache.delete(key));
+      }
+      return found;
+    },
+  };
 }
 
 export function newDelivery(event: PublishedEvent, webhookId: string, now: string, maxAttempts: number): Delivery {
