@@ -457,10 +457,21 @@ type ChildMessage = { kind: 'heading'; text: string } | { kind: 'figure'; name: 
  * Runs this file in a child process, with its own platform and handler clients, and relays its
  * figures to `report`. The child inherits this process's execArgv, and with it tsx's loader.
  */
-export function benchWebhooksInChildProcess(options: { quick: boolean; report: Report }): Promise<void> {
+export function benchWebhooksInChildProcess(options: {
+  quick: boolean;
+  report: Report;
+  /** The receiver's answer time: 0 measures the pipeline's own cost, a few hundred ms a real receiver. */
+  receiverDelayMs?: number;
+}): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), options.quick ? ['--quick'] : [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: {
+        ...process.env,
+        ...(options.receiverDelayMs !== undefined && {
+          BENCH_WEBHOOK_RECEIVER_DELAY_MS: String(options.receiverDelayMs),
+        }),
+      },
     });
     child.on('message', (message: ChildMessage) => {
       if (message.kind === 'heading') console.log(`\n${message.text}`);
