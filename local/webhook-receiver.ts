@@ -84,23 +84,37 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Registers this receiver with the running local stack's sandbox stage; returns the secret. */
+/**
+ * Registers this receiver with the running local stack's sandbox stage and returns its secret. An
+ * endpoint registered earlier at the same URL is kept (same id, same delivery log) and its secret
+ * rotated, since a secret is shown only once; the old one still signs for 24 hours.
+ */
 async function register(): Promise<string> {
   const file = join(repoRoot(), '.local', 'bootstrap.json');
   if (!existsSync(file)) throw new Error('No local stack found (.local/bootstrap.json). Start it with `npm start`.');
   const bootstrap = JSON.parse(readFileSync(file, 'utf8')) as Bootstrap;
-  const response = await fetch(`${bootstrap.sandboxUrl}/v1/webhooks`, {
-    method: 'POST',
-    headers: { 'x-api-key': bootstrap.sandboxAdminKey, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      url: `http://localhost:${port}/webhooks`,
-      events: EVENT_TYPES,
-      description: 'npm run webhook-receiver',
-    }),
-  });
-  if (response.status !== 201) throw new Error(`Registering failed: ${response.status} ${await response.text()}`);
+  const url = `http://localhost:${port}/webhooks`;
+  const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
+    fetch(`${bootstrap.sandboxUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { 'x-api-key': bootstrap.sandboxAdminKey, 'content-type': 'application/json' },
+      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+    });
+  const listed = (await (await api('/v1/webhooks?limit=100')).json()) as { items?: { id: string; url: string }[] };
+  const existing = listed.items?.find((endpoint) => endpoint.url === url);
+  const response = existing
+    ? await api(`/v1/webhooks/${existing.id}/rotate-secret`, { method: 'POST' })
+    : await api('/v1/webhooks', {
+        method: 'POST',
+        body: { url, events: EVENT_TYPES, description: 'npm run webhook-receiver' },
+      });
+  if (!response.ok) throw new Error(`Registering failed: ${response.status} ${await response.text()}`);
   const { id, secret } = (await response.json()) as { id: string; secret: string };
-  console.log(`Registered as ${id} (sandbox, every event type). Its deliveries:`);
+  console.log(
+    existing
+      ? `Registered before as ${id}; rotated its secret for this run. Its deliveries:`
+      : `Registered as ${id} (sandbox, every event type). Its deliveries:`,
+  );
   console.log(
     `  curl -H "x-api-key: ${bootstrap.sandboxAdminKey}" ${bootstrap.sandboxUrl}/v1/webhooks/${id}/deliveries\n`,
   );
