@@ -7,6 +7,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Prefetched, prefetchDeliveries, withPrefetched } from '../adapters/dynamo-delivery-prefetch';
+import { DynamoNotificationStore } from '../adapters/dynamo-notification-store';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { parseDeliveryMessage, type SqsDeliveryQueue } from '../adapters/sqs-webhook-queues';
 import { WebhookHttpClient } from '../adapters/webhook-http';
@@ -40,17 +41,12 @@ const deps: DeliveryDeps = {
   masterSecret: masterSecretFromEnvironment(),
   clock: systemClock,
   schedule: egress.schedule,
-  onEndpointDisabled: emailSender
-    ? endpointDisabledNotifier({
-        organizations: organizationStore,
-        email: new SesEmailSender(sesV2, emailSender),
-        clock: systemClock,
-      })
-    : async (endpoint, reason) =>
-        logger.warn('Webhook endpoint disabled; no email sender is configured to tell its admins', {
-          webhookId: endpoint.id,
-          reason,
-        }),
+  onEndpointDisabled: endpointDisabledNotifier({
+    organizations: organizationStore,
+    notifications: new DynamoNotificationStore(dynamoDb, TABLE_NAME),
+    ...(emailSender && { email: new SesEmailSender(sesV2, emailSender) }),
+    clock: systemClock,
+  }),
 };
 
 /** Thrown for a message that must come back later: Powertools then reports it as a batch item failure. */

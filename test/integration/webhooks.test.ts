@@ -231,6 +231,10 @@ describe('webhook delivery', () => {
     expect(endpoint.body).toMatchObject({ status: 'disabled', disabledReason: 'gone' });
     expect(receiver.received).toHaveLength(1);
     expect(await emailsAbout(id)).toHaveLength(1);
+    const notifications = await admin().get('/v1/notifications');
+    expect(notifications.body.items).toContainEqual(
+      expect.objectContaining({ type: 'webhook.disabled', webhookId: id, reason: 'gone', read: false }),
+    );
 
     await createContact();
     await platform.webhooks?.deliver();

@@ -36,19 +36,21 @@ export interface ReminderOrganizationStore {
   get(organizationId: string): Promise<Organization | undefined>;
 }
 
-export interface Notification {
+interface NotificationBase {
   id: string;
   organizationId: string;
-  type: 'api_key.rotation_due';
-  keyId: string;
-  keyName: string;
-  last8: string;
-  stage: number;
   title: string;
   message: string;
   createdAt: string;
   readAt?: string;
 }
+
+/** An in-app notification: a key's rotation reminder, or a webhook endpoint that was disabled. */
+export type Notification = NotificationBase &
+  (
+    | { type: 'api_key.rotation_due'; keyId: string; keyName: string; last8: string; stage: number }
+    | { type: 'webhook.disabled'; webhookId: string; url: string; reason: string }
+  );
 
 export interface NotificationStore {
   /** Idempotent: a notification with this id that exists already is left as it is. */

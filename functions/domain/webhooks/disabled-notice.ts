@@ -4,13 +4,15 @@
  */
 import type { Clock } from '../clock';
 import type { Organization } from '../organization';
-import type { EmailSender, ReminderOrganizationStore } from '../reminders/reminder-service';
+import type { EmailSender, NotificationStore, ReminderOrganizationStore } from '../reminders/reminder-service';
 import type { EndpointDisabledNotifier } from './delivery';
 import type { DisabledReason, WebhookEndpoint } from './webhook-model';
 
 export interface DisabledNoticeDeps {
   organizations: ReminderOrganizationStore;
-  email: EmailSender;
+  notifications: NotificationStore;
+  /** Absent where the platform has no SES sender; the in-app notification is still made. */
+  email?: EmailSender;
   clock: Clock;
 }
 
@@ -43,9 +45,22 @@ export function endpointDisabledNotifier(deps: DisabledNoticeDeps): EndpointDisa
   return async (endpoint, reason) => {
     const organization = await deps.organizations.get(endpoint.organizationId);
     if (!organization) return;
+    const notice = renderDisabledNotice(organization, endpoint, reason);
+    const now = deps.clock();
+    await deps.notifications.put({
+      // One per endpoint and disabling: a retried notice does not add a second one.
+      id: `ntf_${endpoint.id.slice(3)}${now.getTime()}`,
+      organizationId: organization.id,
+      type: 'webhook.disabled',
+      webhookId: endpoint.id,
+      url: endpoint.url,
+      reason,
+      title: notice.subject,
+      message: notice.summary,
+      createdAt: now.toISOString(),
+    });
     const to = adminsOf(organization);
-    if (to.length === 0) return;
-    await deps.email.send({ to, ...renderDisabledNotice(organization, endpoint, reason) });
+    if (deps.email && to.length > 0) await deps.email.send({ to, ...notice });
   };
 }
 
