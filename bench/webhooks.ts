@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { sendJsonBatches } from '../functions/adapters/sqs-batch';
 import { QUEUES } from '../functions/definition/queues';
-import type { EventData } from '../functions/domain/webhooks/catalog';
+import { EVENT_CATALOG, type EventData } from '../functions/domain/webhooks/catalog';
 import { buildEvent } from '../functions/domain/webhooks/publish';
 import { LOCAL_CREDENTIALS } from '../local/bootstrap';
 import { LOCAL_REGION } from '../local/gateway/events';
@@ -62,15 +62,7 @@ export interface WebhookBenchResult {
 
 /** The receiver's subscription; the catalog's contact schema lets the bench's extra fields through. */
 const EVENT_TYPE = 'contact.created';
-const CONTACT = {
-  id: 'ct_0f3a9c2d4b5e6f708192',
-  accountId: 'acc_7d1e2f3a4b5c6d7e',
-  name: 'Ada Lovelace',
-  email: 'ada@analytical.example',
-  company: 'Analytical Engines',
-  createdAt: '2026-11-22T09:30:00.000Z',
-  updatedAt: '2026-11-22T09:30:00.000Z',
-};
+const CONTACT = EVENT_CATALOG[EVENT_TYPE].example;
 /** SendMessageBatch requests in flight while publishing. */
 const PUBLISH_IN_FLIGHT = 8;
 

@@ -26,6 +26,8 @@ export const pepperConfig = { PEPPER_SECRET_ID: required('PEPPER_SECRET_ID') };
 export const authorizerCacheConfig = { REST_API_ID: required('REST_API_ID') };
 export const reminderQueueConfig = { REMINDER_QUEUE_URL: required('REMINDER_QUEUE_URL') };
 export const emailConfig = { EMAIL_SENDER: required('EMAIL_SENDER') };
+/** Where email is optional (the webhook worker): set only when the platform was given a sender. */
+export const optionalEmailConfig = { EMAIL_SENDER: z.optional(z.string()) };
 export const webhookEventQueueConfig = { WEBHOOK_EVENT_QUEUE_URL: required('WEBHOOK_EVENT_QUEUE_URL') };
 export const webhookDeliveryQueueConfig = { WEBHOOK_DELIVERY_QUEUE_URL: required('WEBHOOK_DELIVERY_QUEUE_URL') };
 export const webhookSecretConfig = { WEBHOOK_SECRET_ID: required('WEBHOOK_SECRET_ID') };

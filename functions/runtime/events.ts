@@ -25,5 +25,3 @@ export async function emit<Type extends EventType>(input: EventInput<Type>): Pro
     });
   }
 }
-
-export { queue as eventQueue };

@@ -16,7 +16,7 @@ import { advanceDelivery, type DeliveryDeps } from '../domain/webhooks/delivery'
 import { endpointDisabledNotifier } from '../domain/webhooks/disabled-notice';
 import type { DeliveryMessage } from '../domain/webhooks/webhook-model';
 import { dynamoDb, sesV2 } from '../runtime/clients';
-import { loadConfig, tableConfig } from '../runtime/config';
+import { loadConfig, optionalEmailConfig, tableConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { organizationStore } from '../runtime/stores';
 import {
@@ -29,10 +29,10 @@ import {
 } from '../runtime/webhooks';
 
 const { TABLE_NAME } = loadConfig(tableConfig);
+// The sender exists only where the platform was given one (the `reminders` options in CDK).
+const { EMAIL_SENDER: emailSender } = loadConfig(optionalEmailConfig);
 const egress = egressFromEnvironment();
 const queue = deliveryQueueFromEnvironment();
-// The sender exists only where the platform was given one (the `reminders` options in CDK).
-const emailSender = process.env.EMAIL_SENDER;
 const deps: DeliveryDeps = {
   deliveries: deliveryStore,
   endpoints: webhookStore,

@@ -48,7 +48,7 @@ export function buildEvent(input: EventInput<EventType>, clock: Clock = systemCl
     );
   }
   const event: PublishedEvent = {
-    id: `evt_${randomBytes(12).toString('hex')}`,
+    id: newEventId(),
     organizationId: input.organizationId,
     environment: input.environment,
     type: input.type,
@@ -64,6 +64,8 @@ export function buildEvent(input: EventInput<EventType>, clock: Clock = systemCl
   }
   return event;
 }
+
+export const newEventId = () => `evt_${randomBytes(12).toString('hex')}`;
 
 /** What a receiver gets: the same bytes on every attempt, so the signature covers exactly them. */
 export function deliveryBody(event: Pick<PublishedEvent, 'type' | 'timestamp' | 'data'>): string {

@@ -2,7 +2,6 @@
  * What an admin does with deliveries: read the log, redeliver one, recover every failed one since a
  * time, and send a test event now.
  */
-import { randomBytes } from 'node:crypto';
 import type { Caller } from '../caller';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Page, PageRequest } from '../keys/key-model';
@@ -10,6 +9,7 @@ import { EVENT_CATALOG, type EventType } from './catalog';
 import { type AttemptDeps, attemptOnce } from './delivery';
 import { ownedEndpoint } from './endpoint-service';
 import { DELIVERY_RETENTION_DAYS, newDelivery } from './fanout';
+import { newEventId } from './publish';
 import type {
   Delivery,
   DeliveryQueue,
@@ -137,7 +137,7 @@ export async function sendTestEvent(deps: TestSendDeps, caller: Caller, webhookI
   const type = eventType ?? endpoint.events[0] ?? 'contact.created';
   const now = deps.clock();
   const event: PublishedEvent = {
-    id: `evt_${randomBytes(12).toString('hex')}`,
+    id: newEventId(),
     organizationId: endpoint.organizationId,
     environment: endpoint.environment,
     type,
