@@ -61,6 +61,8 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
   'reminders-scan': { memorySize: 256, timeout: Duration.minutes(5) },
   // Well under the queue's visibility timeout (QUEUES.reminders), so a message is not handed out twice.
   'reminders-worker': { memorySize: 256, timeout: Duration.minutes(1) },
+  // API Gateway waits 29 s; recover may reopen and queue up to 500 deliveries.
+  'webhook-deliveries': { memorySize: 256, timeout: Duration.seconds(29) },
   // A batch of 10 deliveries is posted in parallel, each for up to 15 s, plus the recording; the
   // deliveries queue's visibility timeout (QUEUES['webhook-deliveries'], 360 s) is 6x this.
   'webhook-delivery': { memorySize: 512, timeout: Duration.minutes(1) },

@@ -1,5 +1,6 @@
 /** Sending JSON messages to a queue, 10 per SendMessageBatch (the SQS maximum). */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { queueMessageJson } from '../domain/webhooks/publish';
 
 export async function sendJsonBatches(client: SQSClient, queueUrl: string, messages: readonly unknown[], what: string) {
   for (let start = 0; start < messages.length; start += 10) {
@@ -7,7 +8,7 @@ export async function sendJsonBatches(client: SQSClient, queueUrl: string, messa
     const { Failed } = await client.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: batch.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })),
+        Entries: batch.map((message, index) => ({ Id: String(index), MessageBody: queueMessageJson(message) })),
       }),
     );
     if (Failed && Failed.length > 0) {

@@ -1,6 +1,7 @@
 /** The webhook queues on SQS: events to fan out, and one message per delivery. */
 import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { isEventType } from '../domain/webhooks/catalog';
+import { queueMessageJson } from '../domain/webhooks/publish';
 import type { DeliveryMessage, DeliveryQueue, EventQueue, PublishedEvent } from '../domain/webhooks/webhook-model';
 import { sendJsonBatches } from './sqs-batch';
 
@@ -11,9 +12,12 @@ export class SqsEventQueue implements EventQueue {
   ) {}
 
   async publish(event: PublishedEvent): Promise<void> {
-    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(event) }));
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: queueMessageJson(event) }));
   }
 }
+
+/** SQS's longest DelaySeconds. */
+export const MAX_DELAY_SECONDS = 900;
 
 export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
@@ -23,6 +27,17 @@ export class SqsDeliveryQueue implements DeliveryQueue {
 
   async enqueue(messages: DeliveryMessage[]): Promise<void> {
     await sendJsonBatches(this.client, this.queueUrl, messages, 'delivery');
+  }
+
+  /** Sends a delivery's message again, to arrive after `seconds` (SQS allows at most 900). */
+  async delay(message: DeliveryMessage, seconds: number): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: queueMessageJson(message),
+        DelaySeconds: Math.min(Math.max(Math.ceil(seconds), 0), MAX_DELAY_SECONDS),
+      }),
+    );
   }
 
   /** Hides a received message until its next attempt is due (SQS allows up to 12 hours). */

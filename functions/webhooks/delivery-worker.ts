@@ -9,7 +9,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Prefetched, prefetchDeliveries, withPrefetched } from '../adapters/dynamo-delivery-prefetch';
 import { DynamoNotificationStore } from '../adapters/dynamo-notification-store';
 import { SesEmailSender } from '../adapters/ses-email-sender';
-import { parseDeliveryMessage, type SqsDeliveryQueue } from '../adapters/sqs-webhook-queues';
+import { MAX_DELAY_SECONDS, parseDeliveryMessage, type SqsDeliveryQueue } from '../adapters/sqs-webhook-queues';
 import { WebhookHttpClient } from '../adapters/webhook-http';
 import { systemClock } from '../domain/clock';
 import { advanceDelivery, type DeliveryDeps } from '../domain/webhooks/delivery';
@@ -56,14 +56,29 @@ class NotYetDone extends Error {
 
 export function deliverBatch(
   deliveryDeps: DeliveryDeps,
-  deliveryQueue: Pick<SqsDeliveryQueue, 'hide'>,
+  deliveryQueue: Pick<SqsDeliveryQueue, 'hide' | 'delay'>,
   prefetch?: (messages: DeliveryMessage[]) => Promise<Prefetched>,
 ) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const batchDeps = await withBatchReads(deliveryDeps, event, prefetch);
     const deliverRecord = async (record: SQSRecord) => {
-      const step = await advanceDelivery(batchDeps, parseDeliveryMessage(record.body));
+      const message = parseDeliveryMessage(record.body);
+      const step = await advanceDelivery(batchDeps, message);
       if (step.kind === 'done') return step.outcome;
+      // A hidden message counts as in flight, and a queue allows about 120,000 in flight: a busy
+      // endpoint down for a day would stall every tenant's deliveries. So a long wait travels as a
+      // new, delayed message (in hops of up to 15 minutes; an early arrival is delayed again),
+      // and only short waits keep the received message hidden.
+      if (step.seconds > MAX_DELAY_SECONDS) {
+        const sent = await deliveryQueue.delay(message, MAX_DELAY_SECONDS).then(
+          () => true,
+          (error: unknown) => {
+            logger.warn('Re-sending a delivery message failed; hiding it instead', { error });
+            return false;
+          },
+        );
+        if (sent) return 'rescheduled';
+      }
       // If hiding fails, the message returns after the queue's visibility timeout and is hidden then.
       await deliveryQueue
         .hide(record.receiptHandle, step.seconds)

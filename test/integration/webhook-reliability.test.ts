@@ -187,6 +187,7 @@ async function deliveryWorker(options: { lookup?: ResolveHost; afterHide?: () =>
         await queue.hide(receiptHandle, seconds);
         options.afterHide?.();
       },
+      delay: (message, seconds) => queue.delay(message, seconds),
     },
   );
   return { handler, close: () => sender.close() };

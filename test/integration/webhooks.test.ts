@@ -3,6 +3,7 @@
  * fan-out and delivery workers on the SQS emulator, a real receiver on loopback verifying with the
  * public `standardwebhooks` package.
  */
+import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { localClients } from '../../local/bootstrap';
@@ -279,6 +280,41 @@ describe('webhook delivery', () => {
     await remove(id);
   });
 
+  it('sends a long wait as a delayed message instead of keeping it in flight', async () => {
+    const { id } = await register();
+    receiver.answer(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
+    const before = await queueCounts();
+
+    await createContact();
+    await platform.webhooks?.deliver();
+
+    const [delivery] = await deliveriesOf(id);
+    expect(delivery?.status).toBe('pending');
+    expect(Date.parse(delivery?.nextAttemptAt ?? '')).toBeGreaterThan(Date.now() + 3500_000);
+    const after = await queueCounts();
+    expect(after.delayed - before.delayed).toBe(1);
+    expect(after.inFlight - before.inFlight).toBe(0);
+    await remove(id);
+  });
+
+  it('requeues a pending delivery whose message was lost, when retried by hand', async () => {
+    const { id } = await register();
+    receiver.answer(() => ({ status: 200 }));
+    await createContact();
+    await platform.webhooks?.fanOut.drain();
+    // The message is lost (as if a fan-out crashed before queueing it) and the delivery is old.
+    await purgeDeliveries();
+    const [lost] = await deliveriesOf(id);
+    await setDelivery(lost?.id ?? '', { updatedAt: new Date(Date.now() - 20 * 60_000).toISOString() });
+
+    const retried = await admin().post(`/v1/webhooks/${id}/deliveries/${lost?.id}/retry`);
+    await platform.webhooks?.deliver();
+
+    expect(retried.status).toBe(202);
+    expect((await deliveriesOf(id))[0]).toMatchObject({ status: 'succeeded', attempts: [{ statusCode: 200 }] });
+    await remove(id);
+  });
+
   it('signs with both secrets for a day after a rotation', async () => {
     const { id, secret: oldSecret } = await register();
     const rotated = await admin().post(`/v1/webhooks/${id}/rotate-secret`);
@@ -348,6 +384,28 @@ describe('POST /v1/events', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('carries characters SQS refuses raw, and answers data nested too deeply with 400', async () => {
+    const { id, secret } = await register(['table.created']);
+    const name = 'Leads \uffff 😀 é';
+    // Built as text: JSON.stringify itself would overflow on it, as the handler used to.
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+
+    const published = await admin().post('/v1/events', {
+      type: 'table.created',
+      data: { id: 'tb_1', accountId, name, createdAt: new Date().toISOString() },
+    });
+    const nested = await admin().post('/v1/events', undefined, {
+      rawBody: `{"type":"table.created","data":{"id":"tb_1","accountId":"${accountId}","name":"x","createdAt":"","deep":${deep}}}`,
+    });
+    await platform.webhooks?.deliver();
+
+    expect(published.status).toBe(202);
+    expect(verify(secret, receiver.received[0])).toMatchObject({ data: { name } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.error.fields).toEqual([{ field: 'data', message: 'is nested too deeply' }]);
+    await remove(id);
+  });
+
   it('does not let a service publish the platform’s own api_key events', async () => {
     const forged = await admin().post('/v1/events', {
       type: 'api_key.revoked',
@@ -388,6 +446,46 @@ async function setFailingSince(webhookId: string, since: Date) {
       Key: { pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' },
       UpdateExpression: 'SET failingSince = :since',
       ExpressionAttributeValues: { ':since': since.toISOString() },
+    }),
+  );
+  clients.dynamoDb.destroy();
+}
+
+async function queueCounts() {
+  const { Attributes = {} } = await platform.sqsClient.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: platform.bootstrap.queueUrls['webhook-deliveries'],
+      AttributeNames: ['ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
+}
+
+async function purgeDeliveries() {
+  const queueUrl = platform.bootstrap.queueUrls['webhook-deliveries'];
+  const { Messages = [] } = await platform.sqsClient.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+  );
+  for (const message of Messages) {
+    await platform.sqsClient.send(
+      new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle as string }),
+    );
+  }
+}
+
+async function setDelivery(deliveryId: string, fields: Record<string, string>) {
+  const clients = localClients(platform.bootstrap.endpoints);
+  const names = Object.keys(fields);
+  await clients.documents.send(
+    new UpdateCommand({
+      TableName: platform.bootstrap.tableName,
+      Key: { pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' },
+      UpdateExpression: `SET ${names.map((_name, index) => `#f${index} = :v${index}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#f${index}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((name, index) => [`:v${index}`, fields[name]])),
     }),
   );
   clients.dynamoDb.destroy();

@@ -56,13 +56,40 @@ export function buildEvent(input: EventInput<EventType>, clock: Clock = systemCl
     // The input, not the parse result: zod would drop fields the catalog does not name.
     data: input.data as Record<string, unknown>,
   };
-  const bytes = Buffer.byteLength(deliveryBody(event));
+  let body: string;
+  try {
+    body = deliveryBody(event);
+  } catch (error) {
+    // JSON.stringify recurses: data nested thousands of levels deep overflows the stack.
+    throw new ValidationError([{ field: 'data', message: 'is nested too deeply' }], { cause: error });
+  }
+  const bytes = Buffer.byteLength(body);
   if (bytes > MAX_EVENT_BYTES) {
     throw new PayloadTooLargeError(
       `The event is ${bytes} bytes as JSON; the limit is ${MAX_EVENT_BYTES}. Send less in data (for example ids instead of whole records).`,
     );
   }
+  const messageBytes = Buffer.byteLength(queueMessageJson(event));
+  if (messageBytes > MAX_QUEUE_MESSAGE_BYTES) {
+    throw new PayloadTooLargeError(
+      `The event is ${messageBytes} bytes on the queue, where every character beyond ASCII takes 6; the limit is ${MAX_QUEUE_MESSAGE_BYTES}. Send less in data.`,
+    );
+  }
   return event;
+}
+
+/** SQS's message size limit (256 KiB). */
+export const MAX_QUEUE_MESSAGE_BYTES = 262_144;
+
+/**
+ * JSON for an SQS message body. SQS refuses some characters JSON leaves raw (U+FFFE, U+FFFF), so
+ * everything beyond ASCII is written as a \uXXXX escape: the same JSON value, and always accepted.
+ */
+export function queueMessageJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export const newEventId = () => `evt_${randomBytes(12).toString('hex')}`;

@@ -8,7 +8,7 @@ import type { Page, PageRequest } from '../keys/key-model';
 import { EVENT_CATALOG, type EventType } from './catalog';
 import { type AttemptDeps, attemptOnce } from './delivery';
 import { ownedEndpoint } from './endpoint-service';
-import { DELIVERY_RETENTION_DAYS, newDelivery } from './fanout';
+import { DELIVERY_RETENTION_DAYS, deliveryIdOf, newDelivery } from './fanout';
 import { newEventId } from './publish';
 import type {
   Delivery,
@@ -55,6 +55,12 @@ export async function retryDelivery(
   if (!delivery || delivery.webhookId !== endpoint.id)
     throw new NotFoundError(`Delivery ${deliveryId} does not exist.`);
   if (delivery.status === 'pending') {
+    if (isStuck(delivery, deps.clock())) {
+      // Its message was lost (a crash between writing and queueing): queue a new one. Should the old
+      // one still exist, attempts are recorded conditionally, so neither can count one twice.
+      await deps.queue.enqueue([messageOf(delivery)]);
+      return delivery;
+    }
     throw new ConflictError(
       `Delivery ${deliveryId} is pending${delivery.nextAttemptAt ? `; its next attempt is at ${delivery.nextAttemptAt}` : ''}.`,
     );
@@ -99,26 +105,45 @@ export async function recoverDeliveries(
 }
 
 /**
- * Reopens each delivery for one attempt and queues its message. A delivery whose message could
- * not be queued is failed again, so none is left pending without a message.
+ * Reopens deliveries for one attempt each and queues their messages, ten at a time (one
+ * SendMessageBatch), so a crash or timeout midway leaves at most ten reopened without a message.
+ * A chunk that could not be queued is failed again.
  */
 async function requeue(deps: RedeliveryDeps, deliveries: Delivery[]): Promise<number> {
   const at = deps.clock().toISOString();
-  const reopened: Delivery[] = [];
-  for (const delivery of deliveries) if (await deps.deliveries.reopen(delivery.id, 1, at)) reopened.push(delivery);
-  try {
-    await deps.queue.enqueue(
-      reopened.map((delivery) => ({
-        deliveryId: delivery.id,
-        webhookId: delivery.webhookId,
-        eventId: delivery.eventId,
-      })),
-    );
-  } catch (error) {
-    await Promise.all(reopened.map((delivery) => deps.deliveries.fail(delivery.id, 'redelivery_not_queued', at)));
-    throw error;
+  let requeued = 0;
+  for (let start = 0; start < deliveries.length; start += 10) {
+    const chunk = deliveries.slice(start, start + 10);
+    const reopened = await Promise.all(chunk.map((delivery) => deps.deliveries.reopen(delivery.id, 1, at)));
+    const toQueue = chunk.filter((_delivery, index) => reopened[index]);
+    try {
+      await deps.queue.enqueue(toQueue.map(messageOf));
+    } catch (error) {
+      await Promise.allSettled(
+        toQueue.map((delivery) => deps.deliveries.fail(delivery.id, 'redelivery_not_queued', at)),
+      );
+      throw error;
+    }
+    requeued += toQueue.length;
   }
-  return reopened.length;
+  return requeued;
+}
+
+const messageOf = (delivery: Delivery) => ({
+  deliveryId: delivery.id,
+  webhookId: delivery.webhookId,
+  eventId: delivery.eventId,
+});
+
+/**
+ * A pending delivery nothing will advance: its next attempt (or its last change) is more than
+ * STUCK_AFTER_MS ago. A live message is never that late: it is hidden until the attempt is due, or
+ * back within the queue's visibility timeout (6 minutes) after a crash.
+ */
+export const STUCK_AFTER_MS = 15 * 60 * 1000;
+function isStuck(delivery: Delivery, now: Date): boolean {
+  const due = Date.parse(delivery.nextAttemptAt ?? delivery.updatedAt);
+  return now.getTime() - due > STUCK_AFTER_MS;
 }
 
 export interface TestSendDeps extends AttemptDeps {
@@ -145,15 +170,16 @@ export async function sendTestEvent(deps: TestSendDeps, caller: Caller, webhookI
     data: { ...EVENT_CATALOG[type].example, test: true },
   };
   await deps.events.put(event);
-  const delivery = await deps.deliveries.createIfAbsent({
+  // Attempt first, then log the delivery finished: a test send that fails midway leaves nothing pending.
+  const deliveryId = deliveryIdOf(event.id, endpoint.id);
+  const { attempt, verdict } = await attemptOnce(deps, deliveryId, endpoint, event);
+  await deps.deliveries.createIfAbsent({
     ...newDelivery(event, endpoint.id, now.toISOString(), 1),
+    status: verdict === 'succeeded' ? 'succeeded' : 'failed',
+    attempts: [attempt],
     test: true,
   });
-  const { attempt, verdict } = await attemptOnce(deps, delivery.id, endpoint, event);
-  await deps.deliveries.recordAttempt(delivery.id, 0, attempt, {
-    status: verdict === 'succeeded' ? 'succeeded' : 'failed',
-  });
-  return { deliveryId: delivery.id, eventType: type, succeeded: verdict === 'succeeded', ...attempt };
+  return { deliveryId, eventType: type, succeeded: verdict === 'succeeded', ...attempt };
 }
 
 /** The delivery log's shape. */
