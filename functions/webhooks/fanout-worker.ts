@@ -33,7 +33,11 @@ export function fanOutBatch(fanOutDeps: FanOutDeps) {
     const batchDeps = { ...fanOutDeps, endpoints: memoizedEndpoints(fanOutDeps.endpoints) };
     const prepared = await Promise.allSettled(
       // async, so a message that does not parse rejects its own promise instead of failing the batch.
-      event.Records.map(async (record) => prepareDeliveries(batchDeps, parseEventMessage(record.body))),
+      event.Records.map(async (record) =>
+        prepareDeliveries(batchDeps, parseEventMessage(record.body), {
+          retried: Number(record.attributes.ApproximateReceiveCount) > 1,
+        }),
+      ),
     );
     const messages: DeliveryMessage[] = prepared.flatMap((result) =>
       result.status === 'fulfilled' ? result.value : [],

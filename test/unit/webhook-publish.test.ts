@@ -1,6 +1,12 @@
 import { PayloadTooLargeError, ValidationError } from '../../functions/domain/errors';
 import { EVENT_TYPES, type EventType } from '../../functions/domain/webhooks/catalog';
-import { deliveryIdOf, type FanOutDeps, fanOut, subscribes } from '../../functions/domain/webhooks/fanout';
+import {
+  deliveryIdOf,
+  type FanOutDeps,
+  fanOut,
+  prepareDeliveries,
+  subscribes,
+} from '../../functions/domain/webhooks/fanout';
 import {
   buildEvent,
   deliveryBody,
@@ -170,6 +176,22 @@ describe('fanOut', () => {
     const deps: FanOutDeps = { ...stores, clock: time.clock, maxAttempts: 8 };
     return { deps, time, ...stores };
   }
+
+  it('on a retry, also queues a stored delivery whose endpoint has stopped subscribing, and only on a retry', async () => {
+    const { deps, queue, endpoints } = aFanOutSetup([subscribed, alsoSubscribed]);
+    await prepareDeliveries(deps, event); // stored, never queued: the first run crashed here
+    await endpoints.replace({ ...alsoSubscribed, status: 'disabled', version: alsoSubscribed.version + 1 });
+
+    await fanOut(deps, event);
+    const firstRun = queue.messages.map((message) => message.webhookId);
+    queue.messages.length = 0;
+    await fanOut(deps, event, { retried: true });
+
+    expect(firstRun).toEqual([subscribed.id]);
+    expect(queue.messages.map((message) => message.webhookId).sort()).toEqual(
+      [subscribed.id, alsoSubscribed.id].sort(),
+    );
+  });
 
   it('makes one pending delivery per subscribed endpoint, queues it and keeps the event', async () => {
     const { deps, deliveries, events, queue } = aFanOutSetup([subscribed]);

@@ -19,7 +19,7 @@ import type {
 export interface FanOutDeps {
   endpoints: Pick<WebhookStore, 'allOfOrganization'>;
   events: Pick<EventStore, 'put'>;
-  deliveries: Pick<DeliveryStore, 'createIfAbsent'>;
+  deliveries: Pick<DeliveryStore, 'createIfAbsent' | 'get'>;
   queue: DeliveryQueue;
   clock: Clock;
   /** Attempts a delivery gets: the retry schedule's length. */
@@ -39,8 +39,12 @@ export function subscribes(endpoint: WebhookEndpoint, event: PublishedEvent): bo
   );
 }
 
-export async function fanOut(deps: FanOutDeps, event: PublishedEvent): Promise<{ deliveries: number }> {
-  const messages = await prepareDeliveries(deps, event);
+export async function fanOut(
+  deps: FanOutDeps,
+  event: PublishedEvent,
+  options: { retried?: boolean } = {},
+): Promise<{ deliveries: number }> {
+  const messages = await prepareDeliveries(deps, event, options);
   await deps.queue.enqueue(messages);
   return { deliveries: messages.length };
 }
@@ -52,11 +56,21 @@ export async function fanOut(deps: FanOutDeps, event: PublishedEvent): Promise<{
 export async function prepareDeliveries(
   deps: Omit<FanOutDeps, 'queue'>,
   event: PublishedEvent,
+  options: { retried?: boolean } = {},
 ): Promise<DeliveryMessage[]> {
-  const subscribed = (await deps.endpoints.allOfOrganization(event.organizationId, event.environment)).filter(
-    (endpoint) => subscribes(endpoint, event),
-  );
-  if (subscribed.length === 0) return [];
+  const endpoints = await deps.endpoints.allOfOrganization(event.organizationId, event.environment);
+  const subscribed = endpoints.filter((endpoint) => subscribes(endpoint, event));
+  // A retried fan-out may have stored deliveries for endpoints that have since been disabled or
+  // unsubscribed, without queueing them: queue those too, and the worker ends them as failed.
+  // Only retries pay for these reads.
+  const orphans = options.retried
+    ? await orphanedDeliveries(
+        deps,
+        event,
+        endpoints.filter((endpoint) => !subscribes(endpoint, event)),
+      )
+    : [];
+  if (subscribed.length === 0) return orphans;
   await deps.events.put(event);
   const now = deps.clock().toISOString();
   const stored = await Promise.all(
@@ -67,9 +81,25 @@ export async function prepareDeliveries(
   // A delivery with attempts already made has its message; one without may not (a crash between
   // creating it and queueing), and a second message for it is harmless: attempts are recorded
   // conditionally, so only one of them can make each attempt count.
-  return stored
-    .filter((delivery) => delivery.status === 'pending' && delivery.attempts.length === 0)
-    .map((delivery) => ({ deliveryId: delivery.id, webhookId: delivery.webhookId, eventId: delivery.eventId }));
+  return [...stored.filter(unqueued).map(messageOf), ...orphans];
+}
+
+const unqueued = (delivery: Delivery) => delivery.status === 'pending' && delivery.attempts.length === 0;
+const messageOf = (delivery: Delivery): DeliveryMessage => ({
+  deliveryId: delivery.id,
+  webhookId: delivery.webhookId,
+  eventId: delivery.eventId,
+});
+
+async function orphanedDeliveries(
+  deps: Pick<FanOutDeps, 'deliveries'>,
+  event: PublishedEvent,
+  endpoints: WebhookEndpoint[],
+): Promise<DeliveryMessage[]> {
+  const found = await Promise.all(
+    endpoints.map((endpoint) => deps.deliveries.get(deliveryIdOf(event.id, endpoint.id))),
+  );
+  return found.filter((delivery): delivery is Delivery => delivery !== undefined && unqueued(delivery)).map(messageOf);
 }
 
 /** Reads each organization's endpoints once per batch of events: most batches are one organization's. */
