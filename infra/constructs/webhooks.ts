@@ -48,6 +48,9 @@ export interface WebhooksProps {
   alarmAction?: cloudwatch.IAlarmAction;
 }
 
+/** Half of SQS's in-flight limit for a standard queue (about 120,000). */
+export const IN_FLIGHT_ALARM_THRESHOLD = 60_000;
+
 export class Webhooks extends Construct {
   /** The master secret every endpoint's signing secret is derived from (WEBHOOK_SECRET_ID). */
   readonly secret: secretsmanager.Secret;
@@ -61,6 +64,7 @@ export class Webhooks extends Construct {
   readonly deliveryDeadLetterAlarm: cloudwatch.Alarm;
   /** The oldest published event has waited too long: fan-out is failing or falling behind. */
   readonly eventBacklogAlarm: cloudwatch.Alarm;
+  readonly deliveriesInFlightAlarm: cloudwatch.Alarm;
   /** Every alarm above. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -115,7 +119,28 @@ export class Webhooks extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     if (props.alarmAction) this.eventBacklogAlarm.addAlarmAction(props.alarmAction);
-    this.alarms = [this.eventDeadLetterAlarm, this.deliveryDeadLetterAlarm, this.eventBacklogAlarm];
+
+    // A standard queue allows about 120,000 messages in flight; past that, receives return nothing
+    // and every tenant's deliveries stop. Waits under 15 minutes keep their message in flight.
+    this.deliveriesInFlightAlarm = new cloudwatch.Alarm(this, 'DeliveriesInFlightAlarm', {
+      alarmDescription:
+        'Over 60,000 webhook delivery messages in flight (SQS stops handing out messages near 120,000): many receivers are failing at once.',
+      metric: this.deliveryQueue.metricApproximateNumberOfMessagesNotVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: IN_FLIGHT_ALARM_THRESHOLD,
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmAction) this.deliveriesInFlightAlarm.addAlarmAction(props.alarmAction);
+    this.alarms = [
+      this.eventDeadLetterAlarm,
+      this.deliveryDeadLetterAlarm,
+      this.eventBacklogAlarm,
+      this.deliveriesInFlightAlarm,
+    ];
   }
 
   /** Wires the events queue to the fan-out and the deliveries queue to the delivery worker. */

@@ -136,6 +136,15 @@ describe('webhook queues', () => {
       ComparisonOperator: 'GreaterThanThreshold',
     });
   });
+
+  it('alarm well before the deliveries queue reaches SQS’s in-flight limit', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesNotVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(webhooks.deliveryQueue), 'QueueName'] } }],
+      Threshold: 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
 });
 
 describe('webhook workers', () => {
