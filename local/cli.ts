@@ -3,8 +3,6 @@
  * from .local/bootstrap.json), or to a deployed stack when TABLE_NAME and PEPPER_SECRET_ID are set
  * (with the usual AWS credentials and region).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,7 +24,7 @@ import { type ProvisioningDeps, provisionOrganization } from '../functions/domai
 import { scanForReminders } from '../functions/domain/reminders/reminder-service';
 import { LOCAL_CREDENTIALS, localClients, localProvisioningDeps } from './bootstrap';
 import { LOCAL_REGION } from './gateway/events';
-import { repoRoot } from './paths';
+import { readLocalBootstrap } from './paths';
 import type { Bootstrap } from './platform';
 
 // Lambda runs Node 22; locally Node 20 is supported and the lockfile pins the SDK, so its nag is noise here.
@@ -75,13 +73,12 @@ function connect(): ProvisioningDeps & { credits: CreditLedger } {
       credits: new DynamoCreditLedger(documents, TABLE_NAME),
     };
   }
-  const file = join(repoRoot(), '.local', 'bootstrap.json');
-  if (!existsSync(file)) {
+  const local = readLocalBootstrap();
+  if (!local) {
     throw new UsageError(
       'No local stack found (.local/bootstrap.json). Start it with `npm start`, or set TABLE_NAME, PEPPER_SECRET_ID, REST_API_ID and USAGE_PLAN_IDS to target a deployed stack.',
     );
   }
-  const local = JSON.parse(readFileSync(file, 'utf8')) as Bootstrap;
   const clients = localClients(local.endpoints);
   return {
     ...localProvisioningDeps(clients, local),
@@ -217,7 +214,7 @@ function reminderTarget() {
       inbox: undefined,
     };
   }
-  const local = readLocalBootstrap();
+  const local = requireLocalBootstrap();
   if (!local.queueUrls?.reminders || !local.endpoints.sqs) {
     throw new UsageError('The local stack has no reminder queue; restart it with `npm start`.');
   }
@@ -256,12 +253,10 @@ async function waitForEmptyQueue(client: SQSClient, queueUrl: string): Promise<n
   return left;
 }
 
-function readLocalBootstrap(): Bootstrap {
-  const file = join(repoRoot(), '.local', 'bootstrap.json');
-  if (!existsSync(file)) {
-    throw new UsageError('No local stack found (.local/bootstrap.json). Start it with `npm start`.');
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as Bootstrap;
+function requireLocalBootstrap(): Bootstrap {
+  const local = readLocalBootstrap();
+  if (!local) throw new UsageError('No local stack found (.local/bootstrap.json). Start it with `npm start`.');
+  return local;
 }
 
 async function main(argv: string[]) {

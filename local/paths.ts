@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Bootstrap } from './platform';
 
 /** The repository root: the nearest folder above the working directory with cdk.json and package.json. */
 export function repoRoot(from = process.cwd()): string {
@@ -10,4 +11,10 @@ export function repoRoot(from = process.cwd()): string {
     dir = parent;
   }
   return dir;
+}
+
+/** The running local stack's `.local/bootstrap.json` (written by `npm start`); undefined without one. */
+export function readLocalBootstrap(): Bootstrap | undefined {
+  const file = join(repoRoot(), '.local', 'bootstrap.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Bootstrap) : undefined;
 }

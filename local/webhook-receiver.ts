@@ -10,14 +10,11 @@
  *   npm run webhook-receiver -- --status 500          answers every delivery with this status
  *   --port 4000 (default)
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { EVENT_TYPES } from '../functions/domain/webhooks/catalog';
-import { repoRoot } from './paths';
-import type { Bootstrap } from './platform';
+import { readLocalBootstrap } from './paths';
 
 const { values } = parseArgs({
   options: {
@@ -90,9 +87,8 @@ function safeJson(text: string): unknown {
  * rotated, since a secret is shown only once; the old one still signs for 24 hours.
  */
 async function register(): Promise<string> {
-  const file = join(repoRoot(), '.local', 'bootstrap.json');
-  if (!existsSync(file)) throw new Error('No local stack found (.local/bootstrap.json). Start it with `npm start`.');
-  const bootstrap = JSON.parse(readFileSync(file, 'utf8')) as Bootstrap;
+  const bootstrap = readLocalBootstrap();
+  if (!bootstrap) throw new Error('No local stack found (.local/bootstrap.json). Start it with `npm start`.');
   const url = `http://localhost:${port}/webhooks`;
   const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
     fetch(`${bootstrap.sandboxUrl}${path}`, {

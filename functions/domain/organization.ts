@@ -54,3 +54,11 @@ export interface OrganizationStore {
 }
 
 export const DEFAULT_ROTATION_PERIOD_DAYS = 182;
+
+/** The addresses of the organization's owners and admins, lower-cased, each once. */
+export function adminEmailsOf(organization: Organization, alsoMemberIds: readonly string[] = []): string[] {
+  const chosen = organization.members.filter(
+    (member) => member.role === 'owner' || member.role === 'admin' || alsoMemberIds.includes(member.id),
+  );
+  return [...new Set(chosen.map((member) => member.email.toLowerCase()))];
+}

@@ -3,8 +3,8 @@
  * The event goes to the caller's organization and environment; 202 once it is queued.
  */
 import { z } from 'zod';
-import type { EventData, EventType } from '../domain/webhooks/catalog';
-import { isEventType, isPlatformEventType, unknownEventTypeMessage } from '../domain/webhooks/catalog';
+import { type EventData, type EventType, isPlatformEventType } from '../domain/webhooks/catalog';
+import { eventTypeInput } from '../domain/webhooks/endpoint-input';
 import { MAX_EVENT_BYTES, publishEvent } from '../domain/webhooks/publish';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
@@ -14,12 +14,9 @@ import { eventQueueFromEnvironment } from '../runtime/webhooks';
 const queue = eventQueueFromEnvironment();
 
 const publishInput = z.strictObject({
-  type: z
-    .string()
-    .refine(isEventType, { error: (issue) => unknownEventTypeMessage(String(issue.input)) })
-    .refine((type) => !isPlatformEventType(type as EventType), {
-      error: (issue) => `${String(issue.input)} is published by the platform itself, not through this route`,
-    }),
+  type: eventTypeInput.refine((type) => !isPlatformEventType(type), {
+    error: (issue) => `${String(issue.input)} is published by the platform itself, not through this route`,
+  }),
   data: z.record(z.string(), z.unknown(), { error: 'must be an object: the event payload' }),
 });
 
@@ -30,7 +27,7 @@ export const handler = route(async ({ event, caller }) => {
   const published = await publishEvent(queue, {
     organizationId: caller.organizationId,
     environment: caller.environment,
-    type: input.type as EventType,
+    type: input.type,
     // publishEvent checks data against the catalog entry of this type.
     data: input.data as EventData<EventType>,
   });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { WebhookHttpClient } from '../adapters/webhook-http';
 import { systemClock } from '../domain/clock';
-import { EVENT_TYPES, type EventType, isEventType, unknownEventTypeMessage } from '../domain/webhooks/catalog';
+import { eventTypeInput } from '../domain/webhooks/endpoint-input';
 import { sendTestEvent } from '../domain/webhooks/redelivery';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
@@ -24,23 +24,12 @@ const deps = {
   clock: systemClock,
 };
 
-const testSendInput = z.strictObject({
-  eventType: z
-    .string()
-    .refine(isEventType, { error: (issue) => unknownEventTypeMessage(String(issue.input)) })
-    .optional()
-    .describe(`one of ${EVENT_TYPES.join(', ')}`),
-});
+const testSendInput = z.strictObject({ eventType: eventTypeInput.optional() });
 
 export const handler = route(
   async ({ event, caller, audit }) => {
     const { eventType } = parseBody(event, testSendInput);
-    const outcome = await sendTestEvent(
-      deps,
-      caller,
-      event.pathParameters?.id ?? '',
-      eventType as EventType | undefined,
-    );
+    const outcome = await sendTestEvent(deps, caller, event.pathParameters?.id ?? '', eventType);
     audit.details = {
       webhookId: event.pathParameters?.id,
       deliveryId: outcome.deliveryId,

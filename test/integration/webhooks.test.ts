@@ -438,17 +438,8 @@ async function emailsAbout(webhookId: string) {
   return emails.filter((email) => JSON.stringify(email).includes(webhookId));
 }
 
-async function setFailingSince(webhookId: string, since: Date) {
-  const clients = localClients(platform.bootstrap.endpoints);
-  await clients.documents.send(
-    new UpdateCommand({
-      TableName: platform.bootstrap.tableName,
-      Key: { pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' },
-      UpdateExpression: 'SET failingSince = :since',
-      ExpressionAttributeValues: { ':since': since.toISOString() },
-    }),
-  );
-  clients.dynamoDb.destroy();
+function setFailingSince(webhookId: string, since: Date) {
+  return setFields({ pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }, { failingSince: since.toISOString() });
 }
 
 async function queueCounts() {
@@ -476,13 +467,18 @@ async function purgeDeliveries() {
   }
 }
 
-async function setDelivery(deliveryId: string, fields: Record<string, string>) {
+function setDelivery(deliveryId: string, fields: Record<string, string>) {
+  return setFields({ pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' }, fields);
+}
+
+/** Arranges state the API cannot: sets fields of one table item directly. */
+async function setFields(key: { pk: string; sk: string }, fields: Record<string, string>) {
   const clients = localClients(platform.bootstrap.endpoints);
   const names = Object.keys(fields);
   await clients.documents.send(
     new UpdateCommand({
       TableName: platform.bootstrap.tableName,
-      Key: { pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' },
+      Key: key,
       UpdateExpression: `SET ${names.map((_name, index) => `#f${index} = :v${index}`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#f${index}`, name])),
       ExpressionAttributeValues: Object.fromEntries(names.map((name, index) => [`:v${index}`, fields[name]])),

@@ -3,6 +3,7 @@
  * They name the key by its name and last 8 characters; the key itself is never stored, so it
  * cannot be in them.
  */
+import { escapeHtml } from '../escape-html';
 import type { ApiKeyRecord } from '../keys/key-model';
 import type { Locale, Organization } from '../organization';
 
@@ -121,8 +122,4 @@ function formatDateTime(iso: string, locale: Locale): string {
     timeStyle: 'short',
     timeZone: 'UTC',
   })} UTC`;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

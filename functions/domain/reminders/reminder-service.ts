@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../clock';
 import type { ApiKeyRecord } from '../keys/key-model';
-import type { Member, Organization } from '../organization';
+import { adminEmailsOf, type Organization } from '../organization';
 import { type ReminderEmail, renderReminderEmail } from './email';
 import { dueStage, graceWarningDue, stageNotifies } from './policy';
 
@@ -173,8 +173,5 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
 
 /** The organization's owners and admins, and the member who created the key; each address once. */
 export function recipientsOf(organization: Organization, key: ApiKeyRecord): string[] {
-  const chosen: Member[] = organization.members.filter(
-    (member) => member.role === 'owner' || member.role === 'admin' || member.id === key.createdBy,
-  );
-  return [...new Set(chosen.map((member) => member.email.toLowerCase()))];
+  return adminEmailsOf(organization, [key.createdBy]);
 }

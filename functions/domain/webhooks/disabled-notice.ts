@@ -2,8 +2,10 @@
  * Telling an organization's owners and admins that one of their webhook endpoints was disabled:
  * why, since when it failed, and how to turn it back on.
  */
+
 import type { Clock } from '../clock';
-import type { Organization } from '../organization';
+import { escapeHtml } from '../escape-html';
+import { adminEmailsOf, type Organization } from '../organization';
 import type { EmailSender, NotificationStore, ReminderOrganizationStore } from '../reminders/reminder-service';
 import type { EndpointDisabledNotifier } from './delivery';
 import type { DisabledReason, WebhookEndpoint } from './webhook-model';
@@ -21,11 +23,6 @@ const REASONS: Record<DisabledReason, string> = {
   failing: 'every delivery attempt to it has failed for 5 days',
   manual: 'an admin paused it',
 };
-
-export function adminsOf(organization: Organization): string[] {
-  const admins = organization.members.filter((member) => member.role === 'owner' || member.role === 'admin');
-  return [...new Set(admins.map((member) => member.email.toLowerCase()))];
-}
 
 export function renderDisabledNotice(organization: Organization, endpoint: WebhookEndpoint, reason: DisabledReason) {
   const subject = `Webhook endpoint disabled: ${endpoint.url}`;
@@ -59,11 +56,7 @@ export function endpointDisabledNotifier(deps: DisabledNoticeDeps): EndpointDisa
       message: notice.summary,
       createdAt: now.toISOString(),
     });
-    const to = adminsOf(organization);
+    const to = adminEmailsOf(organization);
     if (deps.email && to.length > 0) await deps.email.send({ to, ...notice });
   };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

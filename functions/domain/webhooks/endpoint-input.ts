@@ -2,18 +2,18 @@
 import { z } from 'zod';
 import { EVENT_TYPES, type EventType, isEventType, unknownEventTypeMessage } from './catalog';
 
+/** One type of the catalog; anything else gets a message that lists the valid ones. */
+export const eventTypeInput = z
+  .string()
+  .refine(isEventType, { error: (issue) => unknownEventTypeMessage(String(issue.input)) })
+  // Checked just above.
+  .transform((type) => type as EventType);
+
 const eventList = z
-  .array(z.string(), { error: 'must be a list of event types, e.g. ["contact.created"]' })
+  .array(eventTypeInput, { error: 'must be a list of event types, e.g. ["contact.created"]' })
   .min(1, `must name at least one event type; valid types: ${EVENT_TYPES.join(', ')}`)
   .max(EVENT_TYPES.length)
-  .superRefine((events, context) => {
-    for (const [index, event] of events.entries()) {
-      if (!isEventType(event))
-        context.addIssue({ code: 'custom', path: [index], message: unknownEventTypeMessage(event) });
-    }
-  })
-  // Checked above: every entry is an event type.
-  .transform((events) => [...new Set(events)] as EventType[]);
+  .transform((events) => [...new Set(events)]);
 
 const url = z.string({ error: 'must be the URL deliveries are posted to' }).trim().min(1).max(2048);
 const description = z.string().trim().max(500, 'must be at most 500 characters');
