@@ -196,3 +196,111 @@ describe('allowlistEntryProblem', () => {
     );
   });
 });
+
+/** Every way to write the IPv4-compatible IPv6 address ::a.b.c.d. */
+const compatibleSpellings: ((octets: number[]) => string)[] = [
+  (parts) => `::${ipv4(parts)}`,
+  (parts) => `0::${ipv4(parts)}`,
+  (parts) => `0:0:0:0:0:0:${ipv4(parts)}`,
+  (parts) => `::0:0:${ipv4(parts)}`,
+  (parts) => `::${compatibleHextets(parts).join(':')}`,
+  (parts) =>
+    `0000:0000:0000:0000:0000:0000:${compatibleHextets(parts)
+      .map((hextet) => hextet.padStart(4, '0'))
+      .join(':')}`.toUpperCase(),
+];
+
+function compatibleHextets([a = 0, b = 0, c = 0, d = 0]: number[]): string[] {
+  return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+}
+
+// :: and ::1 are the unspecified and loopback addresses, not IPv4-compatible ones.
+const compatibleOctets = octets.filter((parts) => parts.slice(0, 3).some((p) => p !== 0) || (parts[3] ?? 0) > 1);
+
+describe('IPv4-compatible IPv6 entries (::a.b.c.d)', () => {
+  // ipaddr.js reads ::a.b.c.d as ::ffff:a.b.c.d, so this entry used to admit IPv4 127.0.0.1.
+  it('refuses ::127.0.0.1, naming the IPv4 address to write instead', () => {
+    expect(allowlistEntryProblem('::127.0.0.1')).toBe(
+      "'::127.0.0.1' is an IPv4-compatible IPv6 address (deprecated, ::/96); no client has one. Write the IPv4 address 127.0.0.1 instead, or a range such as 127.0.0.1/32",
+    );
+  });
+
+  it('does not let ::127.0.0.1 admit 127.0.0.1, even when it is already stored', () => {
+    expect(ipAllowed(['::127.0.0.1'], '127.0.0.1')).toBe(false);
+    expect(ipAllowed(['::127.0.0.0/104'], '127.0.0.1')).toBe(false);
+  });
+
+  it.each([
+    '::7f00:1',
+    '0:0:0:0:0:0:127.0.0.1',
+    '::0.0.0.2',
+    '::7f00:0/104',
+    '::127.0.0.1/128',
+    '::1.2.3.4/64',
+  ])('refuses the spelling %s', (entry) => {
+    expect(allowlistEntryProblem(entry)).toContain('IPv4-compatible');
+  });
+
+  it.each([
+    '::',
+    '::1',
+    '::/96',
+    '::/0',
+    '::0.0.0.1',
+    '::ffff:127.0.0.1',
+    '64:ff9b::192.0.2.33',
+  ])('still accepts %s, which is not IPv4-compatible', (entry) => {
+    expect(allowlistEntryProblem(entry)).toBeUndefined();
+  });
+
+  it('refuses every spelling of every IPv4-compatible address, with or without a prefix, and none admits the IPv4 address', () => {
+    fc.assert(
+      fc.property(
+        compatibleOctets,
+        fc.constantFrom(...compatibleSpellings),
+        fc.option(fc.integer({ min: 0, max: 128 })),
+        (parts, spell, prefix) => {
+          const entry = prefix === null ? spell(parts) : `${spell(parts)}/${prefix}`;
+
+          expect(allowlistEntryProblem(entry)).toContain('IPv4-compatible');
+          expect(ipAllowed([entry], ipv4(parts))).toBe(false);
+          expect(ipAllowed([entry], `::ffff:${ipv4(parts)}`)).toBe(false);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never reads an IPv4-compatible source as the IPv4 address', () => {
+    fc.assert(
+      fc.property(compatibleOctets, fc.constantFrom(...compatibleSpellings), (parts, spell) => {
+        expect(ipAllowed([ipv4(parts), '0.0.0.0/0'], spell(parts))).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('zone ids in allowlists (fe80::1%eth0)', () => {
+  it('refuses fe80::1%lo, saying to remove the zone id', () => {
+    expect(allowlistEntryProblem('fe80::1%lo')).toBe(
+      "'fe80::1%lo' has a zone id (%lo); remove it, an allowlist holds addresses only",
+    );
+  });
+
+  it.each(['fe80::1%1', 'fe80::%eth0/10', '::ffff:10.0.0.1%eth0', '127.0.0.1%lo'])('refuses %s', (entry) => {
+    expect(allowlistEntryProblem(entry)).toContain('zone id');
+  });
+
+  it('never matches a stored entry or a source with a zone id', () => {
+    fc.assert(
+      fc.property(hextets, fc.stringMatching(/^[a-z0-9]{1,8}$/), (parts, zone) => {
+        const address = ipv6(parts);
+
+        expect(ipAllowed([`${address}%${zone}`], address)).toBe(false);
+        expect(ipAllowed([address, '::/0', '0.0.0.0/0'], `${address}%${zone}`)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
