@@ -3,6 +3,7 @@
  * They name the key by its name and last 8 characters; the key itself is never stored, so it
  * cannot be in them.
  */
+import { headerText } from '../email-header';
 import { escapeHtml } from '../escape-html';
 import type { ApiKeyRecord } from '../keys/key-model';
 import type { Locale, Organization } from '../organization';
@@ -42,7 +43,7 @@ export function renderReminderEmail(
   const html = `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif">${lines.body
     .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
     .join('')}<p>${escapeHtml(lines.howTo)}</p><pre>POST /v1/keys/${escapeHtml(key.id)}/rotate</pre></body></html>`;
-  return { subject: lines.subject, text, html, summary: lines.summary };
+  return { subject: headerText(lines.subject), text, html, summary: lines.summary };
 }
 
 type Facts = {

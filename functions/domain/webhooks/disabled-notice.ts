@@ -4,6 +4,7 @@
  */
 
 import type { Clock } from '../clock';
+import { headerText } from '../email-header';
 import { escapeHtml } from '../escape-html';
 import { adminEmailsOf, type Organization } from '../organization';
 import type { EmailSender, NotificationStore, ReminderOrganizationStore } from '../reminders/reminder-service';
@@ -25,7 +26,7 @@ const REASONS: Record<DisabledReason, string> = {
 };
 
 export function renderDisabledNotice(organization: Organization, endpoint: WebhookEndpoint, reason: DisabledReason) {
-  const subject = `Webhook endpoint disabled: ${endpoint.url}`;
+  const subject = headerText(`Webhook endpoint disabled: ${endpoint.url}`);
   const lines = [
     `The webhook endpoint ${endpoint.url} (${endpoint.id}) of ${organization.name} was disabled because ${REASONS[reason]}.`,
     endpoint.failingSince ? `Its deliveries have been failing since ${endpoint.failingSince}.` : '',
