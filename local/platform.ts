@@ -20,6 +20,7 @@ import {
   type LocalEndpoints,
   localClients,
 } from './bootstrap';
+import { protectDataDir } from './data-dir';
 import { startDynamoDb } from './emulators/dynamodb';
 import { startSecretsManager } from './emulators/secrets-manager';
 import { startSes } from './emulators/ses';
@@ -95,6 +96,10 @@ export async function startPlatform(options: PlatformOptions) {
     for (const closer of closers.reverse()) await closer().catch(() => {});
   };
   try {
+    if (options.dataDir) {
+      const restoreUmask = protectDataDir(options.dataDir);
+      closers.push(async () => restoreUmask());
+    }
     const dynamodb = await startDynamoDb(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
     closers.push(dynamodb.close);
     const secrets = await startSecretsManager(options.dataDir ? { file: join(options.dataDir, 'secrets.json') } : {});
@@ -165,7 +170,8 @@ export async function startPlatform(options: PlatformOptions) {
     const endpoints: LocalEndpoints = {
       dynamodb: dynamodb.endpoint,
       secretsManager: secrets.endpoint,
-      apiGateway: gateway.url,
+      // The control plane, whose URL holds its token; the public gateway port does not serve it.
+      apiGateway: gateway.controlPlaneUrl,
       sqs: sqs.endpoint,
       ses: ses.endpoint,
     };

@@ -1,7 +1,8 @@
 /**
  * A local API Gateway (REST API) in front of the real handlers: it routes with the shared route
  * definition, calls the REQUEST authorizer, caches and applies its policy, answers 401/403/404 with
- * the shared gateway responses, and serves FlushStageAuthorizersCache for the management handlers.
+ * the shared gateway responses. Its control plane (usage plans, FlushStageAuthorizersCache) is on
+ * a loopback port of its own, behind a token: see control-plane.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -19,6 +20,7 @@ import { matchRoute } from '../../functions/definition/routes';
 import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
 import { closeServer, listen } from '../emulators/listen';
 import { AuthorizerResultCache } from './authorizer-cache';
+import { newControlPlaneToken, startControlPlane } from './control-plane';
 import { authorizerEvent, first, type IncomingCall, lambdaContext, methodArn, proxyEvent } from './events';
 import { type GatewayResponse, gatewayResponse } from './gateway-responses';
 import { LocalUsagePlans } from './usage-plans';
@@ -79,12 +81,6 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
 
   async function handle(request: IncomingMessage, url: URL, accessLog: AccessLogRecord): Promise<GatewayResponse> {
     const method = accessLog.httpMethod;
-    const flush = /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/.exec(url.pathname);
-    if (flush && method === 'DELETE') {
-      cache.flush(decodeURIComponent(flush[2] as string));
-      return { statusCode: 202, headers: { 'content-type': 'application/json' }, body: '{}' };
-    }
-    if (/^\/(apikeys|usageplans)(\/|$)/.test(url.pathname)) return controlPlane(request, url, method);
     const [, stage = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
     if (!(stage in STAGES))
@@ -159,27 +155,24 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     return result;
   }
 
-  async function controlPlane(request: IncomingMessage, url: URL, method: string): Promise<GatewayResponse> {
-    const raw = (await readBody(request))?.toString('utf8') ?? '';
-    const result = usagePlans.handle(method, url.pathname, raw ? JSON.parse(raw) : {});
-    if (!result) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { httpMethod: method, path: url.pathname });
-    return {
-      statusCode: result.statusCode,
-      headers: {
-        'content-type': 'application/json',
-        ...(result.errorType && { 'x-amzn-errortype': result.errorType }),
-      },
-      body: JSON.stringify(result.body),
-    };
-  }
-
   const port = await listen(server, options.port);
+  const controlPlane = await startControlPlane({ token: newControlPlaneToken(), usagePlans, cache }).catch(
+    async (error: unknown) => {
+      await closeServer(server);
+      throw error;
+    },
+  );
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    /** The control plane's endpoint for SDK clients; its path is the token. */
+    controlPlaneUrl: controlPlane.url,
     stats,
     usagePlans,
-    close: () => closeServer(server),
+    close: async () => {
+      await controlPlane.close();
+      await closeServer(server);
+    },
     flush: (stage: string) => cache.flush(stage),
   };
 }

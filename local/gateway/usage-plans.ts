@@ -123,7 +123,7 @@ export class LocalUsagePlans {
         return this.changed({ statusCode: 201, body: { ...key, createdDate: this.now() / 1000 } });
       }
       if (method === 'DELETE' && id) {
-        if (!this.state.apiKeys[id]) return notFound('API Key');
+        if (!own(this.state.apiKeys, id)) return notFound('API Key');
         delete this.state.apiKeys[id];
         for (const plan of Object.values(this.state.usagePlans))
           plan.keyIds = plan.keyIds.filter((keyId) => keyId !== id);
@@ -143,14 +143,14 @@ export class LocalUsagePlans {
         const { keyIds: _keys, ...shown } = plan;
         return this.changed({ statusCode: 201, body: shown });
       }
-      const plan = id ? this.state.usagePlans[id] : undefined;
+      const plan = own(this.state.usagePlans, id);
       if (!plan) return notFound('Usage Plan ID');
       if (method === 'DELETE' && !sub) {
         delete this.state.usagePlans[plan.id];
         return this.changed({ statusCode: 202, body: {} });
       }
       if (sub === 'keys' && method === 'POST') {
-        const key = this.state.apiKeys[String(body.keyId)];
+        const key = own(this.state.apiKeys, body.keyId);
         if (!key) return notFound('API Key');
         const inOtherPlan = Object.values(this.state.usagePlans).some(
           (other) =>
@@ -190,4 +190,9 @@ export class LocalUsagePlans {
     mkdirSync(dirname(this.file), { recursive: true });
     writeFileSync(this.file, JSON.stringify(this.state, null, 2), { mode: 0o600 });
   }
+}
+
+/** Ids come from requests: `constructor` or `__proto__` must not find what every object inherits. */
+function own<T>(records: Record<string, T>, id: string | undefined): T | undefined {
+  return id !== undefined && Object.hasOwn(records, id) ? records[id] : undefined;
 }
