@@ -62,6 +62,7 @@ console.log('\nWarm verification');
   const record = await keyStore.get(keyId);
   const { pepperFromEnvironment } = await import('../functions/runtime/stores');
   const inMemory = createAuthorizer({
+    headerMode: 'x-api-key',
     findKey: async () => record,
     pepper: pepperFromEnvironment(),
     clock: () => new Date(),

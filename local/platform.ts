@@ -6,8 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { AUTHORIZER_CACHE, STAGES } from '../functions/definition/api';
+import { type ApiKeyHeaderMode, authorizerCacheOf, DEFAULT_API_KEY_HEADER, STAGES } from '../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { KEY_EXPIRY } from '../functions/definition/key-expiry';
 import { type QueueId, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
 import {
   createPepper,
@@ -29,6 +30,7 @@ import { LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
 import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
 import { repoRoot } from './paths';
+import { localPartnerKeysJson } from './secret-scanning-partner';
 import type { SqsHandler } from './sqs-event-source';
 import { type LogsHandler, startUsagePipeline } from './usage-pipeline';
 import { startWorkers } from './workers';
@@ -43,7 +45,9 @@ export interface PlatformOptions {
    * The queues and the SES inbox exist either way, so handlers can publish.
    */
   messaging?: boolean;
-  /** Overrides the shared authorizer cache TTL, e.g. 0 to accept `Authorization: Bearer` alone. */
+  /** Where clients send their key (API_KEY_HEADER); it sets the gateway cache as the construct does. */
+  apiKeyHeader?: ApiKeyHeaderMode;
+  /** Overrides the mode's authorizer cache TTL, e.g. 0 to see every call reach the authorizer. */
   authorizerCacheTtlSeconds?: number;
   logLevel?: string;
   /** The local gateway's clock (usage-plan buckets, authorizer cache); tests pin it. */
@@ -55,6 +59,10 @@ export interface PlatformOptions {
    * the background (default) or only when a test drains them.
    */
   reminderScanIntervalMs?: number;
+  /** With messaging: how often the key expiry sweep runs (default KEY_EXPIRY.sweepRateMinutes; 0: off). */
+  expirySweepIntervalMs?: number;
+  /** EXPIRY_FLUSH_WINDOW_SECONDS: at most one expiry flush per stage per window; 1 locally. */
+  expiryFlushWindowSeconds?: number;
   workers?: 'background' | 'manual';
   /** Parallel pollers of the webhook delivery queue (Lambda runs several batches at once). */
   deliveryConcurrency?: number;
@@ -71,6 +79,7 @@ export interface PlatformOptions {
 export const LOCAL_EMAIL_SENDER = 'reminders@api-key-platform.local';
 
 type ScanHandler = (event: { now?: string }) => Promise<{ read: number; queued: number }>;
+type SweepHandler = () => Promise<{ read: number; queued: number; messages: number }>;
 
 export interface Bootstrap extends DemoOrganization {
   liveUrl: string;
@@ -88,6 +97,7 @@ export interface Bootstrap extends DemoOrganization {
 const TABLE_NAME = 'api-key-platform';
 const PEPPER_SECRET_ID = 'api-key-platform/pepper';
 const WEBHOOK_SECRET_ID = 'api-key-platform/webhook-signing';
+const CURSOR_SECRET_ID = 'api-key-platform/cursor-key';
 
 export async function startPlatform(options: PlatformOptions) {
   const root = repoRoot();
@@ -147,7 +157,19 @@ export async function startPlatform(options: PlatformOptions) {
         timer.unref();
         closers.push(async () => clearInterval(timer));
       }
+      const sweepIntervalMs = options.expirySweepIntervalMs ?? KEY_EXPIRY.sweepRateMinutes * 60_000;
+      if (sweepIntervalMs > 0) {
+        const sweep = setInterval(() => {
+          load<SweepHandler>('key-expiry-sweep')
+            .then((run) => run())
+            .catch((error: unknown) => console.error('Scheduled key expiry sweep failed:', error));
+        }, sweepIntervalMs);
+        sweep.unref();
+        closers.push(async () => clearInterval(sweep));
+      }
     }
+    const apiKeyHeader = options.apiKeyHeader ?? DEFAULT_API_KEY_HEADER;
+    const authorizerCache = authorizerCacheOf(apiKeyHeader);
     const gateway = await startLocalGateway({
       port: options.port,
       restApiId: LOCAL_REST_API_ID,
@@ -159,8 +181,8 @@ export async function startPlatform(options: PlatformOptions) {
         if (!handlers.has(functionId)) handlers.set(functionId, load<ProxyHandler>(functionId));
         return handlers.get(functionId) as Promise<ProxyHandler>;
       },
-      cacheTtlSeconds: options.authorizerCacheTtlSeconds ?? AUTHORIZER_CACHE.resultsCacheTtlSeconds,
-      identitySources: AUTHORIZER_CACHE.identitySources,
+      cacheTtlSeconds: options.authorizerCacheTtlSeconds ?? authorizerCache.resultsCacheTtlSeconds,
+      identitySources: authorizerCache.identitySources,
       ...(options.dataDir && { usagePlansFile: join(options.dataDir, 'apigateway.json') }),
       ...(options.onRequest && { onRequest: options.onRequest }),
       onAccessLog: (record) => usage.push(record),
@@ -189,21 +211,28 @@ export async function startPlatform(options: PlatformOptions) {
       REMINDER_QUEUE_URL: queueUrls.reminders,
       WEBHOOK_EVENT_QUEUE_URL: queueUrls['webhook-events'],
       WEBHOOK_DELIVERY_QUEUE_URL: queueUrls['webhook-deliveries'],
+      KEY_EXPIRY_QUEUE_URL: queueUrls['key-expiries'],
+      EXPIRY_FLUSH_WINDOW_SECONDS: String(options.expiryFlushWindowSeconds ?? 1),
       EMAIL_SENDER: LOCAL_EMAIL_SENDER,
       WEBHOOK_SECRET_ID,
+      // The simulated partner's public key (a test fixture): `npm run cli -- leaks report` signs with it.
+      SECRET_SCANNING_PUBLIC_KEYS: localPartnerKeysJson(),
       WEBHOOK_ALLOW_LOOPBACK: String(options.webhookAllowLoopback ?? true),
       ...(options.webhookRetrySchedule && { WEBHOOK_RETRY_SCHEDULE: options.webhookRetrySchedule.join(',') }),
       TABLE_NAME,
       PEPPER_SECRET_ID,
+      CURSOR_SECRET_ID,
       REST_API_ID: LOCAL_REST_API_ID,
       USAGE_PLAN_IDS: JSON.stringify(LOCAL_USAGE_PLAN_IDS),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+      API_KEY_HEADER: apiKeyHeader,
     });
 
     const clients = localClients(endpoints);
     await createTable(clients.dynamoDb, TABLE_NAME);
     await createPepper(clients.secretsManager, PEPPER_SECRET_ID);
     await createPepper(clients.secretsManager, WEBHOOK_SECRET_ID);
+    await createPepper(clients.secretsManager, CURSOR_SECRET_ID);
     const bootstrapFile = options.dataDir ? join(options.dataDir, 'bootstrap.json') : '';
     const demo = await ensureDemoOrganization(clients, {
       tableName: TABLE_NAME,
@@ -244,7 +273,12 @@ export async function startPlatform(options: PlatformOptions) {
       fanOut: workers['webhook-events'],
       delivery: workers['webhook-deliveries'],
     };
-    return { bootstrap, gateway, close, flushUsage, usagePipeline: usage, reminders, webhooks, sqsClient };
+    /** With messaging: runs the expiry sweep once; the worker's event source flushes after each expiry. */
+    const keyExpiry = workers && {
+      sweep: async () => (await load<SweepHandler>('key-expiry-sweep'))(),
+      worker: workers['key-expiries'],
+    };
+    return { bootstrap, gateway, close, flushUsage, usagePipeline: usage, reminders, webhooks, keyExpiry, sqsClient };
   } catch (error) {
     await close();
     throw error;

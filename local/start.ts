@@ -1,7 +1,14 @@
 /** `npm start`: the whole platform locally, on embedded stand-ins. Ctrl-C stops it. */
 import { join } from 'node:path';
+import { API_KEY_HEADER_MODES, type ApiKeyHeaderMode } from '../functions/definition/api';
 import { repoRoot } from './paths';
 import { startPlatform } from './platform';
+
+function apiKeyHeaderOf(value: string): ApiKeyHeaderMode {
+  if ((API_KEY_HEADER_MODES as readonly string[]).includes(value)) return value as ApiKeyHeaderMode;
+  console.error(`API_KEY_HEADER must be one of ${API_KEY_HEADER_MODES.join(', ')}; got '${value}'.`);
+  process.exit(1);
+}
 
 // Lambda runs Node 22; locally Node 20 is supported and the lockfile pins the SDK, so its nag is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -12,7 +19,9 @@ const { bootstrap, close } = await startPlatform({
   port,
   dataDir,
   messaging: true,
-  // AUTHORIZER_CACHE_TTL_SECONDS=0 mirrors a deployment with the gateway cache off (Authorization: Bearer works).
+  // API_KEY_HEADER=authorization takes Bearer keys, =either both (without the gateway cache), as the construct's apiKeyHeader.
+  ...(process.env.API_KEY_HEADER && { apiKeyHeader: apiKeyHeaderOf(process.env.API_KEY_HEADER) }),
+  // AUTHORIZER_CACHE_TTL_SECONDS=0 turns the gateway cache off whatever the mode.
   ...(process.env.AUTHORIZER_CACHE_TTL_SECONDS && {
     authorizerCacheTtlSeconds: Number(process.env.AUTHORIZER_CACHE_TTL_SECONDS),
   }),

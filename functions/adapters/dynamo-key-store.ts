@@ -2,6 +2,7 @@
  * KeyStore on DynamoDB. A key is one item addressed by its id (the public selector of the key), so
  * verification is a single GetItem; an organization's keys are listed through gsi1, newest first.
  */
+import type { CursorCodec } from '../domain/cursors';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -12,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError } from '../domain/errors';
 import type { ApiKeyRecord, KeyStore, Page, PageRequest } from '../domain/keys/key-model';
+import type { KeyEnvironment } from '../domain/keys/key-token';
 import { nextReminderAt } from '../domain/reminders/policy';
 import type { ReminderKeyStore } from '../domain/reminders/reminder-service';
 import { isConditionFailure } from './conditional';
@@ -44,13 +46,15 @@ function reminderIndexOf(record: ApiKeyRecord): { gsi2pk: string; gsi2sk: string
 }
 
 export const keyItemKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
-const keysOfOrganization = (organizationId: string) => `ORG#${organizationId}#KEYS`;
+/** An organization's keys are listed per environment, so a sandbox listing never pages through live keys. */
+const keysOfOrganization = (organizationId: string, environment: KeyEnvironment) =>
+  `ORG#${organizationId}#${environment}#KEYS`;
 
 /** The stored item of a key: its own key, the organization listing (gsi1) and the reminder index (gsi2). */
 export function keyItem(record: ApiKeyRecord): Record<string, unknown> {
   return {
     ...keyItemKey(record.id),
-    gsi1pk: keysOfOrganization(record.organizationId),
+    gsi1pk: keysOfOrganization(record.organizationId, record.environment),
     gsi1sk: `${record.createdAt}#${record.id}`,
     type: 'key',
     ...reminderIndexOf(record),
@@ -62,6 +66,7 @@ export class DynamoKeyStore implements KeyStore, ReminderKeyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly cursors?: CursorCodec,
   ) {}
 
   async get(keyId: string): Promise<ApiKeyRecord | undefined> {
@@ -147,8 +152,19 @@ export class DynamoKeyStore implements KeyStore, ReminderKeyStore {
     }
   }
 
-  async listByOrganization(organizationId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
-    return newestFirstPage(this.client, this.tableName, keysOfOrganization(organizationId), page, toRecord);
+  async listByOrganization(
+    organizationId: string,
+    environment: KeyEnvironment,
+    page: PageRequest,
+  ): Promise<Page<ApiKeyRecord>> {
+    return newestFirstPage(
+      this.client,
+      this.cursors,
+      this.tableName,
+      keysOfOrganization(organizationId, environment),
+      page,
+      toRecord,
+    );
   }
 
   async *dueForReminder(now: Date): AsyncIterable<ApiKeyRecord> {

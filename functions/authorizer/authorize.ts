@@ -5,10 +5,11 @@
  * therefore checked by the protected handlers, not here.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { environmentOfStage } from '../definition/api';
+import { type ApiKeyHeaderMode, environmentOfStage } from '../definition/api';
 import { ROUTES } from '../definition/routes';
 import type { ApiKeyRecord } from '../domain/keys/key-model';
-import { presentedToken, type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
+import { presentedKey } from '../domain/keys/presented-key';
+import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
 import { allowPolicy, denyPolicy, parseMethodArn } from '../domain/policy';
 
 export interface AuthorizerLog {
@@ -18,16 +19,16 @@ export interface AuthorizerLog {
 /** API Gateway turns exactly this error message into a 401. */
 const UNAUTHORIZED = 'Unauthorized';
 
-export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog }) {
+export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog; headerMode: ApiKeyHeaderMode }) {
   return async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const arn = parseMethodArn(event.methodArn);
     if (!arn) throw new Error(`Unexpected methodArn ${event.methodArn}`);
     const sourceIp = event.requestContext?.identity?.sourceIp ?? '';
-    const verification = await verifyKey(deps, {
-      token: presentedToken(event.headers),
-      stageEnvironment: environmentOfStage(arn.stage),
-      sourceIp,
-    });
+    const presented = presentedKey(event, deps.headerMode);
+    const verification: Verification =
+      'problem' in presented
+        ? { outcome: 'unauthorized', reason: presented.problem }
+        : await verifyKey(deps, { token: presented.token, stageEnvironment: environmentOfStage(arn.stage), sourceIp });
     if (verification.outcome !== 'valid') deps.log?.denied(verification, sourceIp);
     switch (verification.outcome) {
       case 'unauthorized':

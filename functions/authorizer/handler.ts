@@ -1,18 +1,26 @@
 import { DynamoKeyStore } from '../adapters/dynamo-key-store';
 import { pepperFromSecretsManager } from '../adapters/pepper';
+import { authorizerCacheOf, DEFAULT_API_KEY_HEADER, IN_AUTHORIZER_CACHE_MS } from '../definition/api';
 import { systemClock } from '../domain/clock';
 import { dynamoDb, secretsManager } from '../runtime/clients';
-import { loadConfig, pepperConfig, tableConfig } from '../runtime/config';
+import { apiKeyHeaderConfig, loadConfig, pepperConfig, tableConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
+import { ttlCache } from '../runtime/ttl-cache';
 import { createAuthorizer } from './authorize';
 
-const config = loadConfig({ ...tableConfig, ...pepperConfig });
+const config = loadConfig({ ...tableConfig, ...pepperConfig, ...apiKeyHeaderConfig });
 const keys = new DynamoKeyStore(dynamoDb, config.TABLE_NAME);
+const headerMode = config.API_KEY_HEADER ?? DEFAULT_API_KEY_HEADER;
 
 export const handler = createAuthorizer({
-  // No cache of our own: API Gateway caches the answer, and a second cache here could hand a
-  // revoked key's stale "allow" back to API Gateway right after a flush.
-  findKey: (keyId) => keys.get(keyId),
+  headerMode,
+  // Behind API Gateway's cache (x-api-key, authorization) no cache of our own: one here could hand a
+  // revoked key's stale "allow" back to API Gateway right after a flush, to live for the whole TTL.
+  // Without it (either) records are kept for at most a second, which bounds how late a stop is.
+  findKey:
+    authorizerCacheOf(headerMode).resultsCacheTtlSeconds > 0
+      ? (keyId) => keys.get(keyId)
+      : ttlCache((keyId) => keys.get(keyId), IN_AUTHORIZER_CACHE_MS, Date.now, 10_000),
   pepper: pepperFromSecretsManager(secretsManager, config.PEPPER_SECRET_ID),
   clock: systemClock,
   log: {

@@ -12,17 +12,54 @@ export function environmentOfStage(stage: string): KeyEnvironment | undefined {
 }
 
 /**
- * API Gateway caches the authorizer's answer per identity-source values and reuses it on every
- * route, so the policy covers all routes the key may call. With caching on, API Gateway rejects a
- * request with 401 when any identity source is missing, without calling the authorizer; that is
- * why the cache keys on `x-api-key` and why a key sent only as `Authorization: Bearer` needs the
- * cache off (`resultsCacheTtlSeconds: 0`). The source IP is part of the key because an IP
- * allowlist makes the answer depend on it.
+ * Where clients send their key; the platform team picks one per deployment (the construct's
+ * `apiKeyHeader`, locally `API_KEY_HEADER`):
+ * - `x-api-key` (default): cached by API Gateway per key and source IP;
+ * - `authorization`: `Authorization: Bearer <key>`, cached the same way on that header;
+ * - `either`: both accepted. An identity source cannot say "one of two headers", and with caching
+ *   on API Gateway answers 401 itself when one is missing, so this mode runs without the gateway
+ *   cache and the authorizer keeps key records for at most IN_AUTHORIZER_CACHE_MS instead.
+ * Whatever the mode, a request carrying more than one distinct key value is refused.
  */
-export const AUTHORIZER_CACHE = {
-  resultsCacheTtlSeconds: 300,
-  identitySources: ['method.request.header.x-api-key', 'context.identity.sourceIp'],
-} as const;
+export const API_KEY_HEADER_MODES = ['x-api-key', 'authorization', 'either'] as const;
+export type ApiKeyHeaderMode = (typeof API_KEY_HEADER_MODES)[number];
+export const DEFAULT_API_KEY_HEADER: ApiKeyHeaderMode = 'x-api-key';
+
+export interface AuthorizerCacheSettings {
+  resultsCacheTtlSeconds: number;
+  identitySources: readonly string[];
+}
+
+/**
+ * API Gateway caches the authorizer's answer per identity-source values and reuses it on every
+ * route, so the policy covers all routes the key may call. The source IP is part of the key
+ * because an IP allowlist makes the answer depend on it.
+ */
+export function authorizerCacheOf(mode: ApiKeyHeaderMode): AuthorizerCacheSettings {
+  switch (mode) {
+    case 'x-api-key':
+      return {
+        resultsCacheTtlSeconds: 300,
+        identitySources: ['method.request.header.x-api-key', 'context.identity.sourceIp'],
+      };
+    case 'authorization':
+      return {
+        resultsCacheTtlSeconds: 300,
+        identitySources: ['method.request.header.Authorization', 'context.identity.sourceIp'],
+      };
+    case 'either':
+      return { resultsCacheTtlSeconds: 0, identitySources: [] };
+  }
+}
+
+/** The default mode's cache: `x-api-key` and the source IP, for 300 s. */
+export const AUTHORIZER_CACHE = authorizerCacheOf(DEFAULT_API_KEY_HEADER);
+
+/**
+ * In `either` mode nothing caches in front of the authorizer, so it keeps the key records it read
+ * for this long: a stopped key stops within it, and a hot key costs one read per second per instance.
+ */
+export const IN_AUTHORIZER_CACHE_MS = 1000;
 
 export type GatewayResponseType =
   | 'UNAUTHORIZED'
@@ -52,7 +89,7 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefin
     statusCode: 401,
     template: errorBody(
       'unauthorized',
-      'Missing or invalid API key. Send an active key in the x-api-key header; sk_live_ keys work on the live stage and sk_test_ keys on the sandbox stage.',
+      'Missing or invalid API key. Send one active key, once, in the x-api-key header (or as Authorization: Bearer where this API accepts it); sk_live_ keys work on the live stage and sk_test_ keys on the sandbox stage.',
     ),
   },
   ACCESS_DENIED: {

@@ -27,9 +27,33 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * The caller did not prove who it is (an unsigned partner report, a request with two keys); keys
+ * otherwise get their 401 from the gateway, with the same code.
+ */
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
 export class ForbiddenError extends AppError {
   readonly status = 403;
   readonly code = 'forbidden';
+}
+
+/** A key (or person) asked to grant more than it holds itself; every issue names the field. */
+export class ExceedsOwnRightsError extends AppError {
+  readonly status = 403;
+  readonly code = 'exceeds_own_rights';
+  constructor(
+    readonly issues: FieldIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `A key cannot grant more than the key that makes it holds. ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
+      options,
+    );
+  }
 }
 
 export class NotFoundError extends AppError {

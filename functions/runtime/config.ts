@@ -23,6 +23,11 @@ const required = (name: string) => z.string({ error: `${name} is required` }).ch
 
 export const tableConfig = { TABLE_NAME: required('TABLE_NAME') };
 export const pepperConfig = { PEPPER_SECRET_ID: required('PEPPER_SECRET_ID') };
+export const cursorKeyConfig = { CURSOR_SECRET_ID: required('CURSOR_SECRET_ID') };
+/** Where clients send their key (functions/definition/api.ts); `x-api-key` when unset. */
+export const apiKeyHeaderConfig = {
+  API_KEY_HEADER: z.optional(z.enum(['x-api-key', 'authorization', 'either'])),
+};
 export const authorizerCacheConfig = { REST_API_ID: required('REST_API_ID') };
 export const reminderQueueConfig = { REMINDER_QUEUE_URL: required('REMINDER_QUEUE_URL') };
 export const emailConfig = { EMAIL_SENDER: required('EMAIL_SENDER') };
@@ -31,6 +36,18 @@ export const optionalEmailConfig = { EMAIL_SENDER: z.optional(z.string()) };
 export const webhookEventQueueConfig = { WEBHOOK_EVENT_QUEUE_URL: required('WEBHOOK_EVENT_QUEUE_URL') };
 export const webhookDeliveryQueueConfig = { WEBHOOK_DELIVERY_QUEUE_URL: required('WEBHOOK_DELIVERY_QUEUE_URL') };
 export const webhookSecretConfig = { WEBHOOK_SECRET_ID: required('WEBHOOK_SECRET_ID') };
+export const keyExpiryQueueConfig = { KEY_EXPIRY_QUEUE_URL: required('KEY_EXPIRY_QUEUE_URL') };
+/** At most one expiry flush per stage in this many seconds (KEY_EXPIRY.flushWindowSeconds when unset). */
+export const expiryFlushConfig = {
+  EXPIRY_FLUSH_WINDOW_SECONDS: z.optional(
+    z.string().check(z.regex(/^\d+(\.\d+)?$/, 'EXPIRY_FLUSH_WINDOW_SECONDS must be a number of seconds')),
+  ),
+};
+/**
+ * Public keys of secret-scanning partners, `{"<key id>": "<PEM>"}` (the construct's
+ * `secretScanning.partnerPublicKeys`). Without any, every report is refused.
+ */
+export const secretScanningConfig = { SECRET_SCANNING_PUBLIC_KEYS: z.optional(z.string()) };
 /**
  * Egress of webhook deliveries. WEBHOOK_ALLOW_LOOPBACK=true lets sandbox (test-environment)
  * endpoints use http and loopback addresses: the local stack sets it so the demo receiver on

@@ -1,5 +1,5 @@
 /** The one place where errors become HTTP responses. */
-import { AppError, RateLimitedError, ValidationError } from '../domain/errors';
+import { AppError, ExceedsOwnRightsError, RateLimitedError, ValidationError } from '../domain/errors';
 import type { HttpResponse } from './http-response';
 import { json } from './http-response';
 
@@ -11,7 +11,7 @@ export function errorResponse(error: unknown): HttpResponse {
         error: {
           code: error.code,
           message: error.message,
-          ...(error instanceof ValidationError && { fields: error.issues }),
+          ...((error instanceof ValidationError || error instanceof ExceedsOwnRightsError) && { fields: error.issues }),
         },
       },
       error instanceof RateLimitedError ? { 'Retry-After': String(error.retryAfterSeconds) } : {},

@@ -9,15 +9,17 @@ import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { DynamoCreditLedger } from '../adapters/dynamo-credit-ledger';
 import { DynamoRateLimitCounter } from '../adapters/dynamo-rate-limit-counter';
+import { DEFAULT_API_KEY_HEADER } from '../definition/api';
 import { ROUTES } from '../definition/routes';
 import type { AuditStore } from '../domain/audit';
 import type { Caller } from '../domain/caller';
 import { type Clock, systemClock } from '../domain/clock';
 import { costTable } from '../domain/credits';
-import { ValidationError } from '../domain/errors';
+import { UnauthorizedError, ValidationError } from '../domain/errors';
+import { presentedKey } from '../domain/keys/presented-key';
 import { RateLimiter } from '../domain/rate-limit';
 import { dynamoDb } from './clients';
-import { loadConfig, tableConfig } from './config';
+import { apiKeyHeaderConfig, loadConfig, tableConfig } from './config';
 import { credits } from './credits';
 import { errorCodeOf, errorResponse } from './http-errors';
 import { callerOf } from './http-request';
@@ -41,7 +43,7 @@ type HttpRequest = Request<APIGatewayProxyEvent, HttpResponse>;
 /** The handler's audit note of the current invocation, found by its event. */
 const auditNotes = new WeakMap<APIGatewayProxyEvent, RouteContext['audit']>();
 const lastUsed = new LastUsedRecorder((keyId, at) => keyStore.recordLastUsed(keyId, at), systemClock);
-const { TABLE_NAME } = loadConfig(tableConfig);
+const { TABLE_NAME, API_KEY_HEADER } = loadConfig({ ...tableConfig, ...apiKeyHeaderConfig });
 /** One per instance: it remembers windows it has seen used up, to answer further calls without a write. */
 const rateLimiter = new RateLimiter(new DynamoRateLimitCounter(dynamoDb, TABLE_NAME), systemClock);
 const creditLedger = new DynamoCreditLedger(dynamoDb, TABLE_NAME);
@@ -58,6 +60,7 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
   // `after`/`onError` run after the error handler, so they can put headers on its responses too.
   const stack = middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(oneKeyPerRequest())
     .use(rateLimit(rateLimiter, logger))
     .use(credits(creditLedger, routeCosts, logger))
     .use(errorHandler())
@@ -87,6 +90,21 @@ export function dispatch(operations: Record<string, RouteHandler>, options: Rout
 }
 
 export const operationOf = (event: APIGatewayProxyEvent) => `${event.httpMethod} ${event.resource}`;
+
+/**
+ * The authorizer refuses a request carrying two different keys, but a cached answer skips the
+ * authorizer: API Gateway may look the cache up under one of the values. The handler checks again.
+ */
+function oneKeyPerRequest(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
+  return {
+    before: async (request: HttpRequest) => {
+      const presented = presentedKey(request.event, API_KEY_HEADER ?? DEFAULT_API_KEY_HEADER);
+      if ('problem' in presented && presented.problem === 'ambiguous') {
+        throw new UnauthorizedError('Send one API key per request: this request carries more than one.');
+      }
+    },
+  };
+}
 
 function errorHandler(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
   return {
@@ -127,6 +145,7 @@ function auditTrail(
       .append({
         id: randomUUID(),
         organizationId: caller.organizationId,
+        environment: caller.environment,
         at: clock().toISOString(),
         action: typeof action === 'string' ? action : action(request.event),
         outcome,

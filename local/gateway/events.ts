@@ -78,6 +78,13 @@ function requestShape(call: IncomingCall) {
   };
 }
 
+export function last(headers: Record<string, string[]>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  let found: string | undefined;
+  for (const [key, values] of Object.entries(headers)) if (key.toLowerCase() === wanted) found = values.at(-1);
+  return found;
+}
+
 export function first(headers: Record<string, string[]>, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, values] of Object.entries(headers)) if (key.toLowerCase() === wanted) return values[0];

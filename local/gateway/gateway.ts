@@ -16,12 +16,12 @@ import type {
 import type { AccessLogRecord } from '../../functions/definition/access-log';
 import { STAGES } from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
-import { matchRoute } from '../../functions/definition/routes';
+import { isPublicRoute, matchRoute } from '../../functions/definition/routes';
 import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
 import { closeServer, listen } from '../emulators/listen';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { newControlPlaneToken, startControlPlane } from './control-plane';
-import { authorizerEvent, first, type IncomingCall, lambdaContext, methodArn, proxyEvent } from './events';
+import { authorizerEvent, type IncomingCall, last, lambdaContext, methodArn, proxyEvent } from './events';
 import { type GatewayResponse, gatewayResponse } from './gateway-responses';
 import { LocalUsagePlans } from './usage-plans';
 
@@ -108,6 +108,11 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
       requestTime: new Date(Number(accessLog.requestTimeEpoch)),
     };
 
+    // A public route has no authorizer and requires no API key, so no usage plan applies either.
+    if (isPublicRoute(match.route)) {
+      const publicHandler = await options.handlerOf(match.route.function);
+      return invoke(publicHandler, match.route.function, proxyEvent(call, {}), call.requestId);
+    }
     const authorization = await authorize(call);
     if ('statusCode' in authorization) return authorization;
     const policy = authorization.policyDocument as unknown as PolicyDocument;
@@ -217,8 +222,10 @@ async function invoke(handler: ProxyHandler, functionId: string, event: APIGatew
 
 function identityValue(source: string, call: IncomingCall): string | undefined {
   if (source === 'context.identity.sourceIp') return call.sourceIp;
+  // The value the authorizer reads: a repeated header's last one, as the event's `headers` carries
+  // it. (The authorizer refuses a request with repeats, and handlers refuse it on a cache hit.)
   const header = /^method\.request\.header\.(.+)$/.exec(source);
-  if (header) return first(call.headers, header[1] as string) || undefined;
+  if (header) return last(call.headers, header[1] as string) || undefined;
   const query = /^method\.request\.querystring\.(.+)$/.exec(source);
   if (query) return call.query[query[1] as string]?.[0] || undefined;
   throw new Error(`The local gateway does not support identity source ${source}`);

@@ -14,13 +14,14 @@ export interface CallOptions {
   keyHeader?: 'x-api-key' | 'bearer';
   body?: unknown;
   rawBody?: string;
-  headers?: Record<string, string>;
+  /** A list sends the header once per value, as repeated header lines. */
+  headers?: Record<string, string | string[]>;
   /** Source address on loopback (127.0.0.0/8), to test IP allowlists. */
   localAddress?: string;
 }
 
 export function call<T = any>(method: string, url: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string | string[]> = { ...options.headers };
   if (options.key) {
     if (options.keyHeader === 'bearer') headers.authorization = `Bearer ${options.key}`;
     else headers['x-api-key'] = options.key;

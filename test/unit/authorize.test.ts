@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { createAuthorizer } from '../../functions/authorizer/authorize';
+import type { ApiKeyHeaderMode } from '../../functions/definition/api';
 import { ROUTES } from '../../functions/definition/routes';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { grantsRoute } from '../../functions/domain/permissions';
@@ -7,10 +8,11 @@ import { type PolicyDocument, policyAllows, routeResourceArn } from '../../funct
 import { concretePath, idSegment } from '../support/unit-arbitraries';
 import { API_ARN, aManualClock, aMethodArn, anAuthorizerEvent, aStoredKey, PEPPER } from '../support/unit-factories';
 
-function authorizerFinding(record: ApiKeyRecord | undefined) {
+function authorizerFinding(record: ApiKeyRecord | undefined, headerMode: ApiKeyHeaderMode = 'x-api-key') {
   const findKey = jest.fn(async (_keyId: string) => record);
   const denied = jest.fn();
   const authorize = createAuthorizer({
+    headerMode,
     findKey,
     pepper: async () => PEPPER,
     clock: aManualClock().clock,
@@ -107,7 +109,12 @@ describe('createAuthorizer', () => {
         idSegment,
         async (permissions, calledRoute, id) => {
           findKey.mockResolvedValue({ ...record, permissions });
-          const authorize = createAuthorizer({ findKey, pepper: async () => PEPPER, clock: aManualClock().clock });
+          const authorize = createAuthorizer({
+            headerMode: 'x-api-key',
+            findKey,
+            pepper: async () => PEPPER,
+            clock: aManualClock().clock,
+          });
 
           const result = await authorize(
             anAuthorizerEvent({
@@ -129,13 +136,25 @@ describe('createAuthorizer', () => {
     );
   });
 
-  it('reads a bearer token too', async () => {
+  it.each(['authorization', 'either'] as const)('reads a bearer token in %s mode', async (mode) => {
     const { token, record } = aStoredKey();
-    const { authorize } = authorizerFinding(record);
+    const { authorize } = authorizerFinding(record, mode);
 
     const result = await authorize(anAuthorizerEvent({ headers: { Authorization: `Bearer ${token}` } }));
 
     expect(result.principalId).toBe(record.id);
+  });
+
+  it('refuses two different keys in one request without reading either', async () => {
+    const first = aStoredKey();
+    const second = aStoredKey();
+    const { authorize, findKey, denied } = authorizerFinding(second.record);
+    const event = anAuthorizerEvent({ headers: { 'x-api-key': second.token } });
+    event.multiValueHeaders = { 'x-api-key': [first.token, second.token] };
+
+    await expect(authorize(event)).rejects.toThrow(new Error('Unauthorized'));
+    expect(findKey).not.toHaveBeenCalled();
+    expect(denied).toHaveBeenCalledWith({ outcome: 'unauthorized', reason: 'ambiguous' }, '203.0.113.7');
   });
 
   it.each([

@@ -2,12 +2,7 @@ import fc from 'fast-check';
 import { hashKey } from '../../functions/domain/keys/key-hash';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { generateKey } from '../../functions/domain/keys/key-token';
-import {
-  type PresentedKey,
-  presentedToken,
-  type VerifyKeyDeps,
-  verifyKey,
-} from '../../functions/domain/keys/verify-key';
+import { type PresentedKey, type VerifyKeyDeps, verifyKey } from '../../functions/domain/keys/verify-key';
 import { aKeyRecord, aManualClock, aStoredKey, cyclingByteSource, NOW, PEPPER } from '../support/unit-factories';
 
 function depsFinding(record: ApiKeyRecord | undefined) {
@@ -209,64 +204,5 @@ describe('verifyKey', () => {
       outcome: 'valid',
       key: record,
     });
-  });
-});
-
-describe('presentedToken', () => {
-  it.each(['x-api-key', 'X-API-Key', 'X-Api-Key', 'X-API-KEY'])('reads the header %s', (name) => {
-    expect(presentedToken({ [name]: 'sk_live_abc' })).toBe('sk_live_abc');
-  });
-
-  it('trims the x-api-key value', () => {
-    expect(presentedToken({ 'x-api-key': '  sk_live_abc \t' })).toBe('sk_live_abc');
-  });
-
-  it.each([
-    ['Authorization', 'Bearer sk_live_abc'],
-    ['authorization', 'bearer sk_live_abc'],
-    ['AUTHORIZATION', 'BEARER   sk_live_abc  '],
-    ['Authorization', 'BeArEr\tsk_live_abc'],
-  ])('reads a bearer token from %s: %j', (name, value) => {
-    expect(presentedToken({ [name]: value })).toBe('sk_live_abc');
-  });
-
-  it('prefers x-api-key over Authorization', () => {
-    expect(presentedToken({ Authorization: 'Bearer from-bearer', 'x-api-key': 'from-header' })).toBe('from-header');
-    expect(presentedToken({ 'x-api-key': 'from-header', Authorization: 'Bearer from-bearer' })).toBe('from-header');
-  });
-
-  it('falls back to Authorization when x-api-key is blank', () => {
-    expect(presentedToken({ 'x-api-key': '   ', Authorization: 'Bearer from-bearer' })).toBe('from-bearer');
-  });
-
-  it.each([
-    'Basic dXNlcjpwYXNz',
-    'Token sk_live_abc',
-    'Bearer',
-    'Bearer ',
-    'Bearer a b',
-    'sk_live_abc',
-    'Bearersk_live_abc',
-  ])('ignores the Authorization value %j', (value) => {
-    expect(presentedToken({ Authorization: value })).toBeUndefined();
-  });
-
-  it('finds nothing without headers', () => {
-    expect(presentedToken(null)).toBeUndefined();
-    expect(presentedToken(undefined)).toBeUndefined();
-    expect(presentedToken({})).toBeUndefined();
-    expect(presentedToken({ 'x-api-key': undefined, other: 'Bearer x' })).toBeUndefined();
-  });
-
-  it('returns any bearer token exactly (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.stringMatching(/^[!-~]{1,60}$/),
-        fc.constantFrom('Bearer', 'bearer', 'BEARER'),
-        (token, scheme) => {
-          expect(presentedToken({ authorization: `${scheme} ${token}` })).toBe(token);
-        },
-      ),
-    );
   });
 });

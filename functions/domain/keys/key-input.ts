@@ -54,7 +54,8 @@ const rateLimitPerMinute = z
 export const createKeyInput = z.strictObject({
   name,
   permissions,
-  accounts: accounts.default('*'),
+  /** Defaults to the acting key's own sub-accounts ('*' for an unrestricted key). */
+  accounts: accounts.optional(),
   environment: z.enum(KEY_ENVIRONMENTS, { error: "must be 'live' or 'test'" }).optional(),
   expiresAt: expiresAt.optional(),
   rateLimitPerMinute: rateLimitPerMinute.optional(),

@@ -57,7 +57,12 @@ export interface KeyStore {
   replace(next: ApiKeyRecord): Promise<void>;
   /** Deletes only if the stored version matches; else ConcurrentModificationError. */
   delete(record: ApiKeyRecord): Promise<void>;
-  listByOrganization(organizationId: string, page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  /** The organization's keys of one environment, newest first. */
+  listByOrganization(
+    organizationId: string,
+    environment: KeyEnvironment,
+    page: PageRequest,
+  ): Promise<Page<ApiKeyRecord>>;
   /** Moves lastUsedAt forward (never back) for keys that still exist. */
   recordLastUsed(keyId: string, at: string): Promise<void>;
 }

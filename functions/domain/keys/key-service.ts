@@ -4,8 +4,10 @@
  */
 import type { Caller } from '../caller';
 import type { Clock } from '../clock';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { type ExpiryScheduler, scheduleExpiryOf } from '../key-expiry/schedule';
 import type { Organization, OrganizationStore } from '../organization';
+import { assertWithinActor, type Rights, withActorBounds } from './grant-rule';
 import { hashKey } from './key-hash';
 import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from './key-input';
 import { type AccountScope, type ApiKeyRecord, effectiveStatus, type KeyStore, type PageRequest } from './key-model';
@@ -22,6 +24,8 @@ export interface KeyServiceDeps {
   pepper: () => Promise<Buffer>;
   clock: Clock;
   authorizerCache: AuthorizerCacheFlusher;
+  /** Schedules the cache flush of each expiry a write sets, since an expiry stops a key without a write. */
+  expiries: ExpiryScheduler;
   random?: RandomSource;
 }
 
@@ -30,25 +34,30 @@ export type StatusChange = 'deactivate' | 'activate' | 'revoke';
 const DAY_MS = 24 * 3600 * 1000;
 
 export async function createKey(
-  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'pepper' | 'clock' | 'random'>,
+  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'pepper' | 'clock' | 'random' | 'expiries'>,
   caller: Caller,
   input: CreateKeyInput,
 ) {
   const organization = await organizationOf(deps, caller);
-  assertAccountsBelong(organization, input.accounts, 'accounts');
-  assertFuture(input.expiresAt, deps.clock(), 'expiresAt');
+  const actor = await actorRights(deps, caller);
+  const settings = withActorBounds(actor, { ...input, environment: input.environment ?? caller.environment });
+  const accounts = settings.accounts ?? '*';
+  assertAccountsBelong(organization, accounts, 'accounts');
+  assertFuture(settings.expiresAt, deps.clock(), 'expiresAt');
+  assertWithinActor(actor, { ...settings, accounts });
   const createdBy = input.createdBy === undefined ? caller.memberId : memberIdOf(organization, input.createdBy);
-  return issueKey(deps, organization, { ...input, environment: input.environment ?? caller.environment, createdBy });
+  return issueKey(deps, organization, { ...settings, accounts, createdBy });
 }
 
-export type KeySettings = Omit<CreateKeyInput, 'createdBy' | 'environment'> & {
+export type KeySettings = Omit<CreateKeyInput, 'createdBy' | 'environment' | 'accounts'> & {
   environment: KeyEnvironment;
+  accounts: AccountScope;
   createdBy: string;
 };
 
 /** Generates, hashes and stores a new key; the plaintext is returned once and never kept. */
 export async function issueKey(
-  deps: Pick<KeyServiceDeps, 'keys' | 'pepper' | 'clock' | 'random'>,
+  deps: Pick<KeyServiceDeps, 'keys' | 'pepper' | 'clock' | 'random'> & Partial<Pick<KeyServiceDeps, 'expiries'>>,
   organization: Organization,
   settings: KeySettings,
 ) {
@@ -73,32 +82,68 @@ export async function issueKey(
     ...(organization.usageIdentifierKey && { usageIdentifierKey: organization.usageIdentifierKey }),
     version: 1,
   };
+  await scheduleExpiryOf(deps.expiries, record);
   await deps.keys.create(record);
   return { record, token: generated.token };
 }
 
 export async function listKeys(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller, page: PageRequest) {
-  return deps.keys.listByOrganization(caller.organizationId, page);
+  return deps.keys.listByOrganization(caller.organizationId, caller.environment, page);
 }
 
-/** Another organization's key is reported as missing, not forbidden, so ids leak nothing. */
+/**
+ * Another organization's key, or a key of the other environment, is reported as missing, not
+ * forbidden, so ids leak nothing: a sandbox key never sees or touches a live one.
+ */
 export async function getKey(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller, keyId: string) {
   const key = await deps.keys.get(keyId);
-  if (!key || key.organizationId !== caller.organizationId) {
-    throw new NotFoundError(`No key ${keyId} in this organization. List keys with GET /v1/keys.`);
+  if (!key || key.organizationId !== caller.organizationId || key.environment !== caller.environment) {
+    const where = caller.environment === 'live' ? 'live' : 'sandbox';
+    throw new NotFoundError(`No ${where} key ${keyId} in this organization. List keys with GET /v1/keys.`);
   }
   return key;
 }
 
+/** What a key holds, as the grant rule compares it. */
+export function rightsOf(key: ApiKeyRecord): Rights {
+  return {
+    environment: key.environment,
+    permissions: key.permissions,
+    accounts: key.accounts,
+    ...(key.expiresAt !== undefined && { expiresAt: key.expiresAt }),
+    ...(key.ipAllowlist !== undefined && { ipAllowlist: key.ipAllowlist }),
+    ...(key.rateLimitPerMinute !== undefined && { rateLimitPerMinute: key.rateLimitPerMinute }),
+  };
+}
+
+/**
+ * The acting key's rights, read afresh (one consistent GetItem): the authorizer's context may be up
+ * to a cache TTL old, and it does not carry the key's expiry or allowlist.
+ */
+async function actorRights(deps: Pick<KeyServiceDeps, 'keys' | 'clock'>, caller: Caller): Promise<Rights> {
+  const actor = await deps.keys.get(caller.keyId);
+  if (!actor || actor.organizationId !== caller.organizationId || effectiveStatus(actor, deps.clock()) !== 'active') {
+    throw new ForbiddenError('The calling key is no longer active; use an active key.');
+  }
+  return rightsOf(actor);
+}
+
 export async function updateKey(
-  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'clock' | 'authorizerCache'>,
+  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'clock' | 'authorizerCache' | 'expiries'>,
   caller: Caller,
   keyId: string,
   patch: UpdateKeyInput,
 ) {
   const current = await getKey(deps, caller, keyId);
   if (current.status === 'revoked') throw new ConflictError(`Key ${keyId} is revoked; a revoked key cannot be edited.`);
+  // Editing a retired key (e.g. clearing the expiresAt its rotation set) would bring it back to life.
+  if (current.rotatedToKeyId) {
+    throw new ConflictError(
+      `Key ${keyId} was rotated to ${current.rotatedToKeyId}; a rotated key cannot be edited. Edit ${current.rotatedToKeyId} instead.`,
+    );
+  }
   const now = deps.clock();
+  const actor = await actorRights(deps, caller);
   if (patch.accounts !== undefined)
     assertAccountsBelong(await organizationOf(deps, caller), patch.accounts, 'accounts');
   if (patch.expiresAt) assertFuture(patch.expiresAt, now, 'expiresAt');
@@ -109,6 +154,9 @@ export async function updateKey(
   applyOptional(next, 'ipAllowlist', patch.ipAllowlist);
   applyOptional(next, 'expiresAt', patch.expiresAt && new Date(patch.expiresAt).toISOString());
   applyOptional(next, 'rateLimitPerMinute', patch.rateLimitPerMinute);
+  // The whole edited key must fit, not only the fields sent: a key no actor could make stays unmade.
+  assertWithinActor(actor, rightsOf(next));
+  await scheduleExpiryOf(deps.expiries, next, current);
   await deps.keys.replace(next);
   await deps.authorizerCache.flush(next.environment);
   return next;
@@ -154,6 +202,8 @@ export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: str
     throw new ConflictError(`Key ${keyId} is ${status}; only an active or inactive key can be rotated.`);
   }
   if (old.rotatedToKeyId) throw new ConflictError(`Key ${keyId} was already rotated to ${old.rotatedToKeyId}.`);
+  // The new key copies the old one's rights: rotating must not hand out a key wider than the actor's.
+  assertWithinActor(await actorRights(deps, caller), rightsOf(old));
   const organization = await organizationOf(deps, caller);
   const generated = generateKey(old.environment, deps.random);
   const replacement: ApiKeyRecord = {
@@ -182,6 +232,8 @@ export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: str
     version: old.version + 1,
   };
 
+  await scheduleExpiryOf(deps.expiries, replacement);
+  await scheduleExpiryOf(deps.expiries, retired, old);
   await deps.keys.create(replacement);
   try {
     await deps.keys.replace(retired);

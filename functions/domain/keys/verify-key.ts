@@ -10,6 +10,8 @@ import { type KeyEnvironment, parseKey } from './key-token';
 
 export type UnauthorizedReason =
   | 'missing'
+  /** More than one distinct key value in one request. */
+  | 'ambiguous'
   | 'malformed'
   | 'wrong_environment'
   | 'unknown'
@@ -58,19 +60,4 @@ export async function verifyKey(deps: VerifyKeyDeps, presented: PresentedKey): P
     };
   }
   return { outcome: 'valid', key };
-}
-
-/** Finds the key in `x-api-key` or `Authorization: Bearer`; header names are case-insensitive. */
-export function presentedToken(headers: Record<string, string | undefined> | null | undefined): string | undefined {
-  if (!headers) return undefined;
-  let apiKeyHeader: string | undefined;
-  let authorization: string | undefined;
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    if (lower === 'x-api-key') apiKeyHeader = value;
-    else if (lower === 'authorization') authorization = value;
-  }
-  if (apiKeyHeader?.trim()) return apiKeyHeader.trim();
-  const bearer = authorization && /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  return bearer ? bearer[1] : undefined;
 }
