@@ -102,12 +102,21 @@ export class DynamoDeliveryStore implements DeliveryStore {
     );
   }
 
-  async reopen(id: string, extraAttempts: number, at: string): Promise<boolean> {
+  async reopen(id: string, attemptsRead: number, extraAttempts: number, at: string): Promise<boolean> {
     return this.update(
       id,
       'SET #status = :pending, maxAttempts = attemptCount + :extra, updatedAt = :at REMOVE nextAttemptAt, failureReason',
-      { ':pending': 'pending', ':extra': extraAttempts, ':at': at },
-      '#status <> :pending',
+      { ':pending': 'pending', ':extra': extraAttempts, ':at': at, ':read': attemptsRead },
+      '#status <> :pending AND attemptCount = :read',
+    );
+  }
+
+  async markRequeued(id: string, read: { attempts: number; updatedAt: string }, at: string): Promise<boolean> {
+    return this.update(
+      id,
+      'SET nextAttemptAt = :at, updatedAt = :at',
+      { ':pending': 'pending', ':at': at, ':read': read.attempts, ':readAt': read.updatedAt },
+      '#status = :pending AND attemptCount = :read AND updatedAt = :readAt',
     );
   }
 

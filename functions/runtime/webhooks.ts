@@ -4,6 +4,7 @@
  * queue or the secret need its variable.
  */
 import { DynamoDeliveryStore, DynamoEventStore } from '../adapters/dynamo-delivery-store';
+import { DynamoEndpointSlots } from '../adapters/dynamo-endpoint-slots';
 import { DynamoWebhookStore } from '../adapters/dynamo-webhook-store';
 import { secretBytesFromSecretsManager } from '../adapters/pepper';
 import { SqsDeliveryQueue, SqsEventQueue } from '../adapters/sqs-webhook-queues';
@@ -22,6 +23,7 @@ import {
 const { TABLE_NAME } = loadConfig(tableConfig);
 
 export const webhookStore = new DynamoWebhookStore(dynamoDb, TABLE_NAME);
+export const endpointSlots = new DynamoEndpointSlots(dynamoDb, TABLE_NAME, webhookStore);
 export const deliveryStore = new DynamoDeliveryStore(dynamoDb, TABLE_NAME);
 export const eventStore = new DynamoEventStore(dynamoDb, TABLE_NAME);
 

@@ -13,10 +13,11 @@ import {
 import { dispatch, type RouteContext } from '../runtime/http';
 import { pageOf, parseBody } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
-import { egressFromEnvironment, masterSecretFromEnvironment, webhookStore } from '../runtime/webhooks';
+import { egressFromEnvironment, endpointSlots, masterSecretFromEnvironment, webhookStore } from '../runtime/webhooks';
 
 const deps = {
   endpoints: webhookStore,
+  slots: endpointSlots,
   masterSecret: masterSecretFromEnvironment(),
   clock: systemClock,
   egress: egressFromEnvironment().policy,

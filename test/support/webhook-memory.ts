@@ -210,9 +210,9 @@ export class MemoryDeliveryStore implements DeliveryStore {
     delete delivery.nextAttemptAt;
   }
 
-  async reopen(id: string, extraAttempts: number, at: string) {
+  async reopen(id: string, attemptsRead: number, extraAttempts: number, at: string) {
     const delivery = this.items.get(id);
-    if (!delivery || delivery.status === 'pending') return false;
+    if (!delivery || delivery.status === 'pending' || delivery.attempts.length !== attemptsRead) return false;
     Object.assign(delivery, {
       status: 'pending',
       maxAttempts: delivery.attempts.length + extraAttempts,
@@ -220,6 +220,14 @@ export class MemoryDeliveryStore implements DeliveryStore {
     });
     delete delivery.nextAttemptAt;
     delete delivery.failureReason;
+    return true;
+  }
+
+  async markRequeued(id: string, read: { attempts: number; updatedAt: string }, at: string) {
+    const delivery = this.items.get(id);
+    const unchanged = delivery?.attempts.length === read.attempts && delivery.updatedAt === read.updatedAt;
+    if (delivery?.status !== 'pending' || !unchanged) return false;
+    Object.assign(delivery, { nextAttemptAt: at, updatedAt: at });
     return true;
   }
 

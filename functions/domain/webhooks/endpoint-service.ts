@@ -11,7 +11,7 @@ import type { Page, PageRequest } from '../keys/key-model';
 import { type EgressPolicy, urlProblem } from './egress-policy';
 import type { CreateEndpointInput, UpdateEndpointInput } from './endpoint-input';
 import { deriveEndpointSecret, SECRET_OVERLAP_MS } from './signing';
-import type { MasterSecret, WebhookEndpoint, WebhookStore } from './webhook-model';
+import type { EndpointSlots, MasterSecret, WebhookEndpoint, WebhookStore } from './webhook-model';
 
 /** Per organization and environment: enough for every integration, and fan-out stays one small query. */
 export const MAX_ENDPOINTS_PER_ORGANIZATION = 50;
@@ -19,6 +19,7 @@ export const WEBHOOK_ID_PATTERN = /^wh_[0-9a-f]{20}$/;
 
 export interface EndpointDeps {
   endpoints: WebhookStore;
+  slots: EndpointSlots;
   masterSecret: MasterSecret;
   clock: Clock;
   egress: EgressPolicy;
@@ -30,12 +31,6 @@ export async function createEndpoint(
   input: CreateEndpointInput,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   assertUrl(input.url, caller, deps.egress);
-  const existing = await deps.endpoints.allOfOrganization(caller.organizationId, caller.environment);
-  if (existing.length >= MAX_ENDPOINTS_PER_ORGANIZATION) {
-    throw new ConflictError(
-      `An organization can have at most ${MAX_ENDPOINTS_PER_ORGANIZATION} ${caller.environment} webhook endpoints; delete one you no longer use.`,
-    );
-  }
   const now = deps.clock().toISOString();
   const endpoint: WebhookEndpoint = {
     id: `wh_${randomBytes(10).toString('hex')}`,
@@ -50,8 +45,37 @@ export async function createEndpoint(
     updatedAt: now,
     version: 1,
   };
-  await deps.endpoints.create(endpoint);
+  await createWithinLimit(deps, endpoint);
   return { endpoint, secret: deriveEndpointSecret(await deps.masterSecret(), endpoint.id, 1) };
+}
+
+/** Takes a slot, then writes the endpoint; a write that fails gives the slot back. */
+async function createWithinLimit(deps: Pick<EndpointDeps, 'endpoints' | 'slots'>, endpoint: WebhookEndpoint) {
+  const { organizationId, environment } = endpoint;
+  if (!(await deps.slots.reserve(organizationId, environment, MAX_ENDPOINTS_PER_ORGANIZATION))) {
+    throw new ConflictError(
+      `An organization can have at most ${MAX_ENDPOINTS_PER_ORGANIZATION} ${environment} webhook endpoints; delete one you no longer use.`,
+    );
+  }
+  try {
+    await deps.endpoints.create(endpoint);
+  } catch (error) {
+    // Should the undo fail as well, the slot stays taken: one endpoint fewer until the counter is
+    // corrected (see DynamoEndpointSlots), never one more. The create's own error is the one to report.
+    await undoCreate(deps, endpoint, error).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function undoCreate(deps: Pick<EndpointDeps, 'endpoints' | 'slots'>, endpoint: WebhookEndpoint, error: unknown) {
+  // A ConflictError means the id was taken and nothing was written. Any other error (a timeout,
+  // say) may have come after DynamoDB took the write: remove what landed before giving the slot back.
+  if (!(error instanceof ConflictError)) {
+    const landed = await deps.endpoints.get(endpoint.id);
+    if (landed?.organizationId === endpoint.organizationId && landed.createdAt === endpoint.createdAt)
+      await deps.endpoints.delete(landed);
+  }
+  await deps.slots.release(endpoint.organizationId, endpoint.environment);
 }
 
 /** The caller's endpoint, or 404: another organization's or environment's id looks like a missing one. */
@@ -103,8 +127,12 @@ export async function updateEndpoint(
   return next;
 }
 
-export async function deleteEndpoint(deps: Pick<EndpointDeps, 'endpoints'>, caller: Caller, id: string) {
-  await deps.endpoints.delete(await ownedEndpoint(deps.endpoints, caller, id));
+export async function deleteEndpoint(deps: Pick<EndpointDeps, 'endpoints' | 'slots'>, caller: Caller, id: string) {
+  const endpoint = await ownedEndpoint(deps.endpoints, caller, id);
+  // The delete is conditional on the version read, so of two concurrent deletes only one gets
+  // here: the slot is given back once.
+  await deps.endpoints.delete(endpoint);
+  await deps.slots.release(endpoint.organizationId, endpoint.environment);
 }
 
 /** A new secret; the previous one keeps signing for SECRET_OVERLAP_MS, so receivers can switch over. */

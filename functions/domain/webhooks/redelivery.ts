@@ -43,7 +43,10 @@ export async function listDeliveries(
   return deps.deliveries.listByWebhook(endpoint.id, page, status ? { status } : {});
 }
 
-/** One more attempt for a finished delivery, now; a pending one is already on its way (409). */
+/**
+ * One more attempt for a finished delivery, now; a pending one is already on its way (409). Of
+ * concurrent retries one wins a conditional write on the delivery as read, and the rest get 409.
+ */
 export async function retryDelivery(
   deps: RedeliveryDeps,
   caller: Caller,
@@ -55,11 +58,15 @@ export async function retryDelivery(
   if (!delivery || delivery.webhookId !== endpoint.id)
     throw new NotFoundError(`Delivery ${deliveryId} does not exist.`);
   if (delivery.status === 'pending') {
-    if (isStuck(delivery, deps.clock())) {
+    const now = deps.clock();
+    if (isStuck(delivery, now)) {
       // Its message was lost (a crash between writing and queueing): queue a new one. Should the old
       // one still exist, attempts are recorded conditionally, so neither can count one twice.
+      const read = { attempts: delivery.attempts.length, updatedAt: delivery.updatedAt };
+      if (!(await deps.deliveries.markRequeued(delivery.id, read, now.toISOString())))
+        throw retriedMeanwhile(deliveryId);
       await deps.queue.enqueue([messageOf(delivery)]);
-      return delivery;
+      return (await deps.deliveries.get(deliveryId)) ?? delivery;
     }
     throw new ConflictError(
       `Delivery ${deliveryId} is pending${delivery.nextAttemptAt ? `; its next attempt is at ${delivery.nextAttemptAt}` : ''}.`,
@@ -70,9 +77,14 @@ export async function retryDelivery(
       `Webhook endpoint ${endpoint.id} is disabled; re-enable it with PATCH {"enabled": true} first.`,
     );
   }
-  await requeue(deps, [delivery]);
+  if ((await requeue(deps, [delivery])) === 0) throw retriedMeanwhile(deliveryId);
   return (await deps.deliveries.get(deliveryId)) ?? delivery;
 }
+
+const retriedMeanwhile = (deliveryId: string) =>
+  new ConflictError(
+    `Delivery ${deliveryId} changed while this retry was made: another retry is pending (or just finished). Read the delivery log, and retry again only if it is still needed.`,
+  );
 
 /** Redelivers every failed delivery of the endpoint created at or after `since` (within retention). */
 export async function recoverDeliveries(
@@ -114,7 +126,9 @@ async function requeue(deps: RedeliveryDeps, deliveries: Delivery[]): Promise<nu
   let requeued = 0;
   for (let start = 0; start < deliveries.length; start += 10) {
     const chunk = deliveries.slice(start, start + 10);
-    const reopened = await Promise.all(chunk.map((delivery) => deps.deliveries.reopen(delivery.id, 1, at)));
+    const reopened = await Promise.all(
+      chunk.map((delivery) => deps.deliveries.reopen(delivery.id, delivery.attempts.length, 1, at)),
+    );
     const toQueue = chunk.filter((_delivery, index) => reopened[index]);
     try {
       await deps.queue.enqueue(toQueue.map(messageOf));

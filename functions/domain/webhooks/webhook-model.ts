@@ -120,6 +120,17 @@ export interface WebhookStore {
   disable(id: string, reason: DisabledReason, at: string): Promise<boolean>;
 }
 
+/**
+ * How many endpoints an organization has per environment, kept apart from the endpoints so that
+ * the limit is one conditional write: concurrent creates cannot all pass a count they each read.
+ */
+export interface EndpointSlots {
+  /** Takes one of the `limit` slots; false when all are taken. */
+  reserve(organizationId: string, environment: KeyEnvironment, limit: number): Promise<boolean>;
+  /** Gives one back: after a create that failed, or a delete that happened. */
+  release(organizationId: string, environment: KeyEnvironment): Promise<void>;
+}
+
 export interface EventStore {
   /** Idempotent: a second put of the same id keeps the first. */
   put(event: PublishedEvent): Promise<void>;
@@ -142,8 +153,16 @@ export interface DeliveryStore {
   ): Promise<boolean>;
   /** Ends a pending delivery without an attempt (its endpoint is disabled or gone). */
   fail(id: string, reason: string, at: string): Promise<void>;
-  /** Makes a delivery pending again for `extraAttempts` more attempts; false if it is pending already. */
-  reopen(id: string, extraAttempts: number, at: string): Promise<boolean>;
+  /**
+   * Makes a finished delivery pending again for `extraAttempts` more attempts, only if it still has
+   * the `attemptsRead` attempts it was read with: false if it is pending already or changed since.
+   */
+  reopen(id: string, attemptsRead: number, extraAttempts: number, at: string): Promise<boolean>;
+  /**
+   * Stamps a pending delivery as requeued at `at` (its next attempt is due then), only if it is
+   * unchanged since read: false when another retry or a worker got there first.
+   */
+  markRequeued(id: string, read: { attempts: number; updatedAt: string }, at: string): Promise<boolean>;
   listByWebhook(webhookId: string, page: PageRequest, filter?: { status?: DeliveryStatus }): Promise<Page<Delivery>>;
   /** Failed deliveries of an endpoint created at or after `since`, oldest first, up to `limit`. */
   failedSince(webhookId: string, since: string, limit: number): Promise<Delivery[]>;
