@@ -18,7 +18,7 @@ import { SqsReminderQueue } from '../functions/adapters/sqs-reminder-queue';
 import { PLAN_NAMES, type PlanName, requestsPerMinuteOf } from '../functions/definition/plans';
 import { systemClock } from '../functions/domain/clock';
 import { addCredits, type CreditLedger } from '../functions/domain/credits';
-import type { KeyEnvironment } from '../functions/domain/keys/key-token';
+import { KEY_ENVIRONMENTS, type KeyEnvironment } from '../functions/domain/keys/key-token';
 import { changePlan } from '../functions/domain/plan-change';
 import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
 import { scanForReminders } from '../functions/domain/reminders/reminder-service';
@@ -37,8 +37,9 @@ Commands:
       and prints {organizationId, accountIds, adminKey} as JSON. New organizations start on starter.
   orgs set-plan --organization <id> --plan starter|professional|enterprise [--requests-per-minute <n>]
       Moves the organization to another plan (a custom figure needs enterprise). Takes effect within a minute.
-  orgs add-credits --organization <id> --credits <n>
-      Adds credits to the organization's balance and prints the new balance.
+  orgs add-credits --organization <id> --credits <n> [--environment live|test]
+      Adds credits to the organization's live balance (default) or its sandbox balance (test), and
+      prints the new balance. Sandbox calls draw on the sandbox balance only.
   reminders run [--now <ISO time>]
       Runs the rotation reminder scan once, as of --now (default: now), through the real queue: the
       messages go to the stack's reminder queue and the stack's worker sends them (locally the
@@ -161,15 +162,17 @@ async function setPlan(args: string[]) {
 async function addCreditsCommand(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { organization: { type: 'string' }, credits: { type: 'string' } },
+    options: { organization: { type: 'string' }, credits: { type: 'string' }, environment: { type: 'string' } },
     strict: true,
   });
   if (!values.organization) throw new UsageError('--organization is required');
   const amount = Number(values.credits);
   if (!Number.isInteger(amount) || amount < 1) throw new UsageError('--credits must be a whole number above 0');
+  const environment = (values.environment ?? 'live') as KeyEnvironment;
+  if (!KEY_ENVIRONMENTS.includes(environment)) throw new UsageError('--environment must be live or test');
   const deps = connect();
-  const balance = await addCredits(deps.credits, values.organization, amount);
-  console.log(JSON.stringify({ organizationId: values.organization, creditBalance: balance }, null, 2));
+  const balance = await addCredits(deps.credits, { organizationId: values.organization, environment }, amount);
+  console.log(JSON.stringify({ organizationId: values.organization, environment, creditBalance: balance }, null, 2));
 }
 
 async function runReminders(args: string[]) {

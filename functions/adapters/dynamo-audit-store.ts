@@ -2,9 +2,20 @@ import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditStore } from '../domain/audit';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 import { queryPage } from './query-page';
+import type { KeyEnvironment } from '../domain/keys/key-token';
 
-/** Audit entries live in their organization's own partition, apart from the keys, so a deleted key keeps its trail. */
-const auditPartition = (organizationId: string) => `ORG#${organizationId}#AUDIT`;
+/**
+ * Audit entries live in their organization's own partition per environment, apart from the keys, so
+ * a deleted key keeps its trail and a sandbox key lists only sandbox entries:
+ *
+ * - live:    `ORG#<org>#AUDIT`          / `<at>#<id>`
+ * - sandbox: `ORG#<org>#AUDIT#ENV#test` / `<at>#<id>`
+ *
+ * Entries written before the audit log was kept per environment are in the live partition without
+ * an `environment` attribute; they read as live.
+ */
+const auditPartition = (organizationId: string, environment: KeyEnvironment) =>
+  environment === 'live' ? `ORG#${organizationId}#AUDIT` : `ORG#${organizationId}#AUDIT#ENV#${environment}`;
 
 export class DynamoAuditStore implements AuditStore {
   constructor(
@@ -16,14 +27,19 @@ export class DynamoAuditStore implements AuditStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: auditPartition(entry.organizationId), sk: `${entry.at}#${entry.id}`, type: 'audit', ...entry },
+        Item: {
+          pk: auditPartition(entry.organizationId, entry.environment),
+          sk: `${entry.at}#${entry.id}`,
+          type: 'audit',
+          ...entry,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }
 
-  async list(organizationId: string, page: PageRequest): Promise<Page<AuditEntry>> {
-    const partition = { pk: auditPartition(organizationId) };
+  async list(organizationId: string, environment: KeyEnvironment, page: PageRequest): Promise<Page<AuditEntry>> {
+    const partition = { pk: auditPartition(organizationId, environment) };
     const query = {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
@@ -35,7 +51,7 @@ export class DynamoAuditStore implements AuditStore {
       query,
       page,
       partition,
-      ({ pk: _pk, sk: _sk, type: _type, ...entry }) => entry as unknown as AuditEntry,
+      ({ pk: _pk, sk: _sk, type: _type, ...entry }) => ({ environment, ...entry }) as unknown as AuditEntry,
     );
   }
 }

@@ -1,9 +1,13 @@
 /**
  * UsageStore on DynamoDB. Daily counters sit in the organization's usage partition:
  *
- * - `ORG#<org>#USAGE` / `DAY#<day>`: the organization's day, with each key's request count;
- * - `ORG#<org>#USAGE` / `KEY#<keyId>#DAY#<day>`: one key's day;
+ * - `ORG#<org>#USAGE` / `DAY#<day>`: the organization's live day, with each live key's request count;
+ * - `ORG#<org>#USAGE` / `ENV#test#DAY#<day>`: the organization's sandbox day, likewise;
+ * - `ORG#<org>#USAGE` / `KEY#<keyId>#DAY#<day>`: one key's day (a key has one environment);
  * - `STAGE#<stage>#USAGE` / `DAY#<day>`: calls no key could be attributed to (401s, unknown routes).
+ *
+ * Organization days written before usage was counted per environment hold both environments'
+ * calls under `DAY#<day>`, so they read as live.
  *
  * A range of days is one Query (at most 366 items). Counters are added with one UpdateItem ADD per
  * item; an item with very many counters is updated in a few chunks, since an update expression is
@@ -12,9 +16,10 @@
 
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { USAGE_RETENTION_DAYS } from '../definition/usage';
+import type { KeyEnvironment } from '../domain/keys/key-token';
 import { isCounterName } from '../domain/usage/counters';
 import { DAY_MS, dayStart } from '../domain/usage/days';
-import type { CounterScope, CounterUpdate, DayCounters, UsageStore } from '../domain/usage/usage-model';
+import type { CounterScope, CounterUpdate, DayCounters, DaysQuery, UsageStore } from '../domain/usage/usage-model';
 import { queryAll } from './query-page';
 
 /** Counters per UpdateItem: `#a123 :a123, ` is 13 characters, so 200 of them stay well below 4 KB. */
@@ -23,11 +28,13 @@ const COUNTERS_PER_UPDATE = 200;
 const CONCURRENCY = 8;
 
 const organizationUsage = (organizationId: string) => `ORG#${organizationId}#USAGE`;
+/** The sort key prefix of an organization's days in an environment; live keeps the original `DAY#`. */
+const organizationDays = (environment: KeyEnvironment) => (environment === 'live' ? 'DAY#' : `ENV#${environment}#DAY#`);
 
 export function usageItemKey(scope: CounterScope): { pk: string; sk: string } {
   switch (scope.kind) {
     case 'organization':
-      return { pk: organizationUsage(scope.organizationId), sk: `DAY#${scope.day}` };
+      return { pk: organizationUsage(scope.organizationId), sk: `${organizationDays(scope.environment)}${scope.day}` };
     case 'key':
       return { pk: organizationUsage(scope.organizationId), sk: `KEY#${scope.keyId}#DAY#${scope.day}` };
     case 'stage':
@@ -73,8 +80,8 @@ export class DynamoUsageStore implements UsageStore {
     );
   }
 
-  days(query: { organizationId: string; keyId?: string; from: string; to: string }): Promise<DayCounters[]> {
-    const prefix = query.keyId ? `KEY#${query.keyId}#DAY#` : 'DAY#';
+  days(query: DaysQuery): Promise<DayCounters[]> {
+    const prefix = query.keyId ? `KEY#${query.keyId}#DAY#` : organizationDays(query.environment);
     return this.queryDays(organizationUsage(query.organizationId), prefix, query.from, query.to);
   }
 

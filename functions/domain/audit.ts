@@ -1,9 +1,15 @@
 /** The audit trail: who did what to which key, when, from where, and how it ended. */
 import type { Page, PageRequest } from './keys/key-model';
+import type { KeyEnvironment } from './keys/key-token';
 
 export interface AuditEntry {
   id: string;
   organizationId: string;
+  /**
+   * The environment of the key acted through (or acted on): live and sandbox have separate audit
+   * logs, so a sandbox key never sees what was done to live keys.
+   */
+  environment: KeyEnvironment;
   at: string;
   action: string;
   outcome: 'succeeded' | 'failed';
@@ -21,5 +27,6 @@ export interface AuditEntry {
 
 export interface AuditStore {
   append(entry: AuditEntry): Promise<void>;
-  list(organizationId: string, page: PageRequest): Promise<Page<AuditEntry>>;
+  /** One environment's entries of the organization, newest first. */
+  list(organizationId: string, environment: KeyEnvironment, page: PageRequest): Promise<Page<AuditEntry>>;
 }

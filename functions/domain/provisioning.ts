@@ -5,14 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_PLAN, type PlanName } from '../definition/plans';
 import type { Clock } from './clock';
+import { DEFAULT_CREDIT_BALANCE } from './credits';
 import type { ApiKeyRecord, KeyStore } from './keys/key-model';
 import { issueKey } from './keys/key-service';
 import type { KeyEnvironment } from './keys/key-token';
 import { DEFAULT_ROTATION_PERIOD_DAYS, type Organization, type OrganizationStore } from './organization';
 import type { UsagePlanRegistry } from './usage-plans';
-
-/** What a new organization starts with, so the sample product's paid calls work out of the box. */
-export const DEFAULT_CREDIT_BALANCE = 1000;
 
 export interface ProvisioningDeps {
   keys: KeyStore;
@@ -29,6 +27,7 @@ export interface NewOrganization {
   /** One admin key per environment listed. */
   adminKeyEnvironments: KeyEnvironment[];
   plan?: PlanName;
+  /** The starting balance of each environment, live and sandbox alike. */
   creditBalance?: number;
 }
 
@@ -51,6 +50,7 @@ export async function provisionOrganization(deps: ProvisioningDeps, request: New
     createdAt: deps.clock().toISOString(),
     plan,
     creditBalance: request.creditBalance ?? DEFAULT_CREDIT_BALANCE,
+    sandboxCreditBalance: request.creditBalance ?? DEFAULT_CREDIT_BALANCE,
     gatewayApiKeyId: gatewayKey.id,
     usagePlanId: gatewayKey.usagePlanId,
     usageIdentifierKey: gatewayKey.value,

@@ -10,8 +10,8 @@ export const notificationView = (notification: Notification) => ({
   readAt: notification.readAt ?? null,
 });
 
-/** The calling key's organization's notifications, newest first. */
+/** The calling key's organization's notifications of the key's environment, newest first. */
 export const handler = route(async ({ event, caller }) => {
-  const page = await notificationStore.list(caller.organizationId, pageOf(event));
+  const page = await notificationStore.list(caller.organizationId, caller.environment, pageOf(event));
   return json(200, { items: page.items.map(notificationView), nextCursor: page.nextCursor ?? null });
 });

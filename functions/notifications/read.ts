@@ -12,6 +12,11 @@ export const handler = route(async ({ event, caller }) => {
     /^ntf_[A-Za-z0-9]{1,64}$/,
     'ntf_ followed by letters or digits (see GET /v1/notifications)',
   );
-  const notification = await notificationStore.markRead(caller.organizationId, id, systemClock().toISOString());
+  const notification = await notificationStore.markRead(
+    caller.organizationId,
+    caller.environment,
+    id,
+    systemClock().toISOString(),
+  );
   return json(200, notificationView(notification));
 });

@@ -1,6 +1,12 @@
 /**
- * Storage of the sample product: contacts and tables, partitioned by organization and sub-account
- * so no query can cross into another tenant.
+ * Storage of the sample product: contacts and tables, partitioned by organization, environment and
+ * sub-account, so no query can cross into another tenant or between live and sandbox. Item layout:
+ *
+ * - live:    `ORG#<org>#ACCT#<account>`          / `CONTACT#<id>` or `TABLE#<id>`
+ * - sandbox: `ORG#<org>#ENV#test#ACCT#<account>` / `CONTACT#<id>` or `TABLE#<id>`
+ *
+ * The live partition is the one every item was written to before environments were kept apart, so
+ * those older items (sandbox calls' included) read as live data; nothing reads them as sandbox.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -15,9 +21,12 @@ import { queryPage } from '../adapters/query-page';
 import { NotFoundError } from '../domain/errors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 
+import type { KeyEnvironment } from '../domain/keys/key-token';
 export interface Tenant {
   organizationId: string;
   accountId: string;
+  /** The calling key's environment: a sandbox key's product data is its own world. */
+  environment: KeyEnvironment;
 }
 
 export interface Contact {
@@ -39,7 +48,10 @@ export interface ProductTable {
 }
 
 type Kind = 'CONTACT' | 'TABLE';
-const partitionOf = (tenant: Tenant) => `ORG#${tenant.organizationId}#ACCT#${tenant.accountId}`;
+export function partitionOf(tenant: Tenant): string {
+  const environment = tenant.environment === 'live' ? '' : `#ENV#${tenant.environment}`;
+  return `ORG#${tenant.organizationId}${environment}#ACCT#${tenant.accountId}`;
+}
 
 export class ProductStore {
   constructor(

@@ -28,7 +28,8 @@ export function productRoutes(operations: Record<string, Operation>) {
       context.event.queryStringParameters?.account_id,
       organizationOf,
     );
-    return operation({ ...context, tenant: { organizationId: context.caller.organizationId, accountId } });
+    const { organizationId, environment } = context.caller;
+    return operation({ ...context, tenant: { organizationId, environment, accountId } });
   });
 }
 

@@ -1,5 +1,6 @@
 /**
- * Credits as a middy middleware: a route with a cost in the route table is charged before the
+ * Credits as a middy middleware: a route with a cost in the route table is charged to the calling
+ * key's organization and environment (a sandbox key spends the sandbox balance) before the
  * handler runs (one conditional atomic update; 402 when the balance is too low) and refunded when
  * the call fails, so only successful calls (2xx, 3xx) cost anything. Responses of paid routes say
  * what the call cost and what is left in `X-Credits-Consumed` and `X-Credits-Remaining`.
@@ -9,7 +10,14 @@
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { type CreditLedger, chargeCredits, costOf, creditHeaders, shouldRefund } from '../domain/credits';
+import {
+  type CreditHolder,
+  type CreditLedger,
+  chargeCredits,
+  costOf,
+  creditHeaders,
+  shouldRefund,
+} from '../domain/credits';
 import { InsufficientCreditsError } from '../domain/errors';
 import { callerOf } from './http-request';
 import type { HttpResponse } from './http-response';
@@ -21,7 +29,7 @@ export interface CreditsLog {
 }
 
 interface Charge {
-  organizationId: string;
+  holder: CreditHolder;
   cost: number;
   remaining: number;
 }
@@ -45,10 +53,10 @@ export function credits(
     charges.delete(request);
     if (!failed) return setHeaders(request, charge.cost, charge.remaining);
     try {
-      setHeaders(request, 0, await ledger.add(charge.organizationId, charge.cost));
+      setHeaders(request, 0, await ledger.add(charge.holder, charge.cost));
     } catch (error) {
       log.error('Refunding the credits of a failed call failed; credit them by hand', {
-        organizationId: charge.organizationId,
+        ...charge.holder,
         credits: charge.cost,
         error,
       });
@@ -60,9 +68,10 @@ export function credits(
     before: async (request: HttpRequest) => {
       const cost = costOf(costs, request.event.httpMethod, request.event.resource);
       if (!cost) return;
-      const { organizationId } = callerOf(request.event);
-      const remaining = await chargeCredits(ledger, organizationId, cost);
-      charges.set(request, { organizationId, cost, remaining });
+      const { organizationId, environment } = callerOf(request.event);
+      const holder = { organizationId, environment };
+      const remaining = await chargeCredits(ledger, holder, cost);
+      charges.set(request, { holder, cost, remaining });
     },
     after: (request: HttpRequest) => settle(request, !request.response || shouldRefund(request.response)),
     onError: async (request: HttpRequest) => {

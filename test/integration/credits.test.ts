@@ -2,8 +2,10 @@
  * Credits through the local stack: each test gets an organization of its own with a chosen balance,
  * and reads the balance back from the table.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCreditLedger } from '../../functions/adapters/dynamo-credit-ledger';
-import { addCredits } from '../../functions/domain/credits';
+import { organizationKey } from '../../functions/adapters/dynamo-organization-store';
+import { addCredits, DEFAULT_CREDIT_BALANCE } from '../../functions/domain/credits';
 import { NotFoundError } from '../../functions/domain/errors';
 import { localClients } from '../../local/bootstrap';
 import { useFakeDate } from '../support/fake-date';
@@ -24,14 +26,32 @@ describe('credits', () => {
   });
   afterAll(() => platform.close());
 
-  /** A fresh organization holding `creditBalance`, a contact in its sub-account, and its admin client. */
+  /** A fresh organization holding `creditBalance` in each environment, a contact in its sub-account, and its admin clients. */
   async function anOrganizationWith(creditBalance: number) {
-    const { organization, admin } = await platform.createOrganization({ creditBalance });
+    const { organization, admin, adminKeys } = await platform.createOrganization({
+      creditBalance,
+      adminKeyEnvironments: ['live', 'test'],
+    });
+    const sandboxAdmin = platform.sandbox(adminKeys.test);
     const query = `?account_id=${organization.accounts[0]?.id}`;
     const contact = await admin.post(`/v1/contacts${query}`, { name: 'Ada', email: 'ada@engines.example' });
     expect(contact.status).toBe(201);
-    const balance = async () => (await platform.provisioningDeps().organizations.get(organization.id))?.creditBalance;
-    return { organizationId: organization.id, admin, query, contactId: contact.body.id as string, balance };
+    const sandboxContact = await sandboxAdmin.post(`/v1/contacts${query}`, {
+      name: 'Ada',
+      email: 'ada@engines.example',
+    });
+    expect(sandboxContact.status).toBe(201);
+    const stored = async () => await platform.provisioningDeps().organizations.get(organization.id);
+    return {
+      organizationId: organization.id,
+      admin,
+      sandboxAdmin,
+      query,
+      contactId: contact.body.id as string,
+      sandboxContactId: sandboxContact.body.id as string,
+      balance: async () => (await stored())?.creditBalance,
+      sandboxBalance: async () => (await stored())?.sandboxCreditBalance,
+    };
   }
 
   it('lets two enrichments (5 credits each) through on a balance of 12 and answers the third with 402', async () => {
@@ -121,7 +141,7 @@ describe('credits', () => {
     const { organizationId, admin, query, contactId, balance } = await anOrganizationWith(3);
     expect((await admin.post(`/v1/enrichments${query}`, { contactId })).status).toBe(402);
 
-    const topped = await addCredits(ledger, organizationId, 10);
+    const topped = await addCredits(ledger, { organizationId, environment: 'live' }, 10);
     const retried = await admin.post(`/v1/enrichments${query}`, { contactId });
 
     expect(topped).toBe(13);
@@ -129,7 +149,71 @@ describe('credits', () => {
     expect(await balance()).toBe(8);
   });
 
-  it('refuses to add credits to an organization that does not exist', async () => {
-    await expect(addCredits(ledger, 'org_doesnotexist', 10)).rejects.toBeInstanceOf(NotFoundError);
+  it('charges a sandbox key to the sandbox balance, never the live one', async () => {
+    const { sandboxAdmin, query, sandboxContactId, balance, sandboxBalance } = await anOrganizationWith(12);
+
+    const responses = [];
+    for (let call = 0; call < 3; call++) {
+      responses.push(await sandboxAdmin.post(`/v1/enrichments${query}`, { contactId: sandboxContactId }));
+    }
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 402]);
+    expect(responses.map((response) => response.headers['x-credits-remaining'])).toEqual(['7', '2', '2']);
+    expect(await sandboxBalance()).toBe(2);
+    expect(await balance()).toBe(12);
+  });
+
+  it('charges a live key to the live balance, never the sandbox one', async () => {
+    const { admin, sandboxAdmin, query, contactId, balance, sandboxBalance } = await anOrganizationWith(12);
+
+    const responses = await Promise.all([
+      admin.post(`/v1/enrichments${query}`, { contactId }),
+      admin.post(`/v1/search${query}`, { query: 'ada' }),
+    ]);
+    const sandboxSearch = await sandboxAdmin.post(`/v1/search${query}`, { query: 'ada' });
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200]);
+    expect(await balance()).toBe(6);
+    expect(sandboxSearch.headers['x-credits-remaining']).toBe('11');
+    expect(await sandboxBalance()).toBe(11);
+  });
+
+  it('tops up the sandbox balance alone when asked for the test environment', async () => {
+    const { organizationId, balance, sandboxBalance } = await anOrganizationWith(12);
+
+    const topped = await addCredits(ledger, { organizationId, environment: 'test' }, 30);
+
+    expect(topped).toBe(42);
+    expect(await sandboxBalance()).toBe(42);
+    expect(await balance()).toBe(12);
+  });
+
+  it('gives an organization made before sandbox balances the starting amount in the sandbox, at first use', async () => {
+    const { organizationId, sandboxAdmin, query, sandboxContactId, balance, sandboxBalance } =
+      await anOrganizationWith(12);
+    const { documents } = localClients(platform.bootstrap.endpoints);
+    await documents.send(
+      new UpdateCommand({
+        TableName: platform.bootstrap.tableName,
+        Key: organizationKey(organizationId),
+        UpdateExpression: 'REMOVE sandboxCreditBalance',
+      }),
+    );
+
+    const charged = await sandboxAdmin.post(`/v1/enrichments${query}`, { contactId: sandboxContactId });
+
+    expect(charged.status).toBe(200);
+    expect(charged.headers['x-credits-remaining']).toBe(String(DEFAULT_CREDIT_BALANCE - 5));
+    expect(await sandboxBalance()).toBe(DEFAULT_CREDIT_BALANCE - 5);
+    expect(await balance()).toBe(12);
+  });
+
+  it.each([
+    'live',
+    'test',
+  ] as const)('refuses to add %s credits to an organization that does not exist', async (environment) => {
+    await expect(addCredits(ledger, { organizationId: 'org_doesnotexist', environment }, 10)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

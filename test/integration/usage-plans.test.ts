@@ -74,7 +74,7 @@ describe('usage plans through the local gateway', () => {
       localClients(platform.bootstrap.endpoints).documents,
       platform.bootstrap.tableName,
     );
-    await addCredits(ledger, other.organization.id, 50); // lands between the plan change's read and write
+    await addCredits(ledger, { organizationId: other.organization.id, environment: 'live' }, 50); // lands between the plan change's read and write
 
     await deps.organizations.setPlan(other.organization.id, {
       plan: 'professional',

@@ -259,7 +259,7 @@ describe('usage statistics and the call log', () => {
       callLog: new DynamoCallLogStore(clients.documents, platform.bootstrap.tableName),
       clock: clock.clock,
     };
-    const caller = { organizationId: platform.bootstrap.organizationId } as Caller;
+    const caller = { organizationId: platform.bootstrap.organizationId, environment: 'live' } as Caller;
     const paths = async () => (await listCalls(deps, caller, key.id, { limit: 10 })).items.map((call) => call.path);
     expect(await paths()).toEqual(['/live/newer', '/live/older']);
     clock.set(new Date(now - 1000 + CALL_LOG_RETENTION_MS + 1));

@@ -25,7 +25,13 @@ export function aStack(middleware: Middleware, handler: (event: APIGatewayProxyE
 
 /** A proxy event as the gateway hands it over after the authorizer allowed the key. */
 export function anAuthorizedEvent(
-  options: { method?: string; path?: string; organizationId?: string; rateLimitPerMinute?: string | number } = {},
+  options: {
+    method?: string;
+    path?: string;
+    organizationId?: string;
+    environment?: 'live' | 'test';
+    rateLimitPerMinute?: string | number;
+  } = {},
 ): APIGatewayProxyEvent {
   const event = aProxyEvent({ method: options.method ?? 'GET', path: options.path ?? '/v1/whoami', body: null });
   event.requestContext.authorizer = anAuthorizerContext({
@@ -33,6 +39,7 @@ export function anAuthorizedEvent(
     organizationId: options.organizationId ?? 'org_1',
     permissions: '["admin"]',
     principalId: 'key_AAAAAAAAAAAAAAAA',
+    ...(options.environment && { environment: options.environment }),
     ...(options.rateLimitPerMinute !== undefined && { rateLimitPerMinute: options.rateLimitPerMinute }),
   });
   return event;

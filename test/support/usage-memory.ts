@@ -8,6 +8,7 @@ import type {
   CounterScope,
   CounterUpdate,
   DayCounters,
+  DaysQuery,
   UsageStore,
 } from '../../functions/domain/usage/usage-model';
 
@@ -16,7 +17,7 @@ const scopeId = (scope: CounterScope) =>
     ? `stage/${scope.stage}`
     : scope.kind === 'key'
       ? `key/${scope.organizationId}/${scope.keyId}`
-      : `org/${scope.organizationId}`;
+      : `org/${scope.organizationId}/${scope.environment}`;
 
 export class MemoryUsageStore implements UsageStore {
   readonly items = new Map<string, Map<string, Record<string, number>>>();
@@ -33,8 +34,10 @@ export class MemoryUsageStore implements UsageStore {
     }
   }
 
-  async days(query: { organizationId: string; keyId?: string; from: string; to: string }): Promise<DayCounters[]> {
-    const id = query.keyId ? `key/${query.organizationId}/${query.keyId}` : `org/${query.organizationId}`;
+  async days(query: DaysQuery): Promise<DayCounters[]> {
+    const id = query.keyId
+      ? `key/${query.organizationId}/${query.keyId}`
+      : `org/${query.organizationId}/${query.environment}`;
     return this.range(id, query.from, query.to);
   }
 
@@ -79,11 +82,13 @@ export class MemoryCallLogStore implements CallLogStore {
   }
 }
 
+/** Keys are live unless they say otherwise. */
 export class MemoryKeyStore implements Pick<KeyStore, 'get'> {
-  constructor(private readonly keys: Pick<ApiKeyRecord, 'id' | 'organizationId'>[]) {}
+  constructor(private readonly keys: (Pick<ApiKeyRecord, 'id' | 'organizationId'> & Partial<ApiKeyRecord>)[]) {}
 
   async get(keyId: string) {
-    return this.keys.find((key) => key.id === keyId) as ApiKeyRecord | undefined;
+    const key = this.keys.find((each) => each.id === keyId);
+    return key && ({ environment: 'live', ...key } as ApiKeyRecord);
   }
 }
 

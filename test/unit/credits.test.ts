@@ -1,11 +1,14 @@
 import { ROUTES } from '../../functions/definition/routes';
 import {
   addCredits,
+  balanceWhenUnset,
+  type CreditHolder,
   type CreditLedger,
   chargeCredits,
   costOf,
   costTable,
   creditHeaders,
+  DEFAULT_CREDIT_BALANCE,
   shouldRefund,
 } from '../../functions/domain/credits';
 import { InsufficientCreditsError, NotFoundError, ValidationError } from '../../functions/domain/errors';
@@ -14,23 +17,31 @@ import { errorResponse } from '../../functions/runtime/http-errors';
 import { type HttpResponse, json } from '../../functions/runtime/http-response';
 import { anAuthorizedEvent, aStack } from '../support/middleware-harness';
 
-/** Behaves like the DynamoDB ledger: a conditional decrement and an atomic add per organization. */
+/**
+ * Behaves like the DynamoDB ledger: a conditional decrement and an atomic add per organization and
+ * environment. Live balances are keyed by organization id, sandbox balances by `<id>/test`.
+ */
 function aLedger(balances: Record<string, number>) {
+  const slot = (holder: CreditHolder) =>
+    holder.environment === 'live' ? holder.organizationId : `${holder.organizationId}/test`;
   const ledger: CreditLedger = {
-    consume: jest.fn(async (organizationId: string, cost: number) => {
-      const balance = balances[organizationId] ?? 0;
+    consume: jest.fn(async (holder: CreditHolder, cost: number) => {
+      const balance = balances[slot(holder)] ?? 0;
       if (balance < cost) return { consumed: false, balance };
-      balances[organizationId] = balance - cost;
+      balances[slot(holder)] = balance - cost;
       return { consumed: true, balance: balance - cost };
     }),
-    add: jest.fn(async (organizationId: string, amount: number) => {
-      if (!(organizationId in balances)) throw new NotFoundError(`No organization ${organizationId}.`);
-      balances[organizationId] = (balances[organizationId] ?? 0) + amount;
-      return balances[organizationId] as number;
+    add: jest.fn(async (holder: CreditHolder, amount: number) => {
+      if (!(slot(holder) in balances)) throw new NotFoundError(`No organization ${holder.organizationId}.`);
+      balances[slot(holder)] = (balances[slot(holder)] ?? 0) + amount;
+      return balances[slot(holder)] as number;
     }),
   };
   return ledger;
 }
+
+const live = (organizationId: string): CreditHolder => ({ organizationId, environment: 'live' });
+const sandbox = (organizationId: string): CreditHolder => ({ organizationId, environment: 'test' });
 
 const COSTS = costTable(ROUTES);
 const enrichment = () => anAuthorizedEvent({ method: 'POST', path: '/v1/enrichments' });
@@ -58,18 +69,18 @@ describe('chargeCredits', () => {
   it('returns the balance after the charge', async () => {
     const balances = { org_1: 12 };
 
-    expect(await chargeCredits(aLedger(balances), 'org_1', 5)).toBe(7);
+    expect(await chargeCredits(aLedger(balances), live('org_1'), 5)).toBe(7);
     expect(balances.org_1).toBe(7);
   });
 
   it('allows a charge that takes the balance to exactly zero', async () => {
-    expect(await chargeCredits(aLedger({ org_1: 5 }), 'org_1', 5)).toBe(0);
+    expect(await chargeCredits(aLedger({ org_1: 5 }), live('org_1'), 5)).toBe(0);
   });
 
   it('refuses a charge the balance does not cover, with 402 naming the balance and the cost', async () => {
     const balances = { org_1: 2 };
 
-    const error = await chargeCredits(aLedger(balances), 'org_1', 5).catch((caught: unknown) => caught);
+    const error = await chargeCredits(aLedger(balances), live('org_1'), 5).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(InsufficientCreditsError);
     expect(error).toMatchObject({ status: 402, code: 'insufficient_credits', balance: 2, cost: 5 });
@@ -113,7 +124,7 @@ describe('addCredits', () => {
   it('adds to the balance and returns the new one', async () => {
     const balances = { org_1: 3 };
 
-    expect(await addCredits(aLedger(balances), 'org_1', 100)).toBe(103);
+    expect(await addCredits(aLedger(balances), live('org_1'), 100)).toBe(103);
     expect(balances.org_1).toBe(103);
   });
 
@@ -127,12 +138,29 @@ describe('addCredits', () => {
   ])('rejects %p credits without touching the balance', async (amount) => {
     const ledger = aLedger({ org_1: 3 });
 
-    await expect(addCredits(ledger, 'org_1', amount)).rejects.toBeInstanceOf(ValidationError);
+    await expect(addCredits(ledger, live('org_1'), amount)).rejects.toBeInstanceOf(ValidationError);
     expect(ledger.add).not.toHaveBeenCalled();
   });
 
   it('passes on NotFoundError for an unknown organization', async () => {
-    await expect(addCredits(aLedger({}), 'org_missing', 10)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(addCredits(aLedger({}), live('org_missing'), 10)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('tops up the sandbox balance alone when asked for the test environment', async () => {
+    const balances = { org_1: 3, 'org_1/test': 50 };
+
+    expect(await addCredits(aLedger(balances), sandbox('org_1'), 10)).toBe(60);
+    expect(balances).toEqual({ org_1: 3, 'org_1/test': 60 });
+  });
+});
+
+describe('balanceWhenUnset', () => {
+  it('counts a missing live balance as 0, as it always has', () => {
+    expect(balanceWhenUnset('live')).toBe(0);
+  });
+
+  it('counts a missing sandbox balance as what a new organization starts with', () => {
+    expect(balanceWhenUnset('test')).toBe(DEFAULT_CREDIT_BALANCE);
   });
 });
 
@@ -236,6 +264,25 @@ describe('credits', () => {
     expect(work).not.toHaveBeenCalled();
   });
 
+  it("charges a sandbox key's call to the sandbox balance and leaves the live balance alone", async () => {
+    const balances = { org_1: 12, 'org_1/test': 20 };
+    const { invoke } = aPaidStack(aLedger(balances));
+
+    const response = await invoke(anAuthorizedEvent({ method: 'POST', path: '/v1/enrichments', environment: 'test' }));
+
+    expect(response.headers).toMatchObject({ 'X-Credits-Consumed': '5', 'X-Credits-Remaining': '15' });
+    expect(balances).toEqual({ org_1: 12, 'org_1/test': 15 });
+  });
+
+  it('refunds a failed sandbox call to the sandbox balance', async () => {
+    const balances = { org_1: 12, 'org_1/test': 20 };
+    const { invoke } = aPaidStack(aLedger(balances), async () => json(404, { error: { code: 'not_found' } }));
+
+    await invoke(anAuthorizedEvent({ method: 'POST', path: '/v1/enrichments', environment: 'test' }));
+
+    expect(balances).toEqual({ org_1: 12, 'org_1/test': 20 });
+  });
+
   it('logs a refund that fails, keeps the error answer, and says the credits were consumed', async () => {
     const ledger = aLedger({ org_1: 12 });
     (ledger.add as jest.Mock).mockRejectedValueOnce(new Error('timeout'));
@@ -249,6 +296,7 @@ describe('credits', () => {
     expect(response.headers).toMatchObject({ 'X-Credits-Consumed': '5', 'X-Credits-Remaining': '7' });
     expect(log.error).toHaveBeenCalledWith(expect.stringContaining('Refunding'), {
       organizationId: 'org_1',
+      environment: 'live',
       credits: 5,
       error: expect.any(Error),
     });

@@ -27,7 +27,8 @@ describe('aggregate', () => {
       'c|POST /v1/search': 1,
       'n|POST /v1/search|402': 1,
     });
-    expect(byScope[JSON.stringify({ kind: 'organization', organizationId: 'org_1', day: '2026-03-01' })]).toEqual({
+    const organization = { kind: 'organization', organizationId: 'org_1', environment: 'live', day: '2026-03-01' };
+    expect(byScope[JSON.stringify(organization)]).toEqual({
       'n|GET /v1/contacts|200': 1,
       'n|GET /v1/contacts|403': 1,
       'n|POST /v1/search|200': 1,
@@ -53,6 +54,35 @@ describe('aggregate', () => {
         counters: { 'n|GET /v1/contacts|401': 1, 'n|GET (no route)|404': 1 },
       },
       { scope: { kind: 'stage', stage: 'live', day: '2026-03-02' }, counters: { 'n|GET /v1/contacts|401': 1 } },
+    ]);
+  });
+
+  it("counts an organization's sandbox calls apart from its live calls; a key's counters stay the key's", () => {
+    const updates = aggregate([
+      aCall(),
+      aCall({ stage: 'sandbox', keyId: 'key_SANDBOXSANDBOXSA' }),
+      aCall({ stage: 'sandbox', keyId: 'key_SANDBOXSANDBOXSA', status: 404 }),
+    ]);
+
+    const organizations = updates.filter((update) => update.scope.kind === 'organization');
+    expect(organizations).toEqual([
+      {
+        scope: { kind: 'organization', organizationId: 'org_1', environment: 'live', day: '2026-03-01' },
+        counters: { 'n|GET /v1/contacts|200': 1, 'k|key_AAAAAAAAAAAAAAAA': 1 },
+      },
+      {
+        scope: { kind: 'organization', organizationId: 'org_1', environment: 'test', day: '2026-03-01' },
+        counters: { 'n|GET /v1/contacts|200': 1, 'n|GET /v1/contacts|404': 1, 'k|key_SANDBOXSANDBOXSA': 2 },
+      },
+    ]);
+    expect(
+      updates.find((update) => update.scope.kind === 'key' && update.scope.keyId === 'key_SANDBOXSANDBOXSA'),
+    ).toMatchObject({ counters: { 'n|GET /v1/contacts|200': 1, 'n|GET /v1/contacts|404': 1 } });
+  });
+
+  it('counts a call on a stage that is neither live nor sandbox with its stage, under no organization', () => {
+    expect(aggregate([aCall({ stage: 'beta' })])).toEqual([
+      { scope: { kind: 'stage', stage: 'beta', day: '2026-03-01' }, counters: { 'n|GET /v1/contacts|200': 1 } },
     ]);
   });
 

@@ -18,10 +18,13 @@ import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const QUIET = 'key_BBBBBBBBBBBBBBBB';
 const NOW = Date.parse('2026-03-04T15:00:00.000Z'); // a Wednesday
-const caller = (organizationId = 'org_1') => ({ organizationId, keyId: 'key_ADMINADMINADMIN' }) as Caller;
+const SANDBOX_KEY = 'key_SANDBOXSANDBOXSA';
+const caller = (organizationId = 'org_1', environment: Caller['environment'] = 'live') =>
+  ({ organizationId, environment, keyId: 'key_ADMINADMINADMIN' }) as Caller;
 const keys = new MemoryKeyStore([
   { id: KEY, organizationId: 'org_1' },
   { id: QUIET, organizationId: 'org_1' },
+  { id: SANDBOX_KEY, organizationId: 'org_1', environment: 'test' },
   { id: 'key_CCCCCCCCCCCCCCCC', organizationId: 'org_2' },
 ]) as unknown as KeyStore;
 
@@ -103,6 +106,44 @@ describe('usage report', () => {
     expect((await report({}, caller('org_2'))).totals.requests).toBe(0);
   });
 
+  it("shows a sandbox caller the organization's sandbox usage only, and a live caller live usage only", async () => {
+    const { report, calls } = setup();
+    await calls(3, { time: daysAgo(0) });
+    await calls(2, {
+      time: daysAgo(0),
+      stage: 'sandbox',
+      keyId: SANDBOX_KEY,
+      method: 'POST',
+      resourcePath: '/v1/search',
+    });
+
+    const live = await report();
+    const sandbox = await report({}, caller('org_1', 'test'));
+
+    expect(live.totals).toMatchObject({ requests: 3, credits: 0 });
+    expect(live.byEndpoint.map((entry) => entry.endpoint)).toEqual(['GET /v1/contacts']);
+    expect(sandbox.totals).toMatchObject({ requests: 2, credits: 2 });
+    expect(sandbox.byEndpoint.map((entry) => entry.endpoint)).toEqual(['POST /v1/search']);
+  });
+
+  it('flags anomalies per environment: a sandbox burst is not a live anomaly', async () => {
+    const { report, calls } = setup();
+    await calls(USAGE_ANOMALY.minimumRequests, { time: daysAgo(0), stage: 'sandbox', keyId: SANDBOX_KEY });
+
+    expect((await report()).anomalies).toEqual([]);
+    expect((await report({}, caller('org_1', 'test'))).anomalies.map((anomaly) => anomaly.keyId)).toEqual([
+      SANDBOX_KEY,
+    ]);
+  });
+
+  it('answers 404 for a key of the other environment, in either direction', async () => {
+    const { report } = setup();
+
+    await expect(report({ keyId: SANDBOX_KEY })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(report({ keyId: KEY }, caller('org_1', 'test'))).rejects.toBeInstanceOf(NotFoundError);
+    expect((await report({ keyId: SANDBOX_KEY }, caller('org_1', 'test'))).keyId).toBe(SANDBOX_KEY);
+  });
+
   it.each([
     [{ from: '2026-03-05', to: '2026-03-04' }, 'from'],
     [{ from: '2025-03-01', to: '2026-03-04' }, 'from'],
@@ -171,7 +212,7 @@ describe('DynamoUsageStore', () => {
     const mock = mockClient(documents);
     mock.on(UpdateCommand).resolves({});
     const counters = Object.fromEntries(Array.from({ length: 450 }, (_, index) => [`k|key_${index}`, 1]));
-    const scope = { kind: 'organization', organizationId: 'org_1', day: '2026-03-04' } as const;
+    const scope = { kind: 'organization', organizationId: 'org_1', environment: 'live', day: '2026-03-04' } as const;
     await new DynamoUsageStore(documents, 'table').add([
       { scope, counters },
       { scope: { kind: 'stage', stage: 'live', day: '2026-03-04' }, counters: { 'n|GET /v1/x|401': 2 } },
@@ -186,6 +227,9 @@ describe('DynamoUsageStore', () => {
       expect(input.UpdateExpression).toMatch(/^SET #type = :type, #day = :day, #ttl = :ttl ADD #a0 :a0/);
       expect((input.UpdateExpression ?? '').length).toBeLessThan(4096);
     }
+    expect(
+      usageItemKey({ kind: 'organization', organizationId: 'org_1', environment: 'test', day: '2026-03-04' }),
+    ).toEqual({ pk: 'ORG#org_1#USAGE', sk: 'ENV#test#DAY#2026-03-04' });
     expect(usageItemKey({ kind: 'key', organizationId: 'org_1', keyId: KEY, day: '2026-03-04' })).toEqual({
       pk: 'ORG#org_1#USAGE',
       sk: `KEY#${KEY}#DAY#2026-03-04`,

@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../clock';
 import type { ApiKeyRecord } from '../keys/key-model';
+import type { KeyEnvironment } from '../keys/key-token';
 import { adminEmailsOf, type Organization } from '../organization';
 import { type ReminderEmail, renderReminderEmail } from './email';
 import { dueStage, graceWarningDue, stageNotifies } from './policy';
@@ -39,6 +40,11 @@ export interface ReminderOrganizationStore {
 interface NotificationBase {
   id: string;
   organizationId: string;
+  /**
+   * The environment of what it is about (the key, the endpoint): live and sandbox keys list their
+   * own environment's notifications only.
+   */
+  environment: KeyEnvironment;
   title: string;
   message: string;
   createdAt: string;
@@ -157,6 +163,7 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
         title: text.subject,
         message: text.summary,
         createdAt: message.asOf,
+        environment: key.environment,
       });
     }
     if (stageNotifies(stage)) await (deps.rotationDue ?? noRotationDueWebhook)({ key, stage, at: message.asOf });

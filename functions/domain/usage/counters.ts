@@ -1,12 +1,16 @@
 /**
  * Aggregation: a batch of calls becomes one set of counters per (organization, key, day), one per
- * (organization, day) and one per (stage, day) for calls no key can be attributed to. Counters are
+ * (organization, environment, day) and one per (stage, day) for calls no key can be attributed to.
+ * The environment comes from the call's stage (live or sandbox), so an organization's sandbox
+ * traffic is counted apart from its live traffic; a key has one environment, so its own counters
+ * need none. Counters are
  * top-level attributes named after what they count, because DynamoDB's ADD works only on those:
  *
  * - `n|GET /v1/contacts|200`: requests to an endpoint (method and route template) with a status;
  * - `c|POST /v1/search`: credits consumed on an endpoint (the route's cost, for 2xx answers);
  * - `k|key_…`: requests of a key (organization items only; the anomaly check reads them).
  */
+import { environmentOfStage } from '../../definition/api';
 import { ROUTES } from '../../definition/routes';
 import type { AccessCall } from './access-call';
 import { dayOf } from './days';
@@ -32,8 +36,13 @@ export function creditsOf(call: Pick<AccessCall, 'method' | 'resourcePath' | 'st
   return COSTS.get(endpointOf(call)) ?? 0;
 }
 
-export function isAttributed(call: Pick<AccessCall, 'keyId' | 'organizationId'>): boolean {
-  return call.keyId !== '' && call.organizationId !== '';
+/**
+ * A call counts for its key and organization when the log names both and its stage is one of the
+ * platform's (live or sandbox): the authorizer answers no other stage, and a call that cannot be
+ * put in an environment is counted with its stage for operators instead.
+ */
+export function isAttributed(call: Pick<AccessCall, 'keyId' | 'organizationId' | 'stage'>): boolean {
+  return call.keyId !== '' && call.organizationId !== '' && environmentOfStage(call.stage) !== undefined;
 }
 
 export function aggregate(calls: readonly AccessCall[]): CounterUpdate[] {
@@ -52,20 +61,19 @@ export function aggregate(calls: readonly AccessCall[]): CounterUpdate[] {
     const day = dayOf(call.time);
     const endpoint = endpointOf(call);
     const requests = `${REQUESTS}${endpoint}|${call.status}`;
-    if (!isAttributed(call)) {
+    const environment = environmentOfStage(call.stage);
+    if (!isAttributed(call) || !environment) {
       add({ kind: 'stage', stage: call.stage, day }, requests, 1);
       continue;
     }
     const credits = creditsOf(call);
     const { organizationId, keyId } = call;
-    for (const scope of [
-      { kind: 'key', organizationId, keyId, day },
-      { kind: 'organization', organizationId, day },
-    ] satisfies CounterScope[]) {
+    const organization: CounterScope = { kind: 'organization', organizationId, environment, day };
+    for (const scope of [{ kind: 'key', organizationId, keyId, day }, organization] satisfies CounterScope[]) {
       add(scope, requests, 1);
       add(scope, `${CREDITS}${endpoint}`, credits);
     }
-    add({ kind: 'organization', organizationId, day }, `${KEY_REQUESTS}${keyId}`, 1);
+    add(organization, `${KEY_REQUESTS}${keyId}`, 1);
   }
   return [...updates.values()];
 }

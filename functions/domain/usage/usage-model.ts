@@ -1,13 +1,25 @@
 /** Usage counters and the packed call log, and the storage they need. */
+import type { KeyEnvironment } from '../keys/key-token';
 
 /** Who a set of daily counters belongs to. */
 export type CounterScope =
   /** One key of an organization, one UTC day. */
   | { kind: 'key'; organizationId: string; keyId: string; day: string }
-  /** The whole organization, one UTC day; also holds each key's request count for anomaly checks. */
-  | { kind: 'organization'; organizationId: string; day: string }
+  /**
+   * The whole organization in one environment (live or sandbox, from the stage), one UTC day; also
+   * holds each key's request count for anomaly checks.
+   */
+  | { kind: 'organization'; organizationId: string; environment: KeyEnvironment; day: string }
   /** Calls API Gateway could not attribute to a key (401s, unknown routes), per stage and day. */
   | { kind: 'stage'; stage: string; day: string };
+
+export interface DaysQuery {
+  organizationId: string;
+  environment: KeyEnvironment;
+  keyId?: string;
+  from: string;
+  to: string;
+}
 
 /** Counters to add to a scope's item, by counter name (see counters.ts). */
 export interface CounterUpdate {
@@ -23,8 +35,11 @@ export interface DayCounters {
 export interface UsageStore {
   /** Adds every update's counters atomically per item (DynamoDB ADD), one write per item. */
   add(updates: CounterUpdate[]): Promise<void>;
-  /** The days from `from` to `to` (inclusive) that have counters, oldest first. */
-  days(query: { organizationId: string; keyId?: string; from: string; to: string }): Promise<DayCounters[]>;
+  /**
+   * The days from `from` to `to` (inclusive) that have counters, oldest first: the organization's in
+   * `environment`, or with `keyId` that key's (a key's counters are its environment's already).
+   */
+  days(query: DaysQuery): Promise<DayCounters[]>;
   /** Unattributed calls of a stage, for operators; never shown to an organization. */
   stageDays(query: { stage: string; from: string; to: string }): Promise<DayCounters[]>;
 }

@@ -1,5 +1,6 @@
 /**
- * `GET /v1/usage`: an organization's usage, or one key's, over a range of days: totals, a series
+ * `GET /v1/usage`: an organization's usage in the caller's environment (a sandbox key sees sandbox
+ * traffic only, a live key live traffic only), or one key's, over a range of days: totals, a series
  * per day, week or month, a breakdown by endpoint, and the keys whose traffic today is anomalous.
  * Reads one counter item per day of the range, plus the days the anomaly check needs.
  */
@@ -71,9 +72,14 @@ export async function usageReport(deps: UsageReportDeps, caller: Caller, query: 
       { field: 'from', message: `must be at most ${USAGE_MAX_RANGE_DAYS} days before to (${to}); ask for less` },
     ]);
   }
+  // Another organization's key, or a key of the other environment, is not found (404).
   if (query.keyId) await getKey(deps, caller, query.keyId);
 
-  const scope = { organizationId: caller.organizationId, ...(query.keyId && { keyId: query.keyId }) };
+  const scope = {
+    organizationId: caller.organizationId,
+    environment: caller.environment,
+    ...(query.keyId && { keyId: query.keyId }),
+  };
   const baselineFrom = addDays(today, -USAGE_ANOMALY.baselineDays);
   const [days, recent] = await Promise.all([
     deps.usage.days({ ...scope, from, to }),

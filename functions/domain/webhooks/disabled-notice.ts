@@ -49,6 +49,7 @@ export function endpointDisabledNotifier(deps: DisabledNoticeDeps): EndpointDisa
       // One per endpoint and disabling: a retried notice does not add a second one.
       id: `ntf_${endpoint.id.slice(3)}${now.getTime()}`,
       organizationId: organization.id,
+      environment: endpoint.environment,
       type: 'webhook.disabled',
       webhookId: endpoint.id,
       url: endpoint.url,
