@@ -13,10 +13,14 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { type ApiKeyHeaderMode, DEFAULT_API_KEY_HEADER } from '../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { parsePartnerKeys } from '../functions/domain/secret-scanning/partner-signature';
+import type { secretScanningConfig } from '../functions/runtime/config';
 import { KeyApi } from './constructs/key-api';
+import { KeyExpiry } from './constructs/key-expiry';
 import { KeyStore } from './constructs/key-store';
 import { Reminders, type RemindersOptions } from './constructs/reminders';
 import { Usage, type UsageAlarmOptions } from './constructs/usage';
@@ -29,7 +33,12 @@ import { suppressPlatformFindings } from './nag-suppressions';
 export interface ApiKeyPlatformProps {
   /** The team's own API. Methods added to an imported API need a deployment the team makes. */
   api: apigateway.IRestApi;
-  /** How long API Gateway reuses an authorizer answer; defaults to AUTHORIZER_CACHE. */
+  /**
+   * Where clients send their key: `x-api-key` (default, cached by API Gateway), `authorization`
+   * (`Bearer`, cached) or `either` (both; no gateway cache, at most 1 s in the authorizer).
+   */
+  apiKeyHeader?: ApiKeyHeaderMode;
+  /** How long API Gateway reuses an authorizer answer; defaults to the mode's (300 s, or none for `either`). */
   authorizerCacheTtl?: Duration;
   /** Retention of every function's log group; one month by default. */
   logRetention?: logs.RetentionDays;
@@ -50,6 +59,18 @@ export interface ApiKeyPlatformProps {
    * the DLQ alarm's action. Without it the reminder schedule is off (no sender to send from).
    */
   reminders?: RemindersOptions;
+  /**
+   * Exact expiry: at most one authorizer cache flush per stage per `flushWindow` when keys expire
+   * (KEY_EXPIRY.flushWindowSeconds, 5 s, by default; at most 30 s).
+   */
+  keyExpiry?: { flushWindow?: Duration };
+  /**
+   * Secret-scanning partners (GitHub's partner program): their ECDSA P-256 public keys by key id,
+   * as PEM. `POST /v1/secret-scanning/reports` accepts reports signed with these only; without
+   * any, it refuses every report. Keys are configuration, never fetched at run time: when a
+   * partner publishes a new key, add it here and deploy.
+   */
+  secretScanning?: { partnerPublicKeys: Record<string, string> };
 }
 
 /** The authorizer is on every request's path: more memory buys a faster CPU, a short timeout fails fast. */
@@ -70,20 +91,34 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
   'webhook-fanout': { memorySize: 256, timeout: Duration.seconds(30) },
   // Posts one test event synchronously, for up to 15 s, and answers with the outcome.
   'webhook-test': { memorySize: 256, timeout: Duration.seconds(30) },
+  // Waits out at most a flush window plus a second per batch; the queue's visibility (120 s) is twice this.
+  'key-expiry-worker': { memorySize: 256, timeout: Duration.minutes(1) },
+  // Queries the next quarter hour of the schedule; a backlog after an outage can be larger.
+  'key-expiry-sweep': { memorySize: 256, timeout: Duration.minutes(1) },
+  // A batch of up to 1,000 matches; API Gateway waits 29 s.
+  'secret-scanning-report': { memorySize: 256, timeout: Duration.seconds(29) },
 };
+
+const SECRET_SCANNING_PUBLIC_KEYS: keyof typeof secretScanningConfig = 'SECRET_SCANNING_PUBLIC_KEYS';
 
 export class ApiKeyPlatform extends Construct {
   readonly table: dynamodb.Table;
   readonly pepper: secretsmanager.Secret;
+  /** The key list cursors are sealed with (functions/domain/cursors.ts); only functions that page read it. */
+  readonly cursorKey: secretsmanager.Secret;
   readonly functions: Record<FunctionId, NodejsFunction>;
   readonly authorizer: apigateway.RequestAuthorizer;
   readonly methods: apigateway.Method[];
+  /** Methods without the authorizer or an API key: the secret-scanning partners' endpoint. */
+  readonly publicMethods: apigateway.Method[];
   /** Usage ingestion from access logs, and the alarms. */
   readonly usage: Usage;
   /** The reminder queue, its DLQ and alarm, and the schedule. */
   readonly reminders: Reminders;
   /** The webhook master secret, the event and delivery queues, their DLQs and alarms. */
   readonly webhooks: Webhooks;
+  /** The key-expiries queue, its DLQ and alarm, and the sweep's schedule. */
+  readonly keyExpiry: KeyExpiry;
 
   constructor(scope: Construct, id: string, props: ApiKeyPlatformProps) {
     super(scope, id);
@@ -93,6 +128,13 @@ export class ApiKeyPlatform extends Construct {
     const store = new KeyStore(this, 'KeyStore', { removalPolicy });
     this.table = store.table;
     this.pepper = store.pepper;
+    // Generated like the pepper (64 alphanumerics, 48 bytes as base64). It holds nothing lasting:
+    // losing or changing it only ends the cursors handed out in the last 24 hours, so it goes with the stack.
+    this.cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'Seals list cursors (pagination). Changing it makes cursors of the last 24 hours answer 400.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
 
     this.reminders = new Reminders(this, 'Reminders', {
       removalPolicy,
@@ -103,6 +145,10 @@ export class ApiKeyPlatform extends Construct {
     });
     this.webhooks = new Webhooks(this, 'Webhooks', {
       removalPolicy,
+      ...(props.alarms?.action && { alarmAction: props.alarms.action }),
+    });
+    this.keyExpiry = new KeyExpiry(this, 'KeyExpiry', {
+      ...(props.keyExpiry?.flushWindow && { flushWindow: props.keyExpiry.flushWindow }),
       ...(props.alarms?.action && { alarmAction: props.alarms.action }),
     });
     const email = props.reminders && {
@@ -121,14 +167,18 @@ export class ApiKeyPlatform extends Construct {
           logRetention: props.logRetention,
           removalPolicy,
         });
+        // The authorizer reads the key from the mode's header; handlers refuse requests with two keys in it.
+        fn.addEnvironment('API_KEY_HEADER', props.apiKeyHeader ?? DEFAULT_API_KEY_HEADER);
         grantNeeds(fn, FUNCTIONS[functionId].needs, {
           table: this.table,
           pepper: this.pepper,
+          cursorKey: this.cursorKey,
           api: props.api,
           queues: {
             reminders: this.reminders.queue,
             'webhook-events': this.webhooks.eventQueue,
             'webhook-deliveries': this.webhooks.deliveryQueue,
+            'key-expiries': this.keyExpiry.queue,
           },
           webhookSecret: this.webhooks.secret,
           ...(email && { email }),
@@ -137,17 +187,25 @@ export class ApiKeyPlatform extends Construct {
       }),
     ) as Record<FunctionId, NodejsFunction>;
 
+    // Parsed here too, so a key that is not ECDSA P-256 PEM fails synth rather than the function's cold start.
+    const partnerKeys = props.secretScanning?.partnerPublicKeys ?? {};
+    parsePartnerKeys(JSON.stringify(partnerKeys));
+    this.functions['secret-scanning-report'].addEnvironment(SECRET_SCANNING_PUBLIC_KEYS, JSON.stringify(partnerKeys));
+
     this.reminders.connect(this.functions['reminders-scan'], this.functions['reminders-worker']);
     this.webhooks.connect(this.functions['webhook-fanout'], this.functions['webhook-delivery']);
+    this.keyExpiry.connect(this.functions['key-expiry-sweep'], this.functions['key-expiry-worker']);
 
     const keyApi = new KeyApi(this, 'Api', {
       api: props.api,
       authorizerFunction: this.functions.authorizer,
       routeFunctions: this.functions,
       authorizerCacheTtl: props.authorizerCacheTtl,
+      ...(props.apiKeyHeader && { apiKeyHeader: props.apiKeyHeader }),
     });
     this.authorizer = keyApi.authorizer;
     this.methods = keyApi.methods;
+    this.publicMethods = keyApi.publicMethods;
 
     this.usage = new Usage(this, 'Usage', {
       api: props.api,

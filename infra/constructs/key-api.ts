@@ -6,26 +6,39 @@ import { type CfnResource, Duration } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { AUTHORIZER_CACHE, GATEWAY_RESPONSES } from '../../functions/definition/api';
+import {
+  type ApiKeyHeaderMode,
+  authorizerCacheOf,
+  DEFAULT_API_KEY_HEADER,
+  GATEWAY_RESPONSES,
+} from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
-import { ROUTES } from '../../functions/definition/routes';
+import { isPublicRoute, ROUTES, type RouteDefinition } from '../../functions/definition/routes';
 
 export interface KeyApiProps {
   api: apigateway.IRestApi;
   authorizerFunction: lambda.IFunction;
   /** The function that serves each route's `function` id. */
   routeFunctions: Record<FunctionId, lambda.IFunction>;
-  /** Defaults to AUTHORIZER_CACHE; zero turns caching off, which `Authorization: Bearer` keys need. */
+  /** Where clients send their key (functions/definition/api.ts); `x-api-key` by default. */
+  apiKeyHeader?: ApiKeyHeaderMode;
+  /** Overrides the mode's cache TTL; zero turns the gateway cache off. `either` mode has none to set. */
   authorizerCacheTtl?: Duration;
 }
 
 export class KeyApi extends Construct {
   readonly authorizer: apigateway.RequestAuthorizer;
   readonly methods: apigateway.Method[];
+  /** The methods of public routes: no authorizer, no API key (see RouteAccess `public`). */
+  readonly publicMethods: apigateway.Method[];
 
   constructor(scope: Construct, id: string, props: KeyApiProps) {
     super(scope, id);
-    const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(AUTHORIZER_CACHE.resultsCacheTtlSeconds);
+    const cache = authorizerCacheOf(props.apiKeyHeader ?? DEFAULT_API_KEY_HEADER);
+    if (cache.identitySources.length === 0 && props.authorizerCacheTtl && props.authorizerCacheTtl.toSeconds() > 0) {
+      throw new Error("apiKeyHeader 'either' runs without the gateway cache: leave authorizerCacheTtl unset.");
+    }
+    const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(cache.resultsCacheTtlSeconds);
 
     // With caching on, API Gateway answers 401 itself when an identity source is missing; with it
     // off there is nothing to key on, so none are required and Bearer-only requests get through.
@@ -33,7 +46,7 @@ export class KeyApi extends Construct {
     this.authorizer = new apigateway.RequestAuthorizer(this, 'Authorizer', {
       handler: props.authorizerFunction,
       resultsCacheTtl: cacheTtl,
-      identitySources: cached ? AUTHORIZER_CACHE.identitySources.map(toIdentitySource) : [],
+      identitySources: cached ? cache.identitySources.map(toIdentitySource) : [],
     });
     // CDK renders no sources as an empty string; leave the property out instead.
     if (!cached) (this.authorizer.node.defaultChild as CfnResource).addPropertyDeletionOverride('IdentitySource');
@@ -53,14 +66,22 @@ export class KeyApi extends Construct {
     };
 
     this.methods = ROUTES.map((route) =>
-      props.api.root.resourceForPath(route.path).addMethod(route.method, integrationOf(route.function), {
-        authorizer: this.authorizer,
-        authorizationType: apigateway.AuthorizationType.CUSTOM,
-        // The key comes from the authorizer's usageIdentifierKey (apiKeySourceType AUTHORIZER), so the
-        // organization's usage plan applies; clients never see or send a gateway API key.
-        apiKeyRequired: true,
-      }),
+      props.api.root.resourceForPath(route.path).addMethod(
+        route.method,
+        integrationOf(route.function),
+        isPublicRoute(route)
+          ? // Callers prove themselves to the function (a partner's signature), not with a key.
+            { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }
+          : {
+              authorizer: this.authorizer,
+              authorizationType: apigateway.AuthorizationType.CUSTOM,
+              // The key comes from the authorizer's usageIdentifierKey (apiKeySourceType AUTHORIZER), so the
+              // organization's usage plan applies; clients never see or send a gateway API key.
+              apiKeyRequired: true,
+            },
+      ),
     );
+    this.publicMethods = this.methods.filter((_, index) => isPublicRoute(ROUTES[index] as RouteDefinition));
 
     for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
       new apigateway.GatewayResponse(this, `Response${type}`, {

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { AUTHORIZER_CACHE, GATEWAY_RESPONSES, STAGES } from '../../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
-import { ROUTES } from '../../functions/definition/routes';
+import { isPublicRoute, ROUTES } from '../../functions/definition/routes';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
 import { toIdentitySource } from '../../infra/constructs/key-api';
 import { logicalIdOf, synthDemo, testApp } from './synth';
@@ -50,6 +50,41 @@ describe('authorizer', () => {
     expect(authorizer?.Properties).not.toHaveProperty('IdentitySource');
   });
 
+  it.each([
+    ['authorization', 300, 'method.request.header.Authorization,context.identity.sourceIp'],
+    ['either', 0, undefined],
+  ] as const)('in key header mode %s caches for %i s on %s, and tells every function the mode', (mode, ttl, sources) => {
+    const consumer = new Stack(testApp(), `Mode${mode}`);
+    const api = new apigateway.RestApi(consumer, 'Api', { deployOptions: { stageName: 'live' } });
+    const platform = new ApiKeyPlatform(consumer, 'Platform', { api, apiKeyHeader: mode });
+    const modeTemplate = Template.fromStack(consumer);
+
+    const authorizer = Object.values(modeTemplate.findResources('AWS::ApiGateway::Authorizer'))[0];
+    expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(ttl);
+    expect(authorizer?.Properties.IdentitySource).toBe(sources);
+    for (const fn of [platform.functions.authorizer, platform.functions['keys-create']]) {
+      modeTemplate.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        Environment: { Variables: Match.objectLike({ API_KEY_HEADER: mode }) },
+        Handler: Match.anyValue(),
+        Role: { 'Fn::GetAtt': [logicalIdOf(fn.role as unknown as Parameters<typeof logicalIdOf>[0]), 'Arn'] },
+      });
+    }
+  });
+
+  it('refuses a gateway cache TTL in either mode, which has no identity source to key it on', () => {
+    const consumer = new Stack(testApp(), 'EitherCached');
+    const api = new apigateway.RestApi(consumer, 'Api', { deployOptions: { stageName: 'live' } });
+    expect(
+      () =>
+        new ApiKeyPlatform(consumer, 'Platform', {
+          api,
+          apiKeyHeader: 'either',
+          authorizerCacheTtl: Duration.seconds(60),
+        }),
+    ).toThrow(/either/);
+  });
+
   it('maps identity sources to the forms API Gateway accepts and rejects others', () => {
     expect(toIdentitySource('method.request.header.x-api-key')).toBe('method.request.header.x-api-key');
     expect(toIdentitySource('context.identity.sourceIp')).toBe('context.identity.sourceIp');
@@ -68,8 +103,10 @@ describe('routes', () => {
     template.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length);
   });
 
-  it('protects every method with the platform authorizer', () => {
-    for (const method of Object.values(methods)) {
+  it('protects every method but the public routes (secret-scanning reports) with the platform authorizer', () => {
+    const authorized = Object.values(methods).filter((method) => method.Properties.AuthorizationType !== 'NONE');
+    expect(authorized).toHaveLength(ROUTES.filter((route) => !isPublicRoute(route)).length);
+    for (const method of authorized) {
       expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
     }
   });

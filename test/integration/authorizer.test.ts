@@ -40,7 +40,7 @@ describe('authorizer through the local gateway', () => {
 
     it('for a live key on the sandbox stage and a test key on the live stage', async () => {
       const live = await platform.createKey();
-      const test = await platform.createKey({ environment: 'test' });
+      const test = await platform.createKey({}, platform.sandboxAdmin);
       expect401(await platform.sandbox(live.key).get('/v1/whoami'));
       expect401(await platform.live(test.key).get('/v1/whoami'));
       expect((await platform.sandbox(test.key).get('/v1/whoami')).status).toBe(200);
