@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Starts listening on loopback and resolves with the bound port (0 picks a free one). */
@@ -14,4 +14,16 @@ export function closeServer(server: Server): Promise<void> {
     server.closeAllConnections?.();
     server.close(() => resolve());
   });
+}
+
+/** The request body, or undefined once it grows past maxBytes. */
+export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }

@@ -8,7 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { closeServer, listen } from '../emulators/listen';
+import { closeServer, listen, readBody } from '../emulators/listen';
 import type { AuthorizerResultCache } from './authorizer-cache';
 import type { ControlPlaneBody, ControlPlaneResponse, LocalUsagePlans } from './usage-plans';
 
@@ -52,7 +52,7 @@ export async function startControlPlane(options: {
     }
     const path = `/${rest.join('/')}`;
     const method = request.method ?? 'GET';
-    const raw = await readBody(request);
+    const raw = (await readBody(request, MAX_BODY_BYTES))?.toString('utf8');
     if (raw === undefined) return awsError(413, 'BadRequestException', `Request body over ${MAX_BODY_BYTES} bytes`);
     let segments: string[];
     try {
@@ -105,15 +105,4 @@ function send(response: ServerResponse, result: ControlPlaneResponse) {
     ...(result.errorType && { 'x-amzn-errortype': result.errorType }),
   });
   response.end(JSON.stringify(result.body));
-}
-
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

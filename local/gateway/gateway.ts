@@ -18,7 +18,7 @@ import { STAGES } from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
 import { isPublicRoute, matchRoute } from '../../functions/definition/routes';
 import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
-import { closeServer, listen } from '../emulators/listen';
+import { closeServer, listen, readBody } from '../emulators/listen';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { newControlPlaneToken, startControlPlane } from './control-plane';
 import { authorizerEvent, type IncomingCall, last, lambdaContext, methodArn, proxyEvent } from './events';
@@ -91,7 +91,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     if (!match || match === 'method-not-allowed') return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', context);
     accessLog.resourcePath = match.route.path;
 
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_BODY_BYTES);
     if (!body) return gatewayResponse('DEFAULT_4XX', { ...context, 'error.message': 'Request body too large' });
     const call: IncomingCall = {
       restApiId: options.restApiId,
@@ -271,15 +271,4 @@ function queryOf(url: URL): Record<string, string[]> {
 function sourceIpOf(request: IncomingMessage): string {
   const address = request.socket.remoteAddress ?? '';
   return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
