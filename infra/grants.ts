@@ -14,6 +14,7 @@ import type { FunctionNeeds, TableAccess } from '../functions/definition/functio
 import type { QueueId } from '../functions/definition/queues';
 import type {
   authorizerCacheConfig,
+  cursorKeyConfig,
   emailConfig,
   pepperConfig,
   reminderQueueConfig,
@@ -26,6 +27,7 @@ import type {
 // Typed against the runtime's config schemas: renaming a variable there breaks the build here.
 const TABLE_NAME: keyof typeof tableConfig = 'TABLE_NAME';
 const PEPPER_SECRET_ID: keyof typeof pepperConfig = 'PEPPER_SECRET_ID';
+const CURSOR_SECRET_ID: keyof typeof cursorKeyConfig = 'CURSOR_SECRET_ID';
 const REST_API_ID: keyof typeof authorizerCacheConfig = 'REST_API_ID';
 const EMAIL_SENDER: keyof typeof emailConfig = 'EMAIL_SENDER';
 const WEBHOOK_SECRET_ID: keyof typeof webhookSecretConfig = 'WEBHOOK_SECRET_ID';
@@ -54,6 +56,8 @@ export interface EmailIdentity {
 export interface PlatformResources {
   table: dynamodb.ITable;
   pepper: secretsmanager.ISecret;
+  /** The key list cursors are sealed with. */
+  cursorKey: secretsmanager.ISecret;
   api: apigateway.IRestApi;
   queues: Record<QueueId, sqs.IQueue>;
   /** The master secret every webhook endpoint's signing secret is derived from. */
@@ -65,6 +69,7 @@ export interface PlatformResources {
 export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources: PlatformResources): void {
   grantTableAccess(fn, needs.table, resources.table);
   if (needs.pepper) grantPepper(fn, resources.pepper);
+  if (needs.cursorKey) grantCursorKey(fn, resources.cursorKey);
   if (needs.flushAuthorizerCache) grantAuthorizerCacheFlush(fn, resources.api);
   if (needs.sendToQueue) {
     const queue = resources.queues[needs.sendToQueue];
@@ -106,6 +111,12 @@ export function grantPepper(fn: lambda.Function, pepper: secretsmanager.ISecret)
   // The full ARN, not the name: GetSecretValue then needs no lookup and the grant matches exactly.
   fn.addEnvironment(PEPPER_SECRET_ID, pepper.secretArn);
   pepper.grantRead(fn);
+}
+
+/** The key list cursors are sealed with, for the functions that page. */
+export function grantCursorKey(fn: lambda.Function, secret: secretsmanager.ISecret): void {
+  fn.addEnvironment(CURSOR_SECRET_ID, secret.secretArn);
+  secret.grantRead(fn);
 }
 
 /** The webhook master secret: endpoint signing secrets are derived from it, never stored. */

@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditStore } from '../domain/audit';
+import type { CursorCodec } from '../domain/cursors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
-import { queryPage } from './query-page';
 import type { KeyEnvironment } from '../domain/keys/key-token';
+import { queryPage } from './query-page';
 
 /**
  * Audit entries live in their organization's own partition per environment, apart from the keys, so
@@ -21,6 +22,7 @@ export class DynamoAuditStore implements AuditStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly cursors?: CursorCodec,
   ) {}
 
   async append(entry: AuditEntry): Promise<void> {
@@ -48,6 +50,7 @@ export class DynamoAuditStore implements AuditStore {
     };
     return queryPage(
       this.client,
+      this.cursors,
       query,
       page,
       partition,

@@ -5,7 +5,9 @@
  * An event's data is stored as the JSON text it was published as, so every attempt signs the
  * same bytes.
  */
+
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec } from '../domain/cursors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 import { DELIVERY_RETENTION_DAYS } from '../domain/webhooks/fanout';
 import type {
@@ -28,6 +30,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly cursors?: CursorCodec,
   ) {}
 
   async get(id: string): Promise<Delivery | undefined> {
@@ -129,6 +132,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const partition = { gsi1pk: deliveriesOf(webhookId) };
     return queryPage(
       this.client,
+      this.cursors,
       {
         TableName: this.tableName,
         IndexName: 'gsi1',

@@ -2,7 +2,7 @@
  * KeyStore on DynamoDB. A key is one item addressed by its id (the public selector of the key), so
  * verification is a single GetItem; an organization's keys are listed through gsi1, newest first.
  */
-import type { CursorCodec } from '../domain/cursors';
+
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -11,6 +11,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec } from '../domain/cursors';
 import { ConcurrentModificationError, ConflictError } from '../domain/errors';
 import type { ApiKeyRecord, KeyStore, Page, PageRequest } from '../domain/keys/key-model';
 import type { KeyEnvironment } from '../domain/keys/key-token';

@@ -8,7 +8,9 @@
  * Notifications written before they were kept per environment sit in the live list without an
  * `environment` attribute; they read as live.
  */
+
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec } from '../domain/cursors';
 import { NotFoundError } from '../domain/errors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 import type { KeyEnvironment } from '../domain/keys/key-token';
@@ -26,6 +28,7 @@ export class DynamoNotificationStore implements NotificationStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly cursors?: CursorCodec,
   ) {}
 
   async put(notification: Notification): Promise<void> {
@@ -53,6 +56,7 @@ export class DynamoNotificationStore implements NotificationStore {
   async list(organizationId: string, environment: KeyEnvironment, page: PageRequest): Promise<Page<Notification>> {
     return newestFirstPage(
       this.client,
+      this.cursors,
       this.tableName,
       notificationsOf(organizationId, environment),
       page,

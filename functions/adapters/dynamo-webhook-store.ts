@@ -3,6 +3,7 @@
  * gsi1. The delivery worker's health updates bump the version too, so an admin's PATCH made from a
  * stale read fails (409) instead of undoing an auto-disable.
  */
+
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -10,6 +11,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec } from '../domain/cursors';
 import { ConcurrentModificationError, ConflictError } from '../domain/errors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 import type { KeyEnvironment } from '../domain/keys/key-token';
@@ -26,6 +28,7 @@ export class DynamoWebhookStore implements WebhookStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly cursors?: CursorCodec,
   ) {}
 
   async get(id: string): Promise<WebhookEndpoint | undefined> {
@@ -82,7 +85,14 @@ export class DynamoWebhookStore implements WebhookStore {
     environment: KeyEnvironment,
     page: PageRequest,
   ): Promise<Page<WebhookEndpoint>> {
-    return newestFirstPage(this.client, this.tableName, endpointsOf(organizationId, environment), page, toEndpoint);
+    return newestFirstPage(
+      this.client,
+      this.cursors,
+      this.tableName,
+      endpointsOf(organizationId, environment),
+      page,
+      toEndpoint,
+    );
   }
 
   async allOfOrganization(organizationId: string, environment: KeyEnvironment): Promise<WebhookEndpoint[]> {

@@ -1,19 +1,22 @@
-/** One page of a DynamoDB Query, with the cursor checked against the partition being read. */
+/** One page of a DynamoDB Query, with a sealed cursor bound to the list being read. */
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec } from '../domain/cursors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 import { decodeCursor, encodeCursor } from './cursor';
 
+/** `cursors` is optional in stores that are also built where nothing pages (the authorizer, the CLI). */
 export async function queryPage<T>(
   client: DynamoDBDocumentClient,
+  cursors: CursorCodec | undefined,
   query: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
   page: PageRequest,
   partition: Record<string, string>,
   toItem: (item: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
-  const result = await client.send(
-    new QueryCommand({ ...query, Limit: page.limit, ExclusiveStartKey: decodeCursor(page.cursor, partition) }),
-  );
-  const nextCursor = encodeCursor(result.LastEvaluatedKey);
+  if (!cursors) throw new Error('This store was built without a CursorCodec, so it cannot list; pass one.');
+  const startKey = await decodeCursor(cursors, page.cursor, query, partition);
+  const result = await client.send(new QueryCommand({ ...query, Limit: page.limit, ExclusiveStartKey: startKey }));
+  const nextCursor = await encodeCursor(cursors, result.LastEvaluatedKey, query);
   return { items: (result.Items ?? []).map(toItem), ...(nextCursor && { nextCursor }) };
 }
 
@@ -33,6 +36,7 @@ export async function* queryAll(
 /** One page of a gsi1 partition, newest first: how every per-owner listing on the table reads. */
 export function newestFirstPage<T>(
   client: DynamoDBDocumentClient,
+  cursors: CursorCodec | undefined,
   tableName: string,
   gsi1pk: string,
   page: PageRequest,
@@ -40,6 +44,7 @@ export function newestFirstPage<T>(
 ): Promise<Page<T>> {
   return queryPage(
     client,
+    cursors,
     {
       TableName: tableName,
       IndexName: 'gsi1',

@@ -11,6 +11,8 @@ export interface FunctionNeeds {
   table: TableAccess;
   /** Reads the HMAC pepper from Secrets Manager. */
   pepper?: boolean;
+  /** Reads the key that seals list cursors (functions/domain/cursors.ts): every function that pages. */
+  cursorKey?: boolean;
   /** Calls FlushStageAuthorizersCache, so that a stopped key stops at once. */
   flushAuthorizerCache?: boolean;
   /** Sends messages to this queue of QUEUES. */
@@ -43,7 +45,11 @@ export const FUNCTIONS = {
     description: 'POST /v1/keys',
     needs: { table: 'read-write', pepper: true, sendToQueue: 'webhook-events' },
   },
-  'keys-list': { entry: 'functions/keys/list.ts', description: 'GET /v1/keys', needs: { table: 'read-write' } },
+  'keys-list': {
+    entry: 'functions/keys/list.ts',
+    description: 'GET /v1/keys',
+    needs: { table: 'read-write', cursorKey: true },
+  },
   'keys-get': { entry: 'functions/keys/get.ts', description: 'GET /v1/keys/{id}', needs: { table: 'read-write' } },
   'keys-update': {
     entry: 'functions/keys/update.ts',
@@ -68,13 +74,13 @@ export const FUNCTIONS = {
   'audit-log': {
     entry: 'functions/account/audit-log.ts',
     description: 'GET /v1/audit-log',
-    needs: { table: 'read-write' },
+    needs: { table: 'read-write', cursorKey: true },
   },
   whoami: { entry: 'functions/account/whoami.ts', description: 'GET /v1/whoami', needs: { table: 'read-write' } },
   'key-calls': {
     entry: 'functions/keys/calls.ts',
     description: 'GET /v1/keys/{id}/calls',
-    needs: { table: 'read-write' },
+    needs: { table: 'read-write', cursorKey: true },
   },
   'usage-report': { entry: 'functions/usage/report.ts', description: 'GET /v1/usage', needs: { table: 'read-write' } },
   'usage-ingest': {
@@ -85,12 +91,12 @@ export const FUNCTIONS = {
   contacts: {
     entry: 'functions/product/contacts.ts',
     description: 'Sample product: contacts',
-    needs: { table: 'read-write', sendToQueue: 'webhook-events' },
+    needs: { table: 'read-write', sendToQueue: 'webhook-events', cursorKey: true },
   },
   tables: {
     entry: 'functions/product/tables.ts',
     description: 'Sample product: tables',
-    needs: { table: 'read-write', sendToQueue: 'webhook-events' },
+    needs: { table: 'read-write', sendToQueue: 'webhook-events', cursorKey: true },
   },
   enrichments: {
     entry: 'functions/product/enrichments.ts',
@@ -100,7 +106,7 @@ export const FUNCTIONS = {
   search: {
     entry: 'functions/product/search.ts',
     description: 'Sample product: search',
-    needs: { table: 'read-write' },
+    needs: { table: 'read-write', cursorKey: true },
   },
   'reminders-scan': {
     entry: 'functions/reminders/scan.ts',
@@ -115,7 +121,7 @@ export const FUNCTIONS = {
   'notifications-list': {
     entry: 'functions/notifications/list.ts',
     description: 'GET /v1/notifications',
-    needs: { table: 'read-write' },
+    needs: { table: 'read-write', cursorKey: true },
   },
   'notifications-read': {
     entry: 'functions/notifications/read.ts',
@@ -125,7 +131,7 @@ export const FUNCTIONS = {
   webhooks: {
     entry: 'functions/webhooks/endpoints.ts',
     description: 'Webhook endpoints: POST/GET /v1/webhooks, GET/PATCH/DELETE /v1/webhooks/{id}, POST …/rotate-secret',
-    needs: { table: 'read-write', webhookSecret: true },
+    needs: { table: 'read-write', webhookSecret: true, cursorKey: true },
   },
   'webhook-test': {
     entry: 'functions/webhooks/test-send.ts',
@@ -135,7 +141,7 @@ export const FUNCTIONS = {
   'webhook-deliveries': {
     entry: 'functions/webhooks/deliveries.ts',
     description: 'GET /v1/webhooks/{id}/deliveries, POST …/deliveries/{deliveryId}/retry and POST …/recover',
-    needs: { table: 'read-write', sendToQueue: 'webhook-deliveries' },
+    needs: { table: 'read-write', sendToQueue: 'webhook-deliveries', cursorKey: true },
   },
   'webhook-event-types': {
     entry: 'functions/webhooks/event-types.ts',

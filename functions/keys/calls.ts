@@ -1,5 +1,6 @@
 import { systemClock } from '../domain/clock';
 import { callView, listCalls } from '../domain/usage/call-log';
+import { cursorCodec } from '../runtime/cursors';
 import { route } from '../runtime/http';
 import { pageOf } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
@@ -8,7 +9,7 @@ import { callLogStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 export const handler = route(async ({ event, caller }) => {
-  const deps = { keys: keyStore, callLog: callLogStore, clock: systemClock };
+  const deps = { keys: keyStore, callLog: callLogStore, clock: systemClock, cursors: cursorCodec };
   const page = await listCalls(deps, caller, keyIdOf(event), pageOf(event));
   return json(200, { items: page.items.map(callView), nextCursor: page.nextCursor ?? null });
 });

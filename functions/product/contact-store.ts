@@ -18,15 +18,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../adapters/conditional';
 import { queryPage } from '../adapters/query-page';
+import type { CursorCodec } from '../domain/cursors';
 import { NotFoundError } from '../domain/errors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
-
 import type { KeyEnvironment } from '../domain/keys/key-token';
+
 export interface Tenant {
   organizationId: string;
-  accountId: string;
   /** The calling key's environment: a sandbox key's product data is its own world. */
   environment: KeyEnvironment;
+  accountId: string;
 }
 
 export interface Contact {
@@ -57,6 +58,7 @@ export class ProductStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly cursors?: CursorCodec,
   ) {}
 
   async put<T extends { id: string }>(tenant: Tenant, kind: Kind, item: T): Promise<T> {
@@ -121,7 +123,7 @@ export class ProductStore {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
       ExpressionAttributeValues: { ':pk': pk, ':kind': `${kind}#` },
     };
-    const result = await queryPage(this.client, query, page, { pk }, (item) => strip<T>(item));
+    const result = await queryPage(this.client, this.cursors, query, page, { pk }, (item) => strip<T>(item));
     return matches ? { ...result, items: result.items.filter(matches) } : result;
   }
 }

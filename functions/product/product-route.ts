@@ -4,13 +4,14 @@ import type { Caller } from '../domain/caller';
 import { ValidationError } from '../domain/errors';
 import { dynamoDb } from '../runtime/clients';
 import { loadConfig, tableConfig } from '../runtime/config';
+import { cursorCodec } from '../runtime/cursors';
 import { operationOf, type RouteContext, route } from '../runtime/http';
 import type { HttpResponse } from '../runtime/http-response';
 import { organizationStore } from '../runtime/stores';
 import { ttlCache } from '../runtime/ttl-cache';
 import { ProductStore, type Tenant } from './contact-store';
 
-export const productStore = new ProductStore(dynamoDb, loadConfig(tableConfig).TABLE_NAME);
+export const productStore = new ProductStore(dynamoDb, loadConfig(tableConfig).TABLE_NAME, cursorCodec);
 const organizationOf = ttlCache((organizationId) => organizationStore.get(organizationId), 60_000);
 
 export type ProductContext = RouteContext & { tenant: Tenant };

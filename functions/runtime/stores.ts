@@ -7,13 +7,14 @@ import { DynamoOrganizationStore } from '../adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../adapters/pepper';
 import { apiGateway, dynamoDb, secretsManager } from './clients';
 import { authorizerCacheConfig, loadConfig, pepperConfig, tableConfig } from './config';
+import { cursorCodec } from './cursors';
 import { logger } from './logger';
 
 const { TABLE_NAME } = loadConfig(tableConfig);
 
-export const keyStore = new DynamoKeyStore(dynamoDb, TABLE_NAME);
+export const keyStore = new DynamoKeyStore(dynamoDb, TABLE_NAME, cursorCodec);
 export const organizationStore = new DynamoOrganizationStore(dynamoDb, TABLE_NAME);
-export const auditStore = new DynamoAuditStore(dynamoDb, TABLE_NAME);
+export const auditStore = new DynamoAuditStore(dynamoDb, TABLE_NAME, cursorCodec);
 
 /** Only functions granted the pepper call this, at cold start. */
 export function pepperFromEnvironment() {

@@ -19,12 +19,13 @@ import {
   webhookEventQueueConfig,
   webhookSecretConfig,
 } from './config';
+import { cursorCodec } from './cursors';
 
 const { TABLE_NAME } = loadConfig(tableConfig);
 
-export const webhookStore = new DynamoWebhookStore(dynamoDb, TABLE_NAME);
+export const webhookStore = new DynamoWebhookStore(dynamoDb, TABLE_NAME, cursorCodec);
 export const endpointSlots = new DynamoEndpointSlots(dynamoDb, TABLE_NAME, webhookStore);
-export const deliveryStore = new DynamoDeliveryStore(dynamoDb, TABLE_NAME);
+export const deliveryStore = new DynamoDeliveryStore(dynamoDb, TABLE_NAME, cursorCodec);
 export const eventStore = new DynamoEventStore(dynamoDb, TABLE_NAME);
 
 export function masterSecretFromEnvironment() {

@@ -8,6 +8,7 @@ import { FUNCTIONS } from '../../functions/definition/functions';
  */
 describe('the authorizer bundle', () => {
   let packages: Set<string>;
+  let modules: string[];
   beforeAll(async () => {
     const result = await build({
       entryPoints: [FUNCTIONS.authorizer.entry],
@@ -25,6 +26,7 @@ describe('the authorizer bundle', () => {
         .filter(([, input]) => input.bytesInOutput > 0)
         .map(([path]) => path),
     );
+    modules = inputs;
     packages = new Set(inputs.flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []));
   });
 
@@ -40,6 +42,10 @@ describe('the authorizer bundle', () => {
     '@middy/core',
   ])('leaves out %s', (name) => {
     expect(packages).not.toContain(name);
+  });
+
+  it('leaves out the cursor key: verification never pages, so it never reads that secret', () => {
+    expect(modules.filter((path) => path.includes('functions/runtime/cursors'))).toEqual([]);
   });
 
   it('uses zod/mini only, not the full zod build', async () => {

@@ -60,8 +60,13 @@ describe('every function', () => {
 });
 
 describe.each(functionIds)('%s gets exactly what its needs say', (functionId) => {
-  const needs: { table: string; pepper?: boolean; flushAuthorizerCache?: boolean; webhookSecret?: boolean } =
-    FUNCTIONS[functionId].needs;
+  const needs: {
+    table: string;
+    pepper?: boolean;
+    cursorKey?: boolean;
+    flushAuthorizerCache?: boolean;
+    webhookSecret?: boolean;
+  } = FUNCTIONS[functionId].needs;
   const variables = lambdaOf(functionId).Environment.Variables;
   const actions = actionsOf(statementsOf(functionId));
 
@@ -86,9 +91,16 @@ describe.each(functionIds)('%s gets exactly what its needs say', (functionId) =>
     );
   });
 
-  it('secrets: Secrets Manager access only for the pepper or the webhook secret', () => {
+  it('cursor key', () => {
+    expect('CURSOR_SECRET_ID' in variables).toBe(needs.cursorKey === true);
+    expect(JSON.stringify(statementsOf(functionId)).includes(logicalIdOf(stack.platform.cursorKey))).toBe(
+      needs.cursorKey === true,
+    );
+  });
+
+  it('secrets: Secrets Manager access only for the pepper, the cursor key or the webhook secret', () => {
     expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(
-      needs.pepper === true || needs.webhookSecret === true,
+      needs.pepper === true || needs.cursorKey === true || needs.webhookSecret === true,
     );
   });
 
@@ -121,9 +133,32 @@ describe('least privilege, spelled out', () => {
     expect(lambdaOf('keys-status').Environment.Variables.REST_API_ID).toEqual({ Ref: logicalIdOf(stack.api) });
   });
 
-  it('does not let keys-list read the pepper', () => {
-    const actions = actionsOf(statementsOf('keys-list'));
-    expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+  it('has a generated cursor key, readable by exactly the functions that page', () => {
+    const secret = template.findResources('AWS::SecretsManager::Secret')[logicalIdOf(stack.platform.cursorKey)];
+    expect(secret?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    const readers = functionIds.filter((functionId) =>
+      JSON.stringify(statementsOf(functionId)).includes(logicalIdOf(stack.platform.cursorKey)),
+    );
+    expect(readers.sort()).toEqual(
+      [
+        'audit-log',
+        'contacts',
+        'key-calls',
+        'keys-list',
+        'notifications-list',
+        'search',
+        'tables',
+        'webhook-deliveries',
+        'webhooks',
+      ].sort(),
+    );
+  });
+
+  it('does not let keys-list read the pepper: its one secret is the cursor key', () => {
+    const secretStatements = statementsOf('keys-list').filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('secretsmanager:')),
+    );
+    expect(secretStatements.map((s) => s.Resource)).toEqual([{ Ref: logicalIdOf(stack.platform.cursorKey) }]);
     expect(JSON.stringify(statementsOf('keys-list'))).not.toContain(logicalIdOf(stack.platform.pepper));
   });
 });

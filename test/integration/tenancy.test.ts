@@ -37,6 +37,11 @@ describe('tenant isolation', () => {
     expect((await other.get(`/v1/keys?cursor=${encodeURIComponent(cursor)}`)).status).toBe(400);
     const auditCursor = (await platform.admin.get('/v1/audit-log?limit=1')).body.nextCursor;
     expect((await other.get(`/v1/audit-log?cursor=${encodeURIComponent(auditCursor)}`)).status).toBe(400);
+    // Cursors are sealed: a start key written by hand, in the victim's partition, is no cursor at all.
+    const organizationId = platform.bootstrap.organizationId;
+    const crafted = Buffer.from(JSON.stringify({ pk: `ORG#${organizationId}#AUDIT`, sk: '9' })).toString('base64url');
+    expect((await other.get(`/v1/audit-log?cursor=${crafted}`)).status).toBe(400);
+    expect((await platform.admin.get(`/v1/audit-log?cursor=${crafted}`)).status).toBe(400);
   });
 
   it("does not show another organization's audit entries", async () => {

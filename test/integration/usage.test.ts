@@ -18,7 +18,7 @@ import { addDays, DAY_MS, dayOf } from '../../functions/domain/usage/days';
 import { localClients } from '../../local/bootstrap';
 import type { apiAs } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { aManualClock } from '../support/unit-factories';
+import { aCursorCodec, aManualClock } from '../support/unit-factories';
 
 type Api = ReturnType<typeof apiAs>;
 interface Made {
@@ -258,6 +258,7 @@ describe('usage statistics and the call log', () => {
       keys: new DynamoKeyStore(clients.documents, platform.bootstrap.tableName),
       callLog: new DynamoCallLogStore(clients.documents, platform.bootstrap.tableName),
       clock: clock.clock,
+      cursors: aCursorCodec(clock.clock),
     };
     const caller = { organizationId: platform.bootstrap.organizationId, environment: 'live' } as Caller;
     const paths = async () => (await listCalls(deps, caller, key.id, { limit: 10 })).items.map((call) => call.path);

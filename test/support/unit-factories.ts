@@ -6,6 +6,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
 import type { Clock } from '../../functions/domain/clock';
+import { sealedCursors } from '../../functions/domain/cursors';
 import { hashKey } from '../../functions/domain/keys/key-hash';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { generateKey, type KeyEnvironment, type RandomSource } from '../../functions/domain/keys/key-token';
@@ -195,4 +196,9 @@ export function anAuthorizerContext(overrides: Record<string, unknown> = {}): Re
     accounts: '"*"',
     ...overrides,
   };
+}
+
+/** A cursor codec on a fixed 32-byte secret; another secret stands for another deployment. */
+export function aCursorCodec(clock: Clock = () => new Date(), secret: Buffer = Buffer.alloc(32, 0xc5)) {
+  return sealedCursors(async () => secret, clock);
 }

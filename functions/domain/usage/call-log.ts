@@ -11,10 +11,9 @@
 import { CALL_LOG_RETENTION_DAYS } from '../../definition/usage';
 import type { Caller } from '../caller';
 import type { Clock } from '../clock';
-import { ValidationError } from '../errors';
+import { type CursorCodec, invalidCursor } from '../cursors';
 import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
-import { KEY_ID_PATTERN } from '../keys/key-token';
 import type { AccessCall } from './access-call';
 import { creditsOf, isAttributed } from './counters';
 import { DAY_MS, minuteOf } from './days';
@@ -139,36 +138,35 @@ export interface CallPosition {
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{0,128}$/;
 
-export function encodeCallCursor(position: CallPosition): string {
-  const { keyId, time, requestId } = position;
-  return Buffer.from(JSON.stringify({ k: keyId, t: time, r: requestId })).toString('base64url');
+/** The list a call log cursor belongs to: one key's log in one organization. */
+const callLogOf = (organizationId: string, keyId: string) => `calls\n${organizationId}\n${keyId}`;
+
+export function encodeCallCursor(
+  cursors: CursorCodec,
+  organizationId: string,
+  position: CallPosition,
+): Promise<string> {
+  return cursors.seal({ t: position.time, r: position.requestId }, callLogOf(organizationId, position.keyId));
 }
 
 /**
- * A cursor names a position in one key's log. It is rejected unless it is exactly what
- * encodeCallCursor wrote for this key, so it can neither be replayed against another key nor
- * steer the read anywhere else; the key itself was already checked to be the caller's.
+ * A cursor names a position in one key's log. It opens only for the key and organization it was
+ * sealed for, so it can neither be replayed against another key nor steer the read anywhere else;
+ * the key itself was already checked to be the caller's.
  */
-export function decodeCallCursor(cursor: string | undefined, keyId: string): CallPosition | undefined {
+export async function decodeCallCursor(
+  cursors: CursorCodec,
+  cursor: string | undefined,
+  organizationId: string,
+  keyId: string,
+): Promise<CallPosition | undefined> {
   if (cursor === undefined) return undefined;
-  const invalid = (cause?: unknown) =>
-    new ValidationError(
-      [{ field: 'cursor', message: "is not valid here; pass the nextCursor value of this key's previous page" }],
-      cause === undefined ? undefined : { cause },
-    );
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch (error) {
-    throw invalid(error);
-  }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
-  const { k, t, r, ...rest } = decoded as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw invalid();
-  if (typeof k !== 'string' || !KEY_ID_PATTERN.test(k) || k !== keyId) throw invalid();
-  if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) throw invalid();
-  if (typeof r !== 'string' || !REQUEST_ID.test(r)) throw invalid();
-  return { keyId: k, time: t, requestId: r };
+  const decoded = await cursors.open(cursor, callLogOf(organizationId, keyId));
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalidCursor();
+  const { t, r } = decoded as Record<string, unknown>;
+  if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) throw invalidCursor();
+  if (typeof r !== 'string' || !REQUEST_ID.test(r)) throw invalidCursor();
+  return { keyId, time: t, requestId: r };
 }
 
 const isBefore = (call: LoggedCall, position: CallPosition) =>
@@ -178,6 +176,7 @@ export interface CallLogDeps {
   keys: KeyStore;
   callLog: CallLogStore;
   clock: Clock;
+  cursors: CursorCodec;
 }
 
 /** What the API shows of a call. */
@@ -194,7 +193,7 @@ export async function listCalls(
   page: PageRequest,
 ): Promise<Page<LoggedCall>> {
   await getKey(deps, caller, keyId);
-  const after = decodeCallCursor(page.cursor, keyId);
+  const after = await decodeCallCursor(deps.cursors, page.cursor, caller.organizationId, keyId);
   const oldest = deps.clock().getTime() - CALL_LOG_RETENTION_MS;
   if (after && after.time < oldest) return { items: [] };
   const found: LoggedCall[] = [];
@@ -225,8 +224,6 @@ export async function listCalls(
   takeGroup();
   const shown = found.slice(0, page.limit);
   const last = shown.at(-1);
-  return {
-    items: shown,
-    ...(found.length > page.limit && last && { nextCursor: encodeCallCursor({ keyId, ...last }) }),
-  };
+  if (found.length <= page.limit || !last) return { items: shown };
+  return { items: shown, nextCursor: await encodeCallCursor(deps.cursors, caller.organizationId, { keyId, ...last }) };
 }
