@@ -2,7 +2,9 @@
  * CallLogStore on DynamoDB: a key's packed calls in their own partition
  * (`ORG#<org>#KEY#<keyId>#CALLS`), sorted by `<minute>#<batch>#<part>`, so the newest calls are a
  * descending Query away. Items carry `ttl`; DynamoDB deletes them some time after 7 days, and reads
- * filter older calls out meanwhile. Written with BatchWriteItem, 25 items per request.
+ * filter older calls out meanwhile. Written with BatchWriteItem, 25 items per request. A key has
+ * one environment, so its partition holds only that environment's calls; the report checks that
+ * the key is of the caller's environment before reading it.
  */
 
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
