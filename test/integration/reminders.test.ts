@@ -78,13 +78,24 @@ describe('rotation reminders', () => {
     await reminders.deliver();
     return result;
   }
-  async function notificationsOf(keyId: string) {
-    const response = await platform.admin.get('/v1/notifications?limit=100');
+  async function notificationsOf(keyId: string, as = platform.admin) {
+    const response = await as.get('/v1/notifications?limit=100');
     expect(response.status).toBe(200);
     return (response.body as { items: { keyId: string; stage: number; read: boolean; id: string }[] }).items.filter(
       (item) => item.keyId === keyId,
     );
   }
+
+  test("a sandbox key's reminder is a sandbox notification: the sandbox lists it, live does not", async () => {
+    const key = await platform.createKey({ name: 'Sandbox export' }, platform.sandboxAdmin);
+
+    await scanAt(Date.parse(key.createdAt as string) + 183 * DAY_MS);
+
+    expect(await notificationsOf(key.id, platform.sandboxAdmin)).toMatchObject([
+      { stage: 2, environment: 'test', read: false },
+    ]);
+    expect(await notificationsOf(key.id)).toEqual([]);
+  });
 
   test('4 months: nothing; 5 months: one email to the right recipients; 6 and 12 months: notification and email', async () => {
     const key = await newKey();

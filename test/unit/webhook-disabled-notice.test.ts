@@ -51,6 +51,15 @@ describe('endpointDisabledNotifier', () => {
     ]);
   });
 
+  it("files the notification under the endpoint's environment, so only keys of that environment list it", async () => {
+    const { notify, notifications } = harness();
+
+    await notify(anEndpoint({ organizationId: 'org_1', environment: 'test' }), 'gone');
+    await notify(anEndpoint({ organizationId: 'org_1', environment: 'live' }), 'gone');
+
+    expect(notifications.map((notification) => notification.environment)).toEqual(['test', 'live']);
+  });
+
   it('still adds the notification where no email sender is configured', async () => {
     const { notify, notifications } = harness({ email: false });
 
