@@ -1,6 +1,7 @@
 /**
  * events-publish: POST /v1/events for internal services (keys with the `events:publish` scope).
- * The event goes to the caller's organization and environment; 202 once it is queued.
+ * The event goes to the caller's organization and environment, and must name one of the caller's
+ * sub-accounts (event-scope.ts); 202 once it is queued.
  */
 import { z } from 'zod';
 import { type EventData, type EventType, isPlatformEventType } from '../domain/webhooks/catalog';
@@ -30,6 +31,7 @@ export const handler = route(async ({ event, caller }) => {
     type: input.type,
     // publishEvent checks data against the catalog entry of this type.
     data: input.data as EventData<EventType>,
+    accounts: caller.accounts,
   });
   return json(202, { id: published.id, type: published.type, timestamp: published.timestamp });
 });

@@ -372,6 +372,26 @@ describe('POST /v1/events', () => {
     await remove(id);
   });
 
+  it('lets a key scoped to one sub-account publish for it and refuses another with 403', async () => {
+    const { id } = await register(['table.created']);
+    const [own, other] = platform.bootstrap.accountIds as [string, string];
+    const service = await platform.createKey({ permissions: ['events:publish'], accounts: [own] }, admin());
+    const tableOf = (account: string) => ({
+      type: 'table.created',
+      data: { id: 'tb_1', accountId: account, name: 'Leads', createdAt: new Date().toISOString() },
+    });
+
+    const published = await platform.sandbox(service.key).post('/v1/events', tableOf(own));
+    const refused = await platform.sandbox(service.key).post('/v1/events', tableOf(other));
+    await platform.webhooks?.deliver();
+
+    expect(published.status).toBe(202);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain(`data.accountId is ${other}`);
+    expect(receiver.received.map((webhook) => JSON.parse(webhook.body).data.accountId)).toEqual([own]);
+    await remove(id);
+  });
+
   it('rejects data that does not match the catalog, and events over 256 KB', async () => {
     const bad = await admin().post('/v1/events', { type: 'table.created', data: { id: 1 } });
     const huge = await admin().post('/v1/events', {

@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../clock';
 import { PayloadTooLargeError, ValidationError } from '../errors';
+import type { AccountScope } from '../keys/key-model';
 import type { KeyEnvironment } from '../keys/key-token';
 import { EVENT_CATALOG, type EventData, type EventType, isEventType, unknownEventTypeMessage } from './catalog';
+import { assertWithinAccounts } from './event-scope';
 import type { EventQueue, PublishedEvent } from './webhook-model';
 
 /**
@@ -21,6 +23,8 @@ export interface EventInput<Type extends EventType> {
   environment: KeyEnvironment;
   type: Type;
   data: EventData<Type>;
+  /** When a key publishes (POST /v1/events): its sub-accounts, which the event must stay within. */
+  accounts?: AccountScope;
 }
 
 export async function publishEvent<Type extends EventType>(
@@ -47,6 +51,8 @@ export function buildEvent(input: EventInput<EventType>, clock: Clock = systemCl
       { cause: parsed.error },
     );
   }
+  // After the schema, so that a missing or malformed accountId is a 400 that names the field.
+  if (input.accounts) assertWithinAccounts(input.accounts, input.type, input.data as Record<string, unknown>);
   const event: PublishedEvent = {
     id: newEventId(),
     organizationId: input.organizationId,
