@@ -34,14 +34,14 @@ export interface Organization {
   /** Live credits left; live calls with a cost in the route table draw on it. */
   creditBalance: number;
   /**
-   * The organization's API Gateway API key, returned by the authorizer as `usageIdentifierKey`
-   * so the organization's usage plan throttles it. One per organization, not per customer key.
-   */
-  /**
    * Sandbox credits left; sandbox calls draw on these, never on the live balance. Absent on
    * organizations made before sandbox balances existed (see balanceWhenUnset in credits.ts).
    */
   sandboxCreditBalance?: number;
+  /**
+   * The organization's API Gateway API key, returned by the authorizer as `usageIdentifierKey`
+   * so the organization's usage plan throttles it. One per organization, not per customer key.
+   */
   gatewayApiKeyId?: string;
   usagePlanId?: string;
   usageIdentifierKey?: string;

@@ -155,6 +155,7 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
         // One id per key and stage: a retry after a failed email does not add a second notification.
         id: `ntf_${key.id.slice(4)}${String(stage).padStart(3, '0')}`,
         organizationId: key.organizationId,
+        environment: key.environment,
         type: 'api_key.rotation_due',
         keyId: key.id,
         keyName: key.name,
@@ -163,7 +164,6 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
         title: text.subject,
         message: text.summary,
         createdAt: message.asOf,
-        environment: key.environment,
       });
     }
     if (stageNotifies(stage)) await (deps.rotationDue ?? noRotationDueWebhook)({ key, stage, at: message.asOf });
