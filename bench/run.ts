@@ -13,6 +13,7 @@ import { startPlatform } from '../local/platform';
 import { call } from '../test/support/http-client';
 import { bundleAuthorizer, coldStart } from './bundle';
 import { countDynamoDbRequests } from './dynamodb-counter';
+import { benchHeaderModesInChildProcesses } from './header-modes';
 import { interleaved, median, ms, percentile, us } from './measure';
 import { measureRateLimitMiddleware } from './middleware';
 import { benchUsage } from './usage';
@@ -164,6 +165,7 @@ console.log('\nUsage statistics and the call log on (product calls GET /v1/conta
 await benchUsage({ platform, counter, report, calls: n(2000) });
 
 await platform.close();
+await benchHeaderModesInChildProcesses({ quick, report });
 // An instant loopback receiver shows what the pipeline itself costs; one that answers in 200 ms,
 // as receivers across the internet do, is what the ≥ 0.5 target is about.
 await benchWebhooksInChildProcess({ quick, report, receiverDelayMs: 0 });

@@ -60,6 +60,7 @@ function serviceWith(...records: ApiKeyRecord[]) {
       create: async () => {},
       setPlan: async () => {},
       delete: async () => {},
+      setLeakedKeyAction: async () => {},
     },
     pepper: async () => PEPPER,
     clock: aManualClock().clock,
@@ -141,6 +142,7 @@ describe('entryWithin', () => {
     ['::ffff:10.1.2.3', '10.1.0.0/16', true],
     ['10.1.2.3', '::/0', false],
     ['2001:db8::1', '2001:db8::/32', true],
+    ['::127.0.0.1', '127.0.0.0/8', false],
   ])('%s within %s: %s', (entry, outer, expected) => {
     expect(entryWithin(entry, outer)).toBe(expected);
   });
@@ -182,7 +184,7 @@ const bounds = fc.record(
 const actorRecord = fc
   .tuple(
     fc.constantFrom('live', 'test' as const),
-    fc.constantFrom(['admin'], ['admin'], ['read', 'write']),
+    fc.constantFrom<string[]>(['admin'], ['admin'], ['read', 'write']),
     accountScope,
     bounds,
   )

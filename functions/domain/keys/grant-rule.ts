@@ -4,9 +4,9 @@
  * sub-accounts, expiry, IP allowlist and rate limit. The same rule applies to people once they
  * make keys: an actor is just a set of rights.
  */
-import ipaddr from 'ipaddr.js';
 import { ROUTES, type RouteDefinition } from '../../definition/routes';
 import { ExceedsOwnRightsError, type FieldIssue } from '../errors';
+import { parseAllowlistEntry } from '../ip-allowlist';
 import { allowedRoutes } from '../policy';
 import type { AccountScope } from './key-model';
 import type { KeyEnvironment } from './key-token';
@@ -107,20 +107,8 @@ function hasAllowlist(allowlist: readonly string[] | undefined): allowlist is re
 
 /** Whether every address of an allowlist entry (address or CIDR range) lies within `outer`. */
 export function entryWithin(entry: string, outer: string): boolean {
-  const inner = rangeOf(entry);
-  const container = rangeOf(outer);
+  const inner = parseAllowlistEntry(entry);
+  const container = parseAllowlistEntry(outer);
   if (!inner || !container || inner.address.kind() !== container.address.kind()) return false;
   return inner.bits >= container.bits && inner.address.match(container.address, container.bits);
-}
-
-function rangeOf(entry: string): { address: ipaddr.IPv4 | ipaddr.IPv6; bits: number } | undefined {
-  try {
-    const [text = '', bits] = entry.split('/');
-    // An IPv4-mapped single address (::ffff:a.b.c.d) is the IPv4 address, as verification reads it.
-    const address = ipaddr.process(text);
-    const width = address.kind() === 'ipv4' ? 32 : 128;
-    return { address, bits: bits === undefined ? width : Number(bits) };
-  } catch {
-    return undefined;
-  }
 }

@@ -1,0 +1,97 @@
+/**
+ * Key header modes side by side: authorizer invocations and DynamoDB reads per 1,000 calls in
+ * `x-api-key` and `authorization` (API Gateway's cache, 300 s) and `either` (no gateway cache,
+ * records kept 1 s in the authorizer). Handler modules read their configuration once per process,
+ * as Lambda does, so each mode runs in a child process of its own (`benchHeaderModesInChildProcesses`).
+ *
+ * Two traffic shapes: a few hot keys calling as fast as they can, where caches work, and many keys
+ * calling once each, as spread-out traffic does (10,000 keys at 100M calls a month call about every
+ * 4 minutes, inside the gateway's 300 s TTL only sometimes and never inside 1 s).
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { API_KEY_HEADER_MODES, type ApiKeyHeaderMode } from '../functions/definition/api';
+import { changePlan } from '../functions/domain/plan-change';
+import { localClients, localProvisioningDeps } from '../local/bootstrap';
+import { startPlatform } from '../local/platform';
+import { call } from '../test/support/http-client';
+import { countDynamoDbRequests } from './dynamodb-counter';
+
+type Report = (name: string, value: string) => void;
+type ChildMessage = { name: string; value: string };
+
+async function benchMode(mode: ApiKeyHeaderMode, calls: number, report: Report) {
+  const platform = await startPlatform({ port: 0, logLevel: 'CRITICAL', apiKeyHeader: mode });
+  const { bootstrap } = platform;
+  await changePlan(localProvisioningDeps(localClients(bootstrap.endpoints), bootstrap), bootstrap.organizationId, {
+    plan: 'enterprise',
+    customRequestsPerMinute: 100_000_000,
+  });
+  const { dynamoDb } = await import('../functions/runtime/clients');
+  const counter = countDynamoDbRequests(dynamoDb);
+  const keyHeader = mode === 'authorization' ? ('bearer' as const) : ('x-api-key' as const);
+  const whoami = (key: string) => call('GET', `${bootstrap.liveUrl}/v1/whoami`, { key, keyHeader });
+  const newKeys = async (count: number) => {
+    const keys: string[] = [];
+    for (let index = 0; index < count; index++) {
+      const created = await call('POST', `${bootstrap.liveUrl}/v1/keys`, {
+        key: bootstrap.adminKey,
+        keyHeader,
+        body: { name: `bench ${index}`, permissions: ['read'] },
+      });
+      keys.push((created.body as { key: string }).key);
+    }
+    return keys;
+  };
+  const measure = async (label: string, keys: string[], total: number, concurrency: number) => {
+    const before = counter.snapshot();
+    const invocationsBefore = platform.gateway.stats.authorizerCalls;
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) await whoami(keys[next++ % keys.length] as string);
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const used = counter.since(before);
+    const per1000 = (count: number) => Math.round((count * 1000) / total).toLocaleString('en');
+    report(
+      `${mode}: ${label}`,
+      `${per1000(platform.gateway.stats.authorizerCalls - invocationsBefore)} invocations, ${per1000(used.reads)} reads per 1,000 calls (${Math.round(total / seconds)} calls/s)`,
+    );
+  };
+
+  await measure('10 hot keys', await newKeys(10), calls, 8);
+  const spread = await newKeys(Math.min(calls, 500));
+  await measure(`${spread.length} keys, one call each`, spread, spread.length, 8);
+  await platform.close();
+}
+
+/** Runs each mode in a child process and hands its figures to `report`. */
+export async function benchHeaderModesInChildProcesses(options: { quick: boolean; report: Report }) {
+  console.log('\nKey header modes: authorizer invocations and DynamoDB reads per 1,000 calls (GET /v1/whoami)');
+  for (const mode of API_KEY_HEADER_MODES) {
+    await new Promise<void>((resolve, reject) => {
+      const child = fork(fileURLToPath(import.meta.url), [mode, ...(options.quick ? ['--quick'] : [])], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      child.on('message', (message: ChildMessage) => options.report(message.name, message.value));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the ${mode} bench exited with ${code}`))));
+    });
+  }
+}
+
+if (process.argv[1]?.replace(/\\/g, '/').endsWith('bench/header-modes.ts')) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const mode = (process.argv[2] ?? 'x-api-key') as ApiKeyHeaderMode;
+  const sent: Promise<void>[] = [];
+  const report: Report = (name, value) => {
+    if (!process.send) return console.log(`  ${name.padEnd(58)} ${value}`);
+    sent.push(new Promise((resolve) => process.send?.({ name, value }, undefined, {}, () => resolve())));
+  };
+  await benchMode(mode, process.argv.includes('--quick') ? 300 : 1000, report);
+  await Promise.all(sent);
+  process.disconnect?.();
+}
