@@ -21,7 +21,7 @@ import { type PolicyDocument, policyAllows } from '../../functions/domain/policy
 import { closeServer, listen, readBody } from '../emulators/listen';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { newControlPlaneToken, startControlPlane } from './control-plane';
-import { authorizerEvent, type IncomingCall, last, lambdaContext, methodArn, proxyEvent } from './events';
+import { authorizerEvent, type IncomingCall, lambdaContext, last, methodArn, proxyEvent } from './events';
 import { type GatewayResponse, gatewayResponse } from './gateway-responses';
 import { LocalUsagePlans } from './usage-plans';
 
