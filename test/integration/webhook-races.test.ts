@@ -2,7 +2,8 @@
  * Concurrent requests against the local stack, fired together with Promise.all over HTTP: the
  * endpoint limit and a delivery's single pending retry must hold exactly, not just usually.
  */
-import { DynamoEndpointSlots, SETTLE_MS } from '../../functions/adapters/dynamo-endpoint-slots';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoEndpointSlots, endpointSlotsKey, SETTLE_MS } from '../../functions/adapters/dynamo-endpoint-slots';
 import { DynamoWebhookStore } from '../../functions/adapters/dynamo-webhook-store';
 import { changePlan } from '../../functions/domain/plan-change';
 import { localClients } from '../../local/bootstrap';
@@ -94,6 +95,20 @@ describe('DynamoEndpointSlots', () => {
     expect(await later.reserve(id, 'live', 50)).toBe(true);
     expect(await later.reserve(id, 'live', 50)).toBe(false);
     expect(await endpointIds(admin)).toHaveLength(49);
+  });
+});
+
+describe('DynamoEndpointSlots for an organization made before the counter', () => {
+  it('starts the count at the endpoints it already has', async () => {
+    const { id, admin } = await anOrganization('Early Corp');
+    await Promise.all([0, 1, 2].map((index) => createEndpoint(admin, index)));
+    const { documents } = localClients(platform.bootstrap.endpoints);
+    const tableName = platform.bootstrap.tableName;
+    await documents.send(new DeleteCommand({ TableName: tableName, Key: endpointSlotsKey(id, 'live') }));
+    const slots = new DynamoEndpointSlots(documents, tableName, new DynamoWebhookStore(documents, tableName));
+
+    expect(await slots.reserve(id, 'live', 4)).toBe(true);
+    expect(await slots.reserve(id, 'live', 4)).toBe(false);
   });
 });
 
