@@ -16,6 +16,7 @@ import type {
   authorizerCacheConfig,
   cursorKeyConfig,
   emailConfig,
+  keyExpiryQueueConfig,
   pepperConfig,
   reminderQueueConfig,
   tableConfig,
@@ -39,10 +40,12 @@ const QUEUE_URL_VARIABLES: {
   reminders: keyof typeof reminderQueueConfig;
   'webhook-events': keyof typeof webhookEventQueueConfig;
   'webhook-deliveries': keyof typeof webhookDeliveryQueueConfig;
+  'key-expiries': keyof typeof keyExpiryQueueConfig;
 } = {
   reminders: 'REMINDER_QUEUE_URL',
   'webhook-events': 'WEBHOOK_EVENT_QUEUE_URL',
   'webhook-deliveries': 'WEBHOOK_DELIVERY_QUEUE_URL',
+  'key-expiries': 'KEY_EXPIRY_QUEUE_URL',
 };
 
 /** Where reminder emails come from: SES send permission is limited to this identity. */
@@ -74,6 +77,12 @@ export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources:
   if (needs.sendToQueue) {
     const queue = resources.queues[needs.sendToQueue];
     fn.addEnvironment(QUEUE_URL_VARIABLES[needs.sendToQueue], queue.queueUrl);
+    queue.grantSendMessages(fn);
+  }
+  if (needs.scheduleKeyExpiry) {
+    // Near expiries go straight to the queue as the key is written; the rest wait for the sweep.
+    const queue = resources.queues['key-expiries'];
+    fn.addEnvironment(QUEUE_URL_VARIABLES['key-expiries'], queue.queueUrl);
     queue.grantSendMessages(fn);
   }
   if (needs.consumeQueue) {

@@ -15,6 +15,11 @@ export interface FunctionNeeds {
   cursorKey?: boolean;
   /** Calls FlushStageAuthorizersCache, so that a stopped key stops at once. */
   flushAuthorizerCache?: boolean;
+  /**
+   * Writes keys with an expiry: schedules the authorizer cache flush of that expiry, and sends it
+   * to the key-expiries queue when it is near.
+   */
+  scheduleKeyExpiry?: boolean;
   /** Sends messages to this queue of QUEUES. */
   sendToQueue?: QueueId;
   /** Is the consumer of this queue of QUEUES (an SQS event source with partial batch failures). */
@@ -43,7 +48,7 @@ export const FUNCTIONS = {
   'keys-create': {
     entry: 'functions/keys/create.ts',
     description: 'POST /v1/keys',
-    needs: { table: 'read-write', pepper: true, sendToQueue: 'webhook-events' },
+    needs: { table: 'read-write', pepper: true, sendToQueue: 'webhook-events', scheduleKeyExpiry: true },
   },
   'keys-list': {
     entry: 'functions/keys/list.ts',
@@ -54,7 +59,7 @@ export const FUNCTIONS = {
   'keys-update': {
     entry: 'functions/keys/update.ts',
     description: 'PATCH /v1/keys/{id}',
-    needs: { table: 'read-write', flushAuthorizerCache: true },
+    needs: { table: 'read-write', flushAuthorizerCache: true, scheduleKeyExpiry: true },
   },
   'keys-delete': {
     entry: 'functions/keys/delete.ts',
@@ -69,7 +74,13 @@ export const FUNCTIONS = {
   'keys-rotate': {
     entry: 'functions/keys/rotate.ts',
     description: 'POST /v1/keys/{id}/rotate',
-    needs: { table: 'read-write', pepper: true, flushAuthorizerCache: true, sendToQueue: 'webhook-events' },
+    needs: {
+      table: 'read-write',
+      pepper: true,
+      flushAuthorizerCache: true,
+      sendToQueue: 'webhook-events',
+      scheduleKeyExpiry: true,
+    },
   },
   'audit-log': {
     entry: 'functions/account/audit-log.ts',
@@ -168,6 +179,16 @@ export const FUNCTIONS = {
       webhookEgress: true,
       sendEmail: true,
     },
+  },
+  'key-expiry-sweep': {
+    entry: 'functions/expiry/sweep.ts',
+    description: 'Scheduled: queues a delayed cache flush for each key expiring within the next 15 minutes',
+    needs: { table: 'read-write', sendToQueue: 'key-expiries' },
+  },
+  'key-expiry-worker': {
+    entry: 'functions/expiry/worker.ts',
+    description: "Flushes a stage's authorizer cache once a key's expiry has passed, at most once per window",
+    needs: { table: 'read-write', consumeQueue: 'key-expiries', flushAuthorizerCache: true },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -47,6 +47,18 @@ export const QUEUES = {
     deadLetterRetentionDays: 14,
     batchSize: 10,
   },
+  /**
+   * One message per expiry (or per moment many keys expire at), delayed until it: the worker then
+   * flushes the stage's authorizer cache. The worker waits at most a flush window plus a second.
+   */
+  'key-expiries': {
+    name: 'api-key-platform-key-expiries',
+    deadLetterQueueName: 'api-key-platform-key-expiries-dlq',
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 5,
+    deadLetterRetentionDays: 14,
+    batchSize: 10,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueId = keyof typeof QUEUES;

@@ -7,6 +7,7 @@ import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
+import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
 import { keyStore, organizationStore, pepperFromEnvironment } from '../runtime/stores';
 
 const deps = {
@@ -14,6 +15,7 @@ const deps = {
   organizations: organizationStore,
   pepper: pepperFromEnvironment(),
   clock: systemClock,
+  expiries: expirySchedulerFromEnvironment(),
 };
 
 export const handler = route(

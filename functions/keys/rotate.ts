@@ -7,6 +7,7 @@ import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
+import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
 import { authorizerCacheFromEnvironment, keyStore, organizationStore, pepperFromEnvironment } from '../runtime/stores';
 import { keyIdOf } from './deps';
 
@@ -15,6 +16,7 @@ const deps = {
   organizations: organizationStore,
   pepper: pepperFromEnvironment(),
   clock: systemClock,
+  expiries: expirySchedulerFromEnvironment(),
   authorizerCache: authorizerCacheFromEnvironment(),
 };
 

@@ -5,6 +5,7 @@ import { keyView } from '../domain/keys/key-view';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
+import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
 import { authorizerCacheFromEnvironment, keyStore, organizationStore } from '../runtime/stores';
 import { keyIdOf } from './deps';
 
@@ -12,6 +13,7 @@ const deps = {
   keys: keyStore,
   organizations: organizationStore,
   clock: systemClock,
+  expiries: expirySchedulerFromEnvironment(),
   authorizerCache: authorizerCacheFromEnvironment(),
 };
 

@@ -24,8 +24,11 @@ export interface KeyServiceDeps {
   pepper: () => Promise<Buffer>;
   clock: Clock;
   authorizerCache: AuthorizerCacheFlusher;
-  /** Schedules the cache flush of each expiry a write sets, since an expiry stops a key without a write. */
-  expiries: ExpiryScheduler;
+  /**
+   * Schedules the cache flush of each expiry a write sets, since an expiry stops a key without a
+   * write. The key handlers pass it; without it (provisioning, unit tests) nothing is scheduled.
+   */
+  expiries?: ExpiryScheduler;
   random?: RandomSource;
 }
 
@@ -57,7 +60,7 @@ export type KeySettings = Omit<CreateKeyInput, 'createdBy' | 'environment' | 'ac
 
 /** Generates, hashes and stores a new key; the plaintext is returned once and never kept. */
 export async function issueKey(
-  deps: Pick<KeyServiceDeps, 'keys' | 'pepper' | 'clock' | 'random'> & Partial<Pick<KeyServiceDeps, 'expiries'>>,
+  deps: Pick<KeyServiceDeps, 'keys' | 'pepper' | 'clock' | 'random' | 'expiries'>,
   organization: Organization,
   settings: KeySettings,
 ) {

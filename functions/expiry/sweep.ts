@@ -1,0 +1,20 @@
+/**
+ * key-expiry-sweep: started by the schedule (EventBridge every KEY_EXPIRY.sweepRateMinutes, a timer
+ * in `npm start`). Queues a delayed flush message for each key expiring within the next 15 minutes
+ * that the key handlers did not queue themselves.
+ */
+import { AUTHORIZER_CACHE } from '../definition/api';
+import { sweepExpiries } from '../domain/key-expiry/schedule';
+import { expiryScheduleDepsFromEnvironment } from '../runtime/key-expiry';
+import { logger } from '../runtime/logger';
+
+const deps = {
+  ...expiryScheduleDepsFromEnvironment(),
+  lookbackSeconds: AUTHORIZER_CACHE.resultsCacheTtlSeconds,
+};
+
+export const handler = async () => {
+  const result = await sweepExpiries(deps);
+  logger.info('Key expiry sweep done', result);
+  return result;
+};
