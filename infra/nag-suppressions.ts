@@ -56,11 +56,28 @@ export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
     },
   ]);
 
-  NagSuppressions.addResourceSuppressions(platform.methods, [
+  const publicMethods = new Set(platform.publicMethods);
+  NagSuppressions.addResourceSuppressions(
+    platform.methods.filter((method) => !publicMethods.has(method)),
+    [
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Callers are API keys, not Cognito users: every method but the public ones is protected by the platform Lambda REQUEST authorizer (AuthorizationType CUSTOM).',
+      },
+    ],
+  );
+
+  NagSuppressions.addResourceSuppressions(platform.publicMethods, [
+    {
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'POST /v1/secret-scanning/reports is called by secret-scanning partners (GitHub), who hold no API key and no Cognito user: each report is authenticated by its ECDSA P-256 signature over the raw body, checked in the function against configured partner public keys before anything is read, and unsigned or wrongly signed reports are refused with 401/403.',
+    },
     {
       id: 'AwsSolutions-COG4',
       reason:
-        'Callers are API keys, not Cognito users: every method is protected by the platform Lambda REQUEST authorizer (AuthorizationType CUSTOM).',
+        'Secret-scanning partners are not Cognito users; the function verifies their ECDSA signature instead (see AwsSolutions-APIG4 on this method).',
     },
   ]);
 }

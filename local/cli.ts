@@ -24,6 +24,7 @@ import { type ProvisioningDeps, provisionOrganization } from '../functions/domai
 import { scanForReminders } from '../functions/domain/reminders/reminder-service';
 import { LOCAL_CREDENTIALS, localClients, localProvisioningDeps } from './bootstrap';
 import { LOCAL_REGION } from './gateway/events';
+import { LEAK_USAGE, reportLeak, setLeakAction } from './leak-commands';
 import { readLocalBootstrap } from './paths';
 import type { Bootstrap } from './platform';
 
@@ -40,6 +41,7 @@ Commands:
   orgs add-credits --organization <id> --credits <n> [--environment live|test]
       Adds credits to the organization's live balance (default) or its sandbox balance (test), and
       prints the new balance. Sandbox calls draw on the sandbox balance only.
+${LEAK_USAGE}
   reminders run [--now <ISO time>]
       Runs the rotation reminder scan once, as of --now (default: now), through the real queue: the
       messages go to the stack's reminder queue and the stack's worker sends them (locally the
@@ -51,6 +53,9 @@ PEPPER_SECRET_ID, REST_API_ID and USAGE_PLAN_IDS (the stack's outputs) are set, 
 and AWS_REGION. \`reminders run\` needs TABLE_NAME and REMINDER_QUEUE_URL for a deployed stack.`;
 
 class UsageError extends Error {}
+const fail = (message: string): never => {
+  throw new UsageError(message);
+};
 
 /** Provisioning deps for the deployed stack (AWS settings) or the running local stack. */
 function connect(): ProvisioningDeps & { credits: CreditLedger } {
@@ -268,6 +273,9 @@ async function main(argv: string[]) {
   if (group === 'orgs' && command === 'create') return createOrganization(rest);
   if (group === 'orgs' && command === 'set-plan') return setPlan(rest);
   if (group === 'orgs' && command === 'add-credits') return addCreditsCommand(rest);
+  if (group === 'orgs' && command === 'set-leak-action')
+    return setLeakAction(rest, () => connect().organizations as DynamoOrganizationStore, fail);
+  if (group === 'leaks' && command === 'report') return reportLeak(rest, readLocalBootstrap(), fail);
   throw new UsageError(group ? `Unknown command: ${[group, command].filter(Boolean).join(' ')}` : 'No command given');
 }
 

@@ -6,12 +6,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors';
-import type { Organization, OrganizationStore } from '../domain/organization';
+import type { LeakedKeyAction, LeakedKeyActionSetting, Organization, OrganizationStore } from '../domain/organization';
 import { isConditionFailure } from './conditional';
 
 export const organizationKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'ORG' });
 
-export class DynamoOrganizationStore implements OrganizationStore {
+export class DynamoOrganizationStore implements OrganizationStore, LeakedKeyActionSetting {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -60,6 +60,23 @@ export class DynamoOrganizationStore implements OrganizationStore {
             ':usagePlanId': plan.usagePlanId,
             ...(custom !== undefined && { ':custom': custom }),
           },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`No organization ${organizationId}.`, { cause: error });
+      throw error;
+    }
+  }
+
+  async setLeakedKeyAction(organizationId: string, action: LeakedKeyAction): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: organizationKey(organizationId),
+          UpdateExpression: 'SET leakedKeyAction = :action',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':action': action },
         }),
       );
     } catch (error) {

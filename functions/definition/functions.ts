@@ -164,6 +164,18 @@ export const FUNCTIONS = {
     description: 'POST /v1/events: internal services publish an event for webhook delivery',
     needs: { table: 'read-write', sendToQueue: 'webhook-events' },
   },
+  'secret-scanning-report': {
+    entry: 'functions/secret-scanning/report.ts',
+    description:
+      'POST /v1/secret-scanning/reports: verifies a partner-signed report, stops the real keys in it and tells their organizations',
+    needs: {
+      table: 'read-write',
+      pepper: true,
+      flushAuthorizerCache: true,
+      sendEmail: true,
+      sendToQueue: 'webhook-events',
+    },
+  },
   'webhook-fanout': {
     entry: 'functions/webhooks/fanout-worker.ts',
     description: 'Finds the endpoints subscribed to each published event and queues one delivery per endpoint',

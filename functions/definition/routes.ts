@@ -20,7 +20,12 @@ export type RouteAccess =
   /** A product route: needs the action's preset or a `<resource>:<action>` scope, and `account_id`. */
   | { kind: 'product'; resource: string; action: ProductAction }
   /** A service route: needs exactly this scope (or `admin`); no preset grants it. */
-  | { kind: 'scope'; scope: ServiceScope };
+  | { kind: 'scope'; scope: ServiceScope }
+  /**
+   * Not behind the key authorizer, no API key, no usage plan: for callers that prove themselves
+   * otherwise (a secret-scanning partner signs its reports). No key's policy includes it.
+   */
+  | { kind: 'public' };
 
 /** Scopes of service routes, for keys of internal services rather than people. */
 export const SERVICE_SCOPES = ['events:publish'] as const;
@@ -160,6 +165,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Publish an event for webhook delivery (internal services)',
   },
   {
+    method: 'POST',
+    path: '/v1/secret-scanning/reports',
+    function: 'secret-scanning-report',
+    access: { kind: 'public' },
+    summary: "Secret-scanning partners report leaked keys (GitHub's partner format, signed with ECDSA)",
+  },
+  {
     method: 'GET',
     path: '/v1/whoami',
     function: 'whoami',
@@ -235,6 +247,11 @@ export const ROUTES: readonly RouteDefinition[] = [
     credits: 1,
   },
 ];
+
+/** Whether API Gateway calls the key authorizer (and applies usage plans) for this route. */
+export function isPublicRoute(route: RouteDefinition): boolean {
+  return route.access.kind === 'public';
+}
 
 export const PRODUCT_RESOURCES: readonly string[] = [
   ...new Set(ROUTES.flatMap((route) => (route.access.kind === 'product' ? [route.access.resource] : []))),

@@ -13,9 +13,11 @@ export interface AuditEntry {
   at: string;
   action: string;
   outcome: 'succeeded' | 'failed';
-  /** The key that made the call, and the member it belongs to. */
-  actorKeyId: string;
+  /** The key that made the call, and the member it belongs to; absent when a partner acted. */
+  actorKeyId?: string;
   actorMemberId?: string;
+  /** A secret-scanning partner that reported a leaked key, by the id of the key it signed with. */
+  actorPartner?: string;
   targetKeyId?: string;
   sourceIp: string;
   userAgent?: string;

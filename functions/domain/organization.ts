@@ -7,6 +7,10 @@ export type MemberRole = (typeof MEMBER_ROLES)[number];
 export const LOCALES = ['en', 'de'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/** What happens to a key a secret-scanning partner reports as leaked: revoked (default) or deactivated. */
+export const LEAKED_KEY_ACTIONS = ['revoke', 'deactivate'] as const;
+export type LeakedKeyAction = (typeof LEAKED_KEY_ACTIONS)[number];
+
 export interface Member {
   id: string;
   email: string;
@@ -45,6 +49,8 @@ export interface Organization {
   gatewayApiKeyId?: string;
   usagePlanId?: string;
   usageIdentifierKey?: string;
+  /** Unset means `revoke`. */
+  leakedKeyAction?: LeakedKeyAction;
 }
 
 export interface OrganizationStore {
@@ -56,6 +62,11 @@ export interface OrganizationStore {
     plan: Pick<Organization, 'plan' | 'customRequestsPerMinute' | 'usagePlanId'>,
   ): Promise<void>;
   delete(organizationId: string): Promise<void>;
+}
+
+/** Sets what happens to the organization's leaked keys (the operator CLI's `orgs set-leak-action`). */
+export interface LeakedKeyActionSetting {
+  setLeakedKeyAction(organizationId: string, action: LeakedKeyAction): Promise<void>;
 }
 
 export const DEFAULT_ROTATION_PERIOD_DAYS = 182;

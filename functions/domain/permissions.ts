@@ -27,8 +27,10 @@ export function permissionProblem(permission: string): string | undefined {
 }
 
 export function grantsRoute(permissions: readonly string[], route: RouteDefinition): boolean {
-  if (permissions.includes('admin')) return true;
   const { access } = route;
+  // Not behind the authorizer: no key's policy names it, not even an admin's.
+  if (access.kind === 'public') return false;
+  if (permissions.includes('admin')) return true;
   switch (access.kind) {
     case 'admin':
       return false;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PRODUCT_RESOURCES, ROUTES, type RouteDefinition } from '../../functions/definition/routes';
+import { isPublicRoute, PRODUCT_RESOURCES, ROUTES, type RouteDefinition } from '../../functions/definition/routes';
 import { grantsRoute, PERMISSION_PRESETS, permissionProblem } from '../../functions/domain/permissions';
 import { permissionSet, VALID_PERMISSIONS, VALID_SCOPES } from '../support/unit-arbitraries';
 
@@ -86,8 +86,11 @@ describe('grantsRoute', () => {
     expect(grantsRoute(['events:publish'], route('GET', '/v1/contacts'))).toBe(false);
   });
 
-  it('grants admin every route', () => {
-    for (const r of ROUTES) expect(grantsRoute(['admin'], r)).toBe(true);
+  it('grants admin every route behind the authorizer, and no key a public one', () => {
+    for (const r of ROUTES) expect(grantsRoute(['admin'], r)).toBe(!isPublicRoute(r));
+    const publicRoutes = ROUTES.filter(isPublicRoute);
+    expect(publicRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/secret-scanning/reports']);
+    for (const r of publicRoutes) expect(grantsRoute(['admin', 'events:publish', 'read', 'write'], r)).toBe(false);
   });
 
   it('grants whoami to any key, even one with no permissions', () => {

@@ -51,11 +51,19 @@ interface NotificationBase {
   readAt?: string;
 }
 
-/** An in-app notification: a key's rotation reminder, or a webhook endpoint that was disabled. */
+/** An in-app notification: a key's rotation reminder, a webhook endpoint that was disabled, a leaked key. */
 export type Notification = NotificationBase &
   (
     | { type: 'api_key.rotation_due'; keyId: string; keyName: string; last8: string; stage: number }
     | { type: 'webhook.disabled'; webhookId: string; url: string; reason: string }
+    | {
+        type: 'api_key.leaked';
+        keyId: string;
+        keyName: string;
+        last8: string;
+        url: string;
+        action: 'revoked' | 'deactivated';
+      }
   );
 
 export interface NotificationStore {

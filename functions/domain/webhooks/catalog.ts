@@ -103,6 +103,23 @@ export const EVENT_CATALOG = {
     data: apiKey.extend({ revokedAt: z.string() }),
     example: { ...exampleKey, revokedAt: '2026-11-22T12:00:00.000Z' },
   },
+  'api_key.leaked': {
+    description:
+      'A secret-scanning partner found an API key in public at `url`. The key was revoked or deactivated at once, as the organization chose (`action`); replace it and remove it from where it was found.',
+    data: apiKey.extend({
+      leakedAt: z.string(),
+      url: z.string(),
+      source: z.string(),
+      action: z.enum(['revoked', 'deactivated']),
+    }),
+    example: {
+      ...exampleKey,
+      leakedAt: '2026-11-22T12:00:00.000Z',
+      url: 'https://github.com/octo-org/billing/blob/4f2a9c1/config/settings.js',
+      source: 'content',
+      action: 'revoked',
+    },
+  },
   'api_key.rotation_due': {
     description: 'An API key has reached its rotation period and should be rotated.',
     data: apiKey.extend({ rotationDueAt: z.string(), rotationPeriodDays: z.number() }),

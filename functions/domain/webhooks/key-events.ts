@@ -30,6 +30,17 @@ export function keyRevokedEvent(key: ApiKeyRecord, at: Date): EventInput<'api_ke
   return { ...origin(key), type: 'api_key.revoked', data: { ...keyData(key), revokedAt: at.toISOString() } };
 }
 
+export function keyLeakedEvent(
+  key: ApiKeyRecord,
+  leak: { at: Date; url: string; source: string; action: 'revoked' | 'deactivated' },
+): EventInput<'api_key.leaked'> {
+  return {
+    ...origin(key),
+    type: 'api_key.leaked',
+    data: { ...keyData(key), leakedAt: leak.at.toISOString(), url: leak.url, source: leak.source, action: leak.action },
+  };
+}
+
 export function rotationDueEvent(key: ApiKeyRecord): EventInput<'api_key.rotation_due'> {
   return {
     ...origin(key),
