@@ -26,6 +26,8 @@ function reportMethod(): CfnResource {
 }
 
 const statements = () => statementsOfRole(template, reportFunction.role as never);
+const statementsOfService = (service: string) =>
+  statements().filter((statement) => actionsOf([statement]).some((action) => action.startsWith(`${service}:`)));
 const statementsNaming = (construct: Parameters<typeof logicalIdOf>[0]) =>
   statements().filter((statement) => JSON.stringify(statement.Resource).includes(`"${logicalIdOf(construct)}"`));
 
@@ -61,7 +63,7 @@ describe('the secret-scanning-report function', () => {
   });
 
   it('reads the pepper and no other secret', () => {
-    const secretStatements = statements().filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
+    const secretStatements = statementsOfService('secretsmanager');
     expect(secretStatements.length).toBeGreaterThan(0);
     for (const statement of secretStatements) {
       expect(JSON.stringify(statement.Resource)).toContain(`"${logicalIdOf(platform.pepper)}"`);
@@ -69,23 +71,24 @@ describe('the secret-scanning-report function', () => {
   });
 
   it('flushes the authorizer cache of the stages, and calls nothing else of API Gateway', () => {
-    const flush = statements().filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')));
+    const flush = statementsOfService('apigateway');
     expect(flush).toHaveLength(1);
     expect(flush[0]?.Action).toBe('apigateway:DELETE');
     expect(JSON.stringify(flush[0]?.Resource)).toContain('/cache/authorizers');
   });
 
   it('sends to the webhook events queue only, and consumes nothing', () => {
-    const sqsActions = actionsOf(statements().filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:'))));
+    const sqsActions = actionsOf(statementsOfService('sqs'));
     expect(sqsActions).toContain('sqs:SendMessage');
     expect(sqsActions).not.toContain('sqs:ReceiveMessage');
     expect(actionsOf(statementsNaming(platform.webhooks.eventQueue))).toContain('sqs:SendMessage');
     expect(statementsNaming(platform.webhooks.deliveryQueue)).toEqual([]);
     expect(statementsNaming(platform.reminders.queue)).toEqual([]);
+    expect(statementsNaming(platform.keyExpiry.queue)).toEqual([]);
   });
 
   it('sends email from the sender identity only', () => {
-    const ses = statements().filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
+    const ses = statementsOfService('ses');
     expect(ses).toHaveLength(1);
     expect(ses[0]?.Action).toBe('ses:SendEmail');
     expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/api-keys@example.com');

@@ -10,6 +10,7 @@ import { sealedCursors } from '../../functions/domain/cursors';
 import { hashKey } from '../../functions/domain/keys/key-hash';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { generateKey, type KeyEnvironment, type RandomSource } from '../../functions/domain/keys/key-token';
+import type { Organization } from '../../functions/domain/organization';
 
 /** A fixed 32-byte pepper. */
 export const PEPPER = Buffer.alloc(32, 0x5a);
@@ -33,6 +34,25 @@ export function aKeyRecord(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord 
     createdBy: 'mem_1',
     rotationDueAt: '2026-04-01T00:00:00.000Z',
     version: 1,
+    ...overrides,
+  };
+}
+
+/** An organization with an owner, an admin and a plain member (whose addresses differ in case). */
+export function anOrganization(overrides: Partial<Organization> = {}): Organization {
+  return {
+    id: 'org_1',
+    name: 'Acme',
+    accounts: [],
+    members: [
+      { id: 'mem_owner', email: 'Owner@Acme.example', role: 'owner' },
+      { id: 'mem_admin', email: 'admin@acme.example', role: 'admin' },
+      { id: 'mem_member', email: 'member@acme.example', role: 'member' },
+    ],
+    rotationPeriodDays: 182,
+    createdAt: NOW.toISOString(),
+    plan: 'starter',
+    creditBalance: 0,
     ...overrides,
   };
 }

@@ -3,29 +3,11 @@ import type { AuditEntry } from '../../functions/domain/audit';
 import { ConcurrentModificationError } from '../../functions/domain/errors';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { checksumOf, type KeyEnvironment } from '../../functions/domain/keys/key-token';
-import type { LeakedKeyAction, Organization } from '../../functions/domain/organization';
+import type { LeakedKeyAction } from '../../functions/domain/organization';
 import type { Notification } from '../../functions/domain/reminders/reminder-service';
 import type { LeakReport } from '../../functions/domain/secret-scanning/leak-report';
 import { handleLeakReports, type LeakServiceDeps } from '../../functions/domain/secret-scanning/leak-service';
-import { aStoredKey, NOW, PEPPER } from '../support/unit-factories';
-
-function anOrganization(leakedKeyAction?: LeakedKeyAction): Organization {
-  return {
-    id: 'org_1',
-    name: 'Acme',
-    accounts: [],
-    members: [
-      { id: 'mem_owner', email: 'owner@acme.example', role: 'owner' },
-      { id: 'mem_admin', email: 'admin@acme.example', role: 'admin' },
-      { id: 'mem_member', email: 'member@acme.example', role: 'member' },
-    ],
-    rotationPeriodDays: 182,
-    createdAt: NOW.toISOString(),
-    plan: 'starter',
-    creditBalance: 0,
-    ...(leakedKeyAction && { leakedKeyAction }),
-  };
-}
+import { anOrganization, aStoredKey, NOW, PEPPER } from '../support/unit-factories';
 
 /** Every dependency in memory, counting each call that would be I/O. */
 function harness(options: { stored?: ApiKeyRecord[]; action?: LeakedKeyAction; failReplaceOnce?: boolean } = {}) {
@@ -57,7 +39,7 @@ function harness(options: { stored?: ApiKeyRecord[]; action?: LeakedKeyAction; f
     organizations: {
       get: async () => {
         io.organizationGets++;
-        return anOrganization(options.action);
+        return anOrganization(options.action && { leakedKeyAction: options.action });
       },
     },
     pepper: async () => {

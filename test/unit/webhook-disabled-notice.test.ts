@@ -1,26 +1,7 @@
-import type { Organization } from '../../functions/domain/organization';
 import type { Notification } from '../../functions/domain/reminders/reminder-service';
 import { endpointDisabledNotifier, renderDisabledNotice } from '../../functions/domain/webhooks/disabled-notice';
-import { NOW } from '../support/unit-factories';
+import { anOrganization, NOW } from '../support/unit-factories';
 import { anEndpoint } from '../support/webhook-memory';
-
-function anOrganization(overrides: Partial<Organization> = {}): Organization {
-  return {
-    id: 'org_1',
-    name: 'Acme',
-    accounts: [],
-    members: [
-      { id: 'mem_owner', email: 'Owner@Acme.example', role: 'owner' },
-      { id: 'mem_admin', email: 'admin@acme.example', role: 'admin' },
-      { id: 'mem_member', email: 'member@acme.example', role: 'member' },
-    ],
-    rotationPeriodDays: 182,
-    createdAt: NOW.toISOString(),
-    plan: 'starter',
-    creditBalance: 0,
-    ...overrides,
-  };
-}
 
 function harness(options: { email?: boolean } = {}) {
   const notifications: Notification[] = [];
