@@ -6,3 +6,14 @@ export function isConditionFailure(error: unknown): boolean {
     (error instanceof Error && error.name === 'ConditionalCheckFailedException')
   );
 }
+
+/** Runs a conditional write: false when its condition did not hold, any other failure thrown. */
+export async function writeIfCondition(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

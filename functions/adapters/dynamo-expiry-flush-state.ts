@@ -5,7 +5,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FlushStateStore } from '../domain/key-expiry/flush';
 import type { KeyEnvironment } from '../domain/keys/key-token';
-import { isConditionFailure } from './conditional';
+import { writeIfCondition } from './conditional';
 
 export const flushStateKey = (environment: KeyEnvironment) => ({ pk: `EXPIRY_FLUSH#${environment}`, sk: 'STATE' });
 
@@ -28,8 +28,8 @@ export class DynamoExpiryFlushState implements FlushStateStore {
   }
 
   async claim(environment: KeyEnvironment, previous: number | undefined, at: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return writeIfCondition(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: flushStateKey(environment),
@@ -37,17 +37,14 @@ export class DynamoExpiryFlushState implements FlushStateStore {
           ConditionExpression: previous === undefined ? 'attribute_not_exists(lastFlushAt)' : 'lastFlushAt = :previous',
           ExpressionAttributeValues: { ':at': at, ':one': 1, ...(previous !== undefined && { ':previous': previous }) },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
+  /** Nothing to take back when another flush was recorded since. */
   async release(environment: KeyEnvironment, at: number, previous: number | undefined): Promise<void> {
-    try {
-      await this.client.send(
+    await writeIfCondition(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: flushStateKey(environment),
@@ -59,9 +56,7 @@ export class DynamoExpiryFlushState implements FlushStateStore {
             ...(previous !== undefined && { ':previous': previous }),
           },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 }

@@ -12,7 +12,7 @@ import {
   type KeyExpiry,
 } from '../domain/key-expiry/schedule';
 import type { KeyEnvironment } from '../domain/keys/key-token';
-import { isConditionFailure } from './conditional';
+import { writeIfCondition } from './conditional';
 import { queryAll } from './query-page';
 
 const DAY_SECONDS = 24 * 3600;
@@ -70,8 +70,8 @@ export class DynamoExpirySchedule implements ExpiryScheduleStore {
   }
 
   async markQueued(expiry: KeyExpiry, at: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return writeIfCondition(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: expiryItemKey(expiry),
@@ -79,26 +79,21 @@ export class DynamoExpirySchedule implements ExpiryScheduleStore {
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(queuedAt)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
+  /** A deleted entry (TTL) needs no unmarking. */
   async unmarkQueued(expiry: KeyExpiry): Promise<void> {
-    try {
-      await this.client.send(
+    await writeIfCondition(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: expiryItemKey(expiry),
           UpdateExpression: 'REMOVE queuedAt',
           ConditionExpression: 'attribute_exists(pk)',
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 }

@@ -6,17 +6,18 @@
  * depth raises an alarm. The functions come from FUNCTIONS (`key-expiry-sweep`,
  * `key-expiry-worker`), their grants from their `needs` (infra/grants.ts).
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { KEY_EXPIRY } from '../../functions/definition/key-expiry';
 import { QUEUES } from '../../functions/definition/queues';
 import type { expiryFlushConfig } from '../../functions/runtime/config';
+import { queueWithDeadLetterQueue } from './queue-with-dlq';
 
 const EXPIRY_FLUSH_WINDOW_SECONDS: keyof typeof expiryFlushConfig = 'EXPIRY_FLUSH_WINDOW_SECONDS';
 
@@ -45,30 +46,16 @@ export class KeyExpiry extends Construct {
     if (window !== undefined && (window < 0 || window > KEY_EXPIRY.maxFlushWindowSeconds)) {
       throw new Error(`keyExpiry.flushWindow must be 0–${KEY_EXPIRY.maxFlushWindowSeconds} seconds.`);
     }
-    const definition = QUEUES['key-expiries'];
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(definition.deadLetterRetentionDays),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+    const queues = queueWithDeadLetterQueue(this, {
+      definition: QUEUES['key-expiries'],
+      ...(props.removalPolicy && { removalPolicy: props.removalPolicy }),
       alarmDescription:
         'Flushes after key expiries failed repeatedly: expired keys may have worked from the authorizer cache for up to its TTL. Check the key-expiry-worker logs.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...(props.alarmAction && { alarmAction: props.alarmAction }),
     });
-    if (props.alarmAction) this.deadLetterAlarm.addAlarmAction(props.alarmAction);
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.deadLetterAlarm = queues.deadLetterAlarm;
   }
 
   /** Wires the schedule to the sweep and the queue to the worker. */

@@ -6,7 +6,7 @@ import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions
 import { KEY_EXPIRY } from '../../functions/definition/key-expiry';
 import { QUEUES } from '../../functions/definition/queues';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
-import { actionsOf, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
+import { actionsOf, expectQueueWithDeadLetterQueue, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
 
 const { stack, template } = synthDemo();
 const platform = stack.platform;
@@ -39,31 +39,7 @@ describe('key expiry', () => {
   });
 
   it('has a queue with a DLQ, both TLS-only and encrypted, and an alarm on the DLQ', () => {
-    const definition = QUEUES['key-expiries'];
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      VisibilityTimeout: definition.visibilityTimeoutSeconds,
-      SqsManagedSseEnabled: true,
-      RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(platform.keyExpiry.deadLetterQueue), 'Arn'] },
-        maxReceiveCount: definition.maxReceiveCount,
-      },
-    });
-    for (const queue of [platform.keyExpiry.queue, platform.keyExpiry.deadLetterQueue]) {
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: logicalIdOf(queue) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
-      });
-    }
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(platform.keyExpiry.deadLetterQueue), 'QueueName'] } },
-      ],
-    });
+    expectQueueWithDeadLetterQueue(template, platform.keyExpiry, QUEUES['key-expiries']);
   });
 
   it('feeds the worker with partial batch failures, within its visibility timeout', () => {

@@ -6,7 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../../functions/definition/queues';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
-import { actionsOf, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
+import { actionsOf, expectQueueWithDeadLetterQueue, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
 
 const { stack, template } = synthDemo();
 const platform = stack.platform;
@@ -27,30 +27,7 @@ describe('rotation reminders', () => {
   });
 
   it('have a queue with a DLQ after QUEUES.reminders.maxReceiveCount, both TLS-only, and a DLQ alarm', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      VisibilityTimeout: QUEUES.reminders.visibilityTimeoutSeconds,
-      RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(platform.reminders.deadLetterQueue), 'Arn'] },
-        maxReceiveCount: QUEUES.reminders.maxReceiveCount,
-      },
-    });
-    for (const queue of [platform.reminders.queue, platform.reminders.deadLetterQueue]) {
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: logicalIdOf(queue) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
-      });
-    }
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(platform.reminders.deadLetterQueue), 'QueueName'] } },
-      ],
-      Threshold: 1,
-    });
+    expectQueueWithDeadLetterQueue(template, platform.reminders, QUEUES.reminders);
   });
 
   it('feed the worker with partial batch failures', () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { DemoStack } from '../../infra/demo-stack';
 import { findProjectRoot } from '../../infra/function-defaults';
@@ -53,4 +53,35 @@ export function statementsOfRole(template: Template, role: IConstruct): Statemen
 
 export function actionsOf(statements: Statement[]): string[] {
   return statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+}
+
+/** A queue with its DLQ after `maxReceiveCount`, both TLS-only, and an alarm on the DLQ's depth. */
+export function expectQueueWithDeadLetterQueue(
+  template: Template,
+  queues: { queue: IConstruct; deadLetterQueue: IConstruct },
+  definition: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
+): void {
+  template.hasResourceProperties('AWS::SQS::Queue', {
+    VisibilityTimeout: definition.visibilityTimeoutSeconds,
+    SqsManagedSseEnabled: true,
+    RedrivePolicy: {
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(queues.deadLetterQueue), 'Arn'] },
+      maxReceiveCount: definition.maxReceiveCount,
+    },
+  });
+  for (const queue of [queues.queue, queues.deadLetterQueue]) {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalIdOf(queue) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  }
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(queues.deadLetterQueue), 'QueueName'] } }],
+    Threshold: 1,
+  });
 }
