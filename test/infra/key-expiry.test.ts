@@ -61,6 +61,13 @@ describe('key expiry', () => {
     );
     expect(senders.sort()).toEqual(['key-expiry-sweep', 'keys-create', 'keys-rotate', 'keys-update']);
     expect(receivers).toEqual(['key-expiry-worker']);
+    const functions = template.findResources('AWS::Lambda::Function');
+    const withUrl = (Object.keys(FUNCTIONS) as FunctionId[]).filter(
+      (functionId) =>
+        functions[logicalIdOf(platform.functions[functionId])]?.Properties.Environment.Variables
+          .KEY_EXPIRY_QUEUE_URL !== undefined,
+    );
+    expect(withUrl.sort()).toEqual([...senders, ...receivers].sort());
   });
 
   it('lets the worker flush the authorizer cache, stage by stage, and the sweep not', () => {

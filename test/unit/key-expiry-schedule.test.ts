@@ -1,3 +1,4 @@
+import { parseExpiryMessage } from '../../functions/adapters/sqs-expiry-queue';
 import {
   delaySecondsUntil,
   hourBucketsBetween,
@@ -158,5 +159,20 @@ describe('hourBucketsBetween', () => {
     expect(hourBucketsBetween(new Date('2026-03-01T10:00:00Z'), new Date('2026-03-01T10:15:00Z'))).toEqual([
       '2026-03-01T10',
     ]);
+  });
+});
+
+describe('parseExpiryMessage', () => {
+  it('reads what the schedule sends', () => {
+    const message = { environment: 'test', expiresAt: NOW.toISOString() };
+    expect(parseExpiryMessage(JSON.stringify(message))).toEqual(message);
+  });
+
+  it.each([
+    '{"environment":"prod","expiresAt":"2026-03-01T12:00:00.000Z"}',
+    '{"environment":"live","expiresAt":"soon"}',
+    '{"environment":"live"}',
+  ])('refuses %s, so it ends in the DLQ', (body) => {
+    expect(() => parseExpiryMessage(body)).toThrow('Not a key expiry message');
   });
 });
