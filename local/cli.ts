@@ -23,6 +23,7 @@ import { changePlan } from '../functions/domain/plan-change';
 import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
 import { scanForReminders } from '../functions/domain/reminders/reminder-service';
 import { LOCAL_CREDENTIALS, localClients, localProvisioningDeps } from './bootstrap';
+import { EXPIRY_USAGE, scheduleExistingExpiries } from './expiry-commands';
 import { LOCAL_REGION } from './gateway/events';
 import { LEAK_USAGE, reportLeak, setLeakAction } from './leak-commands';
 import { readLocalBootstrap } from './paths';
@@ -42,6 +43,7 @@ Commands:
       Adds credits to the organization's live balance (default) or its sandbox balance (test), and
       prints the new balance. Sandbox calls draw on the sandbox balance only.
 ${LEAK_USAGE}
+${EXPIRY_USAGE}
   reminders run [--now <ISO time>]
       Runs the rotation reminder scan once, as of --now (default: now), through the real queue: the
       messages go to the stack's reminder queue and the stack's worker sends them (locally the
@@ -276,6 +278,9 @@ async function main(argv: string[]) {
   if (group === 'orgs' && command === 'set-leak-action')
     return setLeakAction(rest, () => connect().organizations as DynamoOrganizationStore, fail);
   if (group === 'leaks' && command === 'report') return reportLeak(rest, readLocalBootstrap(), fail);
+  if (group === 'keys' && command === 'schedule-expiries') {
+    return console.log(JSON.stringify(await scheduleExistingExpiries(readLocalBootstrap(), fail)));
+  }
   throw new UsageError(group ? `Unknown command: ${[group, command].filter(Boolean).join(' ')}` : 'No command given');
 }
 

@@ -4,8 +4,9 @@
  * sweep reads the next quarter hour with one or two Queries. Each entry is deleted by TTL a day
  * after its expiry.
  */
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type ExpiringKey,
   type ExpiryScheduleStore,
   hourBucketOf,
   hourBucketsBetween,
@@ -96,4 +97,30 @@ export class DynamoExpirySchedule implements ExpiryScheduleStore {
       ),
     );
   }
+}
+
+/**
+ * Every key whose expiresAt is after `now`, by one Scan of the table: only for scheduling the
+ * expiries of keys written before the schedule existed, once per stack (`keys schedule-expiries`).
+ */
+export async function* keysExpiringAfter(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  now: Date,
+): AsyncIterable<ExpiringKey> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#type = :key AND expiresAt > :now',
+        ProjectionExpression: 'id, environment, expiresAt',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':key': 'key', ':now': now.toISOString() },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) yield item as ExpiringKey;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }

@@ -3,11 +3,14 @@
  * the old key at the end of a rotation's grace period, stop within a second though the gateway
  * cached their answer; many keys expiring at once empty the cache once.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExpiryFlushState } from '../../functions/adapters/dynamo-expiry-flush-state';
 import { DynamoExpirySchedule } from '../../functions/adapters/dynamo-expiry-schedule';
+import { keyItemKey } from '../../functions/adapters/dynamo-key-store';
 import { AUTHORIZER_CACHE } from '../../functions/definition/api';
 import { sweepExpiries } from '../../functions/domain/key-expiry/schedule';
 import { localClients } from '../../local/bootstrap';
+import { scheduleExistingExpiries } from '../../local/expiry-commands';
 import type { apiAs } from '../support/http-client';
 import { isoAfter, RecordingExpiryQueue } from '../support/key-expiry-memory';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -102,6 +105,30 @@ describe('key expiry under the authorizer cache', () => {
 
     expect((await flushState.read('live'))?.flushes).toBe(flushesBefore + 1);
     for (const { key } of keys) expect((await platform.live(key).get('/v1/whoami')).status).toBe(401);
+  });
+
+  it('stops a key that got its expiresAt before the schedule existed, once `keys schedule-expiries` ran', async () => {
+    const { id, key } = await platform.createKey();
+    const client = platform.live(key);
+    await expectCached(client);
+    const expiresAt = expirySoon();
+    // As a key written before this release: the expiry is stored, nothing scheduled it.
+    await clients.documents.send(
+      new UpdateCommand({
+        TableName: platform.bootstrap.tableName,
+        Key: keyItemKey(id),
+        UpdateExpression: 'SET expiresAt = :at',
+        ExpressionAttributeValues: { ':at': expiresAt.toISOString() },
+      }),
+    );
+
+    const { read } = await scheduleExistingExpiries(platform.bootstrap, (message) => {
+      throw new Error(message);
+    });
+
+    expect(read).toBeGreaterThanOrEqual(1);
+    const { stalenessMs } = await stalenessOf(client, expiresAt.getTime());
+    expect(stalenessMs).toBeLessThan(1000);
   });
 
   it('sweeps the schedule from one cache TTL back to 15 minutes ahead, across an hour, each entry once', async () => {

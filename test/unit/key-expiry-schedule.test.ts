@@ -73,7 +73,7 @@ describe('scheduleExpiryOf', () => {
     const before = aKeyRecord({ expiresAt: '2026-03-02T00:00:00.000Z' });
 
     await scheduleExpiryOf(scheduler, aKeyRecord());
-    await scheduleExpiryOf(scheduler, { ...before, name: 'renamed' }, before);
+    await scheduleExpiryOf(scheduler, aKeyRecord({ expiresAt: before.expiresAt, name: 'renamed' }), before);
     await scheduleExpiryOf(scheduler, { ...before, expiresAt: '2026-03-03T00:00:00.000Z' }, before);
     await scheduleExpiryOf(undefined, before);
 

@@ -58,11 +58,26 @@ export interface ExpiryScheduleDeps {
 /** Schedules a key's expiry when it is new or changed; the key service calls this before writing `record`. */
 export async function scheduleExpiryOf(
   scheduler: ExpiryScheduler | undefined,
-  record: ApiKeyRecord,
-  previous?: ApiKeyRecord,
+  record: ExpiringKey,
+  previous?: ExpiringKey,
 ): Promise<void> {
   if (!scheduler || record.expiresAt === undefined || record.expiresAt === previous?.expiresAt) return;
   await scheduler.schedule({ keyId: record.id, environment: record.environment, expiresAt: record.expiresAt });
+}
+
+export type ExpiringKey = Pick<ApiKeyRecord, 'id' | 'environment' | 'expiresAt'>;
+
+/**
+ * Schedules the expiry of keys written before the schedule existed (an upgrade). An entry that is
+ * already there is written again: at worst one spare message, which the flush coalesces.
+ */
+export async function scheduleExpiriesOf(keys: AsyncIterable<ExpiringKey>, scheduler: ExpiryScheduler) {
+  let read = 0;
+  for await (const key of keys) {
+    read += 1;
+    await scheduleExpiryOf(scheduler, key);
+  }
+  return { read };
 }
 
 /** Seconds to wait before a message about `expiresAt` should be handled: whole seconds, 0–900. */
