@@ -163,8 +163,8 @@ describe('on a team’s own API', () => {
     const team = Template.fromStack(consumer);
     team.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     const teamAlarms = Object.values(team.findResources('AWS::CloudWatch::Alarm'));
-    // The usage alarms, the reminder DLQ alarm and the webhook alarms.
-    expect(teamAlarms.length).toBe(platform.usage.alarms.length + 1 + platform.webhooks.alarms.length);
+    // The usage alarms, the reminder DLQ alarm, the webhook alarms and the key-expiry DLQ alarm.
+    expect(teamAlarms.length).toBe(platform.usage.alarms.length + 1 + platform.webhooks.alarms.length + 1);
     for (const alarm of teamAlarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalIdOf(topic) }]);
     team.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', Threshold: 0.01 });
   });

@@ -30,7 +30,10 @@ afterAll(async () => {
 const LEAK_URL = 'https://github.com/acme/billing/blob/4f2a9c1/config/settings.js';
 
 /** Posts a report as the partner would; `tamper` changes the body after signing. */
-function report(body: string, options: { stage?: 'live' | 'sandbox'; headers?: Record<string, string> } = {}) {
+function report(
+  body: string,
+  options: { stage?: 'live' | 'sandbox'; headers?: Record<string, string | string[]> } = {},
+) {
   const base = options.stage === 'sandbox' ? platform.bootstrap.sandboxUrl : platform.bootstrap.liveUrl;
   return call('POST', `${base}/v1/secret-scanning/reports`, {
     rawBody: body,
@@ -156,9 +159,17 @@ describe('POST /v1/secret-scanning/reports', () => {
     const garbage = await report(genuine.body, {
       headers: { ...genuine.headers, 'github-public-key-signature': '!!not base64!!' },
     });
+    // A second signature header must not let a verifier pick the one it likes.
+    const twoSignatures = await report(genuine.body, {
+      headers: {
+        ...genuine.headers,
+        'github-public-key-signature': ['!!not base64!!', genuine.headers['github-public-key-signature'] as string],
+      },
+    });
 
     expect(unsigned.status).toBe(401);
     expect(unsigned.body.error.code).toBe('unauthorized');
+    expect(twoSignatures.status).toBe(401);
     for (const refused of [tampered, unknownKey, garbage]) {
       expect(refused.status).toBe(403);
       expect(refused.body.error).toMatchObject({ code: 'forbidden', message: expect.any(String) });

@@ -119,7 +119,7 @@ describe('webhook registration', () => {
     const response = await admin().get('/v1/webhook-event-types');
 
     expect(response.status).toBe(200);
-    expect(response.body.items).toHaveLength(9);
+    expect(response.body.items).toHaveLength(10);
     expect(response.body.items[0]).toMatchObject({
       type: 'contact.created',
       example: { type: 'contact.created', data: { name: 'Ada Lovelace' } },

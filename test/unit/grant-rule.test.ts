@@ -7,21 +7,11 @@ import { entryWithin, excessOf, type Rights } from '../../functions/domain/keys/
 import { createKeyInput, updateKeyInput } from '../../functions/domain/keys/key-input';
 import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-model';
 import { createKey, rotateKey, updateKey } from '../../functions/domain/keys/key-service';
-import type { Organization } from '../../functions/domain/organization';
 import { grantsRoute } from '../../functions/domain/permissions';
-import { aKeyRecord, aManualClock, NOW, PEPPER } from '../support/unit-factories';
+import { aKeyRecord, aManualClock, anOrganization, NOW, PEPPER } from '../support/unit-factories';
 
 const ACCOUNTS = ['acct_1', 'acct_2', 'acct_3'];
-const ORGANIZATION: Organization = {
-  id: 'org_1',
-  name: 'Acme',
-  accounts: ACCOUNTS.map((id) => ({ id, name: id })),
-  members: [{ id: 'mem_1', email: 'owner@acme.example', role: 'owner' }],
-  rotationPeriodDays: 182,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  plan: 'starter',
-  creditBalance: 0,
-};
+const ORGANIZATION = anOrganization({ accounts: ACCOUNTS.map((id) => ({ id, name: id })) });
 const ACTOR_ID = 'key_ACTORACTORACTOR';
 const TARGET_ID = 'key_TARGETTARGETTA';
 

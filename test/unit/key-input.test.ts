@@ -16,11 +16,10 @@ function issuesOf(schema: z.ZodType, value: unknown) {
 }
 
 describe('createKeyInput', () => {
-  it('accepts a minimal key and defaults accounts to *', () => {
+  it('accepts a minimal key, leaving accounts to the acting key (the grant rule fills them in)', () => {
     expect(createKeyInput.parse({ name: '  CI  ', permissions: ['read'] })).toEqual({
       name: 'CI',
       permissions: ['read'],
-      accounts: '*',
     });
   });
 
