@@ -14,7 +14,15 @@ export type ProductAction = (typeof PRODUCT_ACTIONS)[number];
 
 export type RouteAccess =
   /** Key and webhook management: only keys with `admin`. */
-  | { kind: 'admin' }
+  | {
+      kind: 'admin';
+      /**
+       * The route reads or acts on the whole organization (webhooks carry every sub-account's
+       * events; the audit log, usage and notifications span them), so a key limited to some
+       * sub-accounts may not call it. Checked by the handlers, like `account_id`.
+       */
+      wholeOrganization?: true;
+    }
   /** Any valid key may call it (introspection of the calling key itself). */
   | { kind: 'any-key' }
   /** A product route: needs the action's preset or a `<resource>:<action>` scope, and `account_id`. */
@@ -43,6 +51,7 @@ export interface RouteDefinition {
 }
 
 const admin = { kind: 'admin' } as const;
+const organizationAdmin = { kind: 'admin', wholeOrganization: true } as const;
 const product = (resource: string, action: ProductAction): RouteAccess => ({ kind: 'product', resource, action });
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -74,7 +83,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Revoke a key (permanent)',
   },
   { method: 'POST', path: '/v1/keys/{id}/rotate', function: 'keys-rotate', access: admin, summary: 'Rotate a key' },
-  { method: 'GET', path: '/v1/audit-log', function: 'audit-log', access: admin, summary: 'Read the audit log' },
+  {
+    method: 'GET',
+    path: '/v1/audit-log',
+    function: 'audit-log',
+    access: organizationAdmin,
+    summary: 'Read the audit log',
+  },
   {
     method: 'GET',
     path: '/v1/keys/{id}/calls',
@@ -82,72 +97,90 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: admin,
     summary: "A key's calls of the last 7 days, newest first",
   },
-  { method: 'GET', path: '/v1/usage', function: 'usage-report', access: admin, summary: 'Usage statistics' },
+  {
+    method: 'GET',
+    path: '/v1/usage',
+    function: 'usage-report',
+    access: organizationAdmin,
+    summary: 'Usage statistics',
+  },
   {
     method: 'GET',
     path: '/v1/notifications',
     function: 'notifications-list',
-    access: admin,
+    access: organizationAdmin,
     summary: "The organization's in-app notifications, newest first",
   },
   {
     method: 'POST',
     path: '/v1/notifications/{id}/read',
     function: 'notifications-read',
-    access: admin,
+    access: organizationAdmin,
     summary: 'Mark a notification as read',
   },
   // Webhooks
-  { method: 'POST', path: '/v1/webhooks', function: 'webhooks', access: admin, summary: 'Register a webhook endpoint' },
-  { method: 'GET', path: '/v1/webhooks', function: 'webhooks', access: admin, summary: 'List webhook endpoints' },
-  { method: 'GET', path: '/v1/webhooks/{id}', function: 'webhooks', access: admin, summary: 'Get a webhook endpoint' },
+  {
+    method: 'POST',
+    path: '/v1/webhooks',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'Register a webhook endpoint',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'List webhook endpoints',
+  },
+  { method: 'GET', path: '/v1/webhooks/{id}', function: 'webhooks', access: organizationAdmin, summary: 'Get a webhook endpoint' },
   {
     method: 'PATCH',
     path: '/v1/webhooks/{id}',
     function: 'webhooks',
-    access: admin,
+    access: organizationAdmin,
     summary: 'Edit a webhook endpoint (also re-enables a disabled one)',
   },
   {
     method: 'DELETE',
     path: '/v1/webhooks/{id}',
     function: 'webhooks',
-    access: admin,
+    access: organizationAdmin,
     summary: 'Delete a webhook endpoint',
   },
   {
     method: 'POST',
     path: '/v1/webhooks/{id}/rotate-secret',
     function: 'webhooks',
-    access: admin,
+    access: organizationAdmin,
     summary: 'Rotate the signing secret; the old one keeps signing for 24 hours',
   },
   {
     method: 'POST',
     path: '/v1/webhooks/{id}/test',
     function: 'webhook-test',
-    access: admin,
+    access: organizationAdmin,
     summary: 'Send a test event now and return the outcome',
   },
   {
     method: 'GET',
     path: '/v1/webhooks/{id}/deliveries',
     function: 'webhook-deliveries',
-    access: admin,
+    access: organizationAdmin,
     summary: "An endpoint's deliveries with every attempt, newest first",
   },
   {
     method: 'POST',
     path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry',
     function: 'webhook-deliveries',
-    access: admin,
+    access: organizationAdmin,
     summary: 'Redeliver one delivery',
   },
   {
     method: 'POST',
     path: '/v1/webhooks/{id}/recover',
     function: 'webhook-deliveries',
-    access: admin,
+    access: organizationAdmin,
     summary: 'Redeliver every failed delivery since a time',
   },
   {

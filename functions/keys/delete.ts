@@ -1,3 +1,4 @@
+import { systemClock } from '../domain/clock';
 import { deleteKey } from '../domain/keys/key-service';
 import { route } from '../runtime/http';
 import { noContent } from '../runtime/http-response';
@@ -6,6 +7,7 @@ import { keyIdOf } from './deps';
 
 const deps = {
   keys: keyStore,
+  clock: systemClock,
   authorizerCache: authorizerCacheFromEnvironment(),
 };
 

@@ -15,7 +15,7 @@ import type { AuditStore } from '../domain/audit';
 import type { Caller } from '../domain/caller';
 import { type Clock, systemClock } from '../domain/clock';
 import { costTable } from '../domain/credits';
-import { UnauthorizedError, ValidationError } from '../domain/errors';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../domain/errors';
 import { presentedKey } from '../domain/keys/presented-key';
 import { RateLimiter } from '../domain/rate-limit';
 import { dynamoDb } from './clients';
@@ -48,6 +48,13 @@ const { TABLE_NAME, API_KEY_HEADER } = loadConfig({ ...tableConfig, ...apiKeyHea
 const rateLimiter = new RateLimiter(new DynamoRateLimitCounter(dynamoDb, TABLE_NAME), systemClock);
 const creditLedger = new DynamoCreditLedger(dynamoDb, TABLE_NAME);
 const routeCosts = costTable(ROUTES);
+const wholeOrganizationRoutes = new Set(
+  ROUTES.flatMap((definition) =>
+    definition.access.kind === 'admin' && definition.access.wholeOrganization
+      ? [`${definition.method} ${definition.path}`]
+      : [],
+  ),
+);
 
 export interface RouteOptions {
   /** Records every call in the audit log under this action name (or the name for this request). */
@@ -61,6 +68,7 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
   const stack = middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(oneKeyPerRequest())
+    .use(wholeOrganizationOnly(wholeOrganizationRoutes))
     .use(rateLimit(rateLimiter, logger))
     .use(credits(creditLedger, routeCosts, logger))
     .use(errorHandler())
@@ -101,6 +109,20 @@ function oneKeyPerRequest(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
       const presented = presentedKey(request.event, API_KEY_HEADER ?? DEFAULT_API_KEY_HEADER);
       if ('problem' in presented && presented.problem === 'ambiguous') {
         throw new UnauthorizedError('Send one API key per request: this request carries more than one.');
+      }
+    },
+  };
+}
+
+/** Routes that span every sub-account refuse keys limited to some (see RouteAccess `wholeOrganization`). */
+function wholeOrganizationOnly(routes: ReadonlySet<string>): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
+  return {
+    before: async (request: HttpRequest) => {
+      if (!routes.has(operationOf(request.event))) return;
+      if (callerOf(request.event).accounts !== '*') {
+        throw new ForbiddenError(
+          "This route covers every sub-account of the organization; use a key with accounts '*'. See GET /v1/whoami for this key's accounts.",
+        );
       }
     },
   };

@@ -111,6 +111,40 @@ describe('the grant rule over HTTP', () => {
       ]);
     });
 
+    it('neither activates a wider key that was switched off nor stops one', async () => {
+      const wide = await platform.createKey({ name: 'wide admin', permissions: ['admin'] });
+      await platform.admin.post(`/v1/keys/${wide.id}/deactivate`);
+      const admin = await restrictedAdmin({ accounts: [account()], rateLimitPerMinute: 5 });
+      const ownerKeyId = (await platform.admin.get('/v1/whoami')).body.keyId as string;
+
+      const activate = await admin.api.post(`/v1/keys/${wide.id}/activate`);
+      const deactivateOwner = await admin.api.post(`/v1/keys/${ownerKeyId}/deactivate`);
+      const deleteOwner = await admin.api.delete(`/v1/keys/${ownerKeyId}`);
+
+      expect([activate.status, deactivateOwner.status, deleteOwner.status]).toEqual([403, 403, 403]);
+      expect((await platform.live(wide.key).get('/v1/whoami')).status).toBe(401);
+      expect((await platform.admin.get('/v1/whoami')).status).toBe(200);
+    });
+
+    it('limited to one sub-account reads and subscribes to nothing that spans the organization', async () => {
+      const admin = await restrictedAdmin({ accounts: [account()] });
+      const own = await admin.api.post('/v1/keys', { name: 'own', permissions: ['read'] });
+
+      const refused = await Promise.all([
+        admin.api.post('/v1/webhooks', { url: 'https://example.com/hooks', events: ['contact.created'] }),
+        admin.api.get('/v1/webhooks'),
+        admin.api.get('/v1/audit-log'),
+        admin.api.get('/v1/usage'),
+        admin.api.get('/v1/notifications'),
+        admin.api.get(`/v1/keys/${(await platform.admin.get('/v1/whoami')).body.keyId}/calls`),
+      ]);
+      const ownCalls = await admin.api.get(`/v1/keys/${own.body.id}/calls`);
+
+      expect(refused.map((response) => response.status)).toEqual([403, 403, 403, 403, 403, 403]);
+      expect(refused[0]?.body.error.message).toContain("accounts '*'");
+      expect(ownCalls.status).toBe(200);
+    });
+
     it('with read and write mints no admin or delete key', async () => {
       const { key } = await platform.createKey({ permissions: ['admin'], name: 'admin for the test' });
       const writer = await platform.live(key).post('/v1/keys', { name: 'writer', permissions: ['read', 'write'] });

@@ -6,7 +6,7 @@ import { ipAllowed } from '../../functions/domain/ip-allowlist';
 import { entryWithin, excessOf, type Rights } from '../../functions/domain/keys/grant-rule';
 import { createKeyInput, updateKeyInput } from '../../functions/domain/keys/key-input';
 import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-model';
-import { createKey, rotateKey, updateKey } from '../../functions/domain/keys/key-service';
+import { changeKeyStatus, createKey, deleteKey, rotateKey, updateKey } from '../../functions/domain/keys/key-service';
 import { grantsRoute } from '../../functions/domain/permissions';
 import { aKeyRecord, aManualClock, anOrganization, NOW, PEPPER } from '../support/unit-factories';
 
@@ -286,6 +286,28 @@ describe('the grant rule through the key service (properties)', () => {
 });
 
 describe('key service under the grant rule', () => {
+  it('manages only keys the actor could have made, and activates no rotated key', async () => {
+    const narrow = aKeyRecord({ id: ACTOR_ID, accounts: ['acct_1'], rateLimitPerMinute: 5 });
+    const wide = aKeyRecord({ id: TARGET_ID, status: 'inactive' });
+    const { keys, deps } = serviceWith(narrow, wide);
+    const caller = callerFor(narrow);
+
+    for (const change of ['activate', 'deactivate', 'revoke'] as const) {
+      await expect(changeKeyStatus(deps, caller, TARGET_ID, change)).rejects.toBeInstanceOf(ExceedsOwnRightsError);
+    }
+    await expect(deleteKey(deps, caller, TARGET_ID)).rejects.toBeInstanceOf(ExceedsOwnRightsError);
+    expect((await keys.get(TARGET_ID))?.status).toBe('inactive');
+
+    keys.records.set(TARGET_ID, {
+      ...wide,
+      accounts: ['acct_1'],
+      rateLimitPerMinute: 5,
+      rotatedToKeyId: 'key_NEWNEWNEWNEWNEWN',
+    });
+    await expect(changeKeyStatus(deps, caller, TARGET_ID, 'activate')).rejects.toMatchObject({ status: 409 });
+    await expect(changeKeyStatus(deps, caller, TARGET_ID, 'revoke')).resolves.toMatchObject({ status: 'revoked' });
+  });
+
   it('gives a new key the actor bounds the request leaves out', async () => {
     const actor = aKeyRecord({
       id: ACTOR_ID,

@@ -165,6 +165,23 @@ describe('handleLeakReports', () => {
     expect(published).toEqual([expect.objectContaining({ action: 'deactivated' })]);
   });
 
+  it('alerts about a key found already deactivated, which anyone could switch back on', async () => {
+    const stored = aStoredKey({ record: { status: 'inactive' } });
+    const { deps, io, keys, notifications, emails, published } = harness({
+      stored: [stored.record],
+      action: 'deactivate',
+    });
+
+    const [verdict] = await handleLeakReports(deps, [reportOf(stored.token)], reporter);
+
+    expect(verdict?.label).toBe('true_positive');
+    expect(keys.get(stored.record.id)?.status).toBe('inactive');
+    expect(io.keyWrites).toBe(0);
+    expect(notifications).toEqual([expect.objectContaining({ type: 'api_key.leaked', action: 'deactivated' })]);
+    expect(emails).toHaveLength(1);
+    expect(published).toEqual([expect.objectContaining({ action: 'deactivated' })]);
+  });
+
   it('acts once for a key reported several times, and not again once it is stopped', async () => {
     const stored = aStoredKey();
     const { deps, io, notifications, emails, audit } = harness({ stored: [stored.record] });

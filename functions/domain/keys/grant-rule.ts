@@ -1,8 +1,9 @@
 /**
  * The one rule of key management: a key never grants more than its maker holds. Whatever a key is
  * created, edited or rotated into must fit within the acting key's environment, permissions,
- * sub-accounts, expiry, IP allowlist and rate limit. The same rule applies to people once they
- * make keys: an actor is just a set of rights.
+ * sub-accounts, expiry, IP allowlist and rate limit; and a key manages (activates, deactivates,
+ * revokes, deletes) only keys it could have made. The same rule applies to people once they make
+ * keys: an actor is just a set of rights.
  */
 import { ROUTES, type RouteDefinition } from '../../definition/routes';
 import { ExceedsOwnRightsError, type FieldIssue } from '../errors';

@@ -177,6 +177,12 @@ export async function changeKeyStatus(
   if (change === 'activate' && status === 'expired') {
     throw new ConflictError(`Key ${keyId} has expired; set a later expiresAt with PATCH, or create a new key.`);
   }
+  if (change === 'activate' && current.rotatedToKeyId) {
+    throw new ConflictError(
+      `Key ${keyId} was rotated to ${current.rotatedToKeyId}; a rotated key cannot be activated again.`,
+    );
+  }
+  assertWithinActor(await actorRights(deps, caller), rightsOf(current));
   const target = { deactivate: 'inactive', activate: 'active', revoke: 'revoked' } as const;
   const next: ApiKeyRecord = { ...current, status: target[change], version: current.version + 1 };
   await deps.keys.replace(next);
@@ -184,8 +190,13 @@ export async function changeKeyStatus(
   return next;
 }
 
-export async function deleteKey(deps: Pick<KeyServiceDeps, 'keys' | 'authorizerCache'>, caller: Caller, keyId: string) {
+export async function deleteKey(
+  deps: Pick<KeyServiceDeps, 'keys' | 'clock' | 'authorizerCache'>,
+  caller: Caller,
+  keyId: string,
+) {
   const current = await getKey(deps, caller, keyId);
+  assertWithinActor(await actorRights(deps, caller), rightsOf(current));
   await deps.keys.delete(current);
   await deps.authorizerCache.flush(current.environment);
   return current;

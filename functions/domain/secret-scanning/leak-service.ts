@@ -146,8 +146,11 @@ async function tellOfLeak(
       deps.onNoticeFailure(error, key.id, step);
     }
   };
-  if (action && organization) {
-    const notice = renderLeakNotice(organization, { key, url, source, action, at });
+  // A key found already deactivated is still news: anyone may switch it back on not knowing it
+  // leaked. (Only a revoked key can never work again; it is audited, nobody is alerted again.)
+  const alert: LeakAction | undefined = action ?? (key.status === 'inactive' ? 'deactivated' : undefined);
+  if (alert && organization) {
+    const notice = renderLeakNotice(organization, { key, url, source, action: alert, at });
     await attempt('notification', () =>
       deps.notifications.put({
         // One per stop of the key: a retried report does not add a second one.
@@ -159,7 +162,7 @@ async function tellOfLeak(
         keyName: key.name,
         last8: key.last8,
         url,
-        action,
+        action: alert,
         title: notice.subject,
         message: notice.summary,
         createdAt: at.toISOString(),
@@ -169,7 +172,7 @@ async function tellOfLeak(
     const email = deps.email;
     if (email && to.length > 0) await attempt('email', () => email.send({ to, ...notice }));
   }
-  if (action) await attempt('webhook', () => deps.publish(key, { at, url, source, action }));
+  if (alert) await attempt('webhook', () => deps.publish(key, { at, url, source, action: alert }));
   await attempt('audit', () =>
     deps.audit.append({
       id: randomUUID(),

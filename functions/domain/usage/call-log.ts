@@ -12,6 +12,7 @@ import { CALL_LOG_RETENTION_DAYS } from '../../definition/usage';
 import type { Caller } from '../caller';
 import type { Clock } from '../clock';
 import { type CursorCodec, invalidCursor } from '../cursors';
+import { ForbiddenError } from '../errors';
 import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
 import type { AccessCall } from './access-call';
@@ -192,7 +193,11 @@ export async function listCalls(
   keyId: string,
   page: PageRequest,
 ): Promise<Page<LoggedCall>> {
-  await getKey(deps, caller, keyId);
+  const key = await getKey(deps, caller, keyId);
+  // The calls name the sub-accounts they acted on: a key limited to some reads only keys within them.
+  if (caller.accounts !== '*' && (key.accounts === '*' || key.accounts.some((id) => !caller.accounts.includes(id)))) {
+    throw new ForbiddenError(`Key ${keyId} reaches sub-accounts this key does not; read its calls with a wider key.`);
+  }
   const after = await decodeCallCursor(deps.cursors, page.cursor, caller.organizationId, keyId);
   const oldest = deps.clock().getTime() - CALL_LOG_RETENTION_MS;
   if (after && after.time < oldest) return { items: [] };
