@@ -204,6 +204,10 @@ export class ApiKeyPlatform extends Construct {
       ...(props.apiKeyHeader && { apiKeyHeader: props.apiKeyHeader }),
     });
     this.authorizer = keyApi.authorizer;
+    this.functions['key-expiry-sweep'].addEnvironment(
+      'AUTHORIZER_CACHE_TTL_SECONDS',
+      String(keyApi.cacheTtl.toSeconds()),
+    );
     this.methods = keyApi.methods;
     this.publicMethods = keyApi.publicMethods;
 

@@ -43,6 +43,9 @@ Commands:
       Adds credits to the organization's live balance (default) or its sandbox balance (test), and
       prints the new balance. Sandbox calls draw on the sandbox balance only.
 ${LEAK_USAGE}
+  keys reindex
+      Lists keys made before key lists were per environment in their environment's list (one Scan;
+      once per upgraded stack or .local/, harmless to repeat). Prints {read, moved}.
 ${EXPIRY_USAGE}
   reminders run [--now <ISO time>]
       Runs the rotation reminder scan once, as of --now (default: now), through the real queue: the
@@ -278,6 +281,9 @@ async function main(argv: string[]) {
   if (group === 'orgs' && command === 'set-leak-action')
     return setLeakAction(rest, () => connect().organizations as DynamoOrganizationStore, fail);
   if (group === 'leaks' && command === 'report') return reportLeak(rest, readLocalBootstrap(), fail);
+  if (group === 'keys' && command === 'reindex') {
+    return console.log(JSON.stringify(await (connect().keys as DynamoKeyStore).reindexListings()));
+  }
   if (group === 'keys' && command === 'schedule-expiries') {
     return console.log(JSON.stringify(await scheduleExistingExpiries(readLocalBootstrap(), fail)));
   }

@@ -170,6 +170,7 @@ export async function startPlatform(options: PlatformOptions) {
     }
     const apiKeyHeader = options.apiKeyHeader ?? DEFAULT_API_KEY_HEADER;
     const authorizerCache = authorizerCacheOf(apiKeyHeader);
+    const gatewayCacheTtlSeconds = options.authorizerCacheTtlSeconds ?? authorizerCache.resultsCacheTtlSeconds;
     const gateway = await startLocalGateway({
       port: options.port,
       restApiId: LOCAL_REST_API_ID,
@@ -181,7 +182,7 @@ export async function startPlatform(options: PlatformOptions) {
         if (!handlers.has(functionId)) handlers.set(functionId, load<ProxyHandler>(functionId));
         return handlers.get(functionId) as Promise<ProxyHandler>;
       },
-      cacheTtlSeconds: options.authorizerCacheTtlSeconds ?? authorizerCache.resultsCacheTtlSeconds,
+      cacheTtlSeconds: gatewayCacheTtlSeconds,
       identitySources: authorizerCache.identitySources,
       ...(options.dataDir && { usagePlansFile: join(options.dataDir, 'apigateway.json') }),
       ...(options.onRequest && { onRequest: options.onRequest }),
@@ -226,6 +227,7 @@ export async function startPlatform(options: PlatformOptions) {
       USAGE_PLAN_IDS: JSON.stringify(LOCAL_USAGE_PLAN_IDS),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       API_KEY_HEADER: apiKeyHeader,
+      AUTHORIZER_CACHE_TTL_SECONDS: String(gatewayCacheTtlSeconds),
     });
 
     const clients = localClients(endpoints);

@@ -8,6 +8,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -166,6 +167,54 @@ export class DynamoKeyStore implements KeyStore, ReminderKeyStore {
       page,
       toRecord,
     );
+  }
+
+  /**
+   * Moves keys written before lists were per environment (gsi1pk `ORG#<org>#KEYS`) to their
+   * environment's listing; each key item once, conditional on what was read. One Scan of the table:
+   * an operator's one-off after upgrading (`npm run cli -- keys reindex`).
+   */
+  async reindexListings(): Promise<{ read: number; moved: number }> {
+    let startKey: Record<string, unknown> | undefined;
+    const counts = { read: 0, moved: 0 };
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#type = :key AND NOT contains(gsi1pk, :live) AND NOT contains(gsi1pk, :test)',
+          ProjectionExpression: 'pk, sk, gsi1pk, organizationId, environment',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':key': 'key', ':live': '#live#KEYS', ':test': '#test#KEYS' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        counts.read++;
+        const record = item as Pick<ApiKeyRecord, 'organizationId' | 'environment'> & { gsi1pk: string };
+        const moved = await this.writeIfHolds({
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET gsi1pk = :next',
+          ConditionExpression: 'gsi1pk = :read',
+          ExpressionAttributeValues: {
+            ':next': keysOfOrganization(record.organizationId, record.environment),
+            ':read': record.gsi1pk,
+          },
+        });
+        if (moved) counts.moved++;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return counts;
+  }
+
+  private async writeIfHolds(update: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...update }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async *dueForReminder(now: Date): AsyncIterable<ApiKeyRecord> {

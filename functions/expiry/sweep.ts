@@ -5,12 +5,15 @@
  */
 import { AUTHORIZER_CACHE } from '../definition/api';
 import { sweepExpiries } from '../domain/key-expiry/schedule';
+import { authorizerCacheTtlConfig, loadConfig } from '../runtime/config';
 import { expiryScheduleDepsFromEnvironment } from '../runtime/key-expiry';
 import { logger } from '../runtime/logger';
 
+const { AUTHORIZER_CACHE_TTL_SECONDS } = loadConfig(authorizerCacheTtlConfig);
 const deps = {
   ...expiryScheduleDepsFromEnvironment(),
-  lookbackSeconds: AUTHORIZER_CACHE.resultsCacheTtlSeconds,
+  // An expiry missed by the handler's own send still matters as long as an answer may be cached.
+  lookbackSeconds: Number(AUTHORIZER_CACHE_TTL_SECONDS ?? AUTHORIZER_CACHE.resultsCacheTtlSeconds),
 };
 
 export const handler = async () => {

@@ -28,6 +28,12 @@ export const cursorKeyConfig = { CURSOR_SECRET_ID: required('CURSOR_SECRET_ID') 
 export const apiKeyHeaderConfig = {
   API_KEY_HEADER: z.optional(z.enum(['x-api-key', 'authorization', 'either'])),
 };
+/** The deployment's gateway cache TTL (the construct sets it), where it is not the default. */
+export const authorizerCacheTtlConfig = {
+  AUTHORIZER_CACHE_TTL_SECONDS: z.optional(
+    z.string().check(z.regex(/^\d+$/, 'AUTHORIZER_CACHE_TTL_SECONDS must be whole seconds')),
+  ),
+};
 export const authorizerCacheConfig = { REST_API_ID: required('REST_API_ID') };
 export const reminderQueueConfig = { REMINDER_QUEUE_URL: required('REMINDER_QUEUE_URL') };
 export const emailConfig = { EMAIL_SENDER: required('EMAIL_SENDER') };

@@ -28,6 +28,8 @@ export interface KeyApiProps {
 
 export class KeyApi extends Construct {
   readonly authorizer: apigateway.RequestAuthorizer;
+  /** How long API Gateway keeps an authorizer answer: how far back an expiry still needs a flush. */
+  readonly cacheTtl: Duration;
   readonly methods: apigateway.Method[];
   /** The methods of public routes: no authorizer, no API key (see RouteAccess `public`). */
   readonly publicMethods: apigateway.Method[];
@@ -39,6 +41,7 @@ export class KeyApi extends Construct {
       throw new Error("apiKeyHeader 'either' runs without the gateway cache: leave authorizerCacheTtl unset.");
     }
     const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(cache.resultsCacheTtlSeconds);
+    this.cacheTtl = cacheTtl;
 
     // With caching on, API Gateway answers 401 itself when an identity source is missing; with it
     // off there is nothing to key on, so none are required and Bearer-only requests get through.

@@ -38,6 +38,13 @@ describe('key expiry', () => {
     });
   });
 
+  it("tells the sweep the gateway cache's TTL, how far back a missed expiry still needs a flush", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [logicalIdOf(platform.functions['key-expiry-sweep'].role as never), 'Arn'] },
+      Environment: { Variables: Match.objectLike({ AUTHORIZER_CACHE_TTL_SECONDS: '300' }) },
+    });
+  });
+
   it('has a queue with a DLQ, both TLS-only and encrypted, and an alarm on the DLQ', () => {
     expectQueueWithDeadLetterQueue(template, platform.keyExpiry, QUEUES['key-expiries']);
   });
