@@ -133,7 +133,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: organizationAdmin,
     summary: 'List webhook endpoints',
   },
-  { method: 'GET', path: '/v1/webhooks/{id}', function: 'webhooks', access: organizationAdmin, summary: 'Get a webhook endpoint' },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'Get a webhook endpoint',
+  },
   {
     method: 'PATCH',
     path: '/v1/webhooks/{id}',
