@@ -260,7 +260,7 @@ describe('usage statistics and the call log', () => {
       clock: clock.clock,
       cursors: aCursorCodec(clock.clock),
     };
-    const caller = { organizationId: platform.bootstrap.organizationId, environment: 'live' } as Caller;
+    const caller = { organizationId: platform.bootstrap.organizationId, environment: 'live', accounts: '*' } as Caller;
     const paths = async () => (await listCalls(deps, caller, key.id, { limit: 10 })).items.map((call) => call.path);
     expect(await paths()).toEqual(['/live/newer', '/live/older']);
     clock.set(new Date(now - 1000 + CALL_LOG_RETENTION_MS + 1));

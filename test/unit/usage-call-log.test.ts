@@ -23,7 +23,7 @@ const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
 const T = Date.parse('2026-03-01T12:00:00.000Z');
 
 const caller = (organizationId = 'org_1') =>
-  ({ organizationId, environment: 'live', keyId: 'key_ADMINADMINADMIN' }) as Caller;
+  ({ organizationId, environment: 'live', keyId: 'key_ADMINADMINADMIN', accounts: '*' }) as Caller;
 const keys = new MemoryKeyStore([
   { id: KEY, organizationId: 'org_1' },
   { id: OTHER_KEY, organizationId: 'org_1' },
