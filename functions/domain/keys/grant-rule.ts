@@ -27,9 +27,10 @@ export interface Rights {
 export function excessOf(actor: Rights, granted: Rights, routes: readonly RouteDefinition[] = ROUTES): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (granted.environment !== actor.environment) {
+    const world = actor.environment === 'live' ? 'live' : 'sandbox';
     issues.push({
       field: 'environment',
-      message: `must be '${actor.environment}': a ${actor.environment} key manages ${actor.environment} keys only`,
+      message: `must be '${actor.environment}': a ${world} key manages ${world} keys only; use a ${granted.environment === 'live' ? 'live' : 'sandbox'} admin key on the ${granted.environment === 'live' ? 'live' : 'sandbox'} stage`,
     });
   }
   const actorRoutes = new Set(allowedRoutes(actor.permissions, routes));
