@@ -74,7 +74,11 @@ export type GatewayResponseType =
   | 'DEFAULT_5XX';
 
 export interface GatewayResponseDefinition {
-  statusCode: number;
+  /**
+   * Left out on DEFAULT_4XX and DEFAULT_5XX: a status set there replaces the status of every 4XX or
+   * 5XX without a response of its own, so a 413, a 415 or a WAF 403 would turn into one code.
+   */
+  statusCode?: number;
   /** Static response headers. */
   headers?: Record<string, string>;
   /** A `application/json` mapping template; `$context.*` variables are filled in by the gateway. */
@@ -134,9 +138,6 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefin
     statusCode: 429,
     template: errorBody('quota_exceeded', "This organization's request quota is used up for the period."),
   },
-  DEFAULT_4XX: { statusCode: 400, template: errorBody('bad_request', '$context.error.message') },
-  DEFAULT_5XX: {
-    statusCode: 500,
-    template: errorBody('internal_error', 'Something went wrong on our side. Retry later.'),
-  },
+  DEFAULT_4XX: { template: errorBody('bad_request', '$context.error.message') },
+  DEFAULT_5XX: { template: errorBody('internal_error', 'Something went wrong on our side. Retry later.') },
 };

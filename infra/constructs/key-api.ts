@@ -90,7 +90,7 @@ export class KeyApi extends Construct {
       new apigateway.GatewayResponse(this, `Response${type}`, {
         restApi: props.api,
         type: apigateway.ResponseType.of(type),
-        statusCode: String(response.statusCode),
+        ...(response.statusCode !== undefined && { statusCode: String(response.statusCode) }),
         templates: { 'application/json': response.template },
         ...(response.headers && {
           responseHeaders: Object.fromEntries(

@@ -10,11 +10,17 @@ export interface GatewayResponse {
 export function gatewayResponse(
   type: GatewayResponseType,
   context: Record<string, string | undefined>,
+  /** The status API Gateway itself gives the answer, kept where the response sets none (the defaults). */
+  naturalStatus?: number,
 ): GatewayResponse {
   const { statusCode, template, headers } = GATEWAY_RESPONSES[type];
-  const body = template.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_, name: string) => context[name] ?? '');
+  // A variable's dotted name stops before a dot that no name part follows: `$context.path.` then text.
+  const body = template.replace(
+    /\$context\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)/g,
+    (_, name: string) => context[name] ?? '',
+  );
   return {
-    statusCode,
+    statusCode: statusCode ?? naturalStatus ?? (type === 'DEFAULT_5XX' ? 500 : 400),
     headers: { 'content-type': 'application/json', 'x-amzn-errortype': type, ...lowerCased(headers ?? {}) },
     body,
   };

@@ -58,7 +58,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     handle(request, url, accessLog)
       .catch((error: unknown) => {
         console.error('local gateway: unexpected failure', error);
-        return gatewayResponse('DEFAULT_5XX', {});
+        return gatewayResponse('DEFAULT_5XX', {}, 500);
       })
       .then((result) => {
         response.writeHead(result.statusCode, result.headers);
@@ -92,7 +92,9 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     accessLog.resourcePath = match.route.path;
 
     const body = await readBody(request, MAX_BODY_BYTES);
-    if (!body) return gatewayResponse('DEFAULT_4XX', { ...context, 'error.message': 'Request body too large' });
+    if (!body) {
+      return gatewayResponse('DEFAULT_4XX', { ...context, 'error.message': 'Request body too large' }, 413);
+    }
     const call: IncomingCall = {
       restApiId: options.restApiId,
       stage,

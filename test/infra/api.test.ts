@@ -165,10 +165,18 @@ describe('gateway responses', () => {
     for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
-        StatusCode: String(response.statusCode),
+        StatusCode: response.statusCode === undefined ? Match.absent() : String(response.statusCode),
         ResponseTemplates: { 'application/json': response.template },
       });
     }
+  });
+
+  it.each(['DEFAULT_4XX', 'DEFAULT_5XX'])('leaves the status of %s alone, so a 413 or a 504 keeps its code', (type) => {
+    const [response] = Object.values(
+      template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }),
+    );
+    expect(response?.Properties).toBeDefined();
+    expect(response?.Properties).not.toHaveProperty('StatusCode');
   });
 
   it.each([
