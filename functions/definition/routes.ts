@@ -328,8 +328,20 @@ function matchPath(template: string[], actual: string[]): Record<string, string>
   const parameters: Record<string, string> = {};
   for (const [index, segment] of template.entries()) {
     const value = actual[index] as string;
-    if (isPathParameter(segment)) parameters[segment.slice(1, -1)] = decodeURIComponent(value);
-    else if (segment !== value) return undefined;
+    if (isPathParameter(segment)) {
+      // A broken percent-encoding names no resource: a 404, never a failure of the router.
+      const decoded = decodedOrUndefined(value);
+      if (decoded === undefined) return undefined;
+      parameters[segment.slice(1, -1)] = decoded;
+    } else if (segment !== value) return undefined;
   }
   return parameters;
+}
+
+function decodedOrUndefined(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -83,7 +83,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     const method = accessLog.httpMethod;
     const [, stage = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
-    if (!(stage in STAGES))
+    if (!Object.hasOwn(STAGES, stage))
       return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { httpMethod: method, path: url.pathname });
     accessLog.stage = stage;
     const match = matchRoute(method, path);
