@@ -4,7 +4,6 @@
  * worker, call these.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { ApiGatewayAuthorizerCache } from '../adapters/authorizer-cache';
 import { DynamoExpiryFlushState } from '../adapters/dynamo-expiry-flush-state';
 import { DynamoExpirySchedule } from '../adapters/dynamo-expiry-schedule';
 import { SqsExpiryQueue } from '../adapters/sqs-expiry-queue';
@@ -12,8 +11,9 @@ import { KEY_EXPIRY } from '../definition/key-expiry';
 import { systemClock } from '../domain/clock';
 import type { ExpiryFlushDeps } from '../domain/key-expiry/flush';
 import { type ExpiryScheduleDeps, KeyExpiryScheduler } from '../domain/key-expiry/schedule';
-import { apiGateway, dynamoDb, sqs } from './clients';
-import { authorizerCacheConfig, expiryFlushConfig, keyExpiryQueueConfig, loadConfig, tableConfig } from './config';
+import { authorizerCacheWithMetrics } from './authorizer-cache';
+import { dynamoDb, sqs } from './clients';
+import { expiryFlushConfig, keyExpiryQueueConfig, loadConfig, tableConfig } from './config';
 import { logger } from './logger';
 
 export function expiryScheduleDepsFromEnvironment(): ExpiryScheduleDeps {
@@ -42,7 +42,7 @@ export function expiryFlushDepsFromEnvironment(): ExpiryFlushDeps {
   return {
     state: new DynamoExpiryFlushState(dynamoDb, loadConfig(tableConfig).TABLE_NAME),
     // A failed flush fails the message, so SQS retries it; a manual stop's flush only logs.
-    cache: new ApiGatewayAuthorizerCache(apiGateway, loadConfig(authorizerCacheConfig).REST_API_ID, (error) => {
+    cache: authorizerCacheWithMetrics((error) => {
       throw error;
     }),
     clock: systemClock,

@@ -1,12 +1,12 @@
 /** The platform's stores on its one table, built once per instance from TABLE_NAME. */
 
-import { ApiGatewayAuthorizerCache } from '../adapters/authorizer-cache';
 import { DynamoAuditStore } from '../adapters/dynamo-audit-store';
 import { DynamoKeyStore } from '../adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../adapters/pepper';
-import { apiGateway, dynamoDb, secretsManager } from './clients';
-import { authorizerCacheConfig, loadConfig, pepperConfig, tableConfig } from './config';
+import { authorizerCacheWithMetrics } from './authorizer-cache';
+import { dynamoDb, secretsManager } from './clients';
+import { loadConfig, pepperConfig, tableConfig } from './config';
 import { cursorCodec } from './cursors';
 import { logger } from './logger';
 
@@ -23,7 +23,7 @@ export function pepperFromEnvironment() {
 
 /** Only functions granted the flush call this, at cold start. */
 export function authorizerCacheFromEnvironment() {
-  return new ApiGatewayAuthorizerCache(apiGateway, loadConfig(authorizerCacheConfig).REST_API_ID, (error, stageName) =>
+  return authorizerCacheWithMetrics((error, stageName) =>
     logger.error('Flushing the authorizer cache failed; the change takes effect when the cache entry expires', {
       stageName,
       error,
