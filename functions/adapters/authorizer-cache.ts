@@ -16,7 +16,7 @@ import type { AuthorizerCacheFlusher } from '../domain/keys/key-service';
 import type { KeyEnvironment } from '../domain/keys/key-token';
 
 export interface FlushRetryPolicy {
-  /** No wait may end later than this after a stage's first attempt; the function's timeout must allow it. */
+  /** No wait may end later than this after the flush began (both rounds); the caller's timeout must allow it. */
   budgetMs: number;
   /** The cap of the first wait; each retry doubles it, up to `maxDelayMs`. Waits are drawn from [0, cap). */
   baseDelayMs: number;
@@ -57,19 +57,20 @@ export class ApiGatewayAuthorizerCache implements AuthorizerCacheFlusher {
     this.random = options.random ?? Math.random;
   }
 
+  /** Both rounds share one retry budget, so a flush never holds its caller longer than the budget plus one try. */
   async flush(environment: KeyEnvironment): Promise<void> {
-    await this.flushOnce(environment);
-    await this.sleep(this.options.reflushAfterMs ?? 300);
-    await this.flushOnce(environment);
-  }
-
-  private async flushOnce(environment: KeyEnvironment): Promise<void> {
-    const stages = Object.entries(STAGES).filter(([, stage]) => stage.environment === environment);
-    await Promise.all(stages.map(([stageName]) => this.flushStage(stageName)));
-  }
-
-  private async flushStage(stageName: string): Promise<void> {
     const deadline = this.now() + this.retry.budgetMs;
+    await this.flushOnce(environment, deadline);
+    await this.sleep(this.options.reflushAfterMs ?? 300);
+    await this.flushOnce(environment, deadline);
+  }
+
+  private async flushOnce(environment: KeyEnvironment, deadline: number): Promise<void> {
+    const stages = Object.entries(STAGES).filter(([, stage]) => stage.environment === environment);
+    await Promise.all(stages.map(([stageName]) => this.flushStage(stageName, deadline)));
+  }
+
+  private async flushStage(stageName: string, deadline: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(new FlushStageAuthorizersCacheCommand({ restApiId: this.restApiId, stageName }));
