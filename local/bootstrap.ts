@@ -9,6 +9,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  type Projection,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, ResourceExistsException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -19,7 +20,7 @@ import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
 import { QUEUES, type QueueId } from '../functions/definition/queues';
-import { TABLE_SCHEMA } from '../functions/definition/table';
+import { type IndexProjection, TABLE_SCHEMA } from '../functions/definition/table';
 import { systemClock } from '../functions/domain/clock';
 import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
 import { LOCAL_REGION } from './gateway/events';
@@ -86,7 +87,7 @@ export async function createTable(client: DynamoDBClient, tableName: string) {
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: projectionOf(index.projection),
         })),
       }),
     );
@@ -96,17 +97,33 @@ export async function createTable(client: DynamoDBClient, tableName: string) {
   }
 }
 
+const projectionOf = (projection: IndexProjection): Projection =>
+  projection.type === 'KEYS_ONLY'
+    ? { ProjectionType: 'KEYS_ONLY' }
+    : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.attributes] };
+
 /**
- * dynalite cannot add an index to an existing table, so a `.local/` made before an index was added
- * to TABLE_SCHEMA (gsi2, for rotation reminders) has to be started over.
+ * dynalite cannot add an index to an existing table or change what one projects, so a `.local/`
+ * made before an index was added to TABLE_SCHEMA (gsi2, for rotation reminders) or before the
+ * indexes stopped projecting ALL has to be started over.
  */
 async function assertIndexes(client: DynamoDBClient, tableName: string) {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const existing = new Map((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.Projection]));
   const missing = TABLE_SCHEMA.globalSecondaryIndexes.filter((index) => !existing.has(index.indexName));
   if (missing.length > 0) {
     throw new Error(
       `The local table predates the index ${missing.map((index) => index.indexName).join(', ')} (added to functions/definition/table.ts), and the local DynamoDB cannot add an index to an existing table. Start over with \`rm -rf .local\` (this drops local keys and data).`,
+    );
+  }
+  const shapeOf = (projection?: { ProjectionType?: string; NonKeyAttributes?: string[] }) =>
+    `${projection?.ProjectionType} ${[...(projection?.NonKeyAttributes ?? [])].sort()}`;
+  const changed = TABLE_SCHEMA.globalSecondaryIndexes.filter(
+    (index) => shapeOf(existing.get(index.indexName)) !== shapeOf(projectionOf(index.projection)),
+  );
+  if (changed.length > 0) {
+    throw new Error(
+      `The local table's index ${changed.map((index) => index.indexName).join(', ')} copies other attributes than functions/definition/table.ts says (indexes no longer project ALL; see docs/dynamodb.md), and the local DynamoDB cannot change an existing index. Start over with \`rm -rf .local\` (this drops local keys and data).`,
     );
   }
 }

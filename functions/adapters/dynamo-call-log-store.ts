@@ -8,9 +8,9 @@
  */
 
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chunks, inParallel } from '../domain/in-parallel';
 import { decodeCalls, encodeCalls } from '../domain/usage/call-log';
 import type { CallLogItem, CallLogStore } from '../domain/usage/usage-model';
-import { chunks, inParallel } from './dynamo-usage-store';
 import { queryAll } from './query-page';
 
 const BATCH_WRITE_LIMIT = 25;

@@ -1,12 +1,15 @@
 /**
  * Deliveries and the events they carry, on the platform table. A delivery is one item with its
  * attempts in a list (at most a handful, each with at most 2 KB of response), listed per endpoint
- * through gsi1, newest first. Both expire after DELIVERY_RETENTION_DAYS through the table's TTL.
+ * through gsi1, newest first, across DELIVERY_LIST_SHARDS partitions so that a busy endpoint's
+ * list takes no single partition's write limit (functions/adapters/sharded-list.ts). The index
+ * copies only `status` and `ttl`, which the list filters on; attempts never touch it. Both expire after DELIVERY_RETENTION_DAYS through the table's TTL.
  * An event's data is stored as the JSON text it was published as, so every attempt signs the
  * same bytes.
  */
 
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_LIST_SHARDS } from '../definition/table';
 import type { CursorCodec } from '../domain/cursors';
 import type { Page, PageRequest } from '../domain/keys/key-model';
 import { DELIVERY_RETENTION_DAYS } from '../domain/webhooks/fanout';
@@ -19,10 +22,14 @@ import type {
   PublishedEvent,
 } from '../domain/webhooks/webhook-model';
 import { isConditionFailure } from './conditional';
-import { queryAll, queryPage } from './query-page';
+import { type ShardedList, shardedNewestFirstPage, shardedOldestFrom, shardedPartitionKey } from './sharded-list';
 
 export const deliveryKey = (id: string) => ({ pk: `DELIVERY#${id}`, sk: 'DELIVERY' });
-const deliveriesOf = (webhookId: string) => `WEBHOOK#${webhookId}#DELIVERIES`;
+const deliveriesOf = (tableName: string, webhookId: string): ShardedList => ({
+  tableName,
+  name: `WEBHOOK#${webhookId}#DELIVERIES`,
+  shards: DELIVERY_LIST_SHARDS,
+});
 export const eventKey = (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' });
 const expiresAt = (createdAt: string) => Math.floor(Date.parse(createdAt) / 1000) + DELIVERY_RETENTION_DAYS * 86_400;
 
@@ -47,7 +54,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
           TableName: this.tableName,
           Item: {
             ...deliveryKey(delivery.id),
-            gsi1pk: deliveriesOf(delivery.webhookId),
+            gsi1pk: shardedPartitionKey(deliveriesOf(this.tableName, delivery.webhookId), delivery.id),
             gsi1sk: `${delivery.createdAt}#${delivery.id}`,
             type: 'delivery',
             ttl: expiresAt(delivery.createdAt),
@@ -129,43 +136,25 @@ export class DynamoDeliveryStore implements DeliveryStore {
     page: PageRequest,
     filter: { status?: DeliveryStatus } = {},
   ): Promise<Page<Delivery>> {
-    const partition = { gsi1pk: deliveriesOf(webhookId) };
-    return queryPage(
+    const now = Math.floor(Date.now() / 1000);
+    return shardedNewestFirstPage(
       this.client,
       this.cursors,
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        FilterExpression: filter.status ? '#ttl > :now AND #status = :status' : '#ttl > :now',
-        ExpressionAttributeNames: { '#ttl': 'ttl', ...(filter.status && { '#status': 'status' }) },
-        ExpressionAttributeValues: {
-          ':pk': partition.gsi1pk,
-          ':now': Math.floor(Date.now() / 1000),
-          ...(filter.status && { ':status': filter.status }),
-        },
-        ScanIndexForward: false,
-      },
+      deliveriesOf(this.tableName, webhookId),
       page,
-      partition,
+      {
+        expression: filter.status ? '#ttl > :now AND #status = :status' : '#ttl > :now',
+        names: { '#ttl': 'ttl', ...(filter.status && { '#status': 'status' }) },
+        values: { ':now': now, ...(filter.status && { ':status': filter.status }) },
+      },
       toDelivery,
     );
   }
 
   async failedSince(webhookId: string, since: string, limit: number): Promise<Delivery[]> {
-    const failed: Delivery[] = [];
-    for await (const item of queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-      FilterExpression: '#status = :failed',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pk': deliveriesOf(webhookId), ':since': since, ':failed': 'failed' },
-    })) {
-      failed.push(toDelivery(item));
-      if (failed.length >= limit) break;
-    }
-    return failed;
+    const failed = { expression: '#status = :failed', names: { '#status': 'status' }, values: { ':failed': 'failed' } };
+    const items = await shardedOldestFrom(this.client, deliveriesOf(this.tableName, webhookId), since, failed, limit);
+    return items.map(toDelivery);
   }
 
   private async update(id: string, expression: string, values: Record<string, unknown>, condition: string) {

@@ -12,6 +12,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { REMINDER_INDEX_SHARDS } from '../definition/table';
 import type { CursorCodec } from '../domain/cursors';
 import { ConcurrentModificationError, ConflictError } from '../domain/errors';
 import type { ApiKeyRecord, KeyStore, Page, PageRequest } from '../domain/keys/key-model';
@@ -19,7 +20,8 @@ import type { KeyEnvironment } from '../domain/keys/key-token';
 import { nextReminderAt } from '../domain/reminders/policy';
 import type { ReminderKeyStore } from '../domain/reminders/reminder-service';
 import { isConditionFailure } from './conditional';
-import { newestFirstPage, queryAll } from './query-page';
+import { itemsOf, newestFirstPage, queryAll } from './query-page';
+import { shardOf } from './sharded-list';
 
 const OPTIONAL_FIELDS = [
   'ipAllowlist',
@@ -35,12 +37,7 @@ const NOT_REPLACED = new Set(['id', 'lastUsedAt', 'version', 'lastReminderStage'
  * The reminder index (gsi2) is sharded so no single partition takes every key's entry; the scan
  * queries each shard for entries due by now.
  */
-export const REMINDER_INDEX_SHARDS = 4;
-const reminderShard = (keyId: string) => {
-  let hash = 0;
-  for (const char of keyId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `REMINDERS#${hash % REMINDER_INDEX_SHARDS}`;
-};
+const reminderShard = (keyId: string) => `REMINDERS#${shardOf(keyId, REMINDER_INDEX_SHARDS)}`;
 /** The key's reminder index attributes, or undefined when no reminder is ahead (then it leaves the sparse index). */
 function reminderIndexOf(record: ApiKeyRecord): { gsi2pk: string; gsi2sk: string } | undefined {
   const at = nextReminderAt(record);
@@ -217,15 +214,22 @@ export class DynamoKeyStore implements KeyStore, ReminderKeyStore {
     }
   }
 
+  /** The index holds keys only: each shard's due entries are read by key, a BatchGetItem per 100. */
   async *dueForReminder(now: Date): AsyncIterable<ApiKeyRecord> {
     for (let shard = 0; shard < REMINDER_INDEX_SHARDS; shard += 1) {
-      const items = queryAll(this.client, {
+      const entries = queryAll(this.client, {
         TableName: this.tableName,
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
         ExpressionAttributeValues: { ':pk': `REMINDERS#${shard}`, ':now': now.toISOString() },
       });
-      for await (const item of items) yield toRecord(item);
+      const batch: Record<string, unknown>[] = [];
+      const read = async () => (await itemsOf(this.client, this.tableName, batch.splice(0))).map(toRecord);
+      for await (const entry of entries) {
+        batch.push(entry);
+        if (batch.length === 100) yield* await read();
+      }
+      if (batch.length > 0) yield* await read();
     }
   }
 

@@ -3,7 +3,9 @@
  *
  * - `ORG#<org>#USAGE` / `DAY#<day>`: the organization's live day, with each live key's request count;
  * - `ORG#<org>#USAGE` / `ENV#test#DAY#<day>`: the organization's sandbox day, likewise;
- * - `ORG#<org>#USAGE` / `KEY#<keyId>#DAY#<day>`: one key's day (a key has one environment);
+ * - `ORG#<org>#USAGE` / `KEY#<keyId>#DAY#<day>`: one key's day (a key has one environment), with
+ *   `anomalyBaseline`, its 7-day average, once the anomaly check worked it out;
+ * - `ORG#<org>#USAGE` / `ANOMALY#<environment>#<day>#<keyId>`: a key flagged on a day;
  * - `STAGE#<stage>#USAGE` / `DAY#<day>`: calls no key could be attributed to (401s, unknown routes).
  *
  * Organization days written before usage was counted per environment hold both environments'
@@ -15,11 +17,21 @@
  */
 
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { USAGE_RETENTION_DAYS } from '../definition/usage';
+import { USAGE_ANOMALY, USAGE_RETENTION_DAYS } from '../definition/usage';
+import { chunks, inParallel } from '../domain/in-parallel';
 import type { KeyEnvironment } from '../domain/keys/key-token';
-import { isCounterName } from '../domain/usage/counters';
+import type { Anomaly } from '../domain/usage/anomaly';
+import { isCounterName, summarize } from '../domain/usage/counters';
 import { DAY_MS, dayStart } from '../domain/usage/days';
-import type { CounterScope, CounterUpdate, DayCounters, DaysQuery, UsageStore } from '../domain/usage/usage-model';
+import type {
+  CounterScope,
+  CounterUpdate,
+  DayCounters,
+  DaysQuery,
+  KeyDayTotal,
+  UsageStore,
+} from '../domain/usage/usage-model';
+import { isConditionFailure } from './conditional';
 import { queryAll } from './query-page';
 
 /** Counters per UpdateItem: `#a123 :a123, ` is 13 characters, so 200 of them stay well below 4 KB. */
@@ -30,6 +42,11 @@ const CONCURRENCY = 8;
 const organizationUsage = (organizationId: string) => `ORG#${organizationId}#USAGE`;
 /** The sort key prefix of an organization's days in an environment; live keeps the original `DAY#`. */
 const organizationDays = (environment: KeyEnvironment) => (environment === 'live' ? 'DAY#' : `ENV#${environment}#DAY#`);
+
+const anomalyKey = (organizationId: string, environment: KeyEnvironment, day: string, keyId: string) => ({
+  pk: organizationUsage(organizationId),
+  sk: `ANOMALY#${environment}#${day}#${keyId}`,
+});
 
 export function usageItemKey(scope: CounterScope): { pk: string; sk: string } {
   switch (scope.kind) {
@@ -48,16 +65,31 @@ export class DynamoUsageStore implements UsageStore {
     private readonly tableName: string,
   ) {}
 
-  async add(updates: CounterUpdate[]): Promise<void> {
+  async add(updates: CounterUpdate[]): Promise<KeyDayTotal[]> {
+    const totals = new Map<string, KeyDayTotal>();
     const writes = updates.flatMap((update) =>
-      chunks(Object.entries(update.counters), COUNTERS_PER_UPDATE).map(
-        (counters) => () => this.addToItem(update.scope, counters),
-      ),
+      chunks(Object.entries(update.counters), COUNTERS_PER_UPDATE).map((counters) => async () => {
+        const item = await this.addToItem(update.scope, counters);
+        if (update.scope.kind !== 'key' || !item) return;
+        const { organizationId, keyId, day } = update.scope;
+        const total: KeyDayTotal = {
+          organizationId,
+          keyId,
+          day,
+          requests: summarize(dayCountersOf(item).counters).requests,
+        };
+        if (typeof item.anomalyBaseline === 'number') total.baseline = item.anomalyBaseline;
+        // An item split into chunks answers each write; the last one seen holds every chunk.
+        const id = `${organizationId}/${keyId}/${day}`;
+        if (total.requests >= (totals.get(id)?.requests ?? 0)) totals.set(id, total);
+      }),
     );
     await inParallel(writes, CONCURRENCY);
+    return [...totals.values()];
   }
 
-  private async addToItem(scope: CounterScope, counters: [string, number][]): Promise<void> {
+  /** Key items answer with the item after the write, for the anomaly check; this costs no read. */
+  private async addToItem(scope: CounterScope, counters: [string, number][]) {
     const names: Record<string, string> = { '#type': 'type', '#day': 'day', '#ttl': 'ttl' };
     const values: Record<string, unknown> = {
       ':type': 'usage',
@@ -69,15 +101,72 @@ export class DynamoUsageStore implements UsageStore {
       values[`:a${index}`] = amount;
       return `#a${index} :a${index}`;
     });
-    await this.client.send(
+    const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: usageItemKey(scope),
         UpdateExpression: `SET #type = :type, #day = :day, #ttl = :ttl ADD ${adds.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ...(scope.kind === 'key' && { ReturnValues: 'ALL_NEW' as const }),
       }),
     );
+    return Attributes;
+  }
+
+  async setAnomalyBaseline(day: Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>, average: number) {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: usageItemKey({ kind: 'key', ...day }),
+        UpdateExpression: 'SET anomalyBaseline = if_not_exists(anomalyBaseline, :average)',
+        ExpressionAttributeValues: { ':average': average },
+      }),
+    );
+  }
+
+  /** Only ever raises the count: batches of one key may be ingested out of order. */
+  async putAnomaly(organizationId: string, environment: KeyEnvironment, anomaly: Anomaly): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: anomalyKey(organizationId, environment, anomaly.day, anomaly.keyId),
+          UpdateExpression:
+            'SET #type = :type, keyId = :keyId, #day = :day, requests = :requests, sevenDayAverage = :average, factor = :factor, #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(requests) OR requests < :requests',
+          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':type': 'anomaly',
+            ':keyId': anomaly.keyId,
+            ':day': anomaly.day,
+            ':requests': anomaly.requests,
+            ':average': anomaly.sevenDayAverage,
+            ':factor': anomaly.factor,
+            ':ttl': Math.floor((dayStart(anomaly.day) + (USAGE_ANOMALY.baselineDays + 1) * DAY_MS) / 1000),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async anomalies(query: { organizationId: string; environment: KeyEnvironment; day: string }): Promise<Anomaly[]> {
+    const anomalies: Anomaly[] = [];
+    const items = queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': organizationUsage(query.organizationId),
+        ':prefix': anomalyKey(query.organizationId, query.environment, query.day, '').sk,
+      },
+    });
+    for await (const item of items) {
+      const { keyId, day, requests, sevenDayAverage, factor } = item as unknown as Anomaly;
+      anomalies.push({ keyId, day, requests, sevenDayAverage, factor });
+    }
+    return anomalies;
   }
 
   days(query: DaysQuery): Promise<DayCounters[]> {
@@ -107,24 +196,4 @@ function dayCountersOf(item: Record<string, unknown>): DayCounters {
     if (isCounterName(name) && typeof value === 'number') counters[name] = value;
   }
   return { day: String(item.day), counters };
-}
-
-export function chunks<T>(values: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let index = 0; index < values.length; index += size) result.push(values.slice(index, index + size));
-  return result;
-}
-
-/** Runs the tasks, at most `limit` at a time; fails with the first failure once all have settled. */
-export async function inParallel(tasks: (() => Promise<unknown>)[], limit: number): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next++] as () => Promise<unknown>;
-      await task().catch((error: unknown) => errors.push(error));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (errors.length > 0) throw errors[0];
 }

@@ -17,7 +17,7 @@ import type { Page, PageRequest } from '../domain/keys/key-model';
 import type { KeyEnvironment } from '../domain/keys/key-token';
 import type { DisabledReason, WebhookEndpoint, WebhookStore } from '../domain/webhooks/webhook-model';
 import { isConditionFailure } from './conditional';
-import { newestFirstPage, queryAll } from './query-page';
+import { itemsOf, newestFirstPage, queryAll } from './query-page';
 
 export const endpointKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
 /** Live and sandbox endpoints are listed apart, so a page never mixes (or drops) the other environment's. */
@@ -96,16 +96,17 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   async allOfOrganization(organizationId: string, environment: KeyEnvironment): Promise<WebhookEndpoint[]> {
-    const endpoints: WebhookEndpoint[] = [];
-    for await (const item of queryAll(this.client, {
+    const entries: Record<string, unknown>[] = [];
+    for await (const entry of queryAll(this.client, {
       TableName: this.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': endpointsOf(organizationId, environment) },
     })) {
-      endpoints.push(toEndpoint(item));
+      entries.push(entry);
     }
-    return endpoints;
+    // At most 50 endpoints: one BatchGetItem.
+    return (await itemsOf(this.client, this.tableName, entries)).map(toEndpoint);
   }
 
   async markFailing(id: string, since: string): Promise<void> {

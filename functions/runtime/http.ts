@@ -1,7 +1,8 @@
 /**
  * The middy stack every route handler runs in: structured logging, the per-key rate limit, credits,
- * the error handler, lastUsedAt bookkeeping and, for management actions, the audit trail (successes
- * and failures alike).
+ * the error handler and, for management actions, the audit trail (successes and failures alike).
+ * `lastUsedAt` is not written here: the usage ingest writes it from the access log, off the
+ * request path (functions/domain/usage/last-used.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -24,10 +25,9 @@ import { credits } from './credits';
 import { errorCodeOf, errorResponse } from './http-errors';
 import { callerOf } from './http-request';
 import type { HttpResponse } from './http-response';
-import { LastUsedRecorder } from './last-used';
 import { logger } from './logger';
 import { rateLimit } from './rate-limit';
-import { auditStore, keyStore } from './stores';
+import { auditStore } from './stores';
 
 export interface RouteContext {
   event: APIGatewayProxyEvent;
@@ -42,7 +42,6 @@ type HttpRequest = Request<APIGatewayProxyEvent, HttpResponse>;
 
 /** The handler's audit note of the current invocation, found by its event. */
 const auditNotes = new WeakMap<APIGatewayProxyEvent, RouteContext['audit']>();
-const lastUsed = new LastUsedRecorder((keyId, at) => keyStore.recordLastUsed(keyId, at), systemClock);
 const { TABLE_NAME, API_KEY_HEADER } = loadConfig({ ...tableConfig, ...apiKeyHeaderConfig });
 /** One per instance: it remembers windows it has seen used up, to answer further calls without a write. */
 const rateLimiter = new RateLimiter(new DynamoRateLimitCounter(dynamoDb, TABLE_NAME), systemClock);
@@ -71,8 +70,7 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
     .use(wholeOrganizationOnly(wholeOrganizationRoutes))
     .use(rateLimit(rateLimiter, logger))
     .use(credits(creditLedger, routeCosts, logger))
-    .use(errorHandler())
-    .use(lastUsedMiddleware(lastUsed));
+    .use(errorHandler());
   if (options.auditAction) stack.use(auditTrail(options.auditAction, auditStore, systemClock));
   return stack.handler(async (event: APIGatewayProxyEvent) => {
     const caller = callerOf(event);
@@ -137,15 +135,6 @@ function errorHandler(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
       request.response = response;
     },
   };
-}
-
-function lastUsedMiddleware(recorder: LastUsedRecorder): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
-  const noteAndMaybeFlush = async (request: HttpRequest) => {
-    const keyId = request.event.requestContext.authorizer?.keyId;
-    if (typeof keyId === 'string') recorder.note(keyId);
-    await recorder.flushIfDue().catch((error: unknown) => logger.warn('lastUsedAt flush failed', { error }));
-  };
-  return { after: noteAndMaybeFlush, onError: noteAndMaybeFlush };
 }
 
 function auditTrail(

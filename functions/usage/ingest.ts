@@ -8,7 +8,7 @@ import { batchIdOf, decodeLogsEvent } from '../adapters/cloudwatch-logs';
 import { type AccessCall, parseAccessLogLine } from '../domain/usage/access-call';
 import { ingestCalls } from '../domain/usage/ingest';
 import { logger } from '../runtime/logger';
-import { callLogStore, usageStore } from './stores';
+import { callLogStore, lastUsed, usageStore } from './stores';
 
 export const handler = async (event: CloudWatchLogsEvent) => {
   const data = decodeLogsEvent(event);
@@ -27,7 +27,16 @@ export const handler = async (event: CloudWatchLogsEvent) => {
       logGroup: data.logGroup,
     });
   }
-  const result = await ingestCalls({ usage: usageStore, callLog: callLogStore }, calls, batchIdOf(data));
+  const { anomalyCheckError, ...result } = await ingestCalls(
+    { usage: usageStore, callLog: callLogStore, lastUsed },
+    calls,
+    batchIdOf(data),
+  );
+  if (anomalyCheckError !== undefined) {
+    logger.warn('The anomaly check of a batch failed; the keys are checked again with their next calls', {
+      error: anomalyCheckError,
+    });
+  }
   logger.debug('Ingested an access log batch', { ...result, skipped, logGroup: data.logGroup });
   return result;
 };

@@ -33,7 +33,10 @@ export class KeyStore extends Construct {
         indexName: index.indexName,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        // Never ALL: an index copies only what its queries read (TABLE_SCHEMA, docs/dynamodb.md).
+        ...(index.projection.type === 'KEYS_ONLY'
+          ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
+          : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.attributes] }),
       });
     }
 

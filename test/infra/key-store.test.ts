@@ -1,7 +1,7 @@
 /** The key table follows TABLE_SCHEMA; the pepper is random and long enough for the runtime. */
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { TABLE_SCHEMA } from '../../functions/definition/table';
+import { DELIVERY_LIST_SHARDS, REMINDER_INDEX_SHARDS, TABLE_SCHEMA } from '../../functions/definition/table';
 import { KeyStore } from '../../infra/constructs/key-store';
 import { synthDemo, testApp } from './synth';
 
@@ -21,10 +21,33 @@ describe('key table', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection:
+          index.projection.type === 'KEYS_ONLY'
+            ? { ProjectionType: 'KEYS_ONLY' }
+            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] },
       })),
       TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.timeToLiveAttribute, Enabled: true },
     });
+  });
+
+  it('projects no index ALL, and copies lastUsedAt and the other hot attributes into none', () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    const indexes = table?.Properties.GlobalSecondaryIndexes as {
+      IndexName: string;
+      Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+    }[];
+    expect(Object.fromEntries(indexes.map((index) => [index.IndexName, index.Projection]))).toEqual({
+      gsi1: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'ttl'] },
+      gsi2: { ProjectionType: 'KEYS_ONLY' },
+    });
+    for (const hot of ['lastUsedAt', 'attempts', 'attemptCount', 'updatedAt', 'readAt', 'version', 'failingSince']) {
+      for (const index of indexes) expect(index.Projection.NonKeyAttributes ?? []).not.toContain(hot);
+    }
+  });
+
+  it('writes the reminder index across 16 partitions and a delivery list across 8', () => {
+    expect(REMINDER_INDEX_SHARDS).toBe(16);
+    expect(DELIVERY_LIST_SHARDS).toBe(8);
   });
 
   it('is on-demand, encrypted and recoverable to any point in time', () => {
@@ -56,12 +79,11 @@ describe('removal policy', () => {
     retained.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
   });
 
-  it('deletes them with the demo stack', () => {
+  it('deletes them when told to (the demo stack with destroyOnRemoval)', () => {
     const stack = new Stack(testApp(), 'Destroyed');
     new KeyStore(stack, 'KeyStore', { removalPolicy: RemovalPolicy.DESTROY });
     const destroyed = Template.fromStack(stack);
     destroyed.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     destroyed.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
   });
 });

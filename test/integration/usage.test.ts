@@ -153,6 +153,20 @@ describe('usage statistics and the call log', () => {
     expect(usage.body).toMatchObject({ keyId: key.id, granularity: 'day', anomaly: false, anomalies: [] });
   });
 
+  it("writes a key's lastUsedAt from the access log, with no write in the handlers", async () => {
+    const key = await platform.createKey();
+    const response = await platform.live(key.key).get('/v1/whoami');
+    expect(response.status).toBe(200);
+    const calledAt = Date.now();
+
+    // The handler's instance would have written it only after a minute; the ingest writes it now.
+    await platform.flushUsage();
+
+    const lastUsedAt = Date.parse((await platform.admin.get(`/v1/keys/${key.id}`)).body.lastUsedAt);
+    expect(calledAt - lastUsedAt).toBeGreaterThanOrEqual(0);
+    expect(calledAt - lastUsedAt).toBeLessThan(60_000);
+  });
+
   it('counts 401s per stage, since API Gateway cannot say whose they are', async () => {
     const store = new DynamoUsageStore(clients.documents, platform.bootstrap.tableName);
     const unauthorized = async () => {

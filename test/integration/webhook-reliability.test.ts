@@ -7,10 +7,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { itemsOf, queryAll } from '../../functions/adapters/query-page';
+import { partitionOf } from '../../functions/adapters/sharded-list';
 import { sendJsonBatches } from '../../functions/adapters/sqs-batch';
 import { type ResolveHost, WebhookHttpClient } from '../../functions/adapters/webhook-http';
 import { QUEUES, type QueueId } from '../../functions/definition/queues';
+import { DELIVERY_LIST_SHARDS } from '../../functions/definition/table';
 import { systemClock } from '../../functions/domain/clock';
 import { deliveryIdOf } from '../../functions/domain/webhooks/fanout';
 import { publishEvent } from '../../functions/domain/webhooks/publish';
@@ -124,26 +126,22 @@ async function settle(options: { timeoutMs: number; parallel?: number }) {
 }
 
 /**
- * Every delivery of an endpoint, straight from its gsi1 partition on the table: thousands in a few
+ * Every delivery of an endpoint, straight from its gsi1 partitions on the table: thousands in a few
  * queries, where the API takes a call per 100 and is what the other tests read (deliveryLog).
  */
 async function deliveriesInTable(webhookId: string): Promise<Delivery[]> {
-  const deliveries: Delivery[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await clients.documents.send(
-      new QueryCommand({
-        TableName: platform.bootstrap.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `WEBHOOK#${webhookId}#DELIVERIES` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    deliveries.push(...((page.Items ?? []) as Delivery[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return deliveries;
+  const entries: Record<string, unknown>[] = [];
+  for (let shard = 0; shard < DELIVERY_LIST_SHARDS; shard++) {
+    for await (const entry of queryAll(clients.documents, {
+      TableName: platform.bootstrap.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': partitionOf(`WEBHOOK#${webhookId}#DELIVERIES`, shard) },
+    })) {
+      entries.push(entry);
+    }
+  }
+  return (await itemsOf(clients.documents, platform.bootstrap.tableName, entries)) as unknown as Delivery[];
 }
 
 /** The delivery log as a customer reads it: GET /v1/webhooks/{id}/deliveries, 20 a page, every page. */

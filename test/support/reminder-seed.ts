@@ -64,6 +64,10 @@ export function countItemsRead(client: DynamoDBDocumentClient) {
       } else if (name === 'GetItemCommand') {
         counts.requests++;
         counts.itemsRead += (result.output as { Item?: unknown }).Item ? 1 : 0;
+      } else if (name === 'BatchGetItemCommand') {
+        counts.requests++;
+        const responses = (result.output as { Responses?: Record<string, unknown[]> }).Responses ?? {};
+        counts.itemsRead += Object.values(responses).reduce((sum, items) => sum + items.length, 0);
       }
       return result;
     },

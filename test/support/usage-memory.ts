@@ -1,7 +1,10 @@
 /** In-memory UsageStore, CallLogStore and KeyStore for the usage unit tests, and a call to feed them. */
 
 import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-model';
+import type { KeyEnvironment } from '../../functions/domain/keys/key-token';
 import type { AccessCall } from '../../functions/domain/usage/access-call';
+import type { Anomaly } from '../../functions/domain/usage/anomaly';
+import { summarize } from '../../functions/domain/usage/counters';
 import type {
   CallLogItem,
   CallLogStore,
@@ -9,6 +12,7 @@ import type {
   CounterUpdate,
   DayCounters,
   DaysQuery,
+  KeyDayTotal,
   UsageStore,
 } from '../../functions/domain/usage/usage-model';
 
@@ -23,7 +27,11 @@ export class MemoryUsageStore implements UsageStore {
   readonly items = new Map<string, Map<string, Record<string, number>>>();
   writes = 0;
 
-  async add(updates: CounterUpdate[]): Promise<void> {
+  readonly baselines = new Map<string, number>();
+  readonly flagged = new Map<string, Anomaly>();
+
+  async add(updates: CounterUpdate[]): Promise<KeyDayTotal[]> {
+    const totals: KeyDayTotal[] = [];
     for (const { scope, counters } of updates) {
       this.writes++;
       const days = this.items.get(scopeId(scope)) ?? new Map<string, Record<string, number>>();
@@ -31,7 +39,33 @@ export class MemoryUsageStore implements UsageStore {
       for (const [name, amount] of Object.entries(counters)) item[name] = (item[name] ?? 0) + amount;
       days.set(scope.day, item);
       this.items.set(scopeId(scope), days);
+      if (scope.kind !== 'key') continue;
+      const baseline = this.baselines.get(`${scopeId(scope)}/${scope.day}`);
+      const { organizationId, keyId, day } = scope;
+      totals.push({
+        organizationId,
+        keyId,
+        day,
+        requests: summarize(item).requests,
+        ...(baseline !== undefined && { baseline }),
+      });
     }
+    return totals;
+  }
+
+  async setAnomalyBaseline(day: Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>, average: number) {
+    const id = `${scopeId({ kind: 'key', ...day })}/${day.day}`;
+    if (!this.baselines.has(id)) this.baselines.set(id, average);
+  }
+
+  async putAnomaly(organizationId: string, environment: KeyEnvironment, anomaly: Anomaly) {
+    const id = `${organizationId}/${environment}/${anomaly.day}/${anomaly.keyId}`;
+    if ((this.flagged.get(id)?.requests ?? -1) < anomaly.requests) this.flagged.set(id, { ...anomaly });
+  }
+
+  async anomalies(query: { organizationId: string; environment: KeyEnvironment; day: string }) {
+    const prefix = `${query.organizationId}/${query.environment}/${query.day}/`;
+    return [...this.flagged].filter(([id]) => id.startsWith(prefix)).map(([, anomaly]) => ({ ...anomaly }));
   }
 
   async days(query: DaysQuery): Promise<DayCounters[]> {
@@ -79,6 +113,17 @@ export class MemoryCallLogStore implements CallLogStore {
       )
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     for (const item of matching) yield structuredClone(item);
+  }
+}
+
+/** lastUsedAt per key, moved forward only, as DynamoKeyStore.recordLastUsed does. */
+export class MemoryLastUsedStore {
+  readonly lastUsedAt = new Map<string, string>();
+  writes = 0;
+
+  async recordLastUsed(keyId: string, at: string) {
+    this.writes++;
+    if ((this.lastUsedAt.get(keyId) ?? '') < at) this.lastUsedAt.set(keyId, at);
   }
 }
 

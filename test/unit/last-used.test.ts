@@ -1,98 +1,70 @@
-import fc from 'fast-check';
-import { LastUsedRecorder } from '../../functions/runtime/last-used';
-import { aManualClock, NOW } from '../support/unit-factories';
+/** lastUsedAt from the ingest: one write per key and batch at most, bounded, never on the request path. */
+import { LastUsedWriter, latestCallByKey } from '../../functions/domain/usage/last-used';
+import { aCall, MemoryLastUsedStore } from '../support/usage-memory';
 
-function aRecorder(intervalMs = 60_000) {
-  const time = aManualClock(NOW);
-  const write = jest.fn(async (_keyId: string, _at: string) => {});
-  const recorder = new LastUsedRecorder(write, time.clock, intervalMs);
-  return { recorder, write, time };
-}
+const T = Date.parse('2026-03-01T12:00:00.000Z');
+const A = 'key_AAAAAAAAAAAAAAAA';
+const B = 'key_BBBBBBBBBBBBBBBB';
 
-describe('LastUsedRecorder', () => {
-  it('writes nothing before the interval has passed', async () => {
-    const { recorder, write, time } = aRecorder();
-
-    recorder.note('key_a');
-    time.advance(59_999);
-    await recorder.flushIfDue();
-
-    expect(write).not.toHaveBeenCalled();
-  });
-
-  it('writes once per key with the latest time once the interval has passed', async () => {
-    const { recorder, write, time } = aRecorder();
-
-    recorder.note('key_a');
-    time.advance(10_000);
-    recorder.note('key_b');
-    time.advance(20_000);
-    recorder.note('key_a');
-    time.advance(30_000);
-    await recorder.flushIfDue();
-
-    expect(write).toHaveBeenCalledTimes(2);
-    expect(write).toHaveBeenCalledWith('key_a', new Date(NOW.getTime() + 30_000).toISOString());
-    expect(write).toHaveBeenCalledWith('key_b', new Date(NOW.getTime() + 10_000).toISOString());
-  });
-
-  it('clears what it flushed', async () => {
-    const { recorder, write } = aRecorder();
-    recorder.note('key_a');
-
-    await recorder.flush();
-    await recorder.flush();
-
-    expect(write).toHaveBeenCalledTimes(1);
-  });
-
-  it('restarts the interval at each flush', async () => {
-    const { recorder, write, time } = aRecorder();
-    time.advance(60_000);
-    await recorder.flushIfDue();
-
-    recorder.note('key_a');
-    time.advance(59_999);
-    await recorder.flushIfDue();
-    expect(write).not.toHaveBeenCalled();
-
-    time.advance(1);
-    await recorder.flushIfDue();
-    expect(write).toHaveBeenCalledWith('key_a', new Date(NOW.getTime() + 60_000).toISOString());
-  });
-
-  it('writes nothing when nothing was noted', async () => {
-    const { recorder, write, time } = aRecorder();
-
-    time.advance(120_000);
-    await recorder.flushIfDue();
-
-    expect(write).not.toHaveBeenCalled();
-  });
-
-  it('writes each noted key exactly once with the time of its last note (property)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.constantFrom('key_a', 'key_b', 'key_c', 'key_d'), fc.nat({ max: 5_000 })), {
-          maxLength: 30,
-        }),
-        async (calls) => {
-          const { recorder, write, time } = aRecorder(60_000);
-          const expected = new Map<string, string>();
-
-          for (const [keyId, wait] of calls) {
-            time.advance(wait);
-            recorder.note(keyId);
-            expected.set(keyId, new Date(time.now()).toISOString());
-            if (time.now() - NOW.getTime() < 60_000) await recorder.flushIfDue();
-          }
-          time.set(new Date(Math.max(time.now(), NOW.getTime() + 60_000)));
-          await recorder.flushIfDue();
-
-          expect(new Map(write.mock.calls)).toEqual(expected);
-          expect(write).toHaveBeenCalledTimes(expected.size);
-        },
-      ),
+describe('latestCallByKey', () => {
+  it("takes each key's latest call, 403s and 429s included, and ignores calls without a key", () => {
+    const latest = latestCallByKey([
+      aCall({ keyId: A, time: T + 5 }),
+      aCall({ keyId: A, time: T + 9, status: 429 }),
+      aCall({ keyId: A, time: T + 1 }),
+      aCall({ keyId: B, time: T, status: 403 }),
+      aCall({ keyId: '', organizationId: '', time: T + 99, status: 401 }),
+    ]);
+    expect(latest).toEqual(
+      new Map([
+        [A, T + 9],
+        [B, T],
+      ]),
     );
+  });
+});
+
+describe('LastUsedWriter', () => {
+  it('writes each key of a batch once, with its latest call', async () => {
+    const store = new MemoryLastUsedStore();
+    const writer = new LastUsedWriter(store);
+
+    const written = await writer.record(Array.from({ length: 500 }, (_, index) => aCall({ time: T + index })));
+
+    expect(written).toBe(1);
+    expect(store.writes).toBe(1);
+    expect(store.lastUsedAt.get(A)).toBe(new Date(T + 499).toISOString());
+  });
+
+  it('writes a key again only once its interval has passed, so a busy key costs a write a minute', async () => {
+    const store = new MemoryLastUsedStore();
+    const writer = new LastUsedWriter(store, 60_000);
+
+    await writer.record([aCall({ time: T })]);
+    await writer.record([aCall({ time: T + 59_999 })]);
+    expect(store.writes).toBe(1);
+
+    await writer.record([aCall({ time: T + 60_000 })]);
+    expect(store.writes).toBe(2);
+    expect(store.lastUsedAt.get(A)).toBe(new Date(T + 60_000).toISOString());
+  });
+
+  it('keeps at most 8 writes in flight however many keys a batch holds', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const store = {
+      recordLastUsed: async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+      },
+    };
+    const calls = Array.from({ length: 1000 }, (_, index) =>
+      aCall({ keyId: `key_${String(index).padStart(16, '0')}` }),
+    );
+
+    expect(await new LastUsedWriter(store).record(calls)).toBe(1000);
+    expect(most).toBe(8);
   });
 });

@@ -14,9 +14,16 @@ import {
   packCalls,
 } from '../../functions/domain/usage/call-log';
 import { ingestCalls } from '../../functions/domain/usage/ingest';
+import { LastUsedWriter } from '../../functions/domain/usage/last-used';
 import type { LoggedCall } from '../../functions/domain/usage/usage-model';
 import { aCursorCodec, aManualClock } from '../support/unit-factories';
-import { aCall, MemoryCallLogStore, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
+import {
+  aCall,
+  MemoryCallLogStore,
+  MemoryKeyStore,
+  MemoryLastUsedStore,
+  MemoryUsageStore,
+} from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
@@ -35,7 +42,11 @@ function setup(now = T) {
   const callLog = new MemoryCallLogStore();
   const deps = { keys, callLog, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
   const ingest = (calls: Parameters<typeof ingestCalls>[1], batchId: string) =>
-    ingestCalls({ callLog, usage: new MemoryUsageStore() }, calls, batchId);
+    ingestCalls(
+      { callLog, usage: new MemoryUsageStore(), lastUsed: new LastUsedWriter(new MemoryLastUsedStore()) },
+      calls,
+      batchId,
+    );
   return { clock, callLog, deps, ingest };
 }
 

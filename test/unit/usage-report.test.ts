@@ -9,11 +9,18 @@ import type { Caller } from '../../functions/domain/caller';
 import { NotFoundError, ValidationError } from '../../functions/domain/errors';
 import type { KeyStore } from '../../functions/domain/keys/key-model';
 import { anomalyOf } from '../../functions/domain/usage/anomaly';
-import { aggregate } from '../../functions/domain/usage/counters';
 import { DAY_MS } from '../../functions/domain/usage/days';
+import { ingestCalls } from '../../functions/domain/usage/ingest';
+import { LastUsedWriter } from '../../functions/domain/usage/last-used';
 import { type UsageQuery, usageQueryInput, usageReport } from '../../functions/domain/usage/usage-report';
 import { aManualClock } from '../support/unit-factories';
-import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
+import {
+  aCall,
+  MemoryCallLogStore,
+  MemoryKeyStore,
+  MemoryLastUsedStore,
+  MemoryUsageStore,
+} from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const QUIET = 'key_BBBBBBBBBBBBBBBB';
@@ -33,8 +40,19 @@ function setup() {
   const deps = { keys, usage, clock: aManualClock(new Date(NOW)).clock };
   const report = (query: Partial<UsageQuery> = {}, who = caller()) =>
     usageReport(deps, who, usageQueryInput.parse(query));
+  const ingestDeps = {
+    usage,
+    callLog: new MemoryCallLogStore(),
+    lastUsed: new LastUsedWriter(new MemoryLastUsedStore()),
+  };
+  let batches = 0;
+  // Through the ingest, as the access log arrives: it flags anomalies as it counts.
   const calls = (count: number, overrides: Parameters<typeof aCall>[0]) =>
-    usage.add(aggregate(Array.from({ length: count }, () => aCall(overrides))));
+    ingestCalls(
+      ingestDeps,
+      Array.from({ length: count }, () => aCall(overrides)),
+      `batch-${batches++}`,
+    );
   return { usage, report, calls };
 }
 
@@ -211,7 +229,7 @@ describe('DynamoUsageStore', () => {
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
     const mock = mockClient(documents);
     mock.on(UpdateCommand).resolves({});
-    const counters = Object.fromEntries(Array.from({ length: 450 }, (_, index) => [`k|key_${index}`, 1]));
+    const counters = Object.fromEntries(Array.from({ length: 450 }, (_, index) => [`n|GET /v1/r${index}|200`, 1]));
     const scope = { kind: 'organization', organizationId: 'org_1', environment: 'live', day: '2026-03-04' } as const;
     await new DynamoUsageStore(documents, 'table').add([
       { scope, counters },

@@ -28,7 +28,17 @@ export function anomalyOf(
   rule: AnomalyRule = USAGE_ANOMALY,
 ): Anomaly | undefined {
   const total = previousDays.slice(0, rule.baselineDays).reduce((sum, requests) => sum + requests, 0);
-  const average = total / rule.baselineDays;
+  return anomalyAgainst(keyId, day, requestsToday, total / rule.baselineDays, rule);
+}
+
+/** The same rule against a daily average worked out before (the ingest stores it once per key and day). */
+export function anomalyAgainst(
+  keyId: string,
+  day: string,
+  requestsToday: number,
+  average: number,
+  rule: AnomalyRule = USAGE_ANOMALY,
+): Anomaly | undefined {
   if (requestsToday < rule.minimumRequests || requestsToday <= rule.factor * average) return undefined;
   return {
     keyId,

@@ -7,8 +7,11 @@
  * top-level attributes named after what they count, because DynamoDB's ADD works only on those:
  *
  * - `n|GET /v1/contacts|200`: requests to an endpoint (method and route template) with a status;
- * - `c|POST /v1/search`: credits consumed on an endpoint (the route's cost, for 2xx answers);
- * - `k|key_…`: requests of a key (organization items only; the anomaly check reads them).
+ * - `c|POST /v1/search`: credits consumed on an endpoint (the route's cost, for 2xx answers).
+ *
+ * There is no counter per key on an organization's item: it would grow with the number of keys
+ * (anomalies are flagged from the key items instead, see anomaly-watch.ts). Items written before
+ * hold `k|key_…` counters, which are ignored.
  */
 import { environmentOfStage } from '../../definition/api';
 import { ROUTES } from '../../definition/routes';
@@ -18,7 +21,6 @@ import type { CounterScope, CounterUpdate } from './usage-model';
 
 const REQUESTS = 'n|';
 const CREDITS = 'c|';
-const KEY_REQUESTS = 'k|';
 
 /** `GET /v1/contacts`; calls that matched no route share one endpoint per method. */
 export function endpointOf(call: Pick<AccessCall, 'method' | 'resourcePath'>): string {
@@ -73,14 +75,13 @@ export function aggregate(calls: readonly AccessCall[]): CounterUpdate[] {
       add(scope, requests, 1);
       add(scope, `${CREDITS}${endpoint}`, credits);
     }
-    add(organization, `${KEY_REQUESTS}${keyId}`, 1);
   }
   return [...updates.values()];
 }
 
 /** Whether an attribute name is one of the counters above. */
 export function isCounterName(name: string): boolean {
-  return name.startsWith(REQUESTS) || name.startsWith(CREDITS) || name.startsWith(KEY_REQUESTS);
+  return name.startsWith(REQUESTS) || name.startsWith(CREDITS);
 }
 
 export interface Outcome {
@@ -98,8 +99,6 @@ export interface EndpointUsage extends Outcome {
 export interface DaySummary extends Outcome {
   byStatus: Record<string, number>;
   byEndpoint: Map<string, EndpointUsage>;
-  /** Requests per key; only organization items have them. */
-  byKey: Map<string, number>;
 }
 
 export const emptyOutcome = (): Outcome => ({ requests: 0, succeeded: 0, failed: 0, credits: 0 });
@@ -111,9 +110,9 @@ export function addRequests(outcome: Outcome, status: number, count: number): vo
   else outcome.succeeded += count;
 }
 
-/** Reads a day's counters back into totals, by status, by endpoint and by key. */
+/** Reads a day's counters back into totals, by status and by endpoint. */
 export function summarize(counters: Record<string, number>): DaySummary {
-  const summary: DaySummary = { ...emptyOutcome(), byStatus: {}, byEndpoint: new Map(), byKey: new Map() };
+  const summary: DaySummary = { ...emptyOutcome(), byStatus: {}, byEndpoint: new Map() };
   const endpoint = (name: string) => {
     let usage = summary.byEndpoint.get(name);
     if (!usage) {
@@ -135,8 +134,6 @@ export function summarize(counters: Record<string, number>): DaySummary {
     } else if (name.startsWith(CREDITS)) {
       summary.credits += count;
       endpoint(name.slice(CREDITS.length)).credits += count;
-    } else if (name.startsWith(KEY_REQUESTS)) {
-      summary.byKey.set(name.slice(KEY_REQUESTS.length), count);
     }
   }
   return summary;

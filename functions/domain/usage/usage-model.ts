@@ -1,13 +1,15 @@
 /** Usage counters and the packed call log, and the storage they need. */
 import type { KeyEnvironment } from '../keys/key-token';
+import type { Anomaly } from './anomaly';
 
 /** Who a set of daily counters belongs to. */
 export type CounterScope =
   /** One key of an organization, one UTC day. */
   | { kind: 'key'; organizationId: string; keyId: string; day: string }
   /**
-   * The whole organization in one environment (live or sandbox, from the stage), one UTC day; also
-   * holds each key's request count for anomaly checks.
+   * The whole organization in one environment (live or sandbox, from the stage), one UTC day. It
+   * holds counters per endpoint and status only, never per key, so its size does not grow with the
+   * number of keys (DynamoDB items end at 400 KB).
    */
   | { kind: 'organization'; organizationId: string; environment: KeyEnvironment; day: string }
   /** Calls API Gateway could not attribute to a key (401s, unknown routes), per stage and day. */
@@ -32,9 +34,27 @@ export interface DayCounters {
   counters: Record<string, number>;
 }
 
+/** A key's day after an ingest batch: its requests so far, and the 7-day average once worked out. */
+export interface KeyDayTotal {
+  organizationId: string;
+  keyId: string;
+  day: string;
+  requests: number;
+  baseline?: number;
+}
+
 export interface UsageStore {
-  /** Adds every update's counters atomically per item (DynamoDB ADD), one write per item. */
-  add(updates: CounterUpdate[]): Promise<void>;
+  /**
+   * Adds every update's counters atomically per item (DynamoDB ADD), one write per item; returns
+   * each key item's state after the adds.
+   */
+  add(updates: CounterUpdate[]): Promise<KeyDayTotal[]>;
+  /** Keeps a key's 7-day average on its day item, unless one is there already. */
+  setAnomalyBaseline(day: Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>, average: number): Promise<void>;
+  /** Records (or raises the count of) a key's anomaly of a day. */
+  putAnomaly(organizationId: string, environment: KeyEnvironment, anomaly: Anomaly): Promise<void>;
+  /** The keys flagged on a day in an environment. */
+  anomalies(query: { organizationId: string; environment: KeyEnvironment; day: string }): Promise<Anomaly[]>;
   /**
    * The days from `from` to `to` (inclusive) that have counters, oldest first: the organization's in
    * `environment`, or with `keyId` that key's (a key's counters are its environment's already).

@@ -2,7 +2,8 @@
  * `GET /v1/usage`: an organization's usage in the caller's environment (a sandbox key sees sandbox
  * traffic only, a live key live traffic only), or one key's, over a range of days: totals, a series
  * per day, week or month, a breakdown by endpoint, and the keys whose traffic today is anomalous.
- * Reads one counter item per day of the range, plus the days the anomaly check needs.
+ * Reads one counter item per day of the range, plus today's anomaly items (or, for one key, the
+ * days its anomaly check needs).
  */
 import { z } from 'zod';
 import {
@@ -21,7 +22,7 @@ import { KEY_ID_PATTERN } from '../keys/key-token';
 import { type Anomaly, anomalyOf } from './anomaly';
 import { type EndpointUsage, emptyOutcome, type Outcome, summarize } from './counters';
 import { addDays, dayCount, dayOf, eachDay, isDay, periodOf } from './days';
-import type { DayCounters, UsageStore } from './usage-model';
+import type { UsageStore } from './usage-model';
 
 const DAY_MESSAGE = 'must be a date as YYYY-MM-DD from 2000 to 2999, such as 2026-03-01';
 const day = z
@@ -80,10 +81,11 @@ export async function usageReport(deps: UsageReportDeps, caller: Caller, query: 
     environment: caller.environment,
     ...(query.keyId && { keyId: query.keyId }),
   };
-  const baselineFrom = addDays(today, -USAGE_ANOMALY.baselineDays);
-  const [days, recent] = await Promise.all([
+  const [days, anomalies] = await Promise.all([
     deps.usage.days({ ...scope, from, to }),
-    deps.usage.days({ ...scope, from: baselineFrom, to: today }),
+    query.keyId
+      ? keyAnomalies(deps.usage, { ...scope, keyId: query.keyId }, today)
+      : deps.usage.anomalies({ ...scope, day: today }),
   ]);
 
   const totals: UsageTotals = { ...emptyOutcome(), byStatus: {} };
@@ -109,7 +111,6 @@ export async function usageReport(deps: UsageReportDeps, caller: Caller, query: 
     }
   }
 
-  const anomalies = anomaliesOf(recent, today, query.keyId);
   return {
     from,
     to,
@@ -121,35 +122,29 @@ export async function usageReport(deps: UsageReportDeps, caller: Caller, query: 
       (a, b) => b.requests - a.requests || (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0),
     ),
     anomaly: anomalies.length > 0,
-    anomalies,
+    anomalies: anomalies.sort((a, b) => b.requests - a.requests),
   };
 }
 
-/** Per key, today's requests against each of the baseline days before. */
-function anomaliesOf(recent: DayCounters[], today: string, keyId: string | undefined): Anomaly[] {
-  const perKey = new Map<string, Map<string, number>>();
-  for (const { day, counters } of recent) {
-    const summary = summarize(counters);
-    // A key's own items count its requests; an organization's items hold every key's count.
-    const byKey = keyId ? new Map([[keyId, summary.requests]]) : summary.byKey;
-    for (const [id, requests] of byKey) {
-      const days = perKey.get(id) ?? new Map<string, number>();
-      days.set(day, requests);
-      perKey.set(id, days);
-    }
-  }
+/**
+ * One key's anomaly, worked out from its own day items (8 at most). The organization's list comes
+ * from the anomaly items the ingest writes (anomaly-watch.ts), so no item counts every key.
+ */
+async function keyAnomalies(
+  usage: UsageStore,
+  scope: { organizationId: string; environment: Caller['environment']; keyId: string },
+  today: string,
+): Promise<Anomaly[]> {
+  const recent = await usage.days({ ...scope, from: addDays(today, -USAGE_ANOMALY.baselineDays), to: today });
+  const requests = new Map(recent.map(({ day, counters }) => [day, summarize(counters).requests]));
   const baseline = Array.from({ length: USAGE_ANOMALY.baselineDays }, (_, index) => addDays(today, -(index + 1)));
-  const anomalies: Anomaly[] = [];
-  for (const [id, days] of perKey) {
-    const anomaly = anomalyOf(
-      id,
-      today,
-      days.get(today) ?? 0,
-      baseline.map((each) => days.get(each) ?? 0),
-    );
-    if (anomaly) anomalies.push(anomaly);
-  }
-  return anomalies.sort((a, b) => b.requests - a.requests);
+  const anomaly = anomalyOf(
+    scope.keyId,
+    today,
+    requests.get(today) ?? 0,
+    baseline.map((day) => requests.get(day) ?? 0),
+  );
+  return anomaly ? [anomaly] : [];
 }
 
 function addOutcome(target: Outcome, source: Outcome): void {
