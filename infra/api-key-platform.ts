@@ -153,7 +153,7 @@ export class ApiKeyPlatform extends Construct {
     });
     const email = props.reminders && {
       senderAddress: props.reminders.senderAddress,
-      identity: props.reminders.senderIdentity ?? props.reminders.senderAddress,
+      ...(props.reminders.senderIdentity && { identity: props.reminders.senderIdentity }),
       sesRegion: props.reminders.sesRegion ?? Stack.of(this).region,
     };
 

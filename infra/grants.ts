@@ -2,7 +2,7 @@
  * Turns a function's `needs` into its environment and its IAM permissions in one step, so a
  * function never gets a variable without the access behind it, nor access it was not told about.
  */
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Names, Token } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { STAGES } from '../functions/definition/api';
-import type { FunctionNeeds, TableAccess } from '../functions/definition/functions';
+import type { FunctionNeeds } from '../functions/definition/functions';
 import type { QueueId } from '../functions/definition/queues';
 import type {
   authorizerCacheConfig,
@@ -48,11 +48,11 @@ const QUEUE_URL_VARIABLES: {
   'key-expiries': 'KEY_EXPIRY_QUEUE_URL',
 };
 
-/** Where reminder emails come from: SES send permission is limited to this identity. */
+/** Where the platform's emails come from: SES send permission is limited to this sender. */
 export interface EmailIdentity {
   senderAddress: string;
-  /** The SES identity (the address or its domain) in `sesRegion`; the address by default. */
-  identity: string;
+  /** The SES identity the team verified, if it named one (e.g. a parent domain of the address's). */
+  identity?: string;
   sesRegion: string;
 }
 
@@ -70,26 +70,25 @@ export interface PlatformResources {
 }
 
 export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources: PlatformResources): void {
-  grantTableAccess(fn, needs.table, resources.table);
+  grantTableAccess(fn, needs, resources.table);
   if (needs.pepper) grantPepper(fn, resources.pepper);
   if (needs.cursorKey) grantCursorKey(fn, resources.cursorKey);
   if (needs.flushAuthorizerCache) grantAuthorizerCacheFlush(fn, resources.api);
   if (needs.sendToQueue) {
     const queue = resources.queues[needs.sendToQueue];
     fn.addEnvironment(QUEUE_URL_VARIABLES[needs.sendToQueue], queue.queueUrl);
-    queue.grantSendMessages(fn);
+    grantSend(fn, queue);
   }
   if (needs.scheduleKeyExpiry) {
     // Near expiries go straight to the queue as the key is written; the rest wait for the sweep.
     const queue = resources.queues['key-expiries'];
     fn.addEnvironment(QUEUE_URL_VARIABLES['key-expiries'], queue.queueUrl);
-    queue.grantSendMessages(fn);
+    grantSend(fn, queue);
   }
   if (needs.consumeQueue) {
-    // Receive, Delete and ChangeMessageVisibility: the consumer may reschedule its own messages.
     const queue = resources.queues[needs.consumeQueue];
     fn.addEnvironment(QUEUE_URL_VARIABLES[needs.consumeQueue], queue.queueUrl);
-    queue.grantConsumeMessages(fn);
+    grantConsume(fn, queue, needs.hideMessages === true);
   }
   if (needs.sendEmail && resources.email) grantSendEmail(fn, resources.email);
   if (needs.webhookSecret) grantWebhookSecret(fn, resources.webhookSecret);
@@ -97,41 +96,140 @@ export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources:
   // functions have outside a VPC (see the network note in constructs/webhooks.ts).
 }
 
-/** ses:SendEmail from the one sender identity, nothing else. */
+/**
+ * ses:SendEmail from the sender address only. SES authorizes a send against the address's own
+ * identity when the address is verified, else against its domain's (or a parent domain's, the
+ * team's `senderIdentity`): the grant names each of them, so it holds whichever the team verified,
+ * and `ses:FromAddress` keeps a domain identity from letting the function send as any other address.
+ */
 export function grantSendEmail(fn: lambda.Function, email: EmailIdentity): void {
   fn.addEnvironment(EMAIL_SENDER, email.senderAddress);
   fn.addEnvironment('SES_REGION', email.sesRegion);
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['ses:SendEmail'],
-      resources: [`arn:${Aws.PARTITION}:ses:${email.sesRegion}:${Aws.ACCOUNT_ID}:identity/${email.identity}`],
+      resources: sesIdentitiesOf(email).map(
+        (identity) => `arn:${Aws.PARTITION}:ses:${email.sesRegion}:${Aws.ACCOUNT_ID}:identity/${identity}`,
+      ),
+      conditions: { StringEquals: { 'ses:FromAddress': email.senderAddress } },
     }),
   );
 }
 
-export function grantTableAccess(fn: lambda.Function, access: TableAccess, table: dynamodb.ITable): void {
-  if (access === 'none') return;
+/** The address, its domain and the team's identity, each once. */
+export function sesIdentitiesOf(email: Pick<EmailIdentity, 'senderAddress' | 'identity'>): string[] {
+  const { senderAddress, identity } = email;
+  if (Token.isUnresolved(senderAddress)) return [identity ?? senderAddress];
+  const domain = /^[^\s<>@"]+@([^\s<>@"]+)$/.exec(senderAddress)?.[1];
+  if (!domain) {
+    throw new Error(`The sender address must be a plain address such as keys@example.com; got ${senderAddress}.`);
+  }
+  return [...new Set([senderAddress, domain, ...(identity ? [identity] : [])])];
+}
+
+/**
+ * Exactly the actions `needs.table` names on the table, and Query on the indexes of
+ * `needs.queryIndexes` (named one by one, never `index/*`). `tablePartitions` adds a
+ * dynamodb:LeadingKeys condition: every item touched must have a partition key of those prefixes.
+ */
+export function grantTableAccess(
+  fn: lambda.Function,
+  needs: Pick<FunctionNeeds, 'table' | 'queryIndexes' | 'tablePartitions'>,
+  table: dynamodb.ITable,
+): void {
+  const indexes = needs.queryIndexes ?? [];
+  if (needs.table.length === 0 && indexes.length === 0) return;
   fn.addEnvironment(TABLE_NAME, table.tableName);
-  if (access === 'read') table.grantReadData(fn);
-  else table.grantReadWriteData(fn);
+  const partitions = needs.tablePartitions;
+  const conditions = partitions && {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions.map((prefix) => `${prefix}*`) },
+  };
+  if (needs.table.length > 0) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...new Set(needs.table)].map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn],
+        ...(conditions && { conditions }),
+      }),
+    );
+  }
+  if (indexes.length > 0) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
+        ...(conditions && { conditions }),
+      }),
+    );
+  }
+}
+
+/** secretsmanager:GetSecretValue, the one call the runtime makes (functions/adapters/pepper.ts), on one secret. */
+function grantGetSecretValue(fn: lambda.Function, secret: secretsmanager.ISecret): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+  );
 }
 
 export function grantPepper(fn: lambda.Function, pepper: secretsmanager.ISecret): void {
   // The full ARN, not the name: GetSecretValue then needs no lookup and the grant matches exactly.
   fn.addEnvironment(PEPPER_SECRET_ID, pepper.secretArn);
-  pepper.grantRead(fn);
+  grantGetSecretValue(fn, pepper);
 }
 
 /** The key list cursors are sealed with, for the functions that page. */
 export function grantCursorKey(fn: lambda.Function, secret: secretsmanager.ISecret): void {
   fn.addEnvironment(CURSOR_SECRET_ID, secret.secretArn);
-  secret.grantRead(fn);
+  grantGetSecretValue(fn, secret);
 }
 
 /** The webhook master secret: endpoint signing secrets are derived from it, never stored. */
 export function grantWebhookSecret(fn: lambda.Function, secret: secretsmanager.ISecret): void {
   fn.addEnvironment(WEBHOOK_SECRET_ID, secret.secretArn);
-  secret.grantRead(fn);
+  grantGetSecretValue(fn, secret);
+}
+
+/** sqs:SendMessage (SendMessageBatch is authorized as SendMessage), nothing else: queue URLs come from the environment. */
+function grantSend(fn: lambda.Function, queue: sqs.IQueue): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+}
+
+/**
+ * What the Lambda event source mapping polls with, on the function's role: Receive, Delete and
+ * GetQueueAttributes (AWSLambdaSQSQueueExecutionRole's three), and ChangeMessageVisibility only
+ * for a consumer that hides its own messages.
+ */
+function grantConsume(fn: lambda.Function, queue: sqs.IQueue, hidesMessages: boolean): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        ...(hidesMessages ? ['sqs:ChangeMessageVisibility'] : []),
+      ],
+      resources: [queue.queueArn],
+    }),
+  );
+}
+
+/**
+ * An SQS event source like CDK's SqsEventSource, without the grant SqsEventSource adds (which
+ * also gives GetQueueUrl and ChangeMessageVisibility): a consumer's queue actions come from its
+ * `needs` alone. Same options and the same construct id, so templates keep their logical ids.
+ */
+export class ConsumerEventSource implements lambda.IEventSource {
+  constructor(
+    private readonly queue: sqs.IQueue,
+    private readonly options: Omit<lambda.EventSourceMappingOptions, 'eventSourceArn'> = {},
+  ) {}
+
+  bind(target: lambda.IFunction): void {
+    target.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`, {
+      ...this.options,
+      eventSourceArn: this.queue.queueArn,
+    });
+  }
 }
 
 /**

@@ -4,11 +4,30 @@
  * the local runner loads the same entries.
  */
 import type { QueueId } from './queues';
-
-export type TableAccess = 'none' | 'read' | 'read-write';
+import {
+  AUDITED,
+  INDEX_LIST,
+  type IndexName,
+  PAID,
+  ROUTE_STACK,
+  type TableAction,
+  tableActions as table,
+} from './table-access';
 
 export interface FunctionNeeds {
-  table: TableAccess;
+  /**
+   * The DynamoDB actions it takes on the table's items, each one read off its code paths: its
+   * entry, the stores it builds, and for route handlers the middy stack (ROUTE_STACK, AUDITED,
+   * PAID in table-access.ts). Empty for none. docs/iam.md lists them all.
+   */
+  table: readonly TableAction[];
+  /** The indexes it queries: dynamodb:Query on these only, never on the table's other indexes. */
+  queryIndexes?: readonly IndexName[];
+  /**
+   * Partition key prefixes of the only items it touches: a `dynamodb:LeadingKeys` condition holds
+   * every table action to them (the authorizer reads `KEY#…` items and nothing else).
+   */
+  tablePartitions?: readonly string[];
   /** Reads the HMAC pepper from Secrets Manager. */
   pepper?: boolean;
   /** Reads the key that seals list cursors (functions/domain/cursors.ts): every function that pages. */
@@ -22,8 +41,13 @@ export interface FunctionNeeds {
   scheduleKeyExpiry?: boolean;
   /** Sends messages to this queue of QUEUES. */
   sendToQueue?: QueueId;
-  /** Is the consumer of this queue of QUEUES (an SQS event source with partial batch failures). */
+  /**
+   * Is the consumer of this queue of QUEUES (an SQS event source with partial batch failures): the
+   * event source mapping receives and deletes with the function's role.
+   */
   consumeQueue?: QueueId;
+  /** Hides received messages of its queue until their next attempt (ChangeMessageVisibility). */
+  hideMessages?: boolean;
   /** Sends email through SES v2, from the configured sender identity only. */
   sendEmail?: boolean;
   /** Reads the master secret that every webhook endpoint's signing secret is derived from. */
@@ -43,39 +67,62 @@ export const FUNCTIONS = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
     description: 'REQUEST authorizer: verifies API keys and returns the policy of every route the key may call',
-    needs: { table: 'read', pepper: true },
+    needs: { table: ['GetItem'], tablePartitions: ['KEY#'], pepper: true },
   },
   'keys-create': {
     entry: 'functions/keys/create.ts',
     description: 'POST /v1/keys',
-    needs: { table: 'read-write', pepper: true, sendToQueue: 'webhook-events', scheduleKeyExpiry: true },
+    needs: {
+      // The acting key and the organization; the key, its expiry entry; unmarking a failed send.
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem']),
+      pepper: true,
+      sendToQueue: 'webhook-events',
+      scheduleKeyExpiry: true,
+    },
   },
   'keys-list': {
     entry: 'functions/keys/list.ts',
     description: 'GET /v1/keys',
-    needs: { table: 'read-write', cursorKey: true },
+    needs: { table: table(ROUTE_STACK, INDEX_LIST), queryIndexes: ['gsi1'], cursorKey: true },
   },
-  'keys-get': { entry: 'functions/keys/get.ts', description: 'GET /v1/keys/{id}', needs: { table: 'read-write' } },
+  'keys-get': {
+    entry: 'functions/keys/get.ts',
+    description: 'GET /v1/keys/{id}',
+    needs: { table: table(ROUTE_STACK, ['GetItem']) },
+  },
   'keys-update': {
     entry: 'functions/keys/update.ts',
     description: 'PATCH /v1/keys/{id}',
-    needs: { table: 'read-write', flushAuthorizerCache: true, scheduleKeyExpiry: true },
+    needs: {
+      // The key, the acting key, the organization; the expiry entry; the edit (conditional on the version).
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem']),
+      flushAuthorizerCache: true,
+      scheduleKeyExpiry: true,
+    },
   },
   'keys-delete': {
     entry: 'functions/keys/delete.ts',
     description: 'DELETE /v1/keys/{id}',
-    needs: { table: 'read-write', flushAuthorizerCache: true },
+    needs: {
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'DeleteItem']),
+      flushAuthorizerCache: true,
+    },
   },
   'keys-status': {
     entry: 'functions/keys/status.ts',
     description: 'POST /v1/keys/{id}/deactivate, /activate and /revoke',
-    needs: { table: 'read-write', flushAuthorizerCache: true, sendToQueue: 'webhook-events' },
+    needs: {
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'UpdateItem']),
+      flushAuthorizerCache: true,
+      sendToQueue: 'webhook-events',
+    },
   },
   'keys-rotate': {
     entry: 'functions/keys/rotate.ts',
     description: 'POST /v1/keys/{id}/rotate',
     needs: {
-      table: 'read-write',
+      // The new key and its expiry entry; retiring the old one; deleting the new one if that fails.
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
       pepper: true,
       flushAuthorizerCache: true,
       sendToQueue: 'webhook-events',
@@ -85,91 +132,134 @@ export const FUNCTIONS = {
   'audit-log': {
     entry: 'functions/account/audit-log.ts',
     description: 'GET /v1/audit-log',
-    needs: { table: 'read-write', cursorKey: true },
+    needs: { table: table(ROUTE_STACK, ['Query']), cursorKey: true },
   },
-  whoami: { entry: 'functions/account/whoami.ts', description: 'GET /v1/whoami', needs: { table: 'read-write' } },
+  whoami: { entry: 'functions/account/whoami.ts', description: 'GET /v1/whoami', needs: { table: table(ROUTE_STACK) } },
   'key-calls': {
     entry: 'functions/keys/calls.ts',
     description: 'GET /v1/keys/{id}/calls',
-    needs: { table: 'read-write', cursorKey: true },
+    needs: { table: table(ROUTE_STACK, ['GetItem', 'Query']), cursorKey: true },
   },
-  'usage-report': { entry: 'functions/usage/report.ts', description: 'GET /v1/usage', needs: { table: 'read-write' } },
+  'usage-report': {
+    entry: 'functions/usage/report.ts',
+    description: 'GET /v1/usage',
+    needs: { table: table(ROUTE_STACK, ['GetItem', 'Query']) },
+  },
   'usage-ingest': {
     entry: 'functions/usage/ingest.ts',
     description: 'Turns API Gateway access log batches into usage counters and the 7-day call log',
-    needs: { table: 'read-write' },
+    needs: {
+      // Call log items in batches of 25; counters, lastUsedAt and anomalies; the days an anomaly check reads.
+      table: ['BatchWriteItem', 'UpdateItem', 'Query'],
+    },
   },
   contacts: {
     entry: 'functions/product/contacts.ts',
     description: 'Sample product: contacts',
-    needs: { table: 'read-write', sendToQueue: 'webhook-events', cursorKey: true },
+    needs: {
+      // The organization (for account_id), and the contacts: CRUD and list.
+      table: table(ROUTE_STACK, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']),
+      sendToQueue: 'webhook-events',
+      cursorKey: true,
+    },
   },
   tables: {
     entry: 'functions/product/tables.ts',
     description: 'Sample product: tables',
-    needs: { table: 'read-write', sendToQueue: 'webhook-events', cursorKey: true },
+    needs: {
+      table: table(ROUTE_STACK, ['GetItem', 'Query', 'PutItem', 'DeleteItem']),
+      sendToQueue: 'webhook-events',
+      cursorKey: true,
+    },
   },
   enrichments: {
     entry: 'functions/product/enrichments.ts',
     description: 'Sample product: enrichments',
-    needs: { table: 'read-write', sendToQueue: 'webhook-events' },
+    needs: {
+      table: table(ROUTE_STACK, PAID, ['GetItem', 'UpdateItem']),
+      sendToQueue: 'webhook-events',
+    },
   },
   search: {
     entry: 'functions/product/search.ts',
     description: 'Sample product: search',
-    needs: { table: 'read-write', cursorKey: true },
+    needs: { table: table(ROUTE_STACK, PAID, ['GetItem', 'Query']), cursorKey: true },
   },
   'reminders-scan': {
     entry: 'functions/reminders/scan.ts',
     description: 'Scheduled: finds keys with a rotation reminder due and queues one message per reminder',
-    needs: { table: 'read', sendToQueue: 'reminders' },
+    needs: { table: table(INDEX_LIST), queryIndexes: ['gsi2'], sendToQueue: 'reminders' },
   },
   'reminders-worker': {
     entry: 'functions/reminders/worker.ts',
     description: 'Sends rotation reminders (email, in-app notification), exactly once per stage',
-    needs: { table: 'read-write', consumeQueue: 'reminders', sendEmail: true, sendToQueue: 'webhook-events' },
+    needs: {
+      // The key and its organization; claiming and releasing a stage; the in-app notification.
+      table: ['GetItem', 'PutItem', 'UpdateItem'],
+      consumeQueue: 'reminders',
+      sendEmail: true,
+      sendToQueue: 'webhook-events',
+    },
   },
   'notifications-list': {
     entry: 'functions/notifications/list.ts',
     description: 'GET /v1/notifications',
-    needs: { table: 'read-write', cursorKey: true },
+    needs: { table: table(ROUTE_STACK, INDEX_LIST), queryIndexes: ['gsi1'], cursorKey: true },
   },
   'notifications-read': {
     entry: 'functions/notifications/read.ts',
     description: 'POST /v1/notifications/{id}/read',
-    needs: { table: 'read-write' },
+    needs: { table: table(ROUTE_STACK) },
   },
   webhooks: {
     entry: 'functions/webhooks/endpoints.ts',
     description: 'Webhook endpoints: POST/GET /v1/webhooks, GET/PATCH/DELETE /v1/webhooks/{id}, POST …/rotate-secret',
-    needs: { table: 'read-write', webhookSecret: true, cursorKey: true },
+    needs: {
+      // Endpoints: CRUD, list, and the endpoint-slot counter (read, seeded, counted).
+      table: table(ROUTE_STACK, AUDITED, INDEX_LIST, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
+      queryIndexes: ['gsi1'],
+      webhookSecret: true,
+      cursorKey: true,
+    },
   },
   'webhook-test': {
     entry: 'functions/webhooks/test-send.ts',
     description: 'POST /v1/webhooks/{id}/test: signs and sends a test event now, and answers with the outcome',
-    needs: { table: 'read-write', webhookSecret: true, webhookEgress: true },
+    needs: {
+      // The endpoint; the test event and its finished delivery (read back on a conflict).
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem']),
+      webhookSecret: true,
+      webhookEgress: true,
+    },
   },
   'webhook-deliveries': {
     entry: 'functions/webhooks/deliveries.ts',
     description: 'GET /v1/webhooks/{id}/deliveries, POST …/deliveries/{deliveryId}/retry and POST …/recover',
-    needs: { table: 'read-write', sendToQueue: 'webhook-deliveries', cursorKey: true },
+    needs: {
+      // The endpoint and a delivery; reopening, requeueing or failing deliveries; their lists.
+      table: table(ROUTE_STACK, AUDITED, INDEX_LIST, ['GetItem', 'UpdateItem']),
+      queryIndexes: ['gsi1'],
+      sendToQueue: 'webhook-deliveries',
+      cursorKey: true,
+    },
   },
   'webhook-event-types': {
     entry: 'functions/webhooks/event-types.ts',
     description: 'GET /v1/webhook-event-types: the event catalog with an example payload each',
-    needs: { table: 'read-write' },
+    needs: { table: table(ROUTE_STACK) },
   },
   'events-publish': {
     entry: 'functions/webhooks/publish.ts',
     description: 'POST /v1/events: internal services publish an event for webhook delivery',
-    needs: { table: 'read-write', sendToQueue: 'webhook-events' },
+    needs: { table: table(ROUTE_STACK), sendToQueue: 'webhook-events' },
   },
   'secret-scanning-report': {
     entry: 'functions/secret-scanning/report.ts',
     description:
       'POST /v1/secret-scanning/reports: verifies a partner-signed report, stops the real keys in it and tells their organizations',
     needs: {
-      table: 'read-write',
+      // Not a route: no middy stack. Keys and organizations; stopping a key; notifications; audit entries.
+      table: ['GetItem', 'PutItem', 'UpdateItem'],
       pepper: true,
       flushAuthorizerCache: true,
       sendEmail: true,
@@ -179,14 +269,25 @@ export const FUNCTIONS = {
   'webhook-fanout': {
     entry: 'functions/webhooks/fanout-worker.ts',
     description: 'Finds the endpoints subscribed to each published event and queues one delivery per endpoint',
-    needs: { table: 'read-write', consumeQueue: 'webhook-events', sendToQueue: 'webhook-deliveries' },
+    needs: {
+      // The organization's endpoints; the event and one delivery per endpoint (read back on a retry).
+      table: table(INDEX_LIST, ['GetItem', 'PutItem']),
+      queryIndexes: ['gsi1'],
+      consumeQueue: 'webhook-events',
+      sendToQueue: 'webhook-deliveries',
+    },
   },
   'webhook-delivery': {
     entry: 'functions/webhooks/delivery-worker.ts',
     description: 'Signs and posts deliveries, records every attempt and schedules retries',
     needs: {
-      table: 'read-write',
+      // A batch's deliveries, endpoints and events at once (each alone as a fallback); attempts,
+      // endpoint health; the disabled notice's organization and notification.
+      table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
       consumeQueue: 'webhook-deliveries',
+      hideMessages: true,
+      // Waits longer than SQS's 15-minute delay travel as a new delayed message on its own queue.
+      sendToQueue: 'webhook-deliveries',
       webhookSecret: true,
       webhookEgress: true,
       sendEmail: true,
@@ -195,12 +296,21 @@ export const FUNCTIONS = {
   'key-expiry-sweep': {
     entry: 'functions/expiry/sweep.ts',
     description: 'Scheduled: queues a delayed cache flush for each key expiring within the next 15 minutes',
-    needs: { table: 'read-write', sendToQueue: 'key-expiries' },
+    needs: {
+      // The next quarter hour of the schedule; marking entries queued (and unmarking on a failed send).
+      table: ['Query', 'UpdateItem'],
+      sendToQueue: 'key-expiries',
+    },
   },
   'key-expiry-worker': {
     entry: 'functions/expiry/worker.ts',
     description: "Flushes a stage's authorizer cache once a key's expiry has passed, at most once per window",
-    needs: { table: 'read-write', consumeQueue: 'key-expiries', flushAuthorizerCache: true },
+    needs: {
+      // The stage's flush state: read, claimed, released.
+      table: ['GetItem', 'UpdateItem'],
+      consumeQueue: 'key-expiries',
+      flushAuthorizerCache: true,
+    },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -11,12 +11,12 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { KEY_EXPIRY } from '../../functions/definition/key-expiry';
 import { QUEUES } from '../../functions/definition/queues';
 import type { expiryFlushConfig } from '../../functions/runtime/config';
+import { ConsumerEventSource } from '../grants';
 import { queueWithDeadLetterQueue } from './queue-with-dlq';
 
 const EXPIRY_FLUSH_WINDOW_SECONDS: keyof typeof expiryFlushConfig = 'EXPIRY_FLUSH_WINDOW_SECONDS';
@@ -68,7 +68,10 @@ export class KeyExpiry extends Construct {
     const window = this.props.flushWindow?.toSeconds();
     if (window !== undefined) worker.addEnvironment(EXPIRY_FLUSH_WINDOW_SECONDS, String(window));
     worker.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: QUEUES['key-expiries'].batchSize, reportBatchItemFailures: true }),
+      new ConsumerEventSource(this.queue, {
+        batchSize: QUEUES['key-expiries'].batchSize,
+        reportBatchItemFailures: true,
+      }),
     );
   }
 }

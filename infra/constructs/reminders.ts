@@ -10,15 +10,18 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../../functions/definition/queues';
+import { ConsumerEventSource } from '../grants';
 
 export interface RemindersOptions {
   /** The From address of reminder emails; a verified SES identity (or an address of a verified domain). */
   senderAddress: string;
-  /** The verified SES identity to allow: the address by default, or its domain. */
+  /**
+   * The SES identity the team verified, when it is neither the address nor its domain (say, a parent
+   * domain). Send permission covers the address and its domain anyway, for the sender address only.
+   */
   senderIdentity?: string;
   /** The region of the SES identity; the stack's region by default. */
   sesRegion?: string;
@@ -83,7 +86,7 @@ export class Reminders extends Construct {
       targets: [new targets.LambdaFunction(scan, { retryAttempts: 2 })],
     });
     worker.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: QUEUES.reminders.batchSize, reportBatchItemFailures: true }),
+      new ConsumerEventSource(this.queue, { batchSize: QUEUES.reminders.batchSize, reportBatchItemFailures: true }),
     );
   }
 }

@@ -29,11 +29,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUES, type QueueDefinition } from '../../functions/definition/queues';
+import { ConsumerEventSource } from '../grants';
 
 /** Parallel invocations of the delivery worker at most (the minimum SQS allows is 2). */
 export const DELIVERY_MAX_CONCURRENCY = 20;
@@ -146,13 +146,13 @@ export class Webhooks extends Construct {
   /** Wires the events queue to the fan-out and the deliveries queue to the delivery worker. */
   connect(fanout: lambda.IFunction, delivery: lambda.IFunction): void {
     fanout.addEventSource(
-      new SqsEventSource(this.eventQueue, {
+      new ConsumerEventSource(this.eventQueue, {
         batchSize: QUEUES['webhook-events'].batchSize,
         reportBatchItemFailures: true,
       }),
     );
     delivery.addEventSource(
-      new SqsEventSource(this.deliveryQueue, {
+      new ConsumerEventSource(this.deliveryQueue, {
         batchSize: QUEUES['webhook-deliveries'].batchSize,
         reportBatchItemFailures: true,
         // Bounds the parallel outbound connections (a burst of events times the endpoints would

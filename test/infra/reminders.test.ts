@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../../functions/definition/queues';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
+import { sesIdentitiesOf } from '../../infra/grants';
 import { actionsOf, expectQueueWithDeadLetterQueue, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
 
 const { stack, template } = synthDemo();
@@ -57,6 +58,36 @@ describe('rotation reminders', () => {
     expect(scan).not.toContain('sqs:ReceiveMessage');
   });
 
+  it('let senders send from the address whether SES verified the address or only its domain, and from no other address', () => {
+    for (const functionId of emailSenders) {
+      const statements = statementsOfRole(template, platform.functions[functionId].role as never);
+      const ses = statements.find((statement) => statement.Action === 'ses:SendEmail') as
+        | { Resource: unknown; Condition?: unknown }
+        | undefined;
+      const resources = JSON.stringify(ses?.Resource);
+      expect(resources).toContain(':identity/api-keys@example.com"');
+      expect(resources).toContain(':identity/example.com"');
+      expect(ses?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'api-keys@example.com' } });
+    }
+  });
+
+  it('name each SES identity once: the address, its domain, and the one the team named', () => {
+    expect(sesIdentitiesOf({ senderAddress: 'keys@mail.team.example' })).toEqual([
+      'keys@mail.team.example',
+      'mail.team.example',
+    ]);
+    expect(sesIdentitiesOf({ senderAddress: 'keys@mail.team.example', identity: 'team.example' })).toEqual([
+      'keys@mail.team.example',
+      'mail.team.example',
+      'team.example',
+    ]);
+    expect(sesIdentitiesOf({ senderAddress: 'keys@team.example', identity: 'team.example' })).toEqual([
+      'keys@team.example',
+      'team.example',
+    ]);
+    expect(() => sesIdentitiesOf({ senderAddress: 'Keys <keys@team.example>' })).toThrow(/plain address/);
+  });
+
   it('take the sender, SES region and schedule as construct properties', () => {
     const consumer = new Stack(testApp(), 'Consumer', { env: { region: 'eu-central-1', account: '111111111111' } });
     const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
@@ -92,5 +123,20 @@ describe('rotation reminders', () => {
     api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
     new ApiKeyPlatform(consumer, 'Platform', { api });
     Template.fromStack(consumer).hasResourceProperties('AWS::Events::Rule', { State: 'DISABLED' });
+  });
+
+  it('without a sender, give no function an SES action or EMAIL_SENDER, so none tries to send', () => {
+    const consumer = new Stack(testApp(), 'NoEmail');
+    const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
+    api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+    new ApiKeyPlatform(consumer, 'Platform', { api });
+    const team = Template.fromStack(consumer);
+    const actions = Object.values(team.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => s.Action),
+    );
+    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
+    for (const fn of Object.values(team.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment?.Variables ?? {}).not.toHaveProperty('EMAIL_SENDER');
+    }
   });
 });

@@ -38,7 +38,9 @@ function actionsOn(functionId: FunctionId, resource: IConstruct): string[] {
 
 const queueArn = (queue: sqs.IQueue) => ({ 'Fn::GetAtt': [logicalIdOf(queue), 'Arn'] });
 const SEND = 'sqs:SendMessage';
-const CONSUME = ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'];
+/** What the event source mapping polls with; the delivery worker also hides its own messages. */
+const CONSUME = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+const HIDE = 'sqs:ChangeMessageVisibility';
 const READ_SECRET = 'secretsmanager:GetSecretValue';
 
 describe('webhook signing secret', () => {
@@ -188,20 +190,28 @@ describe('webhook workers', () => {
 describe('webhook queue access', () => {
   it('the delivery worker can receive, delete and reschedule its own messages, and knows its queue', () => {
     const onDeliveries = actionsOn('webhook-delivery', webhooks.deliveryQueue);
-    expect(onDeliveries).toEqual(expect.arrayContaining(CONSUME));
+    expect(onDeliveries).toEqual(expect.arrayContaining([...CONSUME, HIDE]));
     expect(lambdaOf('webhook-delivery').Environment.Variables.WEBHOOK_DELIVERY_QUEUE_URL).toEqual({
       Ref: logicalIdOf(webhooks.deliveryQueue),
     });
   });
 
+  it('the delivery worker re-sends long waits to its own queue as delayed messages, and to no other queue', () => {
+    expect(actionsOn('webhook-delivery', webhooks.deliveryQueue)).toContain(SEND);
+    const sendTargets = statementsOf('webhook-delivery')
+      .filter((statement) => actionsOf([statement]).includes(SEND))
+      .map((statement) => statement.Resource);
+    expect(sendTargets).toEqual([queueArn(webhooks.deliveryQueue)]);
+  });
+
   it('the delivery worker cannot publish events', () => {
     expect(actionsOn('webhook-delivery', webhooks.eventQueue)).toEqual([]);
-    expect(actionsOf(statementsOf('webhook-delivery'))).not.toContain(SEND);
     expect(lambdaOf('webhook-delivery').Environment.Variables).not.toHaveProperty('WEBHOOK_EVENT_QUEUE_URL');
   });
 
   it('fan-out consumes events and can send to the deliveries queue only', () => {
     expect(actionsOn('webhook-fanout', webhooks.eventQueue)).toEqual(expect.arrayContaining(CONSUME));
+    expect(actionsOn('webhook-fanout', webhooks.eventQueue)).not.toContain(HIDE);
     expect(actionsOn('webhook-fanout', webhooks.eventQueue)).not.toContain(SEND);
     expect(actionsOn('webhook-fanout', webhooks.deliveryQueue)).toContain(SEND);
     expect(actionsOn('webhook-fanout', webhooks.deliveryQueue)).not.toContain('sqs:ReceiveMessage');

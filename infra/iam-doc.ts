@@ -1,0 +1,74 @@
+/**
+ * docs/iam.md, rendered from FUNCTIONS' `needs`: the same definition infra/grants.ts turns into
+ * each role's policy, so the table cannot drift from the grants (test/infra/least-privilege.test.ts
+ * compares the file with this; `npx tsx infra/write-iam-doc.ts` rewrites it).
+ */
+import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
+
+const HEADER = `# IAM: what each function may do
+
+Generated from \`needs\` in \`functions/definition/functions.ts\` (\`npx tsx infra/write-iam-doc.ts\`);
+\`infra/grants.ts\` turns the same needs into each function's role. Every role also writes to its
+own log group, and nothing else.
+
+- **Table**: DynamoDB actions on the table's items, exactly these; no function may Scan.
+  Route handlers' lists include what their shared middy stack does (\`functions/runtime/http.ts\`):
+  UpdateItem for the per-key rate limit counter and lastUsedAt, PutItem for audited routes,
+  UpdateItem and GetItem for paid routes (\`functions/definition/table-access.ts\`).
+- **Indexes**: \`dynamodb:Query\` on these indexes by name, never \`index/*\`.
+- **Queues**: \`send\` is \`sqs:SendMessage\` (batches included); \`consume\` is what the Lambda event
+  source mapping polls with (ReceiveMessage, DeleteMessage, GetQueueAttributes), plus
+  ChangeMessageVisibility where the function hides its own messages (\`+hide\`).
+- **Secrets**: \`secretsmanager:GetSecretValue\` on each named secret, nothing else.
+- **Other**: \`flush\` is \`apigateway:DELETE\` on the authorizer cache of each stage of STAGES;
+  \`email\` is \`ses:SendEmail\` on the sender address's identity and its domain's (and the team's
+  \`senderIdentity\`), with \`ses:FromAddress\` equal to the sender, and only when a sender is
+  configured; \`KEY#…\` is a \`dynamodb:LeadingKeys\` condition on every table action.
+
+| Function | Table | Indexes | Queues | Secrets | Other |
+| --- | --- | --- | --- | --- | --- |
+`;
+
+const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : '–');
+
+function queuesOf(needs: FunctionNeeds): string[] {
+  const sends = [needs.sendToQueue, needs.scheduleKeyExpiry ? 'key-expiries' : undefined].filter(
+    (queue): queue is string => queue !== undefined,
+  );
+  return [
+    ...[...new Set(sends)].map((queue) => `send ${queue}`),
+    ...(needs.consumeQueue ? [`consume${needs.hideMessages ? '+hide' : ''} ${needs.consumeQueue}`] : []),
+  ];
+}
+
+function secretsOf(needs: FunctionNeeds): string[] {
+  return [
+    ...(needs.pepper ? ['pepper'] : []),
+    ...(needs.cursorKey ? ['cursor key'] : []),
+    ...(needs.webhookSecret ? ['webhook secret'] : []),
+  ];
+}
+
+function otherOf(needs: FunctionNeeds): string[] {
+  return [
+    ...(needs.flushAuthorizerCache ? ['flush'] : []),
+    ...(needs.sendEmail ? ['email'] : []),
+    ...(needs.tablePartitions ?? []).map((prefix) => `${prefix}…`),
+  ];
+}
+
+export function renderIamDoc(): string {
+  const rows = (Object.keys(FUNCTIONS) as FunctionId[]).map((functionId) => {
+    const needs: FunctionNeeds = FUNCTIONS[functionId].needs;
+    const cells = [
+      `\`${functionId}\``,
+      list([...new Set(needs.table)]),
+      list(needs.queryIndexes ?? []),
+      list(queuesOf(needs)),
+      list(secretsOf(needs)),
+      list(otherOf(needs)),
+    ];
+    return `| ${cells.join(' | ')} |`;
+  });
+  return `${HEADER}${rows.join('\n')}\n`;
+}

@@ -1,0 +1,147 @@
+/**
+ * Least privilege per function: each role holds exactly the actions its `needs` name, on exactly
+ * the resources they name, and the needs themselves cover the shared runtime every route runs in.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
+import { ROUTES } from '../../functions/definition/routes';
+import { AUDITED, PAID, ROUTE_STACK } from '../../functions/definition/table-access';
+import { findProjectRoot } from '../../infra/function-defaults';
+import { renderIamDoc } from '../../infra/iam-doc';
+import { logicalIdOf, type Statement, statementsOfRole, synthDemo } from './synth';
+
+const { stack, template } = synthDemo();
+const platform = stack.platform;
+const functionIds = Object.keys(FUNCTIONS) as FunctionId[];
+const needsOf = (functionId: FunctionId): FunctionNeeds => FUNCTIONS[functionId].needs;
+
+const statementsOf = (functionId: FunctionId): Statement[] =>
+  statementsOfRole(template, platform.functions[functionId].role as never);
+
+/** A statement's resource as a short name: a logical id, `<table id>/index/<name>`, or the string itself. */
+function resourceName(resource: unknown): string {
+  const value = resource as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  if (typeof resource === 'string') return resource;
+  if (value.Ref) return value.Ref;
+  if (value['Fn::GetAtt']) return value['Fn::GetAtt'][0];
+  if (value['Fn::Join']) return value['Fn::Join'][1].map(resourceName).join('');
+  return JSON.stringify(resource);
+}
+
+/** Every action a role may take, by resource name; `service` keeps one service's actions only. */
+function accessOf(functionId: FunctionId, service: string): Record<string, string[]> {
+  const access: Record<string, Set<string>> = {};
+  for (const statement of statementsOf(functionId)) {
+    const actions = [statement.Action].flat().filter((action) => action.startsWith(`${service}:`));
+    const resources = [statement.Resource].flat();
+    for (const resource of resources) {
+      const name = resourceName(resource);
+      const onResource = access[name] ?? new Set<string>();
+      for (const action of actions) onResource.add(action.slice(service.length + 1));
+      if (onResource.size > 0) access[name] = onResource;
+    }
+  }
+  return Object.fromEntries(Object.entries(access).map(([name, actions]) => [name, [...actions].sort()]));
+}
+
+const TABLE = logicalIdOf(platform.table);
+
+describe.each(functionIds)('%s', (functionId) => {
+  const needs = needsOf(functionId);
+
+  it('may take the table actions its needs name and no other, and Query only the indexes it names', () => {
+    const expected: Record<string, string[]> = {};
+    if (needs.table.length > 0) expected[TABLE] = [...new Set(needs.table)].sort();
+    for (const index of needs.queryIndexes ?? []) expected[`${TABLE}/index/${index}`] = ['Query'];
+    expect(accessOf(functionId, 'dynamodb')).toEqual(expected);
+  });
+
+  it('reads its secrets with GetSecretValue and nothing else', () => {
+    for (const actions of Object.values(accessOf(functionId, 'secretsmanager'))) {
+      expect(actions).toEqual(['GetSecretValue']);
+    }
+  });
+});
+
+describe('least privilege, against the grants before issue 10', () => {
+  it('lets the authorizer GetItem key items and nothing else on the table', () => {
+    expect(accessOf('authorizer', 'dynamodb')).toEqual({ [TABLE]: ['GetItem'] });
+    const statement = statementsOf('authorizer').find((s) => [s.Action].flat().includes('dynamodb:GetItem')) as
+      | (Statement & { Condition?: unknown })
+      | undefined;
+    expect(statement?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['KEY#*'] } });
+  });
+
+  it.each([
+    ['whoami', { [TABLE]: ['UpdateItem'] }],
+    ['webhook-event-types', { [TABLE]: ['UpdateItem'] }],
+    ['key-expiry-worker', { [TABLE]: ['GetItem', 'UpdateItem'] }],
+    ['keys-list', { [TABLE]: ['BatchGetItem', 'UpdateItem'], [`${TABLE}/index/gsi1`]: ['Query'] }],
+    ['reminders-scan', { [TABLE]: ['BatchGetItem'], [`${TABLE}/index/gsi2`]: ['Query'] }],
+  ] as const)('spells out %s', (functionId, expected) => {
+    expect(accessOf(functionId, 'dynamodb')).toEqual(expected);
+  });
+
+  it('lets no role Scan the table, nor reach every index with index/*', () => {
+    for (const functionId of functionIds) {
+      const access = accessOf(functionId, 'dynamodb');
+      expect(Object.values(access).flat()).not.toContain('Scan');
+      expect(Object.keys(access).filter((name) => name.endsWith('/index/*'))).toEqual([]);
+    }
+  });
+
+  it('gives no role DescribeSecret, GetQueueUrl or GetQueueAttributes it does not poll with', () => {
+    for (const functionId of functionIds) {
+      expect(Object.values(accessOf(functionId, 'secretsmanager')).flat()).not.toContain('DescribeSecret');
+      const sqs = Object.values(accessOf(functionId, 'sqs')).flat();
+      expect(sqs).not.toContain('GetQueueUrl');
+      expect(sqs.includes('GetQueueAttributes')).toBe(needsOf(functionId).consumeQueue !== undefined);
+    }
+  });
+
+  it('lets only the delivery worker hide messages, and lets it re-send to its own queue (finding 1)', () => {
+    const hiders = functionIds.filter((id) =>
+      Object.values(accessOf(id, 'sqs')).flat().includes('ChangeMessageVisibility'),
+    );
+    expect(hiders).toEqual(['webhook-delivery']);
+    expect(accessOf('webhook-delivery', 'sqs')[logicalIdOf(platform.webhooks.deliveryQueue)]).toEqual([
+      'ChangeMessageVisibility',
+      'DeleteMessage',
+      'GetQueueAttributes',
+      'ReceiveMessage',
+      'SendMessage',
+    ]);
+  });
+});
+
+describe('needs cover the runtime each function runs in', () => {
+  const served = (predicate: (route: (typeof ROUTES)[number]) => boolean) =>
+    [...new Set(ROUTES.filter(predicate).map((route) => route.function))].sort();
+
+  it.each(
+    served((route) => route.access.kind !== 'public'),
+  )('%s, a route handler, has the middy stack’s UpdateItem (rate limit, lastUsedAt)', (functionId) => {
+    expect(needsOf(functionId).table).toEqual(expect.arrayContaining([...ROUTE_STACK]));
+  });
+
+  it.each(
+    served((route) => (route.credits ?? 0) > 0),
+  )('%s, a paid route, can charge and read credits', (functionId) => {
+    expect(needsOf(functionId).table).toEqual(expect.arrayContaining([...PAID]));
+  });
+
+  it.each(
+    functionIds.filter((functionId) =>
+      readFileSync(join(findProjectRoot(), FUNCTIONS[functionId].entry), 'utf8').includes('auditAction'),
+    ),
+  )('%s, an audited route, can write its audit entries', (functionId) => {
+    expect(needsOf(functionId).table).toEqual(expect.arrayContaining([...AUDITED]));
+  });
+});
+
+describe('docs/iam.md', () => {
+  it('is the table the definition renders (rewrite it with `npx tsx infra/write-iam-doc.ts`)', () => {
+    expect(readFileSync(join(findProjectRoot(), 'docs', 'iam.md'), 'utf8')).toBe(renderIamDoc());
+  });
+});
