@@ -117,20 +117,13 @@ describe('rotation reminders', () => {
     });
   });
 
-  it('keep the schedule off without a sender', () => {
+  it('without a sender, keep the schedule off and give no function SES or EMAIL_SENDER, so none tries to send', () => {
     const consumer = new Stack(testApp(), 'NoSender');
     const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
     api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
     new ApiKeyPlatform(consumer, 'Platform', { api });
-    Template.fromStack(consumer).hasResourceProperties('AWS::Events::Rule', { State: 'DISABLED' });
-  });
-
-  it('without a sender, give no function an SES action or EMAIL_SENDER, so none tries to send', () => {
-    const consumer = new Stack(testApp(), 'NoEmail');
-    const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
-    api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
-    new ApiKeyPlatform(consumer, 'Platform', { api });
     const team = Template.fromStack(consumer);
+    team.hasResourceProperties('AWS::Events::Rule', { State: 'DISABLED' });
     const actions = Object.values(team.findResources('AWS::IAM::Policy')).flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => s.Action),
     );
