@@ -31,7 +31,7 @@ export interface MiddlewareFigures {
   middlewareAloneMedianMs: { withoutLimit: number; withLimit: number };
   /** One bare UpdateItem ADD on the same table, median, ms: what a limited key's check is made of. */
   bareUpdateItemMedianMs: number;
-  /** DynamoDB requests per 1,000 sequential calls of each key (lastUsedAt adds ≤ 1 write per key and minute). */
+  /** DynamoDB requests per 1,000 sequential calls of each key (lastUsedAt is written by usage-ingest, not the handlers). */
   per1000Calls: {
     withoutLimit: { reads: number; writes: number };
     withLimit: { reads: number; writes: number };
@@ -167,7 +167,7 @@ export async function measureRateLimitMiddleware(options: MiddlewareBenchOptions
     for (const which of ['withoutLimit', 'withLimit'] as const) {
       report(
         `DynamoDB reads / writes per 1,000 calls, key ${which === 'withLimit' ? 'with' : 'without'} a limit`,
-        `${per1000Calls[which].reads} / ${per1000Calls[which].writes}  (+ ≤ 1 lastUsedAt write per key, instance and minute)`,
+        `${per1000Calls[which].reads} / ${per1000Calls[which].writes}  (lastUsedAt is written by usage-ingest, off the request path)`,
       );
     }
     return {

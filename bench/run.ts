@@ -120,7 +120,7 @@ console.log('\nDynamoDB requests per 1,000 authorized calls at steady state (GET
   report('reads (target ≤ 10)', String(used.reads));
   report(
     'writes on the request path (target 0)',
-    `${used.writes - used.usageWrites}  (+ ≤ 1 lastUsedAt write per key, instance and minute)`,
+    `${used.writes - used.usageWrites}  (lastUsedAt is written by usage-ingest, off the request path)`,
   );
   report('writes of the batched usage pipeline meanwhile', String(used.usageWrites));
   report('authorizer invocations', String(platform.gateway.stats.authorizerCalls - authorizerCallsBefore));

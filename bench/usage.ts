@@ -35,7 +35,7 @@ export interface UsageBenchResult {
   /** Every DynamoDB request of handlers and ingestion, per 1,000 calls. */
   readsPer1000: number;
   writesPer1000: number;
-  /** The writes by operation, per 1,000 calls: UpdateItem (counters, lastUsedAt) and BatchWriteItem (call log). */
+  /** The writes by operation, per 1,000 calls: UpdateItem (counters, lastUsedAt at most once per key and minute) and BatchWriteItem (call log). */
   writesByOperationPer1000: Record<string, number>;
   /** Access log batches delivered to usage-ingest while measuring. */
   ingestBatches: number;
