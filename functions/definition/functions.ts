@@ -149,8 +149,9 @@ export const FUNCTIONS = {
     entry: 'functions/usage/ingest.ts',
     description: 'Turns API Gateway access log batches into usage counters and the 7-day call log',
     needs: {
-      // Call log items in batches of 25; counters, lastUsedAt and anomalies; the days an anomaly check reads.
-      table: ['BatchWriteItem', 'UpdateItem', 'Query'],
+      // Call log items in batches of 25; counters, lastUsedAt and anomalies; the days an anomaly check reads;
+      // the ledger of counted batches (GetItem, then UpdateItem).
+      table: ['BatchWriteItem', 'UpdateItem', 'Query', 'GetItem'],
     },
   },
   contacts: {

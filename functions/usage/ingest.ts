@@ -5,10 +5,12 @@
  */
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { batchIdOf, decodeLogsEvent } from '../adapters/cloudwatch-logs';
+import { PLATFORM_METRICS } from '../definition/metrics';
 import { type AccessCall, parseAccessLogLine } from '../domain/usage/access-call';
-import { ingestCalls } from '../domain/usage/ingest';
+import { ingestBatchOnce } from '../domain/usage/ingest-once';
 import { logger } from '../runtime/logger';
-import { callLogStore, lastUsed, usageStore } from './stores';
+import { countMetricNow } from '../runtime/metrics';
+import { callLogStore, ingestedBatches, lastUsed, usageStore } from './stores';
 
 export const handler = async (event: CloudWatchLogsEvent) => {
   const data = decodeLogsEvent(event);
@@ -27,11 +29,19 @@ export const handler = async (event: CloudWatchLogsEvent) => {
       logGroup: data.logGroup,
     });
   }
-  const { anomalyCheckError, ...result } = await ingestCalls(
-    { usage: usageStore, callLog: callLogStore, lastUsed },
+  const batchId = batchIdOf(data);
+  const once = await ingestBatchOnce(
+    { usage: usageStore, callLog: callLogStore, lastUsed, batches: ingestedBatches },
     calls,
-    batchIdOf(data),
+    batchId,
   );
+  if (once.repeated) {
+    countMetricNow(PLATFORM_METRICS.names.usageBatchesRepeated);
+    logger.info('Skipped an access log batch that was counted already', { batchId, logGroup: data.logGroup });
+    return { calls: 0, repeated: true };
+  }
+  const { anomalyCheckError, raced, repeated: _, ...result } = once;
+  if (raced) logger.warn('Two runs counted the same access log batch at once', { batchId });
   if (anomalyCheckError !== undefined) {
     logger.warn('The anomaly check of a batch failed; the keys are checked again with their next calls', {
       error: anomalyCheckError,

@@ -15,9 +15,11 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STAGES } from '../../functions/definition/api';
 
@@ -44,6 +46,12 @@ export interface UsageProps {
 
 export class Usage extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
+  /**
+   * Access log batches usage-ingest failed on after Lambda's two retries, as async invocation
+   * records (`requestPayload` is the batch as delivered): redrive them by invoking usage-ingest
+   * with the payload. A batch already counted is skipped, so a redrive counts nothing twice.
+   */
+  readonly ingestDeadLetterQueue: sqs.Queue;
   readonly subscriptions: logs.SubscriptionFilter[] = [];
   private readonly ingestFunction: lambda.IFunction;
   private readonly options: UsageAlarmOptions;
@@ -54,6 +62,35 @@ export class Usage extends Construct {
     this.ingestFunction = props.ingestFunction;
     this.options = props.alarms ?? {};
     const stdDevs = this.options.spikeStdDevs ?? 3;
+
+    // CloudWatch Logs invokes usage-ingest asynchronously: without a destination, a batch that
+    // fails three times is dropped with no trace but the function's error count.
+    this.ingestDeadLetterQueue = new sqs.Queue(this, 'IngestDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    // SendMessage alone: SqsDestination would grant GetQueueUrl and GetQueueAttributes too.
+    props.ingestFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.ingestDeadLetterQueue.queueArn] }),
+    );
+    props.ingestFunction.configureAsyncInvoke({
+      onFailure: { bind: () => ({ destination: this.ingestDeadLetterQueue.queueArn }) },
+      retryAttempts: 2,
+      // Lambda keeps a throttled event (usage-ingest's concurrency is capped) for up to this long.
+      maxEventAge: Duration.hours(6),
+    });
+    this.add(
+      new cloudwatch.Alarm(this, 'IngestDeadLetterAlarm', {
+        alarmDescription:
+          'Access log batches failed usage-ingest three times and are in its DLQ: usage statistics and the call log miss them. Check the usage-ingest logs, then invoke usage-ingest with each record’s requestPayload.',
+        metric: this.ingestDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
 
     for (const stage of Object.keys(STAGES)) {
       const dimensionsMap = { ApiName: props.api.restApiName, Stage: stage };
