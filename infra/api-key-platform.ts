@@ -8,26 +8,33 @@
  * The API's stages must be named as in STAGES: the key-management functions flush the authorizer
  * cache of those stages, and the authorizer tells live keys from test keys by stage name.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type ApiKeyHeaderMode, DEFAULT_API_KEY_HEADER } from '../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { QUEUES } from '../functions/definition/queues';
+import { ROUTES } from '../functions/definition/routes';
+import { intervalMsPerRecipient } from '../functions/domain/reminders/send-pacing';
 import { parsePartnerKeys } from '../functions/domain/secret-scanning/partner-signature';
-import type { secretScanningConfig } from '../functions/runtime/config';
+import type { reminderPacingConfig, secretScanningConfig } from '../functions/runtime/config';
+import { AlarmActionAspect } from './alarm-actions';
 import { KeyApi } from './constructs/key-api';
 import { KeyExpiry } from './constructs/key-expiry';
 import { KeyStore } from './constructs/key-store';
+import { Operations, type OperationsAlarmOptions } from './constructs/operations';
 import { Reminders, type RemindersOptions } from './constructs/reminders';
 import { Usage, type UsageAlarmOptions } from './constructs/usage';
 import { UsagePlans } from './constructs/usage-plans';
 import { Webhooks } from './constructs/webhooks';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
+import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
 
 export interface ApiKeyPlatformProps {
@@ -47,13 +54,26 @@ export interface ApiKeyPlatformProps {
    * they hold every issued key and every endpoint's signing secret.
    */
   removalPolicy?: RemovalPolicy;
+  /** DynamoDB deletion protection of the table (it holds every issued key); on by default. */
+  deletionProtection?: boolean;
   /** The directory holding `functions/` and `package-lock.json`; found from the working directory by default. */
   projectRoot?: string;
   /**
    * Thresholds and the action of the error-rate and throttle alarms (see constructs/usage.ts); the
    * action also receives the webhook DLQ and backlog alarms.
    */
-  alarms?: UsageAlarmOptions;
+  alarms?: UsageAlarmOptions & OperationsAlarmOptions;
+  /**
+   * Lambda concurrency set aside and capped per workload (see infra/isolation.ts): the authorizer
+   * reserves 100 and usage-ingest 5 by default; 'none' for accounts whose limit cannot spare them.
+   */
+  concurrency?: ConcurrencyOptions;
+  /**
+   * X-Ray tracing of the functions: the authorizer and the route handlers record the requests API
+   * Gateway sampled (turn tracing on in your stages), the workers continue traces that arrive
+   * sampled through their queues. On by default; false turns it off.
+   */
+  tracing?: boolean;
   /**
    * Rotation reminders: the sender address (and SES region) of reminder emails, the schedule and
    * the DLQ alarm's action. Without it the reminder schedule is off (no sender to send from).
@@ -91,7 +111,7 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
   'webhook-fanout': { memorySize: 256, timeout: Duration.seconds(30) },
   // Posts one test event synchronously, for up to 15 s, and answers with the outcome.
   'webhook-test': { memorySize: 256, timeout: Duration.seconds(30) },
-  // Waits out at most a flush window plus a second per batch; the queue's visibility (120 s) is twice this.
+  // Waits out at most a flush window plus a second per batch; the queue's visibility (360 s) is six times this.
   'key-expiry-worker': { memorySize: 256, timeout: Duration.minutes(1) },
   // Queries the next quarter hour of the schedule; a backlog after an outage can be larger.
   'key-expiry-sweep': { memorySize: 256, timeout: Duration.minutes(1) },
@@ -99,7 +119,17 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
   'secret-scanning-report': { memorySize: 256, timeout: Duration.seconds(29) },
 };
 
+/**
+ * API-facing functions sample with the request (API Gateway's sampling decision travels with it);
+ * workers only continue traces that reach them sampled, so background volume adds no traces of its own.
+ */
+function tracingOf(functionId: FunctionId): lambda.Tracing {
+  const apiFacing = functionId === 'authorizer' || ROUTES.some((route) => route.function === functionId);
+  return apiFacing ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH;
+}
+
 const SECRET_SCANNING_PUBLIC_KEYS: keyof typeof secretScanningConfig = 'SECRET_SCANNING_PUBLIC_KEYS';
+const REMINDER_SEND_INTERVAL_MS: keyof typeof reminderPacingConfig = 'REMINDER_SEND_INTERVAL_MS';
 
 export class ApiKeyPlatform extends Construct {
   readonly table: dynamodb.Table;
@@ -119,6 +149,8 @@ export class ApiKeyPlatform extends Construct {
   readonly webhooks: Webhooks;
   /** The key-expiries queue, its DLQ and alarm, and the sweep's schedule. */
   readonly keyExpiry: KeyExpiry;
+  /** The alarms on errors, latency, throttles and backlogs, and the platform's dashboard. */
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: ApiKeyPlatformProps) {
     super(scope, id);
@@ -127,6 +159,7 @@ export class ApiKeyPlatform extends Construct {
 
     const store = new KeyStore(this, 'KeyStore', { removalPolicy });
     this.table = store.table;
+    (this.table.node.defaultChild as dynamodb.CfnTable).deletionProtectionEnabled = props.deletionProtection ?? true;
     this.pepper = store.pepper;
     // Generated like the pepper (64 alphanumerics, 48 bytes as base64). It holds nothing lasting:
     // losing or changing it only ends the cursors handed out in the last 24 hours, so it goes with the stack.
@@ -166,6 +199,9 @@ export class ApiKeyPlatform extends Construct {
           ...SIZING[functionId],
           logRetention: props.logRetention,
           removalPolicy,
+          ...(props.tracing !== false && { tracing: tracingOf(functionId) }),
+          // The authorizer throws on every refused key; source-mapping those stacks buys nothing.
+          sourceMaps: functionId !== 'authorizer',
         });
         // The authorizer reads the key from the mode's header; handlers refuse requests with two keys in it.
         fn.addEnvironment('API_KEY_HEADER', props.apiKeyHeader ?? DEFAULT_API_KEY_HEADER);
@@ -193,6 +229,11 @@ export class ApiKeyPlatform extends Construct {
     this.functions['secret-scanning-report'].addEnvironment(SECRET_SCANNING_PUBLIC_KEYS, JSON.stringify(partnerKeys));
 
     this.reminders.connect(this.functions['reminders-scan'], this.functions['reminders-worker']);
+    // At most QUEUES.reminders.maxConcurrency workers, each pacing itself to its share of the SES rate.
+    this.functions['reminders-worker'].addEnvironment(
+      REMINDER_SEND_INTERVAL_MS,
+      String(intervalMsPerRecipient(props.reminders?.sesSendRate ?? 1, QUEUES.reminders.maxConcurrency)),
+    );
     this.webhooks.connect(this.functions['webhook-fanout'], this.functions['webhook-delivery']);
     this.keyExpiry.connect(this.functions['key-expiry-sweep'], this.functions['key-expiry-worker']);
 
@@ -217,6 +258,29 @@ export class ApiKeyPlatform extends Construct {
       functions: this.functions,
       ...(props.alarms && { alarms: props.alarms }),
     });
+
+    isolateWorkloads(this.functions, props.concurrency);
+    this.operations = new Operations(this, 'Operations', {
+      api: props.api,
+      functions: this.functions,
+      table: this.table,
+      reminderQueue: this.reminders.queue,
+      deliveryQueue: this.webhooks.deliveryQueue,
+      queues: {
+        'webhook events': this.webhooks.eventQueue,
+        reminders: this.reminders.queue,
+        'key expiries': this.keyExpiry.queue,
+      },
+      deadLetterQueues: {
+        'webhook events': this.webhooks.eventDeadLetterQueue,
+        'webhook deliveries': this.webhooks.deliveryDeadLetterQueue,
+        reminders: this.reminders.deadLetterQueue,
+        'key expiries': this.keyExpiry.deadLetterQueue,
+        'usage ingest': this.usage.ingestDeadLetterQueue,
+      },
+      ...(props.alarms && { alarms: props.alarms }),
+    });
+    if (props.alarms?.action) Aspects.of(this).add(new AlarmActionAspect(props.alarms.action));
 
     suppressPlatformFindings(this);
   }

@@ -1,20 +1,37 @@
 /**
  * A complete deployable example: a REST API with one stage per entry of STAGES and the platform
  * attached, as a platform team would do it in its own stack.
+ *
+ * Context (`cdk deploy -c name=value`):
+ * - `reminderSender`: a verified SES address; without it the reminder schedule is off.
+ * - `alarmEmail`: subscribes this address to the alarm topic.
+ * - `apiGatewayCloudWatchRole=true`: creates the account's API Gateway logging role (a singleton
+ *   per account and region) in this stack and keeps it when the stack goes. Stage logging needs
+ *   that role once per account and region; most accounts that ever logged from API Gateway have it.
+ * - `destroyOnRemoval=true`: a throwaway demo. The table and secrets go with the stack and the
+ *   table has no deletion protection; by default both stay, as they hold every issued key.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as xray from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
 import { ACCESS_LOG_FORMAT } from '../functions/definition/access-log';
 import { STAGES, type StageName } from '../functions/definition/api';
 import { ApiKeyPlatform } from './api-key-platform';
 import { suppressDemoFindings } from './nag-suppressions';
 
+const DEMO_API_NAME = 'api-key-platform-demo';
+
 export class DemoStack extends Stack {
   readonly api: apigateway.RestApi;
   readonly platform: ApiKeyPlatform;
   readonly stages: Record<StageName, apigateway.Stage>;
+  /** Every alarm of the platform publishes here. */
+  readonly alarmTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -30,22 +47,30 @@ export class DemoStack extends Stack {
       accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
       // The platform's format: usage statistics and the call log are read from these lines.
       accessLogFormat: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
-      // Execution logs for errors only and never request data: requests carry API keys.
+      // Execution logs for errors only and never request data: requests carry API keys. Their
+      // log groups are made below, with a retention.
       loggingLevel: apigateway.MethodLoggingLevel.ERROR,
       dataTraceEnabled: false,
-      metricsEnabled: true,
-      // A stage-wide ceiling that keeps one runaway client from exhausting Lambda concurrency.
-      throttlingRateLimit: 100,
-      throttlingBurstLimit: 200,
+      // Per-method metrics ("detailed metrics") would be 7 metrics per method and stage, up to
+      // 518 custom metrics (about $155 a month). Per-stage metrics come free and feed the alarms.
+      metricsEnabled: false,
+      // No stage throttle: a stage's throttle applies to each method on its own, not to the
+      // stage, and its 429 would blame the organization's plan. Each organization's usage plan
+      // limits it, and the authorizer's reserved concurrency keeps the rest of the account's
+      // functions from starving it (infra/isolation.ts).
+      // X-Ray: requests are sampled by the rule below, and the authorizer and handlers join the trace.
+      tracingEnabled: true,
     });
 
     this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: 'api-key-platform-demo',
+      restApiName: DEMO_API_NAME,
       description: 'API key platform demo: key management and a sample product API',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
-      // Stage logging needs the account-level CloudWatch role; a fresh account has none.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      // AWS::ApiGateway::Account is one per account and region: a stack that owns it fights every
+      // other stack that does. Only on request, and kept when this stack goes (see the context above).
+      ...(this.node.tryGetContext('apiGatewayCloudWatchRole') === 'true'
+        ? { cloudWatchRole: true, cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }
+        : { cloudWatchRole: false }),
       // The one deployment CDK keeps current as methods change; every stage points at it.
       deploy: true,
       deployOptions: stageOptions(firstStage),
@@ -58,12 +83,42 @@ export class DemoStack extends Stack {
       stages[stageName] = new apigateway.Stage(this, `Stage-${stageName}`, { deployment, ...stageOptions(stageName) });
     }
     this.stages = stages as Record<StageName, apigateway.Stage>;
+    this.manageExecutionLogs();
+    // At most one sampled request a second across the demo's stages, about 2.6 million traces
+    // ($13) a month at most, whatever the traffic; X-Ray's default rule also takes 5% of the rest.
+    new xray.CfnSamplingRule(this, 'TraceSampling', {
+      samplingRule: {
+        ruleName: 'api-key-platform-demo',
+        priority: 100,
+        reservoirSize: 1,
+        fixedRate: 0,
+        serviceName: `${DEMO_API_NAME}/*`,
+        serviceType: 'AWS::ApiGateway::Stage',
+        host: '*',
+        httpMethod: '*',
+        urlPath: '*',
+        resourceArn: '*',
+        version: 1,
+      },
+    });
 
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'API key platform alarms',
+      enforceSSL: true,
+    });
+    const alarmEmail = this.node.tryGetContext('alarmEmail');
+    if (alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+
+    const destroyable = this.node.tryGetContext('destroyOnRemoval') === 'true';
+    const reminderSender = this.node.tryGetContext('reminderSender');
     this.platform = new ApiKeyPlatform(this, 'Platform', {
       api: this.api,
-      removalPolicy: RemovalPolicy.DESTROY,
-      // A verified SES identity of yours: `cdk deploy -c reminderSender=keys@your.domain`.
-      reminders: { senderAddress: this.node.tryGetContext('reminderSender') ?? 'api-keys@example.com' },
+      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      deletionProtection: !destroyable,
+      alarms: { action: new cloudwatchActions.SnsAction(this.alarmTopic) },
+      // A verified SES identity of yours: `cdk deploy -c reminderSender=keys@your.domain`. Without
+      // one the schedule stays off: sends from an unverified address all fail into the DLQ.
+      ...(reminderSender && { reminders: { senderAddress: reminderSender } }),
     });
 
     const usagePlans = this.platform.addUsagePlans(this.api, Object.values(this.stages));
@@ -80,7 +135,32 @@ export class DemoStack extends Stack {
     new CfnOutput(this, 'PepperSecretId', { value: this.platform.pepper.secretArn });
     new CfnOutput(this, 'RestApiId', { value: this.api.restApiId });
     new CfnOutput(this, 'UsagePlanIds', { value: usagePlans.idsJson() });
+    new CfnOutput(this, 'ReminderQueueUrl', {
+      value: this.platform.reminders.queue.queueUrl,
+      description: 'REMINDER_QUEUE_URL for `reminders run`',
+    });
+    new CfnOutput(this, 'KeyExpiryQueueUrl', {
+      value: this.platform.keyExpiry.queue.queueUrl,
+      description: 'KEY_EXPIRY_QUEUE_URL for `keys schedule-expiries`',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.platform.operations.dashboard.dashboardName });
 
-    suppressDemoFindings(this.api, Object.values(this.stages));
+    suppressDemoFindings(this.api, Object.values(this.stages), this.alarmTopic);
+  }
+
+  /**
+   * API Gateway writes execution logs to `API-Gateway-Execution-Logs_<api id>/<stage>`, a group it
+   * makes itself, with no retention, when none exists. Made here first, they get one.
+   */
+  private manageExecutionLogs(): void {
+    for (const [stageName, stage] of Object.entries(this.stages)) {
+      const group = new logs.LogGroup(this, `ExecutionLogs-${stageName}`, {
+        logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`,
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      stage.node.addDependency(group);
+    }
   }
 }

@@ -36,6 +36,14 @@ export interface PlatformFunctionProps {
   logRetention?: logs.RetentionDays;
   /** Applies to the function's log group; the function itself holds no data. */
   removalPolicy?: RemovalPolicy;
+  /** X-Ray: ACTIVE samples and records, PASS_THROUGH records only what an upstream service sampled. */
+  tracing?: lambda.Tracing;
+  /**
+   * Ships a source map and runs with `--enable-source-maps`, so stack traces name source lines; on by
+   * default. Node then maps every stack trace it builds, which costs on the hot path of a function
+   * that throws on purpose (the authorizer's `Unauthorized`), and the map adds to the cold start.
+   */
+  sourceMaps?: boolean;
 }
 
 export function createPlatformFunction(scope: Construct, id: string, props: PlatformFunctionProps): NodejsFunction {
@@ -54,6 +62,7 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
     description: `Runs the ${props.functionId} function`,
   });
   logGroup.grantWrite(role);
+  const sourceMaps = props.sourceMaps ?? true;
 
   return new NodejsFunction(scope, id, {
     entry: join(props.projectRoot, definition.entry),
@@ -65,8 +74,9 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
     timeout: props.timeout ?? Duration.seconds(10),
     role,
     logGroup,
+    ...(props.tracing && { tracing: props.tracing }),
     environment: {
-      NODE_OPTIONS: '--enable-source-maps',
+      ...(sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     },
     projectRoot: props.projectRoot,
@@ -75,7 +85,7 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
       // Local esbuild only: synth must work on machines and in CI without Docker.
       forceDockerBundling: false,
       minify: true,
-      sourceMap: true,
+      sourceMap: sourceMaps,
       sourcesContent: false,
       target: 'node22',
       format: OutputFormat.CJS,

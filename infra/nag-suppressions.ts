@@ -3,6 +3,8 @@
  * here fails synth and the infra tests: there are no unexplained findings.
  */
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { ApiKeyPlatform } from './api-key-platform';
@@ -21,6 +23,31 @@ export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
 
   // No IAM5 finding of the platform's own grants: each names its table, index, queue, secret, stage
   // cache or SES identity exactly (infra/grants.ts).
+
+  // CDK's grant for X-Ray tracing (lambda.Tracing): X-Ray has no resource-level permissions.
+  const traced = functions.filter(
+    (fn) => (fn.node.defaultChild as lambda.CfnFunction).tracingConfig !== undefined && fn.role !== undefined,
+  );
+  NagSuppressions.addResourceSuppressions(
+    traced.flatMap((fn) => (fn.role ? [fn.role] : [])),
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'xray:PutTraceSegments and xray:PutTelemetryRecords, which CDK grants for tracing, support no resource-level permissions: the only resource is `*`.',
+        appliesTo: ['Resource::*'],
+      },
+    ],
+    true,
+  );
+
+  NagSuppressions.addResourceSuppressions(platform.usage.ingestDeadLetterQueue, [
+    {
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter queue: usage-ingest's on-failure destination for access log batches Lambda gave up on.",
+    },
+  ]);
 
   NagSuppressions.addResourceSuppressions(platform.pepper, [
     {
@@ -73,7 +100,15 @@ export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
 }
 
 /** Findings of the demo's own API: choices a platform team makes for its API, not the platform. */
-export function suppressDemoFindings(api: apigateway.RestApi, stages: Construct[]): void {
+export function suppressDemoFindings(api: apigateway.RestApi, stages: Construct[], alarmTopic: sns.Topic): void {
+  NagSuppressions.addResourceSuppressions(alarmTopic, [
+    {
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and alarm texts carry no data worth a customer-managed key ($1 a month). Publishing requires TLS (enforceSSL).',
+    },
+  ]);
+
   NagSuppressions.addResourceSuppressions(api, [
     {
       id: 'AwsSolutions-APIG2',
@@ -83,19 +118,20 @@ export function suppressDemoFindings(api: apigateway.RestApi, stages: Construct[
   ]);
 
   // The role CDK creates for `cloudWatchRole: true`; RestApi does not expose it as a property.
-  const cloudWatchRole = api.node.findChild('CloudWatchRole');
-  NagSuppressions.addResourceSuppressions(
-    cloudWatchRole,
-    [
-      {
-        id: 'AwsSolutions-IAM4',
-        reason:
-          'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy for the account-level API Gateway logging role, which stage access and execution logs need.',
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
-      },
-    ],
-    true,
-  );
+  const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+  if (cloudWatchRole)
+    NagSuppressions.addResourceSuppressions(
+      cloudWatchRole,
+      [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason:
+            'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy for the account-level API Gateway logging role, which stage access and execution logs need.',
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+        },
+      ],
+      true,
+    );
 
   NagSuppressions.addResourceSuppressions(stages, [
     {

@@ -6,23 +6,33 @@ export interface QueueDefinition {
   /** Queue name suffix; the local stack uses it as is, CDK lets CloudFormation name the queue. */
   name: string;
   deadLetterQueueName: string;
-  /** Longer than the consumer's timeout, so a message is not handed out twice while still in work. */
+  /**
+   * Six times the consumer's timeout, as AWS advises for Lambda event sources: a message is not
+   * handed out twice while still in work, and the poller has room to retry a throttled invocation.
+   */
   visibilityTimeoutSeconds: number;
   maxReceiveCount: number;
   /** How long a message may wait in the DLQ before SQS drops it. */
   deadLetterRetentionDays: number;
   /** Messages the consumer gets per invocation. */
   batchSize: number;
+  /**
+   * Parallel invocations of the consumer at most (the event source's maximum concurrency; SQS
+   * allows 2 to 1,000): the rest wait on the queue, so no queue can take the account's concurrency.
+   */
+  maxConcurrency: number;
 }
 
 export const QUEUES = {
   reminders: {
     name: 'api-key-platform-reminders',
     deadLetterQueueName: 'api-key-platform-reminders-dlq',
-    visibilityTimeoutSeconds: 180,
+    visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
     deadLetterRetentionDays: 14,
     batchSize: 10,
+    // The fewest SQS allows: each worker paces its sends to half the SES send rate (REMINDER_SEND_RATE).
+    maxConcurrency: 2,
   },
   /** Published events, before fan-out: one message per event. */
   'webhook-events': {
@@ -32,6 +42,8 @@ export const QUEUES = {
     maxReceiveCount: 5,
     deadLetterRetentionDays: 14,
     batchSize: 10,
+    // Fan-out is a query and a few writes per event, about 100 events a second per invocation.
+    maxConcurrency: 10,
   },
   /**
    * One message per delivery, kept for its whole life: between attempts the worker hides it with
@@ -46,6 +58,8 @@ export const QUEUES = {
     maxReceiveCount: 16,
     deadLetterRetentionDays: 14,
     batchSize: 10,
+    // Bounds the parallel outbound connections (infra/constructs/webhooks.ts, DELIVERY_MAX_CONCURRENCY).
+    maxConcurrency: 20,
   },
   /**
    * One message per expiry (or per moment many keys expire at), delayed until it: the worker then
@@ -54,10 +68,12 @@ export const QUEUES = {
   'key-expiries': {
     name: 'api-key-platform-key-expiries',
     deadLetterQueueName: 'api-key-platform-key-expiries-dlq',
-    visibilityTimeoutSeconds: 120,
+    visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
     deadLetterRetentionDays: 14,
     batchSize: 10,
+    // Flushes are coalesced per environment by a conditional claim: more workers only contend.
+    maxConcurrency: 2,
   },
 } as const satisfies Record<string, QueueDefinition>;
 

@@ -43,6 +43,12 @@ export const webhookEventQueueConfig = { WEBHOOK_EVENT_QUEUE_URL: required('WEBH
 export const webhookDeliveryQueueConfig = { WEBHOOK_DELIVERY_QUEUE_URL: required('WEBHOOK_DELIVERY_QUEUE_URL') };
 export const webhookSecretConfig = { WEBHOOK_SECRET_ID: required('WEBHOOK_SECRET_ID') };
 export const keyExpiryQueueConfig = { KEY_EXPIRY_QUEUE_URL: required('KEY_EXPIRY_QUEUE_URL') };
+/** Milliseconds each reminder recipient uses of one worker's share of the SES send rate (infra: reminders.sesSendRate). */
+export const reminderPacingConfig = {
+  REMINDER_SEND_INTERVAL_MS: z.optional(
+    z.string().check(z.regex(/^\d+$/, 'REMINDER_SEND_INTERVAL_MS must be whole milliseconds')),
+  ),
+};
 /** At most one expiry flush per stage in this many seconds (KEY_EXPIRY.flushWindowSeconds when unset). */
 export const expiryFlushConfig = {
   EXPIRY_FLUSH_WINDOW_SECONDS: z.optional(

@@ -11,13 +11,15 @@ import { DynamoNotificationStore } from '../adapters/dynamo-notification-store';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { MAX_DELAY_SECONDS, parseDeliveryMessage, type SqsDeliveryQueue } from '../adapters/sqs-webhook-queues';
 import { WebhookHttpClient } from '../adapters/webhook-http';
+import { PLATFORM_METRICS } from '../definition/metrics';
 import { systemClock } from '../domain/clock';
 import { advanceDelivery, type DeliveryDeps } from '../domain/webhooks/delivery';
 import { endpointDisabledNotifier } from '../domain/webhooks/disabled-notice';
-import type { DeliveryMessage } from '../domain/webhooks/webhook-model';
+import type { DeliveryMessage, WebhookSender } from '../domain/webhooks/webhook-model';
 import { dynamoDb, sesV2 } from '../runtime/clients';
 import { loadConfig, optionalEmailConfig, tableConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
+import { countMetric, publishMetrics } from '../runtime/metrics';
 import { organizationStore } from '../runtime/stores';
 import {
   deliveryQueueFromEnvironment,
@@ -37,7 +39,7 @@ const deps: DeliveryDeps = {
   deliveries: deliveryStore,
   endpoints: webhookStore,
   events: eventStore,
-  sender: new WebhookHttpClient({ policy: egress.policy }),
+  sender: countingAttempts(new WebhookHttpClient({ policy: egress.policy })),
   masterSecret: masterSecretFromEnvironment(),
   clock: systemClock,
   schedule: egress.schedule,
@@ -125,4 +127,26 @@ async function withBatchReads(
   }
 }
 
-export const handler = deliverBatch(deps, queue, (messages) => prefetchDeliveries(dynamoDb, TABLE_NAME, messages));
+const deliverWithPrefetch = deliverBatch(deps, queue, (messages) => prefetchDeliveries(dynamoDb, TABLE_NAME, messages));
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  try {
+    return await deliverWithPrefetch(event);
+  } finally {
+    publishMetrics();
+  }
+};
+
+/** Counts every attempt and every 2xx, for the delivery success rate on the dashboard. */
+function countingAttempts(sender: WebhookSender): WebhookSender {
+  return {
+    async post(request) {
+      const outcome = await sender.post(request);
+      countMetric(PLATFORM_METRICS.names.webhookAttempts);
+      if (outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300) {
+        countMetric(PLATFORM_METRICS.names.webhookAttemptsSucceeded);
+      }
+      return outcome;
+    },
+  };
+}

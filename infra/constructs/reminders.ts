@@ -25,6 +25,11 @@ export interface RemindersOptions {
   senderIdentity?: string;
   /** The region of the SES identity; the stack's region by default. */
   sesRegion?: string;
+  /**
+   * The account's SES maximum send rate in that region (recipients a second; 1 in the SES sandbox,
+   * 14 or more in production): the workers pace their sends to stay under it. 1 by default.
+   */
+  sesSendRate?: number;
   /** When the scan runs; daily (REMINDER_SCAN_RATE_MINUTES) by default. */
   schedule?: events.Schedule;
   /** Where the DLQ alarm reports, e.g. an SNS topic's action; none by default. */

@@ -26,15 +26,25 @@ describe('every function', () => {
     template.resourceCountIs('AWS::Lambda::Function', functionIds.length);
   });
 
-  it.each(functionIds)('%s runs Node.js 22 on arm64 with source maps and its own log group', (functionId) => {
+  it.each(functionIds)('%s runs Node.js 22 on arm64 with its own log group', (functionId) => {
     const logGroupId = logicalIdOf(stack.platform.functions[functionId].logGroup);
     expect(lambdaOf(functionId)).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'api-key-platform' } },
+      Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'api-key-platform' } },
       LoggingConfig: { LogGroup: { Ref: logGroupId } },
     });
+  });
+
+  it.each(
+    functionIds.filter((functionId) => functionId !== 'authorizer'),
+  )('%s maps stack traces to the source', (functionId) => {
+    expect(lambdaOf(functionId).Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+
+  it('runs the authorizer without source maps: it throws on every refused key', () => {
+    expect(lambdaOf('authorizer').Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
   it('keeps logs for a month', () => {
@@ -108,7 +118,12 @@ describe('least privilege, spelled out', () => {
     const actions = actionsOf(statementsOf('authorizer'));
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'secretsmanager:GetSecretValue']));
     for (const write of WRITE_ACTIONS) expect(actions).not.toContain(write);
-    expect(actions.filter((action) => !/^(dynamodb|secretsmanager|logs):/.test(action))).toEqual([]);
+    // X-Ray's two actions come with tracing (lambda.Tracing.ACTIVE); they reach no data.
+    expect(actions.filter((action) => !/^(dynamodb|secretsmanager|logs|xray):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('xray:')).sort()).toEqual([
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
     expect(lambdaOf('authorizer').Environment.Variables.PEPPER_SECRET_ID).toEqual({
       Ref: logicalIdOf(stack.platform.pepper),
     });

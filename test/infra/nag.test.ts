@@ -4,7 +4,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DemoStack } from '../../infra/demo-stack';
-import { testApp } from './synth';
+import { DEMO_CONTEXT, testApp } from './synth';
 
 const AWS_SOLUTIONS = Match.stringLikeRegexp('AwsSolutions-.*');
 
@@ -26,8 +26,11 @@ function findings(stack: Stack, kind: 'error' | 'warning'): string[] {
 }
 
 describe('AwsSolutions checks', () => {
-  it('leave no unsuppressed error or warning on the demo stack', () => {
-    const app = testApp();
+  it.each([
+    ['without context', {}],
+    ['with every context option', { ...DEMO_CONTEXT, alarmEmail: 'ops@example.com', apiGatewayCloudWatchRole: 'true' }],
+  ])('leave no unsuppressed error or warning on the demo stack (%s)', (_, context) => {
+    const app = testApp(context);
     const stack = new DemoStack(app, 'ApiKeyPlatformDemo');
     Aspects.of(app).add(new AwsSolutionsChecks());
     expect(findings(stack, 'error')).toEqual([]);

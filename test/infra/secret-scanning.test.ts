@@ -96,7 +96,7 @@ describe('the secret-scanning-report function', () => {
 
   it('may do nothing else', () => {
     const services = new Set(actionsOf(statements()).map((action) => action.split(':')[0]));
-    expect([...services].sort()).toEqual(['apigateway', 'dynamodb', 'logs', 'secretsmanager', 'ses', 'sqs']);
+    expect([...services].sort()).toEqual(['apigateway', 'dynamodb', 'logs', 'secretsmanager', 'ses', 'sqs', 'xray']);
   });
 
   it('gets the partner public keys from the construct, and a key that is not P-256 fails synth', () => {

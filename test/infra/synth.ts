@@ -14,11 +14,14 @@ function cdkJsonContext(): Record<string, unknown> {
 }
 
 /** An app that skips asset bundling: tests check the template, not the bundles. */
-export function testApp(): App {
-  return new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+export function testApp(context: Record<string, string> = {}): App {
+  return new App({ context: { ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
 }
 
-export function synthDemo(app: App = testApp()): { stack: DemoStack; template: Template } {
+/** The demo as deployed with `-c reminderSender=api-keys@example.com`: without a sender its reminders are off. */
+export const DEMO_CONTEXT = { reminderSender: 'api-keys@example.com' };
+
+export function synthDemo(app: App = testApp(DEMO_CONTEXT)): { stack: DemoStack; template: Template } {
   const stack = new DemoStack(app, 'ApiKeyPlatformDemo');
   return { stack, template: Template.fromStack(stack) };
 }

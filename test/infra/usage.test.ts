@@ -143,8 +143,11 @@ describe('alarms', () => {
     }
   });
 
-  it('have no action unless the team gives one', () => {
-    for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toBeUndefined();
+  it('all report to the demo stack’s alarm topic', () => {
+    expect(alarms().length).toBeGreaterThan(40);
+    for (const alarm of alarms()) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalIdOf(stack.alarmTopic) }]);
+    }
   });
 });
 
@@ -163,8 +166,10 @@ describe('on a team’s own API', () => {
     const team = Template.fromStack(consumer);
     team.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     const teamAlarms = Object.values(team.findResources('AWS::CloudWatch::Alarm'));
-    // The usage alarms, the reminder DLQ alarm, the webhook alarms and the key-expiry DLQ alarm.
-    expect(teamAlarms.length).toBe(platform.usage.alarms.length + 1 + platform.webhooks.alarms.length + 1);
+    // The usage alarms, the reminder DLQ alarm, the webhook alarms, the key-expiry DLQ alarm and the operations alarms.
+    expect(teamAlarms.length).toBe(
+      platform.usage.alarms.length + 1 + platform.webhooks.alarms.length + 1 + platform.operations.alarms.length,
+    );
     for (const alarm of teamAlarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalIdOf(topic) }]);
     team.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', Threshold: 0.01 });
   });

@@ -1,0 +1,309 @@
+/**
+ * Issue 10, findings 5–10 in the template: failure destinations and alarms, workload isolation,
+ * every alarm with an action, the dashboard, tracing, the demo stack's settings and outputs.
+ */
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { STAGES } from '../../functions/definition/api';
+import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
+import { QUEUES } from '../../functions/definition/queues';
+import { ROUTES } from '../../functions/definition/routes';
+import { TABLE_SCHEMA } from '../../functions/definition/table';
+import { ApiKeyPlatform } from '../../infra/api-key-platform';
+import { DemoStack } from '../../infra/demo-stack';
+import { DEMO_CONTEXT, logicalIdOf, synthDemo, testApp } from './synth';
+
+const { stack, template } = synthDemo();
+const functionIds = Object.keys(FUNCTIONS) as FunctionId[];
+const fnRef = (functionId: FunctionId) => ({ Ref: logicalIdOf(stack.platform.functions[functionId]) });
+const lambdaOf = (functionId: FunctionId) =>
+  template.findResources('AWS::Lambda::Function')[logicalIdOf(stack.platform.functions[functionId])]?.Properties;
+
+type Alarm = { Properties: Record<string, any> };
+const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Alarm[];
+/** The metrics an alarm reads, whether it has one metric or a math expression. */
+const metricsOf = (alarm: Alarm): { MetricName: string; Namespace: string; Dimensions?: any[] }[] =>
+  alarm.Properties.MetricName
+    ? [alarm.Properties as never]
+    : (alarm.Properties.Metrics ?? []).flatMap((m: any) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+const alarmsOn = (metricName: string) =>
+  alarms().filter((alarm) => metricsOf(alarm).some((metric) => metric.MetricName === metricName));
+const dimension = (metric: { Dimensions?: any[] }, name: string) =>
+  metric.Dimensions?.find((d: { Name: string }) => d.Name === name)?.Value;
+const consumers = functionIds.filter((functionId) => (FUNCTIONS[functionId].needs as FunctionNeeds).consumeQueue);
+
+function teamStack(props: Partial<ConstructorParameters<typeof ApiKeyPlatform>[2]> = {}, id = 'Team') {
+  const consumer = new Stack(testApp(), id);
+  const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
+  api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+  const platform = new ApiKeyPlatform(consumer, 'Platform', { api, ...props });
+  return { consumer, platform, template: Template.fromStack(consumer) };
+}
+
+describe('finding 5: authorizer cache flushes', () => {
+  it('raise an alarm when a flush failed after its retries', () => {
+    const [alarm] = alarmsOn('AuthorizerCacheFlushFailures');
+    expect(metricsOf(alarm as Alarm)[0]).toMatchObject({ Namespace: 'ApiKeyPlatform' });
+    expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+});
+
+describe('finding 6: usage-ingest', () => {
+  it('sends batches that failed Lambda’s retries to a DLQ', () => {
+    const config = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).find(
+      (resource) => JSON.stringify(resource.Properties.FunctionName) === JSON.stringify(fnRef('usage-ingest')),
+    );
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+    });
+    const dlqId = config?.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+    expect(template.findResources('AWS::SQS::Queue')[dlqId]).toBeDefined();
+    const dlqAlarm = alarmsOn('ApproximateNumberOfMessagesVisible').find(
+      (alarm) =>
+        JSON.stringify(dimension(metricsOf(alarm)[0] as never, 'QueueName')) ===
+        JSON.stringify({ 'Fn::GetAtt': [dlqId, 'QueueName'] }),
+    );
+    expect(dlqAlarm?.Properties.Threshold).toBe(1);
+  });
+
+  it('may read and write the ledger of counted batches', () => {
+    expect((FUNCTIONS['usage-ingest'].needs as FunctionNeeds).table).toEqual(
+      expect.arrayContaining(['GetItem', 'UpdateItem']),
+    );
+  });
+});
+
+describe('finding 7: isolation between workloads', () => {
+  it('reserves concurrency for the authorizer and caps usage-ingest', () => {
+    expect(lambdaOf('authorizer')?.ReservedConcurrentExecutions).toBe(100);
+    expect(lambdaOf('usage-ingest')?.ReservedConcurrentExecutions).toBe(5);
+  });
+
+  it.each(consumers)('caps the SQS event source of %s', (functionId) => {
+    const queueId = (FUNCTIONS[functionId].needs as FunctionNeeds).consumeQueue as keyof typeof QUEUES;
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: fnRef(functionId),
+      ScalingConfig: { MaximumConcurrency: QUEUES[queueId].maxConcurrency },
+    });
+  });
+
+  it('leaves reservations out for accounts that cannot spare them, and refuses nonsense', () => {
+    const { template: team } = teamStack({ concurrency: { authorizerReserved: 'none', usageIngestReserved: 'none' } });
+    for (const fn of Object.values(team.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+    expect(() => teamStack({ concurrency: { authorizerReserved: 0 } }, 'Zero')).toThrow(/at least 1/);
+  });
+
+  it('paces the reminder workers to the SES send rate: 1 a second by default, split over 2 workers', () => {
+    expect(lambdaOf('reminders-worker')?.Environment.Variables.REMINDER_SEND_INTERVAL_MS).toBe('2000');
+    const { platform, template: team } = teamStack(
+      { reminders: { senderAddress: 'keys@team.example', sesSendRate: 14 } },
+      'Production',
+    );
+    const worker = team.findResources('AWS::Lambda::Function')[logicalIdOf(platform.functions['reminders-worker'])];
+    expect(worker?.Properties.Environment.Variables.REMINDER_SEND_INTERVAL_MS).toBe('143');
+  });
+});
+
+describe('finding 8: operations', () => {
+  it('gives every alarm of a team’s stack the platform’s action, queue and DLQ alarms included', () => {
+    const topicStack = new Stack(testApp(), 'WithTopic');
+    const api = new apigateway.RestApi(topicStack, 'TeamApi', { deployOptions: { stageName: 'live' } });
+    api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+    const topic = new sns.Topic(topicStack, 'OnCall');
+    new ApiKeyPlatform(topicStack, 'Platform', { api, alarms: { action: new cloudwatchActions.SnsAction(topic) } });
+    const team = Object.values(Template.fromStack(topicStack).findResources('AWS::CloudWatch::Alarm'));
+    expect(team.length).toBeGreaterThan(60);
+    for (const alarm of team) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalIdOf(topic) }]);
+  });
+
+  it('has the demo stack make an SNS topic that every alarm reports to', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+
+  it.each(functionIds)('alarms on errors of %s', (functionId) => {
+    const alarm = alarmsOn('Errors').find(
+      (candidate) =>
+        JSON.stringify(dimension(metricsOf(candidate)[0] as never, 'FunctionName')) ===
+        JSON.stringify(fnRef(functionId)),
+    );
+    expect(alarm?.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 0 });
+  });
+
+  it('alarms on the authorizer’s p99 duration', () => {
+    const alarm = alarmsOn('Duration').find(
+      (candidate) =>
+        JSON.stringify(dimension(metricsOf(candidate)[0] as never, 'FunctionName')) ===
+        JSON.stringify(fnRef('authorizer')),
+    );
+    expect(alarm?.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 1000 });
+  });
+
+  it.each([
+    undefined,
+    ...TABLE_SCHEMA.globalSecondaryIndexes.map((index) => index.indexName),
+  ])('alarms on DynamoDB read and write throttles (index %s)', (indexName) => {
+    const alarm = alarmsOn('WriteThrottleEvents').find((candidate) =>
+      metricsOf(candidate).every((metric) => dimension(metric, 'GlobalSecondaryIndexName') === indexName),
+    );
+    expect(alarm).toBeDefined();
+    expect(
+      metricsOf(alarm as Alarm)
+        .map((metric) => metric.MetricName)
+        .sort(),
+    ).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+  });
+
+  it('alarms on the age of the reminder queue and on the delivery backlog', () => {
+    const queueName = (queue: object) => JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(queue as never), 'QueueName'] });
+    expect(
+      alarmsOn('ApproximateAgeOfOldestMessage').some(
+        (alarm) =>
+          JSON.stringify(dimension(metricsOf(alarm)[0] as never, 'QueueName')) ===
+          queueName(stack.platform.reminders.queue),
+      ),
+    ).toBe(true);
+    expect(
+      alarmsOn('ApproximateNumberOfMessagesVisible').some(
+        (alarm) =>
+          JSON.stringify(dimension(metricsOf(alarm)[0] as never, 'QueueName')) ===
+          queueName(stack.platform.webhooks.deliveryQueue),
+      ),
+    ).toBe(true);
+  });
+
+  it('has a dashboard with the authorizer, flushes, per-stage errors and 429s, queues, deliveries and reminders', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+    for (const expected of [
+      'Authorizer latency',
+      'AuthorizerCacheFlushes',
+      '4XXError',
+      '5XXError',
+      'Status429',
+      'ApproximateAgeOfOldestMessage',
+      'Dead-letter queue depths',
+      'success rate',
+      'RemindersSent',
+      ...Object.keys(STAGES).map((stage) => `${stage} stage`),
+    ]) {
+      expect(body).toContain(expected);
+    }
+  });
+
+  it('traces the stages, samples one request a second, and has the API functions join the trace', () => {
+    for (const stage of Object.values(template.findResources('AWS::ApiGateway::Stage'))) {
+      expect(stage.Properties.TracingEnabled).toBe(true);
+    }
+    template.hasResourceProperties('AWS::XRay::SamplingRule', {
+      SamplingRule: Match.objectLike({ ReservoirSize: 1, FixedRate: 0, ServiceType: 'AWS::ApiGateway::Stage' }),
+    });
+    expect(lambdaOf('authorizer')?.TracingConfig).toEqual({ Mode: 'Active' });
+    const routeFunction = ROUTES[0]?.function as FunctionId;
+    expect(lambdaOf(routeFunction)?.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(lambdaOf('webhook-delivery')?.TracingConfig).toEqual({ Mode: 'PassThrough' });
+  });
+
+  it.each(Object.keys(STAGES))('keeps the %s stage’s execution logs for a month', (stageName) => {
+    const group = Object.values(template.findResources('AWS::Logs::LogGroup')).find(
+      (candidate) =>
+        JSON.stringify(candidate.Properties.LogGroupName ?? '').includes(`API-Gateway-Execution-Logs_`) &&
+        JSON.stringify(candidate.Properties.LogGroupName).includes(`/${stageName}`),
+    );
+    expect(group?.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('outputs everything the CLI needs', () => {
+    const outputs = template.findOutputs('*');
+    for (const name of [
+      'TableName',
+      'PepperSecretId',
+      'RestApiId',
+      'UsagePlanIds',
+      'ReminderQueueUrl',
+      'KeyExpiryQueueUrl',
+    ]) {
+      expect(outputs).toHaveProperty(name);
+    }
+    expect(outputs.ReminderQueueUrl?.Value).toEqual({ Ref: logicalIdOf(stack.platform.reminders.queue) });
+    expect(outputs.KeyExpiryQueueUrl?.Value).toEqual({ Ref: logicalIdOf(stack.platform.keyExpiry.queue) });
+  });
+});
+
+describe('finding 9: the demo stack', () => {
+  it('sets no stage throttle, which would apply per method', () => {
+    for (const stage of Object.values(template.findResources('AWS::ApiGateway::Stage'))) {
+      for (const setting of stage.Properties.MethodSettings ?? []) {
+        expect(setting.ThrottlingRateLimit).toBeUndefined();
+        expect(setting.ThrottlingBurstLimit).toBeUndefined();
+      }
+    }
+  });
+
+  it('turns detailed (per-method) metrics off', () => {
+    for (const stage of Object.values(template.findResources('AWS::ApiGateway::Stage'))) {
+      for (const setting of stage.Properties.MethodSettings ?? []) expect(setting.MetricsEnabled).toBe(false);
+    }
+  });
+
+  it('runs no reminder schedule and sends from no address unless given a sender', () => {
+    const bare = Template.fromStack(new DemoStack(testApp(), 'Bare'));
+    bare.hasResourceProperties('AWS::Events::Rule', {
+      Description: 'Starts the rotation reminder scan',
+      State: 'DISABLED',
+    });
+    for (const fn of Object.values(bare.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment?.Variables ?? {}).not.toHaveProperty('EMAIL_SENDER');
+    }
+    expect(JSON.stringify(bare.toJSON())).not.toContain('example.com');
+  });
+
+  it('leaves the account-wide API Gateway settings alone unless asked, and then keeps them', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const asked = Template.fromStack(
+      new DemoStack(testApp({ ...DEMO_CONTEXT, apiGatewayCloudWatchRole: 'true' }), 'WithRole'),
+    );
+    asked.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+  });
+
+  it('keeps the table and secrets, with deletion protection, unless destroyOnRemoval is set', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+      if (secret.Properties.Description?.includes('cursors')) continue; // holds nothing lasting
+      expect(secret.DeletionPolicy).toBe('Retain');
+    }
+    const throwaway = Template.fromStack(
+      new DemoStack(testApp({ ...DEMO_CONTEXT, destroyOnRemoval: 'true' }), 'Throwaway'),
+    );
+    throwaway.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+  });
+});
+
+describe('finding 10: queues and source maps', () => {
+  it.each(
+    consumers,
+  )('gives the queue of %s a visibility timeout of at least 6× the function’s timeout', (functionId) => {
+    const queueId = (FUNCTIONS[functionId].needs as FunctionNeeds).consumeQueue as keyof typeof QUEUES;
+    expect(QUEUES[queueId].visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+      6 * (lambdaOf(functionId)?.Timeout as number),
+    );
+  });
+
+  it('runs the authorizer without source maps', () => {
+    expect(lambdaOf('authorizer')?.Environment.Variables.NODE_OPTIONS).toBeUndefined();
+  });
+});
