@@ -26,9 +26,10 @@ import { startDynamoDb } from './emulators/dynamodb';
 import { startSecretsManager } from './emulators/secrets-manager';
 import { startSes } from './emulators/ses';
 import { startSqs } from './emulators/sqs';
-import { LOCAL_REGION } from './gateway/events';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
 import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
+import { type LocalIamOptions, localSecretArns, startLocalIam } from './iam/local-iam';
 import { repoRoot } from './paths';
 import { localPartnerKeysJson } from './secret-scanning-partner';
 import type { SqsHandler } from './sqs-event-source';
@@ -73,6 +74,11 @@ export interface PlatformOptions {
   webhookAllowLoopback?: boolean;
   /** WEBHOOK_RETRY_SCHEDULE: seconds before each attempt; the tests shorten the standard one. */
   webhookRetrySchedule?: readonly number[];
+  /**
+   * IAM enforcement: each function's AWS calls are checked against the policy CDK synthesizes for
+   * its role (on unless LOCAL_IAM=off); tests may replace the policies.
+   */
+  iam?: LocalIamOptions;
 }
 
 /** The sender identity of reminder emails locally (aws-ses-v2-local accepts any). */
@@ -101,6 +107,7 @@ const CURSOR_SECRET_ID = 'api-key-platform/cursor-key';
 
 export async function startPlatform(options: PlatformOptions) {
   const root = repoRoot();
+  const iam = startLocalIam({ root, reminderSender: LOCAL_EMAIL_SENDER, ...options.iam });
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => {});
@@ -121,7 +128,9 @@ export async function startPlatform(options: PlatformOptions) {
 
     const handlers = new Map<FunctionId, Promise<ProxyHandler>>();
     const load = <T>(functionId: FunctionId) =>
-      import(join(root, FUNCTIONS[functionId].entry)).then((module: { handler: T }) => module.handler);
+      import(join(root, FUNCTIONS[functionId].entry)).then((module: { handler: T }) =>
+        iam.wrap(functionId, module.handler),
+      );
     let authorizer: AuthorizerHandler | undefined;
     // Access logs to usage-ingest, as a CloudWatch Logs subscription does; closed after the gateway.
     const usage = startUsagePipeline({ ingest: () => load<LogsHandler>('usage-ingest') });
@@ -235,6 +244,17 @@ export async function startPlatform(options: PlatformOptions) {
     await createPepper(clients.secretsManager, PEPPER_SECRET_ID);
     await createPepper(clients.secretsManager, WEBHOOK_SECRET_ID);
     await createPepper(clients.secretsManager, CURSOR_SECRET_ID);
+    await iam.start({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      variables: { ...process.env },
+      secretArns: await localSecretArns(clients.secretsManager, [
+        PEPPER_SECRET_ID,
+        WEBHOOK_SECRET_ID,
+        CURSOR_SECRET_ID,
+      ]),
+      usagePlanIds: LOCAL_USAGE_PLAN_IDS,
+    });
     const bootstrapFile = options.dataDir ? join(options.dataDir, 'bootstrap.json') : '';
     const demo = await ensureDemoOrganization(clients, {
       tableName: TABLE_NAME,
@@ -280,7 +300,18 @@ export async function startPlatform(options: PlatformOptions) {
       sweep: async () => (await load<SweepHandler>('key-expiry-sweep'))(),
       worker: workers['key-expiries'],
     };
-    return { bootstrap, gateway, close, flushUsage, usagePipeline: usage, reminders, webhooks, keyExpiry, sqsClient };
+    return {
+      bootstrap,
+      gateway,
+      close,
+      flushUsage,
+      usagePipeline: usage,
+      reminders,
+      webhooks,
+      keyExpiry,
+      sqsClient,
+      iam,
+    };
   } catch (error) {
     await close();
     throw error;

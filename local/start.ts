@@ -15,7 +15,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = join(repoRoot(), '.local');
 
-const { bootstrap, close } = await startPlatform({
+const { bootstrap, close, iam } = await startPlatform({
   port,
   dataDir,
   messaging: true,
@@ -44,6 +44,7 @@ API key platform is running locally (no AWS account needed).
   Sandbox admin:   ${bootstrap.sandboxAdminKey}
   Email inbox:     ${bootstrap.emailInboxUrl}   (reminder and webhook emails; /store as JSON)
   Webhooks:        npm run webhook-receiver -- --register   (a demo receiver, in another terminal)
+  IAM:             ${iam.enabled ? "each function's AWS calls are checked against its synthesized role (LOCAL_IAM=off to skip)" : 'not enforced (LOCAL_IAM=off)'}
 
 Everything above is in ${join(dataDir, 'bootstrap.json')}. Try:
 
@@ -51,6 +52,11 @@ Everything above is in ${join(dataDir, 'bootstrap.json')}. Try:
 
 Press Ctrl-C to stop.
 `);
+if (iam.withoutLocalCounterpart.length > 0) {
+  console.log(
+    `Grants on resources the local stack does not have (they allow nothing here):\n  ${iam.withoutLocalCounterpart.join('\n  ')}\n`,
+  );
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

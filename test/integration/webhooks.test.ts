@@ -3,12 +3,13 @@
  * fan-out and delivery workers on the SQS emulator, a real receiver on loopback verifying with the
  * public `standardwebhooks` package.
  */
-import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { localClients } from '../../local/bootstrap';
 import type { ApiResponse } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { queueCounts as countQueue } from '../support/queue-counts';
 import { type ReceivedWebhook, type Receiver, startReceiver } from '../support/webhook-receiver';
 
 let platform: TestPlatform;
@@ -462,17 +463,8 @@ function setFailingSince(webhookId: string, since: Date) {
   return setFields({ pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }, { failingSince: since.toISOString() });
 }
 
-async function queueCounts() {
-  const { Attributes = {} } = await platform.sqsClient.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: platform.bootstrap.queueUrls['webhook-deliveries'],
-      AttributeNames: ['ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-  };
+function queueCounts() {
+  return countQueue(platform.sqsClient, platform.bootstrap.queueUrls['webhook-deliveries']);
 }
 
 async function purgeDeliveries() {

@@ -1,0 +1,89 @@
+/**
+ * Run by function-policies.ts in a child process (`tsx local/iam/extract-policies.ts <sender>`):
+ * synthesizes the demo stack as `cdk synth` does, minus the esbuild bundling, and prints each
+ * function's IAM statements with their intrinsics unresolved, plus what every logical id stands
+ * for, as JSON. Kept out of the local stack's own process so aws-cdk-lib is only loaded on a
+ * cache miss.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
+import { DemoStack } from '../../infra/demo-stack';
+import { findProjectRoot } from '../../infra/function-defaults';
+import type { CfnStatement, ResourceRef, SynthesizedIam } from './function-policies';
+
+interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+function synthesize(reminderSender: string): SynthesizedIam {
+  const cdkJson = JSON.parse(readFileSync(join(findProjectRoot(), 'cdk.json'), 'utf8')) as { context?: object };
+  // The local sender, so the SES grant names the identity the local stack sends from.
+  const app = new App({
+    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], reminderSender },
+  });
+  const stack = new DemoStack(app, 'ApiKeyPlatformDemo');
+  const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
+  const logicalIdOf = (element: CfnElement) => stack.resolve(element.logicalId) as string;
+  const roleOf = (functionId: FunctionId) => {
+    const role = stack.platform.functions[functionId].role?.node.defaultChild as CfnElement | undefined;
+    if (!role) throw new Error(`The ${functionId} function has no role of its own`);
+    return logicalIdOf(role);
+  };
+
+  const functions = Object.fromEntries(
+    (Object.keys(FUNCTIONS) as FunctionId[]).map((functionId) => {
+      const role = roleOf(functionId);
+      return [functionId, { role, statements: statementsOfRole(template.Resources, role) }];
+    }),
+  ) as SynthesizedIam['functions'];
+
+  // A logical id stands locally for what the local stack puts in the variable the construct fills from it.
+  const variables = new Map<string, string>();
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const environment = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables;
+    for (const [variable, value] of Object.entries(environment ?? {})) {
+      const ref = (value as { Ref?: unknown }).Ref;
+      if (typeof ref === 'string') variables.set(ref, variable);
+    }
+  }
+  const usagePlans = new Map<string, string>();
+  for (const construct of stack.node.findAll()) {
+    if (construct instanceof apigateway.UsagePlan) {
+      usagePlans.set(logicalIdOf(construct.node.defaultChild as CfnElement), construct.node.id);
+    }
+  }
+  const resources: Record<string, ResourceRef> = {};
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const variable = variables.get(logicalId);
+    const usagePlan = usagePlans.get(logicalId);
+    resources[logicalId] = { type: resource.Type, ...(variable && { variable }), ...(usagePlan && { usagePlan }) };
+  }
+  return { stackName: stack.stackName, functions, resources };
+}
+
+/** Every statement attached to a role: its inline policies and the AWS::IAM::Policy resources naming it. */
+function statementsOfRole(resources: Record<string, CfnResource>, roleId: string): CfnStatement[] {
+  const documents: { Statement: CfnStatement[] }[] = [];
+  const role = resources[roleId];
+  for (const policy of (role?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: CfnStatement[] } }[]) {
+    documents.push(policy.PolicyDocument);
+  }
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const roles = (resource.Properties?.Roles ?? []) as { Ref?: string }[];
+    if (roles.some((ref) => ref.Ref === roleId)) {
+      documents.push(resource.Properties?.PolicyDocument as { Statement: CfnStatement[] });
+    }
+  }
+  return documents.flatMap((document) => document.Statement);
+}
+
+const [reminderSender] = process.argv.slice(2);
+if (!reminderSender) throw new Error('usage: extract-policies.ts <reminder sender address>');
+process.stdout.write(JSON.stringify(synthesize(reminderSender)));
