@@ -13,7 +13,7 @@ own log group, and nothing else.
 
 - **Table**: DynamoDB actions on the table's items, exactly these; no function may Scan.
   Route handlers' lists include what their shared middy stack does (\`functions/runtime/http.ts\`):
-  UpdateItem for the per-key rate limit counter and lastUsedAt, PutItem for audited routes,
+  UpdateItem for the per-key rate limit counter, PutItem for audited routes,
   UpdateItem and GetItem for paid routes (\`functions/definition/table-access.ts\`).
 - **Indexes**: \`dynamodb:Query\` on these indexes by name, never \`index/*\`.
 - **Queues**: \`send\` is \`sqs:SendMessage\` (batches included); \`consume\` is what the Lambda event
