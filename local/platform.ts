@@ -144,6 +144,8 @@ export async function startPlatform(options: PlatformOptions) {
       endpoint: sqs.endpoint,
     });
     closers.push(async () => sqsClient.destroy());
+    // The event sources poll with it, as their consumer's role (the test harness's own calls stay unchecked).
+    iam.enforceOn([sqsClient]);
     const queueUrls = await createQueues(sqsClient);
     const workers = options.messaging
       ? startWorkers({
@@ -152,6 +154,7 @@ export async function startPlatform(options: PlatformOptions) {
           load: (functionId) => load<SqsHandler>(functionId),
           background: (options.workers ?? 'background') === 'background',
           concurrency: { 'webhook-deliveries': options.deliveryConcurrency ?? 4 },
+          asConsumer: iam.runAs,
         })
       : undefined;
     if (workers) {
@@ -313,6 +316,7 @@ export async function startPlatform(options: PlatformOptions) {
       iam,
     };
   } catch (error) {
+    iam.abandon();
     await close();
     throw error;
   }

@@ -33,24 +33,34 @@ export interface SqsEventSourceOptions {
    */
   visibilityTimeoutSeconds?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Runs the event source's own receives and deletes as the consumer function: a Lambda event
+   * source mapping polls with the function's execution role (local IAM enforcement checks it).
+   */
+  asConsumer?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 export function startSqsEventSource(options: SqsEventSourceOptions) {
   let stopped = false;
   const stats = { invocations: 0, deleted: 0, failed: 0 };
   const eventSourceARN = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${options.queueName}`;
+  const asConsumer = options.asConsumer ?? ((call) => call());
 
   /** One receive and one invocation; the number of messages received. */
   const poll = async (waitTimeSeconds = options.waitTimeSeconds ?? 10): Promise<number> => {
-    const { Messages = [] } = await options.client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: options.queueUrl,
-        MaxNumberOfMessages: Math.min(options.batchSize, 10),
-        WaitTimeSeconds: waitTimeSeconds,
-        ...(options.visibilityTimeoutSeconds !== undefined && { VisibilityTimeout: options.visibilityTimeoutSeconds }),
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
+    const { Messages = [] } = await asConsumer(() =>
+      options.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: options.queueUrl,
+          MaxNumberOfMessages: Math.min(options.batchSize, 10),
+          WaitTimeSeconds: waitTimeSeconds,
+          ...(options.visibilityTimeoutSeconds !== undefined && {
+            VisibilityTimeout: options.visibilityTimeoutSeconds,
+          }),
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      ),
     );
     if (Messages.length === 0) return 0;
     const records = Messages.map((message) => toRecord(message, eventSourceARN));
@@ -67,14 +77,16 @@ export function startSqsEventSource(options: SqsEventSourceOptions) {
     const succeeded = Messages.filter((message) => !failedIds.has(message.MessageId as string));
     stats.failed += Messages.length - succeeded.length;
     if (succeeded.length > 0) {
-      await options.client.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: options.queueUrl,
-          Entries: succeeded.map((message, index) => ({
-            Id: String(index),
-            ReceiptHandle: message.ReceiptHandle as string,
-          })),
-        }),
+      await asConsumer(() =>
+        options.client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: options.queueUrl,
+            Entries: succeeded.map((message, index) => ({
+              Id: String(index),
+              ReceiptHandle: message.ReceiptHandle as string,
+            })),
+          }),
+        ),
       );
       stats.deleted += succeeded.length;
     }

@@ -18,6 +18,8 @@ export interface WorkerOptions {
   background: boolean;
   /** Parallel pollers per queue, as Lambda runs several batches at once. */
   concurrency?: Partial<Record<QueueId, number>>;
+  /** Runs an event source's own SQS calls as its consumer function (the mapping polls with its role). */
+  asConsumer?: <T>(functionId: FunctionId, call: () => Promise<T>) => Promise<T>;
 }
 
 export function startWorkers(options: WorkerOptions): Record<QueueId, EventSource> {
@@ -38,6 +40,7 @@ export function startWorkers(options: WorkerOptions): Record<QueueId, EventSourc
       background: options.background,
       concurrency: options.concurrency?.[queueId] ?? 1,
       onError: (error) => console.error(`${functionId} failed:`, error),
+      ...(options.asConsumer && { asConsumer: (call) => options.asConsumer?.(functionId, call) ?? call() }),
     });
   }
   return sources;

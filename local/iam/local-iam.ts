@@ -47,9 +47,12 @@ export function startLocalIam(options: LocalIamOptions & { root: string; reminde
   const synthesized = enabled ? loadSynthesizedIam(options.root, options.reminderSender) : undefined;
   synthesized?.catch(() => {});
   let resolveReady: (evaluation: { evaluator: PolicyEvaluator; local: LocalResources }) => void = () => {};
-  const ready = new Promise<{ evaluator: PolicyEvaluator; local: LocalResources }>((resolve) => {
+  let rejectReady: (error: Error) => void = () => {};
+  const ready = new Promise<{ evaluator: PolicyEvaluator; local: LocalResources }>((resolve, reject) => {
     resolveReady = resolve;
+    rejectReady = reject;
   });
+  ready.catch(() => {});
   if (enabled) enforceIamOn(Object.values(runtimeClients) as unknown as ClientWithMiddleware[]);
 
   const check = async (functionId: string, call: SdkCall): Promise<Denial | undefined> => {
@@ -79,6 +82,15 @@ export function startLocalIam(options: LocalIamOptions & { root: string; reminde
     denials,
     /** Grants on resources the local stack does not have (see ResolvedPolicies); they allow nothing locally. */
     withoutLocalCounterpart,
+    /** Checks these clients too (the local event sources' own), for calls made inside `runAs`. */
+    enforceOn(clients: ClientWithMiddleware[]): void {
+      if (enabled) enforceIamOn(clients);
+    },
+    /** Runs `call` as the function `functionId`: its AWS calls are checked against that role. */
+    runAs<T>(functionId: FunctionId, call: () => Promise<T>): Promise<T> {
+      if (!enabled) return call();
+      return runAsFunction({ functionId, check: (sdkCall: SdkCall) => check(functionId, sdkCall) }, call);
+    },
     /** The handler, running each invocation as the function `functionId`. */
     wrap<Handler>(functionId: FunctionId, handler: Handler): Handler {
       if (!enabled || typeof handler !== 'function') return handler;
@@ -93,8 +105,17 @@ export function startLocalIam(options: LocalIamOptions & { root: string; reminde
         withoutLocalCounterpart.push(...resolved.withoutLocalCounterpart);
         return resolved.policies as FunctionPolicies;
       };
-      const policies = options.policies ? await options.policies(fromTemplate) : await fromTemplate();
-      resolveReady({ evaluator: new PolicyEvaluator(policies, local.accountId), local });
+      try {
+        const policies = options.policies ? await options.policies(fromTemplate) : await fromTemplate();
+        resolveReady({ evaluator: new PolicyEvaluator(policies, local.accountId), local });
+      } catch (error) {
+        rejectReady(error as Error);
+        throw error;
+      }
+    },
+    /** A start that never came (the local stack failed first): calls waiting for it fail. */
+    abandon(): void {
+      rejectReady(new Error('The local stack stopped before IAM enforcement started'));
     },
   };
 }

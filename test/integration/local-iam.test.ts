@@ -1,7 +1,8 @@
 /**
  * Local IAM enforcement over HTTP: a function whose synthesized policy lacks a grant fails as it
  * would on AWS. The platform takes the synthesized policies less a few grants
- * (PlatformOptions.iam.policies): GetItem from keys-get, sqs:SendMessage from webhook-delivery.
+ * (PlatformOptions.iam.policies): GetItem from keys-get, sqs:SendMessage from webhook-delivery,
+ * sqs:ReceiveMessage from key-expiry-worker.
  */
 import type { Denial } from '../../local/iam/enforcement';
 import { withoutActions } from '../support/iam-policies';
@@ -19,7 +20,11 @@ beforeAll(async () => {
     workers: 'manual',
     webhookRetrySchedule: [0, 0, 0],
     iam: {
-      policies: withoutActions({ 'keys-get': 'dynamodb:GetItem', 'webhook-delivery': 'sqs:SendMessage' }),
+      policies: withoutActions({
+        'keys-get': 'dynamodb:GetItem',
+        'webhook-delivery': 'sqs:SendMessage',
+        'key-expiry-worker': 'sqs:ReceiveMessage',
+      }),
       onDenial: (denial) => denials.push(denial),
     },
   });
@@ -71,6 +76,19 @@ describe('local IAM enforcement', () => {
 
     expect((await other.admin.get('/v1/whoami')).status).toBe(200);
     expect(denials).toEqual([]);
+  });
+
+  it("polls a queue with its consumer's role, as a Lambda event source mapping does", async () => {
+    const polled = await platform.keyExpiry?.worker.poll(0).catch((error: unknown) => error);
+
+    expect(polled).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 400 } });
+    expect(denials).toEqual([
+      expect.objectContaining({
+        functionId: 'key-expiry-worker',
+        action: 'sqs:ReceiveMessage',
+        resource: queueArn(platform.bootstrap.queueUrls['key-expiries']),
+      }),
+    ]);
   });
 
   // Finding 1 of issue 10: the delivery worker re-sends waits over 15 minutes to its own queue. A
