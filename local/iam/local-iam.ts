@@ -55,18 +55,22 @@ export function startLocalIam(options: LocalIamOptions & { root: string; reminde
   ready.catch(() => {});
   if (enabled) enforceIamOn(Object.values(runtimeClients) as unknown as ClientWithMiddleware[]);
 
+  const asFunction = (functionId: string) => ({ functionId, check: (call: SdkCall) => check(functionId, call) });
   const check = async (functionId: string, call: SdkCall): Promise<Denial | undefined> => {
     const { evaluator, local } = await ready;
     for (const request of iamRequestsOf(call, local)) {
       const decision = await evaluator.decide(functionId, request);
       if (decision.allowed) continue;
       const principal = evaluator.roleArnOf(functionId);
+      const why =
+        decision.result === 'ExplicitlyDenied'
+          ? 'with an explicit deny in an identity-based policy'
+          : `because no identity-based policy allows the ${request.action} action`;
       const denial = {
         functionId,
         ...request,
         message:
-          `User: ${principal} is not authorized to perform: ${request.action} on resource: ${request.resource} ` +
-          `because no identity-based policy allows the ${request.action} action ` +
+          `User: ${principal} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why} ` +
           `(local IAM enforcement, from the policy CDK synthesizes for ${functionId}; LOCAL_IAM=off turns it off)`,
       };
       denials.push(denial);
@@ -87,14 +91,13 @@ export function startLocalIam(options: LocalIamOptions & { root: string; reminde
       if (enabled) enforceIamOn(clients);
     },
     /** Runs `call` as the function `functionId`: its AWS calls are checked against that role. */
-    runAs<T>(functionId: FunctionId, call: () => Promise<T>): Promise<T> {
-      if (!enabled) return call();
-      return runAsFunction({ functionId, check: (sdkCall: SdkCall) => check(functionId, sdkCall) }, call);
+    runAs<T>(functionId: FunctionId, call: () => T): T {
+      return enabled ? runAsFunction(asFunction(functionId), call) : call();
     },
     /** The handler, running each invocation as the function `functionId`. */
     wrap<Handler>(functionId: FunctionId, handler: Handler): Handler {
       if (!enabled || typeof handler !== 'function') return handler;
-      const context = { functionId, check: (call: SdkCall) => check(functionId, call) };
+      const context = asFunction(functionId);
       return ((...args: unknown[]) => runAsFunction(context, () => handler(...args))) as Handler;
     },
     /** Resolves the policies against the local resources; calls made before wait for it. */
