@@ -18,11 +18,11 @@ describe('local gateway responses', () => {
 
   it('answers 404, not 500, to a broken percent-encoding and to a stage named like an object property', async () => {
     const broken = await platform.admin.get('/v1/keys/%E0%A4%A');
-    const constructor = await call('GET', `${platform.gateway.url}/constructor/v1/whoami`, {
+    const propertyStage = await call('GET', `${platform.gateway.url}/constructor/v1/whoami`, {
       key: platform.bootstrap.adminKey,
     });
 
-    expect([broken.status, constructor.status]).toEqual([404, 404]);
+    expect([broken.status, propertyStage.status]).toEqual([404, 404]);
   });
 
   it('keeps the 413 of a body over the gateway limit, answered by the default 4XX response', async () => {
