@@ -1,4 +1,5 @@
 /** `npm start`: the whole platform locally, on embedded stand-ins. Ctrl-C stops it. */
+import './quiet-sdk';
 import { join } from 'node:path';
 import { API_KEY_HEADER_MODES, type ApiKeyHeaderMode } from '../functions/definition/api';
 import { repoRoot } from './paths';
@@ -10,8 +11,6 @@ function apiKeyHeaderOf(value: string): ApiKeyHeaderMode {
   process.exit(1);
 }
 
-// Lambda runs Node 22; locally Node 20 is supported and the lockfile pins the SDK, so its nag is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = join(repoRoot(), '.local');
 
