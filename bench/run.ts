@@ -2,6 +2,7 @@
  * `npm run bench`: the authorizer's hot-path figures, measured side by side in one run on the
  * local stack (dynalite on loopback). A benchmark, not a test: nothing here passes or fails.
  */
+import '../local/quiet-sdk';
 
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
@@ -19,7 +20,6 @@ import { measureRateLimitMiddleware } from './middleware';
 import { benchUsage } from './usage';
 import { benchWebhooksInChildProcess } from './webhooks';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const quick = process.argv.includes('--quick');
 const scale = quick ? 0.2 : 1;
 const n = (count: number) => Math.max(10, Math.round(count * scale));

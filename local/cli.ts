@@ -3,6 +3,7 @@
  * from .local/bootstrap.json), or to a deployed stack when TABLE_NAME and PEPPER_SECRET_ID are set
  * (with the usual AWS credentials and region).
  */
+import './quiet-sdk';
 import { parseArgs } from 'node:util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -29,8 +30,6 @@ import { LEAK_USAGE, reportLeak, setLeakAction } from './leak-commands';
 import { readLocalBootstrap } from './paths';
 import type { Bootstrap } from './platform';
 
-// Lambda runs Node 22; locally Node 20 is supported and the lockfile pins the SDK, so its nag is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const USAGE = `Usage: npm run cli -- <command>
 
 Commands:
