@@ -76,9 +76,39 @@ export class Operations extends Construct {
     if (!authorizer) throw new Error('Operations needs the authorizer function');
 
     for (const [functionId, fn] of Object.entries(props.functions)) {
+      // The authorizer throws `Unauthorized` for every refused key, which Lambda counts as an error:
+      // its real failures show as API Gateway 5XX (AUTHORIZER_FAILURE) and in its Throttles alarm.
+      if (fn === authorizer) continue;
       this.alarm(`Errors-${functionId}`, {
         alarmDescription: `The ${functionId} function failed (an error, a timeout or running out of memory) in the last 5 minutes; see its log group.`,
         metric: fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+
+    const ingest = props.functions['usage-ingest'];
+    if (ingest) {
+      const asyncMetric = (metricName: string, statistic: string) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/Lambda',
+          metricName,
+          dimensionsMap: { FunctionName: ingest.functionName },
+          statistic,
+          period: FIVE_MINUTES,
+        });
+      this.alarm('UsageIngestBacklog', {
+        alarmDescription:
+          'Access-log batches have waited over 15 minutes in usage-ingest’s async queue: its cap (concurrency.usageIngestReserved) is too small for the traffic, and usage, the call log and lastUsedAt fall behind. After 6 hours batches go to the on-failure queue.',
+        metric: asyncMetric('AsyncEventAge', cloudwatch.Stats.MAXIMUM),
+        threshold: 15 * 60 * 1000,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+      });
+      this.alarm('UsageIngestDropped', {
+        alarmDescription: 'Lambda dropped access-log batches for usage-ingest (too old or throttled too long).',
+        metric: asyncMetric('AsyncEventsDropped', cloudwatch.Stats.SUM),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

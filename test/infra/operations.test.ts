@@ -79,8 +79,8 @@ describe('finding 6: usage-ingest', () => {
 
 describe('finding 7: isolation between workloads', () => {
   it('reserves concurrency for the authorizer and caps usage-ingest', () => {
-    expect(lambdaOf('authorizer')?.ReservedConcurrentExecutions).toBe(100);
-    expect(lambdaOf('usage-ingest')?.ReservedConcurrentExecutions).toBe(5);
+    expect(lambdaOf('authorizer')?.ReservedConcurrentExecutions).toBe(300);
+    expect(lambdaOf('usage-ingest')?.ReservedConcurrentExecutions).toBe(20);
   });
 
   it.each(consumers)('caps the SQS event source of %s', (functionId) => {
@@ -128,7 +128,23 @@ describe('finding 8: operations', () => {
     for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 
-  it.each(functionIds)('alarms on errors of %s', (functionId) => {
+  it('does not alarm on the authorizer’s Errors, which count every refused key, but on its throttles', () => {
+    const onAuthorizer = (metricName: string) =>
+      alarmsOn(metricName).filter(
+        (candidate) =>
+          JSON.stringify(dimension(metricsOf(candidate)[0] as never, 'FunctionName')) ===
+          JSON.stringify(fnRef('authorizer')),
+      );
+    expect(onAuthorizer('Errors')).toEqual([]);
+    expect(onAuthorizer('Throttles').length).toBeGreaterThan(0);
+  });
+
+  it('alarms when usage-ingest falls behind or drops batches', () => {
+    expect(alarmsOn('AsyncEventAge')).toHaveLength(1);
+    expect(alarmsOn('AsyncEventsDropped')).toHaveLength(1);
+  });
+
+  it.each(functionIds.filter((id) => id !== 'authorizer'))('alarms on errors of %s', (functionId) => {
     const alarm = alarmsOn('Errors').find(
       (candidate) =>
         JSON.stringify(dimension(metricsOf(candidate)[0] as never, 'FunctionName')) ===
