@@ -7,10 +7,10 @@
  * fails the whole batch, as in AWS.
  */
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './gateway/events';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lambdaContext } from './gateway/events';
 
-export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface SqsEventSourceOptions {
   client: SQSClient;
@@ -33,6 +33,8 @@ export interface SqsEventSourceOptions {
    */
   visibilityTimeoutSeconds?: number;
   onError?: (error: unknown) => void;
+  /** The consumer's name and timeout, for the Lambda context it is invoked with. */
+  consumer?: { functionName: string; timeoutMs: number };
   /**
    * Runs the event source's own receives and deletes as the consumer function: a Lambda event
    * source mapping polls with the function's execution role (local IAM enforcement checks it).
@@ -68,7 +70,8 @@ export function startSqsEventSource(options: SqsEventSourceOptions) {
     stats.invocations++;
     let failedIds: Set<string>;
     try {
-      const response = await handler({ Records: records });
+      const consumer = options.consumer ?? { functionName: options.queueName, timeoutMs: 60_000 };
+      const response = await handler({ Records: records }, lambdaContext(consumer.functionName, consumer.timeoutMs));
       failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       options.onError?.(error);

@@ -40,6 +40,8 @@ export function startWorkers(options: WorkerOptions): Record<QueueId, EventSourc
       background: options.background,
       concurrency: options.concurrency?.[queueId] ?? 1,
       onError: (error) => console.error(`${functionId} failed:`, error),
+      // Queues' visibility timeouts are 6× their consumer's timeout (functions/definition/queues.ts).
+      consumer: { functionName: functionId, timeoutMs: (QUEUES[queueId].visibilityTimeoutSeconds * 1000) / 6 },
       ...(options.asConsumer && { asConsumer: (call) => options.asConsumer?.(functionId, call) ?? call() }),
     });
   }

@@ -32,9 +32,24 @@ const deps: WorkerDeps = {
   rotationDue: ({ key }) => emit(rotationDueEvent(key)),
 };
 
-export async function processReminderBatch(workerDeps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {
+/**
+ * Time a reminder may still need once started: the pacing wait (up to a few recipients' share of
+ * the SES rate) and the send. A reminder is claimed before it is sent, so one cut off by the
+ * timeout would be lost: those that may not fit are handed back to SQS unstarted instead.
+ */
+export const REMINDER_TIME_RESERVE_MS = 20_000;
+
+export async function processReminderBatch(
+  workerDeps: WorkerDeps,
+  event: SQSEvent,
+  remainingTimeMs: () => number = () => Number.POSITIVE_INFINITY,
+): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
+    if (remainingTimeMs() < REMINDER_TIME_RESERVE_MS) {
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
     try {
       const outcome = await sendReminder(workerDeps, parseReminderMessage(record.body));
       logger.debug('Reminder processed', { messageId: record.messageId, outcome });
@@ -49,4 +64,6 @@ export async function processReminderBatch(workerDeps: WorkerDeps, event: SQSEve
   return { batchItemFailures };
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event) => processReminderBatch(deps, event));
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event, context) =>
+  processReminderBatch(deps, event, () => context.getRemainingTimeInMillis()),
+);
