@@ -16,7 +16,13 @@ export const dynamoDb = /* @__PURE__ */ DynamoDBDocumentClient.from(/* @__PURE__
   marshallOptions: { removeUndefinedValues: true },
 });
 export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
-export const apiGateway = /* @__PURE__ */ new APIGatewayClient({});
+// Only the authorizer cache flush uses it, and that adapter retries within its own time budget:
+// the SDK's own 3 attempts (with throttling backoff) and no request timeout would add seconds
+// beyond it, inside a key handler's 10 s.
+export const apiGateway = /* @__PURE__ */ new APIGatewayClient({
+  maxAttempts: 1,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+});
 // Queue URLs hold the regional SQS endpoint in AWS; locally fauxqs writes `sqs.<region>.127.0.0.1`
 // URLs, so the client keeps to its endpoint instead of deriving one from each QueueUrl.
 export const sqs = /* @__PURE__ */ new SQSClient({ useQueueUrlAsEndpoint: false });

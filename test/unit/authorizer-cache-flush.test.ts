@@ -129,3 +129,11 @@ describe('ApiGatewayAuthorizerCache', () => {
     await expect(cache.flush('live')).rejects.toThrow('AccessDeniedException');
   });
 });
+
+describe('the flush client', () => {
+  it('makes one attempt per call, so only the adapter’s budgeted retries add time', async () => {
+    const { apiGateway } = await import('../../functions/runtime/clients');
+
+    expect(await apiGateway.config.maxAttempts()).toBe(1);
+  });
+});
