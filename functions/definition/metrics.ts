@@ -19,6 +19,8 @@ export const PLATFORM_METRICS = {
     reminderFailures: 'ReminderFailures',
     /** Access log batches usage-ingest skipped because they had been counted already. */
     usageBatchesRepeated: 'UsageBatchesRepeated',
+    /** Access log batches two runs counted at the same moment: counted twice. */
+    usageBatchesRaced: 'UsageBatchesRaced',
   },
 } as const;
 

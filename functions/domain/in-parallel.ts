@@ -6,12 +6,16 @@ export function chunks<T>(values: readonly T[], size: number): T[][] {
   return result;
 }
 
-/** Runs the tasks, at most `limit` at a time; fails with the first failure once all have settled. */
+/**
+ * Runs the tasks, at most `limit` at a time. After a failure no further task starts (a retry of
+ * the whole would repeat every task that had already landed); it fails with the first failure
+ * once the tasks in flight have settled.
+ */
 export async function inParallel(tasks: (() => Promise<unknown>)[], limit: number): Promise<void> {
   let next = 0;
   const errors: unknown[] = [];
   const worker = async () => {
-    while (next < tasks.length) {
+    while (next < tasks.length && errors.length === 0) {
       const task = tasks[next++] as () => Promise<unknown>;
       await task().catch((error: unknown) => errors.push(error));
     }

@@ -41,7 +41,10 @@ export const handler = async (event: CloudWatchLogsEvent) => {
     return { calls: 0, repeated: true };
   }
   const { anomalyCheckError, raced, repeated: _, ...result } = once;
-  if (raced) logger.warn('Two runs counted the same access log batch at once', { batchId });
+  if (raced) {
+    logger.warn('Two runs counted the same access log batch at once', { batchId });
+    countMetricNow(PLATFORM_METRICS.names.usageBatchesRaced);
+  }
   if (anomalyCheckError !== undefined) {
     logger.warn('The anomaly check of a batch failed; the keys are checked again with their next calls', {
       error: anomalyCheckError,

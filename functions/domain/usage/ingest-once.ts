@@ -5,10 +5,12 @@
  * log events' ids (`batchIdOf`), and a ledger item per batch, written after its counters, says it
  * was counted; a batch the ledger knows is skipped.
  *
- * What this does not cover: a batch that fails after some of its counter writes and is then
- * retried adds those writes again (there are no transactions to tie the ledger to the counters).
- * That takes a DynamoDB failure in the middle of one batch; a batch that failed before any counter
- * moved (the call log is written first), or after all of them, is counted exactly once.
+ * What this does not cover: a batch that fails after some of its counter writes (a throttled
+ * write, a timeout, a failed ledger write) and is then retried adds those writes again, since no
+ * transaction ties the ledger to the counters; after the first failed write no further write
+ * starts, which keeps that share small. Two runs of one batch at the same moment both count it
+ * (`UsageBatchesRaced`). A batch that fails before any counter moved (the call log is written
+ * first) is counted once.
  */
 import type { AccessCall } from './access-call';
 import { type IngestDeps, ingestCalls } from './ingest';
