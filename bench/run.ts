@@ -117,12 +117,15 @@ console.log('\nDynamoDB requests per 1,000 authorized calls at steady state (GET
   const authorizerCallsBefore = platform.gateway.stats.authorizerCalls;
   for (let index = 0; index < 1000; index++) await call('GET', `${bootstrap.liveUrl}/v1/whoami`, { key });
   const used = counter.since(before);
-  report('reads (target ≤ 10)', String(used.reads));
+  report('reads (target ≤ 10)', `${used.reads - used.usageReads}  (+ ${used.usageReads} by the usage pipeline)`);
   report(
     'writes on the request path (target 0)',
     `${used.writes - used.usageWrites}  (lastUsedAt is written by usage-ingest, off the request path)`,
   );
-  report('writes of the batched usage pipeline meanwhile', String(used.usageWrites));
+  report(
+    'writes of the batched usage pipeline meanwhile (counters, call log, lastUsedAt, ledger)',
+    String(used.usageWrites),
+  );
   report('authorizer invocations', String(platform.gateway.stats.authorizerCalls - authorizerCallsBefore));
   const direct = counter.snapshot();
   for (let index = 0; index < 1000; index++) await authorizer(event);

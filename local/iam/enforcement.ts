@@ -33,6 +33,11 @@ export function runAsFunction<T>(context: FunctionContext, invocation: () => T):
   return invocations.run(context, invocation);
 }
 
+/** The function whose invocation is running here, if any (the bench attributes requests by it). */
+export function currentFunctionId(): string | undefined {
+  return invocations.getStore()?.functionId;
+}
+
 /** How each service answers a call its caller's IAM does not allow. */
 function accessDeniedResponse(clientName: string, message: string) {
   const requestId = randomUUID();
