@@ -11,24 +11,30 @@ export interface QueueWithDeadLetterQueueProps {
   /** What the DLQ alarm tells the operator to do. */
   alarmDescription: string;
   alarmAction?: cloudwatch.IAlarmAction;
+  /** Prefixes the construct ids, for a scope holding more than one queue (`Events` → `EventsQueue`…). */
+  idPrefix?: string;
+  /** How long the queue keeps a message; SQS's default when unset. */
+  retentionPeriod?: Duration;
 }
 
 export function queueWithDeadLetterQueue(scope: Construct, props: QueueWithDeadLetterQueueProps) {
   const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
+  const prefix = props.idPrefix ?? '';
+  const deadLetterQueue = new sqs.Queue(scope, `${prefix}DeadLetterQueue`, {
     retentionPeriod: Duration.days(props.definition.deadLetterRetentionDays),
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     removalPolicy,
   });
-  const queue = new sqs.Queue(scope, 'Queue', {
+  const queue = new sqs.Queue(scope, `${prefix}Queue`, {
     visibilityTimeout: Duration.seconds(props.definition.visibilityTimeoutSeconds),
+    ...(props.retentionPeriod && { retentionPeriod: props.retentionPeriod }),
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.definition.maxReceiveCount },
     removalPolicy,
   });
-  const deadLetterAlarm = new cloudwatch.Alarm(scope, 'DeadLetterAlarm', {
+  const deadLetterAlarm = new cloudwatch.Alarm(scope, `${prefix}DeadLetterAlarm`, {
     alarmDescription: props.alarmDescription,
     metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
     threshold: 1,

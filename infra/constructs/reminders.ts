@@ -5,15 +5,16 @@
  * The functions themselves come from FUNCTIONS (`reminders-scan`, `reminders-worker`); their
  * queue and SES grants from their `needs` (infra/grants.ts).
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../../functions/definition/queues';
 import { ConsumerEventSource } from '../grants';
+import { queueWithDeadLetterQueue } from './queue-with-dlq';
 
 export interface RemindersOptions {
   /** The From address of reminder emails; a verified SES identity (or an address of a verified domain). */
@@ -57,29 +58,15 @@ export class Reminders extends Construct {
     private readonly props: RemindersProps = {},
   ) {
     super(scope, id);
-    const definition = QUEUES.reminders;
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(definition.deadLetterRetentionDays),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+    const queues = queueWithDeadLetterQueue(this, {
+      definition: QUEUES.reminders,
+      ...(props.removalPolicy && { removalPolicy: props.removalPolicy }),
       alarmDescription: 'Rotation reminders failed repeatedly and are in the DLQ: check the worker logs, then redrive.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...(props.alarmAction && { alarmAction: props.alarmAction }),
     });
-    if (props.alarmAction) this.deadLetterAlarm.addAlarmAction(props.alarmAction);
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.deadLetterAlarm = queues.deadLetterAlarm;
   }
 
   /** Wires the schedule to the scan and the queue to the worker. */

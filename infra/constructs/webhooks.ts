@@ -30,10 +30,11 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUES, type QueueDefinition } from '../../functions/definition/queues';
 import { ConsumerEventSource } from '../grants';
+import { queueWithDeadLetterQueue } from './queue-with-dlq';
 
 /** Parallel invocations of the delivery worker at most (the minimum SQS allows is 2). */
 export const DELIVERY_MAX_CONCURRENCY = 20;
@@ -68,11 +69,7 @@ export class Webhooks extends Construct {
   /** Every alarm above. */
   readonly alarms: cloudwatch.Alarm[];
 
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly props: WebhooksProps = {},
-  ) {
+  constructor(scope: Construct, id: string, props: WebhooksProps = {}) {
     super(scope, id);
 
     // The runtime base64-decodes the secret and wants at least 32 bytes, as for the pepper
@@ -84,25 +81,39 @@ export class Webhooks extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
-    const events = this.queueWithDeadLetterQueue('Events', QUEUES['webhook-events']);
-    this.eventQueue = events.queue;
-    this.eventDeadLetterQueue = events.deadLetterQueue;
-    // A delivery's message lives through its whole retry schedule (about 28 hours) plus the
-    // backlog before it: keep it at least 4 days, explicitly, whatever SQS's default becomes.
-    const deliveries = this.queueWithDeadLetterQueue('Deliveries', QUEUES['webhook-deliveries'], Duration.days(4));
-    this.deliveryQueue = deliveries.queue;
-    this.deliveryDeadLetterQueue = deliveries.deadLetterQueue;
-
-    this.eventDeadLetterAlarm = this.deadLetterAlarm(
-      'EventsDeadLetterAlarm',
-      this.eventDeadLetterQueue,
+    const queues = (
+      idPrefix: string,
+      definition: QueueDefinition,
+      alarmDescription: string,
+      retentionPeriod?: Duration,
+    ) =>
+      queueWithDeadLetterQueue(this, {
+        definition,
+        idPrefix,
+        alarmDescription,
+        ...(retentionPeriod && { retentionPeriod }),
+        ...(props.removalPolicy && { removalPolicy: props.removalPolicy }),
+        ...(props.alarmAction && { alarmAction: props.alarmAction }),
+      });
+    const events = queues(
+      'Events',
+      QUEUES['webhook-events'],
       'Published webhook events failed fan-out repeatedly and are in the DLQ: no delivery was queued for them. Check the webhook-fanout logs, then redrive.',
     );
-    this.deliveryDeadLetterAlarm = this.deadLetterAlarm(
-      'DeliveriesDeadLetterAlarm',
-      this.deliveryDeadLetterQueue,
+    this.eventQueue = events.queue;
+    this.eventDeadLetterQueue = events.deadLetterQueue;
+    this.eventDeadLetterAlarm = events.deadLetterAlarm;
+    // A delivery's message lives through its whole retry schedule (about 28 hours) plus the
+    // backlog before it: keep it at least 4 days, explicitly, whatever SQS's default becomes.
+    const deliveries = queues(
+      'Deliveries',
+      QUEUES['webhook-deliveries'],
       'Webhook deliveries could not even be processed (not a receiver failure: those are recorded and retried) and are in the DLQ. Check the webhook-delivery logs, then redrive.',
+      Duration.days(4),
     );
+    this.deliveryQueue = deliveries.queue;
+    this.deliveryDeadLetterQueue = deliveries.deadLetterQueue;
+    this.deliveryDeadLetterAlarm = deliveries.deadLetterAlarm;
 
     // Only the events queue: delivery messages are hidden for hours between retries by design,
     // so the age of the oldest one says nothing about health.
@@ -161,41 +172,5 @@ export class Webhooks extends Construct {
         maxConcurrency: DELIVERY_MAX_CONCURRENCY,
       }),
     );
-  }
-
-  private queueWithDeadLetterQueue(
-    id: string,
-    definition: QueueDefinition,
-    retentionPeriod?: Duration,
-  ): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
-    const removalPolicy = this.props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const deadLetterQueue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
-      retentionPeriod: Duration.days(definition.deadLetterRetentionDays),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      removalPolicy,
-    });
-    const queue = new sqs.Queue(this, `${id}Queue`, {
-      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
-      ...(retentionPeriod && { retentionPeriod }),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
-      removalPolicy,
-    });
-    return { queue, deadLetterQueue };
-  }
-
-  private deadLetterAlarm(id: string, deadLetterQueue: sqs.Queue, description: string): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, {
-      alarmDescription: description,
-      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (this.props.alarmAction) alarm.addAlarmAction(this.props.alarmAction);
-    return alarm;
   }
 }
