@@ -94,6 +94,11 @@ export function withActorBounds<T extends Partial<Rights>>(actor: Rights, reques
   };
 }
 
+/** Whether `accounts` reaches only sub-accounts that `actor` reaches too. */
+export function accountsWithin(actor: AccountScope, accounts: AccountScope): boolean {
+  return accountsBeyond(actor, accounts) === undefined;
+}
+
 function accountsBeyond(actor: AccountScope, granted: AccountScope): string | undefined {
   if (actor === '*') return undefined;
   if (granted === '*') return `must list sub-accounts within the acting key's own (${actor.join(', ')}), not '*'`;

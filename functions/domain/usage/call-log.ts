@@ -13,6 +13,7 @@ import type { Caller } from '../caller';
 import type { Clock } from '../clock';
 import { type CursorCodec, invalidCursor } from '../cursors';
 import { ForbiddenError } from '../errors';
+import { accountsWithin } from '../keys/grant-rule';
 import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
 import type { AccessCall } from './access-call';
@@ -195,7 +196,7 @@ export async function listCalls(
 ): Promise<Page<LoggedCall>> {
   const key = await getKey(deps, caller, keyId);
   // The calls name the sub-accounts they acted on: a key limited to some reads only keys within them.
-  if (caller.accounts !== '*' && (key.accounts === '*' || key.accounts.some((id) => !caller.accounts.includes(id)))) {
+  if (!accountsWithin(caller.accounts, key.accounts)) {
     throw new ForbiddenError(`Key ${keyId} reaches sub-accounts this key does not; read its calls with a wider key.`);
   }
   const after = await decodeCallCursor(deps.cursors, page.cursor, caller.organizationId, keyId);
