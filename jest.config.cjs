@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/examples'],
   transform: {
     '^.+\\.[tj]s$': [
       'ts-jest',
@@ -14,6 +14,9 @@ module.exports = {
   moduleNameMapper: {
     '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
     '^fauxqs$': '<rootDir>/node_modules/fauxqs/dist/app.js',
+    '^api-key-platform$': '<rootDir>/infra/index.ts',
+    '^api-key-platform/definition$': '<rootDir>/functions/definition/public.ts',
+    '^api-key-platform/backend$': '<rootDir>/functions/backend/index.ts',
   },
   testTimeout: 30000,
 };

@@ -1,0 +1,182 @@
+/**
+ * The platform's own routes: key management, webhooks, usage, the audit log, notifications,
+ * whoami and events. They are always there, whatever the team's API declares
+ * (api-definition.ts); the team's routes come on top of them.
+ */
+import type { FunctionId } from './functions';
+import type { PlatformRouteDefinition } from './routes';
+
+/** Scopes of service routes, for keys of internal services rather than people. */
+export const SERVICE_SCOPES = ['events:publish'] as const;
+export type ServiceScope = (typeof SERVICE_SCOPES)[number];
+
+const admin = { kind: 'admin' } as const;
+const organizationAdmin = { kind: 'admin', wholeOrganization: true } as const;
+
+export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
+  // Key management
+  { method: 'POST', path: '/v1/keys', function: 'keys-create', access: admin, summary: 'Create a key' },
+  { method: 'GET', path: '/v1/keys', function: 'keys-list', access: admin, summary: 'List keys' },
+  { method: 'GET', path: '/v1/keys/{id}', function: 'keys-get', access: admin, summary: 'Get a key' },
+  { method: 'PATCH', path: '/v1/keys/{id}', function: 'keys-update', access: admin, summary: 'Edit a key' },
+  { method: 'DELETE', path: '/v1/keys/{id}', function: 'keys-delete', access: admin, summary: 'Delete a key' },
+  {
+    method: 'POST',
+    path: '/v1/keys/{id}/deactivate',
+    function: 'keys-status',
+    access: admin,
+    summary: 'Deactivate a key (reversible)',
+  },
+  {
+    method: 'POST',
+    path: '/v1/keys/{id}/activate',
+    function: 'keys-status',
+    access: admin,
+    summary: 'Reactivate a key',
+  },
+  {
+    method: 'POST',
+    path: '/v1/keys/{id}/revoke',
+    function: 'keys-status',
+    access: admin,
+    summary: 'Revoke a key (permanent)',
+  },
+  { method: 'POST', path: '/v1/keys/{id}/rotate', function: 'keys-rotate', access: admin, summary: 'Rotate a key' },
+  {
+    method: 'GET',
+    path: '/v1/audit-log',
+    function: 'audit-log',
+    access: organizationAdmin,
+    summary: 'Read the audit log',
+  },
+  {
+    method: 'GET',
+    path: '/v1/keys/{id}/calls',
+    function: 'key-calls',
+    access: admin,
+    summary: "A key's calls of the last 7 days, newest first",
+  },
+  {
+    method: 'GET',
+    path: '/v1/usage',
+    function: 'usage-report',
+    access: organizationAdmin,
+    summary: 'Usage statistics',
+  },
+  {
+    method: 'GET',
+    path: '/v1/notifications',
+    function: 'notifications-list',
+    access: organizationAdmin,
+    summary: "The organization's in-app notifications, newest first",
+  },
+  {
+    method: 'POST',
+    path: '/v1/notifications/{id}/read',
+    function: 'notifications-read',
+    access: organizationAdmin,
+    summary: 'Mark a notification as read',
+  },
+  // Webhooks
+  {
+    method: 'POST',
+    path: '/v1/webhooks',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'Register a webhook endpoint',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'List webhook endpoints',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'Get a webhook endpoint',
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/webhooks/{id}',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'Edit a webhook endpoint (also re-enables a disabled one)',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'Delete a webhook endpoint',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/rotate-secret',
+    function: 'webhooks',
+    access: organizationAdmin,
+    summary: 'Rotate the signing secret; the old one keeps signing for 24 hours',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/test',
+    function: 'webhook-test',
+    access: organizationAdmin,
+    summary: 'Send a test event now and return the outcome',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    function: 'webhook-deliveries',
+    access: organizationAdmin,
+    summary: "An endpoint's deliveries with every attempt, newest first",
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+    function: 'webhook-deliveries',
+    access: organizationAdmin,
+    summary: 'Redeliver one delivery',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/recover',
+    function: 'webhook-deliveries',
+    access: organizationAdmin,
+    summary: 'Redeliver every failed delivery since a time',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook-event-types',
+    function: 'webhook-event-types',
+    access: { kind: 'any-key' },
+    summary: 'The event catalog, with an example payload each',
+  },
+  {
+    method: 'POST',
+    path: '/v1/events',
+    function: 'events-publish',
+    access: { kind: 'scope', scope: 'events:publish' },
+    summary: 'Publish an event for webhook delivery (internal services)',
+  },
+  {
+    method: 'POST',
+    path: '/v1/secret-scanning/reports',
+    function: 'secret-scanning-report',
+    access: { kind: 'public' },
+    summary: "Secret-scanning partners report leaked keys (GitHub's partner format, signed with ECDSA)",
+  },
+  {
+    method: 'GET',
+    path: '/v1/whoami',
+    function: 'whoami',
+    access: { kind: 'any-key' },
+    summary: 'Describe the calling key',
+  },
+];
+
+/** The functions that serve platform routes (the others are workers). */
+export const ROUTE_FUNCTIONS: ReadonlySet<FunctionId> = new Set(PLATFORM_ROUTES.map((route) => route.function));
