@@ -295,6 +295,10 @@ function compileRoutes(
     if (!Number.isInteger(credits) || credits < 0) problem(`${where}: credits must be a whole number, 0 or more`);
     const backendWhy = backendProblem(route.backend);
     if (backendWhy) problem(`${where}: backend ${backendWhy}`);
+    // The platform charges credits in its metered proxy, which can call a function or a URL only.
+    if (credits > 0 && route.backend && 'integration' in route.backend) {
+      problem(`${where}: credits need a lambda or http backend; the platform cannot meter an integration`);
+    }
     compiled.push({
       method: route.method,
       path: route.path,
