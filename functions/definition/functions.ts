@@ -48,6 +48,11 @@ export interface FunctionNeeds {
   consumeQueue?: QueueId;
   /** Hides received messages of its queue until their next attempt (ChangeMessageVisibility). */
   hideMessages?: boolean;
+  /**
+   * Invokes the team's Lambda backends of paid routes (the metered proxy): lambda:InvokeFunction on
+   * exactly those functions, whose ARNs arrive by backend name in BACKEND_FUNCTIONS (JSON).
+   */
+  invokeBackends?: boolean;
   /** Sends email through SES v2, from the configured sender identity only. */
   sendEmail?: boolean;
   /** Reads the master secret that every webhook endpoint's signing secret is derived from. */

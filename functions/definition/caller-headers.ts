@@ -1,0 +1,39 @@
+/**
+ * How a backend other than Lambda learns who called: request headers the gateway sets from the
+ * authorizer's answer, replacing whatever the client sent under those names. On AWS they are
+ * integration request parameters (`context.authorizer.<key>`), so each header's value must already
+ * sit in the authorizer context as one string; locally the gateway and the metered proxy set the
+ * same headers from the same context.
+ */
+import type { AccountScope } from '../domain/keys/key-model';
+
+/** Header name → the authorizer context key that holds its value. */
+export const CALLER_HEADERS = {
+  'X-Caller-Organization': 'organizationId',
+  'X-Caller-Key-Id': 'keyId',
+  /** Comma-separated presets and scopes. */
+  'X-Caller-Permissions': 'callerPermissions',
+  /** Comma-separated sub-account ids, or `*` for all of them. */
+  'X-Caller-Accounts': 'callerAccounts',
+  /** `live` or `test`. */
+  'X-Caller-Environment': 'environment',
+} as const;
+export type CallerHeader = keyof typeof CALLER_HEADERS;
+
+/**
+ * The authorizer context entries that only the caller headers read: the context already holds
+ * `organizationId`, `keyId` and `environment`, but permissions and accounts as JSON.
+ */
+export function callerHeaderContext(key: { permissions: readonly string[]; accounts: AccountScope }) {
+  return {
+    callerPermissions: key.permissions.join(','),
+    callerAccounts: key.accounts === '*' ? '*' : key.accounts.join(','),
+  };
+}
+
+/** The caller headers of a request, from an authorizer context (the local gateway, the metered proxy). */
+export function callerHeadersOf(context: Readonly<Record<string, unknown>>): Record<CallerHeader, string> {
+  return Object.fromEntries(
+    Object.entries(CALLER_HEADERS).map(([header, key]) => [header, String(context[key] ?? '')]),
+  ) as Record<CallerHeader, string>;
+}
