@@ -18,5 +18,7 @@ module.exports = {
     '^api-key-platform/definition$': '<rootDir>/functions/definition/public.ts',
     '^api-key-platform/backend$': '<rootDir>/functions/backend/index.ts',
   },
+  // Leadbase's API is the active definition unless a test picks another (useApi).
+  setupFiles: ['<rootDir>/test/support/active-api-setup.ts'],
   testTimeout: 30000,
 };

@@ -5,8 +5,8 @@
  * therefore checked by the protected handlers, not here.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { type ApiKeyHeaderMode, environmentOfStage } from '../definition/api';
-import { ROUTES } from '../definition/routes';
+import { environmentOfStage } from '../definition/active-api';
+import type { ApiKeyHeaderMode } from '../definition/api';
 import type { ApiKeyRecord } from '../domain/keys/key-model';
 import { presentedKey } from '../domain/keys/presented-key';
 import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
@@ -46,7 +46,7 @@ export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog; he
       case 'valid':
         return {
           principalId: verification.key.id,
-          policyDocument: allowPolicy(arn, verification.key.permissions, ROUTES),
+          policyDocument: allowPolicy(arn, verification.key.permissions),
           // The organization's gateway API key: its usage plan throttles the organization as a whole.
           ...(verification.key.usageIdentifierKey && { usageIdentifierKey: verification.key.usageIdentifierKey }),
           context: {

@@ -130,6 +130,18 @@ function definitionFile(): string {
   );
 }
 
+/**
+ * A value derived from a definition (a cost table, a memo), computed on first use once per loaded
+ * definition: modules need no definition when they load, and a test's own definition gets its own.
+ */
+export function perApi<T>(derive: (api: LoadedApi) => T): (api?: LoadedApi) => T {
+  const derived = new WeakMap<LoadedApi, T>();
+  return (api = activeApi()) => {
+    if (!derived.has(api)) derived.set(api, derive(api));
+    return derived.get(api) as T;
+  };
+}
+
 /** The environment of keys that work on a stage, or undefined for a stage the API does not have. */
 export function environmentOfStage(stage: string, api: LoadedApi = activeApi()): KeyEnvironment | undefined {
   return Object.hasOwn(api.stages, stage) ? api.stages[stage] : undefined;

@@ -405,9 +405,20 @@ export function expandScopes(scopes: readonly string[], resources: Record<string
   return [...expanded];
 }
 
-function scopeProblem(permission: string, resources: Record<string, readonly string[]>): string | undefined {
+/**
+ * Why a permission is not a `<resource>:<action>` or `<resource>:*` scope of `resources`, or
+ * undefined when it is one. `presets`, when given, are named as the other valid choices.
+ */
+export function scopeProblem(
+  permission: string,
+  resources: Record<string, readonly string[]>,
+  presets?: readonly string[],
+): string | undefined {
   const match = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*|\*)$/.exec(permission);
-  if (!match) return `'${permission}' is neither a preset nor a <resource>:<action> scope`;
+  if (!match) {
+    const named = presets ? ` (${presets.join(', ')})` : '';
+    return `'${permission}' is neither a preset${named} nor a <resource>:<action> scope`;
+  }
   const [, resource, action] = match as unknown as [string, string, string];
   const actions = resources[resource];
   if (!actions)

@@ -2,7 +2,8 @@
  * IAM policies for the REQUEST authorizer. API Gateway caches the policy per identity and reuses it
  * on other routes, so it must allow exactly the routes the key may call, on the calling stage only.
  */
-import { isPathParameter, pathSegments, ROUTES, type RouteDefinition } from '../definition/routes';
+import { activeApi, type LoadedApi, perApi } from '../definition/active-api';
+import { isPathParameter, pathSegments, type RouteDefinition } from '../definition/routes';
 import { grantsRoute } from './permissions';
 
 export interface PolicyDocument {
@@ -34,24 +35,27 @@ export function routeResourceArn(apiArn: string, stage: string, route: RouteDefi
   return `${apiArn}/${stage}/${route.method}/${path}`;
 }
 
-export function allowedRoutes(permissions: readonly string[], routes: readonly RouteDefinition[]) {
-  return routes.filter((route) => grantsRoute(permissions, route));
+/** The routes of the API (the platform's and the team's) that a key with these permissions may call. */
+export function allowedRoutes(permissions: readonly string[], api: LoadedApi = activeApi()): RouteDefinition[] {
+  return api.routes.filter((route) => grantsRoute(permissions, route, api));
 }
 
-/** Policies depend only on the API, stage and permission set, and a handful of sets cover most keys. */
-const policyMemo = new Map<string, PolicyDocument>();
+/**
+ * Policies depend only on the API definition, stage and permission set, and a handful of sets
+ * cover most keys; one memo per loaded definition, so a test's own definition never reads another's.
+ */
+const policyMemo = perApi(() => new Map<string, PolicyDocument>());
 const POLICY_MEMO_LIMIT = 1000;
 
-export function allowPolicy(arn: MethodArn, permissions: readonly string[], routes: readonly RouteDefinition[]) {
+export function allowPolicy(arn: MethodArn, permissions: readonly string[], api: LoadedApi = activeApi()) {
+  const memo = policyMemo(api);
   const memoKey = `${arn.apiArn}/${arn.stage}|${permissions.join(',')}`;
-  const memoized = routes === ROUTES ? policyMemo.get(memoKey) : undefined;
+  const memoized = memo.get(memoKey);
   if (memoized) return memoized;
-  const resources = allowedRoutes(permissions, routes).map((route) => routeResourceArn(arn.apiArn, arn.stage, route));
+  const resources = allowedRoutes(permissions, api).map((route) => routeResourceArn(arn.apiArn, arn.stage, route));
   const policy = resources.length > 0 ? statement('Allow', resources) : denyPolicy(arn);
-  if (routes === ROUTES) {
-    if (policyMemo.size >= POLICY_MEMO_LIMIT) policyMemo.clear();
-    policyMemo.set(memoKey, policy);
-  }
+  if (memo.size >= POLICY_MEMO_LIMIT) memo.clear();
+  memo.set(memoKey, policy);
   return policy;
 }
 

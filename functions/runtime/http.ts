@@ -10,8 +10,9 @@ import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { DynamoCreditLedger } from '../adapters/dynamo-credit-ledger';
 import { DynamoRateLimitCounter } from '../adapters/dynamo-rate-limit-counter';
+import { perApi } from '../definition/active-api';
 import { DEFAULT_API_KEY_HEADER } from '../definition/api';
-import { ROUTES } from '../definition/routes';
+import { PLATFORM_ROUTES } from '../definition/platform-routes';
 import type { AuditStore } from '../domain/audit';
 import type { Caller } from '../domain/caller';
 import { type Clock, systemClock } from '../domain/clock';
@@ -46,9 +47,9 @@ const { TABLE_NAME, API_KEY_HEADER } = loadConfig({ ...tableConfig, ...apiKeyHea
 /** One per instance: it remembers windows it has seen used up, to answer further calls without a write. */
 const rateLimiter = new RateLimiter(new DynamoRateLimitCounter(dynamoDb, TABLE_NAME), systemClock);
 const creditLedger = new DynamoCreditLedger(dynamoDb, TABLE_NAME);
-const routeCosts = costTable(ROUTES);
+const routeCosts = perApi((api) => costTable(api.routes));
 const wholeOrganizationRoutes = new Set(
-  ROUTES.flatMap((definition) =>
+  PLATFORM_ROUTES.flatMap((definition) =>
     definition.access.kind === 'admin' && definition.access.wholeOrganization
       ? [`${definition.method} ${definition.path}`]
       : [],
@@ -69,7 +70,7 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
     .use(oneKeyPerRequest())
     .use(wholeOrganizationOnly(wholeOrganizationRoutes))
     .use(rateLimit(rateLimiter, logger))
-    .use(credits(creditLedger, routeCosts, logger))
+    .use(credits(creditLedger, routeCosts(), logger))
     .use(errorHandler());
   if (options.auditAction) stack.use(auditTrail(options.auditAction, auditStore, systemClock));
   return stack.handler(async (event: APIGatewayProxyEvent) => {

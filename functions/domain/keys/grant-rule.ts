@@ -5,7 +5,7 @@
  * revokes, deletes) only keys it could have made. The same rule applies to people once they make
  * keys: an actor is just a set of rights.
  */
-import { ROUTES, type RouteDefinition } from '../../definition/routes';
+import { activeApi, type LoadedApi } from '../../definition/active-api';
 import { ExceedsOwnRightsError, type FieldIssue } from '../errors';
 import { parseAllowlistEntry } from '../ip-allowlist';
 import { allowedRoutes } from '../policy';
@@ -24,7 +24,7 @@ export interface Rights {
 }
 
 /** Where `granted` goes beyond `actor`, field by field; empty when it fits. */
-export function excessOf(actor: Rights, granted: Rights, routes: readonly RouteDefinition[] = ROUTES): FieldIssue[] {
+export function excessOf(actor: Rights, granted: Rights, api: LoadedApi = activeApi()): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (granted.environment !== actor.environment) {
     const world = actor.environment === 'live' ? 'live' : 'sandbox';
@@ -33,8 +33,8 @@ export function excessOf(actor: Rights, granted: Rights, routes: readonly RouteD
       message: `must be '${actor.environment}': a ${world} key manages ${world} keys only; use a ${granted.environment === 'live' ? 'live' : 'sandbox'} admin key on the ${granted.environment === 'live' ? 'live' : 'sandbox'} stage`,
     });
   }
-  const actorRoutes = new Set(allowedRoutes(actor.permissions, routes));
-  const beyond = allowedRoutes(granted.permissions, routes).filter((route) => !actorRoutes.has(route));
+  const actorRoutes = new Set(allowedRoutes(actor.permissions, api));
+  const beyond = allowedRoutes(granted.permissions, api).filter((route) => !actorRoutes.has(route));
   if (beyond.length > 0) {
     issues.push({
       field: 'permissions',

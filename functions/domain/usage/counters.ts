@@ -13,8 +13,8 @@
  * (anomalies are flagged from the key items instead, see anomaly-watch.ts). Items written before
  * hold `k|key_…` counters, which are ignored.
  */
-import { environmentOfStage } from '../../definition/api';
-import { ROUTES } from '../../definition/routes';
+import { environmentOfStage, perApi } from '../../definition/active-api';
+import { costTable } from '../credits';
 import type { AccessCall } from './access-call';
 import { dayOf } from './days';
 import type { CounterScope, CounterUpdate } from './usage-model';
@@ -27,7 +27,7 @@ export function endpointOf(call: Pick<AccessCall, 'method' | 'resourcePath'>): s
   return `${call.method} ${call.resourcePath || '(no route)'}`;
 }
 
-const COSTS = new Map(ROUTES.map((route) => [`${route.method} ${route.path}`, route.credits ?? 0]));
+const costs = perApi((api) => costTable(api.routes));
 
 /**
  * Credits a call consumed: its route's cost from the shared cost table when it succeeded (2xx or
@@ -35,7 +35,7 @@ const COSTS = new Map(ROUTES.map((route) => [`${route.method} ${route.path}`, ro
  */
 export function creditsOf(call: Pick<AccessCall, 'method' | 'resourcePath' | 'status'>): number {
   if (call.status < 200 || call.status > 399) return 0;
-  return COSTS.get(endpointOf(call)) ?? 0;
+  return costs().get(endpointOf(call)) ?? 0;
 }
 
 /**
