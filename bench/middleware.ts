@@ -6,6 +6,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PLATFORM_ROUTES } from '../functions/definition/platform-routes';
 import { matchRoute, type RouteMatch } from '../functions/definition/routes';
 import { authorizerEvent, type IncomingCall, lambdaContext, proxyEvent } from '../local/gateway/events';
 import type { Bootstrap } from '../local/platform';
@@ -70,7 +71,7 @@ export async function measureRateLimitMiddleware(options: MiddlewareBenchOptions
   // The highest limit a key may have, so the bench itself is never rejected.
   const keys = { withoutLimit: await newKey({}), withLimit: await newKey({ rateLimitPerMinute: 100_000 }) };
 
-  const match = matchRoute('GET', '/v1/whoami') as RouteMatch;
+  const match = matchRoute('GET', '/v1/whoami', PLATFORM_ROUTES) as RouteMatch;
   let requests = 0;
   const incoming = (key: string): IncomingCall => ({
     restApiId: 'local',

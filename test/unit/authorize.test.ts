@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { createAuthorizer } from '../../functions/authorizer/authorize';
+import { activeApi } from '../../functions/definition/active-api';
 import type { ApiKeyHeaderMode } from '../../functions/definition/api';
-import { ROUTES } from '../../functions/definition/routes';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { grantsRoute } from '../../functions/domain/permissions';
 import { type PolicyDocument, policyAllows, routeResourceArn } from '../../functions/domain/policy';
 import { concretePath, idSegment } from '../support/unit-arbitraries';
 import { API_ARN, aManualClock, aMethodArn, anAuthorizerEvent, aStoredKey, PEPPER } from '../support/unit-factories';
+
+/** The platform's routes and Leadbase's (the active definition, test/support/active-api-setup.ts). */
+const ROUTES = activeApi().routes;
 
 function authorizerFinding(record: ApiKeyRecord | undefined, headerMode: ApiKeyHeaderMode = 'x-api-key') {
   const findKey = jest.fn(async (_keyId: string) => record);

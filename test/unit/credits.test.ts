@@ -1,4 +1,4 @@
-import { ROUTES } from '../../functions/definition/routes';
+import { activeApi } from '../../functions/definition/active-api';
 import {
   addCredits,
   balanceWhenUnset,
@@ -16,6 +16,9 @@ import { credits } from '../../functions/runtime/credits';
 import { errorResponse } from '../../functions/runtime/http-errors';
 import { type HttpResponse, json } from '../../functions/runtime/http-response';
 import { anAuthorizedEvent, aStack } from '../support/middleware-harness';
+
+/** The platform's routes and Leadbase's (the active definition, test/support/active-api-setup.ts). */
+const ROUTES = activeApi().routes;
 
 /**
  * Behaves like the DynamoDB ledger: a conditional decrement and an atomic add per organization and

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ROUTES } from '../../functions/definition/routes';
+import { activeApi } from '../../functions/definition/active-api';
 import type { Caller } from '../../functions/domain/caller';
 import { AppError, ExceedsOwnRightsError } from '../../functions/domain/errors';
 import { ipAllowed } from '../../functions/domain/ip-allowlist';
@@ -9,6 +9,9 @@ import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-mod
 import { changeKeyStatus, createKey, deleteKey, rotateKey, updateKey } from '../../functions/domain/keys/key-service';
 import { grantsRoute } from '../../functions/domain/permissions';
 import { aKeyRecord, aManualClock, anOrganization, NOW, PEPPER } from '../support/unit-factories';
+
+/** The platform's routes and Leadbase's (the active definition, test/support/active-api-setup.ts). */
+const ROUTES = activeApi().routes;
 
 const ACCOUNTS = ['acct_1', 'acct_2', 'acct_3'];
 const ORGANIZATION = anOrganization({ accounts: ACCOUNTS.map((id) => ({ id, name: id })) });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { HTTP_METHODS, isPublicRoute, matchRoute, ROUTES } from '../../functions/definition/routes';
+import { activeApi } from '../../functions/definition/active-api';
+import { HTTP_METHODS, isPublicRoute, matchRoute } from '../../functions/definition/routes';
 import { grantsRoute } from '../../functions/domain/permissions';
 import {
   allowedRoutes,
@@ -10,12 +11,22 @@ import {
   policyAllows,
   routeResourceArn,
 } from '../../functions/domain/policy';
-import { concretePath, idSegment, nonAdminPermissionSet, permissionSet, stageName } from '../support/unit-arbitraries';
+import {
+  concretePath,
+  idSegment,
+  loadedApi,
+  nonAdminPermissionSet,
+  permissionSet,
+  stageName,
+  validPermissionsOf,
+} from '../support/unit-arbitraries';
 import { API_ARN } from '../support/unit-factories';
 
 const callingArn = (stage: string): MethodArn => ({ apiArn: API_ARN, stage, method: 'GET', path: '/v1/whoami' });
 const methodArnOf = (stage: string, method: string, path: string) => `${API_ARN}/${stage}/${method}${path}`;
 
+/** The platform's routes and Leadbase's, the active definition's (test/support/active-api-setup.ts). */
+const ROUTES = activeApi().routes;
 const KNOWN_TOP_LEVEL = new Set(ROUTES.map((route) => route.path.split('/')[2]));
 
 describe('allowPolicy', () => {
@@ -26,7 +37,7 @@ describe('allowPolicy', () => {
         stageName,
         fc.array(idSegment, { minLength: ROUTES.length, maxLength: ROUTES.length }),
         (permissions, stage, ids) => {
-          const policy = allowPolicy(callingArn(stage), permissions, ROUTES);
+          const policy = allowPolicy(callingArn(stage), permissions);
 
           const mismatches = ROUTES.filter((route, index) => {
             const arn = methodArnOf(stage, route.method, concretePath(route, ids[index] as string));
@@ -49,11 +60,8 @@ describe('allowPolicy', () => {
         idSegment,
         (permissions, method, template, id) => {
           const path = concretePath(template, id);
-          const allowed = policyAllows(
-            allowPolicy(callingArn('live'), permissions, ROUTES),
-            methodArnOf('live', method, path),
-          );
-          const match = matchRoute(method, path);
+          const allowed = policyAllows(allowPolicy(callingArn('live'), permissions), methodArnOf('live', method, path));
+          const match = matchRoute(method, path, ROUTES);
 
           if (typeof match === 'object') {
             expect(allowed).toBe(grantsRoute(permissions, match.route));
@@ -75,7 +83,7 @@ describe('allowPolicy', () => {
 
     fc.assert(
       fc.property(nonAdminPermissionSet, idSegment, (permissions, id) => {
-        const policy = allowPolicy(callingArn('live'), permissions, ROUTES);
+        const policy = allowPolicy(callingArn('live'), permissions);
 
         const allowed = managementRoutes.filter((route) =>
           policyAllows(policy, methodArnOf('live', route.method, concretePath(route, id))),
@@ -91,7 +99,7 @@ describe('allowPolicy', () => {
     fc.assert(
       fc.property(permissionSet, stageName, stageName, idSegment, (permissions, stage, otherStage, id) => {
         fc.pre(stage !== otherStage);
-        const policy = allowPolicy(callingArn(stage), permissions, ROUTES);
+        const policy = allowPolicy(callingArn(stage), permissions);
 
         const allowed = ROUTES.filter((route) =>
           policyAllows(policy, methodArnOf(otherStage, route.method, concretePath(route, id))),
@@ -112,7 +120,7 @@ describe('allowPolicy', () => {
         fc.option(idSegment, { nil: undefined }),
         (permissions, method, resource, id) => {
           fc.pre(!KNOWN_TOP_LEVEL.has(resource));
-          const policy = allowPolicy(callingArn('live'), [...permissions, 'admin'], ROUTES);
+          const policy = allowPolicy(callingArn('live'), [...permissions, 'admin']);
           const path = id === undefined ? `/v1/${resource}` : `/v1/${resource}/${id}`;
 
           expect(policyAllows(policy, methodArnOf('live', method, path))).toBe(false);
@@ -123,7 +131,7 @@ describe('allowPolicy', () => {
   });
 
   it('lists one resource per allowed route, for the calling stage only', () => {
-    const policy = allowPolicy(callingArn('sandbox'), ['contacts:read'], ROUTES);
+    const policy = allowPolicy(callingArn('sandbox'), ['contacts:read']);
 
     expect(policy).toEqual({
       Version: '2012-10-17',
@@ -143,15 +151,46 @@ describe('allowPolicy', () => {
   });
 
   it('gives admin every route behind the authorizer, and not the public ones', () => {
-    const policy = allowPolicy(callingArn('live'), ['admin'], ROUTES);
+    const policy = allowPolicy(callingArn('live'), ['admin']);
 
     expect(policy.Statement[0]?.Effect).toBe('Allow');
     expect(policy.Statement[0]?.Resource).toHaveLength(ROUTES.filter((route) => !isPublicRoute(route)).length);
     expect(policy.Statement[0]?.Resource).not.toContain(`${API_ARN}/live/POST/v1/secret-scanning/reports`);
   });
 
+  it("builds each definition's policy from its own routes, though the memo has the same stage and permissions", () => {
+    const leadbase = allowPolicy(callingArn('live'), ['admin']);
+    const other = { ...activeApi(), routes: activeApi().routes.filter((route) => route.access.kind !== 'product') };
+
+    const policy = allowPolicy(callingArn('live'), ['admin'], other);
+
+    expect(policy.Statement[0]?.Resource).toHaveLength(other.routes.filter((route) => !isPublicRoute(route)).length);
+    expect(policy.Statement[0]?.Resource).not.toContain(`${API_ARN}/live/GET/v1/contacts`);
+    expect(leadbase.Statement[0]?.Resource).toContain(`${API_ARN}/live/GET/v1/contacts`);
+  });
+
+  it('allows a concrete request exactly when the permissions grant its route, for any definition', () => {
+    const withKey = loadedApi.chain((api) =>
+      fc.tuple(fc.constant(api), fc.uniqueArray(fc.constantFrom(...validPermissionsOf(api)), { maxLength: 6 })),
+    );
+    fc.assert(
+      fc.property(withKey, stageName, idSegment, ([api, permissions], stage, id) => {
+        const policy = allowPolicy(callingArn(stage), permissions, api);
+
+        const mismatches = api.routes.filter(
+          (route) =>
+            policyAllows(policy, methodArnOf(stage, route.method, concretePath(route, id))) !==
+            grantsRoute(permissions, route, api),
+        );
+
+        expect(mismatches).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('falls back to a Deny of the whole stage when no route is allowed', () => {
-    const policy = allowPolicy(callingArn('live'), [], []);
+    const policy = allowPolicy(callingArn('live'), [], { ...activeApi(), routes: [] });
 
     expect(policy).toEqual(denyPolicy(callingArn('live')));
     expect(policy.Statement[0]?.Effect).toBe('Deny');
@@ -165,7 +204,7 @@ describe('routeResourceArn', () => {
       fc.property(idSegment, (id) => {
         const overlaps: string[] = [];
         for (const covering of ROUTES) {
-          const policy = allowPolicy(callingArn('live'), ['admin'], [covering]);
+          const policy = allowPolicy(callingArn('live'), ['admin'], { ...activeApi(), routes: [covering] });
           for (const other of ROUTES) {
             if (other === covering) continue;
             // Only `admin` grants admin routes, and it grants all of them, so `GET /v1/keys/*`
@@ -195,7 +234,7 @@ describe('allowedRoutes', () => {
   it('is the routes grantsRoute accepts', () => {
     fc.assert(
       fc.property(permissionSet, (permissions) => {
-        expect(allowedRoutes(permissions, ROUTES)).toEqual(ROUTES.filter((route) => grantsRoute(permissions, route)));
+        expect(allowedRoutes(permissions)).toEqual(ROUTES.filter((route) => grantsRoute(permissions, route)));
       }),
     );
   });
@@ -203,7 +242,7 @@ describe('allowedRoutes', () => {
 
 describe('policyAllows', () => {
   it('lets an explicit Deny win over an Allow', () => {
-    const allow = allowPolicy(callingArn('live'), ['admin'], ROUTES);
+    const allow = allowPolicy(callingArn('live'), ['admin']);
     const deny = denyPolicy(callingArn('live'));
     const both = { ...allow, Statement: [...allow.Statement, ...deny.Statement] };
 
