@@ -24,7 +24,7 @@ import { type IndexProjection, TABLE_SCHEMA } from '../functions/definition/tabl
 import { systemClock } from '../functions/domain/clock';
 import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
 import { LOCAL_REGION } from './gateway/events';
-import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
+import { localUsagePlanIds } from './gateway/usage-plans';
 
 /** The local gateway's REST API id; the management handlers flush its authorizer cache by it. */
 export const LOCAL_REST_API_ID = 'local';
@@ -60,7 +60,7 @@ export function localProvisioningDeps(
     organizations: new DynamoOrganizationStore(clients.documents, config.tableName),
     usagePlans: new ApiGatewayUsagePlans(clients.apiGateway, {
       restApiId: LOCAL_REST_API_ID,
-      usagePlanIds: LOCAL_USAGE_PLAN_IDS,
+      usagePlanIds: localUsagePlanIds(),
     }),
     pepper: pepperFromSecretsManager(clients.secretsManager, config.pepperSecretId),
     clock: systemClock,

@@ -4,6 +4,7 @@
  * (with the usual AWS credentials and region).
  */
 import './quiet-sdk';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,7 +17,8 @@ import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
 import { SqsReminderQueue } from '../functions/adapters/sqs-reminder-queue';
-import { PLAN_NAMES, type PlanName, requestsPerMinuteOf } from '../functions/definition/plans';
+import { API_DEFINITION_FILE_NAME } from '../functions/definition/active-api';
+import { isPlanName, planNames, requestsPerMinuteOf } from '../functions/definition/plans';
 import { systemClock } from '../functions/domain/clock';
 import { addCredits, type CreditLedger } from '../functions/domain/credits';
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from '../functions/domain/keys/key-token';
@@ -27,7 +29,7 @@ import { LOCAL_CREDENTIALS, localClients, localProvisioningDeps } from './bootst
 import { EXPIRY_USAGE, scheduleExistingExpiries } from './expiry-commands';
 import { LOCAL_REGION } from './gateway/events';
 import { LEAK_USAGE, reportLeak, setLeakAction } from './leak-commands';
-import { readLocalBootstrap } from './paths';
+import { readLocalBootstrap, repoRoot } from './paths';
 import type { Bootstrap } from './platform';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -35,9 +37,11 @@ const USAGE = `Usage: npm run cli -- <command>
 Commands:
   orgs create --name <name> --owner-email <email> [--accounts <n>] [--environment live|test|both]
       Creates an organization with <n> sub-accounts (default 2), its owner and admin key(s),
-      and prints {organizationId, accountIds, adminKey} as JSON. New organizations start on starter.
-  orgs set-plan --organization <id> --plan starter|professional|enterprise [--requests-per-minute <n>]
-      Moves the organization to another plan (a custom figure needs enterprise). Takes effect within a minute.
+      and prints {organizationId, accountIds, adminKey} as JSON. New organizations start on the
+      definition's defaultPlan.
+  orgs set-plan --organization <id> --plan <plan> [--requests-per-minute <n>]
+      Moves the organization to another plan of the API definition (a custom figure needs a plan
+      with customLimit). Takes effect within a minute.
   orgs add-credits --organization <id> --credits <n> [--environment live|test]
       Adds credits to the organization's live balance (default) or its sandbox balance (test), and
       prints the new balance. Sandbox calls draw on the sandbox balance only.
@@ -54,9 +58,16 @@ ${EXPIRY_USAGE}
 
 Target: the running local stack (.local/bootstrap.json), or a deployed stack when TABLE_NAME,
 PEPPER_SECRET_ID, REST_API_ID and USAGE_PLAN_IDS (the stack's outputs) are set, with AWS credentials
-and AWS_REGION. \`reminders run\` needs TABLE_NAME and REMINDER_QUEUE_URL for a deployed stack.`;
+and AWS_REGION. Plans come from the API definition: the local stack's (.local/api-definition.json),
+or the compiled file named by API_DEFINITION_FILE. \`reminders run\` needs TABLE_NAME and
+REMINDER_QUEUE_URL for a deployed stack.`;
 
 class UsageError extends Error {}
+
+/** Plans and stages are the API definition's: the running local stack's unless API_DEFINITION_FILE names one. */
+function useLocalDefinition() {
+  process.env.API_DEFINITION_FILE ??= join(repoRoot(), '.local', API_DEFINITION_FILE_NAME);
+}
 const fail = (message: string): never => {
   throw new UsageError(message);
 };
@@ -141,8 +152,8 @@ async function setPlan(args: string[]) {
     strict: true,
   });
   if (!values.organization) throw new UsageError('--organization is required');
-  const plan = values.plan as PlanName | undefined;
-  if (!plan || !PLAN_NAMES.includes(plan)) throw new UsageError(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
+  const plan = values.plan;
+  if (!plan || !isPlanName(plan)) throw new UsageError(`--plan must be one of ${planNames().join(', ')}`);
   const custom = values['requests-per-minute'];
   const customRequestsPerMinute = custom === undefined ? undefined : Number(custom);
   if (
@@ -272,6 +283,7 @@ function requireLocalBootstrap(): Bootstrap {
 }
 
 async function main(argv: string[]) {
+  useLocalDefinition();
   if (argv[0] === 'reminders' && argv[1] === 'run') return runReminders(argv.slice(2));
   const [group, command, ...rest] = argv;
   if (group === 'orgs' && command === 'create') return createOrganization(rest);

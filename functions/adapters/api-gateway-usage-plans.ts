@@ -9,14 +9,14 @@ import {
   DeleteUsagePlanKeyCommand,
   NotFoundException,
 } from '@aws-sdk/client-api-gateway';
-import { STAGES } from '../definition/api';
-import { type PlanName, usagePlanThrottle } from '../definition/plans';
+import { activeApi } from '../definition/active-api';
+import { type PlanName, planOf, usagePlanThrottle } from '../definition/plans';
 import type { GatewayApiKey, PlanChoice, UsagePlanRegistry } from '../domain/usage-plans';
 
 export interface UsagePlanConfig {
   restApiId: string;
-  /** The usage plan of each plan, created by the CDK stack (or the local gateway). */
-  usagePlanIds: Record<PlanName, string>;
+  /** The usage plan of each plan of the definition, created by the CDK stack (or the local gateway). */
+  usagePlanIds: Readonly<Record<PlanName, string>>;
 }
 
 export class ApiGatewayUsagePlans implements UsagePlanRegistry {
@@ -65,14 +65,24 @@ export class ApiGatewayUsagePlans implements UsagePlanRegistry {
     await ignoreNotFound(this.client.send(new DeleteApiKeyCommand({ apiKey: apiKeyId })));
   }
 
-  /** A custom figure gets a usage plan of its own; usage plans are 300 a region by default, raisable. */
+  /**
+   * A custom figure gets a usage plan of its own, with the plan's quota; usage plans are 300 a
+   * region by default, raisable.
+   */
   private async usagePlanFor(organizationId: string, choice: PlanChoice): Promise<string> {
-    if (choice.customRequestsPerMinute === undefined) return this.config.usagePlanIds[choice.plan];
+    if (choice.customRequestsPerMinute === undefined) {
+      const id = this.config.usagePlanIds[choice.plan];
+      if (!id) throw new Error(`No usage plan id for plan '${choice.plan}' in USAGE_PLAN_IDS`);
+      return id;
+    }
+    const { quota } = planOf(choice.plan);
+    const { stages } = activeApi().compiled;
     const plan = await this.client.send(
       new CreateUsagePlanCommand({
         name: `org-${organizationId}-${choice.customRequestsPerMinute}rpm`,
         throttle: usagePlanThrottle(choice.customRequestsPerMinute),
-        apiStages: Object.keys(STAGES).map((stage) => ({ apiId: this.config.restApiId, stage })),
+        ...(quota && { quota: { limit: quota.limit, period: quota.period } }),
+        apiStages: [stages.live, stages.sandbox].map((stage) => ({ apiId: this.config.restApiId, stage })),
       }),
     );
     if (!plan.id) throw new Error('API Gateway returned a usage plan without id');

@@ -1,5 +1,5 @@
 /** Changing an organization's plan: its gateway key moves to the new usage plan, then the organization records it. */
-import { CUSTOM_LIMIT_PLANS } from '../definition/plans';
+import { customLimitPlans, isPlanName, planNames } from '../definition/plans';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import type { OrganizationStore } from './organization';
 import type { PlanChoice, UsagePlanRegistry } from './usage-plans';
@@ -9,11 +9,18 @@ export async function changePlan(
   organizationId: string,
   choice: PlanChoice,
 ) {
-  if (choice.customRequestsPerMinute !== undefined && !CUSTOM_LIMIT_PLANS.includes(choice.plan)) {
+  if (!isPlanName(choice.plan)) {
+    throw new ValidationError([{ field: 'plan', message: `must be one of ${planNames().join(', ')}` }]);
+  }
+  const allowed = customLimitPlans();
+  if (choice.customRequestsPerMinute !== undefined && !allowed.includes(choice.plan)) {
     throw new ValidationError([
       {
         field: 'requestsPerMinute',
-        message: `a custom figure needs one of these plans: ${CUSTOM_LIMIT_PLANS.join(', ')}`,
+        message:
+          allowed.length > 0
+            ? `a custom figure needs one of these plans: ${allowed.join(', ')}`
+            : 'no plan of this API allows a custom figure (customLimit)',
       },
     ]);
   }

@@ -3,7 +3,7 @@
  * and the local stack's first start do.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_PLAN, type PlanName } from '../definition/plans';
+import { defaultPlan, type PlanName } from '../definition/plans';
 import type { Clock } from './clock';
 import { DEFAULT_CREDIT_BALANCE } from './credits';
 import type { ApiKeyRecord, KeyStore } from './keys/key-model';
@@ -36,7 +36,7 @@ const shortId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}
 export async function provisionOrganization(deps: ProvisioningDeps, request: NewOrganization) {
   const owner = { id: shortId('mem'), email: request.ownerEmail.toLowerCase(), role: 'owner' as const };
   const organizationId = shortId('org');
-  const plan = request.plan ?? DEFAULT_PLAN;
+  const plan = request.plan ?? defaultPlan();
   const gatewayKey = await deps.usagePlans.createOrganizationKey(organizationId, { plan });
   const organization: Organization = {
     id: organizationId,

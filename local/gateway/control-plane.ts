@@ -21,6 +21,7 @@ const controlPlaneBody = z.object({
   enabled: z.boolean().optional(),
   keyId: z.string().max(128).optional(),
   throttle: z.object({ rateLimit: z.number().nonnegative(), burstLimit: z.number().int().nonnegative() }).optional(),
+  quota: z.object({ limit: z.number().int().nonnegative(), period: z.enum(['DAY', 'WEEK', 'MONTH']) }).optional(),
   apiStages: z.array(z.object({ apiId: z.string(), stage: z.string() })).optional(),
 }) satisfies z.ZodType<ControlPlaneBody>;
 

@@ -14,7 +14,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { AccessLogRecord } from '../../functions/definition/access-log';
-import { STAGES } from '../../functions/definition/api';
+import { environmentOfStage } from '../../functions/definition/active-api';
 import type { FunctionId } from '../../functions/definition/functions';
 import { isPublicRoute, matchRoute } from '../../functions/definition/routes';
 import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
@@ -83,7 +83,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     const method = accessLog.httpMethod;
     const [, stage = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
-    if (!Object.hasOwn(STAGES, stage))
+    if (environmentOfStage(stage) === undefined)
       return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { httpMethod: method, path: url.pathname });
     accessLog.stage = stage;
     const match = matchRoute(method, path);
@@ -131,6 +131,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     const throttle = usagePlans.take(authorization.usageIdentifierKey ?? undefined, stage);
     if (throttle === 'not-in-plan') return gatewayResponse('INVALID_API_KEY', context);
     if (throttle === 'throttled') return gatewayResponse('THROTTLED', context);
+    if (throttle === 'quota-exceeded') return gatewayResponse('QUOTA_EXCEEDED', context);
     const handler = await options.handlerOf(match.route.function);
     return invoke(handler, match.route.function, proxyEvent(call, authorizerContext), call.requestId);
   }

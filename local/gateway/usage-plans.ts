@@ -1,23 +1,30 @@
 /**
- * API Gateway usage plans, locally: gateway API keys, usage plans with their throttle, which key is
- * in which plan, and token buckets that answer 429 when a key's bucket is empty. The control-plane
+ * API Gateway usage plans, locally: gateway API keys, usage plans with their throttle and quota,
+ * which key is in which plan, token buckets that answer 429 when a key's bucket is empty, and quota
+ * counters that answer 429 once a key has used its plan's quota for the period. The control-plane
  * operations speak API Gateway's REST protocol, so the platform's SDK adapter runs unchanged.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { STAGES } from '../../functions/definition/api';
-import { PLANS, type PlanName, usagePlanThrottle } from '../../functions/definition/plans';
+import { activeApi, type LoadedApi } from '../../functions/definition/active-api';
+import { type PlanName, usagePlanThrottle } from '../../functions/definition/plans';
+import { type QuotaPeriod, quotaPeriodStart } from './quota-period';
 
 interface Throttle {
   rateLimit: number;
   burstLimit: number;
+}
+interface Quota {
+  limit: number;
+  period: QuotaPeriod;
 }
 interface UsagePlan {
   id: string;
   name: string;
   /** A usage plan without a throttle does not limit. */
   throttle?: Throttle;
+  quota?: Quota;
   apiStages: { apiId: string; stage: string }[];
   keyIds: string[];
 }
@@ -39,10 +46,11 @@ export interface ControlPlaneBody {
   enabled?: boolean;
   keyId?: string;
   throttle?: Throttle;
+  quota?: Quota;
   apiStages?: { apiId: string; stage: string }[];
 }
 
-export type ThrottleDecision = 'allowed' | 'throttled' | 'not-in-plan';
+export type ThrottleDecision = 'allowed' | 'throttled' | 'quota-exceeded' | 'not-in-plan';
 
 export interface ControlPlaneResponse {
   statusCode: number;
@@ -50,29 +58,34 @@ export interface ControlPlaneResponse {
   errorType?: string;
 }
 
-/** The usage plan ids of the plans: locally they are simply the plan names. */
-export const LOCAL_USAGE_PLAN_IDS = Object.fromEntries(Object.keys(PLANS).map((plan) => [plan, plan])) as Record<
-  PlanName,
-  string
->;
+/** The usage plan ids of the definition's plans: locally they are simply the plan names. */
+export function localUsagePlanIds(api: LoadedApi = activeApi()): Record<PlanName, string> {
+  return Object.fromEntries(Object.keys(api.compiled.plans).map((plan) => [plan, plan]));
+}
 
 export class LocalUsagePlans {
   private readonly state: State;
   private readonly buckets = new Map<string, { tokens: number; updated: number }>();
+  /** Requests per usage plan and key in the current quota period, as API Gateway keeps them. */
+  private readonly quotaUsed = new Map<string, { periodStart: number; used: number }>();
 
   constructor(
     restApiId: string,
     private readonly file: string | undefined,
     private readonly now: () => number,
+    api: LoadedApi = activeApi(),
   ) {
     this.state = file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { apiKeys: {}, usagePlans: {} };
-    for (const [plan, { requestsPerMinute }] of Object.entries(PLANS)) {
-      this.state.usagePlans[plan] ??= {
+    const { plans, stages } = api.compiled;
+    for (const [plan, { requestsPerMinute, quota }] of Object.entries(plans)) {
+      // The definition's figures win over a kept file's, as a deploy updates the usage plans.
+      this.state.usagePlans[plan] = {
         id: plan,
         name: plan,
         throttle: usagePlanThrottle(requestsPerMinute),
-        apiStages: Object.keys(STAGES).map((stage) => ({ apiId: restApiId, stage })),
-        keyIds: [],
+        ...(quota && { quota }),
+        apiStages: [stages.live, stages.sandbox].map((stage) => ({ apiId: restApiId, stage })),
+        keyIds: this.state.usagePlans[plan]?.keyIds ?? [],
       };
     }
     this.persist();
@@ -87,19 +100,33 @@ export class LocalUsagePlans {
         (candidate) => candidate.keyIds.includes(key.id) && candidate.apiStages.some((s) => s.stage === stage),
       );
     if (!key || !plan) return 'not-in-plan';
-    if (!plan.throttle) return 'allowed';
-    const bucketId = `${plan.id}/${key.id}`;
     const now = this.now();
-    const bucket = this.buckets.get(bucketId) ?? { tokens: plan.throttle.burstLimit, updated: now };
-    bucket.tokens = Math.min(
-      plan.throttle.burstLimit,
-      bucket.tokens + ((now - bucket.updated) / 1000) * plan.throttle.rateLimit,
-    );
-    bucket.updated = now;
-    this.buckets.set(bucketId, bucket);
-    if (bucket.tokens < 1) return 'throttled';
-    bucket.tokens -= 1;
+    const planKey = `${plan.id}/${key.id}`;
+    // Summed over the plan's stages: a key's live and sandbox calls share one quota.
+    const quota = plan.quota && this.quotaCounter(planKey, plan.quota, now);
+    if (quota && plan.quota && quota.used >= plan.quota.limit) return 'quota-exceeded';
+    if (plan.throttle && !this.takeToken(planKey, plan.throttle, now)) return 'throttled';
+    if (quota) quota.used += 1;
     return 'allowed';
+  }
+
+  private quotaCounter(planKey: string, quota: Quota, now: number) {
+    const periodStart = quotaPeriodStart(now, quota.period);
+    const counter = this.quotaUsed.get(planKey);
+    if (counter?.periodStart === periodStart) return counter;
+    const fresh = { periodStart, used: 0 };
+    this.quotaUsed.set(planKey, fresh);
+    return fresh;
+  }
+
+  private takeToken(planKey: string, throttle: Throttle, now: number): boolean {
+    const bucket = this.buckets.get(planKey) ?? { tokens: throttle.burstLimit, updated: now };
+    bucket.tokens = Math.min(throttle.burstLimit, bucket.tokens + ((now - bucket.updated) / 1000) * throttle.rateLimit);
+    bucket.updated = now;
+    this.buckets.set(planKey, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 
   /** API Gateway's REST control plane for keys and usage plans; undefined when the path is not one of them. */
@@ -136,6 +163,7 @@ export class LocalUsagePlans {
           id: randomBytes(3).toString('hex'),
           name: String(body.name ?? ''),
           ...(body.throttle && { throttle: body.throttle }),
+          ...(body.quota && { quota: body.quota }),
           apiStages: body.apiStages ?? [],
           keyIds: [],
         };

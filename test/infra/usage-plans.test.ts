@@ -1,8 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { STAGES } from '../../functions/definition/api';
-import { PLANS } from '../../functions/definition/plans';
+import { leadbaseApi } from '../../examples/leadbase/api';
 import { isPublicRoute, ROUTES } from '../../functions/definition/routes';
 import { synthDemo } from './synth';
+
+const { plans, stages } = leadbaseApi.compiled;
 
 describe('usage plans in the demo stack', () => {
   const { template } = synthDemo();
@@ -20,7 +21,7 @@ describe('usage plans in the demo stack', () => {
     for (const method of Object.values(methods)) expect(method.Properties.ApiKeyRequired).toBe(true);
   });
 
-  it.each(Object.entries(PLANS))('has a usage plan for %s with its per-minute figure over every stage', (plan, {
+  it.each(Object.entries(plans))('has a usage plan for %s with its per-minute figure over every stage', (plan, {
     requestsPerMinute,
   }) => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
@@ -29,11 +30,11 @@ describe('usage plans in the demo stack', () => {
     });
     const plans = Object.values(template.findResources('AWS::ApiGateway::UsagePlan'));
     const thisPlan = plans.find((resource) => String(resource.Properties.UsagePlanName).endsWith(`-${plan}`));
-    expect(thisPlan?.Properties.ApiStages).toHaveLength(Object.keys(STAGES).length);
+    expect(thisPlan?.Properties.ApiStages).toHaveLength(Object.keys(stages).length);
   });
 
   it('makes exactly one usage plan per plan, and no gateway API keys of its own', () => {
-    template.resourceCountIs('AWS::ApiGateway::UsagePlan', Object.keys(PLANS).length);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', Object.keys(plans).length);
     template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
   });
 

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ApiGatewayUsagePlans } from '../../functions/adapters/api-gateway-usage-plans';
+import { aTestApi, usingApi } from '../support/test-api';
 
 const usagePlanIds = { starter: 'up-starter', professional: 'up-pro', enterprise: 'up-ent' };
 const notFound = () => new NotFoundException({ message: 'Invalid identifier', $metadata: {} });
@@ -84,5 +85,37 @@ describe('ApiGatewayUsagePlans', () => {
 
     await expect(registry.changePlan('org_1', 'k1', 'up-starter', { plan: 'professional' })).resolves.toBe('up-pro');
     await expect(registry.deleteKey('k1')).resolves.toBeUndefined();
+  });
+});
+
+describe('ApiGatewayUsagePlans with a definition of quotas and stage names of its own', () => {
+  usingApi(
+    aTestApi({
+      plans: { flex: { requestsPerMinute: 120, quota: { limit: 50_000, period: 'WEEK' }, customLimit: true } },
+      defaultPlan: 'flex',
+      stages: { live: 'prod', sandbox: 'dev' },
+    }),
+  );
+  const client = new APIGatewayClient({ region: 'us-east-1' });
+  const gateway = mockClient(client);
+  const registry = new ApiGatewayUsagePlans(client, { restApiId: 'api123', usagePlanIds: { flex: 'up-flex' } });
+  beforeEach(() => {
+    gateway.reset();
+    gateway.on(CreateApiKeyCommand).resolves({ id: 'k1', value: 'v'.repeat(40) });
+    gateway.on(CreateUsagePlanCommand).resolves({ id: 'up-custom' });
+  });
+
+  it("gives a custom figure's usage plan the plan's quota, over the definition's stages", async () => {
+    await registry.createOrganizationKey('org_1', { plan: 'flex', customRequestsPerMinute: 600 });
+
+    expect(gateway.commandCalls(CreateUsagePlanCommand)[0]?.args[0].input).toEqual({
+      name: 'org-org_1-600rpm',
+      throttle: { rateLimit: 10, burstLimit: 600 },
+      quota: { limit: 50_000, period: 'WEEK' },
+      apiStages: [
+        { apiId: 'api123', stage: 'prod' },
+        { apiId: 'api123', stage: 'dev' },
+      ],
+    });
   });
 });
