@@ -1,6 +1,6 @@
 /** Sending JSON messages to a queue, 10 per SendMessageBatch (the SQS maximum). */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueMessageJson } from '../domain/webhooks/publish';
+import { queueMessageJson } from '../domain/webhooks/event-message';
 
 export async function sendJsonBatches(client: SQSClient, queueUrl: string, messages: readonly unknown[], what: string) {
   for (let start = 0; start < messages.length; start += 10) {

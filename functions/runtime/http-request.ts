@@ -2,38 +2,16 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { Caller } from '../domain/caller';
-import {
-  type FieldIssue,
-  ForbiddenError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../domain/errors';
+import { authorizerContextOf } from '../domain/caller-context';
+import { type FieldIssue, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import type { PageRequest } from '../domain/keys/key-model';
-import { KEY_ENVIRONMENTS } from '../domain/keys/key-token';
-
-const authorizerContext = z.object({
-  keyId: z.string(),
-  organizationId: z.string(),
-  memberId: z.string(),
-  environment: z.enum(KEY_ENVIRONMENTS),
-  permissions: z.string().transform((raw) => z.array(z.string()).parse(JSON.parse(raw))),
-  accounts: z.string().transform((raw) => z.union([z.literal('*'), z.array(z.string())]).parse(JSON.parse(raw))),
-  // API Gateway (REST) hands every context value to the integration as a string.
-  rateLimitPerMinute: z
-    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
-    .pipe(z.number().int().min(1))
-    .optional(),
-});
 
 /** The authorizer's context; a handler reached without it is misconfigured, so this fails closed. */
 export function callerOf(event: APIGatewayProxyEvent): Caller {
-  const parsed = authorizerContext.safeParse(event.requestContext.authorizer ?? {});
-  if (!parsed.success)
-    throw new ForbiddenError('This route must sit behind the API key authorizer.', { cause: parsed.error });
+  const context = authorizerContextOf(event.requestContext.authorizer);
   const userAgent = event.requestContext.identity?.userAgent ?? headerOf(event, 'user-agent');
   return {
-    ...parsed.data,
+    ...context,
     sourceIp: event.requestContext.identity?.sourceIp ?? '',
     ...(userAgent && { userAgent }),
   };

@@ -3,12 +3,12 @@
  * calls it too. The event is checked against the catalog and put on the events queue; delivery
  * happens later, so publishing never waits on a receiver.
  */
-import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../clock';
 import { PayloadTooLargeError, ValidationError } from '../errors';
 import type { AccountScope } from '../keys/key-model';
 import type { KeyEnvironment } from '../keys/key-token';
 import { EVENT_CATALOG, type EventData, type EventType, isEventType, unknownEventTypeMessage } from './catalog';
+import { MAX_QUEUE_MESSAGE_BYTES, newEventId, queueMessageJson } from './event-message';
 import { assertWithinAccounts } from './event-scope';
 import type { EventQueue, PublishedEvent } from './webhook-model';
 
@@ -39,18 +39,7 @@ export async function publishEvent<Type extends EventType>(
 
 /** Checks type, data and size; an event that fails here is never queued. */
 export function buildEvent(input: EventInput<EventType>, clock: Clock = systemClock): PublishedEvent {
-  if (!isEventType(input.type))
-    throw new ValidationError([{ field: 'type', message: unknownEventTypeMessage(input.type) }]);
-  const parsed = EVENT_CATALOG[input.type].data.safeParse(input.data);
-  if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((issue) => ({
-        field: ['data', ...issue.path.map(String)].join('.'),
-        message: issue.message,
-      })),
-      { cause: parsed.error },
-    );
-  }
+  checkEventData(input.type, input.data);
   // After the schema, so that a missing or malformed accountId is a 400 that names the field.
   if (input.accounts) assertWithinAccounts(input.accounts, input.type, input.data as Record<string, unknown>);
   const event: PublishedEvent = {
@@ -84,21 +73,23 @@ export function buildEvent(input: EventInput<EventType>, clock: Clock = systemCl
   return event;
 }
 
-/** SQS's message size limit (256 KiB). */
-export const MAX_QUEUE_MESSAGE_BYTES = 262_144;
-
 /**
- * JSON for an SQS message body. SQS refuses some characters JSON leaves raw (U+FFFE, U+FFFF), so
- * everything beyond ASCII is written as a \uXXXX escape: the same JSON value, and always accepted.
+ * Checks an event's type and data against the catalog. Publishing checks before queueing; the
+ * fan-out checks again, since a team's backends queue events themselves (eventPublisher).
  */
-export function queueMessageJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u007f-\uffff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+export function checkEventData(type: string, data: unknown): asserts type is EventType {
+  if (!isEventType(type)) throw new ValidationError([{ field: 'type', message: unknownEventTypeMessage(type) }]);
+  const parsed = EVENT_CATALOG[type].data.safeParse(data);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((issue) => ({
+        field: ['data', ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+      { cause: parsed.error },
+    );
+  }
 }
-
-export const newEventId = () => `evt_${randomBytes(12).toString('hex')}`;
 
 /** What a receiver gets: the same bytes on every attempt, so the signature covers exactly them. */
 export function deliveryBody(event: Pick<PublishedEvent, 'type' | 'timestamp' | 'data'>): string {

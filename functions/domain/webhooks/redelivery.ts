@@ -8,8 +8,8 @@ import type { Page, PageRequest } from '../keys/key-model';
 import { EVENT_CATALOG, type EventType } from './catalog';
 import { type AttemptDeps, attemptOnce } from './delivery';
 import { ownedEndpoint } from './endpoint-service';
+import { newEventId } from './event-message';
 import { DELIVERY_RETENTION_DAYS, deliveryIdOf, newDelivery } from './fanout';
-import { newEventId } from './publish';
 import type {
   Delivery,
   DeliveryQueue,

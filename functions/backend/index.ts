@@ -1,0 +1,28 @@
+/**
+ * `api-key-platform/backend`: what a team's backend uses at run time to learn who called (the
+ * platform has checked the key and the route's permission already), to check the `account_id` of
+ * a sub-account scoped route, and to publish its webhook events. Depends on zod, @middy/core and,
+ * for `eventPublisher`, the AWS SDK's SQS client.
+ */
+import type { AccountScope } from '../domain/keys/key-model';
+import type { KeyEnvironment } from '../domain/keys/key-token';
+
+export { CALLER_HEADERS, type CallerHeader } from '../definition/caller-headers';
+export { AccountAccessError, type AccountScopeOptions, requireAccount } from '../domain/account-scope';
+export { MissingCallerError } from '../domain/caller-context';
+export { type AccountScopedContext, accountScope } from './account-scope-middleware';
+export { callerFromHeaders, callerOf } from './caller';
+export { type EventPublisher, type EventPublisherOptions, eventPublisher, type PublishInput } from './events';
+
+/** Who called: the organization and API key the platform verified for this request. */
+export interface Caller {
+  organizationId: string;
+  /** The calling key's id (`key_…`), never the key itself. */
+  keyId: string;
+  /** `live` for live keys, `test` for sandbox keys; keep their data apart. */
+  environment: KeyEnvironment;
+  /** The key's presets and scopes (`read`, `contacts:write`, `admin`). */
+  permissions: string[];
+  /** The sub-accounts the key may act on: `*` for all of its organization's, or their ids. */
+  accounts: AccountScope;
+}

@@ -1,0 +1,118 @@
+/**
+ * Reading the caller where the gateway hands it over: the key authorizer's context in a Lambda
+ * proxy event's `requestContext.authorizer`, and the CALLER_HEADERS of a request to an HTTP
+ * backend (definition/caller-headers.ts writes them). Shared by the platform's handlers and
+ * `api-key-platform/backend`.
+ */
+import { z } from 'zod';
+import type { CallerHeader } from '../definition/caller-headers';
+import { ForbiddenError } from './errors';
+import type { AccountScope } from './keys/key-model';
+import { KEY_ENVIRONMENTS, type KeyEnvironment } from './keys/key-token';
+
+/**
+ * The authorizer's context. API Gateway (REST) hands every context value to the integration as a
+ * string, so lists travel as JSON (functions/authorizer/authorize.ts writes them).
+ */
+export const authorizerContext = z.object({
+  keyId: z.string(),
+  organizationId: z.string(),
+  memberId: z.string(),
+  environment: z.enum(KEY_ENVIRONMENTS),
+  permissions: z.string().transform((raw) => z.array(z.string()).parse(JSON.parse(raw))),
+  accounts: z.string().transform((raw) => z.union([z.literal('*'), z.array(z.string())]).parse(JSON.parse(raw))),
+  rateLimitPerMinute: z
+    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+    .pipe(z.number().int().min(1))
+    .optional(),
+});
+export type AuthorizerContext = z.output<typeof authorizerContext>;
+
+/** Thrown where the caller should be and is not: the route is not behind the platform's gateway. */
+export class MissingCallerError extends ForbiddenError {
+  /** The platform's error body, `{ error: { code, message } }`. */
+  toJSON() {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** The authorizer's context of a proxy event; a handler reached without it is misconfigured, so this fails closed. */
+export function authorizerContextOf(authorizer: unknown): AuthorizerContext {
+  const missing = (cause: unknown) =>
+    new MissingCallerError('This route must sit behind the API key authorizer.', { cause });
+  let parsed: ReturnType<typeof authorizerContext.safeParse>;
+  try {
+    parsed = authorizerContext.safeParse(authorizer ?? {});
+  } catch (error) {
+    // JSON.parse in a transform throws past safeParse: a list that is not JSON.
+    throw missing(error);
+  }
+  if (!parsed.success) throw missing(parsed.error);
+  return parsed.data;
+}
+
+/** Who called, as the platform tells a backend. */
+export interface CallerIdentity {
+  organizationId: string;
+  keyId: string;
+  environment: KeyEnvironment;
+  permissions: string[];
+  accounts: AccountScope;
+}
+
+/** Request headers as Node, fetch and Lambda events hold them. */
+export type HeaderSource =
+  | { get(name: string): string | null }
+  | Readonly<Record<string, string | readonly string[] | undefined | null>>;
+
+const TOKEN = /^[A-Za-z0-9_*:.-]{1,128}$/;
+
+/** Reads the caller from the CALLER_HEADERS of a request, whatever their case. */
+export function callerFromHeaders(headers: HeaderSource): CallerIdentity {
+  const read = headerReader(headers);
+  const problems: string[] = [];
+  const value = (name: CallerHeader) => {
+    const raw = read(name)?.trim();
+    if (!raw) problems.push(`${name} is missing`);
+    return raw ?? '';
+  };
+  const organizationId = value('X-Caller-Organization');
+  const keyId = value('X-Caller-Key-Id');
+  const environment = value('X-Caller-Environment');
+  const permissions = listOf(value('X-Caller-Permissions'));
+  const rawAccounts = value('X-Caller-Accounts');
+  const accounts = rawAccounts === '*' ? '*' : listOf(rawAccounts);
+  if (organizationId && !TOKEN.test(organizationId)) problems.push('X-Caller-Organization is malformed');
+  if (keyId && !TOKEN.test(keyId)) problems.push('X-Caller-Key-Id is malformed');
+  if (environment && !(KEY_ENVIRONMENTS as readonly string[]).includes(environment)) {
+    problems.push('X-Caller-Environment must be live or test');
+  }
+  if (!permissions) problems.push('X-Caller-Permissions must be a comma-separated list of permissions');
+  if (rawAccounts && !accounts) problems.push('X-Caller-Accounts must be * or a comma-separated list of ids');
+  if (problems.length > 0 || !permissions || !accounts) {
+    throw new MissingCallerError(
+      `This backend must be called through the API gateway, which sets the caller headers: ${problems.join('; ')}.`,
+    );
+  }
+  return { organizationId, keyId, environment: environment as KeyEnvironment, permissions, accounts };
+}
+
+function headerReader(headers: HeaderSource): (name: string) => string | undefined {
+  if (typeof headers.get === 'function') {
+    const source = headers as { get(name: string): string | null };
+    return (name) => source.get(name) ?? undefined;
+  }
+  const entries = Object.entries(headers as Record<string, unknown>);
+  return (name) => {
+    const wanted = name.toLowerCase();
+    const found = entries.filter(([key]) => key.toLowerCase() === wanted).flatMap(([, value]) => value ?? []);
+    // A repeated header is ambiguous (a client may have tried to add its own value): as good as none.
+    return found.length === 1 && typeof found[0] === 'string' ? found[0] : undefined;
+  };
+}
+
+/** A comma-separated list of tokens; undefined when malformed. */
+function listOf(raw: string): string[] | undefined {
+  const items = raw === '' ? [] : raw.split(',').map((item) => item.trim());
+  return items.every((item) => TOKEN.test(item)) ? items : undefined;
+}
