@@ -11,7 +11,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { type APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
-import { STAGES } from '../definition/api';
+import { stagesOf } from '../definition/active-api';
 import type { AuthorizerCacheFlusher } from '../domain/keys/key-service';
 import type { KeyEnvironment } from '../domain/keys/key-token';
 
@@ -66,8 +66,7 @@ export class ApiGatewayAuthorizerCache implements AuthorizerCacheFlusher {
   }
 
   private async flushOnce(environment: KeyEnvironment, deadline: number): Promise<void> {
-    const stages = Object.entries(STAGES).filter(([, stage]) => stage.environment === environment);
-    await Promise.all(stages.map(([stageName]) => this.flushStage(stageName, deadline)));
+    await Promise.all(stagesOf(environment).map((stageName) => this.flushStage(stageName, deadline)));
   }
 
   private async flushStage(stageName: string, deadline: number): Promise<void> {

@@ -1,15 +1,7 @@
-/** Stages, the authorizer's cache and gateway responses: shared by the CDK stack and the local gateway. */
-import type { KeyEnvironment } from '../domain/keys/key-token';
-
-export const STAGES = {
-  live: { environment: 'live' },
-  sandbox: { environment: 'test' },
-} as const satisfies Record<string, { environment: KeyEnvironment }>;
-export type StageName = keyof typeof STAGES;
-
-export function environmentOfStage(stage: string): KeyEnvironment | undefined {
-  return (STAGES as Record<string, { environment: KeyEnvironment }>)[stage]?.environment;
-}
+/**
+ * The key header modes, the authorizer's cache and gateway responses: shared by the CDK stack and
+ * the local gateway. Stage names are the API definition's (active-api.ts: environmentOfStage, stagesOf).
+ */
 
 /**
  * Where clients send their key; the platform team picks one per deployment (the construct's

@@ -1,5 +1,6 @@
 import type { FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayAuthorizerCache, type AuthorizerCacheOptions } from '../../functions/adapters/authorizer-cache';
+import { aTestApi, usingApi } from '../support/test-api';
 import { aManualClock } from '../support/unit-factories';
 
 /** An API Gateway error as the SDK throws it. */
@@ -135,5 +136,21 @@ describe('the flush client', () => {
     const { apiGateway } = await import('../../functions/runtime/clients');
 
     expect(await apiGateway.config.maxAttempts()).toBe(1);
+  });
+});
+
+describe('ApiGatewayAuthorizerCache on an API with stage names of its own', () => {
+  usingApi(aTestApi({ stages: { live: 'prod', sandbox: 'dev' } }));
+
+  it.each([
+    ['live', 'prod'],
+    ['test', 'dev'],
+  ] as const)('flushes the stage of %s keys the definition names (%s)', async (environment, stageName) => {
+    const client = aFlakyClient([]);
+    const { cache } = aFlusher(client);
+
+    await cache.flush(environment);
+
+    expect(client.calls).toEqual([{ stageName }, { stageName }]);
   });
 });

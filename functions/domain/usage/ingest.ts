@@ -10,7 +10,7 @@
  * of its counter writes and is then retried counts those items twice. The call log is written
  * first, so a failure there retries the batch before any counter moved.
  */
-import { environmentOfStage } from '../../definition/api';
+import { environmentOfStage } from '../../definition/active-api';
 import type { KeyEnvironment } from '../keys/key-token';
 import type { AccessCall } from './access-call';
 import { watchAnomalies } from './anomaly-watch';
