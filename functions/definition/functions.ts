@@ -259,6 +259,12 @@ export const FUNCTIONS = {
     description: 'POST /v1/events: internal services publish an event for webhook delivery',
     needs: { table: table(ROUTE_STACK), sendToQueue: 'webhook-events' },
   },
+  'metered-proxy': {
+    entry: 'functions/metering/proxy.ts',
+    description: "Serves the team's routes with credits: charges the call, then calls the route's Lambda or HTTP backend",
+    // The route stack and the credit ledger (charge, refund, the balance for a 402); the team's functions.
+    needs: { table: table(ROUTE_STACK, PAID), invokeBackends: true },
+  },
   'secret-scanning-report': {
     entry: 'functions/secret-scanning/report.ts',
     description:

@@ -117,3 +117,18 @@ export class UnprocessableError extends AppError {
   readonly status = 422;
   readonly code = 'unprocessable';
 }
+
+/**
+ * A route's backend failed to give an answer (unreachable, crashed, or answered with something
+ * that is not a response); the metered proxy refunds the call.
+ */
+export class BadGatewayError extends AppError {
+  readonly status = 502;
+  readonly code = 'bad_gateway';
+}
+
+/** A route's backend did not answer in time; the metered proxy refunds the call. */
+export class GatewayTimeoutError extends AppError {
+  readonly status = 504;
+  readonly code = 'gateway_timeout';
+}

@@ -6,6 +6,7 @@
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -22,6 +23,13 @@ export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
 export const apiGateway = /* @__PURE__ */ new APIGatewayClient({
   maxAttempts: 1,
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+});
+// The metered proxy's calls to the team's Lambda backends: one attempt, since a retried Invoke may
+// run the backend twice; a request timeout below API Gateway's 29 s leaves time to refund and answer.
+// Without throwOnRequestTimeout the SDK only warns when requestTimeout passes.
+export const lambda = /* @__PURE__ */ new LambdaClient({
+  maxAttempts: 1,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 25_000, throwOnRequestTimeout: true },
 });
 // Queue URLs hold the regional SQS endpoint in AWS; locally fauxqs writes `sqs.<region>.127.0.0.1`
 // URLs, so the client keeps to its endpoint instead of deriving one from each QueueUrl.

@@ -74,3 +74,28 @@ export const webhookEgressConfig = {
       .check(z.regex(/^\d+(\.\d+)?(,\d+(\.\d+)?){0,15}$/, 'WEBHOOK_RETRY_SCHEDULE must be seconds, comma separated')),
   ),
 };
+/**
+ * The team's Lambda backends of paid routes, `{"<backend name>": "<function ARN>"}` (the construct
+ * sets it from `backends`); the metered proxy invokes them.
+ */
+export const backendFunctionsConfig = {
+  BACKEND_FUNCTIONS: z.optional(
+    z
+      .string()
+      .check(z.refine(isFunctionArnMap, 'BACKEND_FUNCTIONS must be a JSON object of backend name → function ARN')),
+  ),
+};
+
+function isFunctionArnMap(raw: string): boolean {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((arn) => typeof arn === 'string' && /^arn:aws[\w-]*:lambda:/.test(arn))
+    );
+  } catch {
+    return false;
+  }
+}

@@ -58,6 +58,8 @@ export function iamRequestsOf(call: SdkCall, local: LocalResources): IamRequest[
       return sesRequests(bare, call.input, local);
     case 'APIGateway':
       return [apiGatewayRequest(call, local)];
+    case 'Lambda':
+      return [lambdaRequest(bare, call.input, local)];
     default:
       throw new UnmappedCallError(
         `Local IAM enforcement does not know the IAM action of ${call.clientName} ${call.commandName}; add it to local/iam/sdk-calls.ts.`,
@@ -66,6 +68,16 @@ export function iamRequestsOf(call: SdkCall, local: LocalResources): IamRequest[
 }
 
 type Item = Record<string, unknown>;
+
+/** Invoke is lambda:InvokeFunction on the function's ARN (a name stands for the function in this account). */
+function lambdaRequest(operation: string, input: Item, local: LocalResources): IamRequest {
+  if (operation !== 'Invoke') throw new UnmappedCallError(`Local IAM enforcement does not know Lambda ${operation}.`);
+  const name = String(input.FunctionName);
+  return {
+    action: 'lambda:InvokeFunction',
+    resource: name.startsWith('arn:') ? name : `arn:aws:lambda:${local.region}:${local.accountId}:function:${name}`,
+  };
+}
 
 function dynamoDbRequests(operation: string, input: Item, local: LocalResources): IamRequest[] {
   const onTable = (action: string, table: unknown, items: Item[], index?: unknown): IamRequest => ({

@@ -1,0 +1,43 @@
+/** The metered proxy's reading of its event and of BACKEND_FUNCTIONS. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { TeamRouteDefinition } from '../definition/routes';
+import type { Caller } from '../domain/caller';
+import type { IncomingRequest } from '../domain/metering/metered-proxy';
+
+export function incomingRequestOf(event: APIGatewayProxyEvent, caller: Caller): IncomingRequest {
+  const multi = (values: Record<string, string | undefined> | null) =>
+    values &&
+    Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value === undefined ? [] : [value]]));
+  return {
+    event,
+    method: event.httpMethod,
+    resource: event.resource,
+    pathParameters: event.pathParameters,
+    query: event.multiValueQueryStringParameters ?? multi(event.queryStringParameters),
+    headers: event.multiValueHeaders ?? multi(event.headers),
+    body: event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : undefined,
+    caller,
+  };
+}
+
+/**
+ * The function ARN of each Lambda backend, checked at cold start against the paid routes: a
+ * deployment that left one out fails its first call loudly instead of answering 502 for one route.
+ */
+export function backendFunctionArns(
+  raw: string | undefined,
+  routes: readonly TeamRouteDefinition[],
+): Readonly<Record<string, string>> {
+  const arns = raw ? (JSON.parse(raw) as Record<string, string>) : {};
+  const missing = routes.flatMap((route) =>
+    route.credits && 'lambda' in route.backend && !Object.hasOwn(arns, route.backend.lambda)
+      ? [route.backend.lambda]
+      : [],
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `Invalid configuration: BACKEND_FUNCTIONS has no function ARN for ${[...new Set(missing)].join(', ')}, the Lambda backend(s) of paid routes. The construct sets it from \`backends\`.`,
+    );
+  }
+  return arns;
+}
