@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { KeyEnvironment } from '../domain/keys/key-token';
 import { API_KEY_HEADER_MODES } from './api';
-import { ADMIN_PRESET, type CompiledApi, type CompiledRoute } from './api-definition';
+import { ADMIN_PRESET, type CompiledApi, type CompiledRoute, eventDataSchema } from './api-definition';
 import { PLATFORM_ROUTES } from './platform-routes';
 import { HTTP_METHODS, type RouteDefinition, type TeamRouteDefinition } from './routes';
 
@@ -87,7 +87,7 @@ export function loadApi(json: unknown): LoadedApi {
     teamRoutes,
     stages: { [compiled.stages.live]: 'live', [compiled.stages.sandbox]: 'test' },
     presetScopes,
-    eventData: new Map(Object.entries(compiled.events).map(([type, { schema }]) => [type, z.fromJSONSchema(schema)])),
+    eventData: new Map(Object.entries(compiled.events).map(([type, { schema }]) => [type, eventDataSchema(schema)])),
   };
 }
 

@@ -372,7 +372,7 @@ function compileEvents(events: Record<string, EventInput>, problem: (message: st
     let schema: JsonSchema;
     try {
       schema = isZodSchema(event.data) ? (z.toJSONSchema(event.data) as JsonSchema) : event.data;
-      const checked = z.fromJSONSchema(schema).safeParse(event.example);
+      const checked = eventDataSchema(schema).safeParse(event.example);
       if (!checked.success) {
         const first = checked.error.issues[0];
         problem(`${where}: the example does not match data (${first?.path.join('.') || 'data'}: ${first?.message})`);
@@ -384,6 +384,42 @@ function compileEvents(events: Record<string, EventInput>, problem: (message: st
     compiled[type] = { description: event.description, schema, example: event.example };
   }
   return compiled;
+}
+
+/**
+ * The validator of an event's `data`, from its JSON Schema. zod's reader skips `required` names that
+ * `properties` does not describe, and `properties` of a schema without `type`; so each such name
+ * gets an any-value property, and the top level is an object, as event data always is.
+ */
+export function eventDataSchema(schema: JsonSchema): z.ZodType {
+  return z.fromJSONSchema(withRequiredProperties({ type: 'object', ...schema }) as JsonSchema);
+}
+
+/** Keywords whose value is a schema, a list of schemas or a map of named schemas. */
+const SUBSCHEMA_KEYWORDS = ['items', 'additionalProperties', 'not', 'contains', 'propertyNames'] as const;
+const SUBSCHEMA_LIST_KEYWORDS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const;
+const SUBSCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', '$defs', 'definitions'] as const;
+
+function withRequiredProperties(schema: unknown): unknown {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
+  const node: Record<string, unknown> = { ...schema };
+  for (const keyword of SUBSCHEMA_KEYWORDS) if (keyword in node) node[keyword] = withRequiredProperties(node[keyword]);
+  for (const keyword of SUBSCHEMA_LIST_KEYWORDS) {
+    if (Array.isArray(node[keyword])) node[keyword] = (node[keyword] as unknown[]).map(withRequiredProperties);
+  }
+  for (const keyword of SUBSCHEMA_MAP_KEYWORDS) {
+    const map = node[keyword];
+    if (typeof map === 'object' && map !== null) {
+      node[keyword] = Object.fromEntries(Object.entries(map).map(([name, sub]) => [name, withRequiredProperties(sub)]));
+    }
+  }
+  if (Array.isArray(node.required)) {
+    const properties = { ...(node.properties as Record<string, unknown> | undefined) };
+    for (const name of node.required)
+      if (typeof name === 'string' && !Object.hasOwn(properties, name)) properties[name] = {};
+    node.properties = properties;
+  }
+  return node;
 }
 
 function isZodSchema(value: unknown): value is z.ZodType {

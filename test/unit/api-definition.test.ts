@@ -157,6 +157,32 @@ describe('defineApi', () => {
     );
   });
 
+  it.each([
+    ['a required name without a property schema', { type: 'object', required: ['a'] }, {}],
+    ['no type, as JSON Schema allows', { properties: { a: { type: 'string' } }, required: ['a'] }, { a: 1 }],
+    [
+      'a nested object',
+      { type: 'object', properties: { trip: { type: 'object', required: ['km'] } }, required: ['trip'] },
+      { trip: {} },
+    ],
+  ])('refuses an example that its JSON Schema data rejects: %s', (_, data, example) => {
+    const problems = problemsOf(aDefinition({ events: { 'ride.completed': { description: 'x', data, example } } }));
+
+    expect(problems).toEqual([expect.stringMatching(/^events\.ride\.completed: the example does not match data/)]);
+  });
+
+  it("checks published data against the team's JSON Schema once loaded", () => {
+    const data = { type: 'object', properties: { km: { type: 'number' } }, required: ['rideId', 'km'] };
+    const { compiled } = defineApi(
+      aDefinition({ events: { 'ride.completed': { description: 'x', data, example: { rideId: 'r', km: 1 } } } }),
+    );
+    const validator = loadApi(JSON.parse(JSON.stringify(compiled))).eventData.get('ride.completed');
+
+    expect(validator?.safeParse({ rideId: 'r_1', km: 3 }).success).toBe(true);
+    expect(validator?.safeParse({ km: 3 }).success).toBe(false);
+    expect(validator?.safeParse({ rideId: 'r_1', km: 'far' }).success).toBe(false);
+  });
+
   it('refuses a level that names an unknown preset or scope', () => {
     const problems = problemsOf(
       aDefinition({ levels: { ops: { description: 'x', permissions: ['read', 'operate', 'rides:fly'] } } }),
