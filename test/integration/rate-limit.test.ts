@@ -6,6 +6,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { activeApi } from '../../functions/definition/active-api';
 import { matchRoute, type RouteMatch } from '../../functions/definition/routes';
 import { authorizerEvent, type IncomingCall, lambdaContext, proxyEvent } from '../../local/gateway/events';
 import { useFakeDate } from '../support/fake-date';
@@ -172,7 +173,7 @@ describe('per-key rate limit', () => {
     const { handler: authorizer } = (await import('../../functions/authorizer/handler')) as {
       handler: (event: unknown) => Promise<APIGatewayAuthorizerResult>;
     };
-    const match = matchRoute('GET', '/v1/contacts') as RouteMatch;
+    const match = matchRoute('GET', '/v1/contacts', activeApi().routes) as RouteMatch;
     const incoming = (index: number): IncomingCall => ({
       restApiId: 'local',
       stage: 'live',

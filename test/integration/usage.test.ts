@@ -9,7 +9,8 @@ import { DynamoCallLogStore } from '../../functions/adapters/dynamo-call-log-sto
 import { DynamoKeyStore } from '../../functions/adapters/dynamo-key-store';
 import { DynamoUsageStore } from '../../functions/adapters/dynamo-usage-store';
 import type { AccessLogRecord } from '../../functions/definition/access-log';
-import { matchRoute, ROUTES } from '../../functions/definition/routes';
+import { activeApi } from '../../functions/definition/active-api';
+import { matchRoute } from '../../functions/definition/routes';
 import type { Caller } from '../../functions/domain/caller';
 import { renderAccessLogLine } from '../../functions/domain/usage/access-call';
 import { CALL_LOG_RETENTION_MS, listCalls } from '../../functions/domain/usage/call-log';
@@ -26,6 +27,7 @@ interface Made {
   status: number;
 }
 
+const ROUTES = activeApi().routes;
 const COSTS = new Map(ROUTES.map((route) => [`${route.method} ${route.path}`, route.credits ?? 0]));
 
 /** A client that notes the endpoint (method and route template) and status of every call it makes. */
@@ -36,7 +38,7 @@ function tallying(api: Api) {
     async (path: string, body?: unknown, options?: Parameters<Api['get']>[2]) => {
       const send = { GET: api.get, POST: api.post, PATCH: api.patch, DELETE: api.delete }[method];
       const response = await send(path, body, options);
-      const match = matchRoute(method, path.split('?')[0] as string);
+      const match = matchRoute(method, path.split('?')[0] as string, ROUTES);
       if (!match || match === 'method-not-allowed') throw new Error(`no route for ${method} ${path}`);
       made.push({ endpoint: `${method} ${match.route.path}`, status: response.status });
       return response;

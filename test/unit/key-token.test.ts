@@ -1,10 +1,12 @@
 import fc from 'fast-check';
+import { activeApi, type LoadedApi, useApi } from '../../functions/definition/active-api';
 import {
   checksumOf,
   generateKey,
   KEY_ENVIRONMENTS,
   KEY_ID_PATTERN,
-  KEY_LENGTH,
+  keyLength,
+  looksLikeKey,
   parseKey,
   randomBase62,
 } from '../../functions/domain/keys/key-token';
@@ -26,7 +28,7 @@ describe('generateKey', () => {
       fc.property(environment, usableBytes, (env, bytes) => {
         const key = generateKey(env, cyclingByteSource(bytes));
 
-        expect(key.token).toHaveLength(KEY_LENGTH);
+        expect(key.token).toHaveLength(keyLength());
         expect(key.token.startsWith(`sk_${env}_`)).toBe(true);
         expect(key.environment).toBe(env);
         expect(key.last8).toBe(key.token.slice(-8));
@@ -43,7 +45,7 @@ describe('generateKey', () => {
       fc.property(environment, (env) => {
         const key = generateKey(env);
 
-        expect(key.token).toHaveLength(KEY_LENGTH);
+        expect(key.token).toHaveLength(keyLength());
         expect(key.token.startsWith(env === 'live' ? 'sk_live_' : 'sk_test_')).toBe(true);
         expect(key.last8).toBe(key.token.slice(-8));
         expect(parseKey(key.token)).toEqual({ keyId: key.keyId, environment: env });
@@ -70,7 +72,7 @@ describe('parseKey', () => {
     fc.assert(
       fc.property(
         generatedKey,
-        fc.nat({ max: KEY_LENGTH - 1 }),
+        fc.nat({ max: keyLength() - 1 }),
         fc.constantFrom(...BASE62_CHARS),
         (key, position, replacement) => {
           fc.pre(key.token[position] !== replacement);
@@ -159,6 +161,56 @@ describe('parseKey', () => {
     const { token } = generateKey('live');
 
     expect(parseKey(token.replace('sk_live_', 'sk_test_'))).toBeUndefined();
+  });
+});
+
+describe('key prefixes', () => {
+  let leadbase: LoadedApi;
+  beforeEach(() => {
+    leadbase = activeApi();
+    useApi({ ...leadbase.compiled, keyPrefix: 'lf' });
+  });
+  afterEach(() => useApi(leadbase.compiled));
+
+  it("issues and verifies keys with the active definition's prefix", () => {
+    fc.assert(
+      fc.property(environment, usableBytes, (env, bytes) => {
+        const key = generateKey(env, cyclingByteSource(bytes));
+
+        expect(key.token).toMatch(new RegExp(`^lf_${env}_[0-9A-Za-z]{46}$`));
+        expect(key.token).toHaveLength(keyLength());
+        expect(key.keyId).toBe(`key_${key.token.slice('lf_live_'.length, 'lf_live_'.length + 16)}`);
+        expect(parseKey(key.token)).toEqual({ keyId: key.keyId, environment: env });
+        expect(looksLikeKey(key.token)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("refuses keys of another prefix, the default's included, even with a right checksum", () => {
+    const sk = generateKey('live', cyclingByteSource([7, 8, 9]), 'sk');
+    const lf = generateKey('live', cyclingByteSource([7, 8, 9]));
+
+    expect(sk.token.startsWith('sk_live_')).toBe(true);
+    expect(parseKey(sk.token)).toBeUndefined();
+    expect(looksLikeKey(sk.token)).toBe(false);
+    expect(parseKey(lf.token)).toBeDefined();
+    expect(parseKey(lf.token, 'sk')).toBeUndefined();
+  });
+
+  it('fits the key length to the prefix and keeps the key id under any prefix', () => {
+    const prefixes = fc.stringMatching(/^[a-z]{2,8}$/);
+    fc.assert(
+      fc.property(prefixes, environment, usableBytes, (prefix, env, bytes) => {
+        const key = generateKey(env, cyclingByteSource(bytes), prefix);
+        const sameRandom = generateKey(env, cyclingByteSource(bytes), 'sk');
+
+        expect(key.token).toHaveLength(keyLength(prefix));
+        expect(keyLength(prefix)).toBe(prefix.length + 52);
+        expect(parseKey(key.token, prefix)).toEqual({ keyId: sameRandom.keyId, environment: env });
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

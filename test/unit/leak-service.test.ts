@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import { activeApi, useApi } from '../../functions/definition/active-api';
 import type { AuditEntry } from '../../functions/domain/audit';
 import { ConcurrentModificationError } from '../../functions/domain/errors';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
-import { checksumOf, type KeyEnvironment } from '../../functions/domain/keys/key-token';
+import { checksumOf, generateKey, type KeyEnvironment } from '../../functions/domain/keys/key-token';
 import type { LeakedKeyAction } from '../../functions/domain/organization';
 import type { Notification } from '../../functions/domain/reminders/reminder-service';
 import type { LeakReport } from '../../functions/domain/secret-scanning/leak-report';
@@ -119,6 +120,25 @@ describe('handleLeakReports', () => {
     expect(io.keyWrites).toBe(0);
     expect(keys.get(stored.record.id)?.status).toBe('active');
     expect(audit).toEqual([]);
+  });
+
+  it("follows the definition's key prefix: revokes an lf_ key, and answers an sk_ one false_positive without I/O", async () => {
+    const leadbase = activeApi();
+    useApi({ ...leadbase.compiled, keyPrefix: 'lf' });
+    try {
+      const stored = aStoredKey();
+      const otherPrefix = generateKey('live', undefined, 'sk').token;
+      const { deps, keys, io } = harness({ stored: [stored.record] });
+
+      const verdicts = await handleLeakReports(deps, [reportOf(otherPrefix), reportOf(stored.token)], reporter);
+
+      expect(stored.token.startsWith('lf_live_')).toBe(true);
+      expect(verdicts.map((verdict) => verdict.label)).toEqual(['false_positive', 'true_positive']);
+      expect(io.keyGets).toBe(1);
+      expect(keys.get(stored.record.id)?.status).toBe('revoked');
+    } finally {
+      useApi(leadbase.compiled);
+    }
   });
 
   it('revokes a real key, flushes its environment once, and tells the admins, the webhooks and the audit log', async () => {

@@ -91,6 +91,15 @@ describe('presentedKey', () => {
     }
   });
 
+  it("recognizes keys in the other header by the definition's prefix", () => {
+    const lf = 'lf_live_CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCcccccc';
+    const headers = { 'x-api-key': A, authorization: `Bearer ${lf}` };
+
+    expect(presentedKey({ headers }, 'x-api-key', 'lf')).toEqual({ problem: 'ambiguous' });
+    expect(presentedKey({ headers }, 'x-api-key', 'sk')).toEqual({ token: A });
+    expect(presentedKey({ headers: { authorization: `Bearer ${A}` } }, 'either', 'lf')).toEqual({ token: A });
+  });
+
   it('never returns a token when the request holds two distinct key values (property)', () => {
     const keyValue = fc.stringMatching(/^sk_(live|test)_[A-Za-z0-9]{1,46}$/);
     fc.assert(

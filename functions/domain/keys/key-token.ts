@@ -1,12 +1,14 @@
 /**
- * API key format: `sk_live_` or `sk_test_`, 40 random base62 characters, then a 6-character base62
- * CRC32 checksum, as GitHub tokens do. The first 16 random characters are the key's public id
+ * API key format: `<prefix>_live_` or `<prefix>_test_` (the API definition's keyPrefix, `sk` by
+ * default), 40 random base62 characters, then a 6-character base62 CRC32 checksum of all that
+ * precedes it, as GitHub tokens do. The first 16 random characters are the key's public id
  * (the selector) so that verification is one GetItem by id followed by a constant-time hash
  * comparison, never a lookup by secret. The remaining 24 characters (~143 bits) stay secret.
  */
 
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { activeApi } from '../../definition/active-api';
 
 export const KEY_ENVIRONMENTS = ['live', 'test'] as const;
 export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
@@ -16,9 +18,6 @@ const SELECTOR_LENGTH = 16;
 const SECRET_LENGTH = 24;
 const CHECKSUM_LENGTH = 6;
 const RANDOM_LENGTH = SELECTOR_LENGTH + SECRET_LENGTH;
-const PREFIX_LENGTH = 'sk_live_'.length;
-export const KEY_LENGTH = PREFIX_LENGTH + RANDOM_LENGTH + CHECKSUM_LENGTH;
-const KEY_PATTERN = /^sk_(live|test)_[0-9A-Za-z]{46}$/;
 export const KEY_ID_PATTERN = /^key_[0-9A-Za-z]{16}$/;
 
 export interface GeneratedKey {
@@ -35,22 +34,57 @@ export interface ParsedKey {
 
 export type RandomSource = (size: number) => Buffer;
 
-export function generateKey(environment: KeyEnvironment, random: RandomSource = randomBytes): GeneratedKey {
-  const body = `sk_${environment}_${randomBase62(RANDOM_LENGTH, random)}`;
+/** The running API's key prefix (its definition's keyPrefix). */
+export function activeKeyPrefix(): string {
+  return activeApi().compiled.keyPrefix;
+}
+
+/** `<prefix>_live_` and `<prefix>_test_` are the same length, so one length fits every key of a prefix. */
+export function keyLength(keyPrefix: string = activeKeyPrefix()): number {
+  return `${keyPrefix}_live_`.length + RANDOM_LENGTH + CHECKSUM_LENGTH;
+}
+
+export function generateKey(
+  environment: KeyEnvironment,
+  random: RandomSource = randomBytes,
+  keyPrefix: string = activeKeyPrefix(),
+): GeneratedKey {
+  const body = `${keyPrefix}_${environment}_${randomBase62(RANDOM_LENGTH, random)}`;
   const token = body + checksumOf(body);
-  return { token, keyId: keyIdOf(token), environment, last8: token.slice(-8) };
+  return { token, keyId: keyIdOf(token, keyPrefix), environment, last8: token.slice(-8) };
 }
 
 /** Format and checksum only, no I/O: garbage never reaches the database. */
-export function parseKey(candidate: string): ParsedKey | undefined {
-  if (candidate.length !== KEY_LENGTH || !KEY_PATTERN.test(candidate)) return undefined;
+export function parseKey(candidate: string, keyPrefix: string = activeKeyPrefix()): ParsedKey | undefined {
+  if (candidate.length !== keyLength(keyPrefix) || !keyPatternOf(keyPrefix).test(candidate)) return undefined;
   const body = candidate.slice(0, -CHECKSUM_LENGTH);
   if (checksumOf(body) !== candidate.slice(-CHECKSUM_LENGTH)) return undefined;
-  return { keyId: keyIdOf(candidate), environment: candidate.startsWith('sk_live_') ? 'live' : 'test' };
+  return {
+    keyId: keyIdOf(candidate, keyPrefix),
+    environment: candidate.startsWith(`${keyPrefix}_live_`) ? 'live' : 'test',
+  };
 }
 
-function keyIdOf(token: string): string {
-  return `key_${token.slice(PREFIX_LENGTH, PREFIX_LENGTH + SELECTOR_LENGTH)}`;
+/** Whether a value starts like a key of this prefix: a Bearer value of another shape (a JWT) is not one. */
+export function looksLikeKey(value: string, keyPrefix: string = activeKeyPrefix()): boolean {
+  return value.startsWith(`${keyPrefix}_live_`) || value.startsWith(`${keyPrefix}_test_`);
+}
+
+const keyPatterns = new Map<string, RegExp>();
+
+/** The prefix is 2–8 lowercase letters (the definition checks it), so it is safe inside a RegExp. */
+function keyPatternOf(keyPrefix: string): RegExp {
+  let pattern = keyPatterns.get(keyPrefix);
+  if (!pattern) {
+    pattern = new RegExp(`^${keyPrefix}_(live|test)_[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}$`);
+    keyPatterns.set(keyPrefix, pattern);
+  }
+  return pattern;
+}
+
+function keyIdOf(token: string, keyPrefix: string): string {
+  const start = `${keyPrefix}_live_`.length;
+  return `key_${token.slice(start, start + SELECTOR_LENGTH)}`;
 }
 
 export function checksumOf(body: string): string {

@@ -5,6 +5,7 @@
  * request with another key's verdict. `multiValueHeaders` holds every repeat; `headers` only one.
  */
 import type { ApiKeyHeaderMode } from '../../definition/api';
+import { activeKeyPrefix, looksLikeKey } from './key-token';
 
 export interface RequestHeaders {
   headers?: Record<string, string | undefined> | null;
@@ -13,16 +14,18 @@ export interface RequestHeaders {
 
 export type PresentedToken = { token: string } | { problem: 'missing' | 'ambiguous' };
 
-/** Platform keys start like this; a Bearer value of another shape (a user's JWT, say) is not a key. */
-const KEY_LIKE = /^sk_(live|test)_/;
-
-export function presentedKey(request: RequestHeaders, mode: ApiKeyHeaderMode): PresentedToken {
+export function presentedKey(
+  request: RequestHeaders,
+  mode: ApiKeyHeaderMode,
+  keyPrefix: string = activeKeyPrefix(),
+): PresentedToken {
   const apiKeys = valuesOf(request, 'x-api-key');
   const bearers = valuesOf(request, 'authorization').flatMap((value) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(value);
     return bearer ? [bearer[1] as string] : [];
   });
-  const keyLike = (values: string[]) => values.filter((value) => KEY_LIKE.test(value));
+  // A Bearer value of another shape (a user's JWT, say) is not a key.
+  const keyLike = (values: string[]) => values.filter((value) => looksLikeKey(value, keyPrefix));
   // The mode's own header counts whatever it holds; the other header only when it holds a key.
   const [primary, other] =
     mode === 'x-api-key'
