@@ -52,6 +52,17 @@ function synthesize(reminderSender: string): SynthesizedIam {
       if (typeof ref === 'string') variables.set(ref, variable);
     }
   }
+  // The metered proxy's BACKEND_FUNCTIONS is JSON with the backends' ARNs in it: a logical id there
+  // stands locally for the local function of that backend name.
+  const backendNames = new Map<string, string>();
+  for (const resource of Object.values(template.Resources)) {
+    const environment = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables;
+    const backendFunctions = environment?.BACKEND_FUNCTIONS;
+    if (resource.Type === 'AWS::Lambda::Function' && backendFunctions) {
+      for (const [logicalId, name] of backendsInJson(backendFunctions)) backendNames.set(logicalId, name);
+    }
+  }
   const usagePlans = new Map<string, string>();
   for (const construct of stack.node.findAll()) {
     if (construct instanceof apigateway.UsagePlan) {
@@ -62,9 +73,33 @@ function synthesize(reminderSender: string): SynthesizedIam {
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const variable = variables.get(logicalId);
     const usagePlan = usagePlans.get(logicalId);
-    resources[logicalId] = { type: resource.Type, ...(variable && { variable }), ...(usagePlan && { usagePlan }) };
+    const backend = backendNames.get(logicalId);
+    resources[logicalId] = {
+      type: resource.Type,
+      ...(variable && { variable }),
+      ...(usagePlan && { usagePlan }),
+      ...(backend && { backend }),
+    };
   }
   return { stackName: stack.stackName, functions, resources };
+}
+
+/**
+ * `{"name":"<arn>",…}` as the template holds it (Stack.toJsonString: an Fn::Join of string pieces
+ * and the functions' Fn::GetAtt Arn) → [logical id, backend name] of each function in it.
+ */
+function backendsInJson(value: unknown): [string, string][] {
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (!join) return [];
+  const found: [string, string][] = [];
+  let before = '';
+  for (const part of join[1]) {
+    if (typeof part === 'string') before = part;
+    const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    const name = /"([^"]+)":"$/.exec(before)?.[1];
+    if (getAtt && name) found.push([getAtt[0], name]);
+  }
+  return found;
 }
 
 /** Every statement attached to a role: its inline policies and the AWS::IAM::Policy resources naming it. */

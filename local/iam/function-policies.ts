@@ -28,6 +28,8 @@ export interface ResourceRef {
   variable?: string;
   /** For a usage plan: its plan of PLANS. */
   usagePlan?: string;
+  /** For a team's function in the metered proxy's BACKEND_FUNCTIONS: its backend name. */
+  backend?: string;
 }
 
 export interface SynthesizedIam {

@@ -170,6 +170,10 @@ export class IntrinsicResolver {
       const id = resource.usagePlan && local.usagePlanIds[resource.usagePlan];
       return id || missing('no local usage plan of that plan');
     }
+    // A team's Lambda backend: locally, the local Lambda endpoint's function of that backend name.
+    if (resource.type === 'AWS::Lambda::Function' && resource.backend && attribute === 'Arn') {
+      return `arn:aws:lambda:${local.region}:${local.accountId}:function:${resource.backend}`;
+    }
     if (!resource.variable) return missing('no function variable is filled from it');
     const value = local.variables[resource.variable];
     if (!value) return missing(`the local stack sets no ${resource.variable}`);

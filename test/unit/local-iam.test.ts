@@ -160,6 +160,17 @@ describe('iamRequestsOf', () => {
     ]);
   });
 
+  it("names a Lambda invoke as lambda:InvokeFunction on the function's ARN, given by ARN or by name", () => {
+    const arn = 'arn:aws:lambda:us-east-1:000000000000:function:enrichments';
+
+    expect(iamRequestsOf(call('LambdaClient', 'InvokeCommand', { FunctionName: arn }), local)).toEqual([
+      { action: 'lambda:InvokeFunction', resource: arn },
+    ]);
+    expect(iamRequestsOf(call('LambdaClient', 'InvokeCommand', { FunctionName: 'enrichments' }), local)).toEqual([
+      { action: 'lambda:InvokeFunction', resource: arn },
+    ]);
+  });
+
   it('refuses a client it has no mapping for, rather than guessing', () => {
     expect(() => iamRequestsOf(call('KinesisClient', 'PutRecordCommand', {}), local)).toThrow(
       /local\/iam\/sdk-calls\.ts/,
@@ -218,6 +229,7 @@ describe('IntrinsicResolver', () => {
     Api: { type: 'AWS::ApiGateway::RestApi', variable: 'REST_API_ID' },
     Plan: { type: 'AWS::ApiGateway::UsagePlan', usagePlan: 'starter' },
     OnFailure: { type: 'AWS::SQS::Queue' },
+    EnrichmentsFn: { type: 'AWS::Lambda::Function', backend: 'enrichments' },
   };
   const missing: string[] = [];
   const resolver = new IntrinsicResolver(resources, local, 'the policy of f', (note) => missing.push(note));
@@ -252,6 +264,12 @@ describe('IntrinsicResolver', () => {
         'starter',
       ],
     });
+  });
+
+  it("resolves a team's Lambda backend to the local function of its backend name", () => {
+    expect(resolver.resolve({ 'Fn::GetAtt': ['EnrichmentsFn', 'Arn'] })).toBe(
+      'arn:aws:lambda:us-east-1:000000000000:function:enrichments',
+    );
   });
 
   it('gives a resource with no local counterpart an ARN nothing local has, and says so', () => {
