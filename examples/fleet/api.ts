@@ -1,0 +1,177 @@
+/**
+ * Levy Fleets' partner API, declared once: rides, vehicles, customers, pricing zones and analytics
+ * of an electric-scooter fleet, served by the team's existing HTTP service (service/). Keys are
+ * sent as `Authorization: Bearer lf_live_…`; every route acts on one sub-account (`account_id`).
+ *
+ * The definition is a function of the service's base URL, not of an environment variable read at
+ * import: the URL is a port picked at run time locally and a CDK context value on AWS, and a
+ * function makes each caller say which one it means, whatever was imported first.
+ */
+import { defineApi, type RouteInput } from 'api-key-platform/definition';
+import { customerSchema, rideSchema, vehicleSchema, vehicleStatusChangeSchema } from './model';
+
+const exampleAccount = 'acc_3f9a1c2b7d4e5f60';
+const exampleRide = {
+  id: 'rd_5b0c9e3f1a2d4c6e8f70',
+  accountId: exampleAccount,
+  vehicleId: 'vh_8c1d2e3f4a5b6c7d8e90',
+  customerId: 'cu_1a2b3c4d5e6f7a8b9c0d',
+  zoneId: 'zn_0d9c8b7a6f5e4d3c2b1a',
+  status: 'active',
+  startedAt: '2026-11-30T08:15:00.000Z',
+  updatedAt: '2026-11-30T08:15:00.000Z',
+};
+const exampleVehicle = {
+  id: exampleRide.vehicleId,
+  accountId: exampleAccount,
+  name: 'VH-001',
+  model: 'OKAI ES400',
+  status: 'available',
+  batteryLevel: 87,
+  zoneId: exampleRide.zoneId,
+  createdAt: '2026-11-01T07:00:00.000Z',
+  updatedAt: '2026-11-30T08:00:00.000Z',
+};
+
+/** The paths of the API; each route's backend is the service's URL for the same path. */
+type Path =
+  | '/v1/rides'
+  | '/v1/rides/{id}'
+  | '/v1/vehicles'
+  | '/v1/vehicles/{id}'
+  | '/v1/customers'
+  | '/v1/customers/{id}'
+  | '/v1/analytics/rides'
+  | '/v1/analytics/revenue'
+  | '/v1/zones'
+  | '/v1/zones/{id}';
+
+/** The whole API, served by the fleet service at `serviceUrl` (such as https://fleet.internal.example). */
+export function fleetApi(serviceUrl: string) {
+  const base = serviceUrl.replace(/\/+$/, '');
+  const route = (
+    method: RouteInput['method'],
+    path: Path,
+    permission: string,
+    summary: string,
+    credits?: number,
+  ): RouteInput => ({
+    method,
+    path,
+    permission,
+    summary,
+    backend: { http: `${base}${path}` },
+    accountScoped: true,
+    ...(credits !== undefined && { credits }),
+  });
+
+  return defineApi({
+    name: 'Levy Fleets Partner API',
+    version: '1.0.0',
+    resources: {
+      rides: ['read', 'create', 'update'],
+      vehicles: ['read', 'create', 'update', 'delete'],
+      customers: ['read', 'update'],
+      prices: ['read', 'update'],
+      analytics: ['read'],
+    },
+    presets: {
+      read: { description: 'Read everything: GET requests only', scopes: ['*:read'] },
+      write: { description: 'Create, change and delete', scopes: ['*:create', '*:update', '*:delete'] },
+    },
+    levels: {
+      'read-only': { description: 'GET requests only', permissions: ['read'] },
+      'read-write': { description: 'GET, POST, PATCH and DELETE on every resource', permissions: ['read', 'write'] },
+      admin: { description: 'Everything, key and webhook management included', permissions: ['admin'] },
+    },
+    routes: [
+      route('GET', '/v1/rides', 'rides:read', 'List rides'),
+      route('POST', '/v1/rides', 'rides:create', 'Start a ride'),
+      route('GET', '/v1/rides/{id}', 'rides:read', 'Get a ride'),
+      route('PATCH', '/v1/rides/{id}', 'rides:update', 'End or cancel a ride'),
+      route('GET', '/v1/vehicles', 'vehicles:read', 'List vehicles'),
+      route('POST', '/v1/vehicles', 'vehicles:create', 'Add a vehicle'),
+      route('GET', '/v1/vehicles/{id}', 'vehicles:read', 'Get a vehicle'),
+      route('PATCH', '/v1/vehicles/{id}', 'vehicles:update', 'Change a vehicle'),
+      route('DELETE', '/v1/vehicles/{id}', 'vehicles:delete', 'Retire a vehicle'),
+      route('GET', '/v1/customers', 'customers:read', 'List customers'),
+      route('GET', '/v1/customers/{id}', 'customers:read', 'Get a customer'),
+      route('PATCH', '/v1/customers/{id}', 'customers:update', 'Change a customer'),
+      route('GET', '/v1/analytics/rides', 'analytics:read', 'Ride counts, durations and distances'),
+      route('GET', '/v1/analytics/revenue', 'analytics:read', 'Revenue by pricing zone (2 credits)', 2),
+      route('GET', '/v1/zones', 'prices:read', 'List pricing zones'),
+      route('GET', '/v1/zones/{id}', 'prices:read', 'Get a pricing zone'),
+      route('PATCH', '/v1/zones/{id}', 'prices:update', "Change a zone's prices"),
+    ],
+    events: {
+      'ride.started': {
+        description: 'A customer unlocked a vehicle; `data` is the ride.',
+        data: rideSchema,
+        example: exampleRide,
+      },
+      'ride.completed': {
+        description: 'A ride ended; `data` is the ride with its duration, distance and cost.',
+        data: rideSchema,
+        example: {
+          ...exampleRide,
+          status: 'completed',
+          endedAt: '2026-11-30T08:32:00.000Z',
+          durationMinutes: 17,
+          distanceKm: 4.2,
+          cost: { amount: 355, currency: 'EUR' },
+          updatedAt: '2026-11-30T08:32:00.000Z',
+        },
+      },
+      'ride.cancelled': {
+        description: 'A ride was cancelled before it was completed; nothing is charged.',
+        data: rideSchema,
+        example: {
+          ...exampleRide,
+          status: 'cancelled',
+          endedAt: '2026-11-30T08:16:00.000Z',
+          cancellationReason: 'The vehicle would not unlock.',
+          updatedAt: '2026-11-30T08:16:00.000Z',
+        },
+      },
+      'vehicle.created': {
+        description: 'A vehicle was added to the fleet.',
+        data: vehicleSchema,
+        example: { ...exampleVehicle, status: 'not_ready', updatedAt: exampleVehicle.createdAt },
+      },
+      'vehicle.status_changed': {
+        description: "A vehicle's status changed: a ride started or ended, or an operator changed it.",
+        data: vehicleStatusChangeSchema,
+        example: {
+          vehicleId: exampleVehicle.id,
+          accountId: exampleAccount,
+          previousStatus: 'available',
+          status: 'in_use',
+          changedAt: exampleRide.startedAt,
+        },
+      },
+      'customer.updated': {
+        description: "A customer's profile or status changed; `data` is the customer as it is now.",
+        data: customerSchema,
+        example: {
+          id: exampleRide.customerId,
+          accountId: exampleAccount,
+          name: 'Grace Hopper',
+          email: 'grace@example.com',
+          status: 'blocked',
+          walletBalance: { amount: 1200, currency: 'EUR' },
+          createdAt: '2026-10-02T12:00:00.000Z',
+          updatedAt: '2026-11-30T09:00:00.000Z',
+        },
+      },
+    },
+    plans: {
+      basic: { requestsPerMinute: 60, quota: { limit: 50_000, period: 'MONTH' } },
+      fleet: { requestsPerMinute: 600, quota: { limit: 2_000_000, period: 'MONTH' }, customLimit: true },
+    },
+    defaultPlan: 'basic',
+    keyPrefix: 'lf',
+    apiKeyHeader: 'authorization',
+  });
+}
+
+export type FleetApi = ReturnType<typeof fleetApi>;

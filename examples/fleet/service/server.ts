@@ -1,0 +1,136 @@
+/**
+ * Levy Fleets' own HTTP service (node:http, no framework), as it ran before the platform: the
+ * platform's gateway now sits in front of it. It knows nothing of API keys; it trusts the caller
+ * the gateway sends as X-Caller-* headers (`callerFromHeaders`), checks `account_id` against the
+ * caller's sub-accounts (`requireAccount`), and publishes its events through the platform.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { callerFromHeaders, requireAccount } from 'api-key-platform/backend';
+import { ServiceError } from './errors';
+import type { EventSink } from './events';
+import { matchServiceRoute } from './routes';
+import { type Clock, FleetStore, type IdOf, randomId } from './store';
+
+export interface FleetServiceOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  events: EventSink;
+  clock?: Clock;
+  newId?: IdOf;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Answers one request: exported apart from the listener so unit tests need no socket. */
+export function fleetRequestHandler(options: Omit<FleetServiceOptions, 'port' | 'host'>) {
+  const clock = options.clock ?? (() => new Date());
+  const newId = options.newId ?? randomId;
+  const store = new FleetStore(clock, newId);
+  return async (request: IncomingMessage, response: ServerResponse) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://fleet.internal');
+      const method = request.method ?? 'GET';
+      const caller = callerFromHeaders(request.headers);
+      const matched = matchRoute(method, url.pathname);
+      const accountId = await requireAccount(caller, url.searchParams.get('account_id'));
+      const body = await readJson(request);
+      const query = Object.fromEntries([...url.searchParams].filter(([name]) => name !== 'account_id'));
+      const records = store.recordsOf({
+        organizationId: caller.organizationId,
+        environment: caller.environment,
+        accountId,
+      });
+      const answer = matched.route.handle({
+        accountId,
+        records,
+        params: matched.params,
+        query,
+        body,
+        now: clock(),
+        newId,
+      });
+      // Published before answering, so a client that saw the change can count on its events being queued.
+      for (const event of answer.events ?? []) await options.events.publish(caller, event);
+      send(response, answer.status, answer.body);
+    } catch (error) {
+      answerError(response, error);
+    }
+  };
+}
+
+export async function startFleetService(options: FleetServiceOptions) {
+  const server = createServer(fleetRequestHandler(options));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type FleetService = Awaited<ReturnType<typeof startFleetService>>;
+
+function matchRoute(method: string, pathname: string) {
+  let matched: ReturnType<typeof matchServiceRoute>;
+  try {
+    matched = matchServiceRoute(method, pathname);
+  } catch {
+    throw new ServiceError(400, 'invalid_request', 'The path is not valid percent-encoding.');
+  }
+  if ('route' in matched) return matched;
+  if (matched.allowed.length === 0) {
+    throw new ServiceError(404, 'not_found', `No route ${method} ${pathname} in the fleet API.`);
+  }
+  throw new ServiceError(405, 'method_not_allowed', `${pathname} takes ${matched.allowed.join(', ')}.`);
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > MAX_BODY_BYTES)
+      throw new ServiceError(413, 'payload_too_large', `Send at most ${MAX_BODY_BYTES} bytes.`);
+    chunks.push(chunk);
+  }
+  if (bytes === 0) return undefined;
+  if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    throw new ServiceError(
+      415,
+      'unsupported_media_type',
+      'Send the body as JSON, with Content-Type: application/json.',
+    );
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ServiceError(400, 'invalid_request', 'The body is not valid JSON.');
+  }
+}
+
+function answerError(response: ServerResponse, error: unknown) {
+  // ServiceError, and the AccountAccessError and missing-caller error of api-key-platform/backend.
+  const known = error as { status?: unknown; toJSON?: () => unknown };
+  if (typeof known.status === 'number' && known.status < 500 && typeof known.toJSON === 'function') {
+    send(response, known.status, known.toJSON());
+    return;
+  }
+  console.error('fleet service: unexpected error', error);
+  send(response, 500, { error: { code: 'internal_error', message: 'Something went wrong on our side. Retry later.' } });
+}
+
+function send(response: ServerResponse, status: number, body?: unknown) {
+  if (response.headersSent) return;
+  const text = body === undefined ? '' : JSON.stringify(body);
+  response.writeHead(status, {
+    'cache-control': 'no-store',
+    ...(text && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }),
+  });
+  response.end(text);
+}
