@@ -73,9 +73,12 @@ const ok = (body: unknown): BackendResponse => ({
 function aMeteredProxy(options: { balance: number; backends?: Partial<Backends> }) {
   const { ledger, state } = aLedger(options.balance);
   const backends = {
-    invokeFunction: jest.fn<Promise<BackendResponse>, [string, unknown]>(async () => ok({ booked: true })),
-    send: jest.fn<ReturnType<Backends['send']>, Parameters<Backends['send']>>(async () => ok({ ride: 'r_1' })),
-    ...options.backends,
+    invokeFunction: jest.fn<ReturnType<Backends['invokeFunction']>, Parameters<Backends['invokeFunction']>>(
+      options.backends?.invokeFunction ?? (async () => ok({ booked: true })),
+    ),
+    send: jest.fn<ReturnType<Backends['send']>, Parameters<Backends['send']>>(
+      options.backends?.send ?? (async () => ok({ ride: 'r_1' })),
+    ),
   };
   const invoke = aStack(credits(ledger, costTable(api.routes), { error: jest.fn() }), async (event) =>
     forwardToBackend(
