@@ -24,9 +24,9 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { leadbaseApi } from '../examples/leadbase/api';
 import { sendJsonBatches } from '../functions/adapters/sqs-batch';
 import { QUEUES } from '../functions/definition/queues';
-import { EVENT_CATALOG, type EventData } from '../functions/domain/webhooks/catalog';
 import { buildEvent } from '../functions/domain/webhooks/publish';
 import { LOCAL_CREDENTIALS } from '../local/bootstrap';
 import { LOCAL_REGION } from '../local/gateway/events';
@@ -60,9 +60,9 @@ export interface WebhookBenchResult {
   latencyP99Ms: number;
 }
 
-/** The receiver's subscription; the catalog's contact schema lets the bench's extra fields through. */
+/** The receiver's subscription (Leadbase's); its contact schema lets the bench's extra fields through. */
 const EVENT_TYPE = 'contact.created';
-const CONTACT = EVENT_CATALOG[EVENT_TYPE].example;
+const CONTACT = leadbaseApi.compiled.events[EVENT_TYPE]?.example ?? {};
 /** SendMessageBatch requests in flight while publishing. */
 const PUBLISH_IN_FLIGHT = 8;
 
@@ -263,7 +263,7 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
                 organizationId: bootstrap.organizationId,
                 environment: 'test',
                 type: EVENT_TYPE,
-                data: { ...CONTACT, benchRound: tag, publishedAt } as EventData<typeof EVENT_TYPE>,
+                data: { ...CONTACT, benchRound: tag, publishedAt },
               }),
             );
             await sendJsonBatches(publisher, bootstrap.queueUrls['webhook-events'], events, 'event');

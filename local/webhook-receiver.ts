@@ -13,7 +13,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
-import { EVENT_TYPES } from '../functions/domain/webhooks/catalog';
 import { readLocalBootstrap } from './paths';
 
 const { values } = parseArgs({
@@ -97,12 +96,15 @@ async function register(): Promise<string> {
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
     });
   const listed = (await (await api('/v1/webhooks?limit=100')).json()) as { items?: { id: string; url: string }[] };
+  // The running stack's catalog: the example's events and the platform's.
+  const catalog = (await (await api('/v1/webhook-event-types')).json()) as { items: { type: string }[] };
+  const events = catalog.items.map((item) => item.type);
   const existing = listed.items?.find((endpoint) => endpoint.url === url);
   const response = existing
     ? await api(`/v1/webhooks/${existing.id}/rotate-secret`, { method: 'POST' })
     : await api('/v1/webhooks', {
         method: 'POST',
-        body: { url, events: EVENT_TYPES, description: 'npm run webhook-receiver' },
+        body: { url, events, description: 'npm run webhook-receiver' },
       });
   if (!response.ok) throw new Error(`Registering failed: ${response.status} ${await response.text()}`);
   const { id, secret } = (await response.json()) as { id: string; secret: string };

@@ -371,7 +371,8 @@ function compileEvents(events: Record<string, EventInput>, problem: (message: st
     }
     let schema: JsonSchema;
     try {
-      schema = isZodSchema(event.data) ? (z.toJSONSchema(event.data) as JsonSchema) : event.data;
+      // As input: a z.object takes fields it does not name (its output strips them), a z.strictObject does not.
+      schema = isZodSchema(event.data) ? (z.toJSONSchema(event.data, { io: 'input' }) as JsonSchema) : event.data;
       const checked = eventDataSchema(schema).safeParse(event.example);
       if (!checked.success) {
         const first = checked.error.issues[0];

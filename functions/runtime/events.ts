@@ -1,7 +1,7 @@
 /**
- * Events from product code: `emit` publishes on the events queue and never fails the request that
- * caused it once its own write is done; a queue outage is logged as an error (an outbox would make
- * it exact; see the README's notes).
+ * Events from the platform's handlers: `emit` publishes on the events queue and never fails the
+ * request that caused it once its own write is done; a queue outage is logged as an error (an
+ * outbox would make it exact; see the README's notes).
  */
 
 import { AppError } from '../domain/errors';
@@ -16,7 +16,7 @@ export async function emit<Type extends EventType>(input: EventInput<Type>): Pro
   try {
     await publishEvent(queue, input);
   } catch (error) {
-    // A catalog mismatch is a bug in the product code: loud, but the caller's write stands.
+    // A catalog mismatch is a bug in the caller: loud, but the caller's write stands.
     logger.error('Publishing an event failed', {
       type: input.type,
       organizationId: input.organizationId,

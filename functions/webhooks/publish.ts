@@ -1,12 +1,11 @@
 /**
- * events-publish: POST /v1/events for internal services (keys with the `events:publish` scope).
- * The event goes to the caller's organization and environment, and must name one of the caller's
+ * events-publish: POST /v1/events for the team's services (keys with the `events:publish` scope):
+ * the team's event types only. The event goes to the caller's organization and environment, and must name one of the caller's
  * sub-accounts (event-scope.ts); 202 once it is queued.
  */
-import { z } from 'zod';
-import { type EventData, type EventType, isPlatformEventType } from '../domain/webhooks/catalog';
-import { eventTypeInput } from '../domain/webhooks/endpoint-input';
+
 import { MAX_EVENT_BYTES, publishEvent } from '../domain/webhooks/publish';
+import { publishEventInput } from '../domain/webhooks/publish-input';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
@@ -14,23 +13,16 @@ import { eventQueueFromEnvironment } from '../runtime/webhooks';
 
 const queue = eventQueueFromEnvironment();
 
-const publishInput = z.strictObject({
-  type: eventTypeInput.refine((type) => !isPlatformEventType(type), {
-    error: (issue) => `${String(issue.input)} is published by the platform itself, not through this route`,
-  }),
-  data: z.record(z.string(), z.unknown(), { error: 'must be an object: the event payload' }),
-});
-
 // Not in the audit log: services publish at volume, and every event is in its deliveries' log.
 export const handler = route(async ({ event, caller }) => {
   // The envelope may add a little to the data; publishEvent checks the exact size.
-  const input = parseBody(event, publishInput, { maxBytes: MAX_EVENT_BYTES + 1024 });
+  const input = parseBody(event, publishEventInput, { maxBytes: MAX_EVENT_BYTES + 1024 });
   const published = await publishEvent(queue, {
     organizationId: caller.organizationId,
     environment: caller.environment,
     type: input.type,
     // publishEvent checks data against the catalog entry of this type.
-    data: input.data as EventData<EventType>,
+    data: input.data,
     accounts: caller.accounts,
   });
   return json(202, { id: published.id, type: published.type, timestamp: published.timestamp });

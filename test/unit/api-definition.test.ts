@@ -171,6 +171,21 @@ describe('defineApi', () => {
     expect(problems).toEqual([expect.stringMatching(/^events\.ride\.completed: the example does not match data/)]);
   });
 
+  it('lets data hold fields a zod object does not name, and not those of a strict one', () => {
+    const { compiled } = defineApi(
+      aDefinition({
+        events: {
+          'ride.completed': { description: 'x', data: z.object({ km: z.number() }), example: { km: 1 } },
+          'ride.started': { description: 'x', data: z.strictObject({ km: z.number() }), example: { km: 1 } },
+        },
+      }),
+    );
+    const { eventData } = loadApi(JSON.parse(JSON.stringify(compiled)));
+
+    expect(eventData.get('ride.completed')?.safeParse({ km: 1, note: 'extra' }).success).toBe(true);
+    expect(eventData.get('ride.started')?.safeParse({ km: 1, note: 'extra' }).success).toBe(false);
+  });
+
   it("checks published data against the team's JSON Schema once loaded", () => {
     const data = { type: 'object', properties: { km: { type: 'number' } }, required: ['rideId', 'km'] };
     const { compiled } = defineApi(

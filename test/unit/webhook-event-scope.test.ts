@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { ForbiddenError, ValidationError } from '../../functions/domain/errors';
 import type { AccountScope } from '../../functions/domain/keys/key-model';
 import {
-  EVENT_CATALOG,
-  EVENT_TYPES,
   type EventType,
+  eventTypes,
   isPlatformEventType,
+  PLATFORM_EVENTS,
 } from '../../functions/domain/webhooks/catalog';
 import { namesSubAccount } from '../../functions/domain/webhooks/event-scope';
 import { buildEvent, type EventInput } from '../../functions/domain/webhooks/publish';
@@ -54,7 +54,7 @@ describe('buildEvent for a publishing key', () => {
       organizationId: 'org_1',
       environment: 'live',
       type: 'api_key.created',
-      data: EVENT_CATALOG['api_key.created'].example,
+      data: PLATFORM_EVENTS['api_key.created'].example,
       accounts: ['acc_1'],
     } as EventInput<EventType>;
 
@@ -81,7 +81,7 @@ describe('buildEvent for a publishing key', () => {
 
 describe('namesSubAccount', () => {
   it('holds for every type a service may publish, so scoped keys can publish each of them', () => {
-    const publishable = EVENT_TYPES.filter((type) => !isPlatformEventType(type));
+    const publishable = eventTypes().filter((type) => !isPlatformEventType(type));
 
     expect(publishable.filter((type) => !namesSubAccount(type))).toEqual([]);
   });

@@ -1,20 +1,12 @@
 /**
  * The event catalog: every event type a webhook can subscribe to, what its `data` holds and an
- * example. `GET /v1/webhook-event-types` serves it; `publishEvent` checks `data` against it, so
- * receivers get what the catalog promises.
+ * example. Two parts make it: the platform's own `api_key.*` events, declared here in zod, and the
+ * team's events, from the active API definition (`events`: JSON Schema and example).
+ * `GET /v1/webhook-event-types` serves both; `publishEvent` checks `data` against the type's
+ * schema, so receivers get what the catalog promises.
  */
 import { z } from 'zod';
-
-const contact = z.object({
-  id: z.string(),
-  accountId: z.string(),
-  name: z.string(),
-  email: z.string().optional(),
-  company: z.string().optional(),
-  phone: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+import { activeApi, type LoadedApi } from '../../definition/active-api';
 
 const apiKey = z.object({
   id: z.string(),
@@ -25,15 +17,6 @@ const apiKey = z.object({
   createdAt: z.string(),
 });
 
-const exampleContact = {
-  id: 'ct_0f3a9c2d4b5e6f708192',
-  accountId: 'acc_7d1e2f3a4b5c6d7e',
-  name: 'Ada Lovelace',
-  email: 'ada@analytical.example',
-  company: 'Analytical Engines',
-  createdAt: '2026-11-22T09:30:00.000Z',
-  updatedAt: '2026-11-22T09:30:00.000Z',
-};
 const exampleKey = {
   id: 'key_4fGh7JkL9mNpQr2s',
   name: 'Billing service',
@@ -43,56 +26,8 @@ const exampleKey = {
   createdAt: '2026-11-22T09:30:00.000Z',
 };
 
-export const EVENT_CATALOG = {
-  'contact.created': {
-    description: 'A contact was created.',
-    data: contact,
-    example: exampleContact,
-  },
-  'contact.updated': {
-    description: 'A contact was changed; `data` is the contact as it is now.',
-    data: contact,
-    example: { ...exampleContact, phone: '+44 20 7946 0000', updatedAt: '2026-11-22T10:00:00.000Z' },
-  },
-  'contact.deleted': {
-    description: 'A contact was deleted.',
-    data: z.object({ id: z.string(), accountId: z.string(), deletedAt: z.string() }),
-    example: { id: exampleContact.id, accountId: exampleContact.accountId, deletedAt: '2026-11-22T11:00:00.000Z' },
-  },
-  'enrichment.completed': {
-    description: 'A contact was enriched.',
-    data: z.object({
-      contactId: z.string(),
-      accountId: z.string(),
-      enrichment: z.record(z.string(), z.unknown()),
-    }),
-    example: {
-      contactId: exampleContact.id,
-      accountId: exampleContact.accountId,
-      enrichment: { domain: 'analytical.example', freeMail: false, companyGuess: 'Analytical' },
-    },
-  },
-  'enrichment.failed': {
-    description: 'A contact could not be enriched; `reason` says why.',
-    data: z.object({ contactId: z.string(), accountId: z.string(), reason: z.string() }),
-    example: { contactId: exampleContact.id, accountId: exampleContact.accountId, reason: 'The contact has no email.' },
-  },
-  'table.created': {
-    description: 'A table was created.',
-    data: z.object({
-      id: z.string(),
-      accountId: z.string(),
-      name: z.string(),
-      description: z.string().optional(),
-      createdAt: z.string(),
-    }),
-    example: {
-      id: 'tb_1a2b3c4d5e6f70819203',
-      accountId: exampleContact.accountId,
-      name: 'Leads',
-      createdAt: '2026-11-22T09:30:00.000Z',
-    },
-  },
+/** The platform's own events: only the platform publishes them. */
+export const PLATFORM_EVENTS = {
   'api_key.created': {
     description: 'An API key was created (also by rotation: `rotatedFromKeyId` names the old key).',
     data: apiKey.extend({ rotatedFromKeyId: z.string().optional() }),
@@ -127,35 +62,74 @@ export const EVENT_CATALOG = {
   },
 } as const satisfies Record<
   string,
-  { description: string; data: z.ZodType<Record<string, unknown>>; example: Record<string, unknown> }
+  { description: string; data: z.ZodObject<z.ZodRawShape>; example: Record<string, unknown> }
 >;
 
-export type EventType = keyof typeof EVENT_CATALOG;
-export type EventData<Type extends EventType> = z.input<(typeof EVENT_CATALOG)[Type]['data']>;
-export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
+export type PlatformEventType = keyof typeof PLATFORM_EVENTS;
+/** A type of the catalog: one of the platform's or one of the team's definition. */
+export type EventType = string;
+/** What `data` holds: typed for the platform's events; the team's are checked at run time. */
+export type EventData<Type extends EventType> = Type extends PlatformEventType
+  ? z.input<(typeof PLATFORM_EVENTS)[Type]['data']>
+  : Record<string, unknown>;
 
-export function isEventType(value: string): value is EventType {
-  return Object.hasOwn(EVENT_CATALOG, value);
+export interface CatalogEntry {
+  description: string;
+  data: z.ZodType;
+  example: Record<string, unknown>;
+  /** `data` has an `accountId`: the event concerns one sub-account (event-scope.ts). */
+  namesSubAccount: boolean;
 }
 
-/**
- * The platform's own events: only the platform publishes them, so POST /v1/events cannot forge,
- * say, an `api_key.revoked` for a customer's receivers.
- */
-export function isPlatformEventType(type: EventType): boolean {
-  return type.startsWith('api_key.');
+export function isPlatformEventType(type: string): type is PlatformEventType {
+  return Object.hasOwn(PLATFORM_EVENTS, type);
 }
 
-/** What to tell a caller who named an unknown event type. */
-export function unknownEventTypeMessage(value: string): string {
-  return `'${value}' is not an event type; valid types: ${EVENT_TYPES.join(', ')}`;
+/** The team's event types, in the definition's order. */
+export function teamEventTypes(api: LoadedApi = activeApi()): string[] {
+  return Object.keys(api.compiled.events);
+}
+
+export function isTeamEventType(value: string, api: LoadedApi = activeApi()): boolean {
+  return Object.hasOwn(api.compiled.events, value);
+}
+
+/** Every type a webhook can subscribe to: the team's, then the platform's. */
+export function eventTypes(api: LoadedApi = activeApi()): string[] {
+  return [...teamEventTypes(api), ...Object.keys(PLATFORM_EVENTS)];
+}
+
+export function isEventType(value: string, api: LoadedApi = activeApi()): boolean {
+  return isPlatformEventType(value) || isTeamEventType(value, api);
+}
+
+/** The catalog's entry of a type, or undefined for a type it does not have. */
+export function catalogEntry(type: string, api: LoadedApi = activeApi()): CatalogEntry | undefined {
+  if (isPlatformEventType(type)) {
+    const { description, data, example } = PLATFORM_EVENTS[type];
+    return { description, data, example, namesSubAccount: Object.hasOwn(data.shape, 'accountId') };
+  }
+  const event = isTeamEventType(type, api) ? api.compiled.events[type] : undefined;
+  const data = api.eventData.get(type);
+  if (!event || !data) return undefined;
+  const properties = event.schema.properties;
+  return {
+    description: event.description,
+    data,
+    example: event.example,
+    namesSubAccount: typeof properties === 'object' && properties !== null && Object.hasOwn(properties, 'accountId'),
+  };
+}
+
+/** What to tell a caller who named an unknown event type; `types` are the ones valid where it was named. */
+export function unknownEventTypeMessage(value: string, types: readonly string[] = eventTypes()): string {
+  return `'${value}' is not an event type; valid types: ${types.join(', ')}`;
 }
 
 /** The catalog as `GET /v1/webhook-event-types` serves it, with the body a receiver would get. */
-export function catalogView() {
-  return EVENT_TYPES.map((type) => ({
-    type,
-    description: EVENT_CATALOG[type].description,
-    example: { type, timestamp: '2026-11-22T09:30:00.000Z', data: EVENT_CATALOG[type].example },
-  }));
+export function catalogView(api: LoadedApi = activeApi()) {
+  return eventTypes(api).map((type) => {
+    const { description, example } = catalogEntry(type, api) as CatalogEntry;
+    return { type, description, example: { type, timestamp: '2026-11-22T09:30:00.000Z', data: example } };
+  });
 }

@@ -1,18 +1,23 @@
 /** What an admin may send to create or edit a webhook endpoint; every problem names its field. */
 import { z } from 'zod';
-import { EVENT_TYPES, type EventType, isEventType, unknownEventTypeMessage } from './catalog';
+import { type EventType, eventTypes, isEventType, unknownEventTypeMessage } from './catalog';
 
 /** One type of the catalog; anything else gets a message that lists the valid ones. */
 export const eventTypeInput = z
   .string()
-  .refine(isEventType, { error: (issue) => unknownEventTypeMessage(String(issue.input)) })
+  .refine((type) => isEventType(type), { error: (issue) => unknownEventTypeMessage(String(issue.input)) })
   // Checked just above.
   .transform((type) => type as EventType);
 
+// The catalog is the active definition's, read when a request is checked rather than at import.
 const eventList = z
-  .array(eventTypeInput, { error: 'must be a list of event types, e.g. ["contact.created"]' })
-  .min(1, `must name at least one event type; valid types: ${EVENT_TYPES.join(', ')}`)
-  .max(EVENT_TYPES.length)
+  .array(eventTypeInput, { error: () => `must be a list of event types, e.g. ["${eventTypes()[0]}"]` })
+  .refine((events) => events.length > 0, {
+    error: () => `must name at least one event type; valid types: ${eventTypes().join(', ')}`,
+  })
+  .refine((events) => events.length <= eventTypes().length, {
+    error: () => `must list each event type at most once; the catalog has ${eventTypes().length}`,
+  })
   .transform((events) => [...new Set(events)]);
 
 const url = z.string({ error: 'must be the URL deliveries are posted to' }).trim().min(1).max(2048);

@@ -8,10 +8,10 @@
  */
 import { ForbiddenError } from '../errors';
 import type { AccountScope } from '../keys/key-model';
-import { EVENT_CATALOG, type EventType } from './catalog';
+import { catalogEntry, type EventType } from './catalog';
 
 export function namesSubAccount(type: EventType): boolean {
-  return Object.hasOwn(EVENT_CATALOG[type].data.shape, 'accountId');
+  return catalogEntry(type)?.namesSubAccount ?? false;
 }
 
 /** Call after `data` passed the catalog's schema, so an `accountId` the type has is a string. */

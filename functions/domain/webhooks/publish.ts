@@ -1,13 +1,13 @@
 /**
- * Publishing: product code calls `publishEvent`; internal services call POST /v1/events, which
- * calls it too. The event is checked against the catalog and put on the events queue; delivery
- * happens later, so publishing never waits on a receiver.
+ * Publishing: the platform's code calls `publishEvent` (through `emit`); a team's services call
+ * POST /v1/events, which calls it too. The event is checked against the catalog and put on the
+ * events queue; delivery happens later, so publishing never waits on a receiver.
  */
 import { type Clock, systemClock } from '../clock';
 import { PayloadTooLargeError, ValidationError } from '../errors';
 import type { AccountScope } from '../keys/key-model';
 import type { KeyEnvironment } from '../keys/key-token';
-import { EVENT_CATALOG, type EventData, type EventType, isEventType, unknownEventTypeMessage } from './catalog';
+import { catalogEntry, type EventData, type EventType, unknownEventTypeMessage } from './catalog';
 import { MAX_QUEUE_MESSAGE_BYTES, newEventId, queueMessageJson } from './event-message';
 import { assertWithinAccounts } from './event-scope';
 import type { EventQueue, PublishedEvent } from './webhook-model';
@@ -78,8 +78,9 @@ export function buildEvent(input: EventInput<EventType>, clock: Clock = systemCl
  * fan-out checks again, since a team's backends queue events themselves (eventPublisher).
  */
 export function checkEventData(type: string, data: unknown): asserts type is EventType {
-  if (!isEventType(type)) throw new ValidationError([{ field: 'type', message: unknownEventTypeMessage(type) }]);
-  const parsed = EVENT_CATALOG[type].data.safeParse(data);
+  const entry = catalogEntry(type);
+  if (!entry) throw new ValidationError([{ field: 'type', message: unknownEventTypeMessage(type) }]);
+  const parsed = entry.data.safeParse(data);
   if (!parsed.success) {
     throw new ValidationError(
       parsed.error.issues.map((issue) => ({

@@ -5,7 +5,7 @@
 import type { Caller } from '../caller';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Page, PageRequest } from '../keys/key-model';
-import { EVENT_CATALOG, type EventType } from './catalog';
+import { type CatalogEntry, catalogEntry, type EventType, eventTypes } from './catalog';
 import { type AttemptDeps, attemptOnce } from './delivery';
 import { ownedEndpoint } from './endpoint-service';
 import { newEventId } from './event-message';
@@ -173,7 +173,9 @@ export interface TestSendDeps extends AttemptDeps {
  */
 export async function sendTestEvent(deps: TestSendDeps, caller: Caller, webhookId: string, eventType?: EventType) {
   const endpoint = await ownedEndpoint(deps.endpoints, caller, webhookId);
-  const type = eventType ?? endpoint.events[0] ?? 'contact.created';
+  const type = eventType ?? endpoint.events[0] ?? (eventTypes()[0] as EventType);
+  // An endpoint may still subscribe to a type a later definition dropped: its test sends empty data.
+  const example = (catalogEntry(type) as CatalogEntry | undefined)?.example ?? {};
   const now = deps.clock();
   const event: PublishedEvent = {
     id: newEventId(),
@@ -181,7 +183,7 @@ export async function sendTestEvent(deps: TestSendDeps, caller: Caller, webhookI
     environment: endpoint.environment,
     type,
     timestamp: now.toISOString(),
-    data: { ...EVENT_CATALOG[type].example, test: true },
+    data: { ...example, test: true },
   };
   await deps.events.put(event);
   // Attempt first, then log the delivery finished: a test send that fails midway leaves nothing pending.
