@@ -10,6 +10,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { leadbaseApp } from '../examples/leadbase/local';
 import { API_KEY_HEADER_MODES, type ApiKeyHeaderMode } from '../functions/definition/api';
 import { changePlan } from '../functions/domain/plan-change';
 import { localClients, localProvisioningDeps } from '../local/bootstrap';
@@ -21,7 +22,7 @@ type Report = (name: string, value: string) => void;
 type ChildMessage = { name: string; value: string };
 
 async function benchMode(mode: ApiKeyHeaderMode, calls: number, report: Report) {
-  const platform = await startPlatform({ port: 0, logLevel: 'CRITICAL', apiKeyHeader: mode });
+  const platform = await startPlatform({ app: leadbaseApp, port: 0, logLevel: 'CRITICAL', apiKeyHeader: mode });
   const { bootstrap } = platform;
   await changePlan(localProvisioningDeps(localClients(bootstrap.endpoints), bootstrap), bootstrap.organizationId, {
     plan: 'enterprise',

@@ -6,6 +6,7 @@ import '../local/quiet-sdk';
 
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { leadbaseApp } from '../examples/leadbase/local';
 import { keyItemKey } from '../functions/adapters/dynamo-key-store';
 import { changePlan } from '../functions/domain/plan-change';
 import { localClients, localProvisioningDeps } from '../local/bootstrap';
@@ -24,7 +25,7 @@ const quick = process.argv.includes('--quick');
 const scale = quick ? 0.2 : 1;
 const n = (count: number) => Math.max(10, Math.round(count * scale));
 
-const platform = await startPlatform({ port: 0, logLevel: 'CRITICAL' });
+const platform = await startPlatform({ app: leadbaseApp, port: 0, logLevel: 'CRITICAL' });
 const { bootstrap } = platform;
 // The demo organization starts on starter (60 calls a minute); the bench measures the platform, not the plan.
 await changePlan(localProvisioningDeps(localClients(bootstrap.endpoints), bootstrap), bootstrap.organizationId, {

@@ -7,6 +7,7 @@
  * `tsx bench/usage.ts [--quick]` runs it alone and prints the figures.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { leadbaseApp } from '../examples/leadbase/local';
 import { changePlan } from '../functions/domain/plan-change';
 import { localClients, localProvisioningDeps } from '../local/bootstrap';
 import { startPlatform } from '../local/platform';
@@ -65,7 +66,7 @@ export async function benchUsage(options: UsageBenchOptions = {}): Promise<Usage
   const calls = options.calls ?? 1000;
   const concurrency = options.concurrency ?? 8;
   const report = options.report ?? (() => {});
-  const platform = options.platform ?? (await startPlatform({ port: 0, logLevel: 'CRITICAL' }));
+  const platform = options.platform ?? (await startPlatform({ app: leadbaseApp, port: 0, logLevel: 'CRITICAL' }));
   try {
     const { bootstrap } = platform;
     // The handlers' own client: imported after startPlatform has pointed the SDK at the emulators.

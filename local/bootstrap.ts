@@ -37,6 +37,8 @@ export interface LocalEndpoints {
   apiGateway: string;
   sqs: string;
   ses: string;
+  /** Lambda's Invoke API for the app's Lambda backends (the metered proxy calls them through it). */
+  lambda: string;
 }
 
 export function localClients(endpoints: LocalEndpoints) {
@@ -174,7 +176,10 @@ export interface DemoOrganization {
   ownerEmail: string;
 }
 
-/** Reuses the demo organization of an earlier start if it still exists, else creates one. */
+/**
+ * Reuses the demo organization of an earlier start if it still exists, else creates one on the
+ * definition's default plan.
+ */
 export async function ensureDemoOrganization(
   clients: ReturnType<typeof localClients>,
   config: { tableName: string; pepperSecretId: string; bootstrapFile: string },
@@ -191,7 +196,6 @@ export async function ensureDemoOrganization(
     ownerEmail,
     accountCount: 2,
     adminKeyEnvironments: ['live', 'test'],
-    plan: 'starter',
   });
   return {
     organizationId: organization.id,

@@ -3,10 +3,13 @@
  * handlers behind a local API Gateway, all in this process on loopback. `npm start` and the
  * integration tests both start it from here.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type ApiKeyHeaderMode, authorizerCacheOf, DEFAULT_API_KEY_HEADER, STAGES } from '../functions/definition/api';
+import { API_DEFINITION_FILE_NAME, useApi } from '../functions/definition/active-api';
+import { type ApiKeyHeaderMode, authorizerCacheOf } from '../functions/definition/api';
+import type { ApiDefinition } from '../functions/definition/api-definition';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { KEY_EXPIRY } from '../functions/definition/key-expiry';
 import { type QueueId, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
@@ -23,12 +26,13 @@ import {
 } from './bootstrap';
 import { protectDataDir } from './data-dir';
 import { startDynamoDb } from './emulators/dynamodb';
+import { startLambda } from './emulators/lambda';
 import { startSecretsManager } from './emulators/secrets-manager';
 import { startSes } from './emulators/ses';
 import { startSqs } from './emulators/sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
-import { LOCAL_USAGE_PLAN_IDS } from './gateway/usage-plans';
+import { localUsagePlanIds } from './gateway/usage-plans';
 import { type LocalIamOptions, localSecretArns, startLocalIam } from './iam/local-iam';
 import { repoRoot } from './paths';
 import { localPartnerKeysJson } from './secret-scanning-partner';
@@ -36,7 +40,39 @@ import type { SqsHandler } from './sqs-event-source';
 import { type LogsHandler, startUsagePipeline } from './usage-pipeline';
 import { startWorkers } from './workers';
 
+/**
+ * A team's app on the local platform: its API definition and in-process stand-ins for what serves
+ * its routes on AWS. Each example exports one from `examples/<name>/local.ts`.
+ */
+export interface LocalApp {
+  definition: ApiDefinition;
+  /** The handler of each `{ lambda: name }` backend, as the construct's `backends` names the functions. */
+  backends?: Record<string, ProxyHandler>;
+  /** Stand-ins for `{ integration: name }` backends; the local gateway answers 501 for the others. */
+  integrations?: Record<string, ProxyHandler>;
+  /**
+   * Runs once the platform serves and the demo organization exists, before startPlatform returns:
+   * the app creates its tables, service keys or servers here.
+   */
+  setup?: (context: LocalAppContext) => Promise<void>;
+}
+
+export interface LocalAppContext {
+  endpoints: LocalEndpoints;
+  queueUrls: Record<QueueId, string>;
+  /** The gateway without a stage: `${gatewayUrl}/<stage>/v1/…`. */
+  gatewayUrl: string;
+  /** The demo organization, its admin keys and the stage URLs. */
+  bootstrap: Bootstrap;
+  /** Where the platform keeps its state; undefined in memory (tests). */
+  dataDir?: string;
+  /** Registers what the platform's close stops (servers the setup started); run before the platform's own. */
+  onClose: (closer: () => Promise<void>) => void;
+}
+
 export interface PlatformOptions {
+  /** The API served and what serves its routes. */
+  app: LocalApp;
   /** Gateway port; 0 picks a free one. */
   port: number;
   /** Where state lives; without it everything is in memory (tests). */
@@ -46,7 +82,10 @@ export interface PlatformOptions {
    * The queues and the SES inbox exist either way, so handlers can publish.
    */
   messaging?: boolean;
-  /** Where clients send their key (API_KEY_HEADER); it sets the gateway cache as the construct does. */
+  /**
+   * Where clients send their key, the definition's `apiKeyHeader` unless given (API_KEY_HEADER);
+   * it sets the gateway cache as the construct does.
+   */
   apiKeyHeader?: ApiKeyHeaderMode;
   /** Overrides the mode's authorizer cache TTL, e.g. 0 to see every call reach the authorizer. */
   authorizerCacheTtlSeconds?: number;
@@ -98,6 +137,10 @@ export interface Bootstrap extends DemoOrganization {
   queueUrls: Record<QueueId, string>;
   /** The master secret webhook signing secrets are derived from. */
   webhookSecretId: string;
+  /** The served API's name (its definition's `name`). */
+  apiName: string;
+  /** The compiled definition the functions read (API_DEFINITION_FILE); the CLI loads it too. */
+  apiDefinitionFile: string;
 }
 
 const TABLE_NAME = 'api-key-platform';
@@ -106,6 +149,7 @@ const WEBHOOK_SECRET_ID = 'api-key-platform/webhook-signing';
 const CURSOR_SECRET_ID = 'api-key-platform/cursor-key';
 
 export async function startPlatform(options: PlatformOptions) {
+  assertBackendsServed(options.app);
   const root = repoRoot();
   const iam = startLocalIam({ root, reminderSender: LOCAL_EMAIL_SENDER, ...options.iam });
   const closers: (() => Promise<void>)[] = [];
@@ -117,6 +161,14 @@ export async function startPlatform(options: PlatformOptions) {
       const restoreUmask = protectDataDir(options.dataDir);
       closers.push(async () => restoreUmask());
     }
+    const { app } = options;
+    // Before any handler loads: the functions read the definition through activeApi(), as in their bundles.
+    const definitionDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'api-definition-'));
+    if (!options.dataDir) closers.push(async () => rmSync(definitionDir, { recursive: true, force: true }));
+    const definitionFile = join(definitionDir, API_DEFINITION_FILE_NAME);
+    writeFileSync(definitionFile, `${JSON.stringify(app.definition.compiled, null, 2)}\n`);
+    process.env.API_DEFINITION_FILE = definitionFile;
+    const api = useApi(app.definition.compiled);
     const dynamodb = await startDynamoDb(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
     closers.push(dynamodb.close);
     const secrets = await startSecretsManager(options.dataDir ? { file: join(options.dataDir, 'secrets.json') } : {});
@@ -125,6 +177,9 @@ export async function startPlatform(options: PlatformOptions) {
     closers.push(sqs.close);
     const ses = await startSes({});
     closers.push(ses.close);
+    // The app's Lambda backends behind Lambda's Invoke API, for the metered proxy's LambdaClient.
+    const lambda = await startLambda({ functions: app.backends ?? {} });
+    closers.push(lambda.close);
 
     const handlers = new Map<FunctionId, Promise<ProxyHandler>>();
     const load = <T>(functionId: FunctionId) =>
@@ -180,7 +235,7 @@ export async function startPlatform(options: PlatformOptions) {
         closers.push(async () => clearInterval(sweep));
       }
     }
-    const apiKeyHeader = options.apiKeyHeader ?? DEFAULT_API_KEY_HEADER;
+    const apiKeyHeader = options.apiKeyHeader ?? api.compiled.apiKeyHeader;
     const authorizerCache = authorizerCacheOf(apiKeyHeader);
     const gatewayCacheTtlSeconds = options.authorizerCacheTtlSeconds ?? authorizerCache.resultsCacheTtlSeconds;
     const gateway = await startLocalGateway({
@@ -194,6 +249,8 @@ export async function startPlatform(options: PlatformOptions) {
         if (!handlers.has(functionId)) handlers.set(functionId, load<ProxyHandler>(functionId));
         return handlers.get(functionId) as Promise<ProxyHandler>;
       },
+      backends: app.backends ?? {},
+      integrations: app.integrations ?? {},
       cacheTtlSeconds: gatewayCacheTtlSeconds,
       identitySources: authorizerCache.identitySources,
       ...(options.dataDir && { usagePlansFile: join(options.dataDir, 'apigateway.json') }),
@@ -209,6 +266,7 @@ export async function startPlatform(options: PlatformOptions) {
       apiGateway: gateway.controlPlaneUrl,
       sqs: sqs.endpoint,
       ses: ses.endpoint,
+      lambda: lambda.endpoint,
     };
 
     // What the CDK construct sets per function, set here once for all handlers of this process.
@@ -221,6 +279,8 @@ export async function startPlatform(options: PlatformOptions) {
       AWS_ENDPOINT_URL_API_GATEWAY: endpoints.apiGateway,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+      AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+      BACKEND_FUNCTIONS: JSON.stringify(lambda.functionArns),
       REMINDER_QUEUE_URL: queueUrls.reminders,
       WEBHOOK_EVENT_QUEUE_URL: queueUrls['webhook-events'],
       WEBHOOK_DELIVERY_QUEUE_URL: queueUrls['webhook-deliveries'],
@@ -236,7 +296,7 @@ export async function startPlatform(options: PlatformOptions) {
       PEPPER_SECRET_ID,
       CURSOR_SECRET_ID,
       REST_API_ID: LOCAL_REST_API_ID,
-      USAGE_PLAN_IDS: JSON.stringify(LOCAL_USAGE_PLAN_IDS),
+      USAGE_PLAN_IDS: JSON.stringify(localUsagePlanIds()),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       API_KEY_HEADER: apiKeyHeader,
       AUTHORIZER_CACHE_TTL_SECONDS: String(gatewayCacheTtlSeconds),
@@ -256,7 +316,7 @@ export async function startPlatform(options: PlatformOptions) {
         WEBHOOK_SECRET_ID,
         CURSOR_SECRET_ID,
       ]),
-      usagePlanIds: LOCAL_USAGE_PLAN_IDS,
+      usagePlanIds: localUsagePlanIds(),
     });
     const bootstrapFile = options.dataDir ? join(options.dataDir, 'bootstrap.json') : '';
     const demo = await ensureDemoOrganization(clients, {
@@ -264,10 +324,10 @@ export async function startPlatform(options: PlatformOptions) {
       pepperSecretId: PEPPER_SECRET_ID,
       bootstrapFile,
     });
-    const [liveStage, sandboxStage] = Object.keys(STAGES);
+    const gatewayUrl = gateway.url.replace('127.0.0.1', 'localhost');
     const bootstrap: Bootstrap = {
-      liveUrl: `${gateway.url.replace('127.0.0.1', 'localhost')}/${liveStage}`,
-      sandboxUrl: `${gateway.url.replace('127.0.0.1', 'localhost')}/${sandboxStage}`,
+      liveUrl: `${gatewayUrl}/${api.compiled.stages.live}`,
+      sandboxUrl: `${gatewayUrl}/${api.compiled.stages.sandbox}`,
       ...demo,
       tableName: TABLE_NAME,
       pepperSecretId: PEPPER_SECRET_ID,
@@ -275,7 +335,22 @@ export async function startPlatform(options: PlatformOptions) {
       emailInboxUrl: ses.endpoint.replace('127.0.0.1', 'localhost'),
       queueUrls,
       webhookSecretId: WEBHOOK_SECRET_ID,
+      apiName: api.compiled.name,
+      apiDefinitionFile: definitionFile,
     };
+    const appClosers: (() => Promise<void>)[] = [];
+    // The app's servers stop before the platform they call.
+    closers.push(async () => {
+      for (const closer of appClosers.reverse()) await closer().catch(() => {});
+    });
+    await app.setup?.({
+      endpoints,
+      queueUrls,
+      gatewayUrl,
+      bootstrap,
+      ...(options.dataDir && { dataDir: options.dataDir }),
+      onClose: (closer) => appClosers.push(closer),
+    });
     if (options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true });
       writeFileSync(bootstrapFile, `${JSON.stringify(bootstrap, null, 2)}\n`, { mode: 0o600 });
@@ -319,5 +394,18 @@ export async function startPlatform(options: PlatformOptions) {
     iam.abandon();
     await close();
     throw error;
+  }
+}
+
+/** Each `{ lambda }` backend needs a handler: a missing one would only show as a 502 on its first call. */
+function assertBackendsServed(app: LocalApp) {
+  const named = app.definition.compiled.routes.flatMap((route) =>
+    'lambda' in route.backend ? [route.backend.lambda] : [],
+  );
+  const missing = [...new Set(named)].filter((name) => !Object.hasOwn(app.backends ?? {}, name));
+  if (missing.length > 0) {
+    throw new Error(
+      `The app's definition names lambda backends it passes no handler for: ${missing.join(', ')}. Add them to the LocalApp's backends.`,
+    );
   }
 }

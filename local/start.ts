@@ -1,9 +1,20 @@
-/** `npm start`: the whole platform locally, on embedded stand-ins. Ctrl-C stops it. */
+/**
+ * `npm start`: the whole platform locally, on embedded stand-ins, serving an example app's API
+ * (EXAMPLE=leadbase, the default, or EXAMPLE=fleet). Ctrl-C stops it.
+ */
 import './quiet-sdk';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_KEY_HEADER_MODES, type ApiKeyHeaderMode } from '../functions/definition/api';
 import { repoRoot } from './paths';
-import { startPlatform } from './platform';
+import { type LocalApp, startPlatform } from './platform';
+
+/** The example apps `npm start` can serve; each is examples/<name>/local.ts. */
+const EXAMPLES: Record<string, () => Promise<LocalApp>> = {
+  leadbase: async () => (await import('../examples/leadbase/local')).leadbaseApp,
+  // The fleet service must listen before its definition (which holds its URL) exists.
+  fleet: async () => (await import('../examples/fleet/local')).startFleetApp(),
+};
 
 function apiKeyHeaderOf(value: string): ApiKeyHeaderMode {
   if ((API_KEY_HEADER_MODES as readonly string[]).includes(value)) return value as ApiKeyHeaderMode;
@@ -11,14 +22,32 @@ function apiKeyHeaderOf(value: string): ApiKeyHeaderMode {
   process.exit(1);
 }
 
+const example = process.env.EXAMPLE || 'leadbase';
+const loadApp = Object.hasOwn(EXAMPLES, example) ? EXAMPLES[example] : undefined;
+if (!loadApp) {
+  console.error(`EXAMPLE must be one of ${Object.keys(EXAMPLES).join(', ')}; got '${example}'.`);
+  process.exit(1);
+}
+const app = await loadApp();
+
 const port = Number(process.env.PORT ?? 3000);
-const dataDir = join(repoRoot(), '.local');
+const localDir = join(repoRoot(), '.local');
+// Each example keeps its own state (its demo organization, keys and data differ), so switching
+// examples keeps both; .local/bootstrap.json is always the running one's, for the CLI and scripts.
+const dataDir = join(localDir, example);
+const bootstrapFile = join(localDir, 'bootstrap.json');
+if (existsSync(join(localDir, 'dynamodb'))) {
+  console.log(
+    'Note: .local/ holds data of a start before the examples had folders of their own (.local/<example>/); it is no longer used. `rm -rf .local` drops it.\n',
+  );
+}
 
 const { bootstrap, close, iam } = await startPlatform({
+  app,
   port,
   dataDir,
   messaging: true,
-  // API_KEY_HEADER=authorization takes Bearer keys, =either both (without the gateway cache), as the construct's apiKeyHeader.
+  // API_KEY_HEADER overrides the definition's apiKeyHeader: =authorization takes Bearer keys, =either both (without the gateway cache).
   ...(process.env.API_KEY_HEADER && { apiKeyHeader: apiKeyHeaderOf(process.env.API_KEY_HEADER) }),
   // AUTHORIZER_CACHE_TTL_SECONDS=0 turns the gateway cache off whatever the mode.
   ...(process.env.AUTHORIZER_CACHE_TTL_SECONDS && {
@@ -33,11 +62,16 @@ const { bootstrap, close, iam } = await startPlatform({
     console.log(`${new Date().toISOString()} ${method} ${path.split('?')[0]} → ${status} (${latencyMs.toFixed(1)} ms)`),
 });
 
-console.log(`
-API key platform is running locally (no AWS account needed).
+writeFileSync(bootstrapFile, `${JSON.stringify({ example, ...bootstrap }, null, 2)}\n`, { mode: 0o600 });
+const { keyPrefix, apiKeyHeader: definitionKeyHeader } = app.definition.compiled;
+const keyHeader =
+  (process.env.API_KEY_HEADER || definitionKeyHeader) === 'authorization' ? 'Authorization: Bearer' : 'x-api-key:';
 
-  Live stage:      ${bootstrap.liveUrl}      (sk_live_ keys)
-  Sandbox stage:   ${bootstrap.sandboxUrl}   (sk_test_ keys)
+console.log(`
+API key platform is running locally (no AWS account needed), serving the ${example} example (${bootstrap.apiName}).
+
+  Live stage:      ${bootstrap.liveUrl}      (${keyPrefix}_live_ keys)
+  Sandbox stage:   ${bootstrap.sandboxUrl}   (${keyPrefix}_test_ keys)
   Organization:    ${bootstrap.organizationId}  sub-accounts: ${bootstrap.accountIds.join(', ')}
   Admin key:       ${bootstrap.adminKey}
   Sandbox admin:   ${bootstrap.sandboxAdminKey}
@@ -45,9 +79,9 @@ API key platform is running locally (no AWS account needed).
   Webhooks:        npm run webhook-receiver -- --register   (a demo receiver, in another terminal)
   IAM:             ${iam.enabled ? "each function's AWS calls are checked against its synthesized role (LOCAL_IAM=off to skip)" : 'not enforced (LOCAL_IAM=off)'}
 
-Everything above is in ${join(dataDir, 'bootstrap.json')}. Try:
+Everything above is in ${bootstrapFile}; the example's state in ${dataDir}. Try:
 
-  curl -H "x-api-key: ${bootstrap.adminKey}" ${bootstrap.liveUrl}/v1/whoami
+  curl -H "${keyHeader} ${bootstrap.adminKey}" ${bootstrap.liveUrl}/v1/whoami
 
 Press Ctrl-C to stop.
 `);

@@ -7,6 +7,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { environmentOfStage } from '../definition/active-api';
 import type { ApiKeyHeaderMode } from '../definition/api';
+import { callerHeaderContext } from '../definition/caller-headers';
 import type { ApiKeyRecord } from '../domain/keys/key-model';
 import { presentedKey } from '../domain/keys/presented-key';
 import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
@@ -69,6 +70,8 @@ function callerContext(key: ApiKeyRecord) {
     environment: key.environment,
     permissions: JSON.stringify(key.permissions),
     accounts: JSON.stringify(key.accounts),
+    // The same lists as one header value each, for the X-Caller-* headers of HTTP backends (CALLER_HEADERS).
+    ...callerHeaderContext(key),
     // Only keys with a limit of their own carry it; the handlers' rate-limit middleware counts only those.
     ...(key.rateLimitPerMinute !== undefined && { rateLimitPerMinute: String(key.rateLimitPerMinute) }),
   };

@@ -6,33 +6,31 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  APIGatewayRequestAuthorizerEvent,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AccessLogRecord } from '../../functions/definition/access-log';
-import { environmentOfStage } from '../../functions/definition/active-api';
+import { activeApi, environmentOfStage } from '../../functions/definition/active-api';
 import type { FunctionId } from '../../functions/definition/functions';
-import { isPublicRoute, matchRoute } from '../../functions/definition/routes';
+import { isPlatformRoute, isPublicRoute, matchRoute } from '../../functions/definition/routes';
 import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
 import { closeServer, listen, readBody } from '../emulators/listen';
 import { AuthorizerResultCache } from './authorizer-cache';
 import { newControlPlaneToken, startControlPlane } from './control-plane';
-import { authorizerEvent, type IncomingCall, lambdaContext, last, methodArn, proxyEvent } from './events';
+import { authorizerEvent, type IncomingCall, last, methodArn, proxyEvent } from './events';
 import { type GatewayResponse, gatewayResponse } from './gateway-responses';
+import { invoke, type ProxyHandler, serveTeamRoute, type TeamBackends } from './integrations';
 import { LocalUsagePlans } from './usage-plans';
 
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type { ProxyHandler } from './integrations';
 
 export interface LocalGatewayOptions {
   port: number;
   restApiId: string;
   authorizer: AuthorizerHandler;
   handlerOf: (functionId: FunctionId) => Promise<ProxyHandler>;
+  /** The team's in-process handlers for `{ lambda }` and `{ integration }` backends (the app's). */
+  backends?: Readonly<Record<string, ProxyHandler>>;
+  integrations?: Readonly<Record<string, ProxyHandler>>;
   cacheTtlSeconds: number;
   identitySources: readonly string[];
   now?: () => number;
@@ -49,6 +47,12 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
   const now = options.now ?? Date.now;
   const cache = new AuthorizerResultCache(options.cacheTtlSeconds * 1000, now);
   const usagePlans = new LocalUsagePlans(options.restApiId, options.usagePlansFile, now);
+  const { routes } = activeApi();
+  const team: TeamBackends = {
+    backends: options.backends ?? {},
+    integrations: options.integrations ?? {},
+    meteredProxy: () => options.handlerOf('metered-proxy'),
+  };
   /** What API Gateway's metrics would show: how often the authorizer ran and how often its cache answered. */
   const stats = { authorizerCalls: 0, authorizerCacheHits: 0 };
   const server: Server = createServer((request, response) => {
@@ -86,7 +90,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     if (environmentOfStage(stage) === undefined)
       return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { httpMethod: method, path: url.pathname });
     accessLog.stage = stage;
-    const match = matchRoute(method, path);
+    const match = matchRoute(method, path, routes);
     const context = { httpMethod: method, path: url.pathname };
     if (!match || match === 'method-not-allowed') return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', context);
     accessLog.resourcePath = match.route.path;
@@ -111,7 +115,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     };
 
     // A public route has no authorizer and requires no API key, so no usage plan applies either.
-    if (isPublicRoute(match.route)) {
+    if (isPublicRoute(match.route) && isPlatformRoute(match.route)) {
       const publicHandler = await options.handlerOf(match.route.function);
       return invoke(publicHandler, match.route.function, proxyEvent(call, {}), call.requestId);
     }
@@ -132,8 +136,10 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     if (throttle === 'not-in-plan') return gatewayResponse('INVALID_API_KEY', context);
     if (throttle === 'throttled') return gatewayResponse('THROTTLED', context);
     if (throttle === 'quota-exceeded') return gatewayResponse('QUOTA_EXCEEDED', context);
+    const event = proxyEvent(call, authorizerContext);
+    if (!isPlatformRoute(match.route)) return serveTeamRoute(match.route, call, event, team);
     const handler = await options.handlerOf(match.route.function);
-    return invoke(handler, match.route.function, proxyEvent(call, authorizerContext), call.requestId);
+    return invoke(handler, match.route.function, event, call.requestId);
   }
 
   async function authorize(call: IncomingCall): Promise<APIGatewayAuthorizerResult | GatewayResponse> {
@@ -201,26 +207,6 @@ function newAccessLogRecord(request: IncomingMessage, url: URL, epochMs: number)
     organizationId: '',
     errorType: '',
   };
-}
-
-async function invoke(handler: ProxyHandler, functionId: string, event: APIGatewayProxyEvent, requestId: string) {
-  try {
-    const result = await handler(event, lambdaContext(functionId, 10_000));
-    const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
-    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
-    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
-      headers[name.toLowerCase()] = values.join(', ');
-    const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString('utf8') : (result.body ?? '');
-    return { statusCode: result.statusCode, headers, body };
-  } catch (error) {
-    // API Gateway answers a failed Lambda integration with 502 and nothing of the error.
-    console.error(`local gateway: ${functionId} failed`, error);
-    return {
-      statusCode: 502,
-      headers: { 'content-type': 'application/json' },
-      body: '{"message": "Internal server error"}',
-    };
-  }
 }
 
 function identityValue(source: string, call: IncomingCall): string | undefined {

@@ -1,23 +1,27 @@
 /** Starts the whole local platform in this test file's process, in memory, on free ports. */
+import { customLimitPlans } from '../../functions/definition/plans';
 import { changePlan } from '../../functions/domain/plan-change';
 import type { NewOrganization } from '../../functions/domain/provisioning';
 import { provisionOrganization } from '../../functions/domain/provisioning';
 import { localClients, localProvisioningDeps } from '../../local/bootstrap';
-import { type PlatformOptions, startPlatform } from '../../local/platform';
+import { type LocalApp, type PlatformOptions, startPlatform } from '../../local/platform';
 import { apiAs } from './http-client';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export interface TestPlatformOptions extends Partial<PlatformOptions> {
   /**
-   * The demo organization starts on starter (60 requests a minute), which suites that make many
-   * calls would hit; they get a large enterprise figure unless they ask to keep the starter plan.
+   * The demo organization starts on the definition's default plan (Leadbase's starter: 60 requests
+   * a minute), which suites that make many calls would hit; they get a large figure on a plan with
+   * `customLimit` unless they ask to keep the default plan.
    */
   keepStarterPlan?: boolean;
 }
 
-export async function startTestPlatform({ keepStarterPlan, ...options }: TestPlatformOptions = {}) {
-  const platform = await startPlatform({ port: 0, logLevel: 'CRITICAL', ...options });
+/** The platform serving `app` (Leadbase's by default), in memory, on free ports. */
+export async function startTestPlatform({ keepStarterPlan, app, ...options }: TestPlatformOptions = {}) {
+  const served: LocalApp = app ?? (await import('../../examples/leadbase/local')).leadbaseApp;
+  const platform = await startPlatform({ app: served, port: 0, logLevel: 'CRITICAL', ...options });
   const { bootstrap } = platform;
   const admin = apiAs(bootstrap.liveUrl, bootstrap.adminKey);
   const testPlatform = {
@@ -51,8 +55,10 @@ export async function startTestPlatform({ keepStarterPlan, ...options }: TestPla
     },
   };
   if (!keepStarterPlan) {
+    const [plan] = customLimitPlans();
+    if (!plan) throw new Error("The app's definition has no plan with customLimit; pass keepStarterPlan: true.");
     await changePlan(testPlatform.provisioningDeps(), bootstrap.organizationId, {
-      plan: 'enterprise',
+      plan,
       customRequestsPerMinute: 1_000_000,
     });
   }
