@@ -26,7 +26,7 @@ export interface ResourceRef {
   type: string;
   /** The function environment variable the construct fills from `Ref` of it (TABLE_NAME, REMINDER_QUEUE_URL…). */
   variable?: string;
-  /** For a usage plan: its plan of PLANS. */
+  /** For a usage plan: its plan of the API definition's plans. */
   usagePlan?: string;
   /** For a team's function in the metered proxy's BACKEND_FUNCTIONS: its backend name. */
   backend?: string;
