@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import type { Clock } from '../../functions/domain/clock';
 import { sealedCursors } from '../../functions/domain/cursors';
+import { ValidationError } from '../../functions/domain/errors';
 import { hashKey } from '../../functions/domain/keys/key-hash';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { generateKey, type KeyEnvironment, type RandomSource } from '../../functions/domain/keys/key-token';
@@ -221,4 +222,15 @@ export function anAuthorizerContext(overrides: Record<string, unknown> = {}): Re
 /** A cursor codec on a fixed 32-byte secret; another secret stands for another deployment. */
 export function aCursorCodec(clock: Clock = () => new Date(), secret: Buffer = Buffer.alloc(32, 0xc5)) {
   return sealedCursors(async () => secret, clock);
+}
+
+/** The issues of the ValidationError `build` throws. */
+export function validationIssuesOf(build: () => unknown) {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues;
+    throw error;
+  }
+  throw new Error('no ValidationError');
 }

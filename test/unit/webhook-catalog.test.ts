@@ -1,4 +1,3 @@
-import { ValidationError } from '../../functions/domain/errors';
 import {
   catalogView,
   eventTypes,
@@ -11,7 +10,7 @@ import { namesSubAccount } from '../../functions/domain/webhooks/event-scope';
 import { buildEvent, type EventInput } from '../../functions/domain/webhooks/publish';
 import { publishEventInput } from '../../functions/domain/webhooks/publish-input';
 import { aTestApi, usingApi } from '../support/test-api';
-import { NOW } from '../support/unit-factories';
+import { NOW, validationIssuesOf } from '../support/unit-factories';
 
 const PLATFORM_TYPES = Object.keys(PLATFORM_EVENTS);
 const clock = () => NOW;
@@ -19,16 +18,6 @@ const clock = () => NOW;
 /** A ride.completed of the test API (JSON Schema: rideId and km required, accountId optional). */
 function aRideCompleted(data: Record<string, unknown>): EventInput<string> {
   return { organizationId: 'org_1', environment: 'live', type: 'ride.completed', data };
-}
-
-function issuesOf(build: () => unknown) {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error('no ValidationError');
 }
 
 describe('the event catalog of a team API', () => {
@@ -54,10 +43,10 @@ describe('the event catalog of a team API', () => {
 
   it("checks a team event's data against its JSON Schema, naming each field", () => {
     expect(buildEvent(aRideCompleted({ rideId: 'r_1', km: 3 }), clock).type).toBe('ride.completed');
-    expect(issuesOf(() => buildEvent(aRideCompleted({ rideId: 'r_1', km: 'far' }), clock))).toEqual([
+    expect(validationIssuesOf(() => buildEvent(aRideCompleted({ rideId: 'r_1', km: 'far' }), clock))).toEqual([
       { field: 'data.km', message: expect.any(String) },
     ]);
-    expect(issuesOf(() => buildEvent(aRideCompleted({ km: 3 }), clock))).toEqual([
+    expect(validationIssuesOf(() => buildEvent(aRideCompleted({ km: 3 }), clock))).toEqual([
       { field: 'data.rideId', message: expect.any(String) },
     ]);
   });

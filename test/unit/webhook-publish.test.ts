@@ -15,7 +15,7 @@ import {
   publishEvent,
 } from '../../functions/domain/webhooks/publish';
 import type { PublishedEvent, WebhookEndpoint } from '../../functions/domain/webhooks/webhook-model';
-import { aManualClock, NOW } from '../support/unit-factories';
+import { aManualClock, NOW, validationIssuesOf } from '../support/unit-factories';
 import {
   anAttempt,
   anEndpoint,
@@ -35,17 +35,6 @@ function aTableCreated(data: Record<string, unknown> = {}): EventInput<EventType
     type: 'table.created',
     data: { id: 'tb_1', accountId: 'acc_1', name: 'Leads', createdAt: NOW.toISOString(), ...data },
   } as EventInput<EventType>;
-}
-
-/** The issues of the ValidationError `build` throws. */
-function issuesOf(build: () => unknown) {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error('no ValidationError');
 }
 
 /** A table.created whose delivery body is exactly `bytes` long, padding its name with `pad`. */
@@ -71,7 +60,7 @@ describe('buildEvent', () => {
   });
 
   it('names every field of data that does not match the catalog as data.<field>', () => {
-    const issues = issuesOf(() => buildEvent(aTableCreated({ id: 1, name: undefined }), clock));
+    const issues = validationIssuesOf(() => buildEvent(aTableCreated({ id: 1, name: undefined }), clock));
 
     expect(issues.map((issue) => issue.field).sort()).toEqual(['data.id', 'data.name']);
   });
@@ -91,7 +80,7 @@ describe('buildEvent', () => {
       },
     } as EventInput<EventType>;
 
-    expect(issuesOf(() => buildEvent(input, clock))).toEqual([
+    expect(validationIssuesOf(() => buildEvent(input, clock))).toEqual([
       { field: 'data.permissions.1', message: expect.any(String) },
     ]);
   });
@@ -103,7 +92,9 @@ describe('buildEvent', () => {
   });
 
   it('refuses an unknown type, listing the valid ones', () => {
-    const issues = issuesOf(() => buildEvent({ ...aTableCreated(), type: 'contact.exploded' as EventType }, clock));
+    const issues = validationIssuesOf(() =>
+      buildEvent({ ...aTableCreated(), type: 'contact.exploded' as EventType }, clock),
+    );
 
     expect(issues).toEqual([
       { field: 'type', message: expect.stringContaining("'contact.exploded' is not an event type") },
