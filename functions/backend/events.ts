@@ -44,7 +44,9 @@ const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
  * (`platform.grantPublishEvents(fn)`). The platform's `api_key.*` events are its own: refused here.
  */
 export function eventPublisher(options: EventPublisherOptions): EventPublisher {
-  const sqs = options.sqs ?? new SQSClient({});
+  // The client keeps to its configured endpoint rather than the QueueUrl's host, as the platform's
+  // does: on AWS both are the regional endpoint, locally the emulator's URLs name no real host.
+  const sqs = options.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false });
   const now = options.now ?? (() => new Date());
   return {
     async publish({ type, organizationId, environment, data }) {

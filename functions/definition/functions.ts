@@ -159,38 +159,6 @@ export const FUNCTIONS = {
       table: ['BatchWriteItem', 'UpdateItem', 'Query', 'GetItem'],
     },
   },
-  contacts: {
-    entry: 'functions/product/contacts.ts',
-    description: 'Sample product: contacts',
-    needs: {
-      // The organization (for account_id), and the contacts: CRUD and list.
-      table: table(ROUTE_STACK, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']),
-      sendToQueue: 'webhook-events',
-      cursorKey: true,
-    },
-  },
-  tables: {
-    entry: 'functions/product/tables.ts',
-    description: 'Sample product: tables',
-    needs: {
-      table: table(ROUTE_STACK, ['GetItem', 'Query', 'PutItem', 'DeleteItem']),
-      sendToQueue: 'webhook-events',
-      cursorKey: true,
-    },
-  },
-  enrichments: {
-    entry: 'functions/product/enrichments.ts',
-    description: 'Sample product: enrichments',
-    needs: {
-      table: table(ROUTE_STACK, PAID, ['GetItem', 'UpdateItem']),
-      sendToQueue: 'webhook-events',
-    },
-  },
-  search: {
-    entry: 'functions/product/search.ts',
-    description: 'Sample product: search',
-    needs: { table: table(ROUTE_STACK, PAID, ['GetItem', 'Query']), cursorKey: true },
-  },
   'reminders-scan': {
     entry: 'functions/reminders/scan.ts',
     description: 'Scheduled: finds keys with a rotation reminder due and queues one message per reminder',

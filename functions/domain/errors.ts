@@ -112,12 +112,6 @@ export class PayloadTooLargeError extends AppError {
   readonly code = 'payload_too_large';
 }
 
-/** Well-formed, but the thing it names cannot be processed as asked (e.g. a contact without an email to enrich). */
-export class UnprocessableError extends AppError {
-  readonly status = 422;
-  readonly code = 'unprocessable';
-}
-
 /**
  * A route's backend failed to give an answer (unreachable, crashed, or answered with something
  * that is not a response); the metered proxy refunds the call.

@@ -148,17 +148,7 @@ describe('least privilege, spelled out', () => {
       JSON.stringify(statementsOf(functionId)).includes(logicalIdOf(stack.platform.cursorKey)),
     );
     expect(readers.sort()).toEqual(
-      [
-        'audit-log',
-        'contacts',
-        'key-calls',
-        'keys-list',
-        'notifications-list',
-        'search',
-        'tables',
-        'webhook-deliveries',
-        'webhooks',
-      ].sort(),
+      ['audit-log', 'key-calls', 'keys-list', 'notifications-list', 'webhook-deliveries', 'webhooks'].sort(),
     );
   });
 

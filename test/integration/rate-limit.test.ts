@@ -1,7 +1,7 @@
 /**
- * Per-key rate limits through the local stack. Only `Date` is faked: the clock is pinned to a
- * chosen instant so every call falls in the window the test means, with no sleeps; timers and I/O
- * run for real.
+ * Per-key rate limits through the local stack, on a platform route (the platform's route stack
+ * enforces them). Only `Date` is faked: the clock is pinned to a chosen instant so every call
+ * falls in the window the test means, with no sleeps; timers and I/O run for real.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -27,14 +27,12 @@ function pinToAFreshMinute(offsetSeconds = 0): number {
 
 describe('per-key rate limit', () => {
   let platform: TestPlatform;
-  let query: string;
   let documents: DynamoDBDocumentClient;
   /** Every UpdateItem the handlers sent on a `RATE#` item, by key id. */
   const counterWrites: string[] = [];
 
   beforeAll(async () => {
     platform = await startTestPlatform();
-    query = `?account_id=${platform.bootstrap.accountIds[0]}`;
     // The handlers' own client, loaded after the platform pointed the SDK at dynalite.
     ({ dynamoDb: documents } = await import('../../functions/runtime/clients'));
     documents.middlewareStack.add(
@@ -66,7 +64,7 @@ describe('per-key rate limit', () => {
     const api = platform.live(key);
 
     const responses = [];
-    for (let call = 0; call < 4; call++) responses.push(await api.get(`/v1/contacts${query}`));
+    for (let call = 0; call < 4; call++) responses.push(await api.get(`/v1/whoami`));
 
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 429]);
     expect(responses.map((response) => response.headers['x-ratelimit-remaining'])).toEqual(['2', '1', '0', '0']);
@@ -88,9 +86,9 @@ describe('per-key rate limit', () => {
     const windowStart = pinToAFreshMinute(59.999);
     const { key } = await platform.createKey({ permissions: ['read'], rateLimitPerMinute: 1 });
     const api = platform.live(key);
-    await api.get(`/v1/contacts${query}`);
+    await api.get(`/v1/whoami`);
 
-    const rejected = await api.get(`/v1/contacts${query}`);
+    const rejected = await api.get(`/v1/whoami`);
 
     expect(rejected.status).toBe(429);
     expect(rejected.headers['retry-after']).toBe('1');
@@ -101,11 +99,11 @@ describe('per-key rate limit', () => {
     const windowStart = pinToAFreshMinute(30);
     const { key } = await platform.createKey({ permissions: ['read'], rateLimitPerMinute: 2 });
     const api = platform.live(key);
-    for (let call = 0; call < 3; call++) await api.get(`/v1/contacts${query}`);
-    expect((await api.get(`/v1/contacts${query}`)).status).toBe(429);
+    for (let call = 0; call < 3; call++) await api.get(`/v1/whoami`);
+    expect((await api.get(`/v1/whoami`)).status).toBe(429);
 
     jest.setSystemTime((windowStart + 60) * 1000);
-    const next = await api.get(`/v1/contacts${query}`);
+    const next = await api.get(`/v1/whoami`);
 
     expect(next.status).toBe(200);
     expect(next.headers['x-ratelimit-remaining']).toBe('1');
@@ -119,7 +117,7 @@ describe('per-key rate limit', () => {
 
     const statuses = [];
     for (let call = 0; call < 25; call++) {
-      const response = await api.get(`/v1/contacts${query}`);
+      const response = await api.get(`/v1/whoami`);
       statuses.push(response.status);
       expect(response.headers).not.toHaveProperty('x-ratelimit-limit');
     }
@@ -143,13 +141,13 @@ describe('per-key rate limit', () => {
     pinToAFreshMinute();
     const { id, key } = await platform.createKey({ permissions: ['read'], rateLimitPerMinute: 1 });
     const api = platform.live(key);
-    await api.get(`/v1/contacts${query}`);
-    expect((await api.get(`/v1/contacts${query}`)).status).toBe(429);
+    await api.get(`/v1/whoami`);
+    expect((await api.get(`/v1/whoami`)).status).toBe(429);
 
     await platform.admin.patch(`/v1/keys/${id}`, { rateLimitPerMinute: 10 });
-    const raised = await api.get(`/v1/contacts${query}`);
+    const raised = await api.get(`/v1/whoami`);
     await platform.admin.patch(`/v1/keys/${id}`, { rateLimitPerMinute: null });
-    const cleared = await api.get(`/v1/contacts${query}`);
+    const cleared = await api.get(`/v1/whoami`);
 
     expect(raised.status).toBe(200);
     expect(raised.headers['x-ratelimit-limit']).toBe('10');
@@ -164,7 +162,7 @@ describe('per-key rate limit', () => {
     const loadInstance = async () => {
       let handler: ProxyHandler | undefined;
       await jest.isolateModulesAsync(async () => {
-        ({ handler } = await import('../../functions/product/contacts'));
+        ({ handler } = await import('../../functions/account/whoami'));
       });
       return handler as ProxyHandler;
     };
@@ -173,16 +171,16 @@ describe('per-key rate limit', () => {
     const { handler: authorizer } = (await import('../../functions/authorizer/handler')) as {
       handler: (event: unknown) => Promise<APIGatewayAuthorizerResult>;
     };
-    const match = matchRoute('GET', '/v1/contacts', activeApi().routes) as RouteMatch;
+    const match = matchRoute('GET', '/v1/whoami', activeApi().routes) as RouteMatch;
     const incoming = (index: number): IncomingCall => ({
       restApiId: 'local',
       stage: 'live',
       method: 'GET',
-      path: '/v1/contacts',
+      path: '/v1/whoami',
       route: match.route,
       pathParameters: match.pathParameters,
       headers: { 'x-api-key': [key], 'user-agent': ['rate-limit-test'] },
-      query: { account_id: [platform.bootstrap.accountIds[0] as string] },
+      query: {},
       body: Buffer.alloc(0),
       sourceIp: '127.0.0.1',
       requestId: `req-${index}`,
@@ -194,7 +192,7 @@ describe('per-key rate limit', () => {
 
     const responses = await Promise.all(
       Array.from({ length: 2 * limit }, (_, index) =>
-        (instances[index % 2] as ProxyHandler)(proxyEvent(incoming(index), context), lambdaContext('contacts', 10_000)),
+        (instances[index % 2] as ProxyHandler)(proxyEvent(incoming(index), context), lambdaContext('whoami', 10_000)),
       ),
     );
 
