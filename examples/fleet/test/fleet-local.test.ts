@@ -1,0 +1,234 @@
+/**
+ * Levy Fleets on the local platform, end to end: Bearer keys through the local gateway and the
+ * authorizer, proxied to the fleet service with the caller in X-Caller-* headers; the service's
+ * events through POST /v1/events to a webhook receiver that verifies them with `standardwebhooks`.
+ */
+import { Webhook } from 'standardwebhooks';
+import { apiAs } from '../../../test/support/http-client';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/platform';
+import { type Receiver, startReceiver } from '../../../test/support/webhook-receiver';
+import { EVENTS_KEY_NAME, type FleetLocalApp, startFleetApp } from '../local';
+
+let app: FleetLocalApp;
+let platform: TestPlatform;
+let receiver: Receiver;
+/** The local gateway's clock: usage-plan buckets refill only when a test moves it. */
+let gatewayNow = Date.parse('2027-03-01T00:00:00Z');
+let account: string;
+let otherAccount: string;
+
+beforeAll(async () => {
+  app = await startFleetApp();
+  try {
+    platform = await startTestPlatform({
+      app,
+      messaging: true,
+      workers: 'manual',
+      webhookRetrySchedule: [0, 0, 0],
+      gatewayClock: () => gatewayNow,
+    });
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+  receiver = await startReceiver();
+  [account, otherAccount] = platform.bootstrap.accountIds as [string, string];
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await platform?.close();
+});
+
+/** Clients of a stage that send their key as `Authorization: Bearer`, the fleet API's key header. */
+const live = (key: string) => apiAs(platform.bootstrap.liveUrl, key, { keyHeader: 'bearer' });
+const sandbox = (key: string) => apiAs(platform.bootstrap.sandboxUrl, key, { keyHeader: 'bearer' });
+const liveAdmin = () => live(platform.bootstrap.adminKey);
+const sandboxAdmin = () => sandbox(platform.bootstrap.sandboxAdminKey);
+
+async function createKey(body: Record<string, unknown>, as = liveAdmin()) {
+  const response = await as.post('/v1/keys', { name: 'fleet test key', ...body });
+  if (response.status !== 201) throw new Error(`creating a key failed: ${response.status} ${response.text}`);
+  return response.body as { id: string; key: string };
+}
+
+describe('fleet API keys', () => {
+  it('issues keys with the fleet prefix', async () => {
+    const { key } = await createKey({ permissions: ['rides:read'] });
+
+    expect(key).toMatch(/^lf_live_/);
+  });
+
+  it('lets a rides:read key read rides, and nothing else', async () => {
+    const api = live((await createKey({ permissions: ['rides:read'] })).key);
+
+    const rides = await api.get(`/v1/rides?account_id=${account}`);
+    const start = await api.post(`/v1/rides?account_id=${account}`, { vehicleId: 'vh_1', customerId: 'cu_1' });
+    const vehicles = await api.get(`/v1/vehicles?account_id=${account}`);
+
+    expect(rides.status).toBe(200);
+    expect(rides.body.items.length).toBeGreaterThan(0);
+    expect(start.status).toBe(403);
+    expect(vehicles.status).toBe(403);
+  });
+
+  it('lets a read-only key (the read preset) call every GET route and no other', async () => {
+    const api = live((await createKey({ permissions: ['read'] })).key);
+    const ids: Record<string, string> = {};
+    for (const resource of ['rides', 'vehicles', 'customers', 'zones']) {
+      ids[resource] = (await api.get(`/v1/${resource}?account_id=${account}`)).body.items[0].id;
+    }
+    const pathOf = (path: string) => path.replace('{id}', ids[path.split('/')[2] as string] ?? 'x');
+
+    const outcomes = [];
+    for (const route of app.definition.compiled.routes) {
+      const send = api[route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'];
+      const response = await send(
+        `${pathOf(route.path)}?account_id=${account}`,
+        route.method === 'GET' ? undefined : {},
+      );
+      outcomes.push(`${route.method} ${route.path} ${response.status}`);
+    }
+
+    const expected = app.definition.compiled.routes.map(
+      (route) => `${route.method} ${route.path} ${route.method === 'GET' ? 200 : 403}`,
+    );
+    expect(outcomes).toEqual(expected);
+  });
+
+  it('lets a read-write key change things: a vehicle is created and deleted', async () => {
+    const api = live((await createKey({ permissions: ['read', 'write'] })).key);
+
+    const created = await api.post(`/v1/vehicles?account_id=${account}`, { name: 'VH-900', model: 'OKAI ES400' });
+    const deleted = await api.delete(`/v1/vehicles/${created.body.id}?account_id=${account}`);
+
+    expect([created.status, deleted.status]).toEqual([201, 204]);
+  });
+
+  it('keeps a key scoped to one sub-account out of the others (checked by the fleet service)', async () => {
+    const api = live((await createKey({ permissions: ['read'], accounts: [account] })).key);
+
+    expect((await api.get(`/v1/zones?account_id=${account}`)).status).toBe(200);
+    const other = await api.get(`/v1/zones?account_id=${otherAccount}`);
+
+    expect(other.status).toBe(403);
+    expect(other.body.error.code).toBe('forbidden');
+  });
+
+  it('passes the caller the gateway verified, whatever X-Caller-* headers the client sends', async () => {
+    const created = await liveAdmin().post(`/v1/vehicles?account_id=${account}`, { name: 'VH-901', model: 'X' });
+    const other = await platform.createOrganization();
+    const outsider = live((await createKey({ permissions: ['read'] }, live(other.adminKeys.live as string))).key);
+    const spoofed = {
+      'X-Caller-Organization': platform.bootstrap.organizationId,
+      'X-Caller-Permissions': 'admin',
+      'X-Caller-Accounts': '*',
+    };
+
+    const read = await outsider.get(`/v1/vehicles/${created.body.id}?account_id=${account}`, undefined, {
+      headers: spoofed,
+    });
+
+    // 404, not 403: the service got one set of caller headers, the outsider's own organization's.
+    expect(read.status).toBe(404);
+  });
+});
+
+describe('Bearer keys with the gateway cache on', () => {
+  it('answers the second call with the same key from the authorizer cache', async () => {
+    const api = live((await createKey({ permissions: ['read'] })).key);
+    const callsBefore = platform.gateway.stats.authorizerCalls;
+
+    const first = await api.get(`/v1/zones?account_id=${account}`);
+    const second = await api.get(`/v1/vehicles?account_id=${account}`);
+
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(platform.gateway.stats.authorizerCalls - callsBefore).toBe(1);
+  });
+
+  it('takes no key in x-api-key', async () => {
+    const { key } = await createKey({ permissions: ['read'] });
+
+    const response = await apiAs(platform.bootstrap.liveUrl, key).get(`/v1/zones?account_id=${account}`);
+
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('the fleet plans', () => {
+  it('answers 429 past the basic plan’s 60 requests a minute', async () => {
+    const other = await platform.createOrganization();
+    const admin = live(other.adminKeys.live as string);
+    const query = `?account_id=${other.organization.accounts[0]?.id}`;
+    gatewayNow += 120_000; // a full bucket: provisioning and the key creation drew on it
+
+    const statuses: number[] = [];
+    for (let call = 0; call < 60; call++) statuses.push((await admin.get(`/v1/zones${query}`)).status);
+    const throttled = await admin.get(`/v1/zones${query}`);
+
+    expect(other.organization.plan).toBe('basic');
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.error.code).toBe('rate_limited');
+  });
+});
+
+describe('credits on an HTTP backend', () => {
+  it('charges revenue analytics 2 credits a call through the metered proxy, and ride analytics nothing', async () => {
+    const api = live((await createKey({ permissions: ['analytics:read'] })).key);
+    const query = `?account_id=${account}`;
+
+    const first = await api.get(`/v1/analytics/revenue${query}`);
+    const second = await api.get(`/v1/analytics/revenue${query}`);
+    const free = await api.get(`/v1/analytics/rides${query}`);
+
+    expect([first.status, second.status, free.status]).toEqual([200, 200, 200]);
+    expect(first.body.byZone.length).toBeGreaterThan(0);
+    expect(second.headers['x-credits-consumed']).toBe('2');
+    expect(Number(first.headers['x-credits-remaining']) - Number(second.headers['x-credits-remaining'])).toBe(2);
+    expect(free.headers['x-credits-consumed']).toBeUndefined();
+  });
+});
+
+describe('fleet events', () => {
+  it('delivers ride and vehicle events of its own catalog, signed so standardwebhooks verifies them', async () => {
+    const events = ['ride.started', 'ride.completed', 'vehicle.status_changed'];
+    const registered = await sandboxAdmin().post('/v1/webhooks', { url: `${receiver.url}/fleet`, events });
+    expect(registered.status).toBe(201);
+    const api = sandbox((await createKey({ permissions: ['read', 'write'] }, sandboxAdmin())).key);
+    const query = `?account_id=${account}`;
+    const vehicle = (await api.get(`/v1/vehicles${query}&status=available`)).body.items[0];
+    const customer = (await api.get(`/v1/customers${query}`)).body.items[0];
+
+    const ride = await api.post(`/v1/rides${query}`, { vehicleId: vehicle.id, customerId: customer.id });
+    const completed = await api.patch(`/v1/rides/${ride.body.id}${query}`, { status: 'completed', distanceKm: 1.5 });
+    await platform.webhooks?.deliver();
+
+    expect([ride.status, completed.status]).toEqual([201, 200]);
+    const webhook = new Webhook(registered.body.secret);
+    const delivered = receiver.received.map(
+      (request) =>
+        webhook.verify(request.body, request.headers as Record<string, string>) as {
+          type: string;
+          data: Record<string, unknown>;
+        },
+    );
+    expect(delivered.map((event) => event.type).sort()).toEqual(
+      ['ride.completed', 'ride.started', 'vehicle.status_changed', 'vehicle.status_changed'].sort(),
+    );
+    expect(delivered.find((event) => event.type === 'ride.completed')?.data).toMatchObject({
+      id: ride.body.id,
+      accountId: account,
+      status: 'completed',
+      distanceKm: 1.5,
+    });
+  });
+
+  it('publishes with a key of its own that holds events:publish only', async () => {
+    const keys = await sandboxAdmin().get('/v1/keys?limit=100');
+
+    const eventsKeys = keys.body.items.filter((key: { name: string; status: string }) => key.name === EVENTS_KEY_NAME);
+
+    expect(eventsKeys).toEqual([expect.objectContaining({ status: 'active', permissions: ['events:publish'] })]);
+  });
+});
