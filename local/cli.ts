@@ -4,7 +4,6 @@
  * (with the usual AWS credentials and region).
  */
 import './quiet-sdk';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,7 +16,6 @@ import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
 import { SqsReminderQueue } from '../functions/adapters/sqs-reminder-queue';
-import { API_DEFINITION_FILE_NAME } from '../functions/definition/active-api';
 import { isPlanName, planNames, requestsPerMinuteOf } from '../functions/definition/plans';
 import { systemClock } from '../functions/domain/clock';
 import { addCredits, type CreditLedger } from '../functions/domain/credits';
@@ -29,7 +27,7 @@ import { LOCAL_CREDENTIALS, localClients, localProvisioningDeps } from './bootst
 import { EXPIRY_USAGE, scheduleExistingExpiries } from './expiry-commands';
 import { LOCAL_REGION } from './gateway/events';
 import { LEAK_USAGE, reportLeak, setLeakAction } from './leak-commands';
-import { readLocalBootstrap, repoRoot } from './paths';
+import { readLocalBootstrap } from './paths';
 import type { Bootstrap } from './platform';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -58,15 +56,16 @@ ${EXPIRY_USAGE}
 
 Target: the running local stack (.local/bootstrap.json), or a deployed stack when TABLE_NAME,
 PEPPER_SECRET_ID, REST_API_ID and USAGE_PLAN_IDS (the stack's outputs) are set, with AWS credentials
-and AWS_REGION. Plans come from the API definition: the local stack's (.local/api-definition.json),
-or the compiled file named by API_DEFINITION_FILE. \`reminders run\` needs TABLE_NAME and
-REMINDER_QUEUE_URL for a deployed stack.`;
+and AWS_REGION. Plans come from the API definition: the running local stack's (apiDefinitionFile in
+.local/bootstrap.json), or the compiled file named by API_DEFINITION_FILE. \`reminders run\` needs
+TABLE_NAME and REMINDER_QUEUE_URL for a deployed stack.`;
 
 class UsageError extends Error {}
 
 /** Plans and stages are the API definition's: the running local stack's unless API_DEFINITION_FILE names one. */
 function useLocalDefinition() {
-  process.env.API_DEFINITION_FILE ??= join(repoRoot(), '.local', API_DEFINITION_FILE_NAME);
+  const file = process.env.API_DEFINITION_FILE ?? readLocalBootstrap()?.apiDefinitionFile;
+  if (file) process.env.API_DEFINITION_FILE = file;
 }
 const fail = (message: string): never => {
   throw new UsageError(message);
