@@ -1,25 +1,27 @@
 /**
- * The reusable construct: a platform team drops it into its own stack and attaches it to its own
- * REST API. It brings the key store, one function per FUNCTIONS entry with exactly the access that
- * entry needs, the authorizer and every route of ROUTES, rotation reminders, and webhooks (the
- * master signing secret, the event and delivery queues and their alarms; the delivery functions
- * run outside any VPC on purpose, see constructs/webhooks.ts).
+ * The reusable construct: a platform team drops it into its own stack, attaches it to its own
+ * REST API and hands it its API definition. It brings the key store, one function per FUNCTIONS
+ * entry with exactly the access that entry needs, the authorizer, the platform's own routes and
+ * a method for every route of the team's definition (served by the team's backends, or through
+ * the metered proxy when the route costs credits), rotation reminders, and webhooks (the master
+ * signing secret, the event and delivery queues and their alarms; the delivery functions run
+ * outside any VPC on purpose, see constructs/webhooks.ts).
  *
- * The API's stages must be named as in STAGES: the key-management functions flush the authorizer
- * cache of those stages, and the authorizer tells live keys from test keys by stage name.
+ * The API's stages must be named as the definition's `stages`: the key-management functions flush
+ * the authorizer cache of those stages, and the authorizer tells live keys from test keys by stage name.
  */
-import { Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { type ApiKeyHeaderMode, DEFAULT_API_KEY_HEADER } from '../functions/definition/api';
-import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import type { ApiKeyHeaderMode } from '../functions/definition/api';
+import type { ApiDefinition } from '../functions/definition/api-definition';
+import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
+import { ROUTE_FUNCTIONS } from '../functions/definition/platform-routes';
 import { QUEUES } from '../functions/definition/queues';
-import { ROUTES } from '../functions/definition/routes';
 import { intervalMsPerRecipient } from '../functions/domain/reminders/send-pacing';
 import { parsePartnerKeys } from '../functions/domain/secret-scanning/partner-signature';
 import type { reminderPacingConfig, secretScanningConfig } from '../functions/runtime/config';
@@ -29,20 +31,33 @@ import { KeyExpiry } from './constructs/key-expiry';
 import { KeyStore } from './constructs/key-store';
 import { Operations, type OperationsAlarmOptions } from './constructs/operations';
 import { Reminders, type RemindersOptions } from './constructs/reminders';
+import { teamBackendProblems, teamRouteMethods } from './constructs/team-integrations';
 import { Usage, type UsageAlarmOptions } from './constructs/usage';
 import { UsagePlans } from './constructs/usage-plans';
 import { Webhooks } from './constructs/webhooks';
+import { hasPrebuiltBundles } from './function-code';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
-import { grantNeeds } from './grants';
+import { grantNeeds, grantSendToQueue } from './grants';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
 
+/** What `new ApiKeyPlatform(scope, id, props)` takes: the team's API, its definition and its backends. */
 export interface ApiKeyPlatformProps {
   /** The team's own API. Methods added to an imported API need a deployment the team makes. */
   api: apigateway.IRestApi;
   /**
-   * Where clients send their key: `x-api-key` (default, cached by API Gateway), `authorization`
-   * (`Bearer`, cached) or `either` (both; no gateway cache, at most 1 s in the authorizer).
+   * The team's API, from `defineApi`: its routes become methods of `api`, and every platform
+   * function ships it. The API's stages must carry the definition's stage names.
+   */
+  definition: ApiDefinition;
+  /** The functions behind `{ lambda: name }` backends, by name: each must serve a route. */
+  backends?: Record<string, lambda.IFunction>;
+  /** The integrations behind `{ integration: name }` backends, by name: each must serve a route. */
+  integrations?: Record<string, apigateway.Integration>;
+  /**
+   * Where clients send their key, when it should differ from the definition's `apiKeyHeader`:
+   * `x-api-key` (cached by API Gateway), `authorization` (`Bearer`, cached) or `either` (both; no
+   * gateway cache, at most 1 s in the authorizer).
    */
   apiKeyHeader?: ApiKeyHeaderMode;
   /** How long API Gateway reuses an authorizer answer; defaults to the mode's (300 s, or none for `either`). */
@@ -56,7 +71,11 @@ export interface ApiKeyPlatformProps {
   removalPolicy?: RemovalPolicy;
   /** DynamoDB deletion protection of the table (it holds every issued key); on by default. */
   deletionProtection?: boolean;
-  /** The directory holding `functions/` and `package-lock.json`; found from the working directory by default. */
+  /**
+   * Only inside the platform's own repository, where the package's prebuilt function bundles are
+   * absent: the directory holding `functions/` and `package-lock.json`, found from the working
+   * directory by default. The installed package ignores it.
+   */
   projectRoot?: string;
   /**
    * Thresholds and the action of the error-rate and throttle alarms (see constructs/usage.ts); the
@@ -124,8 +143,24 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
  * workers only continue traces that reach them sampled, so background volume adds no traces of its own.
  */
 function tracingOf(functionId: FunctionId): lambda.Tracing {
-  const apiFacing = functionId === 'authorizer' || ROUTES.some((route) => route.function === functionId);
+  const apiFacing = functionId === 'authorizer' || ROUTE_FUNCTIONS.has(functionId) || callsBackends(functionId);
   return apiFacing ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH;
+}
+
+/** The metered proxy: it serves the team's paid routes and calls their backends. */
+function callsBackends(functionId: FunctionId): boolean {
+  return (FUNCTIONS[functionId].needs as FunctionNeeds).invokeBackends === true;
+}
+
+/** API Gateway waits 29 s for a route; the metered proxy waits on the team's backend within that. */
+const BACKEND_CALLER_SIZING = { memorySize: 256, timeout: Duration.seconds(29) };
+
+/** Every mistake between the definition and the props, one line each, so a team fixes them in one go. */
+export class ApiKeyPlatformPropsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`ApiKeyPlatform has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ApiKeyPlatformPropsError';
+  }
 }
 
 const SECRET_SCANNING_PUBLIC_KEYS: keyof typeof secretScanningConfig = 'SECRET_SCANNING_PUBLIC_KEYS';
@@ -136,9 +171,15 @@ export class ApiKeyPlatform extends Construct {
   readonly pepper: secretsmanager.Secret;
   /** The key list cursors are sealed with (functions/domain/cursors.ts); only functions that page read it. */
   readonly cursorKey: secretsmanager.Secret;
-  readonly functions: Record<FunctionId, NodejsFunction>;
+  readonly functions: Record<FunctionId, lambda.Function>;
   readonly authorizer: apigateway.RequestAuthorizer;
   readonly methods: apigateway.Method[];
+  /** The methods of the team's routes, in the definition's order. */
+  readonly teamMethods: apigateway.Method[];
+  /** The team's API, as passed in. */
+  readonly definition: ApiDefinition;
+  /** The definition's stage names: the stages the API must have. */
+  readonly stageNames: readonly string[];
   /** Methods without the authorizer or an API key: the secret-scanning partners' endpoint. */
   readonly publicMethods: apigateway.Method[];
   /** Usage ingestion from access logs, and the alarms. */
@@ -154,8 +195,24 @@ export class ApiKeyPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiKeyPlatformProps) {
     super(scope, id);
+    const definition = props.definition.compiled;
+    const backends = props.backends ?? {};
+    const problems = teamBackendProblems(definition.routes, { backends, integrations: props.integrations ?? {} });
+    problems.push(...stageProblems(props.api, definition.stages));
+    if (problems.length > 0) throw new ApiKeyPlatformPropsError(problems);
+    this.definition = props.definition;
+    this.stageNames = [definition.stages.live, definition.stages.sandbox];
+    const apiKeyHeader = props.apiKeyHeader ?? definition.apiKeyHeader;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const projectRoot = props.projectRoot ?? findProjectRoot();
+    const projectRoot = props.projectRoot ?? (hasPrebuiltBundles() ? undefined : findProjectRoot());
+    // The metered proxy calls these itself: it may invoke exactly them.
+    const paidBackends = Object.fromEntries(
+      definition.routes.flatMap((route) =>
+        route.credits > 0 && 'lambda' in route.backend
+          ? [[route.backend.lambda, backends[route.backend.lambda] as lambda.IFunction]]
+          : [],
+      ),
+    );
 
     const store = new KeyStore(this, 'KeyStore', { removalPolicy });
     this.table = store.table;
@@ -195,8 +252,9 @@ export class ApiKeyPlatform extends Construct {
       functionIds.map((functionId) => {
         const fn = createPlatformFunction(this, functionConstructId(functionId), {
           functionId,
-          projectRoot,
-          ...SIZING[functionId],
+          definition,
+          ...(projectRoot && { projectRoot }),
+          ...(callsBackends(functionId) ? BACKEND_CALLER_SIZING : SIZING[functionId]),
           logRetention: props.logRetention,
           removalPolicy,
           ...(props.tracing !== false && { tracing: tracingOf(functionId) }),
@@ -204,12 +262,14 @@ export class ApiKeyPlatform extends Construct {
           sourceMaps: functionId !== 'authorizer',
         });
         // The authorizer reads the key from the mode's header; handlers refuse requests with two keys in it.
-        fn.addEnvironment('API_KEY_HEADER', props.apiKeyHeader ?? DEFAULT_API_KEY_HEADER);
+        fn.addEnvironment('API_KEY_HEADER', apiKeyHeader);
         grantNeeds(fn, FUNCTIONS[functionId].needs, {
           table: this.table,
           pepper: this.pepper,
           cursorKey: this.cursorKey,
           api: props.api,
+          stageNames: this.stageNames,
+          paidBackends,
           queues: {
             reminders: this.reminders.queue,
             'webhook-events': this.webhooks.eventQueue,
@@ -221,7 +281,7 @@ export class ApiKeyPlatform extends Construct {
         });
         return [functionId, fn];
       }),
-    ) as Record<FunctionId, NodejsFunction>;
+    ) as Record<FunctionId, lambda.Function>;
 
     // Parsed here too, so a key that is not ECDSA P-256 PEM fails synth rather than the function's cold start.
     const partnerKeys = props.secretScanning?.partnerPublicKeys ?? {};
@@ -241,8 +301,13 @@ export class ApiKeyPlatform extends Construct {
       api: props.api,
       authorizerFunction: this.functions.authorizer,
       routeFunctions: this.functions,
+      teamRoutes: teamRouteMethods(definition.routes, {
+        backends,
+        integrations: props.integrations ?? {},
+        meteredProxy: this.meteredProxy(),
+      }),
       authorizerCacheTtl: props.authorizerCacheTtl,
-      ...(props.apiKeyHeader && { apiKeyHeader: props.apiKeyHeader }),
+      apiKeyHeader,
     });
     this.authorizer = keyApi.authorizer;
     this.functions['key-expiry-sweep'].addEnvironment(
@@ -250,12 +315,14 @@ export class ApiKeyPlatform extends Construct {
       String(keyApi.cacheTtl.toSeconds()),
     );
     this.methods = keyApi.methods;
+    this.teamMethods = keyApi.teamMethods;
     this.publicMethods = keyApi.publicMethods;
 
     this.usage = new Usage(this, 'Usage', {
       api: props.api,
       ingestFunction: this.functions['usage-ingest'],
       functions: this.functions,
+      stageNames: this.stageNames,
       ...(props.alarms && { alarms: props.alarms }),
     });
 
@@ -263,6 +330,7 @@ export class ApiKeyPlatform extends Construct {
     this.operations = new Operations(this, 'Operations', {
       api: props.api,
       functions: this.functions,
+      stageNames: this.stageNames,
       table: this.table,
       reminderQueue: this.reminders.queue,
       deliveryQueue: this.webhooks.deliveryQueue,
@@ -286,13 +354,32 @@ export class ApiKeyPlatform extends Construct {
   }
 
   /**
-   * Creates the usage plans of PLANS over these stages. The API must take API keys from the
-   * authorizer (`apiKeySourceType: AUTHORIZER`); for a RestApi defined in the same app, this sets it.
+   * Creates the usage plans of the definition's plans over these stages. The API must take API keys
+   * from the authorizer (`apiKeySourceType: AUTHORIZER`); for a RestApi defined in the same app, this sets it.
    */
   addUsagePlans(api: apigateway.IRestApi, stages: apigateway.Stage[]): UsagePlans {
+    const problems = stages.flatMap((stage) => stageNameProblem(stage, this.stageNames));
+    if (problems.length > 0) throw new ApiKeyPlatformPropsError(problems);
     const restApi = api.node.defaultChild;
     if (restApi instanceof apigateway.CfnRestApi) restApi.apiKeySourceType = 'AUTHORIZER';
-    return new UsagePlans(this, 'UsagePlans', { api, stages });
+    return new UsagePlans(this, 'UsagePlans', { api, stages, definition: this.definition.compiled });
+  }
+
+  /** The function that charges credits and forwards paid routes (FUNCTIONS `metered-proxy`). */
+  private meteredProxy(): lambda.Function {
+    const proxy = Object.values(FUNCTIONS).findIndex((entry) => (entry.needs as FunctionNeeds).invokeBackends);
+    const functionId = Object.keys(FUNCTIONS)[proxy] as FunctionId | undefined;
+    if (!functionId) throw new Error('The platform has no metered proxy (a FUNCTIONS entry with invokeBackends)');
+    return this.functions[functionId];
+  }
+
+  /**
+   * Lets one of the team's Lambda backends publish its webhook events (`eventPublisher` of
+   * `api-key-platform/backend`): sqs:SendMessage on the platform's event queue, and its URL in
+   * WEBHOOK_EVENT_QUEUE_URL.
+   */
+  grantPublishEvents(fn: lambda.Function): void {
+    grantSendToQueue(fn, 'webhook-events', this.webhooks.eventQueue);
   }
 
   /**
@@ -302,6 +389,21 @@ export class ApiKeyPlatform extends Construct {
   ingestAccessLogs(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
     return this.usage.ingestAccessLogs(logGroup);
   }
+}
+
+/** The stage the API deploys to must be one of the definition's (a RestApi made in this app says which). */
+function stageProblems(api: apigateway.IRestApi, stages: { live: string; sandbox: string }): string[] {
+  const stage = api instanceof apigateway.RestApi && api.latestDeployment ? api.deploymentStage : undefined;
+  return stage ? stageNameProblem(stage, [stages.live, stages.sandbox]) : [];
+}
+
+function stageNameProblem(stage: apigateway.Stage, stageNames: readonly string[]): string[] {
+  // Stage.stageName is a reference to the resource; the name itself is on the CloudFormation stage.
+  const stageName = (stage.node.defaultChild as apigateway.CfnStage).stageName;
+  if (stageName === undefined || Token.isUnresolved(stageName) || stageNames.includes(stageName)) return [];
+  return [
+    `the stage '${stageName}' is not one of the definition's stages (${stageNames.join(', ')}): keys would not work on it`,
+  ];
 }
 
 /** `keys-create` -> `KeysCreateFunction`: stable, readable logical ids. */

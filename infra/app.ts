@@ -1,10 +1,11 @@
-/** The CDK app: the demo stack, checked against the AWS Solutions rules on every synth. */
-import { App, Aspects } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { DemoStack } from './demo-stack';
+/**
+ * The root CDK app (`npm run synth`, `cdk deploy`): the Leadbase example's stack, the platform as
+ * a team adopts it. The platform's own test stack is infra/demo-stack.ts.
+ */
+import { App } from 'aws-cdk-lib';
+import { LeadbaseStack } from '../examples/leadbase/infra/stack';
 
 const app = new App();
 // No `env`: the stack stays environment-agnostic, so synth needs no AWS account or lookups.
-new DemoStack(app, 'ApiKeyPlatformDemo');
-Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+new LeadbaseStack(app, 'ApiKeyPlatformDemo');
 app.synth();

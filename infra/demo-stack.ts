@@ -1,6 +1,8 @@
 /**
- * A complete deployable example: a REST API with one stage per entry of STAGES and the platform
- * attached, as a platform team would do it in its own stack.
+ * A complete deployable stack around a team's API definition: a REST API with one stage per stage
+ * of the definition, access and execution logs, tracing, an alarm topic, and the platform attached
+ * with the team's backends, as a platform team would do it in its own stack. It knows no product:
+ * the definition and the backends come in as props (the root app passes Leadbase's).
  *
  * Context (`cdk deploy -c name=value`):
  * - `reminderSender`: a verified SES address; without it the reminder schedule is off.
@@ -14,35 +16,48 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as xray from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
 import { ACCESS_LOG_FORMAT } from '../functions/definition/access-log';
-import { STAGES, type StageName } from '../functions/definition/api';
+import type { ApiDefinition } from '../functions/definition/api-definition';
 import { ApiKeyPlatform } from './api-key-platform';
 import { suppressDemoFindings } from './nag-suppressions';
 
 const DEMO_API_NAME = 'api-key-platform-demo';
 
+export interface DemoStackProps extends StackProps {
+  /** The team's API. */
+  definition: ApiDefinition;
+  /** Makes the functions behind the definition's `{ lambda }` backends, in this stack. */
+  backends?: (stack: Stack) => Record<string, lambda.IFunction>;
+  /** Makes the integrations behind its `{ integration }` backends. */
+  integrations?: (stack: Stack) => Record<string, apigateway.Integration>;
+}
+
 export class DemoStack extends Stack {
   readonly api: apigateway.RestApi;
   readonly platform: ApiKeyPlatform;
-  readonly stages: Record<StageName, apigateway.Stage>;
+  /** One stage per stage of the definition, by name. */
+  readonly stages: Record<string, apigateway.Stage>;
   /** Every alarm of the platform publishes here. */
   readonly alarmTopic: sns.Topic;
+  /** The team's functions behind `{ lambda }` backends. */
+  readonly backends: Record<string, lambda.IFunction>;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: DemoStackProps) {
     super(scope, id, props);
-    const [firstStage, ...otherStages] = Object.keys(STAGES) as StageName[];
-    if (!firstStage) throw new Error('STAGES must name at least one stage');
+    const { live, sandbox } = props.definition.compiled.stages;
+    const [firstStage, ...otherStages] = [live, sandbox];
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const stageOptions = (stageName: StageName): apigateway.StageOptions => ({
+    const stageOptions = (stageName: string): apigateway.StageOptions => ({
       stageName,
       accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
       // The platform's format: usage statistics and the call log are read from these lines.
@@ -64,7 +79,7 @@ export class DemoStack extends Stack {
 
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: DEMO_API_NAME,
-      description: 'API key platform demo: key management and a sample product API',
+      description: `API key platform demo: key management and ${props.definition.compiled.name}`,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // AWS::ApiGateway::Account is one per account and region: a stack that owns it fights every
       // other stack that does. Only on request, and kept when this stack goes (see the context above).
@@ -78,11 +93,13 @@ export class DemoStack extends Stack {
     const deployment = this.api.latestDeployment;
     if (!deployment) throw new Error('The demo API must be deployed by CDK');
 
-    const stages: Partial<Record<StageName, apigateway.Stage>> = { [firstStage]: this.api.deploymentStage };
+    this.stages = { [firstStage]: this.api.deploymentStage };
     for (const stageName of otherStages) {
-      stages[stageName] = new apigateway.Stage(this, `Stage-${stageName}`, { deployment, ...stageOptions(stageName) });
+      this.stages[stageName] = new apigateway.Stage(this, `Stage-${stageName}`, {
+        deployment,
+        ...stageOptions(stageName),
+      });
     }
-    this.stages = stages as Record<StageName, apigateway.Stage>;
     this.manageExecutionLogs();
     // At most one sampled request a second across the demo's stages, about 2.6 million traces
     // ($13) a month at most, whatever the traffic; X-Ray's default rule also takes 5% of the rest.
@@ -111,8 +128,12 @@ export class DemoStack extends Stack {
 
     const destroyable = this.node.tryGetContext('destroyOnRemoval') === 'true';
     const reminderSender = this.node.tryGetContext('reminderSender');
+    this.backends = props.backends?.(this) ?? {};
     this.platform = new ApiKeyPlatform(this, 'Platform', {
       api: this.api,
+      definition: props.definition,
+      backends: this.backends,
+      ...(props.integrations && { integrations: props.integrations(this) }),
       removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       deletionProtection: !destroyable,
       alarms: { action: new cloudwatchActions.SnsAction(this.alarmTopic) },

@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { CompiledApi } from '../functions/definition/api-definition';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { platformFunctionCode } from './function-code';
 
 const FUNCTIONS_DEFINITION = 'functions/definition/functions.ts';
 
@@ -29,8 +30,10 @@ export const SERVICE_NAME = 'api-key-platform';
 
 export interface PlatformFunctionProps {
   functionId: FunctionId;
-  /** See findProjectRoot. */
-  projectRoot: string;
+  /** The team's API: every function ships it as `api-definition.json`. */
+  definition: CompiledApi;
+  /** See findProjectRoot: only needed where the package's prebuilt bundles are absent (this repository). */
+  projectRoot?: string;
   memorySize?: number;
   timeout?: Duration;
   logRetention?: logs.RetentionDays;
@@ -46,7 +49,7 @@ export interface PlatformFunctionProps {
   sourceMaps?: boolean;
 }
 
-export function createPlatformFunction(scope: Construct, id: string, props: PlatformFunctionProps): NodejsFunction {
+export function createPlatformFunction(scope: Construct, id: string, props: PlatformFunctionProps): lambda.Function {
   const definition = FUNCTIONS[props.functionId];
 
   // An explicit log group instead of the implicit /aws/lambda one: it gets a retention and is
@@ -64,9 +67,14 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
   logGroup.grantWrite(role);
   const sourceMaps = props.sourceMaps ?? true;
 
-  return new NodejsFunction(scope, id, {
-    entry: join(props.projectRoot, definition.entry),
-    handler: 'handler',
+  return new lambda.Function(scope, id, {
+    code: platformFunctionCode({
+      functionId: props.functionId,
+      definition: props.definition,
+      sourceMaps,
+      ...(props.projectRoot && { projectRoot: props.projectRoot }),
+    }),
+    handler: 'index.handler',
     description: definition.description,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
@@ -78,20 +86,6 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
     environment: {
       ...(sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-    },
-    projectRoot: props.projectRoot,
-    depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
-    bundling: {
-      // Local esbuild only: synth must work on machines and in CI without Docker.
-      forceDockerBundling: false,
-      minify: true,
-      sourceMap: sourceMaps,
-      sourcesContent: false,
-      target: 'node22',
-      format: OutputFormat.CJS,
-      // Bundle the AWS SDK too: the functions run the exact versions the tests ran against,
-      // not whichever one the Lambda runtime happens to ship.
-      externalModules: [],
     },
   });
 }

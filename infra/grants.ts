@@ -2,14 +2,13 @@
  * Turns a function's `needs` into its environment and its IAM permissions in one step, so a
  * function never gets a variable without the access behind it, nor access it was not told about.
  */
-import { Aws, Names, Token } from 'aws-cdk-lib';
+import { Aws, Names, Stack, Token } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { STAGES } from '../functions/definition/api';
 import type { FunctionNeeds } from '../functions/definition/functions';
 import type { QueueId } from '../functions/definition/queues';
 import type {
@@ -32,6 +31,8 @@ const CURSOR_SECRET_ID: keyof typeof cursorKeyConfig = 'CURSOR_SECRET_ID';
 const REST_API_ID: keyof typeof authorizerCacheConfig = 'REST_API_ID';
 const EMAIL_SENDER: keyof typeof emailConfig = 'EMAIL_SENDER';
 const WEBHOOK_SECRET_ID: keyof typeof webhookSecretConfig = 'WEBHOOK_SECRET_ID';
+/** The metered proxy's map of backend name → function ARN (JSON). */
+export const BACKEND_FUNCTIONS = 'BACKEND_FUNCTIONS';
 /**
  * The variable that carries each queue's URL to the functions that send to it, and to its
  * consumer (the delivery worker hides its own messages with ChangeMessageVisibility to retry).
@@ -62,29 +63,26 @@ export interface PlatformResources {
   /** The key list cursors are sealed with. */
   cursorKey: secretsmanager.ISecret;
   api: apigateway.IRestApi;
+  /** The API's stage names (the definition's stages): the only authorizer caches a function flushes. */
+  stageNames: readonly string[];
   queues: Record<QueueId, sqs.IQueue>;
   /** The master secret every webhook endpoint's signing secret is derived from. */
   webhookSecret: secretsmanager.ISecret;
   /** Without it, functions that send email get no SES permission (and reminders stay off). */
   email?: EmailIdentity;
+  /** The team's Lambda backends the metered proxy calls (those of paid routes), by backend name. */
+  paidBackends?: Record<string, lambda.IFunction>;
 }
 
 export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources: PlatformResources): void {
   grantTableAccess(fn, needs, resources.table);
   if (needs.pepper) grantPepper(fn, resources.pepper);
   if (needs.cursorKey) grantCursorKey(fn, resources.cursorKey);
-  if (needs.flushAuthorizerCache) grantAuthorizerCacheFlush(fn, resources.api);
-  if (needs.sendToQueue) {
-    const queue = resources.queues[needs.sendToQueue];
-    fn.addEnvironment(QUEUE_URL_VARIABLES[needs.sendToQueue], queue.queueUrl);
-    grantSend(fn, queue);
-  }
-  if (needs.scheduleKeyExpiry) {
-    // Near expiries go straight to the queue as the key is written; the rest wait for the sweep.
-    const queue = resources.queues['key-expiries'];
-    fn.addEnvironment(QUEUE_URL_VARIABLES['key-expiries'], queue.queueUrl);
-    grantSend(fn, queue);
-  }
+  if (needs.flushAuthorizerCache) grantAuthorizerCacheFlush(fn, resources.api, resources.stageNames);
+  if (needs.invokeBackends) grantInvokeBackends(fn, resources.paidBackends ?? {});
+  if (needs.sendToQueue) grantSendToQueue(fn, needs.sendToQueue, resources.queues[needs.sendToQueue]);
+  // Near expiries go straight to the queue as the key is written; the rest wait for the sweep.
+  if (needs.scheduleKeyExpiry) grantSendToQueue(fn, 'key-expiries', resources.queues['key-expiries']);
   if (needs.consumeQueue) {
     const queue = resources.queues[needs.consumeQueue];
     fn.addEnvironment(QUEUE_URL_VARIABLES[needs.consumeQueue], queue.queueUrl);
@@ -189,6 +187,12 @@ export function grantWebhookSecret(fn: lambda.Function, secret: secretsmanager.I
   grantGetSecretValue(fn, secret);
 }
 
+/** The queue's URL in the variable its senders read, and the grant to send to it. */
+export function grantSendToQueue(fn: lambda.Function, queueId: QueueId, queue: sqs.IQueue): void {
+  fn.addEnvironment(QUEUE_URL_VARIABLES[queueId], queue.queueUrl);
+  grantSend(fn, queue);
+}
+
 /** sqs:SendMessage (SendMessageBatch is authorized as SendMessage), nothing else: queue URLs come from the environment. */
 function grantSend(fn: lambda.Function, queue: sqs.IQueue): void {
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
@@ -234,14 +238,37 @@ export class ConsumerEventSource implements lambda.IEventSource {
 
 /**
  * FlushStageAuthorizersCache is `DELETE /restapis/{id}/stages/{stage}/cache/authorizers`. The
- * grant names each stage of STAGES, the only ones the runtime ever flushes, rather than `stages/*`.
+ * grant names each stage of the definition, the only ones the runtime ever flushes, rather than `stages/*`.
  */
-export function grantAuthorizerCacheFlush(fn: lambda.Function, api: apigateway.IRestApi): void {
+export function grantAuthorizerCacheFlush(
+  fn: lambda.Function,
+  api: apigateway.IRestApi,
+  stageNames: readonly string[],
+): void {
   fn.addEnvironment(REST_API_ID, api.restApiId);
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['apigateway:DELETE'],
-      resources: Object.keys(STAGES).map((stageName) => authorizerCacheArn(api, stageName)),
+      resources: stageNames.map((stageName) => authorizerCacheArn(api, stageName)),
+    }),
+  );
+}
+
+/**
+ * lambda:InvokeFunction on exactly these functions (the backends of paid routes), and their ARNs by
+ * backend name in BACKEND_FUNCTIONS. No function, no statement: an empty resource list is invalid IAM.
+ */
+export function grantInvokeBackends(fn: lambda.Function, backends: Record<string, lambda.IFunction>): void {
+  const entries = Object.entries(backends).sort(([a], [b]) => a.localeCompare(b));
+  fn.addEnvironment(
+    BACKEND_FUNCTIONS,
+    Stack.of(fn).toJsonString(Object.fromEntries(entries.map(([name, backend]) => [name, backend.functionArn]))),
+  );
+  if (entries.length === 0) return;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      resources: entries.map(([, backend]) => backend.functionArn),
     }),
   );
 }

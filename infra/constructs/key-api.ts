@@ -1,6 +1,7 @@
 /**
- * The platform's surface on an API Gateway REST API: the REQUEST authorizer, one method per entry
- * of ROUTES and API Gateway's own error answers in the platform's JSON shape.
+ * The platform's surface on an API Gateway REST API: the REQUEST authorizer, one method per route
+ * (the platform's own, PLATFORM_ROUTES, and the team's) and API Gateway's own error answers in the
+ * platform's JSON shape.
  */
 import { type CfnResource, Duration } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -13,13 +14,17 @@ import {
   GATEWAY_RESPONSES,
 } from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
-import { isPublicRoute, ROUTES, type RouteDefinition } from '../../functions/definition/routes';
+import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
+import { isPublicRoute } from '../../functions/definition/routes';
+import type { TeamRouteMethod } from './team-integrations';
 
 export interface KeyApiProps {
   api: apigateway.IRestApi;
   authorizerFunction: lambda.IFunction;
   /** The function that serves each route's `function` id. */
   routeFunctions: Record<FunctionId, lambda.IFunction>;
+  /** The team's routes and what serves each (team-integrations.ts). */
+  teamRoutes: readonly TeamRouteMethod[];
   /** Where clients send their key (functions/definition/api.ts); `x-api-key` by default. */
   apiKeyHeader?: ApiKeyHeaderMode;
   /** Overrides the mode's cache TTL; zero turns the gateway cache off. `either` mode has none to set. */
@@ -31,6 +36,8 @@ export class KeyApi extends Construct {
   /** How long API Gateway keeps an authorizer answer: how far back an expiry still needs a flush. */
   readonly cacheTtl: Duration;
   readonly methods: apigateway.Method[];
+  /** The methods of the team's routes, in the definition's order. */
+  readonly teamMethods: apigateway.Method[];
   /** The methods of public routes: no authorizer, no API key (see RouteAccess `public`). */
   readonly publicMethods: apigateway.Method[];
 
@@ -68,23 +75,33 @@ export class KeyApi extends Construct {
       return integration;
     };
 
-    this.methods = ROUTES.map((route) =>
+    const authorized = {
+      authorizer: this.authorizer,
+      authorizationType: apigateway.AuthorizationType.CUSTOM,
+      // The key comes from the authorizer's usageIdentifierKey (apiKeySourceType AUTHORIZER), so the
+      // organization's usage plan applies; clients never see or send a gateway API key.
+      apiKeyRequired: true,
+    };
+    const platformMethods = PLATFORM_ROUTES.map((route) =>
       props.api.root.resourceForPath(route.path).addMethod(
         route.method,
         integrationOf(route.function),
         isPublicRoute(route)
           ? // Callers prove themselves to the function (a partner's signature), not with a key.
             { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }
-          : {
-              authorizer: this.authorizer,
-              authorizationType: apigateway.AuthorizationType.CUSTOM,
-              // The key comes from the authorizer's usageIdentifierKey (apiKeySourceType AUTHORIZER), so the
-              // organization's usage plan applies; clients never see or send a gateway API key.
-              apiKeyRequired: true,
-            },
+          : authorized,
       ),
     );
-    this.publicMethods = this.methods.filter((_, index) => isPublicRoute(ROUTES[index] as RouteDefinition));
+    const teamMethods = props.teamRoutes.map(({ route, integration, requestParameters }) =>
+      props.api.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, integration, { ...authorized, ...(requestParameters && { requestParameters }) }),
+    );
+    this.methods = [...platformMethods, ...teamMethods];
+    this.teamMethods = teamMethods;
+    this.publicMethods = platformMethods.filter((_, index) =>
+      isPublicRoute(PLATFORM_ROUTES[index] as (typeof PLATFORM_ROUTES)[number]),
+    );
 
     for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
       new apigateway.GatewayResponse(this, `Response${type}`, {

@@ -22,7 +22,6 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { STAGES } from '../../functions/definition/api';
 import { PLATFORM_METRICS, type PlatformMetricName } from '../../functions/definition/metrics';
 import { TABLE_SCHEMA } from '../../functions/definition/table';
 import { ACCESS_LOG_METRICS_NAMESPACE, THROTTLED_METRIC } from './usage';
@@ -39,6 +38,8 @@ export interface OperationsAlarmOptions {
 export interface OperationsProps {
   api: apigateway.IRestApi;
   functions: Record<string, lambda.IFunction>;
+  /** The API's stage names (the definition's stages): alarms and widgets per stage. */
+  stageNames: readonly string[];
   table: dynamodb.ITable;
   reminderQueue: sqs.IQueue;
   deliveryQueue: sqs.IQueue;
@@ -198,7 +199,7 @@ export class Operations extends Construct {
       defaultInterval: Duration.hours(3),
       widgets: [
         this.authorizerWidgets(authorizer),
-        this.stageWidgets(props.api),
+        this.stageWidgets(props.api, props.stageNames),
         this.queueWidgets(props),
         this.deliveryAndReminderWidgets(props),
       ],
@@ -243,8 +244,8 @@ export class Operations extends Construct {
     ];
   }
 
-  private stageWidgets(api: apigateway.IRestApi): cloudwatch.IWidget[] {
-    return Object.keys(STAGES).map((stage) => {
+  private stageWidgets(api: apigateway.IRestApi, stageNames: readonly string[]): cloudwatch.IWidget[] {
+    return stageNames.map((stage) => {
       const dimensionsMap = { ApiName: api.restApiName, Stage: stage };
       const apiMetric = (metricName: string, label: string) =>
         new cloudwatch.Metric({
@@ -270,7 +271,7 @@ export class Operations extends Construct {
             label: '429',
           }),
         ],
-        width: 24 / Object.keys(STAGES).length,
+        width: 24 / stageNames.length,
       });
     });
   }

@@ -21,7 +21,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { STAGES } from '../../functions/definition/api';
 
 /** Where the access-log metric filter publishes; dimension `Stage`. */
 export const ACCESS_LOG_METRICS_NAMESPACE = 'ApiKeyPlatform';
@@ -41,6 +40,8 @@ export interface UsageProps {
   ingestFunction: lambda.IFunction;
   /** The functions whose throttles are alarmed, by id. */
   functions: Record<string, lambda.IFunction>;
+  /** The API's stage names (the definition's stages): alarms and widgets per stage. */
+  stageNames: readonly string[];
   alarms?: UsageAlarmOptions;
 }
 
@@ -56,11 +57,13 @@ export class Usage extends Construct {
   private readonly ingestFunction: lambda.IFunction;
   private readonly options: UsageAlarmOptions;
   private throttleAlarmsAdded = false;
+  private readonly stageNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: UsageProps) {
     super(scope, id);
     this.ingestFunction = props.ingestFunction;
     this.options = props.alarms ?? {};
+    this.stageNames = props.stageNames;
     const stdDevs = this.options.spikeStdDevs ?? 3;
 
     // CloudWatch Logs invokes usage-ingest asynchronously: without a destination, a batch that
@@ -92,7 +95,7 @@ export class Usage extends Construct {
       }),
     );
 
-    for (const stage of Object.keys(STAGES)) {
+    for (const stage of props.stageNames) {
       const dimensionsMap = { ApiName: props.api.restApiName, Stage: stage };
       const apiMetric = (metricName: string, statistic: string, period: Duration) =>
         new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap, statistic, period });
@@ -159,7 +162,7 @@ export class Usage extends Construct {
     if (!this.throttleAlarmsAdded) {
       this.throttleAlarmsAdded = true;
       const stdDevs = this.options.spikeStdDevs ?? 3;
-      for (const stage of Object.keys(STAGES)) {
+      for (const stage of this.stageNames) {
         this.add(
           new cloudwatch.AnomalyDetectionAlarm(this, `ThrottledSpike-${stage}`, {
             alarmDescription: `The ${stage} stage answered more 429s than usual (${stdDevs} standard deviations) in 2 of the last 3 five-minute periods: organizations at their plan's limit or keys at their own.`,

@@ -1,15 +1,26 @@
-/** The API surface: authorizer, one method per route of ROUTES, gateway responses and stages. */
+/** The API surface: authorizer, one method per route (the platform's and the team's), gateway responses and stages. */
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { AUTHORIZER_CACHE, GATEWAY_RESPONSES, STAGES } from '../../functions/definition/api';
+import { AUTHORIZER_CACHE, GATEWAY_RESPONSES } from '../../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
-import { isPublicRoute, ROUTES } from '../../functions/definition/routes';
+import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
+import { isPublicRoute } from '../../functions/definition/routes';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
 import { toIdentitySource } from '../../infra/constructs/key-api';
-import { logicalIdOf, synthDemo, testApp } from './synth';
+import { logicalIdOf, synthDemo, TEST_DEFINITION, teamApi, testApp } from './synth';
 
 const { stack, template } = synthDemo();
+const teamRoutes = TEST_DEFINITION.compiled.routes;
+const stageNames = Object.values(TEST_DEFINITION.compiled.stages);
+/** What serves each route: the platform function, the team's backend, or the metered proxy for paid routes. */
+const expectedTargets = [
+  ...PLATFORM_ROUTES.map((route) => `${route.method} ${route.path} -> ${route.function}`),
+  ...teamRoutes.map(
+    (route) =>
+      `${route.method} ${route.path} -> ${route.credits > 0 ? 'metered-proxy' : `backend:${'lambda' in route.backend ? route.backend.lambda : '?'}`}`,
+  ),
+];
 const authorizerId = logicalIdOf(stack.platform.authorizer);
 
 type CfnResource = { Properties: Record<string, unknown> };
@@ -44,7 +55,7 @@ describe('authorizer', () => {
   it('requires no identity source when the cache is turned off, so Bearer-only keys reach it', () => {
     const consumer = new Stack(testApp(), 'NoCache');
     const api = new apigateway.RestApi(consumer, 'Api', { deployOptions: { stageName: 'live' } });
-    new ApiKeyPlatform(consumer, 'Platform', { api, authorizerCacheTtl: Duration.seconds(0) });
+    new ApiKeyPlatform(consumer, 'Platform', { ...teamApi(consumer), api, authorizerCacheTtl: Duration.seconds(0) });
     const authorizer = Object.values(Template.fromStack(consumer).findResources('AWS::ApiGateway::Authorizer'))[0];
     expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(0);
     expect(authorizer?.Properties).not.toHaveProperty('IdentitySource');
@@ -56,7 +67,7 @@ describe('authorizer', () => {
   ] as const)('in key header mode %s caches for %i s on %s, and tells every function the mode', (mode, ttl, sources) => {
     const consumer = new Stack(testApp(), `Mode${mode}`);
     const api = new apigateway.RestApi(consumer, 'Api', { deployOptions: { stageName: 'live' } });
-    const platform = new ApiKeyPlatform(consumer, 'Platform', { api, apiKeyHeader: mode });
+    const platform = new ApiKeyPlatform(consumer, 'Platform', { ...teamApi(consumer), api, apiKeyHeader: mode });
     const modeTemplate = Template.fromStack(consumer);
 
     const authorizer = Object.values(modeTemplate.findResources('AWS::ApiGateway::Authorizer'))[0];
@@ -78,6 +89,7 @@ describe('authorizer', () => {
     expect(
       () =>
         new ApiKeyPlatform(consumer, 'Platform', {
+          ...teamApi(consumer),
           api,
           apiKeyHeader: 'either',
           authorizerCacheTtl: Duration.seconds(60),
@@ -95,23 +107,26 @@ describe('authorizer', () => {
 describe('routes', () => {
   const methods = template.findResources('AWS::ApiGateway::Method') as Record<string, CfnResource>;
   const resources = template.findResources('AWS::ApiGateway::Resource') as Record<string, CfnResource>;
-  const functionIdByLogicalId = new Map(
-    (Object.keys(FUNCTIONS) as FunctionId[]).map((id) => [logicalIdOf(stack.platform.functions[id]), id]),
-  );
+  const functionIdByLogicalId = new Map<string, string>([
+    ...(Object.keys(FUNCTIONS) as FunctionId[]).map((id) => [logicalIdOf(stack.platform.functions[id]), id] as const),
+    ...Object.entries(stack.backends).map(([name, fn]) => [logicalIdOf(fn), `backend:${name}`] as const),
+  ]);
 
-  it('has exactly one method per ROUTES entry', () => {
-    template.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length);
+  it('has exactly one method per route of the platform and of the definition', () => {
+    template.resourceCountIs('AWS::ApiGateway::Method', PLATFORM_ROUTES.length + teamRoutes.length);
   });
 
   it('protects every method but the public routes (secret-scanning reports) with the platform authorizer', () => {
     const authorized = Object.values(methods).filter((method) => method.Properties.AuthorizationType !== 'NONE');
-    expect(authorized).toHaveLength(ROUTES.filter((route) => !isPublicRoute(route)).length);
+    expect(authorized).toHaveLength(
+      PLATFORM_ROUTES.filter((route) => !isPublicRoute(route)).length + teamRoutes.length,
+    );
     for (const method of authorized) {
       expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
     }
   });
 
-  it('routes each method and path to the function ROUTES names, as a Lambda proxy integration', () => {
+  it('routes each method and path to its function, the team’s backend or the metered proxy, as a Lambda proxy integration', () => {
     const deployed = Object.values(methods).map((method) => {
       const integration = method.Properties.Integration as { Type: string; Uri: unknown };
       expect(integration.Type).toBe('AWS_PROXY');
@@ -121,26 +136,30 @@ describe('routes', () => {
       const resourceId = (method.Properties.ResourceId as { Ref: string }).Ref;
       return `${method.Properties.HttpMethod as string} ${pathOfResource(resources, resourceId)} -> ${functionIds[0]}`;
     });
-    const expected = ROUTES.map((route) => `${route.method} ${route.path} -> ${route.function}`);
-    expect(deployed.sort()).toEqual(expected.sort());
+    expect(deployed.sort()).toEqual([...expectedTargets].sort());
   });
 
-  it('lets API Gateway invoke each route’s function on every stage of STAGES', () => {
+  it('lets API Gateway invoke each route’s function on every stage of the definition, with one permission per function', () => {
     const permissions = Object.values(
       template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }),
     ).map((permission) => ({
       functionId: functionIdByLogicalId.get(permission.Properties.FunctionName['Fn::GetAtt']?.[0]),
       sourceArn: renderArn(permission.Properties.SourceArn),
     }));
-    for (const route of ROUTES) {
-      for (const stageName of Object.keys(STAGES)) {
-        const invoked = `API/${stageName}/${route.method}${route.path.replace(/\{[^}]+\}/g, 'some-id')}`;
+    for (const target of expectedTargets) {
+      const [, method, path, functionId] = /^(\S+) (\S+) -> (\S+)$/.exec(target) as unknown as string[];
+      for (const stageName of stageNames) {
+        const invoked = `API/${stageName}/${method}${(path as string).replace(/\{[^}]+\}/g, 'some-id')}`;
         const allowed = permissions.filter(
-          (permission) => permission.functionId === route.function && globMatches(permission.sourceArn, invoked),
+          (permission) => permission.functionId === functionId && globMatches(permission.sourceArn, invoked),
         );
         expect(allowed).not.toEqual([]);
       }
     }
+    const perFunction = new Map<string, number>();
+    for (const { functionId } of permissions)
+      perFunction.set(functionId ?? '', (perFunction.get(functionId ?? '') ?? 0) + 1);
+    expect([...perFunction.values()].every((count) => count === 1)).toBe(true);
   });
 });
 
@@ -194,9 +213,7 @@ describe('gateway responses', () => {
 });
 
 describe('demo stages', () => {
-  const stageNames = Object.keys(STAGES);
-
-  it('has one stage per entry of STAGES, all on the same deployment', () => {
+  it('has one stage per stage of the definition, all on the same deployment', () => {
     template.resourceCountIs('AWS::ApiGateway::Stage', stageNames.length);
     const stages = Object.values(template.findResources('AWS::ApiGateway::Stage'));
     expect(stages.map((stage) => stage.Properties.StageName).sort()).toEqual([...stageNames].sort());
@@ -225,10 +242,10 @@ describe('on a team’s own API', () => {
     const consumer = new Stack(testApp(), 'Consumer');
     const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
     api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
-    new ApiKeyPlatform(consumer, 'Platform', { api });
+    new ApiKeyPlatform(consumer, 'Platform', { ...teamApi(consumer), api });
     const consumerTemplate = Template.fromStack(consumer);
     consumerTemplate.resourceCountIs('AWS::ApiGateway::RestApi', 1);
-    consumerTemplate.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length + 1);
+    consumerTemplate.resourceCountIs('AWS::ApiGateway::Method', PLATFORM_ROUTES.length + teamRoutes.length + 1);
     consumerTemplate.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
   });
 });

@@ -6,7 +6,15 @@ import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions
 import { KEY_EXPIRY } from '../../functions/definition/key-expiry';
 import { QUEUES } from '../../functions/definition/queues';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
-import { actionsOf, expectQueueWithDeadLetterQueue, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
+import {
+  actionsOf,
+  expectQueueWithDeadLetterQueue,
+  logicalIdOf,
+  statementsOfRole,
+  synthDemo,
+  teamApi,
+  testApp,
+} from './synth';
 
 const { stack, template } = synthDemo();
 const platform = stack.platform;
@@ -94,7 +102,11 @@ describe('key expiry', () => {
     const consumer = new Stack(testApp(), 'Consumer');
     const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
     api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
-    new ApiKeyPlatform(consumer, 'Platform', { api, keyExpiry: { flushWindow: Duration.seconds(2) } });
+    new ApiKeyPlatform(consumer, 'Platform', {
+      ...teamApi(consumer),
+      api,
+      keyExpiry: { flushWindow: Duration.seconds(2) },
+    });
     Template.fromStack(consumer).hasResourceProperties('AWS::Lambda::Function', {
       Description: FUNCTIONS['key-expiry-worker'].description,
       Environment: { Variables: Match.objectLike({ EXPIRY_FLUSH_WINDOW_SECONDS: '2' }) },
@@ -104,7 +116,12 @@ describe('key expiry', () => {
     const otherApi = new apigateway.RestApi(other, 'TeamApi', { deployOptions: { stageName: 'live' } });
     otherApi.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
     expect(
-      () => new ApiKeyPlatform(other, 'Platform', { api: otherApi, keyExpiry: { flushWindow: Duration.minutes(1) } }),
+      () =>
+        new ApiKeyPlatform(other, 'Platform', {
+          ...teamApi(other),
+          api: otherApi,
+          keyExpiry: { flushWindow: Duration.minutes(1) },
+        }),
     ).toThrow('flushWindow must be 0–30 seconds');
   });
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
-import { ROUTES } from '../../functions/definition/routes';
+import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
 import { AUDITED, PAID, ROUTE_STACK } from '../../functions/definition/table-access';
 import { findProjectRoot } from '../../infra/function-defaults';
 import { renderIamDoc } from '../../infra/iam-doc';
@@ -116,8 +116,9 @@ describe('least privilege, against the grants before issue 10', () => {
 });
 
 describe('needs cover the runtime each function runs in', () => {
-  const served = (predicate: (route: (typeof ROUTES)[number]) => boolean) =>
-    [...new Set(ROUTES.filter(predicate).map((route) => route.function))].sort();
+  const served = (predicate: (route: (typeof PLATFORM_ROUTES)[number]) => boolean) =>
+    [...new Set(PLATFORM_ROUTES.filter(predicate).map((route) => route.function))].sort();
+  const meteredProxies = functionIds.filter((functionId) => needsOf(functionId).invokeBackends);
 
   it.each(
     served((route) => route.access.kind !== 'public'),
@@ -125,9 +126,7 @@ describe('needs cover the runtime each function runs in', () => {
     expect(needsOf(functionId).table).toEqual(expect.arrayContaining([...ROUTE_STACK]));
   });
 
-  it.each(
-    served((route) => (route.credits ?? 0) > 0),
-  )('%s, a paid route, can charge and read credits', (functionId) => {
+  it.each(meteredProxies)('%s, which serves the paid routes, can charge and read credits', (functionId) => {
     expect(needsOf(functionId).table).toEqual(expect.arrayContaining([...PAID]));
   });
 

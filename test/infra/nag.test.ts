@@ -3,8 +3,7 @@ import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DemoStack } from '../../infra/demo-stack';
-import { DEMO_CONTEXT, testApp } from './synth';
+import { DEMO_CONTEXT, demoStack, testApp } from './synth';
 
 const AWS_SOLUTIONS = Match.stringLikeRegexp('AwsSolutions-.*');
 
@@ -31,7 +30,7 @@ describe('AwsSolutions checks', () => {
     ['with every context option', { ...DEMO_CONTEXT, alarmEmail: 'ops@example.com', apiGatewayCloudWatchRole: 'true' }],
   ])('leave no unsuppressed error or warning on the demo stack (%s)', (_, context) => {
     const app = testApp(context);
-    const stack = new DemoStack(app, 'ApiKeyPlatformDemo');
+    const stack = demoStack(app);
     Aspects.of(app).add(new AwsSolutionsChecks());
     expect(findings(stack, 'error')).toEqual([]);
     expect(findings(stack, 'warning')).toEqual([]);

@@ -7,14 +7,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { STAGES } from '../../functions/definition/api';
 import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
+import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
 import { QUEUES } from '../../functions/definition/queues';
-import { ROUTES } from '../../functions/definition/routes';
 import { TABLE_SCHEMA } from '../../functions/definition/table';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
-import { DemoStack } from '../../infra/demo-stack';
-import { DEMO_CONTEXT, logicalIdOf, synthDemo, testApp } from './synth';
+import { DEMO_CONTEXT, logicalIdOf, synthDemo, TEST_DEFINITION, teamApi, testApp } from './synth';
+
+const stageNames = Object.values(TEST_DEFINITION.compiled.stages);
 
 const { stack, template } = synthDemo();
 const functionIds = Object.keys(FUNCTIONS) as FunctionId[];
@@ -39,7 +39,7 @@ function teamStack(props: Partial<ConstructorParameters<typeof ApiKeyPlatform>[2
   const consumer = new Stack(testApp(), id);
   const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
   api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
-  const platform = new ApiKeyPlatform(consumer, 'Platform', { api, ...props });
+  const platform = new ApiKeyPlatform(consumer, 'Platform', { ...teamApi(consumer), api, ...props });
   return { consumer, platform, template: Template.fromStack(consumer) };
 }
 
@@ -116,7 +116,11 @@ describe('finding 8: operations', () => {
     const api = new apigateway.RestApi(topicStack, 'TeamApi', { deployOptions: { stageName: 'live' } });
     api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
     const topic = new sns.Topic(topicStack, 'OnCall');
-    new ApiKeyPlatform(topicStack, 'Platform', { api, alarms: { action: new cloudwatchActions.SnsAction(topic) } });
+    new ApiKeyPlatform(topicStack, 'Platform', {
+      ...teamApi(topicStack),
+      api,
+      alarms: { action: new cloudwatchActions.SnsAction(topic) },
+    });
     const team = Object.values(Template.fromStack(topicStack).findResources('AWS::CloudWatch::Alarm'));
     expect(team.length).toBeGreaterThan(60);
     for (const alarm of team) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalIdOf(topic) }]);
@@ -209,7 +213,7 @@ describe('finding 8: operations', () => {
       'Dead-letter queue depths',
       'success rate',
       'RemindersSent',
-      ...Object.keys(STAGES).map((stage) => `${stage} stage`),
+      ...stageNames.map((stage) => `${stage} stage`),
     ]) {
       expect(body).toContain(expected);
     }
@@ -223,12 +227,12 @@ describe('finding 8: operations', () => {
       SamplingRule: Match.objectLike({ ReservoirSize: 1, FixedRate: 0, ServiceType: 'AWS::ApiGateway::Stage' }),
     });
     expect(lambdaOf('authorizer')?.TracingConfig).toEqual({ Mode: 'Active' });
-    const routeFunction = ROUTES[0]?.function as FunctionId;
+    const routeFunction = PLATFORM_ROUTES[0]?.function as FunctionId;
     expect(lambdaOf(routeFunction)?.TracingConfig).toEqual({ Mode: 'Active' });
     expect(lambdaOf('webhook-delivery')?.TracingConfig).toEqual({ Mode: 'PassThrough' });
   });
 
-  it.each(Object.keys(STAGES))('keeps the %s stage’s execution logs for a month', (stageName) => {
+  it.each(stageNames)('keeps the %s stage’s execution logs for a month', (stageName) => {
     const group = Object.values(template.findResources('AWS::Logs::LogGroup')).find(
       (candidate) =>
         JSON.stringify(candidate.Properties.LogGroupName ?? '').includes(`API-Gateway-Execution-Logs_`) &&
@@ -271,7 +275,7 @@ describe('finding 9: the demo stack', () => {
   });
 
   it('runs no reminder schedule and sends from no address unless given a sender', () => {
-    const bare = Template.fromStack(new DemoStack(testApp(), 'Bare'));
+    const bare = Template.fromStack(synthDemo(testApp()).stack);
     bare.hasResourceProperties('AWS::Events::Rule', {
       Description: 'Starts the rotation reminder scan',
       State: 'DISABLED',
@@ -284,9 +288,7 @@ describe('finding 9: the demo stack', () => {
 
   it('leaves the account-wide API Gateway settings alone unless asked, and then keeps them', () => {
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
-    const asked = Template.fromStack(
-      new DemoStack(testApp({ ...DEMO_CONTEXT, apiGatewayCloudWatchRole: 'true' }), 'WithRole'),
-    );
+    const asked = Template.fromStack(synthDemo(testApp({ ...DEMO_CONTEXT, apiGatewayCloudWatchRole: 'true' })).stack);
     asked.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
   });
 
@@ -299,9 +301,7 @@ describe('finding 9: the demo stack', () => {
       if (secret.Properties.Description?.includes('cursors')) continue; // holds nothing lasting
       expect(secret.DeletionPolicy).toBe('Retain');
     }
-    const throwaway = Template.fromStack(
-      new DemoStack(testApp({ ...DEMO_CONTEXT, destroyOnRemoval: 'true' }), 'Throwaway'),
-    );
+    const throwaway = Template.fromStack(synthDemo(testApp({ ...DEMO_CONTEXT, destroyOnRemoval: 'true' })).stack);
     throwaway.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ DeletionProtectionEnabled: false }),

@@ -7,7 +7,15 @@ import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions
 import { QUEUES, REMINDER_SCAN_RATE_MINUTES } from '../../functions/definition/queues';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
 import { sesIdentitiesOf } from '../../infra/grants';
-import { actionsOf, expectQueueWithDeadLetterQueue, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
+import {
+  actionsOf,
+  expectQueueWithDeadLetterQueue,
+  logicalIdOf,
+  statementsOfRole,
+  synthDemo,
+  teamApi,
+  testApp,
+} from './synth';
 
 const { stack, template } = synthDemo();
 const platform = stack.platform;
@@ -93,6 +101,7 @@ describe('rotation reminders', () => {
     const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
     api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
     new ApiKeyPlatform(consumer, 'Platform', {
+      ...teamApi(consumer),
       api,
       reminders: {
         senderAddress: 'keys@team.example',
@@ -121,7 +130,7 @@ describe('rotation reminders', () => {
     const consumer = new Stack(testApp(), 'NoSender');
     const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
     api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
-    new ApiKeyPlatform(consumer, 'Platform', { api });
+    new ApiKeyPlatform(consumer, 'Platform', { ...teamApi(consumer), api });
     const team = Template.fromStack(consumer);
     team.hasResourceProperties('AWS::Events::Rule', { State: 'DISABLED' });
     const actions = Object.values(team.findResources('AWS::IAM::Policy')).flatMap((policy) =>

@@ -3,9 +3,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { ROUTES } from '../../functions/definition/routes';
+import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
-import { actionsOf, logicalIdOf, statementsOfRole, synthDemo, testApp } from './synth';
+import { actionsOf, logicalIdOf, statementsOfRole, synthDemo, teamApi, testApp } from './synth';
 
 const { stack, template } = synthDemo();
 const platform = stack.platform;
@@ -33,7 +33,7 @@ const statementsNaming = (construct: Parameters<typeof logicalIdOf>[0]) =>
 
 describe('POST /v1/secret-scanning/reports', () => {
   it('is a route of its own, public', () => {
-    expect(ROUTES.filter((route) => route.access.kind === 'public')).toEqual([
+    expect(PLATFORM_ROUTES.filter((route) => route.access.kind === 'public')).toEqual([
       expect.objectContaining({ method: 'POST', path: '/v1/secret-scanning/reports' }),
     ]);
   });
@@ -106,7 +106,11 @@ describe('the secret-scanning-report function', () => {
     }) as string;
     const consumer = new Stack(testApp(), 'Partners');
     const api = new apigateway.RestApi(consumer, 'Api', { deployOptions: { stageName: 'live' } });
-    new ApiKeyPlatform(consumer, 'Platform', { api, secretScanning: { partnerPublicKeys: { 'gh-1': partner } } });
+    new ApiKeyPlatform(consumer, 'Platform', {
+      ...teamApi(consumer),
+      api,
+      secretScanning: { partnerPublicKeys: { 'gh-1': partner } },
+    });
 
     Template.fromStack(consumer).hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -119,6 +123,7 @@ describe('the secret-scanning-report function', () => {
     expect(
       () =>
         new ApiKeyPlatform(other, 'Platform', {
+          ...teamApi(other),
           api: otherApi,
           secretScanning: { partnerPublicKeys: { 'gh-1': rsa as string } },
         }),

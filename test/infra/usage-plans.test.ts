@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { leadbaseApi } from '../../examples/leadbase/api';
-import { isPublicRoute, ROUTES } from '../../functions/definition/routes';
+import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
+import { isPublicRoute } from '../../functions/definition/routes';
 import { synthDemo } from './synth';
 
 const { plans, stages } = leadbaseApi.compiled;
@@ -17,7 +18,9 @@ describe('usage plans in the demo stack', () => {
       Properties: { AuthorizationType: 'CUSTOM' },
     });
     // Public routes (the secret-scanning partners' endpoint) have neither the authorizer nor a key.
-    expect(Object.keys(methods)).toHaveLength(ROUTES.filter((route) => !isPublicRoute(route)).length);
+    expect(Object.keys(methods)).toHaveLength(
+      PLATFORM_ROUTES.filter((route) => !isPublicRoute(route)).length + leadbaseApi.compiled.routes.length,
+    );
     for (const method of Object.values(methods)) expect(method.Properties.ApiKeyRequired).toBe(true);
   });
 

@@ -6,13 +6,12 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ACCESS_LOG_FORMAT } from '../../functions/definition/access-log';
-import { STAGES } from '../../functions/definition/api';
 import { FUNCTIONS } from '../../functions/definition/functions';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
-import { logicalIdOf, synthDemo, testApp } from './synth';
+import { logicalIdOf, synthDemo, TEST_DEFINITION, teamApi, testApp } from './synth';
 
 const { stack, template } = synthDemo();
-const stageNames = Object.keys(STAGES);
+const stageNames = Object.values(TEST_DEFINITION.compiled.stages);
 const ingestFunction = () => logicalIdOf(stack.platform.functions['usage-ingest']);
 const accessLogGroup = () => {
   const [id] = Object.keys(
@@ -158,6 +157,7 @@ describe('on a team’s own API', () => {
     api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
     const topic = new sns.Topic(consumer, 'OnCall');
     const platform = new ApiKeyPlatform(consumer, 'Platform', {
+      ...teamApi(consumer),
       api,
       alarms: { action: new cloudwatchActions.SnsAction(topic), serverErrorRate: 0.01 },
     });
