@@ -1,0 +1,65 @@
+/**
+ * Levy Fleets' CDK stack: its REST API with a live and a sandbox stage, the platform attached, and
+ * every route proxied (HTTP_PROXY) to the fleet service the team already runs, which gets the
+ * caller as X-Caller-* headers. Keys are `Authorization: Bearer lf_live_…`, cached by the gateway.
+ *
+ * The service's URL is deploy-time configuration: `cdk deploy -c fleetBackendUrl=https://…`, or
+ * FLEET_BACKEND_URL in the environment.
+ *
+ * The service must accept requests from this API only, since it believes the X-Caller-* headers:
+ * put it on a private network (an API Gateway VPC link) or have it check a secret the
+ * integration sends; the gateway alone does not keep other clients from reaching it.
+ */
+import { ACCESS_LOG_FORMAT, ApiKeyPlatform } from 'api-key-platform';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { fleetApi } from '../api';
+
+export interface FleetStackProps extends StackProps {
+  /** The fleet service's base URL; the `fleetBackendUrl` context or FLEET_BACKEND_URL otherwise. */
+  backendUrl?: string;
+}
+
+export class FleetStack extends Stack {
+  readonly api: apigateway.RestApi;
+  readonly platform: ApiKeyPlatform;
+
+  constructor(scope: Construct, id: string, props: FleetStackProps = {}) {
+    super(scope, id, props);
+    const backendUrl = props.backendUrl ?? this.node.tryGetContext('fleetBackendUrl') ?? process.env.FLEET_BACKEND_URL;
+    if (!backendUrl) {
+      throw new Error(
+        'The fleet service URL is missing: cdk deploy -c fleetBackendUrl=https://fleet.internal.example (or set FLEET_BACKEND_URL).',
+      );
+    }
+    const definition = fleetApi(backendUrl);
+    const { live, sandbox } = definition.compiled.stages;
+
+    // Access logs in the platform's format: usage statistics and the call log are read from them.
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stageOptions = (stageName: string): apigateway.StageOptions => ({
+      stageName,
+      accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+      accessLogFormat: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      // Requests carry API keys: never log their data.
+      dataTraceEnabled: false,
+    });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: 'levy-fleets-partner-api',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: stageOptions(live),
+    });
+    const deployment = this.api.latestDeployment as apigateway.Deployment;
+    const sandboxStage = new apigateway.Stage(this, 'SandboxStage', { deployment, ...stageOptions(sandbox) });
+
+    this.platform = new ApiKeyPlatform(this, 'Platform', { api: this.api, definition });
+    this.platform.addUsagePlans(this.api, [this.api.deploymentStage, sandboxStage]);
+    this.platform.ingestAccessLogs(accessLogs);
+  }
+}
