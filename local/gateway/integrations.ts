@@ -7,8 +7,8 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { callerHeadersOf } from '../../functions/definition/caller-headers';
 import type { TeamRouteDefinition } from '../../functions/definition/routes';
+import { backendUrl, forwardedHeaders, NOT_FORWARDED_HEADERS } from '../../functions/domain/metering/forwarded-request';
 import { type IncomingCall, lambdaContext } from './events';
 import { type GatewayResponse, gatewayResponse } from './gateway-responses';
 
@@ -26,21 +26,6 @@ export interface TeamBackends {
 
 /** API Gateway's integration timeout: past it the client gets 504 whatever the backend does later. */
 const INTEGRATION_TIMEOUT_MS = 29_000;
-
-/** Connection-level headers a proxy does not forward (RFC 9110 §7.6.1), and the ones it recomputes. */
-const NOT_FORWARDED = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-]);
 
 /** Serves a team route that passed the authorizer and the usage plan. */
 export async function serveTeamRoute(
@@ -108,21 +93,18 @@ export function proxyHttp(
   call: IncomingCall,
   authorizer: Readonly<Record<string, unknown>>,
 ): Promise<GatewayResponse> {
-  const url = new URL(backendUrl(urlTemplate, call.pathParameters));
-  for (const [name, values] of Object.entries(call.query))
-    for (const value of values) url.searchParams.append(name, value);
-  const headers: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(call.headers)) {
-    const lower = name.toLowerCase();
-    if (NOT_FORWARDED.has(lower)) continue;
-    headers[lower] = [...(headers[lower] ?? []), ...values];
-  }
-  // Names are lower-cased above, so each caller header replaces what the client sent under it, in any case.
-  for (const [name, value] of Object.entries(callerHeadersOf(authorizer))) headers[name.toLowerCase()] = [value];
-  if (call.body.length > 0) headers['content-length'] = [String(call.body.length)];
+  // The same request the metered proxy sends a paid route's backend (forwarded-request.ts).
+  const url = backendUrl(urlTemplate, call.pathParameters, call.query);
+  // Node sends a list of headers as given, without the Host it adds to an object of them.
+  const headers = ['host', url.host, ...forwardedHeaders(call.headers, authorizer).flat()];
+  if (call.body.length > 0) headers.push('content-length', String(call.body.length));
 
   return new Promise((resolve) => {
+    let settled = false;
     const failed = (type: 'INTEGRATION_FAILURE' | 'INTEGRATION_TIMEOUT', status: number, error: unknown) => {
+      // A timeout's destroy() also raises an error event: one answer, one log line.
+      if (settled) return;
+      settled = true;
       console.error(
         `local gateway: HTTP backend ${url.origin} ${type === 'INTEGRATION_TIMEOUT' ? 'timed out' : 'failed'}`,
         error,
@@ -135,13 +117,14 @@ export function proxyHttp(
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('error', (error) => failed('INTEGRATION_FAILURE', 502, error));
-      incoming.on('end', () =>
+      incoming.on('end', () => {
+        settled = true;
         resolve({
           statusCode: incoming.statusCode ?? 502,
           headers: { ...forwardedResponseHeaders(incoming.headers), 'x-amzn-requestid': call.requestId },
           body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
+        });
+      });
     });
     outgoing.on('timeout', () => {
       outgoing.destroy();
@@ -152,17 +135,10 @@ export function proxyHttp(
   });
 }
 
-/** Fills `{name}` path parameters into a backend URL, each encoded as one path segment. */
-export function backendUrl(template: string, pathParameters: Readonly<Record<string, string>>): string {
-  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) =>
-    Object.hasOwn(pathParameters, name) ? encodeURIComponent(pathParameters[name] as string) : whole,
-  );
-}
-
 function forwardedResponseHeaders(incoming: IncomingHttpHeaders): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || NOT_FORWARDED.has(name)) continue;
+    if (value === undefined || NOT_FORWARDED_HEADERS.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
