@@ -6,11 +6,17 @@ import { FleetStack } from '../infra/stack';
 
 const SERVICE = 'https://fleet.internal.example';
 
+interface Method {
+  HttpMethod: string;
+  AuthorizationType?: string;
+  Integration?: { Type: string; Uri: unknown; RequestParameters?: Record<string, string> };
+}
+
 describe('FleetStack', () => {
   const app = testApp({ fleetBackendUrl: SERVICE });
   const template = Template.fromStack(new FleetStack(app, 'Fleet'));
   const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
-    (method) => method.Properties as { HttpMethod: string; AuthorizationType?: string; Integration?: any },
+    (method) => method.Properties as Method,
   );
 
   it('proxies every free route to the same path on the fleet service, with the caller as headers', () => {
@@ -19,10 +25,10 @@ describe('FleetStack', () => {
     const expected = fleetApi(SERVICE)
       .compiled.routes.filter((route) => route.credits === 0)
       .map((route) => `${route.method} ${SERVICE}${route.path}`);
-    expect(proxied.map((method) => `${method.HttpMethod} ${method.Integration.Uri}`).sort()).toEqual(expected.sort());
+    expect(proxied.map((method) => `${method.HttpMethod} ${method.Integration?.Uri}`).sort()).toEqual(expected.sort());
     for (const method of proxied) {
       expect(method.AuthorizationType).toBe('CUSTOM');
-      expect(method.Integration.RequestParameters).toMatchObject({
+      expect(method.Integration?.RequestParameters).toMatchObject({
         'integration.request.header.X-Caller-Organization': 'context.authorizer.organizationId',
         'integration.request.header.X-Caller-Accounts': 'context.authorizer.callerAccounts',
       });
@@ -32,7 +38,7 @@ describe('FleetStack', () => {
   it('serves revenue analytics, which costs credits, through the metered proxy', () => {
     const lambdaProxied = methods.filter(
       (method) =>
-        method.Integration?.Type === 'AWS_PROXY' && JSON.stringify(method.Integration.Uri).includes('MeteredProxy'),
+        method.Integration?.Type === 'AWS_PROXY' && JSON.stringify(method.Integration?.Uri).includes('MeteredProxy'),
     );
 
     expect(lambdaProxied.map((method) => method.HttpMethod)).toEqual(['GET']);
