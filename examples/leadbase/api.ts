@@ -104,7 +104,11 @@ export const leadbaseApi = defineApi({
     'enrichment.failed': {
       description: 'A contact could not be enriched; `reason` says why.',
       data: z.object({ contactId: z.string(), accountId: z.string(), reason: z.string() }),
-      example: { contactId: exampleContact.id, accountId: exampleContact.accountId, reason: 'The contact has no email.' },
+      example: {
+        contactId: exampleContact.id,
+        accountId: exampleContact.accountId,
+        reason: 'The contact has no email.',
+      },
     },
     'table.created': {
       description: 'A table was created.',
@@ -115,7 +119,12 @@ export const leadbaseApi = defineApi({
         description: z.string().optional(),
         createdAt: z.string(),
       }),
-      example: { id: 'tb_1a2b3c4d5e6f70819203', accountId: exampleContact.accountId, name: 'Leads', createdAt: '2026-11-22T09:30:00.000Z' },
+      example: {
+        id: 'tb_1a2b3c4d5e6f70819203',
+        accountId: exampleContact.accountId,
+        name: 'Leads',
+        createdAt: '2026-11-22T09:30:00.000Z',
+      },
     },
   },
   plans: {

@@ -4,8 +4,9 @@
  * a sub-account scoped route, and to publish its webhook events. Depends on zod, @middy/core and,
  * for `eventPublisher`, the AWS SDK's SQS client.
  */
+
+import type { KeyEnvironment } from '../domain/keys/key-environment';
 import type { AccountScope } from '../domain/keys/key-model';
-import type { KeyEnvironment } from '../domain/keys/key-token';
 
 export { CALLER_HEADERS, type CallerHeader } from '../definition/caller-headers';
 export { AccountAccessError, type AccountScopeOptions, requireAccount } from '../domain/account-scope';

@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import type { CallerHeader } from '../definition/caller-headers';
 import { ForbiddenError } from './errors';
+import { KEY_ENVIRONMENTS, type KeyEnvironment } from './keys/key-environment';
 import type { AccountScope } from './keys/key-model';
-import { KEY_ENVIRONMENTS, type KeyEnvironment } from './keys/key-token';
 
 /**
  * The authorizer's context. API Gateway (REST) hands every context value to the integration as a

@@ -9,9 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { activeApi } from '../../definition/active-api';
+import { KEY_ENVIRONMENTS, type KeyEnvironment } from './key-environment';
 
-export const KEY_ENVIRONMENTS = ['live', 'test'] as const;
-export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
+export { KEY_ENVIRONMENTS, type KeyEnvironment };
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SELECTOR_LENGTH = 16;

@@ -4,7 +4,7 @@
  * here: the fan-out checks the type and data when it reads the message.
  */
 import { randomBytes } from 'node:crypto';
-import type { KeyEnvironment } from '../keys/key-token';
+import type { KeyEnvironment } from '../keys/key-environment';
 
 /** SQS's message size limit (256 KiB). */
 export const MAX_QUEUE_MESSAGE_BYTES = 262_144;

@@ -1,0 +1,58 @@
+/**
+ * Leadbase's CDK stack, as a team writes it: its REST API with a live and a sandbox stage logging
+ * in the platform's access log format, its own table and functions (backends.ts), and the API key
+ * platform attached with those functions as the backends of its routes. The routes with credits
+ * (enrichments, search) reach their functions through the platform's metered proxy.
+ */
+import { ACCESS_LOG_FORMAT, ApiKeyPlatform } from 'api-key-platform';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { leadbaseApi } from '../api';
+import { LeadbaseBackends, type LeadbaseBackendsProps } from './backends';
+
+export interface LeadbaseStackProps extends StackProps, LeadbaseBackendsProps {}
+
+export class LeadbaseStack extends Stack {
+  readonly api: apigateway.RestApi;
+  readonly backends: LeadbaseBackends;
+  readonly platform: ApiKeyPlatform;
+
+  constructor(scope: Construct, id: string, props: LeadbaseStackProps = {}) {
+    super(scope, id, props);
+    const { live, sandbox } = leadbaseApi.compiled.stages;
+    // Usage statistics and the call log are read from these lines.
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stageOptions = (stageName: string): apigateway.StageOptions => ({
+      stageName,
+      accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+      accessLogFormat: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      // Requests carry API keys: never log their data.
+      dataTraceEnabled: false,
+    });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: 'leadbase-api',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: stageOptions(live),
+    });
+    const deployment = this.api.latestDeployment as apigateway.Deployment;
+    const sandboxStage = new apigateway.Stage(this, 'SandboxStage', { deployment, ...stageOptions(sandbox) });
+
+    this.backends = new LeadbaseBackends(this, 'Leadbase', props);
+    this.platform = new ApiKeyPlatform(this, 'Keys', {
+      api: this.api,
+      definition: leadbaseApi,
+      backends: this.backends.functions,
+    });
+    // Contacts, tables and enrichments publish Leadbase's events (search publishes none).
+    const { contacts, tables, enrichments } = this.backends.functions;
+    for (const fn of [contacts, tables, enrichments]) this.platform.grantPublishEvents(fn);
+    this.platform.addUsagePlans(this.api, [this.api.deploymentStage, sandboxStage]);
+    this.platform.ingestAccessLogs(accessLogs);
+  }
+}
