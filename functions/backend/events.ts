@@ -12,6 +12,7 @@ import {
 } from '../domain/webhooks/event-message';
 import type { Caller } from './index';
 
+/** Where `eventPublisher` sends. */
 export interface EventPublisherOptions {
   /** The platform's webhook events queue; the construct's `grantPublishEvents(fn)` sets `WEBHOOK_EVENT_QUEUE_URL`. */
   queueUrl: string;
@@ -32,6 +33,7 @@ export interface PublishInput {
   data: Record<string, unknown>;
 }
 
+/** Publishes the team's webhook events (see `eventPublisher`). */
 export interface EventPublisher {
   /** Queues the event for delivery to the organization's subscribed webhooks; resolves to its id (`evt_…`). */
   publish(input: PublishInput): Promise<{ id: string }>;

@@ -18,6 +18,7 @@ export const CALLER_HEADERS = {
   /** `live` or `test`. */
   'X-Caller-Environment': 'environment',
 } as const;
+/** The name of one caller header, such as `X-Caller-Organization`. */
 export type CallerHeader = keyof typeof CALLER_HEADERS;
 
 /**
