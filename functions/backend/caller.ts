@@ -27,6 +27,10 @@ export function callerOf(event: ProxyEventWithCaller): Caller {
  * The caller of an HTTP backend, from the CALLER_HEADERS the gateway sets (any letter case; a
  * Node `IncomingHttpHeaders`, a fetch `Headers` or a plain record). Throws MissingCallerError
  * (403) naming every header that is missing or malformed.
+ *
+ * The headers are only as trustworthy as the path to the backend: the gateway replaces what a
+ * client sends under these names, but a client that reaches the backend directly can send any.
+ * Keep the backend reachable from the API only (a private network, or a secret the integration adds).
  */
 export function callerFromHeaders(headers: HeaderSource): Caller {
   return readCallerHeaders(headers);
