@@ -7,8 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { leadbaseApi } from '../../examples/leadbase/api';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { DemoStack } from '../../infra/demo-stack';
 import { findProjectRoot } from '../../infra/function-defaults';
@@ -25,7 +27,9 @@ function synthesize(reminderSender: string): SynthesizedIam {
   const app = new App({
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], reminderSender },
   });
-  const stack = new DemoStack(app, 'ApiKeyPlatformDemo');
+  // The platform functions' policies depend on the definition through its stage names and the
+  // Lambda backends of its paid routes; Leadbase's has both (the fleet example's paid routes are HTTP).
+  const stack = new DemoStack(app, 'ApiKeyPlatformDemo', { definition: leadbaseApi, backends: placeholderBackends });
   const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
   const logicalIdOf = (element: CfnElement) => stack.resolve(element.logicalId) as string;
   const roleOf = (functionId: FunctionId) => {
@@ -82,6 +86,23 @@ function synthesize(reminderSender: string): SynthesizedIam {
     };
   }
   return { stackName: stack.stackName, functions, resources };
+}
+
+/** A function per `{ lambda }` backend name: the template only needs their ARNs. */
+function placeholderBackends(stack: Stack): Record<string, lambda.IFunction> {
+  const names = new Set(
+    leadbaseApi.compiled.routes.flatMap((route) => ('lambda' in route.backend ? [route.backend.lambda] : [])),
+  );
+  return Object.fromEntries(
+    [...names].map((name) => [
+      name,
+      new lambda.Function(stack, `Backend-${name}`, {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+      }),
+    ]),
+  );
 }
 
 /**

@@ -39,7 +39,15 @@ export interface SynthesizedIam {
 }
 
 /** Everything the synthesized policies depend on. */
-const INPUTS = ['infra', 'functions/definition', 'cdk.json', 'package-lock.json', 'local/iam/extract-policies.ts'];
+const INPUTS = [
+  'infra',
+  'functions/definition',
+  'cdk.json',
+  'package-lock.json',
+  'local/iam/extract-policies.ts',
+  // The definition the policies are synthesized with (its stages and paid Lambda backends).
+  'examples/leadbase/api.ts',
+];
 
 function filesUnder(root: string, path: string): string[] {
   const full = join(root, path);
