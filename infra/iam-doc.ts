@@ -20,7 +20,8 @@ own log group, and nothing else.
   source mapping polls with (ReceiveMessage, DeleteMessage, GetQueueAttributes), plus
   ChangeMessageVisibility where the function hides its own messages (\`+hide\`).
 - **Secrets**: \`secretsmanager:GetSecretValue\` on each named secret, nothing else.
-- **Other**: \`flush\` is \`apigateway:DELETE\` on the authorizer cache of each stage of STAGES;
+- **Other**: \`flush\` is \`apigateway:DELETE\` on the authorizer cache of each stage of the API definition;
+  \`invoke\` is \`lambda:InvokeFunction\` on exactly the team's Lambda backends of paid routes;
   \`email\` is \`ses:SendEmail\` on the sender address's identity and its domain's (and the team's
   \`senderIdentity\`), with \`ses:FromAddress\` equal to the sender, and only when a sender is
   configured; \`KEY#…\` is a \`dynamodb:LeadingKeys\` condition on every table action.
@@ -52,6 +53,7 @@ function secretsOf(needs: FunctionNeeds): string[] {
 function otherOf(needs: FunctionNeeds): string[] {
   return [
     ...(needs.flushAuthorizerCache ? ['flush'] : []),
+    ...(needs.invokeBackends ? ['invoke'] : []),
     ...(needs.sendEmail ? ['email'] : []),
     ...(needs.tablePartitions ?? []).map((prefix) => `${prefix}…`),
   ];
