@@ -69,103 +69,57 @@ const changed = (status: number, { result, events }: { result: unknown; events: 
   events,
 });
 
+const route = (method: string, path: string, handle: ServiceRoute['handle']): ServiceRoute => ({
+  method,
+  path,
+  handle,
+});
+
 export const SERVICE_ROUTES: readonly ServiceRoute[] = [
-  {
-    method: 'GET',
-    path: '/v1/rides',
-    handle: ({ records, query }) => ok(list(records.rides.values(), parse(rideListQuery, query, 'query'), newestFirst)),
-  },
-  {
-    method: 'POST',
-    path: '/v1/rides',
-    handle: ({ records, body, now, newId }) =>
-      changed(201, startRide(records, parse(startRideInput, body), now, newId)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/rides/{id}',
-    handle: ({ records, params }) => ok(find<Ride>(records.rides, 'ride', params.id as string)),
-  },
-  {
-    method: 'PATCH',
-    path: '/v1/rides/{id}',
-    handle: ({ records, params, body, now }) =>
-      changed(200, endRide(records, params.id as string, parse(endRideInput, body), now)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/vehicles',
-    handle: ({ records, query }) =>
-      ok(list(records.vehicles.values(), parse(vehicleListQuery, query, 'query'), byName)),
-  },
-  {
-    method: 'POST',
-    path: '/v1/vehicles',
-    handle: ({ records, accountId, body, now, newId }) =>
-      changed(201, createVehicle(records, accountId, parse(createVehicleInput, body), now, newId)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/vehicles/{id}',
-    handle: ({ records, params }) => ok(find<Vehicle>(records.vehicles, 'vehicle', params.id as string)),
-  },
-  {
-    method: 'PATCH',
-    path: '/v1/vehicles/{id}',
-    handle: ({ records, params, body, now }) =>
-      changed(200, updateVehicle(records, params.id as string, parse(updateVehicleInput, body), now)),
-  },
-  {
-    method: 'DELETE',
-    path: '/v1/vehicles/{id}',
-    handle: ({ records, params }) => {
-      deleteVehicle(records, params.id as string);
-      return { status: 204 };
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/customers',
-    handle: ({ records, query }) =>
-      ok(list(records.customers.values(), parse(customerListQuery, query, 'query'), byName)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/customers/{id}',
-    handle: ({ records, params }) => ok(find<Customer>(records.customers, 'customer', params.id as string)),
-  },
-  {
-    method: 'PATCH',
-    path: '/v1/customers/{id}',
-    handle: ({ records, params, body, now }) =>
-      changed(200, updateCustomer(records, params.id as string, parse(updateCustomerInput, body), now)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/analytics/rides',
-    handle: ({ records, accountId }) => ok(rideAnalytics(accountId, records)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/analytics/revenue',
-    handle: ({ records, accountId }) => ok(revenueAnalytics(accountId, records)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/zones',
-    handle: ({ records, query }) => ok(list(records.zones.values(), parse(listQuery, query, 'query'), byName)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/zones/{id}',
-    handle: ({ records, params }) => ok(find<Zone>(records.zones, 'zone', params.id as string)),
-  },
-  {
-    method: 'PATCH',
-    path: '/v1/zones/{id}',
-    handle: ({ records, params, body, now }) =>
-      changed(200, updateZone(records, params.id as string, parse(updateZoneInput, body), now)),
-  },
+  route('GET', '/v1/rides', ({ records, query }) =>
+    ok(list(records.rides.values(), parse(rideListQuery, query, 'query'), newestFirst)),
+  ),
+  route('POST', '/v1/rides', ({ records, body, now, newId }) =>
+    changed(201, startRide(records, parse(startRideInput, body), now, newId)),
+  ),
+  route('GET', '/v1/rides/{id}', ({ records, params }) => ok(find<Ride>(records.rides, 'ride', params.id as string))),
+  route('PATCH', '/v1/rides/{id}', ({ records, params, body, now }) =>
+    changed(200, endRide(records, params.id as string, parse(endRideInput, body), now)),
+  ),
+  route('GET', '/v1/vehicles', ({ records, query }) =>
+    ok(list(records.vehicles.values(), parse(vehicleListQuery, query, 'query'), byName)),
+  ),
+  route('POST', '/v1/vehicles', ({ records, accountId, body, now, newId }) =>
+    changed(201, createVehicle(records, accountId, parse(createVehicleInput, body), now, newId)),
+  ),
+  route('GET', '/v1/vehicles/{id}', ({ records, params }) =>
+    ok(find<Vehicle>(records.vehicles, 'vehicle', params.id as string)),
+  ),
+  route('PATCH', '/v1/vehicles/{id}', ({ records, params, body, now }) =>
+    changed(200, updateVehicle(records, params.id as string, parse(updateVehicleInput, body), now)),
+  ),
+  route('DELETE', '/v1/vehicles/{id}', ({ records, params }) => {
+    deleteVehicle(records, params.id as string);
+    return { status: 204 };
+  }),
+  route('GET', '/v1/customers', ({ records, query }) =>
+    ok(list(records.customers.values(), parse(customerListQuery, query, 'query'), byName)),
+  ),
+  route('GET', '/v1/customers/{id}', ({ records, params }) =>
+    ok(find<Customer>(records.customers, 'customer', params.id as string)),
+  ),
+  route('PATCH', '/v1/customers/{id}', ({ records, params, body, now }) =>
+    changed(200, updateCustomer(records, params.id as string, parse(updateCustomerInput, body), now)),
+  ),
+  route('GET', '/v1/analytics/rides', ({ records, accountId }) => ok(rideAnalytics(accountId, records))),
+  route('GET', '/v1/analytics/revenue', ({ records, accountId }) => ok(revenueAnalytics(accountId, records))),
+  route('GET', '/v1/zones', ({ records, query }) =>
+    ok(list(records.zones.values(), parse(listQuery, query, 'query'), byName)),
+  ),
+  route('GET', '/v1/zones/{id}', ({ records, params }) => ok(find<Zone>(records.zones, 'zone', params.id as string))),
+  route('PATCH', '/v1/zones/{id}', ({ records, params, body, now }) =>
+    changed(200, updateZone(records, params.id as string, parse(updateZoneInput, body), now)),
+  ),
 ];
 
 /** The route and path parameters of a request, or which methods the path has (for a 405). */
@@ -175,8 +129,8 @@ export function matchServiceRoute(
 ): { route: ServiceRoute; params: Record<string, string> } | { allowed: string[] } {
   const segments = pathname.split('/').filter(Boolean);
   const allowed: string[] = [];
-  for (const route of SERVICE_ROUTES) {
-    const pattern = route.path.split('/').filter(Boolean);
+  for (const candidate of SERVICE_ROUTES) {
+    const pattern = candidate.path.split('/').filter(Boolean);
     if (pattern.length !== segments.length) continue;
     const params: Record<string, string> = {};
     const matches = pattern.every((part, index) => {
@@ -186,8 +140,8 @@ export function matchServiceRoute(
       return true;
     });
     if (!matches) continue;
-    if (route.method === method) return { route, params };
-    allowed.push(route.method);
+    if (candidate.method === method) return { route: candidate, params };
+    allowed.push(candidate.method);
   }
   return { allowed };
 }

@@ -2,6 +2,7 @@
 import { ApiDefinitionError } from 'api-key-platform/definition';
 import { z } from 'zod';
 import { fleetApi } from '../api';
+import { SERVICE_ROUTES } from '../service/routes';
 
 const SERVICE = 'https://fleet.internal.example';
 const api = fleetApi(SERVICE);
@@ -36,6 +37,12 @@ describe('fleetApi', () => {
     expect(api.compiled.routes.filter((route) => route.credits > 0).map((route) => route.path)).toEqual([
       '/v1/analytics/revenue',
     ]);
+  });
+
+  it('declares exactly the routes the fleet service serves', () => {
+    const served = SERVICE_ROUTES.map((route) => `${route.method} ${route.path}`);
+
+    expect(api.compiled.routes.map((route) => `${route.method} ${route.path}`)).toEqual(served);
   });
 
   it('takes a base URL with a trailing slash', () => {
