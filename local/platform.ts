@@ -151,24 +151,27 @@ const CURSOR_SECRET_ID = 'api-key-platform/cursor-key';
 export async function startPlatform(options: PlatformOptions) {
   assertBackendsServed(options.app);
   const root = repoRoot();
-  const iam = startLocalIam({ root, reminderSender: LOCAL_EMAIL_SENDER, ...options.iam });
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => {});
   };
+  let abandonIam = () => {};
   try {
     if (options.dataDir) {
       const restoreUmask = protectDataDir(options.dataDir);
       closers.push(async () => restoreUmask());
     }
     const { app } = options;
-    // Before any handler loads: the functions read the definition through activeApi(), as in their bundles.
+    // Before any handler loads: the functions read the definition through activeApi(), as in their
+    // bundles, and local IAM synthesizes the construct with it.
     const definitionDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'api-definition-'));
     if (!options.dataDir) closers.push(async () => rmSync(definitionDir, { recursive: true, force: true }));
     const definitionFile = join(definitionDir, API_DEFINITION_FILE_NAME);
     writeFileSync(definitionFile, `${JSON.stringify(app.definition.compiled, null, 2)}\n`);
     process.env.API_DEFINITION_FILE = definitionFile;
     const api = useApi(app.definition.compiled);
+    const iam = startLocalIam({ root, reminderSender: LOCAL_EMAIL_SENDER, definitionFile, ...options.iam });
+    abandonIam = () => iam.abandon();
     const dynamodb = await startDynamoDb(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
     closers.push(dynamodb.close);
     const secrets = await startSecretsManager(options.dataDir ? { file: join(options.dataDir, 'secrets.json') } : {});
@@ -391,7 +394,7 @@ export async function startPlatform(options: PlatformOptions) {
       iam,
     };
   } catch (error) {
-    iam.abandon();
+    abandonIam();
     await close();
     throw error;
   }

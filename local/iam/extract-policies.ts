@@ -1,6 +1,7 @@
 /**
- * Run by function-policies.ts in a child process (`tsx local/iam/extract-policies.ts <sender>`):
- * synthesizes the demo stack as `cdk synth` does, minus the esbuild bundling, and prints each
+ * Run by function-policies.ts in a child process (`tsx local/iam/extract-policies.ts <sender>
+ * <compiled definition file>`): synthesizes the demo stack on the running app's API definition as
+ * `cdk synth` does, minus the esbuild bundling, and prints each
  * function's IAM statements with their intrinsics unresolved, plus what every logical id stands
  * for, as JSON. Kept out of the local stack's own process so aws-cdk-lib is only loaded on a
  * cache miss.
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { leadbaseApi } from '../../examples/leadbase/api';
+import { loadApi } from '../../functions/definition/active-api';
+import type { ApiDefinition, CompiledApi } from '../../functions/definition/api-definition';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { DemoStack } from '../../infra/demo-stack';
 import { findProjectRoot } from '../../infra/function-defaults';
@@ -21,15 +23,19 @@ interface CfnResource {
   Properties?: Record<string, unknown>;
 }
 
-function synthesize(reminderSender: string): SynthesizedIam {
+function synthesize(reminderSender: string, definition: ApiDefinition): SynthesizedIam {
   const cdkJson = JSON.parse(readFileSync(join(findProjectRoot(), 'cdk.json'), 'utf8')) as { context?: object };
   // The local sender, so the SES grant names the identity the local stack sends from.
   const app = new App({
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], reminderSender },
   });
   // The platform functions' policies depend on the definition through its stage names and the
-  // Lambda backends of its paid routes; Leadbase's has both (the fleet example's paid routes are HTTP).
-  const stack = new DemoStack(app, 'ApiKeyPlatformDemo', { definition: leadbaseApi, backends: placeholderBackends });
+  // Lambda backends of its paid routes (the metered proxy may invoke exactly those).
+  const stack = new DemoStack(app, 'ApiKeyPlatformDemo', {
+    definition,
+    backends: (scope) => placeholderBackends(scope, definition.compiled),
+    integrations: () => placeholderIntegrations(definition.compiled),
+  });
   const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, CfnResource> };
   const logicalIdOf = (element: CfnElement) => stack.resolve(element.logicalId) as string;
   const roleOf = (functionId: FunctionId) => {
@@ -89,10 +95,8 @@ function synthesize(reminderSender: string): SynthesizedIam {
 }
 
 /** A function per `{ lambda }` backend name: the template only needs their ARNs. */
-function placeholderBackends(stack: Stack): Record<string, lambda.IFunction> {
-  const names = new Set(
-    leadbaseApi.compiled.routes.flatMap((route) => ('lambda' in route.backend ? [route.backend.lambda] : [])),
-  );
+function placeholderBackends(stack: Stack, compiled: CompiledApi): Record<string, lambda.IFunction> {
+  const names = new Set(compiled.routes.flatMap((route) => ('lambda' in route.backend ? [route.backend.lambda] : [])));
   return Object.fromEntries(
     [...names].map((name) => [
       name,
@@ -103,6 +107,14 @@ function placeholderBackends(stack: Stack): Record<string, lambda.IFunction> {
       }),
     ]),
   );
+}
+
+/** An integration per `{ integration }` backend name: no platform function's policy names them. */
+function placeholderIntegrations(compiled: CompiledApi): Record<string, apigateway.Integration> {
+  const names = new Set(
+    compiled.routes.flatMap((route) => ('integration' in route.backend ? [route.backend.integration] : [])),
+  );
+  return Object.fromEntries([...names].map((name) => [name, new apigateway.MockIntegration()]));
 }
 
 /**
@@ -140,6 +152,17 @@ function statementsOfRole(resources: Record<string, CfnResource>, roleId: string
   return documents.flatMap((document) => document.Statement);
 }
 
-const [reminderSender] = process.argv.slice(2);
-if (!reminderSender) throw new Error('usage: extract-policies.ts <reminder sender address>');
-process.stdout.write(JSON.stringify(synthesize(reminderSender)));
+/**
+ * The running app's definition, from the compiled file the local platform wrote (API_DEFINITION_FILE).
+ * The construct reads only a definition's compiled form, which is all the file holds.
+ */
+function definitionIn(file: string): ApiDefinition {
+  const { compiled } = loadApi(JSON.parse(readFileSync(file, 'utf8')));
+  return { compiled } as unknown as ApiDefinition;
+}
+
+const [reminderSender, definitionFile] = process.argv.slice(2);
+if (!reminderSender || !definitionFile) {
+  throw new Error('usage: extract-policies.ts <reminder sender address> <compiled API definition file>');
+}
+process.stdout.write(JSON.stringify(synthesize(reminderSender, definitionIn(definitionFile))));

@@ -39,15 +39,7 @@ export interface SynthesizedIam {
 }
 
 /** Everything the synthesized policies depend on. */
-const INPUTS = [
-  'infra',
-  'functions/definition',
-  'cdk.json',
-  'package-lock.json',
-  'local/iam/extract-policies.ts',
-  // The definition the policies are synthesized with (its stages and paid Lambda backends).
-  'examples/leadbase/api.ts',
-];
+const INPUTS = ['infra', 'functions/definition', 'cdk.json', 'package-lock.json', 'local/iam/extract-policies.ts'];
 
 function filesUnder(root: string, path: string): string[] {
   const full = join(root, path);
@@ -61,8 +53,11 @@ function filesUnder(root: string, path: string): string[] {
   }
 }
 
-export function inputsHash(root: string, reminderSender: string): string {
-  const hash = createHash('sha256').update(reminderSender);
+export function inputsHash(root: string, reminderSender: string, definitionFile: string): string {
+  // The definition the policies are synthesized with (its stages and paid Lambda backends).
+  const hash = createHash('sha256')
+    .update(reminderSender)
+    .update(`\0${iamShapingDefinition(definitionFile)}`);
   for (const file of INPUTS.flatMap((path) => filesUnder(root, path)).sort()) {
     hash.update(`\0${file}\0`).update(readFileSync(join(root, file)));
   }
@@ -70,12 +65,27 @@ export function inputsHash(root: string, reminderSender: string): string {
 }
 
 /**
+ * A compiled definition but the URLs of its HTTP backends, which shape no policy: an app on a free
+ * port (the fleet example's service) would otherwise miss the cache at each start.
+ */
+function iamShapingDefinition(definitionFile: string): string {
+  const compiled = JSON.parse(readFileSync(definitionFile, 'utf8')) as { routes?: { backend?: { http?: string } }[] };
+  for (const route of compiled.routes ?? []) if (route.backend?.http) route.backend.http = 'http';
+  return JSON.stringify(compiled);
+}
+
+/**
  * The synthesized policies, from the cache when the inputs are unchanged. Concurrent misses (Jest
  * workers) each synthesize and write the same file; the rename makes each write whole.
  */
-export async function loadSynthesizedIam(root: string, reminderSender: string): Promise<SynthesizedIam> {
+export async function loadSynthesizedIam(
+  root: string,
+  reminderSender: string,
+  /** The running app's compiled API definition (API_DEFINITION_FILE). */
+  definitionFile: string,
+): Promise<SynthesizedIam> {
   const directory = join(root, 'node_modules', '.cache', 'api-key-platform');
-  const file = join(directory, `iam-policies-${inputsHash(root, reminderSender)}.json`);
+  const file = join(directory, `iam-policies-${inputsHash(root, reminderSender, definitionFile)}.json`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as SynthesizedIam;
   } catch {
@@ -83,7 +93,7 @@ export async function loadSynthesizedIam(root: string, reminderSender: string): 
   }
   const extractor = join(root, 'local', 'iam', 'extract-policies.ts');
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const { stdout } = await promisify(execFile)(process.execPath, [tsx, extractor, reminderSender], {
+  const { stdout } = await promisify(execFile)(process.execPath, [tsx, extractor, reminderSender, definitionFile], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
   }).catch((error: { stderr?: string }) => {

@@ -27,7 +27,9 @@ export interface LocalIamOptions {
 
 export type LocalIam = ReturnType<typeof startLocalIam>;
 
-export function startLocalIam(options: LocalIamOptions & { root: string; reminderSender: string }) {
+export function startLocalIam(
+  options: LocalIamOptions & { root: string; reminderSender: string; definitionFile: string },
+) {
   const enabled = options.enabled ?? process.env.LOCAL_IAM !== 'off';
   const denials: Denial[] = [];
   const withoutLocalCounterpart: string[] = [];
@@ -44,7 +46,9 @@ export function startLocalIam(options: LocalIamOptions & { root: string; reminde
       );
     });
   // The synth (seconds on a cache miss) starts now, while the emulators start.
-  const synthesized = enabled ? loadSynthesizedIam(options.root, options.reminderSender) : undefined;
+  const synthesized = enabled
+    ? loadSynthesizedIam(options.root, options.reminderSender, options.definitionFile)
+    : undefined;
   synthesized?.catch(() => {});
   let resolveReady: (evaluation: { evaluator: PolicyEvaluator; local: LocalResources }) => void = () => {};
   let rejectReady: (error: Error) => void = () => {};

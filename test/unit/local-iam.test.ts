@@ -364,7 +364,7 @@ describe('startLocalIam', () => {
     process.env.LOCAL_IAM = 'off';
     try {
       const handler = async () => 'ok';
-      const iam = startLocalIam({ root: process.cwd(), reminderSender: 'a@b.c' });
+      const iam = startLocalIam({ root: process.cwd(), reminderSender: 'a@b.c', definitionFile: 'unread' });
 
       expect(iam.enabled).toBe(false);
       expect(iam.wrap('whoami', handler)).toBe(handler);
