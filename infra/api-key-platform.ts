@@ -166,6 +166,19 @@ export class ApiKeyPlatformPropsError extends Error {
 const SECRET_SCANNING_PUBLIC_KEYS: keyof typeof secretScanningConfig = 'SECRET_SCANNING_PUBLIC_KEYS';
 const REMINDER_SEND_INTERVAL_MS: keyof typeof reminderPacingConfig = 'REMINDER_SEND_INTERVAL_MS';
 
+/**
+ * API keys for a team's REST API: the key store, the authorizer, key and webhook management
+ * routes, usage, and a method for every route of the team's definition, served by its backends.
+ *
+ * ```ts
+ * const platform = new ApiKeyPlatform(this, 'Keys', { api, definition, backends: { rides: ridesFunction } });
+ * platform.addUsagePlans(api, [api.deploymentStage, sandboxStage]);
+ * platform.ingestAccessLogs(accessLogs);
+ * platform.grantPublishEvents(ridesFunction);
+ * ```
+ *
+ * Throws ApiKeyPlatformPropsError when the props do not fit the definition.
+ */
 export class ApiKeyPlatform extends Construct {
   readonly table: dynamodb.Table;
   readonly pepper: secretsmanager.Secret;

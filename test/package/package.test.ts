@@ -62,6 +62,32 @@ console.error('api-key-platform ' + VERSION);
 app.synth();
 `;
 
+/** The same app's setup in TypeScript, checked against the package's declarations. */
+const APP_TS = `
+import { App, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ApiKeyPlatform, type ApiKeyPlatformProps, defineApi, VERSION } from 'api-key-platform';
+import { defineApi as defineFromDefinition } from 'api-key-platform/definition';
+import { callerFromHeaders } from 'api-key-platform/backend';
+
+const definition = defineApi({
+  name: 'Parcels API',
+  resources: { parcels: ['read'] },
+  routes: [{ method: 'GET', path: '/v2/parcels', permission: 'parcels:read', summary: 'List', backend: { lambda: 'parcels' } }],
+  plans: { basic: { requestsPerMinute: 60 } },
+  defaultPlan: 'basic',
+});
+const stack = new Stack(new App(), 'Typed');
+const api = new apigateway.RestApi(stack, 'Api', { deployOptions: { stageName: 'live' } });
+const fn = new lambda.Function(stack, 'F', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('') });
+const props: ApiKeyPlatformProps = { api, definition, backends: { parcels: fn } };
+new ApiKeyPlatform(stack, 'Keys', props);
+// @ts-expect-error: a backend is a function, so the declarations must refuse a string here.
+new ApiKeyPlatform(stack, 'Wrong', { api, definition, backends: { parcels: 'parcels' } });
+export const used = [VERSION, defineFromDefinition, callerFromHeaders];
+`;
+
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, {
     cwd,
@@ -88,6 +114,22 @@ describe('the npm package', () => {
     run('mkdir', ['-p', appDir], work);
     writeFileSync(join(appDir, 'package.json'), JSON.stringify({ name: 'parcels-app', private: true }, null, 2));
     writeFileSync(join(appDir, 'app.js'), APP_JS);
+    writeFileSync(join(appDir, 'typed.ts'), APP_TS);
+    writeFileSync(
+      join(appDir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'node16',
+          moduleResolution: 'node16',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['typed.ts'],
+      }),
+    );
     run(
       'npm',
       [
@@ -173,6 +215,10 @@ describe('the npm package', () => {
       type: 'object',
       properties: { parcelId: { type: 'string' }, deliveredAt: { type: 'string' } },
     });
+  });
+
+  it('type-checks a TypeScript app against its declarations, entry points by entry point', () => {
+    expect(() => run(join(root, 'node_modules/.bin/tsc'), ['-p', appDir], appDir)).not.toThrow();
   });
 
   it('exports a VERSION equal to package.json’s', () => {
