@@ -2,7 +2,8 @@
  * A complete deployable stack around a team's API definition: a REST API with one stage per stage
  * of the definition, access and execution logs, tracing, an alarm topic, and the platform attached
  * with the team's backends, as a platform team would do it in its own stack. It knows no product:
- * the definition and the backends come in as props (the root app passes Leadbase's).
+ * the definition and the backends come in as props. The infra tests and the local IAM check
+ * synthesize it; the root app deploys the Leadbase example's own stack.
  *
  * Context (`cdk deploy -c name=value`):
  * - `reminderSender`: a verified SES address; without it the reminder schedule is off.
