@@ -23,8 +23,8 @@ export interface FleetServiceOptions {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Answers one request: exported apart from the listener so unit tests need no socket. */
-export function fleetRequestHandler(options: Omit<FleetServiceOptions, 'port' | 'host'>) {
+/** The service's request listener, with its store. */
+function fleetRequestHandler(options: Omit<FleetServiceOptions, 'port' | 'host'>) {
   const clock = options.clock ?? (() => new Date());
   const newId = options.newId ?? randomId;
   const store = new FleetStore(clock, newId);
@@ -62,10 +62,11 @@ export function fleetRequestHandler(options: Omit<FleetServiceOptions, 'port' | 
 
 export async function startFleetService(options: FleetServiceOptions) {
   const server = createServer(fleetRequestHandler(options));
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
