@@ -329,9 +329,10 @@ export async function startPlatform(options: PlatformOptions) {
     });
     const gatewayUrl = gateway.url.replace('127.0.0.1', 'localhost');
     const bootstrap: Bootstrap = {
+      // First: an earlier start's bootstrap.json comes back whole, its URLs with its ports.
+      ...demo,
       liveUrl: `${gatewayUrl}/${api.compiled.stages.live}`,
       sandboxUrl: `${gatewayUrl}/${api.compiled.stages.sandbox}`,
-      ...demo,
       tableName: TABLE_NAME,
       pepperSecretId: PEPPER_SECRET_ID,
       endpoints,
