@@ -1,6 +1,9 @@
 /**
  * Credits through the local stack: each test gets an organization of its own with a chosen balance,
- * and reads the balance back from the table.
+ * and reads the balance back from the table. Leadbase's paid routes (enrichments 5, search 1) are
+ * served by the platform's metered proxy, which charges, then invokes Leadbase's in-process Lambda
+ * backends through the local Lambda endpoint; metered-backends.test.ts covers HTTP backends and
+ * backends that fail.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCreditLedger } from '../../functions/adapters/dynamo-credit-ledger';

@@ -2,7 +2,7 @@
  * Local IAM enforcement over HTTP: a function whose synthesized policy lacks a grant fails as it
  * would on AWS. The platform takes the synthesized policies less a few grants
  * (PlatformOptions.iam.policies): GetItem from keys-get, sqs:SendMessage from webhook-delivery,
- * sqs:ReceiveMessage from key-expiry-worker.
+ * sqs:ReceiveMessage from key-expiry-worker, lambda:InvokeFunction from metered-proxy.
  */
 import type { Denial } from '../../local/iam/enforcement';
 import { withoutActions } from '../support/iam-policies';
@@ -24,6 +24,7 @@ beforeAll(async () => {
         'keys-get': 'dynamodb:GetItem',
         'webhook-delivery': 'sqs:SendMessage',
         'key-expiry-worker': 'sqs:ReceiveMessage',
+        'metered-proxy': 'lambda:InvokeFunction',
       }),
       onDenial: (denial) => denials.push(denial),
     },
@@ -57,6 +58,22 @@ describe('local IAM enforcement', () => {
         message: expect.stringMatching(
           /^User: arn:aws:sts::000000000000:assumed-role\/\w+\/keys-get is not authorized to perform: dynamodb:GetItem on resource: /,
         ),
+      }),
+    ]);
+  });
+
+  it('answers 502 for a paid route whose backend the metered proxy may not invoke, and refunds the call', async () => {
+    const accountId = platform.bootstrap.accountIds[0] as string;
+
+    const response = await platform.admin.post(`/v1/search?account_id=${accountId}`, { query: 'ada' });
+
+    expect(response.status).toBe(502);
+    expect(response.headers['x-credits-consumed']).toBe('0');
+    expect(denials).toEqual([
+      expect.objectContaining({
+        functionId: 'metered-proxy',
+        action: 'lambda:InvokeFunction',
+        resource: 'arn:aws:lambda:us-east-1:000000000000:function:search',
       }),
     ]);
   });
