@@ -4,7 +4,7 @@
  * proxy integration would send it.
  */
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
-import { BadGatewayError, GatewayTimeoutError } from '../domain/errors';
+import { BadGatewayError, GatewayTimeoutError, PayloadTooLargeError } from '../domain/errors';
 import { lambdaProxyResult, NO_ANSWER_MESSAGE } from '../domain/metering/backend-response';
 import type { Backends } from '../domain/metering/metered-proxy';
 
@@ -27,6 +27,10 @@ export function lambdaBackends(
         }),
       );
     } catch (error) {
+      // API Gateway takes bodies up to 10 MB, a synchronous Invoke 6 MB: the client sent too much.
+      if (error instanceof Error && error.name === 'RequestTooLargeException') {
+        throw new PayloadTooLargeError('The request is too large for this route: send at most 6 MB.', { cause: error });
+      }
       if (error instanceof Error && error.name === 'TimeoutError') {
         throw new GatewayTimeoutError(NO_ANSWER_MESSAGE, { cause: error });
       }

@@ -3,9 +3,10 @@
  * what a synchronous invocation returns, how a thrown error travels, and what a caller of an
  * unknown function gets, as on Lambda.
  */
+import '../../local/quiet-sdk';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { lambdaBackends } from '../../functions/adapters/lambda-backend';
-import { BadGatewayError } from '../../functions/domain/errors';
+import { BadGatewayError, PayloadTooLargeError } from '../../functions/domain/errors';
 import { LOCAL_CREDENTIALS } from '../../local/bootstrap';
 import { type LambdaHandler, localFunctionArn, startLambda } from '../../local/emulators/lambda';
 
@@ -88,6 +89,14 @@ describe('local Lambda endpoint', () => {
       expect(response.statusCode).toBe(200);
       expect(response.headers).toEqual({ 'content-type': 'application/json' });
       expect(JSON.parse(response.body).hello).toBe('Ada');
+    });
+
+    it('turns an event over the 6 MB Invoke limit into PayloadTooLargeError (413)', async () => {
+      const invokeFunction = lambdaBackends(client, lambda.functionArns);
+
+      await expect(invokeFunction('echo', { body: 'x'.repeat(6 * 1024 * 1024) })).rejects.toBeInstanceOf(
+        PayloadTooLargeError,
+      );
     });
 
     it.each([
