@@ -5,12 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { KeyEnvironment } from '../domain/keys/key-token';
 import { API_KEY_HEADER_MODES } from './api';
-import { ADMIN_PRESET, type CompiledApi, type CompiledRoute, eventDataSchema } from './api-definition';
+import type { CompiledApi, CompiledRoute } from './api-definition';
 import { PLATFORM_ROUTES } from './platform-routes';
 import { HTTP_METHODS, type RouteDefinition, type TeamRouteDefinition } from './routes';
+import { ADMIN_PRESET } from './scopes';
 
 export const API_DEFINITION_FILE_NAME = 'api-definition.json';
 
@@ -23,32 +24,35 @@ export interface LoadedApi {
   stages: Readonly<Record<string, KeyEnvironment>>;
   /** Every preset (the platform's `admin` aside) → the `<resource>:<action>` scopes it grants. */
   presetScopes: ReadonlyMap<string, ReadonlySet<string>>;
-  /** The team's event types → their data validators, built from the JSON Schemas. */
-  eventData: ReadonlyMap<string, z.ZodType>;
 }
 
 const jsonObject = z.record(z.string(), z.unknown());
+const name = z.string().check(z.minLength(1));
 const backendSchema = z.union([
-  z.strictObject({ lambda: z.string().min(1) }),
-  z.strictObject({ http: z.string().url() }),
-  z.strictObject({ integration: z.string().min(1) }),
+  z.strictObject({ lambda: name }),
+  z.strictObject({ http: z.url() }),
+  z.strictObject({ integration: name }),
 ]);
-/** The shape of the compiled file: checked at cold start, so a broken file fails the first call loudly. */
+const wholeNumber = (minimum: number) => z.int().check(z.minimum(minimum));
+/**
+ * The shape of the compiled file: checked at cold start, so a broken file fails the first call
+ * loudly. zod/mini, because the authorizer loads it (test/infra/authorizer-bundle.test.ts).
+ */
 const compiledApiSchema = z.strictObject({
   format: z.literal(1),
-  name: z.string().min(1),
-  version: z.string().min(1),
-  resources: z.record(z.string(), z.array(z.string()).min(1)),
+  name,
+  version: name,
+  resources: z.record(z.string(), z.array(z.string()).check(z.minLength(1))),
   presets: z.record(z.string(), z.strictObject({ description: z.string(), scopes: z.array(z.string()) })),
   levels: z.record(z.string(), z.strictObject({ description: z.string(), permissions: z.array(z.string()) })),
   routes: z.array(
     z.strictObject({
       method: z.enum(HTTP_METHODS),
-      path: z.string().startsWith('/'),
-      resource: z.string().min(1),
-      action: z.string().min(1),
+      path: z.string().check(z.startsWith('/')),
+      resource: name,
+      action: name,
       summary: z.string(),
-      credits: z.number().int().min(0),
+      credits: wholeNumber(0),
       backend: backendSchema,
       accountScoped: z.boolean(),
     }),
@@ -57,14 +61,14 @@ const compiledApiSchema = z.strictObject({
   plans: z.record(
     z.string(),
     z.strictObject({
-      requestsPerMinute: z.number().int().min(1),
-      quota: z.strictObject({ limit: z.number().int().min(1), period: z.enum(['DAY', 'WEEK', 'MONTH']) }).optional(),
-      customLimit: z.boolean().optional(),
+      requestsPerMinute: wholeNumber(1),
+      quota: z.optional(z.strictObject({ limit: wholeNumber(1), period: z.enum(['DAY', 'WEEK', 'MONTH']) })),
+      customLimit: z.optional(z.boolean()),
     }),
   ),
-  defaultPlan: z.string().min(1),
-  stages: z.strictObject({ live: z.string().min(1), sandbox: z.string().min(1) }),
-  keyPrefix: z.string().regex(/^[a-z]{2,8}$/),
+  defaultPlan: name,
+  stages: z.strictObject({ live: name, sandbox: name }),
+  keyPrefix: z.string().check(z.regex(/^[a-z]{2,8}$/)),
   apiKeyHeader: z.enum(API_KEY_HEADER_MODES),
 });
 
@@ -87,7 +91,6 @@ export function loadApi(json: unknown): LoadedApi {
     teamRoutes,
     stages: { [compiled.stages.live]: 'live', [compiled.stages.sandbox]: 'test' },
     presetScopes,
-    eventData: new Map(Object.entries(compiled.events).map(([type, { schema }]) => [type, eventDataSchema(schema)])),
   };
 }
 

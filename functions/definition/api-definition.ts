@@ -10,7 +10,12 @@
  */
 import { z } from 'zod';
 import { API_KEY_HEADER_MODES, type ApiKeyHeaderMode } from './api';
+import { eventDataSchema } from './event-data';
 import { PLATFORM_ROUTES, SERVICE_SCOPES } from './platform-routes';
+import { ADMIN_PRESET, expandScopes, scopeProblem } from './scopes';
+
+export { ADMIN_PRESET, expandScopes, scopeProblem };
+
 import { HTTP_METHODS, type HttpMethod, isPathParameter, pathSegments } from './routes';
 
 /** Where API Gateway sends a route of the team's API. */
@@ -137,8 +142,6 @@ export class ApiDefinitionError extends Error {
 
 export const DEFAULT_STAGES = { live: 'live', sandbox: 'sandbox' } as const;
 export const DEFAULT_KEY_PREFIX = 'sk';
-/** `admin`: every route, key management included. Reserved: no team preset may take the name. */
-export const ADMIN_PRESET = 'admin';
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
@@ -387,81 +390,6 @@ function compileEvents(events: Record<string, EventInput>, problem: (message: st
   return compiled;
 }
 
-/**
- * The validator of an event's `data`, from its JSON Schema. zod's reader skips `required` names that
- * `properties` does not describe, and `properties` of a schema without `type`; so each such name
- * gets an any-value property, and the top level is an object, as event data always is.
- */
-export function eventDataSchema(schema: JsonSchema): z.ZodType {
-  return z.fromJSONSchema(withRequiredProperties({ type: 'object', ...schema }) as JsonSchema);
-}
-
-/** Keywords whose value is a schema, a list of schemas or a map of named schemas. */
-const SUBSCHEMA_KEYWORDS = ['items', 'additionalProperties', 'not', 'contains', 'propertyNames'] as const;
-const SUBSCHEMA_LIST_KEYWORDS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const;
-const SUBSCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', '$defs', 'definitions'] as const;
-
-function withRequiredProperties(schema: unknown): unknown {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
-  const node: Record<string, unknown> = { ...schema };
-  for (const keyword of SUBSCHEMA_KEYWORDS) if (keyword in node) node[keyword] = withRequiredProperties(node[keyword]);
-  for (const keyword of SUBSCHEMA_LIST_KEYWORDS) {
-    if (Array.isArray(node[keyword])) node[keyword] = (node[keyword] as unknown[]).map(withRequiredProperties);
-  }
-  for (const keyword of SUBSCHEMA_MAP_KEYWORDS) {
-    const map = node[keyword];
-    if (typeof map === 'object' && map !== null) {
-      node[keyword] = Object.fromEntries(Object.entries(map).map(([name, sub]) => [name, withRequiredProperties(sub)]));
-    }
-  }
-  if (Array.isArray(node.required)) {
-    const properties = { ...(node.properties as Record<string, unknown> | undefined) };
-    for (const name of node.required)
-      if (typeof name === 'string' && !Object.hasOwn(properties, name)) properties[name] = {};
-    node.properties = properties;
-  }
-  return node;
-}
-
 function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value;
-}
-
-/** `*:read` → every resource's read; `rides:*` → every action of rides; `rides:read` → itself. */
-export function expandScopes(scopes: readonly string[], resources: Record<string, readonly string[]>): string[] {
-  const expanded = new Set<string>();
-  for (const scope of scopes) {
-    const [resource, action] = scope.split(':');
-    for (const [name, actions] of Object.entries(resources)) {
-      if (resource !== '*' && resource !== name) continue;
-      for (const candidate of actions) {
-        if (action === '*' || action === candidate) expanded.add(`${name}:${candidate}`);
-      }
-    }
-  }
-  return [...expanded];
-}
-
-/**
- * Why a permission is not a `<resource>:<action>` or `<resource>:*` scope of `resources`, or
- * undefined when it is one. `presets`, when given, are named as the other valid choices.
- */
-export function scopeProblem(
-  permission: string,
-  resources: Record<string, readonly string[]>,
-  presets?: readonly string[],
-): string | undefined {
-  const match = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*|\*)$/.exec(permission);
-  if (!match) {
-    const named = presets ? ` (${presets.join(', ')})` : '';
-    return `'${permission}' is neither a preset${named} nor a <resource>:<action> scope`;
-  }
-  const [, resource, action] = match as unknown as [string, string, string];
-  const actions = resources[resource];
-  if (!actions)
-    return `'${permission}' names an unknown resource '${resource}'; resources: ${Object.keys(resources).join(', ')}`;
-  if (action !== '*' && !actions.includes(action)) {
-    return `'${permission}' names an action '${action}' that ${resource} does not have; it has ${actions.join(', ')} or *`;
-  }
-  return undefined;
 }

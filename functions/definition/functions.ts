@@ -229,7 +229,8 @@ export const FUNCTIONS = {
   },
   'metered-proxy': {
     entry: 'functions/metering/proxy.ts',
-    description: "Serves the team's routes with credits: charges the call, then calls the route's Lambda or HTTP backend",
+    description:
+      "Serves the team's routes with credits: charges the call, then calls the route's Lambda or HTTP backend",
     // The route stack and the credit ledger (charge, refund, the balance for a 402); the team's functions.
     needs: { table: table(ROUTE_STACK, PAID), invokeBackends: true },
   },

@@ -4,9 +4,9 @@
  * scopes of SERVICE_SCOPES (`events:publish`), which no preset but `admin` includes.
  */
 import { activeApi, type LoadedApi } from '../definition/active-api';
-import { ADMIN_PRESET, scopeProblem } from '../definition/api-definition';
 import { SERVICE_SCOPES } from '../definition/platform-routes';
 import type { RouteDefinition } from '../definition/routes';
+import { ADMIN_PRESET, scopeProblem } from '../definition/scopes';
 
 /** The presets a key may hold: the definition's, then `admin`. */
 export function permissionPresets(api: LoadedApi = activeApi()): string[] {

@@ -7,6 +7,7 @@ import {
   defineApi,
   expandScopes,
 } from '../../functions/definition/api-definition';
+import { eventDataValidator } from '../../functions/definition/event-data';
 
 function aDefinition(overrides: Partial<ApiDefinitionInput> = {}): ApiDefinitionInput {
   return {
@@ -76,8 +77,8 @@ describe('defineApi', () => {
     const loaded = loadApi(JSON.parse(JSON.stringify(compiled)));
 
     expect(compiled.events['ride.completed']?.schema).toMatchObject({ type: 'object', required: ['rideId', 'km'] });
-    expect(loaded.eventData.get('ride.completed')?.safeParse({ rideId: 'r_1', km: 3 }).success).toBe(true);
-    expect(loaded.eventData.get('ride.completed')?.safeParse({ rideId: 'r_1' }).success).toBe(false);
+    expect(eventDataValidator('ride.completed', loaded)?.safeParse({ rideId: 'r_1', km: 3 }).success).toBe(true);
+    expect(eventDataValidator('ride.completed', loaded)?.safeParse({ rideId: 'r_1' }).success).toBe(false);
   });
 
   it('puts the team routes after the platform routes once loaded', () => {
@@ -180,10 +181,10 @@ describe('defineApi', () => {
         },
       }),
     );
-    const { eventData } = loadApi(JSON.parse(JSON.stringify(compiled)));
+    const loaded = loadApi(JSON.parse(JSON.stringify(compiled)));
 
-    expect(eventData.get('ride.completed')?.safeParse({ km: 1, note: 'extra' }).success).toBe(true);
-    expect(eventData.get('ride.started')?.safeParse({ km: 1, note: 'extra' }).success).toBe(false);
+    expect(eventDataValidator('ride.completed', loaded)?.safeParse({ km: 1, note: 'extra' }).success).toBe(true);
+    expect(eventDataValidator('ride.started', loaded)?.safeParse({ km: 1, note: 'extra' }).success).toBe(false);
   });
 
   it("checks published data against the team's JSON Schema once loaded", () => {
@@ -191,7 +192,7 @@ describe('defineApi', () => {
     const { compiled } = defineApi(
       aDefinition({ events: { 'ride.completed': { description: 'x', data, example: { rideId: 'r', km: 1 } } } }),
     );
-    const validator = loadApi(JSON.parse(JSON.stringify(compiled))).eventData.get('ride.completed');
+    const validator = eventDataValidator('ride.completed', loadApi(JSON.parse(JSON.stringify(compiled))));
 
     expect(validator?.safeParse({ rideId: 'r_1', km: 3 }).success).toBe(true);
     expect(validator?.safeParse({ km: 3 }).success).toBe(false);

@@ -5,8 +5,10 @@
  * `GET /v1/webhook-event-types` serves both; `publishEvent` checks `data` against the type's
  * schema, so receivers get what the catalog promises.
  */
+
 import { z } from 'zod';
 import { activeApi, type LoadedApi } from '../../definition/active-api';
+import { eventDataValidator } from '../../definition/event-data';
 
 const apiKey = z.object({
   id: z.string(),
@@ -110,7 +112,7 @@ export function catalogEntry(type: string, api: LoadedApi = activeApi()): Catalo
     return { description, data, example, namesSubAccount: Object.hasOwn(data.shape, 'accountId') };
   }
   const event = isTeamEventType(type, api) ? api.compiled.events[type] : undefined;
-  const data = api.eventData.get(type);
+  const data = eventDataValidator(type, api);
   if (!event || !data) return undefined;
   const properties = event.schema.properties;
   return {
