@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { gzipSync } from 'node:zlib';
 import { httpBackend } from '../../functions/adapters/http-backend';
 import { BadGatewayError, GatewayTimeoutError } from '../../functions/domain/errors';
+import { forwardedHeaders } from '../../functions/domain/metering/forwarded-request';
 import { closeServer, listen, readBody } from '../../local/emulators/listen';
 
 describe('httpBackend', () => {
@@ -69,6 +70,30 @@ describe('httpBackend', () => {
     expect(response).toMatchObject({ statusCode: 201, body: '{"ok":true}' });
     expect(response.headers).toMatchObject({ 'content-type': 'application/json', 'x-ride': 'r_1' });
     expect(response.isBase64Encoded).toBeUndefined();
+  });
+
+  it('forwards a client request whatever connection headers the client sent', async () => {
+    const headers = forwardedHeaders(
+      {
+        expect: ['100-continue'],
+        'keep-alive': ['timeout=5'],
+        upgrade: ['h2c'],
+        'transfer-encoding': ['chunked'],
+        connection: ['keep-alive, upgrade'],
+        'content-type': ['application/json'],
+      },
+      { organizationId: 'org_1' },
+    );
+
+    const response = await httpBackend()({
+      url: new URL('/json', base),
+      method: 'POST',
+      headers,
+      body: Buffer.from('{}'),
+    });
+
+    expect(response.statusCode).toBe(201);
+    expect(seen.headers).toMatchObject({ 'x-caller-organization': 'org_1', 'content-type': 'application/json' });
   });
 
   it('returns a decoded body without the content-encoding that no longer holds', async () => {

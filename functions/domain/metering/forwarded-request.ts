@@ -7,7 +7,8 @@ import { CALLER_HEADERS, callerHeadersOf } from '../../definition/caller-headers
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and never travel on, plus `host`
- * and `content-length`, which the outgoing request sets for itself.
+ * and `content-length`, which the outgoing request sets for itself, and `expect`: the gateway
+ * answered the client's 100-continue itself (and fetch refuses the header).
  */
 export const NOT_FORWARDED_HEADERS: ReadonlySet<string> = new Set([
   'connection',
@@ -21,6 +22,7 @@ export const NOT_FORWARDED_HEADERS: ReadonlySet<string> = new Set([
   'proxy-authorization',
   'host',
   'content-length',
+  'expect',
 ]);
 
 const CALLER_HEADER_NAMES = new Set(Object.keys(CALLER_HEADERS).map((name) => name.toLowerCase()));
