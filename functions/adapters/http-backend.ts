@@ -7,6 +7,11 @@ import { NO_ANSWER_MESSAGE } from '../domain/metering/backend-response';
 import type { BackendResponse, Backends } from '../domain/metering/metered-proxy';
 
 export const HTTP_BACKEND_TIMEOUT_MS = 25_000;
+/**
+ * The largest answer passed on: the proxy returns it as its Lambda response, which Lambda caps at
+ * 6 MB; a larger one would fail after the charge settled, with no refund.
+ */
+export const MAX_HTTP_BACKEND_ANSWER_BYTES = 5 * 1024 * 1024;
 
 /**
  * Response headers that describe the backend's connection or encoding, not the answer: fetch
@@ -39,6 +44,7 @@ export function httpBackend(options: { timeoutMs?: number; fetch?: typeof fetch 
       });
       return await responseOf(response);
     } catch (error) {
+      if (error instanceof BadGatewayError) throw error;
       if (signal.aborted) throw new GatewayTimeoutError(NO_ANSWER_MESSAGE, { cause: error });
       throw new BadGatewayError(NO_ANSWER_MESSAGE, { cause: error });
     }
@@ -54,6 +60,12 @@ async function responseOf(response: Response): Promise<BackendResponse> {
   const bytes = Buffer.from(await response.arrayBuffer());
   // Text stays text; anything else travels base64-encoded, as a Lambda proxy result carries binary.
   const isText = bytes.length === 0 || TEXT.test(response.headers.get('content-type') ?? 'text/plain');
+  const size = isText ? bytes.length : Math.ceil(bytes.length / 3) * 4;
+  if (size > MAX_HTTP_BACKEND_ANSWER_BYTES) {
+    throw new BadGatewayError(
+      `The service behind this route answered with more than ${MAX_HTTP_BACKEND_ANSWER_BYTES / 1024 / 1024} MB, more than the platform can pass on; the call was not charged.`,
+    );
+  }
   return {
     statusCode: response.status,
     headers,

@@ -34,6 +34,10 @@ describe('httpBackend', () => {
       response.writeHead(200, { 'content-type': 'image/png' });
       response.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff]));
     },
+    '/huge': (response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`"${'x'.repeat(5 * 1024 * 1024)}"`);
+    },
     '/silent': () => {},
   };
   const server = createServer(async (request, response) => {
@@ -120,6 +124,10 @@ describe('httpBackend', () => {
 
     expect(response.isBase64Encoded).toBe(true);
     expect(Buffer.from(response.body, 'base64')).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff]));
+  });
+
+  it('answers BadGatewayError (502) for an answer larger than a Lambda response may be, so the call is refunded', async () => {
+    await expect(send('/huge')).rejects.toThrow(/more than 5 MB/);
   });
 
   it('answers GatewayTimeoutError (504) when the backend does not answer in time', async () => {
