@@ -19,14 +19,13 @@ export const dynamoDb = /* @__PURE__ */ DynamoDBDocumentClient.from(/* @__PURE__
 export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
 // Only the authorizer cache flush uses it, and that adapter retries within its own time budget:
 // the SDK's own 3 attempts (with throttling backoff) and no request timeout would add seconds
-// beyond it, inside a key handler's 10 s.
+// beyond it, inside a key handler's 10 s. Without throwOnRequestTimeout the SDK would only warn.
 export const apiGateway = /* @__PURE__ */ new APIGatewayClient({
   maxAttempts: 1,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
 });
 // The metered proxy's calls to the team's Lambda backends: one attempt, since a retried Invoke may
 // run the backend twice; a request timeout below API Gateway's 29 s leaves time to refund and answer.
-// Without throwOnRequestTimeout the SDK only warns when requestTimeout passes.
 export const lambda = /* @__PURE__ */ new LambdaClient({
   maxAttempts: 1,
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 25_000, throwOnRequestTimeout: true },
