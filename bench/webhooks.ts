@@ -25,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { leadbaseApi } from '../examples/leadbase/api';
+import { leadbaseApp } from '../examples/leadbase/local';
 import { sendJsonBatches } from '../functions/adapters/sqs-batch';
 import { QUEUES } from '../functions/definition/queues';
 import { buildEvent } from '../functions/domain/webhooks/publish';
@@ -215,6 +216,7 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
   const inFlight = pollers * QUEUES['webhook-deliveries'].batchSize;
 
   const platform = await startPlatform({
+    app: leadbaseApp,
     port: 0,
     messaging: true,
     workers: 'background',
