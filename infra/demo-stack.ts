@@ -152,7 +152,7 @@ export class DemoStack extends Stack {
         description: `Base URL of the ${stageName} stage`,
       });
     }
-    // What the operator CLI needs to target this stack (see the README).
+    // What the operator CLI needs to target this stack (see docs/operations.md, "Operator CLI").
     new CfnOutput(this, 'TableName', { value: this.platform.table.tableName });
     new CfnOutput(this, 'PepperSecretId', { value: this.platform.pepper.secretArn });
     new CfnOutput(this, 'RestApiId', { value: this.api.restApiId });

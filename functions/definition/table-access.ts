@@ -34,8 +34,8 @@ export const ROUTE_STACK = ['UpdateItem'] as const satisfies readonly TableActio
 export const AUDITED = ['PutItem'] as const satisfies readonly TableAction[];
 
 /**
- * A paid route (`credits` in ROUTES) charges and refunds the organization item's balance
- * (UpdateItem) and reads it for the 402 message (GetItem).
+ * A paid route (`credits` in the API definition, served by the metered proxy) charges and refunds
+ * the organization item's balance (UpdateItem) and reads it for the 402 message (GetItem).
  */
 export const PAID = ['UpdateItem', 'GetItem'] as const satisfies readonly TableAction[];
 

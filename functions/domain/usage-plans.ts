@@ -1,7 +1,8 @@
 /**
  * API Gateway usage plans throttle per gateway API key. A region holds at most 10,000 gateway keys
  * and AWS will not raise that, so the platform makes one per organization (not per customer key)
- * and moves it between the usage plans of the plans. See the README for how far that scales.
+ * and moves it between the usage plans of the plans. See docs/design.md
+ * ("Plans and API Gateway usage plans") for how far that scales.
  */
 import type { PlanName } from '../definition/plans';
 

@@ -1,7 +1,7 @@
 /**
  * Events from the platform's handlers: `emit` publishes on the events queue and never fails the
  * request that caused it once its own write is done; a queue outage is logged as an error (an
- * outbox would make it exact; see the README's notes).
+ * outbox would make it exact; see docs/design.md, "Consistency without transactions").
  */
 
 import { AppError } from '../domain/errors';
