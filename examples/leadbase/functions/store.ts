@@ -135,13 +135,13 @@ export class LeadbaseStore {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
         ExpressionAttributeValues: { ':pk': pk, ':kind': `${kind}#` },
         Limit: page.limit,
-        ...(page.cursor && { ExclusiveStartKey: { pk, sk: decodeCursor(page.cursor, kind) } }),
+        ...(page.cursor && { ExclusiveStartKey: { pk, sk: decodeCursor(page.cursor, pk, kind) } }),
       }),
     );
     const items = Items.map((item) => withoutKeys<T>(item));
     return {
       items: matches ? items.filter(matches) : items,
-      nextCursor: LastEvaluatedKey ? encodeCursor(String(LastEvaluatedKey.sk)) : null,
+      nextCursor: LastEvaluatedKey ? encodeCursor(pk, String(LastEvaluatedKey.sk)) : null,
     };
   }
 }

@@ -93,21 +93,27 @@ describe('LeadbaseStore', () => {
     expect(seen.sort()).toEqual([...ids].sort());
   });
 
-  it("never reads another tenant's partition through a hand-made cursor", async () => {
+  it("refuses another tenant's cursor, even one made by hand for the attacker's own list", async () => {
     const victim = aTenant();
     await store.put(victim, 'CONTACT', aContact('Secret'));
+    await store.put(victim, 'CONTACT', aContact('Secret too'));
+    const victimCursor = (await store.list(victim, 'CONTACT', { limit: 1 })).nextCursor as string;
     const attacker = aTenant();
 
-    const page = await store.list(attacker, 'CONTACT', { limit: 10, cursor: encodeCursor('CONTACT#') });
-
-    expect(page.items).toEqual([]);
-    expect(partitionOf(attacker)).not.toBe(partitionOf(victim));
+    expect(await statusOf(store.list(attacker, 'CONTACT', { limit: 10, cursor: victimCursor }))).toBe(400);
+    const own = await store.list(attacker, 'CONTACT', {
+      limit: 10,
+      cursor: encodeCursor(partitionOf(attacker), 'CONTACT#'),
+    });
+    expect(own.items).toEqual([]);
   });
 
   it.each([
-    ['another kind', encodeCursor('TABLE#tb_1')],
-    ['not base64url', 'not a cursor!'],
-  ])('refuses a cursor of %s with a 400', async (_case, cursor) => {
-    expect(await statusOf(store.list(aTenant(), 'CONTACT', { limit: 10, cursor }))).toBe(400);
+    ['another kind', (tenant: Tenant) => encodeCursor(partitionOf(tenant), 'TABLE#tb_1')],
+    ['another partition', (_tenant: Tenant) => encodeCursor('ORG#elsewhere', 'CONTACT#ct_1')],
+    ['not base64url', (_tenant: Tenant) => 'not a cursor!'],
+  ])('refuses a cursor of %s with a 400', async (_case, cursorOf) => {
+    const tenant = aTenant();
+    expect(await statusOf(store.list(tenant, 'CONTACT', { limit: 10, cursor: cursorOf(tenant) }))).toBe(400);
   });
 });
