@@ -13,6 +13,7 @@
 import { Aspects, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -184,6 +185,12 @@ export class ApiKeyPlatform extends Construct {
   readonly pepper: secretsmanager.Secret;
   /** The key list cursors are sealed with (functions/domain/cursors.ts); only functions that page read it. */
   readonly cursorKey: secretsmanager.Secret;
+  /**
+   * The caller signing secret: the authorizer signs the X-Caller-* headers of HTTP backends with it
+   * (X-Caller-Signature), and a backend verifies them with its value (`callerFromHeaders` of
+   * `api-key-platform/backend`). Grant a backend on AWS read access with `grantCallerSecret`.
+   */
+  readonly callerSigningSecret: secretsmanager.Secret;
   readonly functions: Record<FunctionId, lambda.Function>;
   readonly authorizer: apigateway.RequestAuthorizer;
   readonly methods: apigateway.Method[];
@@ -238,6 +245,14 @@ export class ApiKeyPlatform extends Construct {
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Generated like the pepper. Kept like the table: backends outside AWS hold a copy of its value,
+    // and a new one would leave them refusing every call until they get it.
+    this.callerSigningSecret = new secretsmanager.Secret(this, 'CallerSigningSecret', {
+      description:
+        'Signs the X-Caller-* headers the gateway sends HTTP backends; backends verify X-Caller-Signature with it.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
 
     this.reminders = new Reminders(this, 'Reminders', {
       removalPolicy,
@@ -286,10 +301,12 @@ export class ApiKeyPlatform extends Construct {
           queues: {
             reminders: this.reminders.queue,
             'webhook-events': this.webhooks.eventQueue,
+            'team-events': this.webhooks.teamEventQueue,
             'webhook-deliveries': this.webhooks.deliveryQueue,
             'key-expiries': this.keyExpiry.queue,
           },
           webhookSecret: this.webhooks.secret,
+          callerSigningSecret: this.callerSigningSecret,
           ...(email && { email }),
         });
         return [functionId, fn];
@@ -321,6 +338,7 @@ export class ApiKeyPlatform extends Construct {
       }),
       authorizerCacheTtl: props.authorizerCacheTtl,
       apiKeyHeader,
+      keyHint: { ...definition, apiKeyHeader },
     });
     this.authorizer = keyApi.authorizer;
     this.functions['key-expiry-sweep'].addEnvironment(
@@ -349,11 +367,13 @@ export class ApiKeyPlatform extends Construct {
       deliveryQueue: this.webhooks.deliveryQueue,
       queues: {
         'webhook events': this.webhooks.eventQueue,
+        'team events': this.webhooks.teamEventQueue,
         reminders: this.reminders.queue,
         'key expiries': this.keyExpiry.queue,
       },
       deadLetterQueues: {
         'webhook events': this.webhooks.eventDeadLetterQueue,
+        'team events': this.webhooks.teamEventDeadLetterQueue,
         'webhook deliveries': this.webhooks.deliveryDeadLetterQueue,
         reminders: this.reminders.deadLetterQueue,
         'key expiries': this.keyExpiry.deadLetterQueue,
@@ -388,11 +408,22 @@ export class ApiKeyPlatform extends Construct {
 
   /**
    * Lets one of the team's Lambda backends publish its webhook events (`eventPublisher` of
-   * `api-key-platform/backend`): sqs:SendMessage on the platform's event queue, and its URL in
-   * WEBHOOK_EVENT_QUEUE_URL.
+   * `api-key-platform/backend`): sqs:SendMessage on the team events queue only, and its URL in
+   * TEAM_EVENT_QUEUE_URL. The fan-out delivers the definition's event types from that queue and
+   * refuses the platform's own (`api_key.*`), whatever the function sends to it.
    */
   grantPublishEvents(fn: lambda.Function): void {
-    grantSendToQueue(fn, 'webhook-events', this.webhooks.eventQueue);
+    grantSendToQueue(fn, 'team-events', this.webhooks.teamEventQueue);
+  }
+
+  /**
+   * Lets a backend on AWS (an ECS task role, an EC2 instance role, a Lambda function) read the
+   * caller signing secret, to verify the X-Caller-* headers with `callerFromHeaders(headers, {
+   * signingSecret })`. For ECS, `ecs.Secret.fromSecretsManager(platform.callerSigningSecret)`
+   * injects the value as an environment variable instead (and grants the execution role itself).
+   */
+  grantCallerSecret(grantee: iam.IGrantable): iam.Grant {
+    return this.callerSigningSecret.grantRead(grantee);
   }
 
   /**

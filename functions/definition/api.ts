@@ -79,13 +79,41 @@ export interface GatewayResponseDefinition {
 
 const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
 
-/** API Gateway's own answers, rewritten to the platform's JSON error shape. */
-export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefinition> = {
+/** What the 401 answer tells a client about the keys of this API. */
+export interface KeyHint {
+  keyPrefix: string;
+  stages: { live: string; sandbox: string };
+  apiKeyHeader: ApiKeyHeaderMode;
+}
+
+const HEADER_HINTS: Record<ApiKeyHeaderMode, string> = {
+  'x-api-key': 'in the x-api-key header',
+  authorization: 'as Authorization: Bearer <key>',
+  either: 'in the x-api-key header or as Authorization: Bearer <key>',
+};
+
+/** API Gateway's own answers, rewritten to the platform's JSON error shape, for one API's keys. */
+export function gatewayResponsesFor(hint: KeyHint): Record<GatewayResponseType, GatewayResponseDefinition> {
+  const { keyPrefix, stages, apiKeyHeader } = hint;
+  return {
+    ...GATEWAY_RESPONSES,
+    UNAUTHORIZED: {
+      statusCode: 401,
+      template: errorBody(
+        'unauthorized',
+        `Missing or invalid API key. Send one active key, once, ${HEADER_HINTS[apiKeyHeader]}; ${keyPrefix}_live_ keys work on the ${stages.live} stage and ${keyPrefix}_test_ keys on the ${stages.sandbox} stage.`,
+      ),
+    },
+  };
+}
+
+/** The answers that do not depend on the API; UNAUTHORIZED here is the default API's (see gatewayResponsesFor). */
+const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefinition> = {
   UNAUTHORIZED: {
     statusCode: 401,
     template: errorBody(
       'unauthorized',
-      'Missing or invalid API key. Send one active key, once, in the x-api-key header (or as Authorization: Bearer where this API accepts it); sk_live_ keys work on the live stage and sk_test_ keys on the sandbox stage.',
+      'Missing or invalid API key. Send one active key, once, in the x-api-key header; sk_live_ keys work on the live stage and sk_test_ keys on the sandbox stage.',
     ),
   },
   ACCESS_DENIED: {

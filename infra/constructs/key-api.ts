@@ -11,7 +11,8 @@ import {
   type ApiKeyHeaderMode,
   authorizerCacheOf,
   DEFAULT_API_KEY_HEADER,
-  GATEWAY_RESPONSES,
+  gatewayResponsesFor,
+  type KeyHint,
 } from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
 import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
@@ -29,6 +30,8 @@ export interface KeyApiProps {
   apiKeyHeader?: ApiKeyHeaderMode;
   /** Overrides the mode's cache TTL; zero turns the gateway cache off. `either` mode has none to set. */
   authorizerCacheTtl?: Duration;
+  /** What the 401 answer tells clients: the key prefix, the stages and where the key goes. */
+  keyHint: KeyHint;
 }
 
 export class KeyApi extends Construct {
@@ -103,7 +106,7 @@ export class KeyApi extends Construct {
       isPublicRoute(PLATFORM_ROUTES[index] as (typeof PLATFORM_ROUTES)[number]),
     );
 
-    for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
+    for (const [type, response] of Object.entries(gatewayResponsesFor(props.keyHint))) {
       new apigateway.GatewayResponse(this, `Response${type}`, {
         restApi: props.api,
         type: apigateway.ResponseType.of(type),

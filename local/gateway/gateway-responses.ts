@@ -1,5 +1,9 @@
 /** Renders the shared gateway-response templates as API Gateway does: `$context.*` filled in verbatim. */
-import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../functions/definition/api';
+
+import { activeApi, perApi } from '../../functions/definition/active-api';
+import { type GatewayResponseType, gatewayResponsesFor } from '../../functions/definition/api';
+
+const responsesOf = perApi((api) => gatewayResponsesFor(api.compiled));
 
 export interface GatewayResponse {
   statusCode: number;
@@ -13,7 +17,7 @@ export function gatewayResponse(
   /** The status API Gateway itself gives the answer, kept where the response sets none (the defaults). */
   naturalStatus?: number,
 ): GatewayResponse {
-  const { statusCode, template, headers } = GATEWAY_RESPONSES[type];
+  const { statusCode, template, headers } = responsesOf(activeApi())[type];
   // A variable's dotted name stops before a dot that no name part follows: `$context.path.` then text.
   const body = template.replace(
     /\$context\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)/g,

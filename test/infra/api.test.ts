@@ -2,7 +2,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { AUTHORIZER_CACHE, GATEWAY_RESPONSES } from '../../functions/definition/api';
+import { AUTHORIZER_CACHE, gatewayResponsesFor } from '../../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
 import { isPublicRoute } from '../../functions/definition/routes';
@@ -179,15 +179,31 @@ function globMatches(pattern: string, value: string): boolean {
 }
 
 describe('gateway responses', () => {
-  it('rewrites every response of GATEWAY_RESPONSES to the JSON error shape', () => {
-    template.resourceCountIs('AWS::ApiGateway::GatewayResponse', Object.keys(GATEWAY_RESPONSES).length);
-    for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
+  const responses = gatewayResponsesFor(stack.platform.definition.compiled);
+
+  it('rewrites every gateway response to the JSON error shape', () => {
+    template.resourceCountIs('AWS::ApiGateway::GatewayResponse', Object.keys(responses).length);
+    for (const [type, response] of Object.entries(responses)) {
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         StatusCode: response.statusCode === undefined ? Match.absent() : String(response.statusCode),
         ResponseTemplates: { 'application/json': response.template },
       });
     }
+  });
+
+  it("tells a client without a valid key this API's key prefix, stages and key header", () => {
+    const { keyPrefix, stages } = stack.platform.definition.compiled;
+    const bearer = gatewayResponsesFor({
+      keyPrefix: 'lf',
+      stages: { live: 'prod', sandbox: 'dev' },
+      apiKeyHeader: 'authorization',
+    });
+
+    expect(responses.UNAUTHORIZED.template).toContain(`${keyPrefix}_live_ keys work on the ${stages.live} stage`);
+    expect(bearer.UNAUTHORIZED.template).toContain(
+      'as Authorization: Bearer <key>; lf_live_ keys work on the prod stage and lf_test_ keys on the dev stage',
+    );
   });
 
   it.each(['DEFAULT_4XX', 'DEFAULT_5XX'])('leaves the status of %s alone, so a 413 or a 504 keeps its code', (type) => {
