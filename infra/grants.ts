@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { FunctionNeeds } from '../functions/definition/functions';
+import { consumedQueues, type FunctionNeeds } from '../functions/definition/functions';
 import type { QueueId } from '../functions/definition/queues';
 import type {
   authorizerCacheConfig,
@@ -19,6 +19,7 @@ import type {
   pepperConfig,
   reminderQueueConfig,
   tableConfig,
+  teamEventQueueConfig,
   webhookDeliveryQueueConfig,
   webhookEventQueueConfig,
   webhookSecretConfig,
@@ -40,11 +41,13 @@ export const BACKEND_FUNCTIONS = 'BACKEND_FUNCTIONS';
 const QUEUE_URL_VARIABLES: {
   reminders: keyof typeof reminderQueueConfig;
   'webhook-events': keyof typeof webhookEventQueueConfig;
+  'team-events': keyof typeof teamEventQueueConfig;
   'webhook-deliveries': keyof typeof webhookDeliveryQueueConfig;
   'key-expiries': keyof typeof keyExpiryQueueConfig;
 } = {
   reminders: 'REMINDER_QUEUE_URL',
   'webhook-events': 'WEBHOOK_EVENT_QUEUE_URL',
+  'team-events': 'TEAM_EVENT_QUEUE_URL',
   'webhook-deliveries': 'WEBHOOK_DELIVERY_QUEUE_URL',
   'key-expiries': 'KEY_EXPIRY_QUEUE_URL',
 };
@@ -83,9 +86,9 @@ export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources:
   if (needs.sendToQueue) grantSendToQueue(fn, needs.sendToQueue, resources.queues[needs.sendToQueue]);
   // Near expiries go straight to the queue as the key is written; the rest wait for the sweep.
   if (needs.scheduleKeyExpiry) grantSendToQueue(fn, 'key-expiries', resources.queues['key-expiries']);
-  if (needs.consumeQueue) {
-    const queue = resources.queues[needs.consumeQueue];
-    fn.addEnvironment(QUEUE_URL_VARIABLES[needs.consumeQueue], queue.queueUrl);
+  for (const queueId of consumedQueues(needs)) {
+    const queue = resources.queues[queueId];
+    fn.addEnvironment(QUEUE_URL_VARIABLES[queueId], queue.queueUrl);
     grantConsume(fn, queue, needs.hideMessages === true);
   }
   if (needs.sendEmail && resources.email) grantSendEmail(fn, resources.email);

@@ -3,7 +3,7 @@
  * each role's policy, so the table cannot drift from the grants (test/infra/least-privilege.test.ts
  * compares the file with this; `npx tsx infra/write-iam-doc.ts` rewrites it).
  */
-import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
+import { consumedQueues, FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
 
 const HEADER = `# IAM: what each function may do
 
@@ -38,7 +38,7 @@ function queuesOf(needs: FunctionNeeds): string[] {
   );
   return [
     ...[...new Set(sends)].map((queue) => `send ${queue}`),
-    ...(needs.consumeQueue ? [`consume${needs.hideMessages ? '+hide' : ''} ${needs.consumeQueue}`] : []),
+    ...consumedQueues(needs).map((queue) => `consume${needs.hideMessages ? '+hide' : ''} ${queue}`),
   ];
 }
 

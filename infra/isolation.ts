@@ -17,7 +17,7 @@
  * raise the quota (Service Quotas, "Concurrent executions") or pass 'none'.
  */
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
+import { consumedQueues, FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
 import { QUEUES } from '../functions/definition/queues';
 
 export interface ConcurrencyOptions {
@@ -41,8 +41,9 @@ export function isolateWorkloads(
   reserve(functions.authorizer, options.authorizerReserved ?? DEFAULT_CONCURRENCY.authorizerReserved);
   reserve(functions['usage-ingest'], options.usageIngestReserved ?? DEFAULT_CONCURRENCY.usageIngestReserved);
   for (const [functionId, fn] of Object.entries(functions) as [FunctionId, lambda.Function][]) {
-    const queueId = (FUNCTIONS[functionId].needs as FunctionNeeds).consumeQueue;
-    if (!queueId) continue;
+    // A function consuming several queues has each cap set where its sources are wired (webhooks.ts).
+    const [queueId, ...others] = consumedQueues(FUNCTIONS[functionId].needs as FunctionNeeds);
+    if (!queueId || others.length > 0) continue;
     for (const mapping of fn.node.findAll()) {
       if (!(mapping instanceof lambda.CfnEventSourceMapping)) continue;
       // A cap set where the source is wired (the deliveries' DELIVERY_MAX_CONCURRENCY) stands.

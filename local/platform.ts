@@ -286,6 +286,8 @@ export async function startPlatform(options: PlatformOptions) {
       BACKEND_FUNCTIONS: JSON.stringify(lambda.functionArns),
       REMINDER_QUEUE_URL: queueUrls.reminders,
       WEBHOOK_EVENT_QUEUE_URL: queueUrls['webhook-events'],
+      // The fan-out's, and what grantPublishEvents gives a team's backend (the example's setup sets it too).
+      TEAM_EVENT_QUEUE_URL: queueUrls['team-events'],
       WEBHOOK_DELIVERY_QUEUE_URL: queueUrls['webhook-deliveries'],
       KEY_EXPIRY_QUEUE_URL: queueUrls['key-expiries'],
       EXPIRY_FLUSH_WINDOW_SECONDS: String(options.expiryFlushWindowSeconds ?? 1),
@@ -372,9 +374,12 @@ export async function startPlatform(options: PlatformOptions) {
     const webhooks = workers && {
       deliver: async () => {
         await workers['webhook-events'].drain();
+        await workers['team-events'].drain();
         await workers['webhook-deliveries'].drain();
       },
       fanOut: workers['webhook-events'],
+      /** The fan-out of the team's events queue (what its Lambda backends send to). */
+      teamFanOut: workers['team-events'],
       delivery: workers['webhook-deliveries'],
     };
     /** With messaging: runs the expiry sweep once; the worker's event source flushes after each expiry. */

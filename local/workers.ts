@@ -1,10 +1,10 @@
 /**
- * The platform's queue consumers, locally: one SQS event source per consumer function of FUNCTIONS
- * (reminders, webhook fan-out, webhook delivery), each on its queue of QUEUES, as the CDK stack's
- * event source mappings are.
+ * The platform's queue consumers, locally: one SQS event source per queue of QUEUES a function of
+ * FUNCTIONS consumes (reminders, webhook fan-out of both event queues, webhook delivery), as the
+ * CDK stack's event source mappings are.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { consumedQueues, FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
 import { QUEUES, type QueueId } from '../functions/definition/queues';
 import { type SqsHandler, startSqsEventSource } from './sqs-event-source';
 
@@ -24,10 +24,8 @@ export interface WorkerOptions {
 
 export function startWorkers(options: WorkerOptions): Record<QueueId, EventSource> {
   const consumers = (Object.entries(FUNCTIONS) as [FunctionId, (typeof FUNCTIONS)[FunctionId]][]).flatMap(
-    ([functionId, definition]) => {
-      const queueId = (definition.needs as { consumeQueue?: QueueId }).consumeQueue;
-      return queueId ? [{ functionId, queueId }] : [];
-    },
+    ([functionId, definition]) =>
+      consumedQueues(definition.needs as FunctionNeeds).map((queueId) => ({ functionId, queueId })),
   );
   const sources = {} as Record<QueueId, EventSource>;
   for (const { functionId, queueId } of consumers) {

@@ -19,7 +19,7 @@ export const leadbaseApp: LocalApp = {
   async setup({ endpoints, queueUrls }) {
     // What the CDK stack sets on the functions (infra/stack.ts); the handlers run in this process.
     process.env.LEADBASE_TABLE = LEADBASE_TABLE;
-    process.env.WEBHOOK_EVENT_QUEUE_URL = queueUrls['webhook-events'];
+    process.env.TEAM_EVENT_QUEUE_URL = queueUrls['team-events'];
     await createLeadbaseTable(new DynamoDBClient({ endpoint: endpoints.dynamodb }), LEADBASE_TABLE);
   },
 };

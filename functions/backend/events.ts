@@ -1,7 +1,8 @@
 /**
- * Publishing a team's webhook events from a Lambda backend: straight onto the platform's events
- * queue, in the message format its fan-out reads. The fan-out checks each event against the API
- * definition's catalog and drops (to the queue's DLQ) one that does not match it.
+ * Publishing a team's webhook events from a Lambda backend: straight onto the team events queue,
+ * in the message format the platform's fan-out reads. The fan-out checks each event against the
+ * API definition's catalog and drops (to the queue's DLQ) one that does not match it, and any
+ * `api_key.*` event: from this queue, only the definition's types are delivered.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -14,7 +15,7 @@ import type { Caller } from './index';
 
 /** Where `eventPublisher` sends. */
 export interface EventPublisherOptions {
-  /** The platform's webhook events queue; the construct's `grantPublishEvents(fn)` sets `WEBHOOK_EVENT_QUEUE_URL`. */
+  /** The team events queue; the construct's `grantPublishEvents(fn)` sets `TEAM_EVENT_QUEUE_URL` to it. */
   queueUrl: string;
   /** The SQS client to send with; a default client otherwise. */
   sqs?: SQSClient;

@@ -42,10 +42,11 @@ export interface FunctionNeeds {
   /** Sends messages to this queue of QUEUES. */
   sendToQueue?: QueueId;
   /**
-   * Is the consumer of this queue of QUEUES (an SQS event source with partial batch failures): the
-   * event source mapping receives and deletes with the function's role.
+   * Is the consumer of this queue of QUEUES, or of each of these (an SQS event source per queue,
+   * with partial batch failures): the event source mapping receives and deletes with the
+   * function's role. `consumedQueues(needs)` reads either form.
    */
-  consumeQueue?: QueueId;
+  consumeQueue?: QueueId | readonly QueueId[];
   /** Hides received messages of its queue until their next attempt (ChangeMessageVisibility). */
   hideMessages?: boolean;
   /**
@@ -254,7 +255,8 @@ export const FUNCTIONS = {
       // The organization's endpoints; the event and one delivery per endpoint (read back on a retry).
       table: table(INDEX_LIST, ['GetItem', 'PutItem']),
       queryIndexes: ['gsi1'],
-      consumeQueue: 'webhook-events',
+      // The platform's events and the team's (which may carry the definition's team types only).
+      consumeQueue: ['webhook-events', 'team-events'],
       sendToQueue: 'webhook-deliveries',
     },
   },
@@ -296,3 +298,10 @@ export const FUNCTIONS = {
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionId = keyof typeof FUNCTIONS;
+
+/** The queues a function consumes, in the order `consumeQueue` names them; none for most. */
+export function consumedQueues(needs: Pick<FunctionNeeds, 'consumeQueue'>): readonly QueueId[] {
+  const { consumeQueue } = needs;
+  if (consumeQueue === undefined) return [];
+  return typeof consumeQueue === 'string' ? [consumeQueue] : consumeQueue;
+}

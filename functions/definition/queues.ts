@@ -46,6 +46,22 @@ export const QUEUES = {
     maxConcurrency: 10,
   },
   /**
+   * The team's events, from its Lambda backends (`grantPublishEvents`, `eventPublisher`): the same
+   * message format and consumer as `webhook-events`, but a queue of its own, because the team's
+   * code may send anything to it. The fan-out delivers only the definition's team types from it, so
+   * that code cannot forge the platform's `api_key.*` events.
+   */
+  'team-events': {
+    name: 'api-key-platform-team-events',
+    deadLetterQueueName: 'api-key-platform-team-events-dlq',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    deadLetterRetentionDays: 14,
+    batchSize: 10,
+    // Its own cap beside the platform queue's: a flood of team events cannot hold up api_key.* ones.
+    maxConcurrency: 10,
+  },
+  /**
    * One message per delivery, kept for its whole life: between attempts the worker hides it with
    * ChangeMessageVisibility (up to 12 h) instead of blocking, so every attempt is a receive. The
    * receive count covers the 8 scheduled attempts and leaves room for crashes before a message

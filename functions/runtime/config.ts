@@ -40,6 +40,8 @@ export const emailConfig = { EMAIL_SENDER: required('EMAIL_SENDER') };
 /** Where email is optional (the webhook worker): set only when the platform was given a sender. */
 export const optionalEmailConfig = { EMAIL_SENDER: z.optional(z.string()) };
 export const webhookEventQueueConfig = { WEBHOOK_EVENT_QUEUE_URL: required('WEBHOOK_EVENT_QUEUE_URL') };
+/** The team's events queue: its Lambda backends send to it (`grantPublishEvents`), the fan-out consumes it. */
+export const teamEventQueueConfig = { TEAM_EVENT_QUEUE_URL: required('TEAM_EVENT_QUEUE_URL') };
 export const webhookDeliveryQueueConfig = { WEBHOOK_DELIVERY_QUEUE_URL: required('WEBHOOK_DELIVERY_QUEUE_URL') };
 export const webhookSecretConfig = { WEBHOOK_SECRET_ID: required('WEBHOOK_SECRET_ID') };
 export const keyExpiryQueueConfig = { KEY_EXPIRY_QUEUE_URL: required('KEY_EXPIRY_QUEUE_URL') };

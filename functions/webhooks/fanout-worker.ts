@@ -1,16 +1,11 @@
 /**
- * webhook-fanout: the events queue's consumer. Each event becomes one delivery per subscribed
- * endpoint. The batch shares one read of each organization's endpoints and one queueing of all its
- * delivery messages (10 per SendMessageBatch), so a batch of 10 events costs about one Query and
- * one send instead of ten of each. A record whose fan-out failed is reported in
- * `batchItemFailures` alone, and SQS hands it out again: fan-out is idempotent.
+ * webhook-fanout: the consumer of both events queues, the platform's and the team's. Each event
+ * becomes one delivery per subscribed endpoint (fanout-batch.ts); which types a record may carry
+ * depends on the queue it came from.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { parseEventMessage } from '../adapters/sqs-webhook-queues';
 import { systemClock } from '../domain/clock';
-import { type FanOutDeps, memoizedEndpoints, prepareDeliveries } from '../domain/webhooks/fanout';
-import type { DeliveryMessage } from '../domain/webhooks/webhook-model';
-import { logger } from '../runtime/logger';
+import type { FanOutDeps } from '../domain/webhooks/fanout';
+import { loadConfig, webhookEventQueueConfig } from '../runtime/config';
 import {
   deliveryQueueFromEnvironment,
   deliveryStore,
@@ -18,6 +13,7 @@ import {
   eventStore,
   webhookStore,
 } from '../runtime/webhooks';
+import { fanOutBatch } from './fanout-batch';
 
 const deps: FanOutDeps = {
   endpoints: webhookStore,
@@ -28,41 +24,6 @@ const deps: FanOutDeps = {
   maxAttempts: egressFromEnvironment().schedule.length,
 };
 
-export function fanOutBatch(fanOutDeps: FanOutDeps) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const batchDeps = { ...fanOutDeps, endpoints: memoizedEndpoints(fanOutDeps.endpoints) };
-    const prepared = await Promise.allSettled(
-      // async, so a message that does not parse rejects its own promise instead of failing the batch.
-      event.Records.map(async (record) =>
-        prepareDeliveries(batchDeps, parseEventMessage(record.body), {
-          retried: Number(record.attributes.ApproximateReceiveCount) > 1,
-        }),
-      ),
-    );
-    const messages: DeliveryMessage[] = prepared.flatMap((result) =>
-      result.status === 'fulfilled' ? result.value : [],
-    );
-    let queued = true;
-    try {
-      await fanOutDeps.queue.enqueue(messages);
-    } catch (error) {
-      queued = false;
-      logger.error('Queueing deliveries failed; their events are retried', { error });
-    }
-    const batchItemFailures = event.Records.flatMap((record, index) => {
-      const result = prepared[index];
-      if (result?.status === 'rejected') {
-        logger.error('Fanning out an event failed; SQS retries it', {
-          messageId: record.messageId,
-          error: result.reason,
-        });
-        return [{ itemIdentifier: record.messageId }];
-      }
-      return !queued && result && result.value.length > 0 ? [{ itemIdentifier: record.messageId }] : [];
-    });
-    logger.debug('Events fanned out', { events: event.Records.length, deliveries: messages.length });
-    return { batchItemFailures };
-  };
-}
-
-export const handler = fanOutBatch(deps);
+export const handler = fanOutBatch(deps, {
+  platformQueueUrl: loadConfig(webhookEventQueueConfig).WEBHOOK_EVENT_QUEUE_URL,
+});

@@ -1,7 +1,9 @@
 /**
  * Webhooks: the master signing secret, the two queues of the delivery pipeline with their DLQs,
- * and the alarms. Services (and the platform's own functions) publish an event to the events
- * queue; `webhook-fanout` consumes it and queues one message per subscribed endpoint on the
+ * and the alarms. The platform's own functions (POST /v1/events included) publish an event to the
+ * events queue, the team's Lambda backends to the team events queue (`grantPublishEvents`); from
+ * that one the fan-out delivers the definition's team types only, so a backend cannot forge the
+ * platform's `api_key.*` events. `webhook-fanout` consumes both and queues one message per subscribed endpoint on the
  * deliveries queue; `webhook-delivery` signs and posts each, records the attempt, and on failure
  * hides the message again with ChangeMessageVisibility until the next attempt is due, so a
  * delivery's message lives on the queue for its whole retry schedule. A message that keeps failing
@@ -58,6 +60,10 @@ export class Webhooks extends Construct {
   /** Published events, one message per event (WEBHOOK_EVENT_QUEUE_URL). */
   readonly eventQueue: sqs.Queue;
   readonly eventDeadLetterQueue: sqs.Queue;
+  /** The team's events, sent by its Lambda backends (TEAM_EVENT_QUEUE_URL): team types only. */
+  readonly teamEventQueue: sqs.Queue;
+  readonly teamEventDeadLetterQueue: sqs.Queue;
+  readonly teamEventDeadLetterAlarm: cloudwatch.Alarm;
   /** One message per delivery, kept through its retries (WEBHOOK_DELIVERY_QUEUE_URL). */
   readonly deliveryQueue: sqs.Queue;
   readonly deliveryDeadLetterQueue: sqs.Queue;
@@ -103,6 +109,14 @@ export class Webhooks extends Construct {
     this.eventQueue = events.queue;
     this.eventDeadLetterQueue = events.deadLetterQueue;
     this.eventDeadLetterAlarm = events.deadLetterAlarm;
+    const teamEvents = queues(
+      'TeamEvents',
+      QUEUES['team-events'],
+      "The team's published events failed fan-out repeatedly and are in the DLQ: malformed, not a team event type of the definition, or an api_key.* event the platform alone may send (refused). Check the webhook-fanout logs, fix the sender, then redrive or purge.",
+    );
+    this.teamEventQueue = teamEvents.queue;
+    this.teamEventDeadLetterQueue = teamEvents.deadLetterQueue;
+    this.teamEventDeadLetterAlarm = teamEvents.deadLetterAlarm;
     // A delivery's message lives through its whole retry schedule (about 28 hours) plus the
     // backlog before it: keep it at least 4 days, explicitly, whatever SQS's default becomes.
     const deliveries = queues(
@@ -148,20 +162,28 @@ export class Webhooks extends Construct {
     if (props.alarmAction) this.deliveriesInFlightAlarm.addAlarmAction(props.alarmAction);
     this.alarms = [
       this.eventDeadLetterAlarm,
+      this.teamEventDeadLetterAlarm,
       this.deliveryDeadLetterAlarm,
       this.eventBacklogAlarm,
       this.deliveriesInFlightAlarm,
     ];
   }
 
-  /** Wires the events queue to the fan-out and the deliveries queue to the delivery worker. */
+  /** Wires both events queues to the fan-out and the deliveries queue to the delivery worker. */
   connect(fanout: lambda.IFunction, delivery: lambda.IFunction): void {
-    fanout.addEventSource(
-      new ConsumerEventSource(this.eventQueue, {
-        batchSize: QUEUES['webhook-events'].batchSize,
-        reportBatchItemFailures: true,
-      }),
-    );
+    // Each with its queue's cap: a function with two sources gets no default from isolation.ts.
+    for (const [queue, queueId] of [
+      [this.eventQueue, 'webhook-events'],
+      [this.teamEventQueue, 'team-events'],
+    ] as const) {
+      fanout.addEventSource(
+        new ConsumerEventSource(queue, {
+          batchSize: QUEUES[queueId].batchSize,
+          reportBatchItemFailures: true,
+          maxConcurrency: QUEUES[queueId].maxConcurrency,
+        }),
+      );
+    }
     delivery.addEventSource(
       new ConsumerEventSource(this.deliveryQueue, {
         batchSize: QUEUES['webhook-deliveries'].batchSize,

@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
+import { consumedQueues, FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
 import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
 import { QUEUES } from '../../functions/definition/queues';
 import { TABLE_SCHEMA } from '../../functions/definition/table';
@@ -83,12 +83,13 @@ describe('finding 7: isolation between workloads', () => {
     expect(lambdaOf('usage-ingest')?.ReservedConcurrentExecutions).toBe(20);
   });
 
-  it.each(consumers)('caps the SQS event source of %s', (functionId) => {
-    const queueId = (FUNCTIONS[functionId].needs as FunctionNeeds).consumeQueue as keyof typeof QUEUES;
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: fnRef(functionId),
-      ScalingConfig: { MaximumConcurrency: QUEUES[queueId].maxConcurrency },
-    });
+  it.each(consumers)('caps the SQS event sources of %s', (functionId) => {
+    for (const queueId of consumedQueues(FUNCTIONS[functionId].needs as FunctionNeeds)) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: fnRef(functionId),
+        ScalingConfig: { MaximumConcurrency: QUEUES[queueId].maxConcurrency },
+      });
+    }
   });
 
   it('leaves reservations out for accounts that cannot spare them, and refuses nonsense', () => {
@@ -313,10 +314,11 @@ describe('finding 10: queues and source maps', () => {
   it.each(
     consumers,
   )('gives the queue of %s a visibility timeout of at least 6× the function’s timeout', (functionId) => {
-    const queueId = (FUNCTIONS[functionId].needs as FunctionNeeds).consumeQueue as keyof typeof QUEUES;
-    expect(QUEUES[queueId].visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
-      6 * (lambdaOf(functionId)?.Timeout as number),
-    );
+    for (const queueId of consumedQueues(FUNCTIONS[functionId].needs as FunctionNeeds)) {
+      expect(QUEUES[queueId].visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+        6 * (lambdaOf(functionId)?.Timeout as number),
+      );
+    }
   });
 
   it('runs the authorizer without source maps', () => {

@@ -161,7 +161,7 @@ describe('the team’s routes on ApiKeyPlatform', () => {
     expect(resources).not.toContain('/stages/live/');
   });
 
-  it('lets a backend publish events: the queue URL in its environment and SendMessage on the event queue', () => {
+  it('lets a backend publish events: the team queue URL in its environment and SendMessage on it', () => {
     const { stack: other, rides: publisher, construct: make } = teamStack();
     make().grantPublishEvents(publisher);
     const otherTemplate = Template.fromStack(other);
@@ -169,7 +169,7 @@ describe('the team’s routes on ApiKeyPlatform', () => {
     expect(actionsOf(statements)).toEqual(['sqs:SendMessage']);
     otherTemplate.hasResourceProperties('AWS::Lambda::Function', {
       Role: { 'Fn::GetAtt': [logicalIdOf(publisher.role as never), 'Arn'] },
-      Environment: { Variables: { WEBHOOK_EVENT_QUEUE_URL: Match.anyValue() } },
+      Environment: { Variables: { TEAM_EVENT_QUEUE_URL: Match.anyValue() } },
     });
   });
 });

@@ -2,9 +2,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
+import { consumedQueues, FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
 import { QUEUES } from '../../functions/definition/queues';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
 import { DELIVERY_MAX_CONCURRENCY } from '../../infra/constructs/webhooks';
@@ -88,6 +89,7 @@ describe('webhook signing secret', () => {
 describe('webhook queues', () => {
   it.each([
     ['webhook-events', webhooks.eventQueue, webhooks.eventDeadLetterQueue],
+    ['team-events', webhooks.teamEventQueue, webhooks.teamEventDeadLetterQueue],
     ['webhook-deliveries', webhooks.deliveryQueue, webhooks.deliveryDeadLetterQueue],
   ] as const)('%s has the QUEUES settings, a DLQ, SQS-managed encryption, TLS only', (queueId, queue, dlq) => {
     const definition = QUEUES[queueId];
@@ -118,8 +120,12 @@ describe('webhook queues', () => {
     expect(deliveries?.Properties.MessageRetentionPeriod).toBeGreaterThanOrEqual(4 * 24 * 3600);
   });
 
-  it('alarm on any message in either DLQ', () => {
-    for (const dlq of [webhooks.eventDeadLetterQueue, webhooks.deliveryDeadLetterQueue]) {
+  it('alarm on any message in any of their DLQs', () => {
+    for (const dlq of [
+      webhooks.eventDeadLetterQueue,
+      webhooks.teamEventDeadLetterQueue,
+      webhooks.deliveryDeadLetterQueue,
+    ]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(dlq), 'QueueName'] } }],
@@ -150,12 +156,16 @@ describe('webhook queues', () => {
 });
 
 describe('webhook workers', () => {
-  it('fan-out consumes the events queue with partial batch failures', () => {
+  it.each([
+    ['webhook-events', webhooks.eventQueue],
+    ['team-events', webhooks.teamEventQueue],
+  ] as const)('fan-out consumes the %s queue with partial batch failures and its own cap', (queueId, queue) => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalIdOf(platform.functions['webhook-fanout']) },
-      EventSourceArn: queueArn(webhooks.eventQueue),
+      EventSourceArn: queueArn(queue),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: QUEUES['webhook-events'].batchSize,
+      BatchSize: QUEUES[queueId].batchSize,
+      ScalingConfig: { MaximumConcurrency: QUEUES[queueId].maxConcurrency },
     });
   });
 
@@ -171,7 +181,7 @@ describe('webhook workers', () => {
 
   it('each queue has exactly one consumer', () => {
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
-    for (const queue of [webhooks.eventQueue, webhooks.deliveryQueue]) {
+    for (const queue of [webhooks.eventQueue, webhooks.teamEventQueue, webhooks.deliveryQueue]) {
       const arn = JSON.stringify(queueArn(queue));
       expect(mappings.filter((mapping) => JSON.stringify(mapping.Properties.EventSourceArn) === arn)).toHaveLength(1);
     }
@@ -209,10 +219,12 @@ describe('webhook queue access', () => {
     expect(lambdaOf('webhook-delivery').Environment.Variables).not.toHaveProperty('WEBHOOK_EVENT_QUEUE_URL');
   });
 
-  it('fan-out consumes events and can send to the deliveries queue only', () => {
-    expect(actionsOn('webhook-fanout', webhooks.eventQueue)).toEqual(expect.arrayContaining(CONSUME));
-    expect(actionsOn('webhook-fanout', webhooks.eventQueue)).not.toContain(HIDE);
-    expect(actionsOn('webhook-fanout', webhooks.eventQueue)).not.toContain(SEND);
+  it('fan-out consumes both events queues and can send to the deliveries queue only', () => {
+    for (const events of [webhooks.eventQueue, webhooks.teamEventQueue]) {
+      expect(actionsOn('webhook-fanout', events)).toEqual(expect.arrayContaining(CONSUME));
+      expect(actionsOn('webhook-fanout', events)).not.toContain(HIDE);
+      expect(actionsOn('webhook-fanout', events)).not.toContain(SEND);
+    }
     expect(actionsOn('webhook-fanout', webhooks.deliveryQueue)).toContain(SEND);
     expect(actionsOn('webhook-fanout', webhooks.deliveryQueue)).not.toContain('sqs:ReceiveMessage');
     const sendTargets = statementsOf('webhook-fanout')
@@ -221,8 +233,35 @@ describe('webhook queue access', () => {
     expect(sendTargets).toEqual([queueArn(webhooks.deliveryQueue)]);
     expect(lambdaOf('webhook-fanout').Environment.Variables).toMatchObject({
       WEBHOOK_EVENT_QUEUE_URL: { Ref: logicalIdOf(webhooks.eventQueue) },
+      TEAM_EVENT_QUEUE_URL: { Ref: logicalIdOf(webhooks.teamEventQueue) },
       WEBHOOK_DELIVERY_QUEUE_URL: { Ref: logicalIdOf(webhooks.deliveryQueue) },
     });
+  });
+
+  it("grantPublishEvents lets a team's function send to the team events queue only, never the platform's", () => {
+    const consumer = new Stack(testApp(), 'Consumer');
+    const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
+    api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+    const props = teamApi(consumer);
+    const team = new ApiKeyPlatform(consumer, 'Platform', { ...props, api });
+    const publisher = props.backends.contacts as lambda.Function;
+
+    team.grantPublishEvents(publisher);
+
+    const consumerTemplate = Template.fromStack(consumer);
+    const sqsStatements = statementsOfRole(consumerTemplate, publisher.role as IConstruct).filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('sqs:')),
+    );
+    expect(sqsStatements.map((statement) => [actionsOf([statement]), statement.Resource])).toEqual([
+      [[SEND], queueArn(team.webhooks.teamEventQueue)],
+    ]);
+    const variables = (
+      consumerTemplate.findResources('AWS::Lambda::Function')[logicalIdOf(publisher)]?.Properties as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+    expect(variables.TEAM_EVENT_QUEUE_URL).toEqual({ Ref: logicalIdOf(team.webhooks.teamEventQueue) });
+    expect(variables).not.toHaveProperty('WEBHOOK_EVENT_QUEUE_URL');
   });
 
   it.each([
@@ -246,11 +285,12 @@ describe('webhook queue access', () => {
     const queues = [
       ['reminders', platform.reminders.queue, 'REMINDER_QUEUE_URL'],
       ['webhook-events', webhooks.eventQueue, 'WEBHOOK_EVENT_QUEUE_URL'],
+      ['team-events', webhooks.teamEventQueue, 'TEAM_EVENT_QUEUE_URL'],
       ['webhook-deliveries', webhooks.deliveryQueue, 'WEBHOOK_DELIVERY_QUEUE_URL'],
     ] as const;
     for (const [queueId, queue, variable] of queues) {
       const sends = needs.sendToQueue === queueId;
-      const consumes = needs.consumeQueue === queueId;
+      const consumes = consumedQueues(needs).includes(queueId);
       expect(variables[variable] !== undefined).toBe(sends || consumes);
       const actions = actionsOn(functionId, queue);
       expect(actions.includes(SEND)).toBe(sends);

@@ -3,9 +3,12 @@
  * fan-out and delivery workers on the SQS emulator, a real receiver on loopback verifying with the
  * public `standardwebhooks` package.
  */
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { randomBytes } from 'node:crypto';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
+import { leadbaseApi } from '../../examples/leadbase/api';
+import { PLATFORM_EVENTS } from '../../functions/domain/webhooks/catalog';
 import { localClients } from '../../local/bootstrap';
 import type { ApiResponse } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -302,7 +305,8 @@ describe('webhook delivery', () => {
     const { id } = await register();
     receiver.answer(() => ({ status: 200 }));
     await createContact();
-    await platform.webhooks?.fanOut.drain();
+    // Leadbase's backends publish to the team events queue.
+    await platform.webhooks?.teamFanOut.drain();
     // The message is lost (as if a fan-out crashed before queueing it) and the delivery is old.
     await purgeDeliveries();
     const [lost] = await deliveriesOf(id);
@@ -447,6 +451,43 @@ describe('POST /v1/events', () => {
     const types = receiver.received.map((webhook) => (verify(secret, webhook) as { type: string }).type);
     expect(types.sort()).toEqual(['api_key.created', 'api_key.revoked']);
     expect(receiver.received.map((webhook) => webhook.body).join('')).not.toContain(key.key);
+    await remove(id);
+  });
+});
+
+describe("the team's events queue", () => {
+  /** An event message as a team's backend could put it on the queue with any SQS client. */
+  const eventMessage = (type: string, data: object) =>
+    JSON.stringify({
+      id: `evt_${randomBytes(12).toString('hex')}`,
+      organizationId: platform.bootstrap.organizationId,
+      environment: 'test',
+      type,
+      timestamp: new Date().toISOString(),
+      data,
+    });
+
+  it('never delivers an api_key event sent to it with a raw SQS client, and delivers a team event', async () => {
+    const { id, secret } = await register(['api_key.revoked', 'contact.created']);
+    const teamQueueUrl = platform.bootstrap.queueUrls['team-events'];
+    const before = await countQueue(platform.sqsClient, teamQueueUrl);
+
+    for (const [type, data] of [
+      ['api_key.revoked', PLATFORM_EVENTS['api_key.revoked'].example],
+      ['contact.created', leadbaseApi.compiled.events['contact.created']?.example ?? {}],
+    ] as const) {
+      await platform.sqsClient.send(
+        new SendMessageCommand({ QueueUrl: teamQueueUrl, MessageBody: eventMessage(type, data) }),
+      );
+    }
+    await platform.webhooks?.deliver();
+
+    const types = receiver.received.map((webhook) => (verify(secret, webhook) as { type: string }).type);
+    expect(types).toEqual(['contact.created']);
+    expect((await deliveriesOf(id)).map((delivery) => delivery.eventType)).toEqual(['contact.created']);
+    // Refused, not deleted: hidden until received again, and in the DLQ after maxReceiveCount receives.
+    const after = await countQueue(platform.sqsClient, teamQueueUrl);
+    expect(after.inFlight - before.inFlight).toBe(1);
     await remove(id);
   });
 });

@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
+import { consumedQueues, FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
 import { QUEUES, type QueueId } from '../../functions/definition/queues';
 import { LOCAL_CREDENTIALS } from '../../local/bootstrap';
 import { LOCAL_REGION } from '../../local/gateway/events';
@@ -28,7 +28,7 @@ const queueUrl = {
   'webhook-deliveries': process.env.WEBHOOK_DELIVERY_QUEUE_URL,
 }[queueId as 'webhook-events' | 'webhook-deliveries'];
 const consumer = (Object.entries(FUNCTIONS) as [FunctionId, { entry: string; needs: object }][]).find(
-  ([, definition]) => (definition.needs as { consumeQueue?: QueueId }).consumeQueue === queueId,
+  ([, definition]) => consumedQueues(definition.needs as FunctionNeeds).includes(queueId),
 );
 if (!queueUrl || !consumer) throw new Error(`No webhook queue consumer for ${queueId}`);
 

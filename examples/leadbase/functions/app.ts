@@ -41,7 +41,7 @@ let publisher: ReturnType<typeof eventPublisher> | undefined;
  * is lost, which an outbox on Leadbase's table would prevent.
  */
 export async function emit(input: Omit<PublishInput, 'organizationId' | 'environment'>, tenant: Tenant) {
-  publisher ??= eventPublisher({ queueUrl: requiredEnv('WEBHOOK_EVENT_QUEUE_URL') });
+  publisher ??= eventPublisher({ queueUrl: requiredEnv('TEAM_EVENT_QUEUE_URL') });
   try {
     await publisher.publish({ ...input, organizationId: tenant.organizationId, environment: tenant.environment });
   } catch (error) {

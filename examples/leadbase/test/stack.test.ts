@@ -22,11 +22,12 @@ describe('LeadbaseStack', () => {
     expect(stack.getLogicalId(stack.platform.table.node.defaultChild as never)).not.toBe(tableRef.Ref);
   });
 
-  it('lets the functions that publish events reach the event queue, and only them', () => {
+  it('lets the functions that publish events reach the team events queue, and only them', () => {
     for (const name of ['contacts', 'tables', 'enrichments'] as const) {
-      expect(environmentOf(name)).toHaveProperty('WEBHOOK_EVENT_QUEUE_URL');
+      expect(environmentOf(name)).toHaveProperty('TEAM_EVENT_QUEUE_URL');
+      expect(environmentOf(name)).not.toHaveProperty('WEBHOOK_EVENT_QUEUE_URL');
     }
-    expect(environmentOf('search')).not.toHaveProperty('WEBHOOK_EVENT_QUEUE_URL');
+    expect(environmentOf('search')).not.toHaveProperty('TEAM_EVENT_QUEUE_URL');
   });
 
   it("has the platform's routes and Leadbase's on its API", () => {
