@@ -106,7 +106,8 @@ describe('the npm package', () => {
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'api-key-platform-package-'));
-    run(join(root, 'node_modules/.bin/tsx'), ['infra/build-package.ts'], root);
+    // `npm pack` alone builds the package first (its prepack script): nothing else to remember.
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
     const packed = run('npm', ['pack', '--pack-destination', work, '--silent'], root).trim().split('\n').pop();
     tarball = join(work, packed as string);
 
