@@ -4,6 +4,7 @@
  * (PlatformOptions.iam.policies): GetItem from keys-get, sqs:SendMessage from webhook-delivery,
  * sqs:ReceiveMessage from key-expiry-worker, lambda:InvokeFunction from metered-proxy.
  */
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Denial } from '../../local/iam/enforcement';
 import { withoutActions } from '../support/iam-policies';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -105,6 +106,30 @@ describe('local IAM enforcement', () => {
         action: 'sqs:ReceiveMessage',
         resource: queueArn(platform.bootstrap.queueUrls['key-expiries']),
       }),
+    ]);
+  });
+
+  it('lets the fan-out poll the team events queue, and lets no platform function send to it', async () => {
+    const teamQueueUrl = platform.bootstrap.queueUrls['team-events'];
+    const sendAs = (functionId: 'events-publish' | 'webhook-fanout') =>
+      platform.iam
+        .runAs(functionId, () =>
+          platform.sqsClient.send(new SendMessageCommand({ QueueUrl: teamQueueUrl, MessageBody: '{}' })),
+        )
+        .catch((error: unknown) => error);
+
+    await platform.webhooks?.teamFanOut.poll(0);
+    const polledDenials = [...denials];
+    const sent = [await sendAs('events-publish'), await sendAs('webhook-fanout')];
+
+    expect(polledDenials).toEqual([]);
+    expect(sent).toEqual([
+      expect.objectContaining({ name: 'AccessDenied' }),
+      expect.objectContaining({ name: 'AccessDenied' }),
+    ]);
+    expect(denials.map((denial) => [denial.functionId, denial.action, denial.resource])).toEqual([
+      ['events-publish', 'sqs:SendMessage', queueArn(teamQueueUrl)],
+      ['webhook-fanout', 'sqs:SendMessage', queueArn(teamQueueUrl)],
     ]);
   });
 
