@@ -67,6 +67,7 @@ console.log('\nWarm verification');
     headerMode: 'x-api-key',
     findKey: async () => record,
     pepper: pepperFromEnvironment(),
+    callerSigningSecret: async () => Buffer.alloc(32, 1),
     clock: () => new Date(),
   });
   await inMemory(event);

@@ -13,6 +13,7 @@ import { consumedQueues, type FunctionNeeds } from '../functions/definition/func
 import type { QueueId } from '../functions/definition/queues';
 import type {
   authorizerCacheConfig,
+  callerSigningSecretConfig,
   cursorKeyConfig,
   emailConfig,
   keyExpiryQueueConfig,
@@ -29,6 +30,7 @@ import type {
 const TABLE_NAME: keyof typeof tableConfig = 'TABLE_NAME';
 const PEPPER_SECRET_ID: keyof typeof pepperConfig = 'PEPPER_SECRET_ID';
 const CURSOR_SECRET_ID: keyof typeof cursorKeyConfig = 'CURSOR_SECRET_ID';
+const CALLER_SIGNING_SECRET_ID: keyof typeof callerSigningSecretConfig = 'CALLER_SIGNING_SECRET_ID';
 const REST_API_ID: keyof typeof authorizerCacheConfig = 'REST_API_ID';
 const EMAIL_SENDER: keyof typeof emailConfig = 'EMAIL_SENDER';
 const WEBHOOK_SECRET_ID: keyof typeof webhookSecretConfig = 'WEBHOOK_SECRET_ID';
@@ -71,6 +73,8 @@ export interface PlatformResources {
   queues: Record<QueueId, sqs.IQueue>;
   /** The master secret every webhook endpoint's signing secret is derived from. */
   webhookSecret: secretsmanager.ISecret;
+  /** The secret the authorizer signs the caller of HTTP backends with. */
+  callerSigningSecret: secretsmanager.ISecret;
   /** Without it, functions that send email get no SES permission (and reminders stay off). */
   email?: EmailIdentity;
   /** The team's Lambda backends the metered proxy calls (those of paid routes), by backend name. */
@@ -81,6 +85,7 @@ export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources:
   grantTableAccess(fn, needs, resources.table);
   if (needs.pepper) grantPepper(fn, resources.pepper);
   if (needs.cursorKey) grantCursorKey(fn, resources.cursorKey);
+  if (needs.callerSigningSecret) grantCallerSigningSecret(fn, resources.callerSigningSecret);
   if (needs.flushAuthorizerCache) grantAuthorizerCacheFlush(fn, resources.api, resources.stageNames);
   if (needs.invokeBackends) grantInvokeBackends(fn, resources.paidBackends ?? {});
   if (needs.sendToQueue) grantSendToQueue(fn, needs.sendToQueue, resources.queues[needs.sendToQueue]);
@@ -181,6 +186,12 @@ export function grantPepper(fn: lambda.Function, pepper: secretsmanager.ISecret)
 /** The key list cursors are sealed with, for the functions that page. */
 export function grantCursorKey(fn: lambda.Function, secret: secretsmanager.ISecret): void {
   fn.addEnvironment(CURSOR_SECRET_ID, secret.secretArn);
+  grantGetSecretValue(fn, secret);
+}
+
+/** The caller signing secret, for the authorizer to sign the X-Caller-* headers with. */
+export function grantCallerSigningSecret(fn: lambda.Function, secret: secretsmanager.ISecret): void {
+  fn.addEnvironment(CALLER_SIGNING_SECRET_ID, secret.secretArn);
   grantGetSecretValue(fn, secret);
 }
 

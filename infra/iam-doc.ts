@@ -47,6 +47,7 @@ function secretsOf(needs: FunctionNeeds): string[] {
     ...(needs.pepper ? ['pepper'] : []),
     ...(needs.cursorKey ? ['cursor key'] : []),
     ...(needs.webhookSecret ? ['webhook secret'] : []),
+    ...(needs.callerSigningSecret ? ['caller signing secret'] : []),
   ];
 }
 

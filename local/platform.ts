@@ -137,6 +137,11 @@ export interface Bootstrap extends DemoOrganization {
   queueUrls: Record<QueueId, string>;
   /** The master secret webhook signing secrets are derived from. */
   webhookSecretId: string;
+  /**
+   * The secret the authorizer signs the X-Caller-* headers with: an HTTP backend of the app reads
+   * its value from the local Secrets Manager (endpoints.secretsManager) to verify them.
+   */
+  callerSigningSecretId: string;
   /** The served API's name (its definition's `name`). */
   apiName: string;
   /** The compiled definition the functions read (API_DEFINITION_FILE); the CLI loads it too. */
@@ -147,6 +152,7 @@ const TABLE_NAME = 'api-key-platform';
 const PEPPER_SECRET_ID = 'api-key-platform/pepper';
 const WEBHOOK_SECRET_ID = 'api-key-platform/webhook-signing';
 const CURSOR_SECRET_ID = 'api-key-platform/cursor-key';
+const CALLER_SIGNING_SECRET_ID = 'api-key-platform/caller-signing';
 
 export async function startPlatform(options: PlatformOptions) {
   assertBackendsServed(options.app);
@@ -300,6 +306,7 @@ export async function startPlatform(options: PlatformOptions) {
       TABLE_NAME,
       PEPPER_SECRET_ID,
       CURSOR_SECRET_ID,
+      CALLER_SIGNING_SECRET_ID,
       REST_API_ID: LOCAL_REST_API_ID,
       USAGE_PLAN_IDS: JSON.stringify(localUsagePlanIds()),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
@@ -312,6 +319,7 @@ export async function startPlatform(options: PlatformOptions) {
     await createPepper(clients.secretsManager, PEPPER_SECRET_ID);
     await createPepper(clients.secretsManager, WEBHOOK_SECRET_ID);
     await createPepper(clients.secretsManager, CURSOR_SECRET_ID);
+    await createPepper(clients.secretsManager, CALLER_SIGNING_SECRET_ID);
     await iam.start({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
@@ -320,6 +328,7 @@ export async function startPlatform(options: PlatformOptions) {
         PEPPER_SECRET_ID,
         WEBHOOK_SECRET_ID,
         CURSOR_SECRET_ID,
+        CALLER_SIGNING_SECRET_ID,
       ]),
       usagePlanIds: localUsagePlanIds(),
     });
@@ -341,6 +350,7 @@ export async function startPlatform(options: PlatformOptions) {
       emailInboxUrl: ses.endpoint.replace('127.0.0.1', 'localhost'),
       queueUrls,
       webhookSecretId: WEBHOOK_SECRET_ID,
+      callerSigningSecretId: CALLER_SIGNING_SECRET_ID,
       apiName: api.compiled.name,
       apiDefinitionFile: definitionFile,
     };

@@ -1,13 +1,20 @@
 /**
  * Levy Fleets on the local platform (`EXAMPLE=fleet npm start`, and the integration tests): the
  * fleet service runs on a free loopback port, the definition points its routes there, and once the
- * platform serves, setup makes the service's events keys with the demo organization's admin keys.
+ * platform serves, setup gives the service the platform's caller signing secret (from the local
+ * Secrets Manager, as the team's service reads it on AWS) and makes its events keys with the demo
+ * organization's admin keys.
  *
  * The service starts before the definition exists because the definition holds its URL; that is
  * why this module exports a function that starts the app rather than an app.
  */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CallerHeaderOptions } from 'api-key-platform/backend';
+import { LOCAL_CREDENTIALS } from '../../local/bootstrap';
+import { LOCAL_REGION } from '../../local/gateway/events';
 import type { LocalApp, LocalAppContext } from '../../local/platform';
 import { fleetApi } from './api';
+import { readCallerSigningSecret } from './service/caller-secret';
 import { PlatformEvents } from './service/events';
 import { startFleetService } from './service/server';
 import type { Clock } from './service/store';
@@ -24,7 +31,12 @@ export interface FleetLocalApp extends LocalApp {
 
 export async function startFleetApp(options: { clock?: Clock } = {}): Promise<FleetLocalApp> {
   const events = new PlatformEvents();
-  const service = await startFleetService({ events, ...(options.clock && { clock: options.clock }) });
+  let callerCheck: CallerHeaderOptions | undefined;
+  const service = await startFleetService({
+    events,
+    callerCheck: () => callerCheck,
+    ...(options.clock && { clock: options.clock }),
+  });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= service.close();
@@ -34,8 +46,18 @@ export async function startFleetApp(options: { clock?: Clock } = {}): Promise<Fl
     definition: fleetApi(service.url),
     serviceUrl: service.url,
     stop,
-    async setup({ bootstrap, onClose }: LocalAppContext) {
+    async setup({ bootstrap, endpoints, onClose }: LocalAppContext) {
       onClose(stop);
+      const secrets = new SecretsManagerClient({
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoint: endpoints.secretsManager,
+      });
+      try {
+        callerCheck = { signingSecret: await readCallerSigningSecret(secrets, bootstrap.callerSigningSecretId) };
+      } finally {
+        secrets.destroy();
+      }
       const stages = [
         { url: bootstrap.liveUrl, adminKey: bootstrap.adminKey },
         { url: bootstrap.sandboxUrl, adminKey: bootstrap.sandboxAdminKey },

@@ -8,6 +8,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { environmentOfStage } from '../definition/active-api';
 import type { ApiKeyHeaderMode } from '../definition/api';
 import { callerHeaderContext } from '../definition/caller-headers';
+import { audienceOf, type CallerAssertion, signCaller, signedFieldsOf } from '../domain/caller-assertion';
 import type { ApiKeyRecord } from '../domain/keys/key-model';
 import { presentedKey } from '../domain/keys/presented-key';
 import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
@@ -20,10 +21,20 @@ export interface AuthorizerLog {
 /** API Gateway turns exactly this error message into a 401. */
 const UNAUTHORIZED = 'Unauthorized';
 
-export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog; headerMode: ApiKeyHeaderMode }) {
+export interface AuthorizerDeps extends VerifyKeyDeps {
+  log?: AuthorizerLog;
+  headerMode: ApiKeyHeaderMode;
+  /** The caller signing secret's bytes, read once per instance (X-Caller-Signature for HTTP backends). */
+  callerSigningSecret: () => Promise<Buffer>;
+}
+
+export function createAuthorizer(deps: AuthorizerDeps) {
   return async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const arn = parseMethodArn(event.methodArn);
     if (!arn) throw new Error(`Unexpected methodArn ${event.methodArn}`);
+    // Read alongside the key on a cold start rather than after it; cached for the instance after that.
+    const signingSecret = deps.callerSigningSecret();
+    signingSecret.catch(() => {}); // awaited below on an allowed call only; a denial must not leave it unhandled
     const sourceIp = event.requestContext?.identity?.sourceIp ?? '';
     const presented = presentedKey(event, deps.headerMode);
     const verification: Verification =
@@ -52,6 +63,11 @@ export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog; he
           ...(verification.key.usageIdentifierKey && { usageIdentifierKey: verification.key.usageIdentifierKey }),
           context: {
             ...callerContext(verification.key),
+            // Cached with the policy for the authorizer TTL: backends accept it for longer (caller.ts).
+            ...signedCaller(await signingSecret, verification.key, {
+              audience: audienceOf(arn.apiArn.slice(arn.apiArn.lastIndexOf(':') + 1), arn.stage),
+              issuedAtSeconds: deps.clock().getTime() / 1000,
+            }),
             // Shown by the ACCESS_DENIED gateway response when the policy does not cover the route.
             errorCode: 'insufficient_permissions',
             errorMessage: `This API key (permissions: ${verification.key.permissions.join(', ')}) may not call this route. Use a key with the needed permission; see GET /v1/whoami.`,
@@ -59,6 +75,15 @@ export function createAuthorizer(deps: VerifyKeyDeps & { log?: AuthorizerLog; he
         };
     }
   };
+}
+
+/** The assertion over exactly the values the caller headers carry (callerHeaderContext). */
+function signedCaller(
+  secret: Buffer,
+  key: ApiKeyRecord,
+  at: { audience: string; issuedAtSeconds: number },
+): CallerAssertion {
+  return signCaller(secret, signedFieldsOf({ ...key, keyId: key.id }), at);
 }
 
 /** Authorizer context values must be strings, numbers or booleans: lists travel as JSON. */

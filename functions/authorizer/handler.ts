@@ -1,14 +1,20 @@
 import { DynamoKeyStore } from '../adapters/dynamo-key-store';
-import { pepperFromSecretsManager } from '../adapters/pepper';
+import { pepperFromSecretsManager, secretBytesFromSecretsManager } from '../adapters/pepper';
 import { authorizerCacheOf, DEFAULT_API_KEY_HEADER, IN_AUTHORIZER_CACHE_MS } from '../definition/api';
 import { systemClock } from '../domain/clock';
 import { dynamoDb, secretsManager } from '../runtime/clients';
-import { apiKeyHeaderConfig, loadConfig, pepperConfig, tableConfig } from '../runtime/config';
+import {
+  apiKeyHeaderConfig,
+  callerSigningSecretConfig,
+  loadConfig,
+  pepperConfig,
+  tableConfig,
+} from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { ttlCache } from '../runtime/ttl-cache';
 import { createAuthorizer } from './authorize';
 
-const config = loadConfig({ ...tableConfig, ...pepperConfig, ...apiKeyHeaderConfig });
+const config = loadConfig({ ...tableConfig, ...pepperConfig, ...callerSigningSecretConfig, ...apiKeyHeaderConfig });
 const keys = new DynamoKeyStore(dynamoDb, config.TABLE_NAME);
 const headerMode = config.API_KEY_HEADER ?? DEFAULT_API_KEY_HEADER;
 
@@ -22,6 +28,7 @@ export const handler = createAuthorizer({
       ? (keyId) => keys.get(keyId)
       : ttlCache((keyId) => keys.get(keyId), IN_AUTHORIZER_CACHE_MS, Date.now, 10_000),
   pepper: pepperFromSecretsManager(secretsManager, config.PEPPER_SECRET_ID),
+  callerSigningSecret: secretBytesFromSecretsManager(secretsManager, config.CALLER_SIGNING_SECRET_ID),
   clock: systemClock,
   log: {
     denied: (verification, sourceIp) =>

@@ -10,9 +10,18 @@ import type { AccountScope } from '../domain/keys/key-model';
 
 export { CALLER_HEADERS, type CallerHeader } from '../definition/caller-headers';
 export { AccountAccessError, type AccountScopeOptions, requireAccount } from '../domain/account-scope';
-export { type HeaderSource, MissingCallerError } from '../domain/caller-context';
+export { CallerSignatureError, type HeaderSource, MissingCallerError } from '../domain/caller-context';
 export { type AccountScopedContext, accountScope } from './account-scope-middleware';
-export { callerFromHeaders, callerOf, type ProxyEventWithCaller } from './caller';
+export {
+  type CallerHeaderOptions,
+  callerFromHeaders,
+  callerOf,
+  DEFAULT_CALLER_MAX_AGE_SECONDS,
+  type ProxyEventWithCaller,
+  type SignedCallerHeaderOptions,
+  signedCallerHeaders,
+  type UnsignedCallerHeaderOptions,
+} from './caller';
 export { type EventPublisher, type EventPublisherOptions, eventPublisher, type PublishInput } from './events';
 
 /** Who called: the organization and API key the platform verified for this request. */

@@ -17,6 +17,12 @@ export const CALLER_HEADERS = {
   'X-Caller-Accounts': 'callerAccounts',
   /** `live` or `test`. */
   'X-Caller-Environment': 'environment',
+  /** `<rest api id>/<stage>`: where the authorizer signed (domain/caller-assertion.ts). */
+  'X-Caller-Audience': 'callerAudience',
+  /** When the authorizer signed, epoch seconds. */
+  'X-Caller-Issued-At': 'callerIssuedAt',
+  /** HMAC-SHA256 over the headers above with the caller signing secret: proves the gateway sent them. */
+  'X-Caller-Signature': 'callerSignature',
 } as const;
 /** The name of one caller header, such as `X-Caller-Organization`. */
 export type CallerHeader = keyof typeof CALLER_HEADERS;

@@ -56,6 +56,11 @@ export interface FunctionNeeds {
   invokeBackends?: boolean;
   /** Sends email through SES v2, from the configured sender identity only. */
   sendEmail?: boolean;
+  /**
+   * Reads the caller signing secret, to sign the caller it hands HTTP backends (X-Caller-Signature).
+   * The authorizer only: a backend that verifies gets read access through the construct's grantCallerSecret.
+   */
+  callerSigningSecret?: boolean;
   /** Reads the master secret that every webhook endpoint's signing secret is derived from. */
   webhookSecret?: boolean;
   /** Posts to customers' webhook URLs on the internet (see the network note in infra/constructs/webhooks.ts). */
@@ -73,7 +78,7 @@ export const FUNCTIONS = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
     description: 'REQUEST authorizer: verifies API keys and returns the policy of every route the key may call',
-    needs: { table: ['GetItem'], tablePartitions: ['KEY#'], pepper: true },
+    needs: { table: ['GetItem'], tablePartitions: ['KEY#'], pepper: true, callerSigningSecret: true },
   },
   'keys-create': {
     entry: 'functions/keys/create.ts',

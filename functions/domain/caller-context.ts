@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { CallerHeader } from '../definition/caller-headers';
-import { ForbiddenError } from './errors';
+import { ForbiddenError, UnauthorizedError } from './errors';
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from './keys/key-environment';
 import type { AccountScope } from './keys/key-model';
 
@@ -30,6 +30,18 @@ export type AuthorizerContext = z.output<typeof authorizerContext>;
 
 /** Thrown where the caller should be and is not: the route is not behind the platform's gateway. */
 export class MissingCallerError extends ForbiddenError {
+  /** The platform's error body, `{ error: { code, message } }`. */
+  toJSON() {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/**
+ * Thrown where the caller headers are present but not the gateway's: a signature that is missing,
+ * does not match, is too old or is for another API. The request reached the backend without going
+ * through the API (or was replayed), so it proves no caller at all: 401.
+ */
+export class CallerSignatureError extends UnauthorizedError {
   /** The platform's error body, `{ error: { code, message } }`. */
   toJSON() {
     return { error: { code: this.code, message: this.message } };
@@ -97,7 +109,7 @@ export function callerFromHeaders(headers: HeaderSource): CallerIdentity {
   return { organizationId, keyId, environment: environment as KeyEnvironment, permissions, accounts };
 }
 
-function headerReader(headers: HeaderSource): (name: string) => string | undefined {
+export function headerReader(headers: HeaderSource): (name: string) => string | undefined {
   if (typeof headers.get === 'function') {
     const source = headers as { get(name: string): string | null };
     return (name) => source.get(name) ?? undefined;

@@ -24,6 +24,8 @@ const required = (name: string) => z.string({ error: `${name} is required` }).ch
 export const tableConfig = { TABLE_NAME: required('TABLE_NAME') };
 export const pepperConfig = { PEPPER_SECRET_ID: required('PEPPER_SECRET_ID') };
 export const cursorKeyConfig = { CURSOR_SECRET_ID: required('CURSOR_SECRET_ID') };
+/** The secret the authorizer signs the caller with (X-Caller-Signature of HTTP backends). */
+export const callerSigningSecretConfig = { CALLER_SIGNING_SECRET_ID: required('CALLER_SIGNING_SECRET_ID') };
 /** Where clients send their key (functions/definition/api.ts); `x-api-key` when unset. */
 export const apiKeyHeaderConfig = {
   API_KEY_HEADER: z.optional(z.enum(['x-api-key', 'authorization', 'either'])),

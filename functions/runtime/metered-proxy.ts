@@ -2,6 +2,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { TeamRouteDefinition } from '../definition/routes';
 import type { Caller } from '../domain/caller';
+import type { CallerAssertion } from '../domain/caller-assertion';
 import type { IncomingRequest } from '../domain/metering/metered-proxy';
 
 export function incomingRequestOf(event: APIGatewayProxyEvent, caller: Caller): IncomingRequest {
@@ -17,7 +18,19 @@ export function incomingRequestOf(event: APIGatewayProxyEvent, caller: Caller): 
     headers: event.multiValueHeaders ?? multi(event.headers),
     body: event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : undefined,
     caller,
+    assertion: assertionOf(event.requestContext.authorizer),
   };
+}
+
+/** The authorizer context's signature entries, strings only (the context's values are strings on AWS). */
+function assertionOf(context: Readonly<Record<string, unknown>> | null | undefined): Partial<CallerAssertion> {
+  const keys = ['callerAudience', 'callerIssuedAt', 'callerSignature'] as const;
+  return Object.fromEntries(
+    keys.flatMap((key) => {
+      const value = context?.[key];
+      return typeof value === 'string' || typeof value === 'number' ? [[key, String(value)]] : [];
+    }),
+  );
 }
 
 /**

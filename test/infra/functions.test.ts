@@ -101,9 +101,19 @@ describe.each(functionIds)('%s gets exactly what its needs say', (functionId) =>
     );
   });
 
-  it('secrets: Secrets Manager access only for the pepper, the cursor key or the webhook secret', () => {
+  it('caller signing secret', () => {
+    expect('CALLER_SIGNING_SECRET_ID' in variables).toBe(needs.callerSigningSecret === true);
+    expect(JSON.stringify(statementsOf(functionId)).includes(logicalIdOf(stack.platform.callerSigningSecret))).toBe(
+      needs.callerSigningSecret === true,
+    );
+  });
+
+  it('secrets: Secrets Manager access only for the pepper, the cursor key, the webhook or caller signing secret', () => {
     expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(
-      needs.pepper === true || needs.cursorKey === true || needs.webhookSecret === true,
+      needs.pepper === true ||
+        needs.cursorKey === true ||
+        needs.webhookSecret === true ||
+        needs.callerSigningSecret === true,
     );
   });
 

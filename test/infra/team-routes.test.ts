@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { defineApi, type RouteInput } from '../../functions/definition/api-definition';
 import { CALLER_HEADERS } from '../../functions/definition/caller-headers';
@@ -109,6 +110,39 @@ describe('the team’s routes on ApiKeyPlatform', () => {
     });
     expect(method.RequestParameters).toEqual({ 'method.request.path.id': true });
     expect(method).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
+  });
+
+  it('passes an HTTP backend the authorizer’s signature over the caller', () => {
+    expect(methodOf(template, 'GET', '/v1/rides/{id}').Integration.RequestParameters).toMatchObject({
+      'integration.request.header.X-Caller-Signature': 'context.authorizer.callerSignature',
+      'integration.request.header.X-Caller-Issued-At': 'context.authorizer.callerIssuedAt',
+      'integration.request.header.X-Caller-Audience': 'context.authorizer.callerAudience',
+    });
+  });
+
+  it('lets a team’s role read the caller signing secret through grantCallerSecret, and no platform function but the authorizer', () => {
+    const { stack, construct } = teamStack();
+    const platform = construct();
+    const taskRole = new iam.Role(stack, 'FleetTaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    });
+
+    platform.grantCallerSecret(taskRole);
+
+    const template = Template.fromStack(stack);
+    const secretId = logicalIdOf(platform.callerSigningSecret);
+    const taskActions = actionsOf(
+      statementsOfRole(template, taskRole).filter((statement) => JSON.stringify(statement.Resource).includes(secretId)),
+    );
+    expect(taskActions).toContain('secretsmanager:GetSecretValue');
+    const readers = Object.entries(platform.functions)
+      .filter(([, fn]) => JSON.stringify(statementsOfRole(template, fn.role as iam.IRole)).includes(secretId))
+      .map(([functionId]) => functionId);
+    expect(readers).toEqual(['authorizer']);
+    expect(
+      template.findResources('AWS::Lambda::Function')[logicalIdOf(platform.functions.authorizer)]?.Properties
+        .Environment.Variables.CALLER_SIGNING_SECRET_ID,
+    ).toEqual({ Ref: secretId });
   });
 
   it('uses the integration the team passed for an integration backend', () => {

@@ -1,6 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CallerSignatureError, callerFromHeaders } from 'api-key-platform/backend';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { defineApi, type RouteInput } from '../../functions/definition/api-definition';
+import { localClients } from '../../local/bootstrap';
 import { closeServer, listen, readBody } from '../../local/emulators/listen';
 import type { LocalApp } from '../../local/platform';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -23,6 +26,19 @@ async function startHttpBackend() {
   });
   const port = await listen(server, 0);
   return { received, url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+}
+
+/** The value an HTTP backend verifies the caller headers with, from the local Secrets Manager. */
+async function callerSigningSecretOf(platform: TestPlatform): Promise<string> {
+  const { secretsManager } = localClients(platform.bootstrap.endpoints);
+  try {
+    const secret = await secretsManager.send(
+      new GetSecretValueCommand({ SecretId: platform.bootstrap.callerSigningSecretId }),
+    );
+    return secret.SecretString ?? '';
+  } finally {
+    secretsManager.destroy();
+  }
 }
 
 /** A loopback port nothing listens on. */
@@ -128,6 +144,25 @@ describe('local gateway backends', () => {
       'x-caller-accounts': account,
       'x-caller-environment': 'live',
     });
+  });
+
+  it('signs the caller headers for this API and stage, through the gateway and through the metered proxy', async () => {
+    const signingSecret = await callerSigningSecretOf(platform);
+
+    await platform.admin.post('/v1/widgets/w4', {});
+    const direct = (httpBackend.received.at(-1) as ReceivedRequest).headers;
+    await platform.admin.post('/v1/quotes/q4', {});
+    const metered = (httpBackend.received.at(-1) as ReceivedRequest).headers;
+
+    for (const headers of [direct, metered]) {
+      expect(callerFromHeaders(headers, { signingSecret, audience: 'local/live' })).toMatchObject({
+        organizationId: platform.bootstrap.organizationId,
+        permissions: ['admin'],
+      });
+      expect(() =>
+        callerFromHeaders({ ...headers, 'x-caller-organization': 'org_someone_else' }, { signingSecret }),
+      ).toThrow(CallerSignatureError);
+    }
   });
 
   it('answers 502 in the JSON error shape when the HTTP backend is unreachable', async () => {

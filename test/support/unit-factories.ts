@@ -15,6 +15,8 @@ import type { Organization } from '../../functions/domain/organization';
 
 /** A fixed 32-byte pepper. */
 export const PEPPER = Buffer.alloc(32, 0x5a);
+/** The caller signing secret of unit tests (X-Caller-Signature). */
+export const CALLER_SIGNING_SECRET = Buffer.alloc(32, 0x3c);
 
 export const NOW = new Date('2026-03-01T12:00:00.000Z');
 

@@ -1,12 +1,23 @@
+import { callerFromHeaders } from 'api-key-platform/backend';
 import fc from 'fast-check';
 import { createAuthorizer } from '../../functions/authorizer/authorize';
 import { activeApi } from '../../functions/definition/active-api';
 import type { ApiKeyHeaderMode } from '../../functions/definition/api';
+import { callerHeadersOf } from '../../functions/definition/caller-headers';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { grantsRoute } from '../../functions/domain/permissions';
 import { type PolicyDocument, policyAllows, routeResourceArn } from '../../functions/domain/policy';
 import { concretePath, idSegment } from '../support/unit-arbitraries';
-import { API_ARN, aManualClock, aMethodArn, anAuthorizerEvent, aStoredKey, PEPPER } from '../support/unit-factories';
+import {
+  API_ARN,
+  aManualClock,
+  aMethodArn,
+  anAuthorizerEvent,
+  aStoredKey,
+  CALLER_SIGNING_SECRET,
+  NOW,
+  PEPPER,
+} from '../support/unit-factories';
 
 /** The platform's routes and Leadbase's (the active definition, test/support/active-api-setup.ts). */
 const ROUTES = activeApi().routes;
@@ -18,6 +29,7 @@ function authorizerFinding(record: ApiKeyRecord | undefined, headerMode: ApiKeyH
     headerMode,
     findKey,
     pepper: async () => PEPPER,
+    callerSigningSecret: async () => CALLER_SIGNING_SECRET,
     clock: aManualClock().clock,
     log: { denied },
   });
@@ -81,6 +93,33 @@ describe('createAuthorizer', () => {
     expect(JSON.parse(String(result.context?.accounts))).toBe('*');
   });
 
+  it('signs the caller for its API and stage: the caller headers it yields verify in a backend', async () => {
+    const { token, record } = aStoredKey({
+      record: { organizationId: 'org_42', permissions: ['read'], accounts: '*' },
+    });
+    const { authorize } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ stage: 'live', headers: { 'x-api-key': token } }));
+
+    const context = result.context ?? {};
+    expect(context).toMatchObject({ callerAudience: 'abc123/live', callerIssuedAt: String(NOW.getTime() / 1000) });
+    const verified = callerFromHeaders(callerHeadersOf(context), {
+      signingSecret: CALLER_SIGNING_SECRET,
+      audience: 'abc123/live',
+      now: () => NOW,
+    });
+    expect(verified).toMatchObject({ organizationId: 'org_42', keyId: record.id, accounts: '*' });
+  });
+
+  it('signs nothing for a denied key', async () => {
+    const { token, record } = aStoredKey({ record: { ipAllowlist: ['10.0.0.0/8'] } });
+    const { authorize } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ sourceIp: '192.0.2.1', headers: { 'x-api-key': token } }));
+
+    expect(result.context).not.toHaveProperty('callerSignature');
+  });
+
   it('allows exactly the routes the key may call, on the calling stage', async () => {
     const { token, record } = aStoredKey({ record: { permissions: ['contacts:read', 'search'] } });
     const { authorize } = authorizerFinding(record);
@@ -116,6 +155,7 @@ describe('createAuthorizer', () => {
             headerMode: 'x-api-key',
             findKey,
             pepper: async () => PEPPER,
+            callerSigningSecret: async () => CALLER_SIGNING_SECRET,
             clock: aManualClock().clock,
           });
 

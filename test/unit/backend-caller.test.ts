@@ -11,6 +11,9 @@ function caught(action: () => unknown): unknown {
   throw new Error('expected an error');
 }
 
+/** These tests are about reading the headers; test/unit/caller-signature.test.ts checks their signature. */
+const UNSIGNED = { unsigned: true } as const;
+
 const someHeaders = (overrides: Record<string, string | undefined> = {}) => ({
   'X-Caller-Organization': 'org_1',
   'X-Caller-Key-Id': 'key_AbCdEfGh12345678',
@@ -57,7 +60,7 @@ describe('callerFromHeaders', () => {
       Object.entries(someHeaders()).map(([name, value]) => [name.toLowerCase(), value]),
     );
 
-    expect(callerFromHeaders(lowerCase)).toEqual({
+    expect(callerFromHeaders(lowerCase, UNSIGNED)).toEqual({
       organizationId: 'org_1',
       keyId: 'key_AbCdEfGh12345678',
       environment: 'test',
@@ -69,14 +72,14 @@ describe('callerFromHeaders', () => {
   it('reads a fetch Headers object and accounts *', () => {
     const headers = new Headers(someHeaders({ 'X-Caller-Accounts': '*' }));
 
-    expect(callerFromHeaders(headers).accounts).toBe('*');
+    expect(callerFromHeaders(headers, UNSIGNED).accounts).toBe('*');
   });
 
   it('reads back what the gateway writes from the authorizer context', () => {
     const key = { permissions: ['read', 'tables:*'], accounts: ['acc_9'] };
     const context = { organizationId: 'org_7', keyId: 'key_x', environment: 'live', ...callerHeaderContext(key) };
 
-    expect(callerFromHeaders(callerHeadersOf(context))).toEqual({
+    expect(callerFromHeaders(callerHeadersOf(context), UNSIGNED)).toEqual({
       organizationId: 'org_7',
       keyId: 'key_x',
       environment: 'live',
@@ -91,7 +94,7 @@ describe('callerFromHeaders', () => {
       'X-Caller-Accounts': 'acc 1',
     });
 
-    const error = caught(() => callerFromHeaders(headers)) as MissingCallerError;
+    const error = caught(() => callerFromHeaders(headers, UNSIGNED)) as MissingCallerError;
 
     expect(error).toBeInstanceOf(MissingCallerError);
     expect(error.status).toBe(403);
@@ -103,10 +106,11 @@ describe('callerFromHeaders', () => {
   it('refuses a caller header sent twice, as a client adding its own would', () => {
     const headers = { ...someHeaders(), 'x-caller-accounts': '*' };
 
-    expect(caught(() => callerFromHeaders(headers))).toBeInstanceOf(MissingCallerError);
+    expect(caught(() => callerFromHeaders(headers, UNSIGNED))).toBeInstanceOf(MissingCallerError);
   });
 
   it('names each header in CALLER_HEADERS', () => {
-    expect(Object.keys(CALLER_HEADERS).sort()).toEqual(Object.keys(someHeaders()).sort());
+    const signature = ['X-Caller-Audience', 'X-Caller-Issued-At', 'X-Caller-Signature'];
+    expect(Object.keys(CALLER_HEADERS).sort()).toEqual([...Object.keys(someHeaders()), ...signature].sort());
   });
 });

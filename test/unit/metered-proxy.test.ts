@@ -102,6 +102,12 @@ function aRideRead(headers: Record<string, string[]> = {}): APIGatewayProxyEvent
   event.pathParameters = { id: 'r/1' };
   event.multiValueQueryStringParameters = { fields: ['km', 'price'] };
   event.multiValueHeaders = headers;
+  // As the authorizer signs (functions/authorizer/authorize.ts); the proxy passes it on untouched.
+  Object.assign(event.requestContext.authorizer ?? {}, {
+    callerAudience: 'abc123/live',
+    callerIssuedAt: '1772366400',
+    callerSignature: 'c2lnbmVk',
+  });
   return event;
 }
 
@@ -178,7 +184,12 @@ describe('metered proxy', () => {
     const { invoke, backends, state } = aMeteredProxy({ balance: 12 });
 
     const response = await invoke(
-      aRideRead({ accept: ['application/json'], 'X-Caller-Organization': ['org_someone_else'], Connection: ['close'] }),
+      aRideRead({
+        accept: ['application/json'],
+        'X-Caller-Organization': ['org_someone_else'],
+        'X-Caller-Signature': ['forged'],
+        Connection: ['close'],
+      }),
     );
 
     expect(response.statusCode).toBe(200);
@@ -196,6 +207,9 @@ describe('metered proxy', () => {
       'X-Caller-Permissions': 'admin',
       'X-Caller-Accounts': '*',
       'X-Caller-Environment': 'live',
+      'X-Caller-Audience': 'abc123/live',
+      'X-Caller-Issued-At': '1772366400',
+      'X-Caller-Signature': 'c2lnbmVk',
     });
   });
 });
@@ -207,6 +221,9 @@ describe('forwardedHeaders', () => {
     environment: 'test',
     callerPermissions: 'rides:read',
     callerAccounts: 'acc_1,acc_2',
+    callerAudience: 'abc123/test',
+    callerIssuedAt: '1772366400',
+    callerSignature: 'c2lnbmVk',
   };
 
   it('sets every caller header from the authorizer context, whatever the client sent under those names', () => {
@@ -229,8 +246,11 @@ describe('forwardedHeaders', () => {
             'X-Caller-Permissions': 'rides:read',
             'X-Caller-Accounts': 'acc_1,acc_2',
             'X-Caller-Environment': 'test',
+            'X-Caller-Audience': 'abc123/test',
+            'X-Caller-Issued-At': '1772366400',
+            'X-Caller-Signature': 'c2lnbmVk',
           });
-          expect(callerPairs).toHaveLength(5);
+          expect(callerPairs).toHaveLength(8);
           expect(forwarded.some(([name]) => ['host', 'connection'].includes(name.toLowerCase()))).toBe(false);
         },
       ),

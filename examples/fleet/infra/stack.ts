@@ -6,12 +6,13 @@
  * The service's URL is deploy-time configuration: `cdk deploy -c fleetBackendUrl=https://…`, or
  * FLEET_BACKEND_URL in the environment.
  *
- * The service must accept requests from this API only, since it believes the X-Caller-* headers:
- * put it on a private network (an API Gateway VPC link) or have it check a secret the
- * integration sends; the gateway alone does not keep other clients from reaching it.
+ * The service checks that the X-Caller-* headers come from this API with the platform's caller
+ * signing secret, whose ARN the stack outputs (CallerSigningSecretArn): the service reads it as
+ * CALLER_SIGNING_SECRET_ID with a role the team gives `platform.grantCallerSecret(role)`, or takes
+ * its value as CALLER_SIGNING_SECRET where it runs outside AWS (examples/fleet/service/main.ts).
  */
 import { ACCESS_LOG_FORMAT, ApiKeyPlatform } from 'api-key-platform';
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -61,5 +62,9 @@ export class FleetStack extends Stack {
     this.platform = new ApiKeyPlatform(this, 'Platform', { api: this.api, definition });
     this.platform.addUsagePlans(this.api, [this.api.deploymentStage, sandboxStage]);
     this.platform.ingestAccessLogs(accessLogs);
+    new CfnOutput(this, 'CallerSigningSecretArn', {
+      value: this.platform.callerSigningSecret.secretArn,
+      description: 'The fleet service verifies X-Caller-Signature with this secret (CALLER_SIGNING_SECRET_ID).',
+    });
   }
 }

@@ -1,12 +1,13 @@
 /**
  * Levy Fleets' own HTTP service (node:http, no framework), as it ran before the platform: the
- * platform's gateway now sits in front of it. It knows nothing of API keys; it trusts the caller
- * the gateway sends as X-Caller-* headers (`callerFromHeaders`), checks `account_id` against the
+ * platform's gateway now sits in front of it. It knows nothing of API keys; it takes the caller
+ * the gateway sends as X-Caller-* headers once their signature holds (`callerFromHeaders` with the
+ * platform's caller signing secret), checks `account_id` against the
  * caller's sub-accounts (`requireAccount`), and publishes its events through the platform.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callerFromHeaders, requireAccount } from 'api-key-platform/backend';
+import { type CallerHeaderOptions, callerFromHeaders, requireAccount } from 'api-key-platform/backend';
 import { ServiceError } from './errors';
 import type { EventSink } from './events';
 import { matchServiceRoute } from './routes';
@@ -17,6 +18,11 @@ export interface FleetServiceOptions {
   port?: number;
   host?: string;
   events: EventSink;
+  /**
+   * How to check the caller headers, usually `{ signingSecret }`. Asked on every request: locally
+   * the service starts before the platform whose secret it needs. Until it answers, every call is a 503.
+   */
+  callerCheck: () => CallerHeaderOptions | undefined;
   clock?: Clock;
   newId?: IdOf;
 }
@@ -32,7 +38,9 @@ function fleetRequestHandler(options: Omit<FleetServiceOptions, 'port' | 'host'>
     try {
       const url = new URL(request.url ?? '/', 'http://fleet.internal');
       const method = request.method ?? 'GET';
-      const caller = callerFromHeaders(request.headers);
+      const check = options.callerCheck();
+      if (!check) throw new ServiceError(503, 'not_ready', 'The service does not know the caller signing secret yet.');
+      const caller = callerFromHeaders(request.headers, check);
       const matched = matchRoute(method, url.pathname);
       const accountId = await requireAccount(caller, url.searchParams.get('account_id'));
       const body = await readJson(request);
@@ -116,9 +124,10 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 }
 
 function answerError(response: ServerResponse, error: unknown) {
-  // ServiceError, and the AccountAccessError and missing-caller error of api-key-platform/backend.
+  // ServiceError, and the AccountAccessError and caller errors (403, 401) of api-key-platform/backend.
   const known = error as { status?: unknown; toJSON?: () => unknown };
-  if (typeof known.status === 'number' && known.status < 500 && typeof known.toJSON === 'function') {
+  const answerable = error instanceof ServiceError || (typeof known.status === 'number' && known.status < 500);
+  if (answerable && typeof known.status === 'number' && typeof known.toJSON === 'function') {
     send(response, known.status, known.toJSON());
     return;
   }

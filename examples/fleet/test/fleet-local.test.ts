@@ -1,6 +1,6 @@
 /**
  * Levy Fleets on the local platform, end to end: Bearer keys through the local gateway and the
- * authorizer, proxied to the fleet service with the caller in X-Caller-* headers; the service's
+ * authorizer, proxied to the fleet service with the caller in signed X-Caller-* headers; the service's
  * events through POST /v1/events to a webhook receiver that verifies them with `standardwebhooks`.
  */
 import { Webhook } from 'standardwebhooks';
@@ -131,6 +131,30 @@ describe('fleet API keys', () => {
 
     // 404, not 403: the service got one set of caller headers, the outsider's own organization's.
     expect(read.status).toBe(404);
+  });
+});
+
+describe('the fleet service behind the gateway', () => {
+  it('refuses a request straight to the service with forged caller headers, and serves the same call through the gateway', async () => {
+    const forged = {
+      'X-Caller-Organization': platform.bootstrap.organizationId,
+      'X-Caller-Key-Id': 'key_forged',
+      'X-Caller-Permissions': 'admin',
+      'X-Caller-Accounts': '*',
+      'X-Caller-Environment': 'live',
+      'X-Caller-Audience': 'local/live',
+      'X-Caller-Issued-At': String(Math.floor(Date.now() / 1000)),
+      'X-Caller-Signature': 'Zm9yZ2VkIHNpZ25hdHVyZSBvZiAzMiBieXRlcyEhISE',
+    };
+
+    const direct = await fetch(`${app.serviceUrl}/v1/zones?account_id=${account}`, { headers: forged });
+    const throughGateway = await liveAdmin().get(`/v1/zones?account_id=${account}`);
+
+    expect(direct.status).toBe(401);
+    expect(await direct.json()).toEqual({
+      error: { code: 'unauthorized', message: expect.stringContaining('X-Caller-Signature does not match') },
+    });
+    expect(throughGateway.status).toBe(200);
   });
 });
 

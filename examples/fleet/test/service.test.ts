@@ -1,7 +1,9 @@
 /**
  * The fleet service over HTTP on loopback, called as the platform's gateway calls it: with the
- * caller in X-Caller-* headers. No platform here; the events go to an in-memory sink.
+ * caller in signed X-Caller-* headers. No platform here; the events go to an in-memory sink.
  */
+import { randomBytes } from 'node:crypto';
+import { signedCallerHeaders } from 'api-key-platform/backend';
 import type { FleetEvent } from '../service/fleet';
 import { type FleetService, startFleetService } from '../service/server';
 
@@ -14,18 +16,25 @@ interface CallerOptions {
   permissions?: string;
 }
 
+const SIGNING_SECRET = randomBytes(32).toString('base64');
+
+/** The caller headers as the gateway sends them, signed with the platform's caller signing secret. */
 const callerHeaders = ({
   organization = 'org_1',
   environment = 'live',
   accounts = '*',
   permissions = 'read,write',
-}: CallerOptions = {}) => ({
-  'x-caller-organization': organization,
-  'x-caller-key-id': 'key_1',
-  'x-caller-environment': environment,
-  'x-caller-permissions': permissions,
-  'x-caller-accounts': accounts,
-});
+}: CallerOptions = {}) =>
+  signedCallerHeaders(
+    {
+      organizationId: organization,
+      keyId: 'key_1',
+      environment,
+      permissions: permissions.split(','),
+      accounts: accounts === '*' ? '*' : accounts.split(','),
+    },
+    { signingSecret: SIGNING_SECRET },
+  );
 
 let service: FleetService;
 let now = NOW;
@@ -34,6 +43,7 @@ const published: { owner: { organizationId: string; environment: string }; event
 beforeAll(async () => {
   service = await startFleetService({
     clock: () => now,
+    callerCheck: () => ({ signingSecret: SIGNING_SECRET }),
     events: {
       publish: async (owner, event) => {
         published.push({ owner: { organizationId: owner.organizationId, environment: owner.environment }, event });
@@ -76,6 +86,15 @@ describe('fleet service: who may call', () => {
 
     expect(response.status).toBe(403);
     expect(response.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('gateway') });
+  });
+
+  it('refuses forged caller headers (a client calling the service directly) with 401', async () => {
+    const forged = { ...callerHeaders(), 'X-Caller-Organization': 'org_other' };
+
+    const response = await call('GET', '/v1/rides?account_id=acc_1', { caller: null, headers: forged });
+
+    expect(response.status).toBe(401);
+    expect(response.body.error).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('gateway') });
   });
 
   it('answers 400 naming account_id when it is missing', async () => {

@@ -9,6 +9,7 @@
 import { callerHeaderContext } from '../../definition/caller-headers';
 import type { TeamRouteDefinition } from '../../definition/routes';
 import type { Caller } from '../caller';
+import type { CallerAssertion } from '../caller-assertion';
 import { BadGatewayError } from '../errors';
 import { backendUrl, forwardedHeaders, type MultiValueHeaders } from './forwarded-request';
 
@@ -24,6 +25,8 @@ export interface IncomingRequest {
   headers: MultiValueHeaders | null;
   body: Uint8Array | undefined;
   caller: Pick<Caller, 'organizationId' | 'keyId' | 'environment' | 'permissions' | 'accounts'>;
+  /** The authorizer's signature over the caller, passed on as it is (X-Caller-Signature and co.). */
+  assertion: Partial<CallerAssertion>;
 }
 
 /** A backend's answer, in the shape of a Lambda proxy result. */
@@ -76,7 +79,11 @@ export async function forwardToBackend(
     return backends.send({
       url: backendUrl(backend.http, request.pathParameters, request.query),
       method: request.method,
-      headers: forwardedHeaders(request.headers, { ...request.caller, ...callerHeaderContext(request.caller) }),
+      headers: forwardedHeaders(request.headers, {
+        ...request.caller,
+        ...callerHeaderContext(request.caller),
+        ...request.assertion,
+      }),
       body: sendsBody ? request.body : undefined,
     });
   }
