@@ -1,11 +1,12 @@
 /**
- * List cursors over HTTP: each paged list hands out a cursor that reveals none of the table's keys,
- * takes it back, and refuses it changed in one character, on another list or in another
- * organization, with a 400 that says what to pass.
+ * The platform's list cursors over HTTP: each paged list hands out a cursor that reveals none of the
+ * table's keys, takes it back, and refuses it changed in one character, on another list or in another
+ * organization, with a 400 that says what to pass. (The team's own lists page as its backend
+ * chooses: Leadbase's cursors are tested in examples/leadbase/test.)
  */
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
-const LISTS = ['keys', 'audit log', 'webhooks', 'contacts', 'tables', 'call log'] as const;
+const LISTS = ['keys', 'audit log', 'webhooks', 'call log'] as const;
 
 describe('list cursors', () => {
   let platform: TestPlatform;
@@ -15,8 +16,6 @@ describe('list cursors', () => {
     keys: '/v1/keys',
     'audit log': '/v1/audit-log',
     webhooks: '/v1/webhooks',
-    contacts: `/v1/contacts?account_id=${account}`,
-    tables: `/v1/tables?account_id=${account}`,
     'call log': `/v1/keys/${keyId}/calls`,
   });
   const pageOf = (path: string, query: string) => `${path}${path.includes('?') ? '&' : '?'}${query}`;
@@ -33,8 +32,6 @@ describe('list cursors', () => {
     const key = await platform.createKey({ name: 'paged' });
     keyId = key.id;
     await platform.createKey({ name: 'paged too' });
-    for (const name of ['Ada', 'Grace']) await platform.admin.post(`/v1/contacts?account_id=${account}`, { name });
-    for (const name of ['one', 'two']) await platform.admin.post(`/v1/tables?account_id=${account}`, { name });
     for (const path of ['a', 'b']) {
       await platform.admin.post('/v1/webhooks', {
         url: `https://hooks.example.com/${path}`,
@@ -89,9 +86,8 @@ describe('list cursors', () => {
   });
 
   it("refuses one list's cursor on another list", async () => {
-    const cursor = await firstCursor(lists().contacts);
+    const cursor = await firstCursor(lists().webhooks);
 
-    expect((await platform.admin.get(pageOf(lists().tables, `cursor=${cursor}`))).status).toBe(400);
     expect((await platform.admin.get(`/v1/keys?cursor=${cursor}`)).status).toBe(400);
     expect((await platform.admin.get(`/v1/audit-log?cursor=${await firstCursor('/v1/keys')}`)).status).toBe(400);
   });
