@@ -13,7 +13,7 @@
 import { Aspects, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -38,7 +38,7 @@ import { UsagePlans } from './constructs/usage-plans';
 import { Webhooks } from './constructs/webhooks';
 import { hasPrebuiltBundles } from './function-code';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
-import { grantNeeds, grantSendToQueue } from './grants';
+import { grantNeeds, QUEUE_URL_VARIABLES } from './grants';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
 
@@ -407,13 +407,22 @@ export class ApiKeyPlatform extends Construct {
   }
 
   /**
-   * Lets one of the team's Lambda backends publish its webhook events (`eventPublisher` of
-   * `api-key-platform/backend`): sqs:SendMessage on the team events queue only, and its URL in
-   * TEAM_EVENT_QUEUE_URL. The fan-out delivers the definition's event types from that queue and
-   * refuses the platform's own (`api_key.*`), whatever the function sends to it.
+   * Lets one of the team's backends publish its webhook events for any organization
+   * (`eventPublisher` of `api-key-platform/backend`): sqs:SendMessage on the team events queue
+   * only. A Lambda function also gets the queue's URL in TEAM_EVENT_QUEUE_URL; any other grantee (an
+   * ECS task role, say) reads it from `platform.webhooks.teamEventQueue.queueUrl`. The fan-out
+   * delivers the definition's event types from that queue and refuses the platform's own
+   * (`api_key.*`), whatever is sent to it.
    */
-  grantPublishEvents(fn: lambda.Function): void {
-    grantSendToQueue(fn, 'team-events', this.webhooks.teamEventQueue);
+  grantPublishEvents(grantee: lambda.Function | iam.IGrantable): iam.Grant {
+    if (grantee instanceof lambda.Function) {
+      grantee.addEnvironment(QUEUE_URL_VARIABLES['team-events'], this.webhooks.teamEventQueue.queueUrl);
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [this.webhooks.teamEventQueue.queueArn],
+    });
   }
 
   /**

@@ -40,7 +40,7 @@ export const BACKEND_FUNCTIONS = 'BACKEND_FUNCTIONS';
  * The variable that carries each queue's URL to the functions that send to it, and to its
  * consumer (the delivery worker hides its own messages with ChangeMessageVisibility to retry).
  */
-const QUEUE_URL_VARIABLES: {
+export const QUEUE_URL_VARIABLES: {
   reminders: keyof typeof reminderQueueConfig;
   'webhook-events': keyof typeof webhookEventQueueConfig;
   'team-events': keyof typeof teamEventQueueConfig;

@@ -2,6 +2,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
@@ -262,6 +263,25 @@ describe('webhook queue access', () => {
     ).Environment.Variables;
     expect(variables.TEAM_EVENT_QUEUE_URL).toEqual({ Ref: logicalIdOf(team.webhooks.teamEventQueue) });
     expect(variables).not.toHaveProperty('WEBHOOK_EVENT_QUEUE_URL');
+  });
+
+  it('grantPublishEvents lets a backend outside Lambda (an ECS task role) send to the team events queue only', () => {
+    const consumer = new Stack(testApp(), 'Consumer');
+    const api = new apigateway.RestApi(consumer, 'TeamApi', { deployOptions: { stageName: 'live' } });
+    api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+    const team = new ApiKeyPlatform(consumer, 'Platform', { ...teamApi(consumer), api });
+    const taskRole = new iam.Role(consumer, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    });
+
+    team.grantPublishEvents(taskRole);
+
+    const sqsStatements = statementsOfRole(Template.fromStack(consumer), taskRole).filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('sqs:')),
+    );
+    expect(sqsStatements.map((statement) => [actionsOf([statement]), statement.Resource])).toEqual([
+      [[SEND], queueArn(team.webhooks.teamEventQueue)],
+    ]);
   });
 
   it.each([
