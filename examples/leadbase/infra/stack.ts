@@ -5,7 +5,7 @@
  * (enrichments, search) reach their functions through the platform's metered proxy.
  */
 import { ACCESS_LOG_FORMAT, ApiKeyPlatform } from 'api-key-platform';
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -52,7 +52,16 @@ export class LeadbaseStack extends Stack {
     // Contacts, tables and enrichments publish Leadbase's events (search publishes none).
     const { contacts, tables, enrichments } = this.backends.functions;
     for (const fn of [contacts, tables, enrichments]) this.platform.grantPublishEvents(fn);
-    this.platform.addUsagePlans(this.api, [this.api.deploymentStage, sandboxStage]);
+    const usagePlans = this.platform.addUsagePlans(this.api, [this.api.deploymentStage, sandboxStage]);
     this.platform.ingestAccessLogs(accessLogs);
+
+    // What the operator CLI needs (docs/operations.md), and where clients call.
+    new CfnOutput(this, 'LiveUrl', { value: this.api.deploymentStage.urlForPath('/') });
+    new CfnOutput(this, 'SandboxUrl', { value: sandboxStage.urlForPath('/') });
+    new CfnOutput(this, 'TableName', { value: this.platform.table.tableName });
+    new CfnOutput(this, 'PepperSecretId', { value: this.platform.pepper.secretArn });
+    new CfnOutput(this, 'RestApiId', { value: this.api.restApiId });
+    new CfnOutput(this, 'UsagePlanIds', { value: usagePlans.idsJson() });
+    new CfnOutput(this, 'DashboardName', { value: this.platform.operations.dashboard.dashboardName });
   }
 }
