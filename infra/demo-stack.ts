@@ -23,10 +23,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as xray from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
-import { ACCESS_LOG_FORMAT } from '../functions/definition/access-log';
 import type { ApiDefinition } from '../functions/definition/api-definition';
 import { ApiKeyPlatform } from './api-key-platform';
 import { suppressDemoFindings } from './nag-suppressions';
+import { platformStageOptions } from './stage-options';
 
 const DEMO_API_NAME = 'api-key-platform-demo';
 
@@ -58,25 +58,21 @@ export class DemoStack extends Stack {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const stageOptions = (stageName: string): apigateway.StageOptions => ({
-      stageName,
-      accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-      // The platform's format: usage statistics and the call log are read from these lines.
-      accessLogFormat: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
-      // Execution logs for errors only and never request data: requests carry API keys. Their
-      // log groups are made below, with a retention.
-      loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-      dataTraceEnabled: false,
-      // Per-method metrics ("detailed metrics") would be 7 metrics per method and stage, up to
-      // 518 custom metrics (about $155 a month). Per-stage metrics come free and feed the alarms.
-      metricsEnabled: false,
-      // No stage throttle: a stage's throttle applies to each method on its own, not to the
-      // stage, and its 429 would blame the organization's plan. Each organization's usage plan
-      // limits it, and the authorizer's reserved concurrency keeps the rest of the account's
-      // functions from starving it (infra/isolation.ts).
-      // X-Ray: requests are sampled by the rule below, and the authorizer and handlers join the trace.
-      tracingEnabled: true,
-    });
+    const stageOptions = (stageName: string) =>
+      platformStageOptions(accessLogs, stageName, {
+        // Execution logs for errors only and never request data: requests carry API keys. Their
+        // log groups are made below, with a retention.
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        // Per-method metrics ("detailed metrics") would be 7 metrics per method and stage, up to
+        // 518 custom metrics (about $155 a month). Per-stage metrics come free and feed the alarms.
+        metricsEnabled: false,
+        // No stage throttle: a stage's throttle applies to each method on its own, not to the
+        // stage, and its 429 would blame the organization's plan. Each organization's usage plan
+        // limits it, and the authorizer's reserved concurrency keeps the rest of the account's
+        // functions from starving it (infra/isolation.ts).
+        // X-Ray: requests are sampled by the rule below, and the authorizer and handlers join the trace.
+        tracingEnabled: true,
+      });
 
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: DEMO_API_NAME,

@@ -23,6 +23,7 @@ export type { RemindersOptions } from './constructs/reminders';
 export type { UsageAlarmOptions } from './constructs/usage';
 export type { UsagePlans } from './constructs/usage-plans';
 export type { ConcurrencyOptions } from './isolation';
+export { platformStageOptions } from './stage-options';
 
 /** The package's version (semver): breaking changes to these exports raise the major number. */
 export const VERSION = '0.2.0';

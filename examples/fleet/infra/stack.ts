@@ -11,7 +11,7 @@
  * CALLER_SIGNING_SECRET_ID with a role the team gives `platform.grantCallerSecret(role)`, or takes
  * its value as CALLER_SIGNING_SECRET where it runs outside AWS (examples/fleet/service/main.ts).
  */
-import { ACCESS_LOG_FORMAT, ApiKeyPlatform } from 'api-key-platform';
+import { ApiKeyPlatform, platformStageOptions } from 'api-key-platform';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -43,13 +43,7 @@ export class FleetStack extends Stack {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const stageOptions = (stageName: string): apigateway.StageOptions => ({
-      stageName,
-      accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-      accessLogFormat: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
-      // Requests carry API keys: never log their data.
-      dataTraceEnabled: false,
-    });
+    const stageOptions = (stageName: string) => platformStageOptions(accessLogs, stageName);
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'levy-fleets-partner-api',
       endpointTypes: [apigateway.EndpointType.REGIONAL],

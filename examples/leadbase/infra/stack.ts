@@ -4,7 +4,7 @@
  * platform attached with those functions as the backends of its routes. The routes with credits
  * (enrichments, search) reach their functions through the platform's metered proxy.
  */
-import { ACCESS_LOG_FORMAT, ApiKeyPlatform } from 'api-key-platform';
+import { ApiKeyPlatform, platformStageOptions } from 'api-key-platform';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -27,13 +27,7 @@ export class LeadbaseStack extends Stack {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const stageOptions = (stageName: string): apigateway.StageOptions => ({
-      stageName,
-      accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-      accessLogFormat: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
-      // Requests carry API keys: never log their data.
-      dataTraceEnabled: false,
-    });
+    const stageOptions = (stageName: string) => platformStageOptions(accessLogs, stageName);
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'leadbase-api',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
