@@ -68,6 +68,7 @@ console.log('\nWarm verification');
     findKey: async () => record,
     pepper: pepperFromEnvironment(),
     callerSigningSecret: async () => Buffer.alloc(32, 1),
+    organizationAccounts: async () => ['acct_1', 'acct_2'],
     clock: () => new Date(),
   });
   await inMemory(event);

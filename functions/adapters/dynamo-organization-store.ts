@@ -5,11 +5,38 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { OrganizationAccounts } from '../domain/backend-accounts';
 import { ConflictError, NotFoundError } from '../domain/errors';
-import type { LeakedKeyAction, LeakedKeyActionSetting, Organization, OrganizationStore } from '../domain/organization';
+import type {
+  LeakedKeyAction,
+  LeakedKeyActionSetting,
+  Organization,
+  OrganizationStore,
+  SubAccount,
+} from '../domain/organization';
 import { isConditionFailure } from './conditional';
 
 export const organizationKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'ORG' });
+
+/**
+ * The organization's sub-account ids, for the authorizer (domain/backend-accounts.ts): one
+ * eventually consistent GetItem of the `accounts` attribute only, so it carries no members, plan
+ * or gateway key (DynamoDB still charges for the whole item: 0.5 RCU up to 4 KB).
+ */
+export function organizationAccountIds(client: DynamoDBDocumentClient, tableName: string): OrganizationAccounts {
+  return async (organizationId) => {
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: organizationKey(organizationId),
+        ProjectionExpression: '#accounts',
+        ExpressionAttributeNames: { '#accounts': 'accounts' },
+      }),
+    );
+    if (!Item) return undefined;
+    return ((Item.accounts ?? []) as SubAccount[]).map((account) => account.id);
+  };
+}
 
 export class DynamoOrganizationStore implements OrganizationStore, LeakedKeyActionSetting {
   constructor(

@@ -2,14 +2,16 @@
  * The REQUEST authorizer. Its answer depends only on the key, the source IP and the stage, never on
  * the route or query, because API Gateway caches it per identity source and reuses it on every
  * route: the policy lists exactly the routes the key may call. Account scope (`account_id`) is
- * therefore checked by the protected handlers, not here.
+ * therefore checked by the backends, not here; for them it spells out the sub-accounts of a key
+ * with accounts `*` (domain/backend-accounts.ts).
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { environmentOfStage } from '../definition/active-api';
 import type { ApiKeyHeaderMode } from '../definition/api';
 import { callerHeaderContext } from '../definition/caller-headers';
+import { backendAccountsOf, type OrganizationAccounts } from '../domain/backend-accounts';
 import { audienceOf, type CallerAssertion, signCaller, signedFieldsOf } from '../domain/caller-assertion';
-import type { ApiKeyRecord } from '../domain/keys/key-model';
+import type { AccountScope, ApiKeyRecord } from '../domain/keys/key-model';
 import { presentedKey } from '../domain/keys/presented-key';
 import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
 import { allowPolicy, denyPolicy, parseMethodArn } from '../domain/policy';
@@ -26,6 +28,8 @@ export interface AuthorizerDeps extends VerifyKeyDeps {
   headerMode: ApiKeyHeaderMode;
   /** The caller signing secret's bytes, read once per instance (X-Caller-Signature for HTTP backends). */
   callerSigningSecret: () => Promise<Buffer>;
+  /** The organization's sub-account ids, read for keys with accounts `*` only (cached by the handler). */
+  organizationAccounts: OrganizationAccounts;
 }
 
 export function createAuthorizer(deps: AuthorizerDeps) {
@@ -55,29 +59,35 @@ export function createAuthorizer(deps: AuthorizerDeps) {
             errorMessage: verification.message,
           },
         };
-      case 'valid':
+      case 'valid': {
+        const backendAccounts = await backendAccountsOf(verification.key, deps.organizationAccounts);
         return {
           principalId: verification.key.id,
           policyDocument: allowPolicy(arn, verification.key.permissions),
           // The organization's gateway API key: its usage plan throttles the organization as a whole.
           ...(verification.key.usageIdentifierKey && { usageIdentifierKey: verification.key.usageIdentifierKey }),
           context: {
-            ...callerContext(verification.key),
+            ...callerContext(verification.key, backendAccounts),
             // Cached with the policy for the authorizer TTL: backends accept it for longer (caller.ts).
-            ...signedCaller(await signingSecret, verification.key, {
-              audience: audienceOf(arn.apiArn.slice(arn.apiArn.lastIndexOf(':') + 1), arn.stage),
-              issuedAtSeconds: deps.clock().getTime() / 1000,
-            }),
+            ...signedCaller(
+              await signingSecret,
+              { ...verification.key, accounts: backendAccounts },
+              {
+                audience: audienceOf(arn.apiArn.slice(arn.apiArn.lastIndexOf(':') + 1), arn.stage),
+                issuedAtSeconds: deps.clock().getTime() / 1000,
+              },
+            ),
             // Shown by the ACCESS_DENIED gateway response when the policy does not cover the route.
             errorCode: 'insufficient_permissions',
             errorMessage: `This API key (permissions: ${verification.key.permissions.join(', ')}) may not call this route. Use a key with the needed permission; see GET /v1/whoami.`,
           },
         };
+      }
     }
   };
 }
 
-/** The assertion over exactly the values the caller headers carry (callerHeaderContext). */
+/** The assertion over exactly the values the caller headers carry (callerHeaderContext), backend accounts included. */
 function signedCaller(
   secret: Buffer,
   key: ApiKeyRecord,
@@ -86,8 +96,12 @@ function signedCaller(
   return signCaller(secret, signedFieldsOf({ ...key, keyId: key.id }), at);
 }
 
-/** Authorizer context values must be strings, numbers or booleans: lists travel as JSON. */
-function callerContext(key: ApiKeyRecord) {
+/**
+ * Authorizer context values must be strings, numbers or booleans: lists travel as JSON. `accounts`
+ * is the key's own scope, for the platform's handlers; backends read `callerAccounts`, where `*`
+ * may be spelled out (`backendAccounts`).
+ */
+function callerContext(key: ApiKeyRecord, backendAccounts: AccountScope = key.accounts) {
   return {
     keyId: key.id,
     organizationId: key.organizationId,
@@ -95,8 +109,8 @@ function callerContext(key: ApiKeyRecord) {
     environment: key.environment,
     permissions: JSON.stringify(key.permissions),
     accounts: JSON.stringify(key.accounts),
-    // The same lists as one header value each, for the X-Caller-* headers of HTTP backends (CALLER_HEADERS).
-    ...callerHeaderContext(key),
+    // One header value each, for the X-Caller-* headers of HTTP backends (CALLER_HEADERS) and callerOf of Lambda ones.
+    ...callerHeaderContext({ permissions: key.permissions, accounts: backendAccounts }),
     // Only keys with a limit of their own carry it; the handlers' rate-limit middleware counts only those.
     ...(key.rateLimitPerMinute !== undefined && { rateLimitPerMinute: String(key.rateLimitPerMinute) }),
   };

@@ -1,4 +1,5 @@
 import { DynamoKeyStore } from '../adapters/dynamo-key-store';
+import { organizationAccountIds } from '../adapters/dynamo-organization-store';
 import { pepperFromSecretsManager, secretBytesFromSecretsManager } from '../adapters/pepper';
 import { authorizerCacheOf, DEFAULT_API_KEY_HEADER, IN_AUTHORIZER_CACHE_MS } from '../definition/api';
 import { systemClock } from '../domain/clock';
@@ -13,6 +14,8 @@ import {
 import { logger } from '../runtime/logger';
 import { ttlCache } from '../runtime/ttl-cache';
 import { createAuthorizer } from './authorize';
+
+const ORGANIZATION_ACCOUNTS_CACHE_MS = 60_000;
 
 const config = loadConfig({ ...tableConfig, ...pepperConfig, ...callerSigningSecretConfig, ...apiKeyHeaderConfig });
 const keys = new DynamoKeyStore(dynamoDb, config.TABLE_NAME);
@@ -29,6 +32,15 @@ export const handler = createAuthorizer({
       : ttlCache((keyId) => keys.get(keyId), IN_AUTHORIZER_CACHE_MS, Date.now, 10_000),
   pepper: pepperFromSecretsManager(secretsManager, config.PEPPER_SECRET_ID),
   callerSigningSecret: secretBytesFromSecretsManager(secretsManager, config.CALLER_SIGNING_SECRET_ID),
+  // Admin keys are usually `*`, and each of their authorizer calls (a cache miss) would read the
+  // organization: one GetItem per organization per instance per minute instead. New sub-accounts
+  // reach backends within this plus the authorizer cache TTL.
+  organizationAccounts: ttlCache(
+    organizationAccountIds(dynamoDb, config.TABLE_NAME),
+    ORGANIZATION_ACCOUNTS_CACHE_MS,
+    Date.now,
+    10_000,
+  ),
   clock: systemClock,
   log: {
     denied: (verification, sourceIp) =>

@@ -2,7 +2,7 @@
 import { type CallerHeader, callerHeaderContext, callerHeadersOf } from '../definition/caller-headers';
 import { assertionProblem, signCaller, signedFieldsOf, signingKeyOf } from '../domain/caller-assertion';
 import {
-  authorizerContextOf,
+  backendCallerOf,
   CallerSignatureError,
   type HeaderSource,
   headerReader,
@@ -17,14 +17,14 @@ export interface ProxyEventWithCaller {
 
 /**
  * The caller of a Lambda backend, from `event.requestContext.authorizer` as the platform's key
- * authorizer sets it. Throws MissingCallerError (403) when the event did not come through the
+ * authorizer sets it. Its `accounts` are the ones HTTP backends get in X-Caller-Accounts: a key
+ * with accounts `*` comes with its organization's sub-account ids spelled out, so `requireAccount`
+ * holds it to them; `*` only for an organization with more than fit in a header (then pass
+ * `accountsOf`). Throws MissingCallerError (403) when the event did not come through the
  * platform's gateway.
  */
 export function callerOf(event: ProxyEventWithCaller): Caller {
-  const { organizationId, keyId, environment, permissions, accounts } = authorizerContextOf(
-    event.requestContext?.authorizer,
-  );
-  return { organizationId, keyId, environment, permissions, accounts };
+  return backendCallerOf(event.requestContext?.authorizer);
 }
 
 /** How `callerFromHeaders` checks that the gateway, and no one else, sent the caller headers. */

@@ -33,6 +33,10 @@ export interface Caller {
   environment: KeyEnvironment;
   /** The key's presets and scopes (`read`, `contacts:write`, `admin`). */
   permissions: string[];
-  /** The sub-accounts the key may act on: `*` for all of its organization's, or their ids. */
+  /**
+   * The sub-accounts the key may act on, as ids. A key with accounts `*` comes with its
+   * organization's ids (as of at most about six minutes ago); `*` only when they are too many for
+   * a header (over 4 KB), and then `requireAccount` needs `accountsOf` to hold the key to them.
+   */
   accounts: AccountScope;
 }

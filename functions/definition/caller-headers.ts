@@ -13,7 +13,7 @@ export const CALLER_HEADERS = {
   'X-Caller-Key-Id': 'keyId',
   /** Comma-separated presets and scopes. */
   'X-Caller-Permissions': 'callerPermissions',
-  /** Comma-separated sub-account ids, or `*` for all of them. */
+  /** Comma-separated sub-account ids (a `*` key's organization's, spelled out), or `*` past 4 KB of them. */
   'X-Caller-Accounts': 'callerAccounts',
   /** `live` or `test`. */
   'X-Caller-Environment': 'environment',

@@ -25,7 +25,7 @@ export interface FunctionNeeds {
   queryIndexes?: readonly IndexName[];
   /**
    * Partition key prefixes of the only items it touches: a `dynamodb:LeadingKeys` condition holds
-   * every table action to them (the authorizer reads `KEY#…` items and nothing else).
+   * every table action to them (the authorizer reads `KEY#…` and `ORG#…` items and nothing else).
    */
   tablePartitions?: readonly string[];
   /** Reads the HMAC pepper from Secrets Manager. */
@@ -78,7 +78,8 @@ export const FUNCTIONS = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
     description: 'REQUEST authorizer: verifies API keys and returns the policy of every route the key may call',
-    needs: { table: ['GetItem'], tablePartitions: ['KEY#'], pepper: true, callerSigningSecret: true },
+    // KEY# for the key; ORG# for the sub-account ids of a key with accounts `*` (backends get them spelled out).
+    needs: { table: ['GetItem'], tablePartitions: ['KEY#', 'ORG#'], pepper: true, callerSigningSecret: true },
   },
   'keys-create': {
     entry: 'functions/keys/create.ts',

@@ -11,8 +11,9 @@ export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export interface AccountScopeOptions {
   /**
    * The organization's sub-account ids. Keys with accounts `*` cover every sub-account of their
-   * organization; without this, any well-formed `account_id` passes for them, with it only the
-   * listed ones do.
+   * organization. The platform spells those out in the caller a backend gets, except for an
+   * organization with more than 4 KB of ids: then the caller's accounts are `*`, and without this
+   * any well-formed `account_id` passes, with it only the listed ones do.
    */
   accountsOf?: (organizationId: string) => Promise<readonly string[] | undefined>;
 }

@@ -63,6 +63,26 @@ export function authorizerContextOf(authorizer: unknown): AuthorizerContext {
   return parsed.data;
 }
 
+/**
+ * The caller a team's Lambda backend gets (`callerOf` of `api-key-platform/backend`). Unlike the
+ * platform's handlers (runtime/http-request.ts `platformCallerOf`, which read the JSON `accounts`
+ * and need `*` for whole-organization routes), it takes the sub-accounts from `callerAccounts`,
+ * the value X-Caller-Accounts carries, where the authorizer spells out a key's `*` as its
+ * organization's ids (domain/backend-accounts.ts). Fails closed without it.
+ */
+export function backendCallerOf(authorizer: unknown): CallerIdentity {
+  const { organizationId, keyId, environment, permissions } = authorizerContextOf(authorizer);
+  const raw = (authorizer as { callerAccounts?: unknown }).callerAccounts;
+  // Empty is an organization without sub-accounts: an empty list, which covers no account_id.
+  const accounts = typeof raw !== 'string' ? undefined : raw === '*' ? '*' : listOf(raw);
+  if (!accounts) {
+    throw new MissingCallerError('This route must sit behind the API key authorizer.', {
+      cause: new Error('callerAccounts is missing or malformed'),
+    });
+  }
+  return { organizationId, keyId, environment, permissions, accounts };
+}
+
 /** Who called, as the platform tells a backend. */
 export interface CallerIdentity {
   organizationId: string;

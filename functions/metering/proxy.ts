@@ -19,10 +19,10 @@ const backends: Backends = {
   send: httpBackend(),
 };
 
-export const handler = route(async ({ event, caller }) =>
+export const handler = route(async ({ event }) =>
   forwardToBackend(
     teamRouteOf(activeApi().teamRoutes, event.httpMethod, event.resource),
-    incomingRequestOf(event, caller),
+    incomingRequestOf(event),
     backends,
   ),
 );

@@ -19,7 +19,7 @@ import {
   shouldRefund,
 } from '../domain/credits';
 import { InsufficientCreditsError } from '../domain/errors';
-import { callerOf } from './http-request';
+import { platformCallerOf } from './http-request';
 import type { HttpResponse } from './http-response';
 
 type HttpRequest = Request<APIGatewayProxyEvent, HttpResponse>;
@@ -68,7 +68,7 @@ export function credits(
     before: async (request: HttpRequest) => {
       const cost = costOf(costs, request.event.httpMethod, request.event.resource);
       if (!cost) return;
-      const { organizationId, environment } = callerOf(request.event);
+      const { organizationId, environment } = platformCallerOf(request.event);
       const holder = { organizationId, environment };
       const remaining = await chargeCredits(ledger, holder, cost);
       charges.set(request, { holder, cost, remaining });

@@ -6,8 +6,13 @@ import { authorizerContextOf } from '../domain/caller-context';
 import { type FieldIssue, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import type { PageRequest } from '../domain/keys/key-model';
 
-/** The authorizer's context; a handler reached without it is misconfigured, so this fails closed. */
-export function callerOf(event: APIGatewayProxyEvent): Caller {
+/**
+ * The caller of one of the platform's own handlers, from the authorizer's context; a handler
+ * reached without it is misconfigured, so this fails closed. Its `accounts` are the key's own
+ * scope (`*` stays `*`, which whole-organization routes require); a team's backend reads the
+ * caller with `callerOf` of `api-key-platform/backend` instead (domain/caller-context.ts).
+ */
+export function platformCallerOf(event: APIGatewayProxyEvent): Caller {
   const context = authorizerContextOf(event.requestContext.authorizer);
   const userAgent = event.requestContext.identity?.userAgent ?? headerOf(event, 'user-agent');
   return {

@@ -24,7 +24,7 @@ import { dynamoDb } from './clients';
 import { apiKeyHeaderConfig, loadConfig, tableConfig } from './config';
 import { credits } from './credits';
 import { errorCodeOf, errorResponse } from './http-errors';
-import { callerOf } from './http-request';
+import { platformCallerOf } from './http-request';
 import type { HttpResponse } from './http-response';
 import { logger } from './logger';
 import { rateLimit } from './rate-limit';
@@ -74,7 +74,7 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
     .use(errorHandler());
   if (options.auditAction) stack.use(auditTrail(options.auditAction, auditStore, systemClock));
   return stack.handler(async (event: APIGatewayProxyEvent) => {
-    const caller = callerOf(event);
+    const caller = platformCallerOf(event);
     logger.appendKeys({ keyId: caller.keyId, organizationId: caller.organizationId });
     const audit: RouteContext['audit'] = {};
     auditNotes.set(event, audit);
@@ -118,7 +118,7 @@ function wholeOrganizationOnly(routes: ReadonlySet<string>): MiddlewareObj<APIGa
   return {
     before: async (request: HttpRequest) => {
       if (!routes.has(operationOf(request.event))) return;
-      if (callerOf(request.event).accounts !== '*') {
+      if (platformCallerOf(request.event).accounts !== '*') {
         throw new ForbiddenError(
           "This route covers every sub-account of the organization; use a key with accounts '*'. See GET /v1/whoami for this key's accounts.",
         );
@@ -146,7 +146,7 @@ function auditTrail(
   const record = async (request: HttpRequest, outcome: 'succeeded' | 'failed') => {
     let caller: Caller;
     try {
-      caller = callerOf(request.event);
+      caller = platformCallerOf(request.event);
     } catch {
       return; // not behind the authorizer: nobody to attribute it to
     }

@@ -1,11 +1,15 @@
 /** The metered proxy's reading of its event and of BACKEND_FUNCTIONS. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { TeamRouteDefinition } from '../definition/routes';
-import type { Caller } from '../domain/caller';
 import type { CallerAssertion } from '../domain/caller-assertion';
+import { backendCallerOf } from '../domain/caller-context';
 import type { IncomingRequest } from '../domain/metering/metered-proxy';
 
-export function incomingRequestOf(event: APIGatewayProxyEvent, caller: Caller): IncomingRequest {
+/**
+ * The request to forward, with the caller as backends get it (`callerAccounts`, where a `*` key's
+ * sub-accounts are spelled out and signed), not the platform handlers' caller.
+ */
+export function incomingRequestOf(event: APIGatewayProxyEvent): IncomingRequest {
   const multi = (values: Record<string, string | undefined> | null) =>
     values &&
     Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value === undefined ? [] : [value]]));
@@ -17,7 +21,7 @@ export function incomingRequestOf(event: APIGatewayProxyEvent, caller: Caller): 
     query: event.multiValueQueryStringParameters ?? multi(event.queryStringParameters),
     headers: event.multiValueHeaders ?? multi(event.headers),
     body: event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : undefined,
-    caller,
+    caller: backendCallerOf(event.requestContext.authorizer),
     assertion: assertionOf(event.requestContext.authorizer),
   };
 }

@@ -15,7 +15,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { RateLimitedError } from '../domain/errors';
 import { type RateLimitDecision, type RateLimiter, rateLimitedMessage, rateLimitHeaders } from '../domain/rate-limit';
-import { callerOf } from './http-request';
+import { platformCallerOf } from './http-request';
 import type { HttpResponse } from './http-response';
 
 type HttpRequest = Request<APIGatewayProxyEvent, HttpResponse>;
@@ -39,7 +39,7 @@ export function rateLimit(
     before: async (request: HttpRequest) => {
       const limited = request.event.requestContext?.authorizer?.rateLimitPerMinute;
       if (limited === undefined || limited === null) return;
-      const { keyId, rateLimitPerMinute } = callerOf(request.event);
+      const { keyId, rateLimitPerMinute } = platformCallerOf(request.event);
       if (rateLimitPerMinute === undefined) return;
       let decision: RateLimitDecision;
       try {

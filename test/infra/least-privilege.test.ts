@@ -65,12 +65,14 @@ describe.each(functionIds)('%s', (functionId) => {
 });
 
 describe('least privilege, against the grants before issue 10', () => {
-  it('lets the authorizer GetItem key items and nothing else on the table', () => {
+  it("lets the authorizer GetItem key and organization items (a '*' key's sub-accounts) and nothing else on the table", () => {
     expect(accessOf('authorizer', 'dynamodb')).toEqual({ [TABLE]: ['GetItem'] });
     const statement = statementsOf('authorizer').find((s) => [s.Action].flat().includes('dynamodb:GetItem')) as
       | (Statement & { Condition?: unknown })
       | undefined;
-    expect(statement?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['KEY#*'] } });
+    expect(statement?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['KEY#*', 'ORG#*'] },
+    });
   });
 
   it.each([

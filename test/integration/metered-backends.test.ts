@@ -98,11 +98,11 @@ describe('metered backends', () => {
   async function anOrganizationWith(creditBalance: number) {
     const { organization, admin } = await platform.createOrganization({ creditBalance });
     const balance = async () => (await platform.provisioningDeps().organizations.get(organization.id))?.creditBalance;
-    return { organizationId: organization.id, admin, balance };
+    return { organizationId: organization.id, accountIds: organization.accounts.map(({ id }) => id), admin, balance };
   }
 
   it('charges a call to an HTTP backend and forwards it with the caller, whatever caller headers the client sent', async () => {
-    const { organizationId, admin, balance } = await anOrganizationWith(10);
+    const { organizationId, accountIds, admin, balance } = await anOrganizationWith(10);
     seen.length = 0;
 
     const response = await admin.post(
@@ -124,7 +124,8 @@ describe('metered backends', () => {
     expect(seen[0]?.headers).toMatchObject({
       'x-caller-organization': organizationId,
       'x-caller-permissions': 'admin',
-      'x-caller-accounts': '*',
+      // The admin key's `*`, spelled out as its organization's sub-accounts.
+      'x-caller-accounts': accountIds.join(','),
       'x-caller-environment': 'live',
     });
   });

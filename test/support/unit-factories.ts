@@ -208,9 +208,12 @@ export function aProxyEvent(
   };
 }
 
-/** The context the authorizer hands the handlers, as API Gateway passes it: strings only, lists as JSON. */
+/**
+ * The context the authorizer hands the handlers, as API Gateway passes it: strings only, lists as
+ * JSON. `callerAccounts` (what backends read) is `accounts` comma-separated unless given.
+ */
 export function anAuthorizerContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+  const context: Record<string, unknown> = {
     keyId: 'key_a',
     organizationId: 'org_1',
     memberId: 'mem_1',
@@ -219,6 +222,8 @@ export function anAuthorizerContext(overrides: Record<string, unknown> = {}): Re
     accounts: '"*"',
     ...overrides,
   };
+  const accounts = typeof context.accounts === 'string' ? (JSON.parse(context.accounts) as '*' | string[]) : '*';
+  return { callerAccounts: accounts === '*' ? '*' : accounts.join(','), ...context };
 }
 
 /** A cursor codec on a fixed 32-byte secret; another secret stands for another deployment. */

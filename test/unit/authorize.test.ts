@@ -4,6 +4,7 @@ import { createAuthorizer } from '../../functions/authorizer/authorize';
 import { activeApi } from '../../functions/definition/active-api';
 import type { ApiKeyHeaderMode } from '../../functions/definition/api';
 import { callerHeadersOf } from '../../functions/definition/caller-headers';
+import { MAX_SPELLED_OUT_ACCOUNTS_BYTES, type OrganizationAccounts } from '../../functions/domain/backend-accounts';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { grantsRoute } from '../../functions/domain/permissions';
 import { type PolicyDocument, policyAllows, routeResourceArn } from '../../functions/domain/policy';
@@ -22,18 +23,36 @@ import {
 /** The platform's routes and Leadbase's (the active definition, test/support/active-api-setup.ts). */
 const ROUTES = activeApi().routes;
 
-function authorizerFinding(record: ApiKeyRecord | undefined, headerMode: ApiKeyHeaderMode = 'x-api-key') {
+/** The sub-accounts of every organization in these tests, unless a test gives its own. */
+const ORGANIZATION_ACCOUNTS = ['acc_1', 'acc_2', 'acc_3'];
+
+function authorizerFinding(
+  record: ApiKeyRecord | undefined,
+  headerMode: ApiKeyHeaderMode = 'x-api-key',
+  readOrganizationAccounts: OrganizationAccounts = async () => ORGANIZATION_ACCOUNTS,
+) {
   const findKey = jest.fn(async (_keyId: string) => record);
+  const organizationAccounts = jest.fn(readOrganizationAccounts);
   const denied = jest.fn();
   const authorize = createAuthorizer({
     headerMode,
     findKey,
     pepper: async () => PEPPER,
     callerSigningSecret: async () => CALLER_SIGNING_SECRET,
+    organizationAccounts,
     clock: aManualClock().clock,
     log: { denied },
   });
-  return { authorize, findKey, denied };
+  return { authorize, findKey, organizationAccounts, denied };
+}
+
+/** What a backend makes of the context: the caller headers, checked as an HTTP backend checks them. */
+function verifiedCaller(context: Record<string, unknown>) {
+  return callerFromHeaders(callerHeadersOf(context), {
+    signingSecret: CALLER_SIGNING_SECRET,
+    audience: 'abc123/live',
+    now: () => NOW,
+  });
 }
 
 describe('createAuthorizer', () => {
@@ -83,7 +102,7 @@ describe('createAuthorizer', () => {
     expect(result.context).not.toHaveProperty('rateLimitPerMinute');
   });
 
-  it('sends accounts \'*\' as the JSON string "*"', async () => {
+  it("keeps accounts '*' as the JSON string \"*\" for the platform's handlers", async () => {
     const { token, record } = aStoredKey({ record: { accounts: '*' } });
     const { authorize } = authorizerFinding(record);
 
@@ -93,31 +112,73 @@ describe('createAuthorizer', () => {
     expect(JSON.parse(String(result.context?.accounts))).toBe('*');
   });
 
-  it('signs the caller for its API and stage: the caller headers it yields verify in a backend', async () => {
+  it("spells out a '*' key's accounts for backends as its organization's, signed: a backend holds it to them", async () => {
     const { token, record } = aStoredKey({
       record: { organizationId: 'org_42', permissions: ['read'], accounts: '*' },
     });
-    const { authorize } = authorizerFinding(record);
+    const { authorize, organizationAccounts } = authorizerFinding(record);
 
     const result = await authorize(anAuthorizerEvent({ stage: 'live', headers: { 'x-api-key': token } }));
 
     const context = result.context ?? {};
-    expect(context).toMatchObject({ callerAudience: 'abc123/live', callerIssuedAt: String(NOW.getTime() / 1000) });
-    const verified = callerFromHeaders(callerHeadersOf(context), {
-      signingSecret: CALLER_SIGNING_SECRET,
-      audience: 'abc123/live',
-      now: () => NOW,
+    expect(organizationAccounts).toHaveBeenCalledWith('org_42');
+    expect(context).toMatchObject({
+      callerAccounts: 'acc_1,acc_2,acc_3',
+      callerAudience: 'abc123/live',
+      callerIssuedAt: String(NOW.getTime() / 1000),
     });
-    expect(verified).toMatchObject({ organizationId: 'org_42', keyId: record.id, accounts: '*' });
+    expect(verifiedCaller(context)).toMatchObject({
+      organizationId: 'org_42',
+      keyId: record.id,
+      accounts: ORGANIZATION_ACCOUNTS,
+    });
   });
 
-  it('signs nothing for a denied key', async () => {
-    const { token, record } = aStoredKey({ record: { ipAllowlist: ['10.0.0.0/8'] } });
-    const { authorize } = authorizerFinding(record);
+  it('reads no organization for a key with accounts of its own, and passes them on as they are', async () => {
+    const { token, record } = aStoredKey({ record: { accounts: ['acc_2'] } });
+    const { authorize, organizationAccounts } = authorizerFinding(record);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }));
+
+    expect(organizationAccounts).not.toHaveBeenCalled();
+    expect(result.context?.callerAccounts).toBe('acc_2');
+    expect(verifiedCaller(result.context ?? {}).accounts).toEqual(['acc_2']);
+  });
+
+  it.each([
+    ['spells out ids up to the bound', MAX_SPELLED_OUT_ACCOUNTS_BYTES, 'the ids'],
+    ['keeps * past the bound, for backends to check with accountsOf', MAX_SPELLED_OUT_ACCOUNTS_BYTES + 1, '*'],
+  ])('%s (%i bytes)', async (_case, bytes, expected) => {
+    const ids = idsOfJoinedLength(bytes);
+    expect(ids.join(',')).toHaveLength(bytes);
+    const { token, record } = aStoredKey({ record: { accounts: '*' } });
+    const { authorize } = authorizerFinding(record, 'x-api-key', async () => ids);
+
+    const result = await authorize(anAuthorizerEvent({ stage: 'live', headers: { 'x-api-key': token } }));
+
+    const callerAccounts = String(result.context?.callerAccounts);
+    expect(callerAccounts).toBe(expected === '*' ? '*' : ids.join(','));
+    expect(verifiedCaller(result.context ?? {}).accounts).toEqual(expected === '*' ? '*' : ids);
+  });
+
+  it("gives backends no accounts for a '*' key whose organization is gone", async () => {
+    const { token, record } = aStoredKey({ record: { accounts: '*' } });
+    const { authorize } = authorizerFinding(record, 'x-api-key', async () => undefined);
+
+    const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }));
+
+    expect(result.context?.callerAccounts).toBe('');
+    expect(result.context?.accounts).toBe('"*"');
+  });
+
+  it('signs nothing and reads no organization for a denied key', async () => {
+    const { token, record } = aStoredKey({ record: { accounts: '*', ipAllowlist: ['10.0.0.0/8'] } });
+    const { authorize, organizationAccounts } = authorizerFinding(record);
 
     const result = await authorize(anAuthorizerEvent({ sourceIp: '192.0.2.1', headers: { 'x-api-key': token } }));
 
     expect(result.context).not.toHaveProperty('callerSignature');
+    expect(organizationAccounts).not.toHaveBeenCalled();
   });
 
   it('allows exactly the routes the key may call, on the calling stage', async () => {
@@ -156,6 +217,7 @@ describe('createAuthorizer', () => {
             findKey,
             pepper: async () => PEPPER,
             callerSigningSecret: async () => CALLER_SIGNING_SECRET,
+            organizationAccounts: async () => ORGANIZATION_ACCOUNTS,
             clock: aManualClock().clock,
           });
 
@@ -298,3 +360,13 @@ describe('createAuthorizer', () => {
     );
   });
 });
+
+/** Sub-account ids of 21 bytes, as the platform makes them, whose comma-separated list is `bytes` long. */
+function idsOfJoinedLength(bytes: number): string[] {
+  const count = Math.floor((bytes + 1) / 22);
+  const ids = Array.from({ length: count }, (_, index) => `acct_${index.toString(16).padStart(16, '0')}`);
+  // The last id takes up the rest, so the list is exactly that long.
+  const rest = bytes - (count * 22 - 1);
+  if (rest > 0) ids[count - 1] = `${ids[count - 1]}${'x'.repeat(rest)}`;
+  return ids;
+}

@@ -37,10 +37,29 @@ describe('callerOf', () => {
     });
   });
 
+  it("takes the accounts the authorizer spelled out for backends, not the platform's '*'", () => {
+    const event = aProxyEvent();
+    event.requestContext.authorizer = anAuthorizerContext({ accounts: '"*"', callerAccounts: 'acc_1,acc_2' });
+
+    expect(callerOf(event).accounts).toEqual(['acc_1', 'acc_2']);
+  });
+
+  it.each([
+    ['*', '*'],
+    ['', []],
+  ])('reads callerAccounts %j as %j', (callerAccounts, expected) => {
+    const event = aProxyEvent();
+    event.requestContext.authorizer = anAuthorizerContext({ callerAccounts });
+
+    expect(callerOf(event).accounts).toEqual(expected);
+  });
+
   it.each([
     ['no authorizer context', undefined],
     ['a context without the organization', anAuthorizerContext({ organizationId: undefined })],
     ['permissions that are not JSON', anAuthorizerContext({ permissions: 'read,write' })],
+    ['a context without callerAccounts', anAuthorizerContext({ callerAccounts: undefined })],
+    ['malformed callerAccounts', anAuthorizerContext({ callerAccounts: 'acc 1' })],
   ])('refuses %s with a 403 that says the route must sit behind the authorizer', (_case, authorizer) => {
     const event = aProxyEvent();
     event.requestContext.authorizer = authorizer;

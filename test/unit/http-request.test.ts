@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ForbiddenError, UnsupportedMediaTypeError, ValidationError } from '../../functions/domain/errors';
 import { createKeyInput } from '../../functions/domain/keys/key-input';
-import { callerOf, headerOf, pageOf, parseBody, pathParameter, validate } from '../../functions/runtime/http-request';
+import {
+  headerOf,
+  pageOf,
+  parseBody,
+  pathParameter,
+  platformCallerOf,
+  validate,
+} from '../../functions/runtime/http-request';
 import { anAuthorizerContext, aProxyEvent } from '../support/unit-factories';
 
 const schema = z.strictObject({
@@ -230,12 +237,12 @@ describe('pathParameter', () => {
   });
 });
 
-describe('callerOf', () => {
-  it('reads the authorizer context', () => {
+describe('platformCallerOf', () => {
+  it("reads the authorizer context, with the key's own accounts rather than the ones spelled out for backends", () => {
     const event = aProxyEvent();
-    event.requestContext.authorizer = anAuthorizerContext();
+    event.requestContext.authorizer = anAuthorizerContext({ callerAccounts: 'acc_1,acc_2' });
 
-    expect(callerOf(event)).toMatchObject({
+    expect(platformCallerOf(event)).toMatchObject({
       keyId: 'key_a',
       organizationId: 'org_1',
       memberId: 'mem_1',
@@ -247,7 +254,7 @@ describe('callerOf', () => {
   });
 
   it('fails closed without an authorizer context', () => {
-    expect(caught(() => callerOf(aProxyEvent()))).toBeInstanceOf(ForbiddenError);
+    expect(caught(() => platformCallerOf(aProxyEvent()))).toBeInstanceOf(ForbiddenError);
   });
 
   it.each([
@@ -258,13 +265,13 @@ describe('callerOf', () => {
     const event = aProxyEvent();
     event.requestContext.authorizer = anAuthorizerContext(value === undefined ? {} : { rateLimitPerMinute: value });
 
-    expect(callerOf(event).rateLimitPerMinute).toBe(expected);
+    expect(platformCallerOf(event).rateLimitPerMinute).toBe(expected);
   });
 
   it.each(['0', '-1', '1.5', 'ten', ''])('fails closed on the malformed rateLimitPerMinute %j', (value) => {
     const event = aProxyEvent();
     event.requestContext.authorizer = anAuthorizerContext({ rateLimitPerMinute: value });
 
-    expect(caught(() => callerOf(event))).toBeInstanceOf(ForbiddenError);
+    expect(caught(() => platformCallerOf(event))).toBeInstanceOf(ForbiddenError);
   });
 });

@@ -18,7 +18,6 @@ import {
   teamRouteOf,
 } from '../../functions/domain/metering/metered-proxy';
 import { credits } from '../../functions/runtime/credits';
-import { callerOf } from '../../functions/runtime/http-request';
 import { backendFunctionArns, incomingRequestOf } from '../../functions/runtime/metered-proxy';
 import { anAuthorizedEvent, aStack } from '../support/middleware-harness';
 import { aTestApi } from '../support/test-api';
@@ -81,11 +80,7 @@ function aMeteredProxy(options: { balance: number; backends?: Partial<Backends> 
     ),
   };
   const invoke = aStack(credits(ledger, costTable(api.routes), { error: jest.fn() }), async (event) =>
-    forwardToBackend(
-      teamRouteOf(api.teamRoutes, event.httpMethod, event.resource),
-      incomingRequestOf(event, callerOf(event)),
-      backends,
-    ),
+    forwardToBackend(teamRouteOf(api.teamRoutes, event.httpMethod, event.resource), incomingRequestOf(event), backends),
   );
   return { invoke, backends, state };
 }
@@ -211,6 +206,19 @@ describe('metered proxy', () => {
       'X-Caller-Issued-At': '1772366400',
       'X-Caller-Signature': 'c2lnbmVk',
     });
+  });
+});
+
+describe('metered proxy and sub-accounts', () => {
+  it("sends an HTTP backend the sub-accounts the authorizer spelled out and signed, not the platform's *", async () => {
+    const { invoke, backends } = aMeteredProxy({ balance: 12 });
+    const event = aRideRead();
+    Object.assign(event.requestContext.authorizer ?? {}, { accounts: '"*"', callerAccounts: 'acc_1,acc_2' });
+
+    await invoke(event);
+
+    const [request] = backends.send.mock.calls[0] ?? [];
+    expect(Object.fromEntries(request?.headers ?? [])).toMatchObject({ 'X-Caller-Accounts': 'acc_1,acc_2' });
   });
 });
 

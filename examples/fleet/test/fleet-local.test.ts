@@ -125,12 +125,19 @@ describe('fleet API keys', () => {
       'X-Caller-Accounts': '*',
     };
 
-    const read = await outsider.get(`/v1/vehicles/${created.body.id}?account_id=${account}`, undefined, {
+    const ownAccount = other.organization.accounts[0]?.id;
+
+    const read = await outsider.get(`/v1/vehicles/${created.body.id}?account_id=${ownAccount}`, undefined, {
+      headers: spoofed,
+    });
+    const ours = await outsider.get(`/v1/vehicles/${created.body.id}?account_id=${account}`, undefined, {
       headers: spoofed,
     });
 
-    // 404, not 403: the service got one set of caller headers, the outsider's own organization's.
+    // 404: the service got one set of caller headers, the outsider's own organization's.
     expect(read.status).toBe(404);
+    // 403: the outsider's `*` reached the service as its own organization's sub-accounts only.
+    expect(ours.status).toBe(403);
   });
 });
 
