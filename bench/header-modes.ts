@@ -8,18 +8,14 @@
  * calling once each, as spread-out traffic does (10,000 keys at 100M calls a month call about every
  * 4 minutes, inside the gateway's 300 s TTL only sometimes and never inside 1 s).
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { leadbaseApp } from '../examples/leadbase/local';
 import { API_KEY_HEADER_MODES, type ApiKeyHeaderMode } from '../functions/definition/api';
 import { changePlan } from '../functions/domain/plan-change';
 import { localClients, localProvisioningDeps } from '../local/bootstrap';
 import { startPlatform } from '../local/platform';
 import { call } from '../test/support/http-client';
+import { childReporter, isEntryPoint, type Report, runInChildProcess } from './child-process';
 import { countDynamoDbRequests } from './dynamodb-counter';
-
-type Report = (name: string, value: string) => void;
-type ChildMessage = { name: string; value: string };
 
 async function benchMode(mode: ApiKeyHeaderMode, calls: number, report: Report) {
   const platform = await startPlatform({ app: leadbaseApp, port: 0, logLevel: 'CRITICAL', apiKeyHeader: mode });
@@ -73,26 +69,13 @@ async function benchMode(mode: ApiKeyHeaderMode, calls: number, report: Report) 
 export async function benchHeaderModesInChildProcesses(options: { quick: boolean; report: Report }) {
   console.log('\nKey header modes: authorizer invocations and DynamoDB reads per 1,000 calls (GET /v1/whoami)');
   for (const mode of API_KEY_HEADER_MODES) {
-    await new Promise<void>((resolve, reject) => {
-      const child = fork(fileURLToPath(import.meta.url), [mode, ...(options.quick ? ['--quick'] : [])], {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      child.on('message', (message: ChildMessage) => options.report(message.name, message.value));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the ${mode} bench exited with ${code}`))));
-    });
+    await runInChildProcess(import.meta.url, [mode, ...(options.quick ? ['--quick'] : [])], options);
   }
 }
 
-if (process.argv[1]?.replace(/\\/g, '/').endsWith('bench/header-modes.ts')) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+if (isEntryPoint(import.meta.url)) {
   const mode = (process.argv[2] ?? 'x-api-key') as ApiKeyHeaderMode;
-  const sent: Promise<void>[] = [];
-  const report: Report = (name, value) => {
-    if (!process.send) return console.log(`  ${name.padEnd(58)} ${value}`);
-    sent.push(new Promise((resolve) => process.send?.({ name, value }, undefined, {}, () => resolve())));
-  };
-  await benchMode(mode, process.argv.includes('--quick') ? 300 : 1000, report);
-  await Promise.all(sent);
-  process.disconnect?.();
+  const child = childReporter();
+  await benchMode(mode, process.argv.includes('--quick') ? 300 : 1000, child.report);
+  await child.done();
 }

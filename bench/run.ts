@@ -18,6 +18,7 @@ import { countDynamoDbRequests } from './dynamodb-counter';
 import { benchHeaderModesInChildProcesses } from './header-modes';
 import { interleaved, median, ms, percentile, us } from './measure';
 import { measureRateLimitMiddleware } from './middleware';
+import { benchTeamRoutesInChildProcess } from './team-routes';
 import { benchUsage } from './usage';
 import { benchWebhooksInChildProcess } from './webhooks';
 
@@ -172,6 +173,7 @@ await benchUsage({ platform, counter, report, calls: n(2000) });
 
 await platform.close();
 await benchHeaderModesInChildProcesses({ quick, report });
+await benchTeamRoutesInChildProcess({ quick, report });
 // An instant loopback receiver shows what the pipeline itself costs; one that answers in 200 ms,
 // as receivers across the internet do, is what the ≥ 0.5 target is about.
 await benchWebhooksInChildProcess({ quick, report, receiverDelayMs: 0 });

@@ -18,11 +18,9 @@
  * `tsx bench/webhooks.ts [--quick]` runs it alone. BENCH_WEBHOOK_DELIVERIES, _ROUNDS, _POLLERS and
  * _RECEIVER_DELAY_MS (the receiver answers after that long; default 0) override the defaults.
  */
-import { fork } from 'node:child_process';
 import http, { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { leadbaseApi } from '../examples/leadbase/api';
 import { leadbaseApp } from '../examples/leadbase/local';
@@ -33,10 +31,9 @@ import { LOCAL_CREDENTIALS } from '../local/bootstrap';
 import { LOCAL_REGION } from '../local/gateway/events';
 import { startPlatform } from '../local/platform';
 import { call } from '../test/support/http-client';
+import { childReporter, isEntryPoint, type Report, runInChildProcess } from './child-process';
 import { countDynamoDbRequests } from './dynamodb-counter';
 import { median, ms, percentile } from './measure';
-
-type Report = (name: string, value: string) => void;
 
 export interface WebhookBenchOptions {
   /** Deliveries per worker round, and POSTs per bare round. */
@@ -445,11 +442,9 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
   }
 }
 
-type ChildMessage = { kind: 'heading'; text: string } | { kind: 'figure'; name: string; value: string };
-
 /**
  * Runs this file in a child process, with its own platform and handler clients, and relays its
- * figures to `report`. The child inherits this process's execArgv, and with it tsx's loader.
+ * figures to `report`.
  */
 export function benchWebhooksInChildProcess(options: {
   quick: boolean;
@@ -457,47 +452,27 @@ export function benchWebhooksInChildProcess(options: {
   /** The receiver's answer time: 0 measures the pipeline's own cost, a few hundred ms a real receiver. */
   receiverDelayMs?: number;
 }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), options.quick ? ['--quick'] : [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: {
-        ...process.env,
-        ...(options.receiverDelayMs !== undefined && {
-          BENCH_WEBHOOK_RECEIVER_DELAY_MS: String(options.receiverDelayMs),
-        }),
-      },
-    });
-    child.on('message', (message: ChildMessage) => {
-      if (message.kind === 'heading') console.log(`\n${message.text}`);
-      else options.report(message.name, message.value);
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the webhook bench exited with ${code}`))));
+  return runInChildProcess(import.meta.url, options.quick ? ['--quick'] : [], {
+    report: options.report,
+    ...(options.receiverDelayMs !== undefined && {
+      env: { BENCH_WEBHOOK_RECEIVER_DELAY_MS: String(options.receiverDelayMs) },
+    }),
   });
 }
 
-if (process.argv[1]?.replace(/\\/g, '/').endsWith('bench/webhooks.ts')) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+if (isEntryPoint(import.meta.url)) {
   const quick = process.argv.includes('--quick');
   const setting = (name: string, fallback: number) => Number(process.env[`BENCH_WEBHOOK_${name}`] ?? fallback);
   // Under bench/run.ts the figures go to the parent, which prints them with the others.
-  const sent: Promise<void>[] = [];
-  const send = (message: ChildMessage) => {
-    if (!process.send) {
-      console.log(message.kind === 'heading' ? `\n${message.text}` : `  ${message.name.padEnd(58)} ${message.value}`);
-      return;
-    }
-    sent.push(new Promise((resolve) => process.send?.(message, undefined, {}, () => resolve())));
-  };
+  const child = childReporter();
   await benchWebhooks({
     deliveries: setting('DELIVERIES', quick ? 400 : 2000),
     rounds: setting('ROUNDS', quick ? 3 : 5),
     deliveryConcurrency: setting('POLLERS', 4),
     receiverDelayMs: setting('RECEIVER_DELAY_MS', 0),
     singles: quick ? 20 : 50,
-    heading: (text) => send({ kind: 'heading', text }),
-    report: (name, value) => send({ kind: 'figure', name, value }),
+    heading: child.heading,
+    report: child.report,
   });
-  await Promise.all(sent);
-  process.disconnect?.();
+  await child.done();
 }

@@ -48,13 +48,24 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
   const cache = new AuthorizerResultCache(options.cacheTtlSeconds * 1000, now);
   const usagePlans = new LocalUsagePlans(options.restApiId, options.usagePlansFile, now);
   const { routes } = activeApi();
+  /**
+   * What API Gateway's and Lambda's metrics would show: how often the authorizer ran and how often
+   * its cache answered, and the team routes' Lambda integrations (metered proxy, backends) by function.
+   */
+  const stats = { authorizerCalls: 0, authorizerCacheHits: 0, invocations: {} as Record<string, number> };
+  const counted =
+    (name: string, handler: ProxyHandler): ProxyHandler =>
+    (event, context) => {
+      stats.invocations[name] = (stats.invocations[name] ?? 0) + 1;
+      return handler(event, context);
+    };
   const team: TeamBackends = {
-    backends: options.backends ?? {},
+    backends: Object.fromEntries(
+      Object.entries(options.backends ?? {}).map(([name, handler]) => [name, counted(name, handler)]),
+    ),
     integrations: options.integrations ?? {},
-    meteredProxy: () => options.handlerOf('metered-proxy'),
+    meteredProxy: async () => counted('metered-proxy', await options.handlerOf('metered-proxy')),
   };
-  /** What API Gateway's metrics would show: how often the authorizer ran and how often its cache answered. */
-  const stats = { authorizerCalls: 0, authorizerCacheHits: 0 };
   const server: Server = createServer((request, response) => {
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
