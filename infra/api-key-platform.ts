@@ -19,7 +19,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ApiKeyHeaderMode } from '../functions/definition/api';
-import type { ApiDefinition } from '../functions/definition/api-definition';
+import type { ApiDefinition, CompiledApi } from '../functions/definition/api-definition';
 import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
 import { ROUTE_FUNCTIONS } from '../functions/definition/platform-routes';
 import { QUEUES } from '../functions/definition/queues';
@@ -51,7 +51,12 @@ export interface ApiKeyPlatformProps {
    * function ships it. The API's stages must carry the definition's stage names.
    */
   definition: ApiDefinition;
-  /** The functions behind `{ lambda: name }` backends, by name: each must serve a route. */
+  /**
+   * The functions behind `{ lambda: name }` backends, by name: each must serve a route. A paid
+   * route's function (a `lambda.Function`) may time out after 25 s at most: the metered proxy stops
+   * waiting and refunds then, and a longer run would be work done for free. An imported function
+   * (`fromFunctionArn`) has no timeout to check: keep it at 25 s or less yourself.
+   */
   backends?: Record<string, lambda.IFunction>;
   /** The integrations behind `{ integration: name }` backends, by name: each must serve a route. */
   integrations?: Record<string, apigateway.Integration>;
@@ -156,6 +161,28 @@ function callsBackends(functionId: FunctionId): boolean {
 /** API Gateway waits 29 s for a route; the metered proxy waits on the team's backend within that. */
 const BACKEND_CALLER_SIZING = { memorySize: 256, timeout: Duration.seconds(29) };
 
+/** How long the metered proxy waits on a Lambda backend (its LambdaClient's requestTimeout, functions/runtime/clients.ts). */
+const BACKEND_INVOKE_TIMEOUT = Duration.seconds(25);
+
+/**
+ * A paid route's function that may outlive the proxy's wait: the proxy answers 504 and refunds,
+ * while the function goes on working, unpaid. Only a `lambda.Function` says its timeout.
+ */
+function paidBackendTimeoutProblems(
+  routes: CompiledApi['routes'],
+  backends: Record<string, lambda.IFunction>,
+): string[] {
+  return routes.flatMap((route) => {
+    if (route.credits <= 0 || !('lambda' in route.backend)) return [];
+    const backend = backends[route.backend.lambda];
+    const timeout = backend instanceof lambda.Function ? backend.timeout : undefined;
+    if (!timeout || timeout.isUnresolved() || timeout.toSeconds() <= BACKEND_INVOKE_TIMEOUT.toSeconds()) return [];
+    return [
+      `${route.method} ${route.path} costs credits and its Lambda backend '${route.backend.lambda}' times out after ${timeout.toSeconds()} s: the metered proxy refunds after ${BACKEND_INVOKE_TIMEOUT.toSeconds()} s, so set its timeout to ${BACKEND_INVOKE_TIMEOUT.toSeconds()} s or less`,
+    ];
+  });
+}
+
 /** Every mistake between the definition and the props, one line each, so a team fixes them in one go. */
 export class ApiKeyPlatformPropsError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -219,6 +246,7 @@ export class ApiKeyPlatform extends Construct {
     const backends = props.backends ?? {};
     const problems = teamBackendProblems(definition.routes, { backends, integrations: props.integrations ?? {} });
     problems.push(...stageProblems(props.api, definition.stages));
+    problems.push(...paidBackendTimeoutProblems(definition.routes, backends));
     if (problems.length > 0) throw new ApiKeyPlatformPropsError(problems);
     this.definition = props.definition;
     this.stageNames = [definition.stages.live, definition.stages.sandbox];

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -242,6 +242,42 @@ describe('ApiKeyPlatform props against the definition', () => {
       'backends.ridez serves no route of the definition',
       'integrations.zone serves no route of the definition',
     ]);
+  });
+
+  it('refuses a paid route’s Lambda backend that would outlive the metered proxy’s 25 s wait', () => {
+    const stack = new Stack(testApp(), 'Slow');
+    const slow = (id: string, seconds: number) =>
+      new lambda.Function(stack, id, {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" });'),
+        timeout: Duration.seconds(seconds),
+      });
+    // The free route's backend may run as long as it likes: no one is charged for it.
+    expect(
+      problemsOf(teamStack({ backends: { rides: slow('Rides', 60), quotes: slow('Quotes', 26) } }).construct),
+    ).toEqual([
+      "POST /v1/quotes costs credits and its Lambda backend 'quotes' times out after 26 s: the metered proxy refunds after 25 s, so set its timeout to 25 s or less",
+    ]);
+  });
+
+  it('accepts a paid route’s Lambda backend of 25 s, and an imported one whose timeout it cannot know', () => {
+    const stack = new Stack(testApp(), 'Fits');
+    const quotes = new lambda.Function(stack, 'Quotes', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" });'),
+      timeout: Duration.seconds(25),
+    });
+    const imported = lambda.Function.fromFunctionArn(
+      stack,
+      'Imported',
+      'arn:aws:lambda:eu-west-1:123456789012:function:quotes',
+    );
+    expect(() => teamStack({ backends: { rides: stubFunction(stack, 'Rides'), quotes } }).construct()).not.toThrow();
+    expect(() =>
+      teamStack({ backends: { rides: stubFunction(stack, 'Rides2'), quotes: imported } }).construct(),
+    ).not.toThrow();
   });
 
   it('refuses a stage the definition does not name, on the API and in the usage plans', () => {
