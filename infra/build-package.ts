@@ -6,11 +6,11 @@
  * `dist/types`. `npm pack` then packs `dist/` alone.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
-import { FUNCTION_BUNDLE_OPTIONS } from './function-bundler';
+import { FUNCTION_BUNDLE_OPTIONS, writeBundleOutput } from './function-bundler';
 
 const root = process.cwd();
 const dist = join(root, 'dist');
@@ -46,13 +46,16 @@ export async function buildPackage(): Promise<void> {
   mkdirSync(dist, { recursive: true });
   const functionIds = Object.keys(FUNCTIONS) as FunctionId[];
   await Promise.all([
-    ...functionIds.map((functionId) =>
-      build({
+    ...functionIds.map(async (functionId) => {
+      const result = await build({
         ...FUNCTION_BUNDLE_OPTIONS,
         entryPoints: [join(root, FUNCTIONS[functionId].entry)],
         outfile: join(dist, PREBUILT_FUNCTIONS_DIR, functionId, 'index.js'),
-      }),
-    ),
+        write: false,
+      });
+      // The same bytes as the repository's on-the-fly bundle: one asset hash either way.
+      writeBundleOutput(result.outputFiles, root);
+    }),
     build({
       ...LIBRARY_OPTIONS,
       entryPoints: [join(root, 'infra/index.ts')],
@@ -77,6 +80,38 @@ export async function buildPackage(): Promise<void> {
   // The repository's package.json says "module"; the bundles are CommonJS.
   writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
   execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  pruneInternalDeclarations();
+}
+
+/**
+ * tsc declares every module the entry points' code reaches, the construct's internals included
+ * (function-bundler.d.ts imports esbuild, config.d.ts NodeJS types): a consumer's `tsc` without
+ * skipLibCheck would check them and fail on packages it never installed. Only the declarations
+ * the entry points' own declarations import are the package's types; the others go.
+ */
+function pruneInternalDeclarations(): void {
+  const typesDir = join(dist, 'types');
+  const { files: entries } = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { files: string[] };
+  const kept = new Set<string>();
+  const visit = (file: string) => {
+    if (kept.has(file)) return;
+    kept.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const [, specifier] of text.matchAll(/(?:from|import\()\s*'(\.[^']*)'/g)) {
+      const target = resolve(dirname(file), specifier as string);
+      visit(existsSync(`${target}.d.ts`) ? `${target}.d.ts` : join(target, 'index.d.ts'));
+    }
+  };
+  for (const entry of entries) visit(join(typesDir, entry.replace(/\.ts$/, '.d.ts')));
+  // Deepest first, so a folder emptied of its files goes too.
+  const paths = readdirSync(typesDir, { recursive: true, encoding: 'utf8' }).map((file) => join(typesDir, file));
+  for (const path of paths.sort((a, b) => b.length - a.length)) {
+    if (path.endsWith('.d.ts')) {
+      if (!kept.has(path)) rmSync(path);
+    } else if (readdirSync(path).length === 0) {
+      rmSync(path, { recursive: true });
+    }
+  }
 }
 
 if (process.argv[1]?.endsWith('build-package.ts')) {

@@ -3,10 +3,9 @@
  * prebuilt bundles. The package (`npm run build:package`) swaps this module for one that refuses:
  * an installed construct ships its bundles and never needs esbuild.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BuildOptions, buildSync } from 'esbuild';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { type BuildOptions, buildSync, type OutputFile } from 'esbuild';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 
 /** The esbuild options of every function bundle, here and in build-package.ts. */
@@ -24,7 +23,54 @@ export const FUNCTION_BUNDLE_OPTIONS: BuildOptions = {
   logLevel: 'warning',
 };
 
-let bundleRoot: string | undefined;
+/**
+ * Where the repository's bundles are built: inside the project, the same folder on every machine
+ * (a temporary folder would be deleted under a long-lived watch, and say nothing about the project).
+ */
+export function bundleCacheDir(projectRoot: string, functionId: FunctionId): string {
+  return join(projectRoot, 'node_modules', '.cache', 'api-key-platform', functionId);
+}
+
+/**
+ * A source map whose `sources` are relative to the project root (`functions/account/whoami.ts`),
+ * wherever it was built: the map ships inside the asset, whose hash is its content's, so a path
+ * relative to the build folder would give each checkout and temp folder its own template.
+ */
+export function rootRelativeSourceMap(mapJson: string, mapDir: string, projectRoot: string): string {
+  const map = JSON.parse(mapJson) as { sources: string[] };
+  map.sources = map.sources.map((source) => relative(projectRoot, resolve(mapDir, source)).split(sep).join('/'));
+  return JSON.stringify(map);
+}
+
+/**
+ * Writes esbuild's in-memory output, maps made root-relative. Each file is renamed into place:
+ * parallel jest workers build the same function into the same folder, and a reader never sees
+ * half a file (both writers write the same bytes).
+ */
+export function writeBundleOutput(outputFiles: readonly OutputFile[], projectRoot: string): void {
+  for (const file of outputFiles) {
+    const contents = file.path.endsWith('.map')
+      ? rootRelativeSourceMap(file.text, dirname(file.path), projectRoot)
+      : file.contents;
+    mkdirSync(dirname(file.path), { recursive: true });
+    const partial = `${file.path}.${process.pid}.partial`;
+    writeFileSync(partial, contents);
+    renameSync(partial, file.path);
+  }
+}
+
+/** Builds `index.js` and `index.js.map` of the function into `outdir`. */
+export function buildFunctionBundle(functionId: FunctionId, projectRoot: string, outdir: string): void {
+  const result = buildSync({
+    ...FUNCTION_BUNDLE_OPTIONS,
+    entryPoints: [join(projectRoot, FUNCTIONS[functionId].entry)],
+    outfile: join(outdir, 'index.js'),
+    absWorkingDir: projectRoot,
+    write: false,
+  });
+  writeBundleOutput(result.outputFiles, projectRoot);
+}
+
 const built = new Map<FunctionId, string>();
 
 /**
@@ -34,15 +80,8 @@ const built = new Map<FunctionId, string>();
 export function bundleFunction(functionId: FunctionId, projectRoot: string): string {
   const existing = built.get(functionId);
   if (existing) return existing;
-  bundleRoot ??= mkdtempSync(join(tmpdir(), 'api-key-platform-bundles-'));
-  const outdir = join(bundleRoot, functionId);
-  mkdirSync(outdir, { recursive: true });
-  buildSync({
-    ...FUNCTION_BUNDLE_OPTIONS,
-    entryPoints: [join(projectRoot, FUNCTIONS[functionId].entry)],
-    outfile: join(outdir, 'index.js'),
-    absWorkingDir: projectRoot,
-  });
+  const outdir = bundleCacheDir(projectRoot, functionId);
+  buildFunctionBundle(functionId, projectRoot, outdir);
   built.set(functionId, outdir);
   return outdir;
 }
