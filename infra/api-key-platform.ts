@@ -363,6 +363,7 @@ export class ApiKeyPlatform extends Construct {
         backends,
         integrations: props.integrations ?? {},
         meteredProxy: this.meteredProxy(),
+        apiKeyHeader,
       }),
       authorizerCacheTtl: props.authorizerCacheTtl,
       apiKeyHeader,

@@ -262,6 +262,7 @@ export async function startPlatform(options: PlatformOptions) {
       integrations: app.integrations ?? {},
       cacheTtlSeconds: gatewayCacheTtlSeconds,
       identitySources: authorizerCache.identitySources,
+      apiKeyHeader,
       ...(options.dataDir && { usagePlansFile: join(options.dataDir, 'apigateway.json') }),
       ...(options.onRequest && { onRequest: options.onRequest }),
       onAccessLog: (record) => usage.push(record),

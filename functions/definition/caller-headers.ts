@@ -6,6 +6,7 @@
  * same headers from the same context.
  */
 import type { AccountScope } from '../domain/keys/key-model';
+import type { ApiKeyHeaderMode } from './api';
 
 /** Header name → the authorizer context key that holds its value. */
 export const CALLER_HEADERS = {
@@ -13,7 +14,10 @@ export const CALLER_HEADERS = {
   'X-Caller-Key-Id': 'keyId',
   /** Comma-separated presets and scopes. */
   'X-Caller-Permissions': 'callerPermissions',
-  /** Comma-separated sub-account ids (a `*` key's organization's, spelled out), or `*` past 4 KB of them. */
+  /**
+   * Comma-separated sub-account ids (a `*` key's organization's, spelled out), `*` past 4 KB of
+   * them, or NO_ACCOUNTS when there are none.
+   */
   'X-Caller-Accounts': 'callerAccounts',
   /** `live` or `test`. */
   'X-Caller-Environment': 'environment',
@@ -28,14 +32,38 @@ export const CALLER_HEADERS = {
 export type CallerHeader = keyof typeof CALLER_HEADERS;
 
 /**
+ * X-Caller-Accounts of a caller without sub-accounts. An empty value would read as a missing
+ * header (and API Gateway may drop a header mapped to an empty value), so "none" has a marker that
+ * no account id can be (ids match /^[A-Za-z0-9_-]{1,64}$/).
+ */
+export const NO_ACCOUNTS = '~';
+
+/**
  * The authorizer context entries that only the caller headers read: the context already holds
  * `organizationId`, `keyId` and `environment`, but permissions and accounts as JSON.
  */
 export function callerHeaderContext(key: { permissions: readonly string[]; accounts: AccountScope }) {
   return {
     callerPermissions: key.permissions.join(','),
-    callerAccounts: key.accounts === '*' ? '*' : key.accounts.join(','),
+    callerAccounts: key.accounts === '*' ? '*' : key.accounts.length === 0 ? NO_ACCOUNTS : key.accounts.join(','),
   };
+}
+
+/**
+ * What a backend gets in place of the client's API key: the key never leaves the gateway, so no
+ * backend's access log can hold it. On AWS the HTTP integration maps each key header to this
+ * static value, which replaces the client's; the local gateway and the metered proxy send the same.
+ */
+export const REDACTED_KEY = 'redacted';
+
+/**
+ * The headers that may carry the client's key in a mode (definition/api.ts), as sent to a backend.
+ * In `x-api-key` mode Authorization is not a key (a user's token, say) and passes on; x-api-key is
+ * redacted in every mode, since clients that send the key both ways are common and the header
+ * means nothing else.
+ */
+export function keyHeadersOf(mode: ApiKeyHeaderMode): readonly string[] {
+  return mode === 'x-api-key' ? ['x-api-key'] : ['x-api-key', 'Authorization'];
 }
 
 /** The caller headers of a request, from an authorizer context (the local gateway, the metered proxy). */

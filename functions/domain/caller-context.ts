@@ -5,7 +5,7 @@
  * `api-key-platform/backend`.
  */
 import { z } from 'zod';
-import type { CallerHeader } from '../definition/caller-headers';
+import { type CallerHeader, NO_ACCOUNTS } from '../definition/caller-headers';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from './keys/key-environment';
 import type { AccountScope } from './keys/key-model';
@@ -73,8 +73,7 @@ export function authorizerContextOf(authorizer: unknown): AuthorizerContext {
 export function backendCallerOf(authorizer: unknown): CallerIdentity {
   const { organizationId, keyId, environment, permissions } = authorizerContextOf(authorizer);
   const raw = (authorizer as { callerAccounts?: unknown }).callerAccounts;
-  // Empty is an organization without sub-accounts: an empty list, which covers no account_id.
-  const accounts = typeof raw !== 'string' ? undefined : raw === '*' ? '*' : listOf(raw);
+  const accounts = typeof raw !== 'string' ? undefined : accountsOf(raw);
   if (!accounts) {
     throw new MissingCallerError('This route must sit behind the API key authorizer.', {
       cause: new Error('callerAccounts is missing or malformed'),
@@ -113,14 +112,16 @@ export function callerFromHeaders(headers: HeaderSource): CallerIdentity {
   const environment = value('X-Caller-Environment');
   const permissions = listOf(value('X-Caller-Permissions'));
   const rawAccounts = value('X-Caller-Accounts');
-  const accounts = rawAccounts === '*' ? '*' : listOf(rawAccounts);
+  const accounts = accountsOf(rawAccounts);
   if (organizationId && !TOKEN.test(organizationId)) problems.push('X-Caller-Organization is malformed');
   if (keyId && !TOKEN.test(keyId)) problems.push('X-Caller-Key-Id is malformed');
   if (environment && !(KEY_ENVIRONMENTS as readonly string[]).includes(environment)) {
     problems.push('X-Caller-Environment must be live or test');
   }
   if (!permissions) problems.push('X-Caller-Permissions must be a comma-separated list of permissions');
-  if (rawAccounts && !accounts) problems.push('X-Caller-Accounts must be * or a comma-separated list of ids');
+  if (rawAccounts && !accounts) {
+    problems.push(`X-Caller-Accounts must be *, ${NO_ACCOUNTS} or a comma-separated list of ids`);
+  }
   if (problems.length > 0 || !permissions || !accounts) {
     throw new MissingCallerError(
       `This backend must be called through the API gateway, which sets the caller headers: ${problems.join('; ')}.`,
@@ -141,6 +142,15 @@ export function headerReader(headers: HeaderSource): (name: string) => string | 
     // A repeated header is ambiguous (a client may have tried to add its own value): as good as none.
     return found.length === 1 && typeof found[0] === 'string' ? found[0] : undefined;
   };
+}
+
+/**
+ * X-Caller-Accounts (or `callerAccounts`) as a scope: `*`, NO_ACCOUNTS for none (an empty list,
+ * which covers no account_id; empty too, as authorizers before the marker wrote it), or a list.
+ */
+function accountsOf(raw: string): AccountScope | undefined {
+  if (raw === '*') return '*';
+  return raw === NO_ACCOUNTS ? [] : listOf(raw);
 }
 
 /** A comma-separated list of tokens; undefined when malformed. */

@@ -7,13 +7,14 @@
 import { httpBackend } from '../adapters/http-backend';
 import { lambdaBackends } from '../adapters/lambda-backend';
 import { activeApi } from '../definition/active-api';
+import { DEFAULT_API_KEY_HEADER } from '../definition/api';
 import { type Backends, forwardToBackend, teamRouteOf } from '../domain/metering/metered-proxy';
 import { lambda } from '../runtime/clients';
-import { backendFunctionsConfig, loadConfig } from '../runtime/config';
+import { apiKeyHeaderConfig, backendFunctionsConfig, loadConfig } from '../runtime/config';
 import { route } from '../runtime/http';
 import { backendFunctionArns, incomingRequestOf } from '../runtime/metered-proxy';
 
-const { BACKEND_FUNCTIONS } = loadConfig(backendFunctionsConfig);
+const { BACKEND_FUNCTIONS, API_KEY_HEADER } = loadConfig({ ...backendFunctionsConfig, ...apiKeyHeaderConfig });
 const backends: Backends = {
   invokeFunction: lambdaBackends(lambda, backendFunctionArns(BACKEND_FUNCTIONS, activeApi().teamRoutes)),
   send: httpBackend(),
@@ -24,5 +25,6 @@ export const handler = route(async ({ event }) =>
     teamRouteOf(activeApi().teamRoutes, event.httpMethod, event.resource),
     incomingRequestOf(event),
     backends,
+    API_KEY_HEADER ?? DEFAULT_API_KEY_HEADER,
   ),
 );

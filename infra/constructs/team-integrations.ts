@@ -5,9 +5,9 @@
  */
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { CompiledRoute } from '../../functions/definition/api-definition';
-import { CALLER_HEADERS } from '../../functions/definition/caller-headers';
-import { isPathParameter, pathSegments } from '../../functions/definition/routes';
+import type { ApiKeyHeaderMode } from '../../functions/definition/api';
+import { type CompiledRoute, httpUrlProblems } from '../../functions/definition/api-definition';
+import { CALLER_HEADERS, keyHeadersOf, REDACTED_KEY } from '../../functions/definition/caller-headers';
 
 export interface TeamBackends {
   /** The team's functions by the names `{ lambda: name }` backends use. */
@@ -16,6 +16,8 @@ export interface TeamBackends {
   integrations: Readonly<Record<string, apigateway.Integration>>;
   /** The platform's metered proxy: serves every route with credits. */
   meteredProxy: lambda.IFunction;
+  /** Where clients send their key: HTTP backends get the mode's key headers redacted. */
+  apiKeyHeader: ApiKeyHeaderMode;
 }
 
 export interface TeamRouteMethod {
@@ -47,7 +49,8 @@ export function teamBackendProblems(
         problems.push(`${where} is served by the integration '${backend.integration}': pass it in integrations`);
       }
     } else {
-      problems.push(...httpUrlProblems(route, backend.http));
+      // defineApi's own check, again for a definition that did not come through it.
+      problems.push(...httpUrlProblems(route.path, backend.http).map((why) => `${where}: ${why}`));
     }
   }
   for (const name of Object.keys(given.backends)) {
@@ -57,21 +60,6 @@ export function teamBackendProblems(
     if (!usedIntegrations.has(name)) problems.push(`integrations.${name} serves no route of the definition`);
   }
   return problems;
-}
-
-/** Every `{name}` of the URL must be a path parameter of the route: API Gateway fills it from there. */
-function httpUrlProblems(route: CompiledRoute, url: string): string[] {
-  const routeParameters = new Set(parametersOf(route.path));
-  return [...url.matchAll(/\{([^}]*)\}/g)]
-    .map((match) => match[1] as string)
-    .filter((name) => !routeParameters.has(name))
-    .map((name) => `${route.method} ${route.path}: the backend URL's {${name}} is not a path parameter of the route`);
-}
-
-function parametersOf(path: string): string[] {
-  return pathSegments(path)
-    .filter(isPathParameter)
-    .map((segment) => segment.slice(1, -1));
 }
 
 /** One integration per route; Lambda integrations shared per function (one invoke permission each). */
@@ -94,7 +82,7 @@ export function teamRouteMethods(routes: readonly CompiledRoute[], targets: Team
     if ('integration' in backend) {
       return { route, integration: backendOf(targets.integrations, backend.integration) };
     }
-    return httpRouteMethod(route, backend.http);
+    return httpRouteMethod(route, backend.http, targets.apiKeyHeader);
   });
 }
 
@@ -107,9 +95,10 @@ function backendOf<T>(named: Readonly<Record<string, T>>, name: string): T {
 /**
  * HTTP_PROXY to the team's URL: query string, headers and body pass through, path parameters are
  * mapped by name, and the X-Caller-* headers come from the authorizer's context, so a client
- * cannot pose as another caller by sending them itself.
+ * cannot pose as another caller by sending them itself. The key headers are mapped to a static
+ * value, which replaces the client's key: the backend never sees it (nor logs it).
  */
-function httpRouteMethod(route: CompiledRoute, url: string): TeamRouteMethod {
+function httpRouteMethod(route: CompiledRoute, url: string, apiKeyHeader: ApiKeyHeaderMode): TeamRouteMethod {
   const urlParameters = [...new Set([...url.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string))];
   const requestParameters: Record<string, string> = {
     ...Object.fromEntries(
@@ -120,6 +109,9 @@ function httpRouteMethod(route: CompiledRoute, url: string): TeamRouteMethod {
         `integration.request.header.${header}`,
         `context.authorizer.${key}`,
       ]),
+    ),
+    ...Object.fromEntries(
+      keyHeadersOf(apiKeyHeader).map((header) => [`integration.request.header.${header}`, `'${REDACTED_KEY}'`]),
     ),
   };
   return {

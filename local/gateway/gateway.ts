@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AccessLogRecord } from '../../functions/definition/access-log';
 import { activeApi, environmentOfStage } from '../../functions/definition/active-api';
+import { type ApiKeyHeaderMode, DEFAULT_API_KEY_HEADER } from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
 import { isPlatformRoute, isPublicRoute, matchRoute } from '../../functions/definition/routes';
 import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
@@ -33,6 +34,8 @@ export interface LocalGatewayOptions {
   integrations?: Readonly<Record<string, ProxyHandler>>;
   cacheTtlSeconds: number;
   identitySources: readonly string[];
+  /** Where clients send their key (DEFAULT_API_KEY_HEADER when unset): HTTP backends get it redacted. */
+  apiKeyHeader?: ApiKeyHeaderMode;
   now?: () => number;
   onRequest?: (line: { method: string; path: string; status: number; latencyMs: number }) => void;
   /** Where the usage plans' state is kept; in memory without it. */
@@ -65,6 +68,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     ),
     integrations: options.integrations ?? {},
     meteredProxy: async () => counted('metered-proxy', await options.handlerOf('metered-proxy')),
+    apiKeyHeader: options.apiKeyHeader ?? DEFAULT_API_KEY_HEADER,
   };
   const server: Server = createServer((request, response) => {
     const started = performance.now();

@@ -7,8 +7,11 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { ApiKeyHeaderMode } from '../../functions/definition/api';
 import type { TeamRouteDefinition } from '../../functions/definition/routes';
+import { ValidationError } from '../../functions/domain/errors';
 import { backendUrl, forwardedHeaders, NOT_FORWARDED_HEADERS } from '../../functions/domain/metering/forwarded-request';
+import { errorResponse } from '../../functions/runtime/http-errors';
 import { type IncomingCall, lambdaContext } from './events';
 import { type GatewayResponse, gatewayResponse } from './gateway-responses';
 
@@ -22,6 +25,8 @@ export interface TeamBackends {
   integrations: Readonly<Record<string, ProxyHandler>>;
   /** The platform's metered proxy, for routes with credits. */
   meteredProxy: () => Promise<ProxyHandler>;
+  /** The deployment's key header mode: its key headers never reach an HTTP backend. */
+  apiKeyHeader: ApiKeyHeaderMode;
 }
 
 /** API Gateway's integration timeout: past it the client gets 504 whatever the backend does later. */
@@ -42,7 +47,9 @@ export async function serveTeamRoute(
     if (!handler) throw new Error(`No local handler for the lambda backend '${backend.lambda}'`);
     return invoke(handler, backend.lambda, event, call.requestId);
   }
-  if ('http' in backend) return proxyHttp(backend.http, call, event.requestContext.authorizer ?? {});
+  if ('http' in backend) {
+    return proxyHttp(backend.http, call, event.requestContext.authorizer ?? {}, serving.apiKeyHeader);
+  }
   const handler = own(serving.integrations, backend.integration);
   if (handler) return invoke(handler, backend.integration, event, call.requestId);
   return {
@@ -92,11 +99,20 @@ export function proxyHttp(
   urlTemplate: string,
   call: IncomingCall,
   authorizer: Readonly<Record<string, unknown>>,
+  apiKeyHeader: ApiKeyHeaderMode,
 ): Promise<GatewayResponse> {
   // The same request the metered proxy sends a paid route's backend (forwarded-request.ts).
-  const url = backendUrl(urlTemplate, call.pathParameters, call.query);
+  let url: URL;
+  try {
+    url = backendUrl(urlTemplate, call.pathParameters, call.query);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // A `..` path parameter: refused as the metered proxy refuses it.
+    const response = errorResponse(error);
+    return Promise.resolve({ ...response, headers: { ...response.headers, 'x-amzn-requestid': call.requestId } });
+  }
   // Node sends a list of headers as given, without the Host it adds to an object of them.
-  const headers = ['host', url.host, ...forwardedHeaders(call.headers, authorizer).flat()];
+  const headers = ['host', url.host, ...forwardedHeaders(call.headers, authorizer, apiKeyHeader).flat()];
   if (call.body.length > 0) headers.push('content-length', String(call.body.length));
 
   return new Promise((resolve) => {

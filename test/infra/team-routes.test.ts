@@ -11,7 +11,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { defineApi, type RouteInput } from '../../functions/definition/api-definition';
-import { CALLER_HEADERS } from '../../functions/definition/caller-headers';
+import { CALLER_HEADERS, REDACTED_KEY } from '../../functions/definition/caller-headers';
 import { ApiKeyPlatform, ApiKeyPlatformPropsError } from '../../infra/api-key-platform';
 import { platformFunctionCode } from '../../infra/function-code';
 import { findProjectRoot } from '../../infra/function-defaults';
@@ -107,9 +107,39 @@ describe('the team’s routes on ApiKeyPlatform', () => {
           `context.authorizer.${key}`,
         ]),
       ),
+      'integration.request.header.x-api-key': `'${REDACTED_KEY}'`,
+      'integration.request.header.Authorization': `'${REDACTED_KEY}'`,
     });
     expect(method.RequestParameters).toEqual({ 'method.request.path.id': true });
     expect(method).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
+  });
+
+  it.each([
+    ['x-api-key', { 'integration.request.header.x-api-key': `'${REDACTED_KEY}'` }],
+    [
+      'authorization',
+      {
+        'integration.request.header.x-api-key': `'${REDACTED_KEY}'`,
+        'integration.request.header.Authorization': `'${REDACTED_KEY}'`,
+      },
+    ],
+    [
+      'either',
+      {
+        'integration.request.header.x-api-key': `'${REDACTED_KEY}'`,
+        'integration.request.header.Authorization': `'${REDACTED_KEY}'`,
+      },
+    ],
+  ] as const)('in %s mode maps the key headers to a static value, so an HTTP backend never gets the client’s key', (mode, expected) => {
+    const { stack, construct } = teamStack({ apiKeyHeader: mode });
+    construct();
+
+    const parameters = methodOf(Template.fromStack(stack), 'GET', '/v1/rides/{id}').Integration.RequestParameters;
+
+    const keyMappings = Object.entries(parameters).filter(([name]) =>
+      /^integration\.request\.header\.(x-api-key|authorization)$/i.test(name),
+    );
+    expect(Object.fromEntries(keyMappings)).toEqual(expected);
   });
 
   it('passes an HTTP backend the authorizer’s signature over the caller', () => {

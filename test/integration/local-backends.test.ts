@@ -3,6 +3,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { CallerSignatureError, callerFromHeaders } from 'api-key-platform/backend';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { defineApi, type RouteInput } from '../../functions/definition/api-definition';
+import { REDACTED_KEY } from '../../functions/definition/caller-headers';
 import { localClients } from '../../local/bootstrap';
 import { closeServer, listen, readBody } from '../../local/emulators/listen';
 import type { LocalApp } from '../../local/platform';
@@ -144,6 +145,22 @@ describe('local gateway backends', () => {
       'x-caller-accounts': account,
       'x-caller-environment': 'live',
     });
+  });
+
+  it("never hands an HTTP backend the client's key, through the gateway or the metered proxy; a user's Authorization passes", async () => {
+    const key = await platform.createKey({ permissions: ['widgets:write', 'quotes:create'] });
+    const headers = { authorization: 'Bearer user.jwt' };
+
+    await platform.live(key.key).post('/v1/widgets/w5', {}, { headers });
+    const direct = (httpBackend.received.at(-1) as ReceivedRequest).headers;
+    await platform.live(key.key).post('/v1/quotes/q5', {}, { headers });
+    const metered = (httpBackend.received.at(-1) as ReceivedRequest).headers;
+
+    for (const received of [direct, metered]) {
+      expect(received['x-api-key']).toBe(REDACTED_KEY);
+      expect(received.authorization).toBe('Bearer user.jwt');
+      expect(JSON.stringify(received)).not.toContain(key.key);
+    }
   });
 
   it('signs the caller headers for this API and stage, through the gateway and through the metered proxy', async () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createAuthorizer } from '../../functions/authorizer/authorize';
 import { activeApi } from '../../functions/definition/active-api';
 import type { ApiKeyHeaderMode } from '../../functions/definition/api';
-import { callerHeadersOf } from '../../functions/definition/caller-headers';
+import { callerHeadersOf, NO_ACCOUNTS } from '../../functions/definition/caller-headers';
 import { MAX_SPELLED_OUT_ACCOUNTS_BYTES, type OrganizationAccounts } from '../../functions/domain/backend-accounts';
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { grantsRoute } from '../../functions/domain/permissions';
@@ -167,7 +167,8 @@ describe('createAuthorizer', () => {
 
     const result = await authorize(anAuthorizerEvent({ headers: { 'x-api-key': token } }));
 
-    expect(result.context?.callerAccounts).toBe('');
+    expect(result.context?.callerAccounts).toBe(NO_ACCOUNTS);
+    expect(verifiedCaller(result.context ?? {}).accounts).toEqual([]);
     expect(result.context?.accounts).toBe('"*"');
   });
 

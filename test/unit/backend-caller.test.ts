@@ -46,6 +46,7 @@ describe('callerOf', () => {
 
   it.each([
     ['*', '*'],
+    ['~', []],
     ['', []],
   ])('reads callerAccounts %j as %j', (callerAccounts, expected) => {
     const event = aProxyEvent();
@@ -94,8 +95,11 @@ describe('callerFromHeaders', () => {
     expect(callerFromHeaders(headers, UNSIGNED).accounts).toBe('*');
   });
 
-  it('reads back what the gateway writes from the authorizer context', () => {
-    const key = { permissions: ['read', 'tables:*'], accounts: ['acc_9'] };
+  it.each([
+    [['acc_9']],
+    [[]],
+  ])('reads back what the gateway writes from the authorizer context, accounts %j', (accounts) => {
+    const key = { permissions: ['read', 'tables:*'], accounts };
     const context = { organizationId: 'org_7', keyId: 'key_x', environment: 'live', ...callerHeaderContext(key) };
 
     expect(callerFromHeaders(callerHeadersOf(context), UNSIGNED)).toEqual({
@@ -119,7 +123,7 @@ describe('callerFromHeaders', () => {
     expect(error.status).toBe(403);
     expect(error.message).toContain('X-Caller-Organization is missing');
     expect(error.message).toContain('X-Caller-Environment must be live or test');
-    expect(error.message).toContain('X-Caller-Accounts must be * or a comma-separated list of ids');
+    expect(error.message).toContain('X-Caller-Accounts must be *, ~ or a comma-separated list of ids');
   });
 
   it('refuses a caller header sent twice, as a client adding its own would', () => {

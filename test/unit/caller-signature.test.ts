@@ -6,7 +6,9 @@ import {
   signedCallerHeaders,
 } from 'api-key-platform/backend';
 import fc from 'fast-check';
-import { CALLER_SIGNING_SECRET, NOW } from '../support/unit-factories';
+import { callerOf } from '../../functions/backend/caller';
+import { NO_ACCOUNTS } from '../../functions/definition/caller-headers';
+import { anAuthorizerContext, aProxyEvent, CALLER_SIGNING_SECRET, NOW } from '../support/unit-factories';
 
 const NOW_SECONDS = NOW.getTime() / 1000;
 const API = 'a1b2c3d4e5';
@@ -51,6 +53,18 @@ describe('callerFromHeaders with a signing secret', () => {
     const caller = aCaller();
 
     expect(verify(gatewayHeaders(caller))).toEqual(caller);
+  });
+
+  it('carries a caller without sub-accounts as a non-empty X-Caller-Accounts, read back as none by both readers', () => {
+    const caller = aCaller({ accounts: [] });
+
+    const headers = gatewayHeaders(caller);
+    const lambdaEvent = aProxyEvent();
+    lambdaEvent.requestContext.authorizer = anAuthorizerContext({ callerAccounts: headers['X-Caller-Accounts'] });
+
+    expect(headers['X-Caller-Accounts']).toBe(NO_ACCOUNTS);
+    expect(verify(headers)).toEqual(caller);
+    expect(callerOf(lambdaEvent).accounts).toEqual([]);
   });
 
   it('takes the secret as Secrets Manager holds it, base64 text', () => {

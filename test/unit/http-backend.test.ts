@@ -87,6 +87,7 @@ describe('httpBackend', () => {
         'content-type': ['application/json'],
       },
       { organizationId: 'org_1' },
+      'x-api-key',
     );
 
     const response = await httpBackend()({

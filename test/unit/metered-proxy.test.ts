@@ -6,9 +6,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { loadApi } from '../../functions/definition/active-api';
-import { CALLER_HEADERS } from '../../functions/definition/caller-headers';
+import { API_KEY_HEADER_MODES } from '../../functions/definition/api';
+import { CALLER_HEADERS, REDACTED_KEY } from '../../functions/definition/caller-headers';
 import { type CreditHolder, type CreditLedger, costTable } from '../../functions/domain/credits';
-import { BadGatewayError, GatewayTimeoutError } from '../../functions/domain/errors';
+import { BadGatewayError, GatewayTimeoutError, ValidationError } from '../../functions/domain/errors';
 import { lambdaProxyResult } from '../../functions/domain/metering/backend-response';
 import { backendUrl, forwardedHeaders } from '../../functions/domain/metering/forwarded-request';
 import {
@@ -80,7 +81,12 @@ function aMeteredProxy(options: { balance: number; backends?: Partial<Backends> 
     ),
   };
   const invoke = aStack(credits(ledger, costTable(api.routes), { error: jest.fn() }), async (event) =>
-    forwardToBackend(teamRouteOf(api.teamRoutes, event.httpMethod, event.resource), incomingRequestOf(event), backends),
+    forwardToBackend(
+      teamRouteOf(api.teamRoutes, event.httpMethod, event.resource),
+      incomingRequestOf(event),
+      backends,
+      'authorization',
+    ),
   );
   return { invoke, backends, state };
 }
@@ -175,12 +181,13 @@ describe('metered proxy', () => {
     expect(state.balance).toBe(12);
   });
 
-  it('sends an HTTP backend the request: path parameters filled, query appended, caller headers set', async () => {
+  it('sends an HTTP backend the request: path parameters filled, query appended, caller headers set, key redacted', async () => {
     const { invoke, backends, state } = aMeteredProxy({ balance: 12 });
 
     const response = await invoke(
       aRideRead({
         accept: ['application/json'],
+        Authorization: ['Bearer sk_live_the_customers_key'],
         'X-Caller-Organization': ['org_someone_else'],
         'X-Caller-Signature': ['forged'],
         Connection: ['close'],
@@ -205,7 +212,25 @@ describe('metered proxy', () => {
       'X-Caller-Audience': 'abc123/live',
       'X-Caller-Issued-At': '1772366400',
       'X-Caller-Signature': 'c2lnbmVk',
+      'x-api-key': REDACTED_KEY,
+      Authorization: REDACTED_KEY,
     });
+  });
+
+  it.each([
+    '..',
+    '.',
+  ])('refuses a path parameter %j with 400 naming it, never calls the backend, and refunds', async (id) => {
+    const { invoke, backends, state } = aMeteredProxy({ balance: 12 });
+    const event = aRideRead();
+    event.pathParameters = { id };
+
+    const response = await invoke(event);
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).error).toMatchObject({ code: 'invalid_request', fields: [{ field: 'id' }] });
+    expect(backends.send).not.toHaveBeenCalled();
+    expect(state.balance).toBe(12);
   });
 });
 
@@ -245,7 +270,7 @@ describe('forwardedHeaders', () => {
             sent.map(([name, upper, values]) => [upper ? name.toUpperCase() : name, values]),
           );
 
-          const forwarded = forwardedHeaders(headers, context);
+          const forwarded = forwardedHeaders(headers, context, 'x-api-key');
 
           const callerPairs = forwarded.filter(([name]) => name.toLowerCase().startsWith('x-caller-'));
           expect(Object.fromEntries(callerPairs)).toEqual({
@@ -269,12 +294,55 @@ describe('forwardedHeaders', () => {
     const forwarded = forwardedHeaders(
       { Connection: ['x-secret-hop'], 'x-secret-hop': ['1'], accept: ['a', 'b'] },
       context,
+      'x-api-key',
     );
 
     expect(forwarded.filter(([name]) => !name.startsWith('X-Caller'))).toEqual([
       ['accept', 'a'],
       ['accept', 'b'],
+      ['x-api-key', REDACTED_KEY],
     ]);
+  });
+});
+
+describe('forwardedHeaders and the API key', () => {
+  const key = 'sk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+  it.each([
+    ['x-api-key', { 'x-api-key': REDACTED_KEY, Authorization: 'Bearer user.jwt' }],
+    ['authorization', { 'x-api-key': REDACTED_KEY, Authorization: REDACTED_KEY }],
+    ['either', { 'x-api-key': REDACTED_KEY, Authorization: REDACTED_KEY }],
+  ] as const)('in %s mode sends the key headers as the static value API Gateway maps', (mode, expected) => {
+    const sent = mode === 'x-api-key' ? { 'X-Api-Key': [key], Authorization: ['Bearer user.jwt'] } : undefined;
+    const headers = sent ?? { 'X-Api-Key': [key], authorization: [`Bearer ${key}`] };
+
+    const forwarded = forwardedHeaders(headers, {}, mode);
+
+    const keyPairs = forwarded.filter(([name]) => ['x-api-key', 'authorization'].includes(name.toLowerCase()));
+    expect(Object.fromEntries(keyPairs)).toEqual(expected);
+    expect(keyPairs).toHaveLength(Object.keys(expected).length);
+  });
+
+  it('never forwards the key, in any mode, whatever the casing or how often the client sent it', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...API_KEY_HEADER_MODES),
+        fc.array(fc.tuple(fc.constantFrom('x-api-key', 'X-API-KEY', 'Authorization', 'authorization'), fc.nat(2))),
+        (mode, sent) => {
+          const headers: Record<string, string[]> = {};
+          for (const [name, times] of sent) {
+            headers[name] = Array.from({ length: times + 1 }, () => (name.startsWith('x') ? key : `Bearer ${key}`));
+          }
+          // In x-api-key mode Authorization is the client's own business: a key there is not the API key.
+          const mayPass = (name: string) => mode === 'x-api-key' && name.toLowerCase() === 'authorization';
+
+          const forwarded = forwardedHeaders(headers, {}, mode);
+
+          const leaked = forwarded.filter(([name, value]) => value.includes(key) && !mayPass(name));
+          expect(leaked).toEqual([]);
+        },
+      ),
+    );
   });
 });
 
@@ -282,6 +350,41 @@ describe('backendUrl', () => {
   it('encodes a path parameter as one segment, so it cannot climb out of the path', () => {
     expect(backendUrl('https://fleet.example/rides/{id}', { id: '../admin?x=1' }, null).toString()).toBe(
       'https://fleet.example/rides/..%2Fadmin%3Fx%3D1',
+    );
+  });
+
+  it.each(['..', '.'])('refuses %j as a path parameter with a ValidationError naming it', (value) => {
+    const build = () => backendUrl('https://svc.example/tenants/{tenant}/rides', { tenant: value }, null);
+
+    expect(build).toThrow(ValidationError);
+    expect(build).toThrow(/^tenant: /);
+  });
+
+  it("never leaves the template's path: each parameter stays one segment under the template's prefix", () => {
+    const part = fc.oneof(
+      fc.constantFrom('.', '..', '/', '%', '%2e', '%2E%2E', '%2F', '\\', '?', '#', ';', ' '),
+      fc.string({ maxLength: 4 }),
+    );
+    const value = fc.array(part, { maxLength: 4 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(value, value, (tenant, id) => {
+        let url: URL;
+        try {
+          url = backendUrl('https://svc.example/api/tenants/{tenant}/rides/{id}', { tenant, id }, null);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+          return;
+        }
+
+        const segments = url.pathname.split('/');
+        expect(url.origin).toBe('https://svc.example');
+        expect(segments).toHaveLength(6);
+        expect(segments.slice(0, 3)).toEqual(['', 'api', 'tenants']);
+        expect(segments[4]).toBe('rides');
+        expect(decodeURIComponent(segments[3] ?? '')).toBe(tenant);
+        expect(decodeURIComponent(segments[5] ?? '')).toBe(id);
+        expect(url.search).toBe('');
+      }),
     );
   });
 });

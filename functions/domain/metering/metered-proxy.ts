@@ -6,6 +6,7 @@
  * slow), which the middleware refunds like any other failed call.
  */
 
+import type { ApiKeyHeaderMode } from '../../definition/api';
 import { callerHeaderContext } from '../../definition/caller-headers';
 import type { TeamRouteDefinition } from '../../definition/routes';
 import type { Caller } from '../caller';
@@ -67,10 +68,12 @@ export function teamRouteOf(
   return route;
 }
 
+/** `apiKeyHeader`: the deployment's key header mode, whose key headers an HTTP backend never gets. */
 export async function forwardToBackend(
   route: TeamRouteDefinition,
   request: IncomingRequest,
   backends: Backends,
+  apiKeyHeader: ApiKeyHeaderMode,
 ): Promise<BackendResponse> {
   const { backend } = route;
   if ('lambda' in backend) return backends.invokeFunction(backend.lambda, request.event);
@@ -79,11 +82,11 @@ export async function forwardToBackend(
     return backends.send({
       url: backendUrl(backend.http, request.pathParameters, request.query),
       method: request.method,
-      headers: forwardedHeaders(request.headers, {
-        ...request.caller,
-        ...callerHeaderContext(request.caller),
-        ...request.assertion,
-      }),
+      headers: forwardedHeaders(
+        request.headers,
+        { ...request.caller, ...callerHeaderContext(request.caller), ...request.assertion },
+        apiKeyHeader,
+      ),
       body: sendsBody ? request.body : undefined,
     });
   }
