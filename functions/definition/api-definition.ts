@@ -16,7 +16,15 @@ import { ADMIN_PRESET, expandScopes, scopeProblem } from './scopes';
 
 export { ADMIN_PRESET, expandScopes, scopeProblem };
 
-import { HTTP_METHODS, type HttpMethod, isPathParameter, pathSegments } from './routes';
+import {
+  HTTP_METHODS,
+  type HttpMethod,
+  isPathParameter,
+  pathSegments,
+  policyOpens,
+  policyPath,
+  type RouteAccess,
+} from './routes';
 
 /** Where API Gateway sends a route of the team's API. */
 export type Backend =
@@ -177,6 +185,12 @@ function compile(input: ApiDefinitionInput, problems: string[]): CompiledApi {
     for (const action of actions) {
       if (!NAME.test(action))
         problem(`resources.${resource}: action '${action}' is not lowercase letters, digits and -`);
+      // A key holding the service scope would call the team's route and the platform's alike.
+      if ((SERVICE_SCOPES as readonly string[]).includes(`${resource}:${action}`)) {
+        problem(
+          `resources.${resource}: '${resource}:${action}' is the platform's own service scope; pick another name`,
+        );
+      }
     }
     if (new Set(actions).size !== actions.length) problem(`resources.${resource}: an action is listed twice`);
     resources[resource] = [...actions];
@@ -258,8 +272,15 @@ function compile(input: ApiDefinitionInput, problems: string[]): CompiledApi {
 }
 
 const planSchema = z.strictObject({
+  // 10,000 requests a second: API Gateway's default account-wide throttle; the burst is this figure.
   requestsPerMinute: z.number().int().min(1).max(600_000),
-  quota: z.strictObject({ limit: z.number().int().min(1), period: z.enum(['DAY', 'WEEK', 'MONTH']) }).optional(),
+  quota: z
+    .strictObject({
+      // The usage plan's quota Limit is a 32-bit integer in CloudFormation.
+      limit: z.number().int().min(1).max(2_147_483_647, 'must be at most 2147483647, the usage plan maximum'),
+      period: z.enum(['DAY', 'WEEK', 'MONTH']),
+    })
+    .optional(),
   customLimit: z.boolean().optional(),
 });
 
@@ -269,6 +290,8 @@ function compileRoutes(
   problem: (message: string) => void,
 ): CompiledRoute[] {
   const compiled: CompiledRoute[] = [];
+  /** Indexes of the routes whose path is well formed, the ones policyOverlapProblems compares. */
+  const checkedPaths = new Set<number>();
   const seen = new Set<string>();
   const platformPaths = new Set(PLATFORM_ROUTES.map((route) => route.path));
   const parameterNames = new Map<string, string>();
@@ -277,9 +300,18 @@ function compileRoutes(
     const where = `routes[${index}] ${route.method} ${route.path}`;
     if (!HTTP_METHODS.includes(route.method)) problem(`${where}: method must be one of ${HTTP_METHODS.join(', ')}`);
     const segments = typeof route.path === 'string' ? pathSegments(route.path) : [];
-    if (!route.path?.startsWith('/') || segments.length === 0 || !segments.every((s) => PATH_SEGMENT.test(s))) {
-      problem(`${where}: path must start with / and hold segments of letters, digits, ._- or {name}`);
+    const pathValid =
+      typeof route.path === 'string' &&
+      route.path === `/${segments.join('/')}` &&
+      segments.length > 0 &&
+      segments.every((s) => PATH_SEGMENT.test(s));
+    if (!pathValid) {
+      problem(
+        `${where}: path must be /-separated segments of letters, digits, ._- or {name}, none empty, no trailing /`,
+      );
     }
+    const parameters = segments.filter(isPathParameter);
+    if (new Set(parameters).size !== parameters.length) problem(`${where}: a path parameter name appears twice`);
     if (platformPaths.has(route.path) || segments[1] === undefined || isPlatformOwned(route.path)) {
       problem(`${where}: the path belongs to the platform's own routes; pick another`);
     }
@@ -298,10 +330,14 @@ function compileRoutes(
     if (!Number.isInteger(credits) || credits < 0) problem(`${where}: credits must be a whole number, 0 or more`);
     const backendWhy = backendProblem(route.backend);
     if (backendWhy) problem(`${where}: backend ${backendWhy}`);
+    else if ('http' in route.backend) {
+      for (const why of httpUrlProblems(route.path, route.backend.http)) problem(`${where}: ${why}`);
+    }
     // The platform charges credits in its metered proxy, which can call a function or a URL only.
     if (credits > 0 && route.backend && 'integration' in route.backend) {
       problem(`${where}: credits need a lambda or http backend; the platform cannot meter an integration`);
     }
+    if (pathValid) checkedPaths.add(compiled.length);
     compiled.push({
       method: route.method,
       path: route.path,
@@ -314,7 +350,81 @@ function compileRoutes(
     });
   }
   if (routes.length === 0) problem('routes: declare at least one route of your API');
+  policyOverlapProblems(
+    compiled.flatMap((route, index) => (checkedPaths.has(index) ? [{ route, index }] : [])),
+    problem,
+  );
   return compiled;
+}
+
+interface PolicyEntry {
+  method: string;
+  path: string;
+  /** What a key needs to call the route, as the problem names it. */
+  needs: string;
+  /** `routes[i] GET /path` for a team route; undefined for the platform's. */
+  where?: string;
+}
+
+/**
+ * A key's policy names each route it may call with `*` for the path parameters, and API Gateway's
+ * `*` spans slashes: `GET/v1/*` would let a `things:read` key call `GET /v1/keys` too. A team route
+ * whose policy resource covers a route needing another permission (or the other way round) is
+ * refused, so a key's policy never opens more than its permissions grant.
+ */
+function policyOverlapProblems(
+  routes: readonly { route: CompiledRoute; index: number }[],
+  problem: (message: string) => void,
+) {
+  const team: PolicyEntry[] = routes.map(({ route, index }) => ({
+    method: route.method,
+    path: route.path,
+    needs: `${route.resource}:${route.action}`,
+    where: `routes[${index}] ${route.method} ${route.path}`,
+  }));
+  const platform: PolicyEntry[] = PLATFORM_ROUTES.map((route) => ({
+    method: route.method,
+    path: route.path,
+    needs: platformNeeds(route.access),
+  }));
+  const advice =
+    'API Gateway policies cannot tell them apart; give the route a static segment first or the same permission';
+  const opensOther = (opener: PolicyEntry, opened: PolicyEntry) =>
+    opener !== opened &&
+    opener.method === opened.method &&
+    !(opener.where && opened.where && opener.needs === opened.needs) &&
+    policyOpens(opener.path, opened.path);
+  const listed = (entries: readonly PolicyEntry[]) =>
+    entries
+      .slice(0, 4)
+      .map((entry) => `${entry.method} ${entry.path} (${entry.needs})`)
+      .concat(entries.length > 4 ? [`${entries.length - 4} more`] : [])
+      .join(', ');
+  for (const route of team) {
+    const resource = `${route.method}/${policyPath(route.path)}`;
+    const opened = [...team, ...platform].filter((other) => opensOther(route, other));
+    if (opened.length > 0)
+      problem(`${route.where}: its policy ${resource} would also open ${listed(opened)}; ${advice}`);
+    // Platform paths start with their own static segments, which defineApi keeps to the platform,
+    // so this only guards against a platform route added later.
+    const openers = platform.filter((other) => opensOther(other, route));
+    if (openers.length > 0) problem(`${route.where}: the policy of ${listed(openers)} would also open it; ${advice}`);
+  }
+}
+
+function platformNeeds(access: RouteAccess): string {
+  switch (access.kind) {
+    case 'admin':
+      return 'admin';
+    case 'any-key':
+      return 'any key';
+    case 'scope':
+      return access.scope;
+    case 'public':
+      return 'public, no key';
+    case 'product':
+      return `${access.resource}:${access.action}`;
+  }
 }
 
 /** The platform's routes own their first segments after the version (`/v1/keys…`, `/v1/webhooks…`). */
@@ -337,6 +447,39 @@ function recordParameterNames(path: string, names: Map<string, string>, problem:
       problem(`path parameter ${segment} under ${parent} must be named ${existing}, as on the other routes there`);
     } else names.set(parent, segment);
   }
+}
+
+/**
+ * Why an HTTP backend's URL does not fit its route, one line each. A `{name}` is filled from the
+ * route's path parameter of that name, in the URL's path only: in the host, a client would pick
+ * the server the gateway calls. Greedy `{name+}` parameters are not supported.
+ */
+export function httpUrlProblems(routePath: string, url: string): string[] {
+  const routeParameters = new Set(
+    pathSegments(routePath)
+      .filter(isPathParameter)
+      .map((segment) => segment.slice(1, -1)),
+  );
+  const scheme = url.indexOf('://');
+  const authorityEnd = firstIndexOf(url, ['/', '?', '#'], scheme < 0 ? 0 : scheme + 3);
+  const pathEnd = firstIndexOf(url, ['?', '#'], authorityEnd);
+  const problems: string[] = [];
+  for (const match of url.matchAll(/\{([^}]*)\}/g)) {
+    const name = match[1] as string;
+    if (match.index < authorityEnd || match.index >= pathEnd) {
+      problems.push(`the backend URL's {${name}} may stand in its path only, never in its host, query or fragment`);
+    } else if (name.endsWith('+')) {
+      problems.push(`the backend URL's {${name}} is a greedy parameter, which the platform does not support`);
+    } else if (!routeParameters.has(name)) {
+      problems.push(`the backend URL's {${name}} is not a path parameter of the route`);
+    }
+  }
+  return problems;
+}
+
+function firstIndexOf(text: string, characters: readonly string[], from: number): number {
+  const found = characters.map((character) => text.indexOf(character, from)).filter((index) => index >= 0);
+  return found.length > 0 ? Math.min(...found) : text.length;
 }
 
 function backendProblem(backend: Backend | undefined): string | undefined {

@@ -86,17 +86,77 @@ export interface RouteMatch {
   pathParameters: Record<string, string>;
 }
 
-/** Finds the route for a concrete request path, as API Gateway's resource tree does. */
+/**
+ * Finds the route for a concrete request path, as API Gateway's resource tree does: a static
+ * segment wins over a `{param}` at each position, whatever the order of declaration, so
+ * `GET /v1/things/special` goes to that route and not to `GET /v1/things/{id}`. The resource is
+ * chosen first: when it lacks the method, the answer is 'method-not-allowed' even if a less
+ * specific resource has it (API Gateway answers 403 there without calling the authorizer).
+ */
 export function matchRoute(method: string, requestPath: string, routes: readonly RouteDefinition[]) {
   const requestSegments = pathSegments(requestPath);
-  let pathExists = false;
+  let best: { specificity: string; matches: RouteMatch[] } | undefined;
   for (const route of routes) {
-    const pathParameters = matchPath(pathSegments(route.path), requestSegments);
+    const template = pathSegments(route.path);
+    const pathParameters = matchPath(template, requestSegments);
     if (!pathParameters) continue;
-    pathExists = true;
-    if (route.method === method) return { route, pathParameters } satisfies RouteMatch;
+    // '0' for a static segment, '1' for a parameter: the smallest string is the most specific resource.
+    const specificity = template.map((segment) => (isPathParameter(segment) ? '1' : '0')).join('');
+    if (!best || specificity < best.specificity) best = { specificity, matches: [{ route, pathParameters }] };
+    else if (specificity === best.specificity) best.matches.push({ route, pathParameters });
   }
-  return pathExists ? 'method-not-allowed' : undefined;
+  if (!best) return undefined;
+  return best.matches.find((match) => match.route.method === method) ?? 'method-not-allowed';
+}
+
+/** A route's path as its policy resource names it: each `{param}` becomes `*` (`v1/keys/{id}` → `v1/keys/*`). */
+export function policyPath(path: string): string {
+  return pathSegments(path)
+    .map((segment) => (isPathParameter(segment) ? '*' : segment))
+    .join('/');
+}
+
+/**
+ * Whether a key's policy resource for the route at `openerPath` (policyPath) lets through a request
+ * that the router sends to the route at `openedPath`, on the same method. API Gateway matches a
+ * policy's `*` against any characters, slashes included, so the resource of `GET /v1/{thing}`
+ * covers `GET /v1/keys`, and that of `GET /v1/rides/{id}` covers `GET /v1/rides/r1/receipt`.
+ */
+export function policyOpens(openerPath: string, openedPath: string): boolean {
+  const opener = pathSegments(openerPath);
+  const opened = pathSegments(openedPath);
+  if (opener.length === opened.length) {
+    // Each `*` then takes one segment: the requests both cover match both paths, and the router
+    // sends every one of them to the path with a static segment where the other has a parameter.
+    const first = opener.findIndex((segment, i) => isPathParameter(segment) !== isPathParameter(opened[i] ?? ''));
+    if (first < 0 || !isPathParameter(opener[first] as string)) return false;
+  }
+  return policyCovers(opener, opened);
+}
+
+/**
+ * Whether the policy resource of `opener` covers some request matching `opened`. A request's
+ * segments are never empty, so a `*` stands for one or more whole segments, and a literal meets
+ * a literal or a `{param}` (which may take its value).
+ */
+function policyCovers(opener: readonly string[], request: readonly string[]): boolean {
+  const pattern = opener.map((segment) => (isPathParameter(segment) ? '*' : segment));
+  const known = new Map<number, boolean>();
+  const covers = (i: number, j: number): boolean => {
+    if (i === pattern.length || j === request.length) return i === pattern.length && j === request.length;
+    const key = i * (request.length + 1) + j;
+    const memoized = known.get(key);
+    if (memoized !== undefined) return memoized;
+    const token = pattern[i] as string;
+    const segment = request[j] as string;
+    const result =
+      token === '*'
+        ? covers(i + 1, j + 1) || covers(i, j + 1)
+        : (token === segment || isPathParameter(segment)) && covers(i + 1, j + 1);
+    known.set(key, result);
+    return result;
+  };
+  return covers(0, 0);
 }
 
 function matchPath(template: string[], actual: string[]): Record<string, string> | undefined {

@@ -3,7 +3,7 @@
  * on other routes, so it must allow exactly the routes the key may call, on the calling stage only.
  */
 import { activeApi, type LoadedApi, perApi } from '../definition/active-api';
-import { isPathParameter, pathSegments, type RouteDefinition } from '../definition/routes';
+import { policyPath, type RouteDefinition } from '../definition/routes';
 import { grantsRoute } from './permissions';
 
 export interface PolicyDocument {
@@ -27,12 +27,12 @@ export function parseMethodArn(methodArn: string): MethodArn | undefined {
   return { apiArn, stage, method, path: path ?? '/' };
 }
 
-/** API Gateway matches `*` in a resource ARN against any characters, slashes included. */
+/**
+ * API Gateway matches `*` in a resource ARN against any characters, slashes included; defineApi
+ * refuses team routes whose resource would cover a route needing another permission (policyCovers).
+ */
 export function routeResourceArn(apiArn: string, stage: string, route: RouteDefinition): string {
-  const path = pathSegments(route.path)
-    .map((segment) => (isPathParameter(segment) ? '*' : segment))
-    .join('/');
-  return `${apiArn}/${stage}/${route.method}/${path}`;
+  return `${apiArn}/${stage}/${route.method}/${policyPath(route.path)}`;
 }
 
 /** The routes of the API (the platform's and the team's) that a key with these permissions may call. */

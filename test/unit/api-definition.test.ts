@@ -6,8 +6,20 @@ import {
   type ApiDefinitionInput,
   defineApi,
   expandScopes,
+  httpUrlProblems,
+  type RouteInput,
 } from '../../functions/definition/api-definition';
 import { eventDataValidator } from '../../functions/definition/event-data';
+import {
+  type HttpMethod,
+  isPublicRoute,
+  matchRoute,
+  type RouteDefinition,
+  type RouteMatch,
+} from '../../functions/definition/routes';
+import { grantsRoute } from '../../functions/domain/permissions';
+import { allowPolicy, policyAllows } from '../../functions/domain/policy';
+import { API_ARN } from '../support/unit-factories';
 
 function aDefinition(overrides: Partial<ApiDefinitionInput> = {}): ApiDefinitionInput {
   return {
@@ -232,6 +244,179 @@ describe('expandScopes', () => {
           expect(resources[resource]).toContain(action);
         }
       }),
+    );
+  });
+});
+
+describe('defineApi: routes a key policy cannot tell apart', () => {
+  const route = (method: HttpMethod, path: string, permission: string): RouteInput => ({
+    method,
+    path,
+    permission,
+    summary: 'x',
+    backend: { lambda: 'things' },
+  });
+  const withRoutes = (...routes: RouteInput[]) =>
+    aDefinition({ resources: { things: ['read'], secrets: ['read'], billing: ['read'] }, routes });
+
+  it("refuses a parameter right after the version, whose policy GET/v1/* opens the platform's routes", () => {
+    const problems = problemsOf(withRoutes(route('GET', '/v1/{thing}', 'things:read')));
+
+    expect(problems).toEqual([
+      'routes[0] GET /v1/{thing}: its policy GET/v1/* would also open GET /v1/keys (admin), GET /v1/keys/{id} (admin), ' +
+        'GET /v1/audit-log (admin), GET /v1/keys/{id}/calls (admin), 7 more; API Gateway policies cannot tell them ' +
+        'apart; give the route a static segment first or the same permission',
+    ]);
+  });
+
+  it('refuses a parameter whose * spans the deeper route of another permission', () => {
+    const problems = problemsOf(
+      withRoutes(route('GET', '/v1/things/{id}', 'things:read'), route('GET', '/v1/things/{id}/bill', 'billing:read')),
+    );
+
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^routes\[0\] GET \/v1\/things\/\{id\}: its policy GET\/v1\/things\/\* would also open GET \/v1\/things\/\{id\}\/bill \(billing:read\);/,
+      ),
+    ]);
+  });
+
+  it('refuses a parameter beside a static route of another permission, whatever the order', () => {
+    const problems = problemsOf(
+      withRoutes(route('GET', '/v1/things/special', 'secrets:read'), route('GET', '/v1/things/{id}', 'things:read')),
+    );
+
+    // Only the parameter's policy opens the other: the router sends /v1/things/special to the static route.
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^routes\[1\] GET \/v1\/things\/\{id\}: its policy GET\/v1\/things\/\* would also open GET \/v1\/things\/special \(secrets:read\);/,
+      ),
+    ]);
+  });
+
+  it('accepts overlapping routes of one permission, other methods and a collection beside its items', () => {
+    const problems = problemsOf(
+      withRoutes(
+        route('GET', '/v1/things/{id}', 'things:read'),
+        route('GET', '/v1/things/{id}/parts', 'things:read'),
+        route('POST', '/v1/things/{id}/bill', 'billing:read'),
+        route('GET', '/v1/things', 'secrets:read'),
+      ),
+    );
+
+    expect(problems).toEqual([]);
+  });
+
+  it('allows a concrete request exactly when the permissions grant the route it reaches, on any valid API', () => {
+    fc.assert(
+      fc.property(
+        fc.array(overlappingRoute, { minLength: 1, maxLength: 8 }),
+        fc.subarray(['things:read', 'things:write', 'billing:read', 'things:*', 'reader', 'admin', 'events:publish']),
+        fc.nat(),
+        fc.array(fc.constantFrom('v1', 'things', 'special', 'keys', 'webhooks', 'x1'), {
+          minLength: 4,
+          maxLength: 4,
+        }),
+        (routes, permissions, pick, values) => {
+          const api = validApiOf(routes);
+          const callable = api.routes.filter((candidate) => !isPublicRoute(candidate));
+          const template = callable[pick % callable.length] as RouteDefinition;
+          let next = 0;
+          const path = template.path.replace(/\{[^}]+\}/g, () => values[next++] as string);
+          const match = matchRoute(template.method, path, api.routes);
+          fc.pre(typeof match === 'object' && !isPublicRoute(match.route));
+
+          const policy = allowPolicy({ apiArn: API_ARN, stage: 'live', method: 'GET', path: '/' }, permissions, api);
+          const allowed = policyAllows(policy, `${API_ARN}/live/${template.method}${path}`);
+
+          expect(allowed).toBe(grantsRoute(permissions, (match as RouteMatch).route, api));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+/** A team route over a few segments that often overlap, each parameter named by its position. */
+const overlappingRoute = fc.record({
+  method: fc.constantFrom<HttpMethod>('GET', 'POST'),
+  segments: fc
+    .tuple(
+      fc.constantFrom('v1', 'v1', 'v1', '{}'),
+      fc.array(fc.constantFrom('things', 'special', 'keys', '{}'), { minLength: 1, maxLength: 3 }),
+    )
+    .map(([root, rest]) => [root, ...rest]),
+  permission: fc.constantFrom('things:read', 'things:write', 'billing:read'),
+});
+
+/** The routes, in order, that keep the definition valid (at least one). */
+function validApiOf(shapes: readonly { method: HttpMethod; segments: string[]; permission: string }[]) {
+  const definition = (routes: RouteInput[]): ApiDefinitionInput => ({
+    name: 'Overlaps',
+    resources: { things: ['read', 'write'], billing: ['read'] },
+    presets: { reader: { description: 'Reads', scopes: ['*:read'] } },
+    routes,
+    plans: { basic: { requestsPerMinute: 60 } },
+    defaultPlan: 'basic',
+  });
+  const routes: RouteInput[] = [
+    { method: 'GET', path: '/v1/things', permission: 'things:read', summary: 'x', backend: { lambda: 'l' } },
+  ];
+  for (const { method, segments, permission } of shapes) {
+    const path = `/${segments.map((segment, index) => (segment === '{}' ? `{p${index}}` : segment)).join('/')}`;
+    const candidate = [...routes, { method, path, permission, summary: 'x', backend: { lambda: 'l' } }];
+    if (problemsOf(definition(candidate)).length === 0) routes.splice(0, routes.length, ...candidate);
+  }
+  return loadApi(defineApi(definition(routes)).compiled);
+}
+
+describe('defineApi: paths, backend URLs, quotas and scopes', () => {
+  const oneRoute = (path: string, backend: RouteInput['backend'] = { lambda: 'rides' }) =>
+    aDefinition({ routes: [{ method: 'GET', path, permission: 'rides:read', summary: 'x', backend }] });
+
+  it.each(['/v1/rides/', '/v1//rides', 'v1/rides', '/v1/rides/{id}/x/{id}'])('refuses the path %s', (path) => {
+    expect(problemsOf(oneRoute(path))).toEqual([
+      expect.stringMatching(/^routes\[0\] GET .*: (path must|a path parameter name appears twice)/),
+    ]);
+  });
+
+  it.each([
+    [
+      'https://{id}.fleet.example/rides',
+      "the backend URL's {id} may stand in its path only, never in its host, query or fragment",
+    ],
+    [
+      'https://fleet.example/rides?id={id}',
+      "the backend URL's {id} may stand in its path only, never in its host, query or fragment",
+    ],
+    [
+      'https://fleet.example/{proxy+}',
+      "the backend URL's {proxy+} is a greedy parameter, which the platform does not support",
+    ],
+    ['https://fleet.example/rides/{rideId}', "the backend URL's {rideId} is not a path parameter of the route"],
+  ])('refuses the HTTP backend %s for GET /v1/rides/{id}', (url, why) => {
+    expect(problemsOf(oneRoute('/v1/rides/{id}', { http: url }))).toEqual([`routes[0] GET /v1/rides/{id}: ${why}`]);
+  });
+
+  it('accepts path parameters of the route anywhere in the URL path', () => {
+    expect(httpUrlProblems('/v1/rides/{id}', 'https://fleet.example:8443/api/rides-{id}/{id}?v=2')).toEqual([]);
+  });
+
+  it('caps a quota at what a usage plan holds', () => {
+    const planWith = (limit: number) =>
+      aDefinition({ plans: { basic: { requestsPerMinute: 60, quota: { limit, period: 'DAY' } } } });
+
+    expect(problemsOf(planWith(2_147_483_647))).toEqual([]);
+    expect(problemsOf(planWith(2_147_483_648))).toEqual([
+      'plans.basic.quota.limit: must be at most 2147483647, the usage plan maximum',
+    ]);
+  });
+
+  it("refuses a resource and action that spell the platform's service scope", () => {
+    const problems = problemsOf(aDefinition({ resources: { rides: ['read', 'create'], events: ['publish'] } }));
+
+    expect(problems).toContain(
+      "resources.events: 'events:publish' is the platform's own service scope; pick another name",
     );
   });
 });
