@@ -1,5 +1,4 @@
 /** `account_id` checked before a Lambda backend's handler runs (middy). */
-import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { AccountAccessError, type AccountScopeOptions, requireAccount } from '../domain/account-scope';
 import { MissingCallerError } from '../domain/caller-context';
@@ -14,15 +13,25 @@ export interface AccountScopedContext extends Context {
 }
 
 /**
+ * A middy middleware, as `use` of @middy/core takes it (its MiddlewareObj, spelled out): the
+ * package's declarations would otherwise import middy, which is ESM-only since v7, and which a
+ * backend without `accountScope` would have to install for its types.
+ */
+export interface AccountScopeMiddleware {
+  before: (request: {
+    event: APIGatewayProxyEvent;
+    context: AccountScopedContext;
+  }) => Promise<APIGatewayProxyResult | undefined>;
+}
+
+/**
  * Middy middleware for an account-scoped route: reads the caller, checks the `account_id` query
  * parameter with `requireAccount`, and puts both on the handler's context (`context.caller`,
  * `context.accountId`). A missing or malformed `account_id` is answered 400, one outside the key's
  * sub-accounts 403, in the platform's error body `{ error: { code, message, fields? } }`; the
  * handler does not run.
  */
-export function accountScope(
-  options: AccountScopeOptions = {},
-): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AccountScopedContext> {
+export function accountScope(options: AccountScopeOptions = {}): AccountScopeMiddleware {
   return {
     before: async (request) => {
       try {

@@ -1,8 +1,9 @@
 /**
  * `api-key-platform/backend`: what a team's backend uses at run time to learn who called (the
  * platform has checked the key and the route's permission already), to check the `account_id` of
- * a sub-account scoped route, and to publish its webhook events. Depends on zod, @middy/core and,
- * for `eventPublisher`, the AWS SDK's SQS client.
+ * a sub-account scoped route, and to publish its webhook events. Its code carries what it runs on;
+ * its types use @types/aws-lambda and, for `eventPublisher`'s `sqs`, @aws-sdk/client-sqs (optional
+ * peer dependencies: a backend on middy, Lambda and SQS has them already).
  */
 
 import type { KeyEnvironment } from '../domain/keys/key-environment';
@@ -11,7 +12,7 @@ import type { AccountScope } from '../domain/keys/key-model';
 export { CALLER_HEADERS, type CallerHeader } from '../definition/caller-headers';
 export { AccountAccessError, type AccountScopeOptions, requireAccount } from '../domain/account-scope';
 export { CallerSignatureError, type HeaderSource, MissingCallerError } from '../domain/caller-context';
-export { type AccountScopedContext, accountScope } from './account-scope-middleware';
+export { type AccountScopedContext, type AccountScopeMiddleware, accountScope } from './account-scope-middleware';
 export {
   type CallerHeaderOptions,
   callerFromHeaders,

@@ -3,7 +3,7 @@
  * app of a team's own (its own API, an HTTP and a Lambda backend, an event with the team's own
  * zod), and `cdk synth` that app with nothing else installed: no esbuild, no repository.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ const root = process.cwd();
 const repoPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   version: string;
   devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
 const installedVersion = (name: string) =>
   (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -88,6 +90,46 @@ new ApiKeyPlatform(stack, 'Wrong', { api, definition, backends: { parcels: 'parc
 export const used = [VERSION, defineFromDefinition, callerFromHeaders];
 `;
 
+/**
+ * A Lambda backend of the same team on `api-key-platform/backend`: an ES module, as middy 7 (ESM
+ * only) requires, with the optional peers the backend's types name.
+ */
+const BACKEND_TS = `
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { type AccountScopedContext, accountScope, callerOf, eventPublisher } from 'api-key-platform/backend';
+
+const publisher = eventPublisher({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/team-events', sqs: new SQSClient({}) });
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AccountScopedContext>()
+  .use(accountScope())
+  .handler(async (event, context) => {
+    const organizationId: string = context.caller.organizationId;
+    const { id } = await publisher.publish({ type: 'parcel.delivered', organizationId, environment: callerOf(event).environment, data: {} });
+    return { statusCode: 200, body: JSON.stringify({ id, accountId: context.accountId }) };
+  });
+`;
+
+/** The one type middy's declarations take from its optional durable-functions peer. */
+const MIDDY_PEER_D_TS = `
+declare module '@aws/durable-execution-sdk-js' {
+  import type { Context } from 'aws-lambda';
+  export type DurableContext = Context;
+}
+`;
+
+/** What a consumer installs for its backends' types, at the versions the repository tests with. */
+const OPTIONAL_PEERS = ['@aws-sdk/client-sqs', '@types/aws-lambda'];
+
+/** The package a bare import of a declaration file names (`aws-lambda` comes from `@types/aws-lambda`). */
+function packageOf(specifier: string): string {
+  const name = specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+  return name === 'aws-lambda' ? '@types/aws-lambda' : name;
+}
+
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, {
     cwd,
@@ -116,6 +158,10 @@ describe('the npm package', () => {
     writeFileSync(join(appDir, 'package.json'), JSON.stringify({ name: 'parcels-app', private: true }, null, 2));
     writeFileSync(join(appDir, 'app.js'), APP_JS);
     writeFileSync(join(appDir, 'typed.ts'), APP_TS);
+    writeFileSync(join(appDir, 'backend.mts'), BACKEND_TS);
+    // middy's own declarations import its optional peer (durable functions), which this backend
+    // does not use: any middy user checking libraries declares (or installs) it. Not this package's.
+    writeFileSync(join(appDir, 'middy-peer.d.ts'), MIDDY_PEER_D_TS);
     writeFileSync(
       join(appDir, 'tsconfig.json'),
       JSON.stringify({
@@ -125,10 +171,13 @@ describe('the npm package', () => {
           moduleResolution: 'node16',
           strict: true,
           noEmit: true,
-          skipLibCheck: true,
-          types: [],
+          esModuleInterop: true,
+          // The package's declarations are checked too: one importing a module the consumer
+          // never installed fails here instead of silently turning into any.
+          skipLibCheck: false,
+          types: ['node'],
         },
-        files: ['typed.ts'],
+        files: ['typed.ts', 'backend.mts', 'middy-peer.d.ts'],
       }),
     );
     run(
@@ -139,6 +188,11 @@ describe('the npm package', () => {
         `aws-cdk-lib@${installedVersion('aws-cdk-lib')}`,
         `constructs@${installedVersion('constructs')}`,
         `zod@${installedVersion('zod')}`,
+        // What a CDK app in TypeScript has anyway (aws-cdk-lib's declarations need Node's), the
+        // optional peers, and the backend's own middy.
+        `@types/node@${installedVersion('@types/node')}`,
+        ...OPTIONAL_PEERS.map((name) => `${name}@${installedVersion(name)}`),
+        `@middy/core@${installedVersion('@middy/core')}`,
         '--prefer-offline',
         '--no-audit',
         '--no-fund',
@@ -218,8 +272,28 @@ describe('the npm package', () => {
     });
   });
 
-  it('type-checks a TypeScript app against its declarations, entry points by entry point', () => {
-    expect(() => run(join(root, 'node_modules/.bin/tsc'), ['-p', appDir], appDir)).not.toThrow();
+  it('ships the declarations of its entry points only, importing nothing but its peer dependencies', () => {
+    const typesDir = join(appDir, 'node_modules', 'api-key-platform', 'dist', 'types');
+    const declarations = readdirSync(typesDir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.d.ts'),
+    );
+    expect(declarations).not.toContain('infra/function-bundler.d.ts');
+    const imported = new Set(
+      declarations.flatMap((file) => {
+        const code = readFileSync(join(typesDir, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+        return [...code.matchAll(/(?:from|import\()\s*'([^.'][^']*)'/g)].map(([, specifier]) =>
+          packageOf(specifier as string),
+        );
+      }),
+    );
+    expect([...imported].filter((name) => !(name in repoPackage.peerDependencies))).toEqual([]);
+    for (const name of OPTIONAL_PEERS) expect(repoPackage.peerDependenciesMeta[name]).toEqual({ optional: true });
+  });
+
+  it('type-checks a TypeScript app and a Lambda backend against its declarations, entry points by entry point', () => {
+    const check = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', appDir], { cwd: appDir, encoding: 'utf8' });
+    expect(check.stdout).toBe('');
+    expect(check.status).toBe(0);
   });
 
   it('exports a VERSION equal to package.json’s', () => {
