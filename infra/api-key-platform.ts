@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import type { ApiKeyHeaderMode } from '../functions/definition/api';
 import type { ApiDefinition, CompiledApi } from '../functions/definition/api-definition';
 import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
+import { BACKEND_TIMEOUT_SECONDS } from '../functions/definition/metering';
 import { ROUTE_FUNCTIONS } from '../functions/definition/platform-routes';
 import { QUEUES } from '../functions/definition/queues';
 import { intervalMsPerRecipient } from '../functions/domain/reminders/send-pacing';
@@ -162,7 +163,7 @@ function callsBackends(functionId: FunctionId): boolean {
 const BACKEND_CALLER_SIZING = { memorySize: 256, timeout: Duration.seconds(29) };
 
 /** How long the metered proxy waits on a Lambda backend (its LambdaClient's requestTimeout, functions/runtime/clients.ts). */
-const BACKEND_INVOKE_TIMEOUT = Duration.seconds(25);
+const BACKEND_INVOKE_TIMEOUT = Duration.seconds(BACKEND_TIMEOUT_SECONDS);
 
 /**
  * A paid route's function that may outlive the proxy's wait: the proxy answers 504 and refunds,

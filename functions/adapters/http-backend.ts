@@ -2,11 +2,12 @@
  * HTTP backends of paid routes: one request with fetch, within a time budget that leaves the
  * proxy time to refund and answer before API Gateway's 29-second integration limit.
  */
+import { BACKEND_TIMEOUT_SECONDS } from '../definition/metering';
 import { BadGatewayError, GatewayTimeoutError } from '../domain/errors';
 import { NO_ANSWER_MESSAGE } from '../domain/metering/backend-response';
 import type { BackendResponse, Backends } from '../domain/metering/metered-proxy';
 
-export const HTTP_BACKEND_TIMEOUT_MS = 25_000;
+export const HTTP_BACKEND_TIMEOUT_MS = BACKEND_TIMEOUT_SECONDS * 1000;
 /**
  * The largest answer passed on: the proxy returns it as its Lambda response, which Lambda caps at
  * 6 MB; a larger one would fail after the charge settled, with no refund.

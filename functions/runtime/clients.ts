@@ -4,6 +4,7 @@
  * they are unset and the SDK uses the real services. Domain code never imports this module: it
  * takes stores built on these clients as parameters.
  */
+
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -11,6 +12,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BACKEND_TIMEOUT_SECONDS } from '../definition/metering';
 
 // Marked pure so a bundle leaves out the clients its function never uses.
 export const dynamoDb = /* @__PURE__ */ DynamoDBDocumentClient.from(/* @__PURE__ */ new DynamoDBClient({}), {
@@ -28,7 +30,11 @@ export const apiGateway = /* @__PURE__ */ new APIGatewayClient({
 // run the backend twice; a request timeout below API Gateway's 29 s leaves time to refund and answer.
 export const lambda = /* @__PURE__ */ new LambdaClient({
   maxAttempts: 1,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 25_000, throwOnRequestTimeout: true },
+  requestHandler: {
+    connectionTimeout: 1_000,
+    requestTimeout: BACKEND_TIMEOUT_SECONDS * 1000,
+    throwOnRequestTimeout: true,
+  },
 });
 // Queue URLs hold the regional SQS endpoint in AWS; locally fauxqs writes `sqs.<region>.127.0.0.1`
 // URLs, so the client keeps to its endpoint instead of deriving one from each QueueUrl.
