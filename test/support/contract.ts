@@ -1,0 +1,145 @@
+/**
+ * Contract checks: a response from the local gateway is compared with what the OpenAPI document
+ * says the matched operation answers (ajv, JSON Schema 2020-12 as OpenAPI 3.1 uses). A route the
+ * document does not describe (the gateway's own 404/403 answers, undocumented public routes) is
+ * still held to the shared Error shape when it fails.
+ */
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { matchRoute, type RouteDefinition } from '../../functions/definition/routes';
+
+/** The parts of an OpenAPI 3.1 document the check reads. */
+export interface OpenApiDocumentLike {
+  paths?: Record<string, Record<string, unknown>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+interface OperationLike {
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> } | undefined>;
+}
+
+export interface ReceivedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body, or the text when it is not JSON. */
+  body: unknown;
+  text: string;
+}
+
+/** `full` checks every answer; `errors-only` only 4xx/5xx ones, for tests that provoke undocumented answers on purpose. */
+export type ContractMode = 'full' | 'errors-only';
+
+export interface ContractViolation {
+  operation: string;
+  status: number;
+  problem: string;
+  errors?: ErrorObject[];
+  body: string;
+}
+
+const DOCUMENT_ID = 'urn:api-key-platform:openapi';
+const BODY_SHOWN = 600;
+
+/** Builds the check for one document and the routes the gateway matches against. */
+export function contractChecker(document: OpenApiDocumentLike, routes: readonly RouteDefinition[]) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema(document as object, DOCUMENT_ID);
+  const compiled = new Map<string, ValidateFunction>();
+  const validatorAt = (pointer: string[]) => {
+    const ref = `${DOCUMENT_ID}#/${pointer.map(escapePointerSegment).join('/')}`;
+    let validate = compiled.get(ref);
+    if (!validate) {
+      validate = ajv.compile({ $ref: ref });
+      compiled.set(ref, validate);
+    }
+    return validate;
+  };
+  const errorSchema = document.components?.schemas?.Error ? ['components', 'schemas', 'Error'] : undefined;
+
+  return function check(
+    method: string,
+    /** The path after the stage, `/v1/keys/k_1`. */
+    path: string,
+    response: ReceivedResponse,
+    mode: ContractMode = 'full',
+  ): ContractViolation | undefined {
+    const failed = response.status >= 400;
+    const match = matchRoute(method, path, routes);
+    const route = match && match !== 'method-not-allowed' ? match.route : undefined;
+    const operation = route && (document.paths?.[route.path]?.[method.toLowerCase()] as OperationLike | undefined);
+    const name = route ? `${method} ${route.path}` : `${method} ${path} (no route)`;
+    const violation = (problem: string, errors?: ErrorObject[]): ContractViolation => ({
+      operation: name,
+      status: response.status,
+      problem,
+      ...(errors && { errors }),
+      body: response.text.length > BODY_SHOWN ? `${response.text.slice(0, BODY_SHOWN)}…` : response.text,
+    });
+
+    if (!route || !operation) {
+      if (!failed) return undefined;
+      if (!errorSchema) return violation('the document has no components.schemas.Error');
+      return validateJson(response, validatorAt(errorSchema), violation);
+    }
+    if (!failed && mode === 'errors-only') return undefined;
+    const statusKey = responseKey(operation, response.status);
+    if (!statusKey) return violation(`status ${response.status} is not documented for this operation`);
+    const content = operation.responses?.[statusKey]?.content;
+    const pointer = ['paths', route.path, method.toLowerCase(), 'responses', statusKey, 'content'];
+    if (!content || Object.keys(content).length === 0) {
+      return response.text.length === 0 ? undefined : violation('a body where the document describes none');
+    }
+    const mediaType = mediaTypeOf(response.headers['content-type']);
+    const jsonType = Object.keys(content).find((type) => /^application\/([\w.+-]+\+)?json$/.test(type));
+    if (jsonType && (mediaType === '' || /json/.test(mediaType))) {
+      if (!content[jsonType]?.schema) return undefined;
+      return validateJson(response, validatorAt([...pointer, jsonType, 'schema']), violation);
+    }
+    if (!Object.hasOwn(content, mediaType) && !Object.hasOwn(content, `${mediaType.split('/')[0]}/*`)) {
+      return violation(`content-type ${mediaType || '(none)'} is not one of ${Object.keys(content).join(', ')}`);
+    }
+    return undefined;
+  };
+}
+
+export function describeViolation(violation: ContractViolation): string {
+  const errors = (violation.errors ?? [])
+    .map((error) => `  - ${error.instancePath || '(root)'} ${error.message ?? ''} ${JSON.stringify(error.params)}`)
+    .join('\n');
+  return [
+    `Contract violation: ${violation.operation} answered ${violation.status}: ${violation.problem}`,
+    errors,
+    `  body: ${violation.body}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** The documented response for a status: the exact code, then its range (`4XX`), then `default`. */
+function responseKey(operation: OperationLike, status: number): string | undefined {
+  const responses = operation.responses ?? {};
+  return [String(status), `${String(status)[0]}XX`, 'default'].find((key) => Object.hasOwn(responses, key));
+}
+
+function validateJson(
+  response: ReceivedResponse,
+  validate: ValidateFunction,
+  violation: (problem: string, errors?: ErrorObject[]) => ContractViolation,
+): ContractViolation | undefined {
+  if (typeof response.body === 'string' || response.body === undefined) {
+    return violation('the body is not JSON');
+  }
+  if (validate(response.body)) return undefined;
+  return violation('the body does not match the schema', validate.errors ?? []);
+}
+
+function mediaTypeOf(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return (value ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** A JSON Pointer segment inside a URI fragment: `~` and `/` escaped, then percent-encoded (`{id}`). */
+function escapePointerSegment(segment: string): string {
+  return encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1'));
+}

@@ -1,0 +1,105 @@
+import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
+import { contractChecker, describeViolation, type ReceivedResponse } from '../support/contract';
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+  },
+};
+const errorResponse = {
+  description: 'An error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+const keySchema = {
+  type: 'object',
+  required: ['id', 'createdAt'],
+  properties: { id: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } },
+};
+
+/** A small hand-made OpenAPI 3.1 document: two key operations, a 204 and the shared Error. */
+const document = {
+  openapi: '3.1.0',
+  info: { title: 'test', version: '1' },
+  paths: {
+    '/v1/keys/{id}': {
+      get: {
+        responses: {
+          200: { description: 'The key', content: { 'application/json': { schema: keySchema } } },
+          default: errorResponse,
+        },
+      },
+      delete: { responses: { 204: { description: 'Deleted' }, '4XX': errorResponse } },
+    },
+  },
+  components: { schemas: { Error: errorSchema } },
+};
+
+function received(status: number, body: unknown, contentType = 'application/json'): ReceivedResponse {
+  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  return { status, headers: { 'content-type': contentType }, body, text };
+}
+
+const check = contractChecker(document, PLATFORM_ROUTES);
+const validKey = { id: 'k_1', createdAt: '2026-01-01T00:00:00.000Z' };
+const anError = { error: { code: 'not_found', message: 'No such key.' } };
+
+describe('contractChecker', () => {
+  it('accepts a body that matches the operation schema picked by method, path template and status', () => {
+    expect(check('GET', '/v1/keys/k_1', received(200, validKey))).toBeUndefined();
+  });
+
+  it('names the operation, the status and the failing field when the body does not match', () => {
+    const violation = check('GET', '/v1/keys/k_1', received(200, { id: 1, createdAt: 'yesterday' }));
+
+    expect(violation).toMatchObject({ operation: 'GET /v1/keys/{id}', status: 200 });
+    expect(violation?.errors?.map((error) => error.instancePath).sort()).toEqual(['/createdAt', '/id']);
+    expect(describeViolation(violation as NonNullable<typeof violation>)).toContain('body: {"id":1');
+  });
+
+  it('checks an error status against `default`, whose schema is a $ref to components', () => {
+    expect(check('GET', '/v1/keys/k_1', received(404, anError))).toBeUndefined();
+    expect(check('GET', '/v1/keys/k_1', received(404, { message: 'Not Found' }))?.problem).toBe(
+      'the body does not match the schema',
+    );
+  });
+
+  it('uses a status range (4XX) and refuses a status the operation does not document', () => {
+    expect(check('DELETE', '/v1/keys/k_1', received(409, anError))).toBeUndefined();
+    expect(check('DELETE', '/v1/keys/k_1', received(500, anError))?.problem).toBe(
+      'status 500 is not documented for this operation',
+    );
+  });
+
+  it('accepts an empty 204 and refuses a body where the document has none', () => {
+    expect(check('DELETE', '/v1/keys/k_1', received(204, undefined, ''))).toBeUndefined();
+    expect(check('DELETE', '/v1/keys/k_1', received(204, { deleted: true }))?.problem).toBe(
+      'a body where the document describes none',
+    );
+  });
+
+  it('refuses a non-JSON body where the document describes JSON', () => {
+    expect(check('GET', '/v1/keys/k_1', received(200, '<html></html>', 'text/html'))?.problem).toMatch(
+      /content-type text\/html is not one of application\/json/,
+    );
+  });
+
+  it('holds answers of routes outside the document to the Error shape when they fail, and lets their successes by', () => {
+    expect(check('GET', '/v1/nothing-here', received(403, anError))).toBeUndefined();
+    expect(check('GET', '/v1/nothing-here', received(403, { message: 'Missing Authentication Token' }))).toMatchObject({
+      operation: 'GET /v1/nothing-here (no route)',
+      problem: 'the body does not match the schema',
+    });
+    expect(check('GET', '/v1/whoami', received(200, { anything: true }))).toBeUndefined();
+  });
+
+  it('skips successes but still checks errors in errors-only mode', () => {
+    expect(check('GET', '/v1/keys/k_1', received(200, { id: 1 }), 'errors-only')).toBeUndefined();
+    expect(check('GET', '/v1/keys/k_1', received(400, { nope: 1 }), 'errors-only')).toBeDefined();
+  });
+});
