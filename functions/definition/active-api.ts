@@ -34,6 +34,7 @@ const backendSchema = z.union([
   z.strictObject({ integration: name }),
 ]);
 const wholeNumber = (minimum: number) => z.int().check(z.minimum(minimum));
+const statusBetween = (minimum: number, maximum: number) => z.int().check(z.minimum(minimum), z.maximum(maximum));
 /**
  * The shape of the compiled file: checked at cold start, so a broken file fails the first call
  * loudly. zod/mini, because the authorizer loads it (test/infra/authorizer-bundle.test.ts).
@@ -55,6 +56,12 @@ const compiledApiSchema = z.strictObject({
       credits: wholeNumber(0),
       backend: backendSchema,
       accountScoped: z.boolean(),
+      // What the route takes and answers (route-contract.ts), for the API docs only.
+      request: z.optional(z.strictObject({ query: z.optional(jsonObject), body: z.optional(jsonObject) })),
+      response: z.optional(
+        z.strictObject({ status: statusBetween(200, 299), schema: z.optional(jsonObject), description: z.string() }),
+      ),
+      errors: z.optional(z.array(statusBetween(400, 599))),
     }),
   ),
   events: z.record(z.string(), z.strictObject({ description: z.string(), schema: jsonObject, example: jsonObject })),

@@ -12,8 +12,16 @@ import { z } from 'zod';
 import { API_KEY_HEADER_MODES, type ApiKeyHeaderMode } from './api';
 import { eventDataSchema } from './event-data';
 import { PLATFORM_ROUTES, SERVICE_SCOPES } from './platform-routes';
+import {
+  type CompiledRouteContract,
+  compileRouteContract,
+  isZodSchema,
+  type RouteRequestInput,
+  type RouteResponseInput,
+} from './route-contract';
 import { ADMIN_PRESET, expandScopes, scopeProblem } from './scopes';
 
+export type { CompiledRouteContract, RouteRequestInput, RouteResponseInput };
 export { ADMIN_PRESET, expandScopes, scopeProblem };
 
 import {
@@ -53,6 +61,12 @@ export interface RouteInput {
    * backend checks against the caller's sub-accounts (`api-key-platform/backend`). Default false.
    */
   accountScoped?: boolean;
+  /** What the route takes, for the API docs: query parameters and JSON body (zod or JSON Schema). */
+  request?: RouteRequestInput;
+  /** What the route answers on success, for the API docs; without it they show a generic JSON object. */
+  response?: RouteResponseInput;
+  /** Error statuses the backend answers beyond the platform's own, such as 404 or 409, for the API docs. */
+  errors?: readonly number[];
 }
 
 /** A JSON Schema object, for teams that describe event data without zod. */
@@ -124,7 +138,7 @@ export interface CompiledApi {
   apiKeyHeader: ApiKeyHeaderMode;
 }
 
-export interface CompiledRoute {
+export interface CompiledRoute extends CompiledRouteContract {
   method: HttpMethod;
   path: string;
   resource: string;
@@ -337,6 +351,7 @@ function compileRoutes(
     if (credits > 0 && route.backend && 'integration' in route.backend) {
       problem(`${where}: credits need a lambda or http backend; the platform cannot meter an integration`);
     }
+    const contract = compileRouteContract(route, (message) => problem(`${where}: ${message}`));
     if (pathValid) checkedPaths.add(compiled.length);
     compiled.push({
       method: route.method,
@@ -347,6 +362,7 @@ function compileRoutes(
       credits,
       backend: route.backend,
       accountScoped: route.accountScoped ?? false,
+      ...contract,
     });
   }
   if (routes.length === 0) problem('routes: declare at least one route of your API');
@@ -531,8 +547,4 @@ function compileEvents(events: Record<string, EventInput>, problem: (message: st
     compiled[type] = { description: event.description, schema, example: event.example };
   }
   return compiled;
-}
-
-function isZodSchema(value: unknown): value is z.ZodType {
-  return typeof value === 'object' && value !== null && '_zod' in value;
 }

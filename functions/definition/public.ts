@@ -16,4 +16,6 @@ export {
   type JsonSchema,
   type PlanInput,
   type RouteInput,
+  type RouteRequestInput,
+  type RouteResponseInput,
 } from './api-definition';
