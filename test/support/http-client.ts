@@ -1,5 +1,6 @@
 /** A small HTTP client for driving the local stack as an API client would, from a chosen loopback address. */
 import { request } from 'node:http';
+import { type ContractMode, type ContractViolation, describeViolation, type ReceivedResponse } from './contract';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -18,6 +19,29 @@ export interface CallOptions {
   headers?: Record<string, string | string[]>;
   /** Source address on loopback (127.0.0.0/8), to test IP allowlists. */
   localAddress?: string;
+  /**
+   * How a gateway's answer is held to the OpenAPI document (checkContractAt): `full` by default;
+   * `errors-only` for a test that provokes an undocumented success on purpose (its errors still count).
+   */
+  contract?: ContractMode;
+}
+
+export type ContractCheck = (
+  method: string,
+  path: string,
+  response: ReceivedResponse,
+  mode: ContractMode,
+) => ContractViolation | undefined;
+
+/** Gateways whose answers are checked against the document: origin → the check (test/support/platform.ts). */
+const contractChecks = new Map<string, () => ContractCheck>();
+
+/**
+ * Checks every answer from the gateway at `stageUrl`'s origin against the document: a mismatch
+ * makes the call throw. The check is looked up per call, so it follows the active API definition.
+ */
+export function checkContractAt(stageUrl: string, check: () => ContractCheck): void {
+  contractChecks.set(new URL(stageUrl).origin, check);
 }
 
 export function call<T = any>(method: string, url: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
@@ -46,7 +70,10 @@ export function call<T = any>(method: string, url: string, options: CallOptions 
           } catch {
             // not JSON: keep the text
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body as T, text });
+          const response = { status: res.statusCode ?? 0, headers: res.headers, body: body as T, text };
+          const violation = contractViolation(method, url, response, options.contract ?? 'full');
+          if (violation) reject(new Error(describeViolation(violation)));
+          else resolve(response);
         });
       },
     );
@@ -54,6 +81,15 @@ export function call<T = any>(method: string, url: string, options: CallOptions 
     if (payload !== undefined) req.write(payload);
     req.end();
   });
+}
+
+function contractViolation(method: string, url: string, response: ReceivedResponse, mode: ContractMode) {
+  const { origin, pathname } = new URL(url);
+  const check = contractChecks.get(origin);
+  if (!check) return undefined;
+  // The gateway's paths are /<stage>/<resource path>; the document's are the resource paths.
+  const path = pathname.replace(/^\/[^/]*/, '') || '/';
+  return check()(method, path, response, mode);
 }
 
 /** A client bound to a stage URL and a key. */

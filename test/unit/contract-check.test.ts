@@ -1,5 +1,8 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
 import { contractChecker, describeViolation, type ReceivedResponse } from '../support/contract';
+import { call, checkContractAt } from '../support/http-client';
 
 const errorSchema = {
   type: 'object',
@@ -101,5 +104,34 @@ describe('contractChecker', () => {
   it('skips successes but still checks errors in errors-only mode', () => {
     expect(check('GET', '/v1/keys/k_1', received(200, { id: 1 }), 'errors-only')).toBeUndefined();
     expect(check('GET', '/v1/keys/k_1', received(400, { nope: 1 }), 'errors-only')).toBeDefined();
+  });
+});
+
+describe('call against a gateway checked with checkContractAt', () => {
+  let server: Server;
+  let origin: string;
+  beforeAll(async () => {
+    // Answers every request with a 404 whose body is not the Error shape.
+    server = createServer((_, response) => {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ message: 'Not Found' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('throws with the operation and the body when the answer breaks the document', async () => {
+    checkContractAt(`${origin}/live`, () => check);
+
+    await expect(call('GET', `${origin}/live/v1/keys/k_1`)).rejects.toThrow(
+      /Contract violation: GET \/v1\/keys\/\{id\} answered 404: the body does not match the schema[\s\S]*body: \{"message":"Not Found"\}/,
+    );
+  });
+
+  it('leaves answers from other origins alone', async () => {
+    const other = `http://localhost:${(server.address() as AddressInfo).port}`;
+
+    await expect(call('GET', `${other}/live/v1/keys/k_1`)).resolves.toMatchObject({ status: 404 });
   });
 });
