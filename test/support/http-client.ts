@@ -1,4 +1,5 @@
 /** A small HTTP client for driving the local stack as an API client would, from a chosen loopback address. */
+import { appendFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { type ContractMode, type ContractViolation, describeViolation, type ReceivedResponse } from './contract';
 
@@ -72,7 +73,7 @@ export function call<T = any>(method: string, url: string, options: CallOptions 
           }
           const response = { status: res.statusCode ?? 0, headers: res.headers, body: body as T, text };
           const violation = contractViolation(method, url, response, options.contract ?? 'full');
-          if (violation) reject(new Error(describeViolation(violation)));
+          if (violation && !recordViolation(violation)) reject(new Error(describeViolation(violation)));
           else resolve(response);
         });
       },
@@ -81,6 +82,17 @@ export function call<T = any>(method: string, url: string, options: CallOptions 
     if (payload !== undefined) req.write(payload);
     req.end();
   });
+}
+
+/**
+ * With CONTRACT_VIOLATIONS_FILE set, a mismatch is appended to that file (a JSON line) instead of
+ * failing the call: one run of the suite then lists every mismatch, not the first of each test.
+ */
+function recordViolation(violation: ContractViolation): boolean {
+  const file = process.env.CONTRACT_VIOLATIONS_FILE;
+  if (!file) return false;
+  appendFileSync(file, `${JSON.stringify(violation)}\n`);
+  return true;
 }
 
 function contractViolation(method: string, url: string, response: ReceivedResponse, mode: ContractMode) {
