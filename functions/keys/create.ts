@@ -1,5 +1,5 @@
+import { createKeyInput } from '../definition/schemas/keys';
 import { systemClock } from '../domain/clock';
-import { createKeyInput } from '../domain/keys/key-input';
 import { createKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
 import { keyCreatedEvent } from '../domain/webhooks/key-events';

@@ -1,5 +1,5 @@
+import { rotateKeyInput } from '../definition/schemas/keys';
 import { systemClock } from '../domain/clock';
-import { rotateKeyInput } from '../domain/keys/key-input';
 import { rotateKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
 import { keyCreatedEvent } from '../domain/webhooks/key-events';

@@ -1,5 +1,5 @@
+import { updateKeyInput } from '../definition/schemas/keys';
 import { systemClock } from '../domain/clock';
-import { updateKeyInput } from '../domain/keys/key-input';
 import { updateKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
 import { route } from '../runtime/http';

@@ -1,6 +1,7 @@
 /** Reading what a proxy event carries: the caller, the body, the query and path. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { pageQuery } from '../definition/schemas/common';
 import type { Caller } from '../domain/caller';
 import { authorizerContextOf } from '../domain/caller-context';
 import { type FieldIssue, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
@@ -82,16 +83,6 @@ function fieldIssue(issue: z.core.$ZodIssue, root: string): FieldIssue {
   if (issue.code === 'invalid_type' && issue.input === undefined) return { field, message: 'is required' };
   return { field, message: issue.message };
 }
-
-const pageQuery = z.object({
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 100' })
-    .int('must be a whole number from 1 to 100')
-    .min(1, 'must be a whole number from 1 to 100')
-    .max(100, 'must be a whole number from 1 to 100')
-    .default(25),
-  cursor: z.string().min(1).max(2048).optional(),
-});
 
 export function pageOf(event: APIGatewayProxyEvent): PageRequest {
   const { limit, cursor } = validate(pageQuery, event.queryStringParameters ?? {}, 'query');

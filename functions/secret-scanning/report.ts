@@ -8,9 +8,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { SesEmailSender } from '../adapters/ses-email-sender';
+import { leakReportSchema } from '../definition/schemas/events';
 import { systemClock } from '../domain/clock';
 import { ForbiddenError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../domain/errors';
-import { leakReportSchema, MAX_REPORT_BYTES } from '../domain/secret-scanning/leak-report';
+import { MAX_REPORT_BYTES } from '../domain/secret-scanning/leak-report';
 import { handleLeakReports, type LeakServiceDeps } from '../domain/secret-scanning/leak-service';
 import {
   type PartnerKeys,

@@ -1,5 +1,6 @@
+import { usageQueryInput } from '../definition/schemas/usage';
 import { systemClock } from '../domain/clock';
-import { usageQueryInput, usageReport } from '../domain/usage/usage-report';
+import { usageReport } from '../domain/usage/usage-report';
 import { route } from '../runtime/http';
 import { validate } from '../runtime/http-request';
 import { json } from '../runtime/http-response';

@@ -1,5 +1,5 @@
 /** webhook-deliveries: the delivery log, redelivering one delivery and recovering failed ones. */
-import { z } from 'zod';
+import { deliveryStatusQuery, recoverInput } from '../definition/schemas/webhooks';
 import { systemClock } from '../domain/clock';
 import { deliveryView, listDeliveries, recoverDeliveries, retryDelivery } from '../domain/webhooks/redelivery';
 import { dispatch } from '../runtime/http';
@@ -14,15 +14,10 @@ const deps = {
   clock: systemClock,
 };
 
-const statusFilter = z.object({ status: z.enum(['pending', 'succeeded', 'failed']).optional() });
-const recoverInput = z.strictObject({
-  since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-21T00:00:00Z' }),
-});
-
 export const handler = dispatch(
   {
     'GET /v1/webhooks/{id}/deliveries': async ({ event, caller }) => {
-      const { status } = validate(statusFilter, { status: event.queryStringParameters?.status }, 'query');
+      const { status } = validate(deliveryStatusQuery, { status: event.queryStringParameters?.status }, 'query');
       const page = await listDeliveries(deps, caller, event.pathParameters?.id ?? '', pageOf(event), status);
       return json(200, { items: page.items.map(deliveryView), nextCursor: page.nextCursor ?? null });
     },

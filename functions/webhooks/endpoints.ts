@@ -1,6 +1,7 @@
 /** webhooks: register, list, read, edit, delete webhook endpoints and rotate their secret. */
+
+import { createEndpointInput, updateEndpointInput } from '../definition/schemas/webhooks';
 import { systemClock } from '../domain/clock';
-import { createEndpointInput, updateEndpointInput } from '../domain/webhooks/endpoint-input';
 import {
   createEndpoint,
   deleteEndpoint,

@@ -4,8 +4,8 @@
  * sub-accounts (event-scope.ts); 202 once it is queued.
  */
 
+import { publishEventInput } from '../definition/schemas/events';
 import { MAX_EVENT_BYTES, publishEvent } from '../domain/webhooks/publish';
-import { publishEventInput } from '../domain/webhooks/publish-input';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';

@@ -1,8 +1,7 @@
 /** webhook-test: signs and sends a test event to an endpoint now, and answers with what happened. */
-import { z } from 'zod';
 import { WebhookHttpClient } from '../adapters/webhook-http';
+import { testSendInput } from '../definition/schemas/webhooks';
 import { systemClock } from '../domain/clock';
-import { eventTypeInput } from '../domain/webhooks/endpoint-input';
 import { sendTestEvent } from '../domain/webhooks/redelivery';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
@@ -23,8 +22,6 @@ const deps = {
   masterSecret: masterSecretFromEnvironment(),
   clock: systemClock,
 };
-
-const testSendInput = z.strictObject({ eventType: eventTypeInput.optional() });
 
 export const handler = route(
   async ({ event, caller, audit }) => {

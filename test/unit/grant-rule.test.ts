@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { activeApi } from '../../functions/definition/active-api';
+import { createKeyInput, updateKeyInput } from '../../functions/definition/schemas/keys';
 import type { Caller } from '../../functions/domain/caller';
 import { AppError, ExceedsOwnRightsError } from '../../functions/domain/errors';
 import { ipAllowed } from '../../functions/domain/ip-allowlist';
 import { entryWithin, excessOf, type Rights } from '../../functions/domain/keys/grant-rule';
-import { createKeyInput, updateKeyInput } from '../../functions/domain/keys/key-input';
 import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-model';
 import { changeKeyStatus, createKey, deleteKey, rotateKey, updateKey } from '../../functions/domain/keys/key-service';
 import { grantsRoute } from '../../functions/domain/permissions';

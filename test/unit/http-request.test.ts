@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { createKeyInput } from '../../functions/definition/schemas/keys';
 import { ForbiddenError, UnsupportedMediaTypeError, ValidationError } from '../../functions/domain/errors';
-import { createKeyInput } from '../../functions/domain/keys/key-input';
 import {
   headerOf,
   pageOf,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { createKeyInput, rotateKeyInput, updateKeyInput } from '../../functions/domain/keys/key-input';
+import { createKeyInput, rotateKeyInput, updateKeyInput } from '../../functions/definition/schemas/keys';
 import { permission } from '../support/unit-arbitraries';
 
 const SCHEMAS: [string, z.ZodType][] = [

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoUsageStore, usageItemKey } from '../../functions/adapters/dynamo-usage-store';
+import { type UsageQuery, usageQueryInput } from '../../functions/definition/schemas/usage';
 import { USAGE_ANOMALY } from '../../functions/definition/usage';
 import type { Caller } from '../../functions/domain/caller';
 import { NotFoundError, ValidationError } from '../../functions/domain/errors';
@@ -12,7 +13,7 @@ import { anomalyOf } from '../../functions/domain/usage/anomaly';
 import { DAY_MS } from '../../functions/domain/usage/days';
 import { ingestCalls } from '../../functions/domain/usage/ingest';
 import { LastUsedWriter } from '../../functions/domain/usage/last-used';
-import { type UsageQuery, usageQueryInput, usageReport } from '../../functions/domain/usage/usage-report';
+import { usageReport } from '../../functions/domain/usage/usage-report';
 import { aManualClock } from '../support/unit-factories';
 import {
   aCall,

@@ -1,3 +1,5 @@
+import { publishEventInput } from '../../functions/definition/schemas/events';
+import { createEndpointInput } from '../../functions/definition/schemas/webhooks';
 import {
   catalogView,
   eventTypes,
@@ -5,10 +7,8 @@ import {
   PLATFORM_EVENTS,
   unknownEventTypeMessage,
 } from '../../functions/domain/webhooks/catalog';
-import { createEndpointInput } from '../../functions/domain/webhooks/endpoint-input';
 import { namesSubAccount } from '../../functions/domain/webhooks/event-scope';
 import { buildEvent, type EventInput } from '../../functions/domain/webhooks/publish';
-import { publishEventInput } from '../../functions/domain/webhooks/publish-input';
 import { aTestApi, usingApi } from '../support/test-api';
 import { NOW, validationIssuesOf } from '../support/unit-factories';
 

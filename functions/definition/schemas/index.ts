@@ -2,6 +2,18 @@
  * The schema registry of the platform's routes, one module per area. A route missing here is
  * documented without request or response schemas (test/unit/route-schemas.test.ts requires them all).
  */
-import type { RouteKey, RouteSchemas } from './route-schemas';
 
-export const PLATFORM_ROUTE_SCHEMAS: Partial<Record<RouteKey, RouteSchemas>> = {};
+import { ACCOUNT_ROUTE_SCHEMAS } from './account';
+import { EVENT_ROUTE_SCHEMAS } from './events';
+import { KEY_ROUTE_SCHEMAS } from './keys';
+import type { RouteKey, RouteSchemas } from './route-schemas';
+import { USAGE_ROUTE_SCHEMAS } from './usage';
+import { WEBHOOK_ROUTE_SCHEMAS } from './webhooks';
+
+export const PLATFORM_ROUTE_SCHEMAS: Partial<Record<RouteKey, RouteSchemas>> = {
+  ...KEY_ROUTE_SCHEMAS,
+  ...ACCOUNT_ROUTE_SCHEMAS,
+  ...USAGE_ROUTE_SCHEMAS,
+  ...WEBHOOK_ROUTE_SCHEMAS,
+  ...EVENT_ROUTE_SCHEMAS,
+};

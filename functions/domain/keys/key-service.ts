@@ -2,6 +2,8 @@
  * Key management. Every change is read → checked here → written conditionally on the version read,
  * one item at a time, so a failed or raced write leaves nothing half-done.
  */
+
+import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from '../../definition/schemas/keys';
 import type { Caller } from '../caller';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -9,7 +11,6 @@ import { type ExpiryScheduler, scheduleExpiryOf } from '../key-expiry/schedule';
 import type { Organization, OrganizationStore } from '../organization';
 import { assertWithinActor, type Rights, withActorBounds } from './grant-rule';
 import { hashKey } from './key-hash';
-import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from './key-input';
 import { type AccountScope, type ApiKeyRecord, effectiveStatus, type KeyStore, type PageRequest } from './key-model';
 import { generateKey, type KeyEnvironment, type RandomSource } from './key-token';
 

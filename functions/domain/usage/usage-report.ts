@@ -5,11 +5,10 @@
  * Reads one counter item per day of the range, plus today's anomaly items (or, for one key, the
  * days its anomaly check needs).
  */
-import { z } from 'zod';
+import type { UsageQuery } from '../../definition/schemas/usage';
 import {
   USAGE_ANOMALY,
   USAGE_DEFAULT_RANGE_DAYS,
-  USAGE_GRANULARITIES,
   USAGE_MAX_RANGE_DAYS,
   type UsageGranularity,
 } from '../../definition/usage';
@@ -18,27 +17,10 @@ import type { Clock } from '../clock';
 import { ValidationError } from '../errors';
 import type { KeyStore } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
-import { KEY_ID_PATTERN } from '../keys/key-token';
 import { type Anomaly, anomalyOf } from './anomaly';
 import { type EndpointUsage, emptyOutcome, type Outcome, summarize } from './counters';
-import { addDays, dayCount, dayOf, eachDay, isDay, periodOf } from './days';
+import { addDays, dayCount, dayOf, eachDay, periodOf } from './days';
 import type { UsageStore } from './usage-model';
-
-const DAY_MESSAGE = 'must be a date as YYYY-MM-DD from 2000 to 2999, such as 2026-03-01';
-const day = z
-  .string({ error: DAY_MESSAGE })
-  .refine((value) => isDay(value) && value >= '2000-01-01' && value <= '2999-12-31', DAY_MESSAGE);
-
-export const usageQueryInput = z.object({
-  from: day.optional(),
-  to: day.optional(),
-  granularity: z.enum(USAGE_GRANULARITIES, { error: "must be 'day', 'week' or 'month'" }).default('day'),
-  keyId: z
-    .string()
-    .regex(KEY_ID_PATTERN, 'must look like key_ followed by 16 letters or digits (see GET /v1/keys)')
-    .optional(),
-});
-export type UsageQuery = z.output<typeof usageQueryInput>;
 
 export interface UsageTotals extends Outcome {
   byStatus: Record<string, number>;

@@ -4,12 +4,12 @@
  * to everyone else.
  */
 import { randomBytes } from 'node:crypto';
+import type { CreateEndpointInput, UpdateEndpointInput } from '../../definition/schemas/webhooks';
 import type { Caller } from '../caller';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Page, PageRequest } from '../keys/key-model';
 import { type EgressPolicy, urlProblem } from './egress-policy';
-import type { CreateEndpointInput, UpdateEndpointInput } from './endpoint-input';
 import { deriveEndpointSecret, SECRET_OVERLAP_MS } from './signing';
 import type { EndpointSlots, MasterSecret, WebhookEndpoint, WebhookStore } from './webhook-model';
 

@@ -1,0 +1,60 @@
+/** The calling key's own description and the organization's audit log (functions/account/). */
+import { z } from 'zod';
+import { accountScope, answer, environment, listRoute, timestamp } from './common';
+import type { RouteKey, RouteSchemas } from './route-schemas';
+
+/** functions/account/whoami.ts: the caller as the authorizer described it, nothing else. */
+export const whoamiSchema = z
+  .strictObject({
+    keyId: z.string(),
+    organizationId: z.string(),
+    memberId: z.string().describe('The member the key belongs to.'),
+    environment,
+    permissions: z.array(z.string()),
+    accounts: accountScope,
+  })
+  .describe('The calling key.')
+  .meta({
+    examples: [
+      {
+        keyId: 'key_4fGh7JkL9mNpQr2s',
+        organizationId: 'org_acme',
+        memberId: 'mem_owner',
+        environment: 'live',
+        permissions: ['admin'],
+        accounts: '*',
+      },
+    ],
+  });
+
+/** domain/audit.ts `AuditEntry`, as the audit store lists it. */
+export const auditEntrySchema = z
+  .object({
+    id: z.string(),
+    organizationId: z.string(),
+    environment,
+    at: timestamp,
+    action: z.string().describe('What was done, such as key.create, key.rotate or webhook.update.'),
+    outcome: z.enum(['succeeded', 'failed']),
+    actorKeyId: z.string().optional().describe('The key that made the call; absent when a partner acted.'),
+    actorMemberId: z.string().optional(),
+    actorPartner: z
+      .string()
+      .optional()
+      .describe('A secret-scanning partner that reported a leaked key, by the id of its signing key.'),
+    targetKeyId: z.string().optional(),
+    sourceIp: z.string(),
+    userAgent: z.string().optional(),
+    errorCode: z.string().optional().describe('For a failure, the error code the caller got.'),
+    details: z.record(z.string(), z.unknown()).optional().describe('What changed, by field name; never secrets.'),
+  })
+  .describe('One management action, successful or not.');
+
+export const ACCOUNT_ROUTE_SCHEMAS = {
+  'GET /v1/whoami': { responses: { 200: answer('The calling key.', whoamiSchema) } },
+  'GET /v1/audit-log': listRoute(
+    "The audit log of the calling key's environment, newest first.",
+    auditEntrySchema,
+    'Audit entries, newest first.',
+  ),
+} satisfies Partial<Record<RouteKey, RouteSchemas>>;

@@ -1,0 +1,73 @@
+/** Schemas every area of the registry shares: paging, timestamps, environments and headers. */
+import { z } from 'zod';
+import { KEY_ENVIRONMENTS } from '../../domain/keys/key-environment';
+import type { ResponseSchema, RouteSchemas } from './route-schemas';
+
+/** `?limit=&cursor=` of every list route (runtime/http-request.ts `pageOf` validates with it). */
+export const pageQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be a whole number from 1 to 100')
+    .max(100, 'must be a whole number from 1 to 100')
+    .default(25)
+    .describe('How many items to return, 1 to 100.'),
+  cursor: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .describe('The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours.'),
+});
+
+/** A page of a list: `nextCursor` is null on the last page. */
+export function pageResponse<Item extends z.ZodType>(item: Item, description: string) {
+  return z
+    .object({
+      items: z.array(item).describe(description),
+      nextCursor: z
+        .string()
+        .nullable()
+        .describe('Pass as ?cursor= to read the next page; null when this is the last one.'),
+    })
+    .describe(`A page of a list: ${description.charAt(0).toLowerCase()}${description.slice(1)}`);
+}
+
+/** What the handlers write: `toISOString()` mostly, or a caller's own ISO 8601 time with its offset. */
+export const timestamp = z.iso.datetime({ offset: true });
+
+export const environment = z
+  .enum(KEY_ENVIRONMENTS)
+  .describe("'live' for production keys and traffic, 'test' for the sandbox stage.");
+
+export const accountScope = z
+  .union([z.literal('*'), z.array(z.string())])
+  .describe("The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids.");
+
+/** Sent on every answer to a key that has its own rate limit (rateLimitPerMinute). */
+export const RATE_LIMIT_HEADERS: Record<string, string> = {
+  'X-RateLimit-Limit': "The key's own limit of requests per minute (keys with rateLimitPerMinute only).",
+  'X-RateLimit-Remaining': "Requests left in the key's current minute.",
+  'X-RateLimit-Reset': 'When the current minute window resets, in epoch seconds.',
+};
+
+/** A success answer of a route behind the key authorizer (which may rate-limit the key). */
+export function answer(description: string, schema?: z.ZodType, headers: Record<string, string> = {}): ResponseSchema {
+  return { description, ...(schema && { schema }), headers: { ...headers, ...RATE_LIMIT_HEADERS } };
+}
+
+/** A 201 answer: `Location` names what was created. */
+export const created = (description: string, schema: z.ZodType) =>
+  answer(description, schema, { Location: 'The path of the created resource.' });
+
+/** A list route: `?limit=&cursor=` in, a page of `item` out. */
+export function listRoute(description: string, item: z.ZodType, itemsDescription: string): RouteSchemas {
+  return {
+    query: pageQuery,
+    responses: { 200: answer(description, pageResponse(item, itemsDescription)) },
+    errors: [400],
+  };
+}
+
+/** A route with a JSON body: 400 for invalid fields, 413 above the size limit, 415 for another content type. */
+export const BODY_ERRORS = [400, 413, 415] as const;

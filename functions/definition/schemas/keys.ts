@@ -1,0 +1,231 @@
+/**
+ * Key management routes: what callers may send to create, edit and rotate keys (every rule names
+ * the field it checks) and what the key handlers (functions/keys/) answer.
+ */
+import { z } from 'zod';
+import { allowlistEntryProblem } from '../../domain/ip-allowlist';
+import { KEY_ENVIRONMENTS } from '../../domain/keys/key-environment';
+import { KEY_ID_PATTERN } from '../../domain/keys/key-token';
+import { permissionProblem } from '../../domain/permissions';
+import { accountScope, answer, BODY_ERRORS, created, environment, listRoute, timestamp } from './common';
+import type { RouteKey, RouteSchemas } from './route-schemas';
+
+const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
+
+const name = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
+
+const permissions = z
+  .array(z.string({ error: 'must be a string' }), { error: 'must be an array of permission strings' })
+  .min(1, 'must grant at least one permission')
+  .max(50, 'must have at most 50 entries')
+  .superRefine((values, ctx) => {
+    for (const [index, value] of values.entries()) {
+      const problem = permissionProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', path: [index], message: problem });
+    }
+    if (new Set(values).size !== values.length)
+      ctx.addIssue({ code: 'custom', message: 'must not repeat a permission' });
+  });
+
+const accounts = z.union([
+  z.literal('*'),
+  z
+    .array(z.string().min(1).max(64), { error: "must be '*' or an array of sub-account ids" })
+    .min(1, "must list at least one sub-account, or be '*'")
+    .max(100, 'must have at most 100 entries'),
+]);
+
+const ipAllowlist = z
+  .array(z.string({ error: 'must be a string' }), { error: 'must be an array of IP addresses or CIDR ranges' })
+  .max(100, 'must have at most 100 entries')
+  .superRefine((values, ctx) => {
+    for (const [index, value] of values.entries()) {
+      const problem = allowlistEntryProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', path: [index], message: problem });
+    }
+  });
+
+const expiresAt = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z' });
+
+const rateLimitPerMinute = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(100_000, 'must be at most 100000');
+
+export const createKeyInput = z.strictObject({
+  name,
+  permissions,
+  /** Defaults to the acting key's own sub-accounts ('*' for an unrestricted key). */
+  accounts: accounts.optional(),
+  environment: z.enum(KEY_ENVIRONMENTS, { error: "must be 'live' or 'test'" }).optional(),
+  expiresAt: expiresAt.optional(),
+  rateLimitPerMinute: rateLimitPerMinute.optional(),
+  ipAllowlist: ipAllowlist.optional(),
+  /** Member id or email of the person creating the key; defaults to the calling key's member. */
+  createdBy: z.string().min(1).max(254).optional(),
+});
+export type CreateKeyInput = z.infer<typeof createKeyInput>;
+
+/** `null` clears an optional field. The key value itself never changes. */
+export const updateKeyInput = z
+  .strictObject({
+    name: name.optional(),
+    permissions: permissions.optional(),
+    accounts: accounts.optional(),
+    ipAllowlist: ipAllowlist.nullable().optional(),
+    expiresAt: expiresAt.nullable().optional(),
+    rateLimitPerMinute: rateLimitPerMinute.nullable().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, {
+    message: 'send at least one of name, permissions, accounts, ipAllowlist, expiresAt, rateLimitPerMinute',
+  });
+export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
+
+export const rotateKeyInput = z.strictObject({
+  gracePeriodSeconds: z
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 or more')
+    .max(MAX_GRACE_PERIOD_SECONDS, `must be at most ${MAX_GRACE_PERIOD_SECONDS} (30 days)`)
+    .default(0),
+});
+export type RotateKeyInput = z.infer<typeof rotateKeyInput>;
+
+const KEY_STATUSES = ['active', 'inactive', 'revoked', 'expired'] as const;
+
+const keyViewExample = {
+  id: 'key_4fGh7JkL9mNpQr2s',
+  name: 'Billing service',
+  last8: 'x7Yz9AbC',
+  environment: 'live',
+  status: 'active',
+  permissions: ['read', 'write'],
+  accounts: '*',
+  ipAllowlist: null,
+  expiresAt: null,
+  rateLimitPerMinute: null,
+  createdAt: '2026-11-22T09:30:00.000Z',
+  createdBy: 'mem_owner',
+  lastUsedAt: '2026-11-23T08:00:00.000Z',
+  rotationDueAt: '2027-05-22T09:30:00.000Z',
+  ageDays: 1,
+  rotatedFromKeyId: null,
+  rotatedToKeyId: null,
+  lastReminderStage: null,
+};
+
+/** domain/keys/key-view.ts `keyView`: exactly these fields, never the key or its hash. */
+export const keyViewSchema = z
+  .strictObject({
+    id: z.string().regex(KEY_ID_PATTERN).describe('The key id (not the key): key_ and 16 letters or digits.'),
+    name: z.string(),
+    last8: z.string().describe('The last 8 characters of the key, to recognize it.'),
+    environment,
+    status: z
+      .enum(KEY_STATUSES)
+      .describe("'expired' is derived from expiresAt; 'revoked' is permanent, 'inactive' reversible."),
+    permissions: z.array(z.string()),
+    accounts: accountScope,
+    ipAllowlist: z
+      .array(z.string())
+      .nullable()
+      .describe('Addresses and CIDR ranges the key may be used from; null: any.'),
+    expiresAt: timestamp.nullable(),
+    rateLimitPerMinute: z
+      .int()
+      .nullable()
+      .describe("The key's own limit of requests per minute; null: the plan's only."),
+    createdAt: timestamp,
+    createdBy: z.string().describe('Member id of the person who created the key.'),
+    lastUsedAt: timestamp.nullable().describe('When the key was last used, from the access log (minutes behind).'),
+    rotationDueAt: timestamp,
+    ageDays: z.int().min(0),
+    rotatedFromKeyId: z.string().nullable(),
+    rotatedToKeyId: z.string().nullable(),
+    lastReminderStage: z.int().nullable().describe('The last rotation reminder sent (1: 5 months, 2: 6 months, …).'),
+  })
+  .describe('An API key as the API shows it: never the key itself, except once on creation.')
+  .meta({ examples: [keyViewExample] });
+
+const shownOnce = z
+  .string()
+  .describe('The key itself. Shown this once and never stored: keep it in a secret store now.');
+
+export const createdKeySchema = keyViewSchema
+  .extend({ key: shownOnce })
+  .meta({ examples: [{ ...keyViewExample, key: 'sk_live_…x7Yz9AbC' }] });
+
+export const rotatedKeySchema = keyViewSchema
+  .extend({
+    key: shownOnce,
+    previousKey: keyViewSchema.describe('The old key, retired at the end of the grace period.'),
+  })
+  .describe('The new key, and the old one it replaces.');
+
+/** domain/usage/call-log.ts `callView`. */
+export const callViewSchema = z
+  .object({
+    time: timestamp,
+    method: z.string(),
+    path: z.string(),
+    status: z.int(),
+    latencyMs: z.number(),
+    ip: z.string(),
+    userAgent: z.string(),
+    credits: z.number().describe('Credits the call consumed (0 when it failed).'),
+    requestId: z.string(),
+  })
+  .describe('One call made with the key.');
+
+export const KEY_ROUTE_SCHEMAS = {
+  'POST /v1/keys': {
+    body: createKeyInput,
+    responses: {
+      201: created('The key was created; `key` holds the key itself, shown only this once.', createdKeySchema),
+    },
+    errors: [...BODY_ERRORS, 404],
+  },
+  'GET /v1/keys': listRoute(
+    "The organization's keys of the calling key's environment, newest first.",
+    keyViewSchema,
+    'Keys, newest first.',
+  ),
+  'GET /v1/keys/{id}': { responses: { 200: answer('The key.', keyViewSchema) }, errors: [400, 404] },
+  'PATCH /v1/keys/{id}': {
+    body: updateKeyInput,
+    responses: { 200: answer('The key as edited.', keyViewSchema) },
+    errors: [...BODY_ERRORS, 404, 409],
+  },
+  'DELETE /v1/keys/{id}': {
+    responses: { 204: answer('The key is deleted; its audit trail stays.') },
+    errors: [400, 404, 409],
+  },
+  'POST /v1/keys/{id}/deactivate': {
+    responses: { 200: answer('The key, now inactive.', keyViewSchema) },
+    errors: [400, 404, 409],
+  },
+  'POST /v1/keys/{id}/activate': {
+    responses: { 200: answer('The key, active again.', keyViewSchema) },
+    errors: [400, 404, 409],
+  },
+  'POST /v1/keys/{id}/revoke': {
+    responses: { 200: answer('The key, revoked for good.', keyViewSchema) },
+    errors: [400, 404, 409],
+  },
+  'POST /v1/keys/{id}/rotate': {
+    body: rotateKeyInput,
+    responses: {
+      201: created('The new key (`key`, shown only this once) and the retired one (`previousKey`).', rotatedKeySchema),
+    },
+    errors: [...BODY_ERRORS, 404, 409],
+  },
+  'GET /v1/keys/{id}/calls': {
+    ...listRoute("The key's calls of the last 7 days, newest first.", callViewSchema, 'Calls, newest first.'),
+    errors: [400, 404],
+  },
+} satisfies Partial<Record<RouteKey, RouteSchemas>>;

@@ -1,0 +1,121 @@
+/** Usage statistics and the organization's in-app notifications (functions/usage/, functions/notifications/). */
+import { z } from 'zod';
+import { KEY_ID_PATTERN } from '../../domain/keys/key-token';
+import { isDay } from '../../domain/usage/days';
+import { USAGE_GRANULARITIES } from '../usage';
+import { answer, environment, listRoute, timestamp } from './common';
+import type { RouteKey, RouteSchemas } from './route-schemas';
+
+const DAY_MESSAGE = 'must be a date as YYYY-MM-DD from 2000 to 2999, such as 2026-03-01';
+const day = z
+  .string({ error: DAY_MESSAGE })
+  .refine((value) => isDay(value) && value >= '2000-01-01' && value <= '2999-12-31', DAY_MESSAGE);
+
+export const usageQueryInput = z.object({
+  from: day.optional().describe('First day, YYYY-MM-DD (UTC); defaults to 30 days before `to`.'),
+  to: day.optional().describe('Last day, YYYY-MM-DD (UTC); defaults to today.'),
+  granularity: z
+    .enum(USAGE_GRANULARITIES, { error: "must be 'day', 'week' or 'month'" })
+    .default('day')
+    .describe('The period of each entry of `series`.'),
+  keyId: z
+    .string()
+    .regex(KEY_ID_PATTERN, 'must look like key_ followed by 16 letters or digits (see GET /v1/keys)')
+    .optional()
+    .describe("One key's usage instead of the organization's."),
+});
+export type UsageQuery = z.output<typeof usageQueryInput>;
+
+const count = z.int().min(0);
+const outcome = {
+  requests: count,
+  succeeded: count.describe('Answers below 400.'),
+  failed: count,
+  credits: z.number().min(0).describe('Credits consumed.'),
+};
+const byStatus = z.record(z.string(), count).describe('Requests by HTTP status, such as {"200": 41, "429": 2}.');
+
+/** domain/usage/usage-report.ts `UsageReport`. */
+export const usageReportSchema = z
+  .object({
+    from: z.iso.date(),
+    to: z.iso.date(),
+    granularity: z.enum(USAGE_GRANULARITIES),
+    keyId: z.string().nullable().describe('The key asked for, or null for the whole organization.'),
+    totals: z.object({ ...outcome, byStatus }),
+    series: z
+      .array(z.object({ period: z.string().describe('The day, week (its Monday) or month.'), ...outcome }))
+      .describe('One entry per period of the range, empty periods included.'),
+    byEndpoint: z
+      .array(z.object({ endpoint: z.string().describe('METHOD /path of the route.'), ...outcome, byStatus }))
+      .describe('By route, busiest first.'),
+    anomaly: z.boolean().describe('True when some key (or the key asked for) is anomalous today.'),
+    anomalies: z.array(
+      z.object({
+        keyId: z.string(),
+        day: z.iso.date(),
+        requests: count,
+        sevenDayAverage: z.number(),
+        factor: z.number().nullable().describe("How many times the average today's requests are; null when it is 0."),
+      }),
+    ),
+  })
+  .describe("Usage in the calling key's environment over a range of days.");
+
+const notificationBase = {
+  id: z.string(),
+  organizationId: z.string(),
+  environment,
+  title: z.string(),
+  message: z.string(),
+  createdAt: timestamp,
+  read: z.boolean(),
+  readAt: timestamp.nullable(),
+};
+
+/** functions/notifications/list.ts `notificationView` of domain/reminders `Notification`. */
+export const notificationSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      ...notificationBase,
+      type: z.literal('api_key.rotation_due'),
+      keyId: z.string(),
+      keyName: z.string(),
+      last8: z.string(),
+      stage: z.int(),
+    }),
+    z.object({
+      ...notificationBase,
+      type: z.literal('webhook.disabled'),
+      webhookId: z.string(),
+      url: z.string(),
+      reason: z.string(),
+    }),
+    z.object({
+      ...notificationBase,
+      type: z.literal('api_key.leaked'),
+      keyId: z.string(),
+      keyName: z.string(),
+      last8: z.string(),
+      url: z.string(),
+      action: z.enum(['revoked', 'deactivated']),
+    }),
+  ])
+  .describe('An in-app notification: a rotation reminder, a disabled webhook endpoint or a leaked key.');
+
+export const USAGE_ROUTE_SCHEMAS = {
+  'GET /v1/usage': {
+    query: usageQueryInput,
+    responses: { 200: answer('Usage statistics.', usageReportSchema) },
+    errors: [400, 404],
+  },
+  'GET /v1/notifications': listRoute(
+    "The organization's notifications of the calling key's environment, newest first.",
+    notificationSchema,
+    'Notifications, newest first.',
+  ),
+  'POST /v1/notifications/{id}/read': {
+    responses: { 200: answer('The notification, read (a second call keeps the first time).', notificationSchema) },
+    errors: [400, 404],
+  },
+} satisfies Partial<Record<RouteKey, RouteSchemas>>;
