@@ -14,8 +14,13 @@ export interface OpenApiDocumentLike {
   components?: { schemas?: Record<string, unknown> };
 }
 
+interface ResponseLike {
+  $ref?: string;
+  content?: Record<string, { schema?: unknown }>;
+}
+
 interface OperationLike {
-  responses?: Record<string, { content?: Record<string, { schema?: unknown }> } | undefined>;
+  responses?: Record<string, ResponseLike | undefined>;
 }
 
 export interface ReceivedResponse {
@@ -85,8 +90,15 @@ export function contractChecker(document: OpenApiDocumentLike, routes: readonly 
     if (!failed && mode === 'errors-only') return undefined;
     const statusKey = responseKey(operation, response.status);
     if (!statusKey) return violation(`status ${response.status} is not documented for this operation`);
-    const content = operation.responses?.[statusKey]?.content;
-    const pointer = ['paths', route.path, method.toLowerCase(), 'responses', statusKey, 'content'];
+    const documented = followRef(document, operation.responses?.[statusKey], [
+      'paths',
+      route.path,
+      method.toLowerCase(),
+      'responses',
+      statusKey,
+    ]);
+    const content = documented.value?.content;
+    const pointer = [...documented.pointer, 'content'];
     if (!content || Object.keys(content).length === 0) {
       return response.text.length === 0 ? undefined : violation('a body where the document describes none');
     }
@@ -137,6 +149,25 @@ function validateJson(
 function mediaTypeOf(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
   return (value ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** A response given as `{ $ref: '#/components/responses/…' }` is read where it points. */
+function followRef(
+  document: OpenApiDocumentLike,
+  response: ResponseLike | undefined,
+  pointer: string[],
+): { value: ResponseLike | undefined; pointer: string[] } {
+  const ref = response?.$ref;
+  if (!ref?.startsWith('#/')) return { value: response, pointer };
+  const target = ref
+    .slice(2)
+    .split('/')
+    .map((segment) => decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~'));
+  const value = target.reduce<unknown>(
+    (node, segment) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined),
+    document,
+  );
+  return { value: value as ResponseLike | undefined, pointer: target };
 }
 
 /** A JSON Pointer segment inside a URI fragment: `~` and `/` escaped, then percent-encoded (`{id}`). */

@@ -37,10 +37,16 @@ const document = {
           default: errorResponse,
         },
       },
-      delete: { responses: { 204: { description: 'Deleted' }, '4XX': errorResponse } },
+      delete: {
+        responses: {
+          204: { description: 'Deleted' },
+          404: { $ref: '#/components/responses/NotFound' },
+          '4XX': errorResponse,
+        },
+      },
     },
   },
-  components: { schemas: { Error: errorSchema } },
+  components: { schemas: { Error: errorSchema }, responses: { NotFound: errorResponse } },
 };
 
 function received(status: number, body: unknown, contentType = 'application/json'): ReceivedResponse {
@@ -76,6 +82,13 @@ describe('contractChecker', () => {
     expect(check('DELETE', '/v1/keys/k_1', received(409, anError))).toBeUndefined();
     expect(check('DELETE', '/v1/keys/k_1', received(500, anError))?.problem).toBe(
       'status 500 is not documented for this operation',
+    );
+  });
+
+  it('reads a response given as a $ref to components.responses', () => {
+    expect(check('DELETE', '/v1/keys/k_1', received(404, anError))).toBeUndefined();
+    expect(check('DELETE', '/v1/keys/k_1', received(404, { message: 'Not Found' }))?.problem).toBe(
+      'the body does not match the schema',
     );
   });
 
