@@ -1,21 +1,26 @@
 /**
  * Leadbase's API, declared once: contacts, tables, enrichments and search of a sales-data product,
  * with credits for enrichments and searches and six events of its own. Every route acts on one
- * sub-account, named by `account_id`.
+ * sub-account, named by `account_id`. What each route takes and answers comes from schemas.ts,
+ * the schemas the handlers validate and type with.
  */
 import { defineApi, type RouteInput } from 'api-key-platform/definition';
 import { z } from 'zod';
-
-const contact = z.object({
-  id: z.string(),
-  accountId: z.string(),
-  name: z.string(),
-  email: z.string().optional(),
-  company: z.string().optional(),
-  phone: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+import {
+  contact,
+  contactEvent,
+  createContact,
+  createTable,
+  enrichmentDetails,
+  enrichmentRequest,
+  enrichmentResult,
+  listOf,
+  pageQuery,
+  searchRequest,
+  table,
+  tableEvent,
+  updateContact,
+} from './schemas';
 
 const exampleContact = {
   id: 'ct_0f3a9c2d4b5e6f708192',
@@ -33,16 +38,14 @@ const route = (
   permission: string,
   summary: string,
   lambda: string,
-  credits?: number,
-): RouteInput => ({
-  method,
-  path,
-  permission,
-  summary,
-  backend: { lambda },
-  accountScoped: true,
-  ...(credits !== undefined && { credits }),
-});
+  contract: Pick<RouteInput, 'credits' | 'request' | 'response' | 'errors'>,
+): RouteInput => ({ method, path, permission, summary, backend: { lambda }, accountScoped: true, ...contract });
+
+/** What every route may answer beyond the platform's errors: a request that fails its schema (400). */
+const invalid = 400;
+/** A JSON body over 64 KiB (functions/request.ts). */
+const tooLarge = 413;
+const notFound = 404;
 
 export const leadbaseApi = defineApi({
   name: 'Leadbase API',
@@ -69,22 +72,65 @@ export const leadbaseApi = defineApi({
     admin: { description: 'Everything, key and webhook management included', permissions: ['admin'] },
   },
   routes: [
-    route('GET', '/v1/contacts', 'contacts:read', 'List contacts', 'contacts'),
-    route('POST', '/v1/contacts', 'contacts:write', 'Create a contact', 'contacts'),
-    route('GET', '/v1/contacts/{id}', 'contacts:read', 'Get a contact', 'contacts'),
-    route('PATCH', '/v1/contacts/{id}', 'contacts:write', 'Update a contact', 'contacts'),
-    route('DELETE', '/v1/contacts/{id}', 'contacts:delete', 'Delete a contact', 'contacts'),
-    route('GET', '/v1/tables', 'tables:read', 'List tables', 'tables'),
-    route('POST', '/v1/tables', 'tables:write', 'Create a table', 'tables'),
-    route('DELETE', '/v1/tables/{id}', 'tables:delete', 'Delete a table', 'tables'),
-    route('POST', '/v1/enrichments', 'enrichments:enrich', 'Enrich a contact', 'enrichments', 5),
-    route('POST', '/v1/search', 'search:search', 'Search contacts', 'search', 1),
+    route('GET', '/v1/contacts', 'contacts:read', 'List contacts', 'contacts', {
+      request: { query: pageQuery },
+      response: { schema: listOf(contact), description: 'One page of contacts, oldest first' },
+      errors: [invalid],
+    }),
+    route('POST', '/v1/contacts', 'contacts:write', 'Create a contact', 'contacts', {
+      request: { body: createContact },
+      response: { status: 201, schema: contact, description: 'The contact, created' },
+      errors: [invalid, tooLarge],
+    }),
+    route('GET', '/v1/contacts/{id}', 'contacts:read', 'Get a contact', 'contacts', {
+      response: { schema: contact, description: 'The contact' },
+      errors: [invalid, notFound],
+    }),
+    route('PATCH', '/v1/contacts/{id}', 'contacts:write', 'Update a contact', 'contacts', {
+      request: { body: updateContact },
+      response: { schema: contact, description: 'The contact as it is now' },
+      errors: [invalid, notFound, tooLarge],
+    }),
+    route('DELETE', '/v1/contacts/{id}', 'contacts:delete', 'Delete a contact', 'contacts', {
+      response: { status: 204, description: 'Deleted' },
+      errors: [invalid, notFound],
+    }),
+    route('GET', '/v1/tables', 'tables:read', 'List tables', 'tables', {
+      request: { query: pageQuery },
+      response: { schema: listOf(table), description: 'One page of tables, oldest first' },
+      errors: [invalid],
+    }),
+    route('POST', '/v1/tables', 'tables:write', 'Create a table', 'tables', {
+      request: { body: createTable },
+      response: { status: 201, schema: table, description: 'The table, created' },
+      errors: [invalid, tooLarge],
+    }),
+    route('DELETE', '/v1/tables/{id}', 'tables:delete', 'Delete a table', 'tables', {
+      response: { status: 204, description: 'Deleted' },
+      errors: [invalid, notFound],
+    }),
+    route('POST', '/v1/enrichments', 'enrichments:enrich', 'Enrich a contact', 'enrichments', {
+      credits: 5,
+      request: { body: enrichmentRequest },
+      response: { schema: enrichmentResult, description: "The contact's enrichment, also stored on the contact" },
+      // 422: the contact has no email to enrich from; its credits are refunded.
+      errors: [invalid, notFound, tooLarge, 422],
+    }),
+    route('POST', '/v1/search', 'search:search', 'Search contacts', 'search', {
+      credits: 1,
+      request: { body: searchRequest },
+      response: {
+        schema: listOf(contact),
+        description: 'One page of the contacts whose name, email or company holds the query',
+      },
+      errors: [invalid, tooLarge],
+    }),
   ],
   events: {
-    'contact.created': { description: 'A contact was created.', data: contact, example: exampleContact },
+    'contact.created': { description: 'A contact was created.', data: contactEvent, example: exampleContact },
     'contact.updated': {
       description: 'A contact was changed; `data` is the contact as it is now.',
-      data: contact,
+      data: contactEvent,
       example: { ...exampleContact, phone: '+44 20 7946 0000', updatedAt: '2026-11-22T10:00:00.000Z' },
     },
     'contact.deleted': {
@@ -94,11 +140,16 @@ export const leadbaseApi = defineApi({
     },
     'enrichment.completed': {
       description: 'A contact was enriched.',
-      data: z.object({ contactId: z.string(), accountId: z.string(), enrichment: z.record(z.string(), z.unknown()) }),
+      data: z.object({ contactId: z.string(), accountId: z.string(), enrichment: enrichmentDetails }),
       example: {
         contactId: exampleContact.id,
         accountId: exampleContact.accountId,
-        enrichment: { domain: 'analytical.example', freeMail: false, companyGuess: 'Analytical' },
+        enrichment: {
+          domain: 'analytical.example',
+          freeMail: false,
+          companyGuess: 'Analytical',
+          enrichedAt: '2026-11-22T09:45:00.000Z',
+        },
       },
     },
     'enrichment.failed': {
@@ -112,13 +163,7 @@ export const leadbaseApi = defineApi({
     },
     'table.created': {
       description: 'A table was created.',
-      data: z.object({
-        id: z.string(),
-        accountId: z.string(),
-        name: z.string(),
-        description: z.string().optional(),
-        createdAt: z.string(),
-      }),
+      data: tableEvent,
       example: {
         id: 'tb_1a2b3c4d5e6f70819203',
         accountId: exampleContact.accountId,

@@ -1,8 +1,9 @@
 /** Contacts: list, create, get, update, delete. Creating, changing and deleting one publishes its event. */
+
+import { createContact, updateContact } from '../schemas';
 import { emit, leadbaseHandler, leadbaseStore as store } from './app';
 import { json, noContent } from './http';
 import { idOf, pageOf, parseBody } from './request';
-import { createContact, updateContact } from './schemas';
 import { type Contact, newId, type Tenant } from './store';
 
 export const handler = leadbaseHandler({

@@ -1,11 +1,9 @@
 /** What a contact's email domain tells: the enrichment Leadbase sells (5 credits a call). */
-import type { Contact } from './store';
+import type { Contact, EnrichmentDetails } from '../schemas';
 
 const FREE_MAIL = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'gmx.de', 'web.de']);
 
-export type Enrichment =
-  | { ok: true; enrichment: { domain: string; freeMail: boolean; companyGuess: string | null; enrichedAt: string } }
-  | { ok: false; reason: string };
+export type Enrichment = { ok: true; enrichment: EnrichmentDetails } | { ok: false; reason: string };
 
 export function enrich(contact: Pick<Contact, 'email' | 'company'>, now: Date): Enrichment {
   const domain = contact.email?.split('@')[1]?.toLowerCase();

@@ -2,11 +2,12 @@
  * Enrich a contact from its email domain. The route costs 5 credits, which the platform charges
  * before this runs and refunds when it answers 4xx or 5xx: a contact without an email is a 422.
  */
+
+import { enrichmentRequest } from '../schemas';
 import { emit, leadbaseHandler, leadbaseStore as store } from './app';
 import { enrich } from './enrich';
 import { json, unprocessable } from './http';
 import { parseBody } from './request';
-import { enrichmentRequest } from './schemas';
 import type { Contact } from './store';
 
 export const handler = leadbaseHandler({

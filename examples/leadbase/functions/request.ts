@@ -1,6 +1,7 @@
 /** Reading a request: a JSON body checked by a zod schema, paging, ids. Every problem names its field. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { pageQuery } from '../schemas';
 import { type FieldIssue, invalidRequest, LeadbaseError } from './http';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -35,12 +36,6 @@ function fieldIssue(issue: z.core.$ZodIssue, root: string): FieldIssue {
   if (issue.code === 'invalid_type' && issue.input === undefined) return { field, message: 'is required' };
   return { field, message: issue.message };
 }
-
-const LIMIT = 'must be a whole number from 1 to 100';
-const pageQuery = z.object({
-  limit: z.coerce.number({ error: LIMIT }).int(LIMIT).min(1, LIMIT).max(100, LIMIT).default(25),
-  cursor: z.string().min(1).max(400).optional(),
-});
 
 /** `limit` and `cursor` of a list request's query. */
 export function pageOf(event: APIGatewayProxyEvent): { limit: number; cursor?: string } {

@@ -1,9 +1,10 @@
 /** Search a sub-account's contacts by name, email or company (1 credit a call, charged by the platform). */
+
+import { searchRequest } from '../schemas';
 import { leadbaseHandler, leadbaseStore as store } from './app';
 import { matchesSearch } from './enrich';
 import { json } from './http';
 import { parseBody } from './request';
-import { searchRequest } from './schemas';
 import type { Contact } from './store';
 
 export const handler = leadbaseHandler({

@@ -14,6 +14,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Contact, Table } from '../schemas';
 import { decodeCursor, encodeCursor } from './cursor';
 import { notFound } from './http';
 
@@ -24,23 +25,7 @@ export interface Tenant {
   accountId: string;
 }
 
-export interface Contact {
-  id: string;
-  name: string;
-  email?: string;
-  company?: string;
-  phone?: string;
-  enrichment?: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Table {
-  id: string;
-  name: string;
-  description?: string;
-  createdAt: string;
-}
+export type { Contact, Table };
 
 export type Kind = 'CONTACT' | 'TABLE';
 

@@ -1,8 +1,9 @@
 /** Tables: list, create, delete. Creating one publishes `table.created`. */
+
+import { createTable } from '../schemas';
 import { emit, leadbaseHandler, leadbaseStore as store } from './app';
 import { json, noContent } from './http';
 import { idOf, pageOf, parseBody } from './request';
-import { createTable } from './schemas';
 import { newId, type Table } from './store';
 
 export const handler = leadbaseHandler({

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { enrich, matchesSearch } from '../functions/enrich';
 import { errorResponse, LeadbaseError } from '../functions/http';
 import { idOf, pageOf, parseBody } from '../functions/request';
-import { createContact, searchRequest, updateContact } from '../functions/schemas';
+import { createContact, searchRequest, updateContact } from '../schemas';
 
 const anEvent = (overrides: Partial<APIGatewayProxyEvent> = {}) =>
   ({
