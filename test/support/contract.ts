@@ -45,8 +45,12 @@ export interface ContractViolation {
 const DOCUMENT_ID = 'urn:api-key-platform:openapi';
 const BODY_SHOWN = 600;
 
-/** Builds the check for one document and the routes the gateway matches against. */
-export function contractChecker(document: OpenApiDocumentLike, routes: readonly RouteDefinition[]) {
+/** Builds the check for one document, the routes the gateway matches against and its stage names. */
+export function contractChecker(
+  document: OpenApiDocumentLike,
+  routes: readonly RouteDefinition[],
+  stages: readonly string[],
+) {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   ajv.addSchema(document as object, DOCUMENT_ID);
@@ -64,16 +68,19 @@ export function contractChecker(document: OpenApiDocumentLike, routes: readonly 
 
   return function check(
     method: string,
-    /** The path after the stage, `/v1/keys/k_1`. */
-    path: string,
+    /** The gateway's path, stage first: `/live/v1/keys/k_1`. */
+    gatewayPath: string,
     response: ReceivedResponse,
     mode: ContractMode = 'full',
   ): ContractViolation | undefined {
     const failed = response.status >= 400;
-    const match = matchRoute(method, path, routes);
+    const [, stage = '', ...rest] = gatewayPath.split('/');
+    const path = `/${rest.join('/')}`;
+    // The gateway routes only on its stages: elsewhere every request is its 404.
+    const match = stages.includes(stage) ? matchRoute(method, path, routes) : undefined;
     const route = match && match !== 'method-not-allowed' ? match.route : undefined;
     const operation = route && (document.paths?.[route.path]?.[method.toLowerCase()] as OperationLike | undefined);
-    const name = route ? `${method} ${route.path}` : `${method} ${path} (no route)`;
+    const name = route ? `${method} ${route.path}` : `${method} ${gatewayPath} (no route)`;
     const violation = (problem: string, errors?: ErrorObject[]): ContractViolation => ({
       operation: name,
       status: response.status,

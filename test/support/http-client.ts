@@ -29,7 +29,8 @@ export interface CallOptions {
 
 export type ContractCheck = (
   method: string,
-  path: string,
+  /** `/<stage>/<resource path>`, as the gateway routes it. */
+  gatewayPath: string,
   response: ReceivedResponse,
   mode: ContractMode,
 ) => ContractViolation | undefined;
@@ -97,11 +98,7 @@ function recordViolation(violation: ContractViolation): boolean {
 
 function contractViolation(method: string, url: string, response: ReceivedResponse, mode: ContractMode) {
   const { origin, pathname } = new URL(url);
-  const check = contractChecks.get(origin);
-  if (!check) return undefined;
-  // The gateway's paths are /<stage>/<resource path>; the document's are the resource paths.
-  const path = pathname.replace(/^\/[^/]*/, '') || '/';
-  return check()(method, path, response, mode);
+  return contractChecks.get(origin)?.()(method, pathname, response, mode);
 }
 
 /** A client bound to a stage URL and a key. */

@@ -54,17 +54,17 @@ function received(status: number, body: unknown, contentType = 'application/json
   return { status, headers: { 'content-type': contentType }, body, text };
 }
 
-const check = contractChecker(document, PLATFORM_ROUTES);
+const check = contractChecker(document, PLATFORM_ROUTES, ['live', 'sandbox']);
 const validKey = { id: 'k_1', createdAt: '2026-01-01T00:00:00.000Z' };
 const anError = { error: { code: 'not_found', message: 'No such key.' } };
 
 describe('contractChecker', () => {
   it('accepts a body that matches the operation schema picked by method, path template and status', () => {
-    expect(check('GET', '/v1/keys/k_1', received(200, validKey))).toBeUndefined();
+    expect(check('GET', '/live/v1/keys/k_1', received(200, validKey))).toBeUndefined();
   });
 
   it('names the operation, the status and the failing field when the body does not match', () => {
-    const violation = check('GET', '/v1/keys/k_1', received(200, { id: 1, createdAt: 'yesterday' }));
+    const violation = check('GET', '/live/v1/keys/k_1', received(200, { id: 1, createdAt: 'yesterday' }));
 
     expect(violation).toMatchObject({ operation: 'GET /v1/keys/{id}', status: 200 });
     expect(violation?.errors?.map((error) => error.instancePath).sort()).toEqual(['/createdAt', '/id']);
@@ -72,51 +72,56 @@ describe('contractChecker', () => {
   });
 
   it('checks an error status against `default`, whose schema is a $ref to components', () => {
-    expect(check('GET', '/v1/keys/k_1', received(404, anError))).toBeUndefined();
-    expect(check('GET', '/v1/keys/k_1', received(404, { message: 'Not Found' }))?.problem).toBe(
+    expect(check('GET', '/live/v1/keys/k_1', received(404, anError))).toBeUndefined();
+    expect(check('GET', '/live/v1/keys/k_1', received(404, { message: 'Not Found' }))?.problem).toBe(
       'the body does not match the schema',
     );
   });
 
   it('uses a status range (4XX) and refuses a status the operation does not document', () => {
-    expect(check('DELETE', '/v1/keys/k_1', received(409, anError))).toBeUndefined();
-    expect(check('DELETE', '/v1/keys/k_1', received(500, anError))?.problem).toBe(
+    expect(check('DELETE', '/live/v1/keys/k_1', received(409, anError))).toBeUndefined();
+    expect(check('DELETE', '/live/v1/keys/k_1', received(500, anError))?.problem).toBe(
       'status 500 is not documented for this operation',
     );
   });
 
   it('reads a response given as a $ref to components.responses', () => {
-    expect(check('DELETE', '/v1/keys/k_1', received(404, anError))).toBeUndefined();
-    expect(check('DELETE', '/v1/keys/k_1', received(404, { message: 'Not Found' }))?.problem).toBe(
+    expect(check('DELETE', '/live/v1/keys/k_1', received(404, anError))).toBeUndefined();
+    expect(check('DELETE', '/live/v1/keys/k_1', received(404, { message: 'Not Found' }))?.problem).toBe(
       'the body does not match the schema',
     );
   });
 
   it('accepts an empty 204 and refuses a body where the document has none', () => {
-    expect(check('DELETE', '/v1/keys/k_1', received(204, undefined, ''))).toBeUndefined();
-    expect(check('DELETE', '/v1/keys/k_1', received(204, { deleted: true }))?.problem).toBe(
+    expect(check('DELETE', '/live/v1/keys/k_1', received(204, undefined, ''))).toBeUndefined();
+    expect(check('DELETE', '/live/v1/keys/k_1', received(204, { deleted: true }))?.problem).toBe(
       'a body where the document describes none',
     );
   });
 
   it('refuses a non-JSON body where the document describes JSON', () => {
-    expect(check('GET', '/v1/keys/k_1', received(200, '<html></html>', 'text/html'))?.problem).toMatch(
+    expect(check('GET', '/live/v1/keys/k_1', received(200, '<html></html>', 'text/html'))?.problem).toMatch(
       /content-type text\/html is not one of application\/json/,
     );
   });
 
   it('holds answers of routes outside the document to the Error shape when they fail, and lets their successes by', () => {
-    expect(check('GET', '/v1/nothing-here', received(403, anError))).toBeUndefined();
-    expect(check('GET', '/v1/nothing-here', received(403, { message: 'Missing Authentication Token' }))).toMatchObject({
-      operation: 'GET /v1/nothing-here (no route)',
+    expect(check('GET', '/live/v1/nothing-here', received(403, anError))).toBeUndefined();
+    expect(
+      check('GET', '/live/v1/nothing-here', received(403, { message: 'Missing Authentication Token' })),
+    ).toMatchObject({
+      operation: 'GET /live/v1/nothing-here (no route)',
       problem: 'the body does not match the schema',
     });
-    expect(check('GET', '/v1/whoami', received(200, { anything: true }))).toBeUndefined();
+    expect(check('GET', '/live/v1/whoami', received(200, { anything: true }))).toBeUndefined();
+    expect(check('GET', '/prod/v1/keys/k_1', received(404, { nope: 1 }))?.operation).toBe(
+      'GET /prod/v1/keys/k_1 (no route)',
+    );
   });
 
   it('skips successes but still checks errors in errors-only mode', () => {
-    expect(check('GET', '/v1/keys/k_1', received(200, { id: 1 }), 'errors-only')).toBeUndefined();
-    expect(check('GET', '/v1/keys/k_1', received(400, { nope: 1 }), 'errors-only')).toBeDefined();
+    expect(check('GET', '/live/v1/keys/k_1', received(200, { id: 1 }), 'errors-only')).toBeUndefined();
+    expect(check('GET', '/live/v1/keys/k_1', received(400, { nope: 1 }), 'errors-only')).toBeDefined();
   });
 });
 
