@@ -15,6 +15,7 @@ export const whoamiSchema = z
   })
   .describe('The calling key.')
   .meta({
+    id: 'WhoAmI',
     examples: [
       {
         keyId: 'key_4fGh7JkL9mNpQr2s',
@@ -27,9 +28,12 @@ export const whoamiSchema = z
     ],
   });
 
-/** domain/audit.ts `AuditEntry`, as the audit store lists it. */
+/**
+ * domain/audit.ts `AuditEntry`, as the audit store lists it: the stored item's attributes, so open
+ * to attributes written by other versions.
+ */
 export const auditEntrySchema = z
-  .object({
+  .looseObject({
     id: z.string(),
     organizationId: z.string(),
     environment,
@@ -48,7 +52,8 @@ export const auditEntrySchema = z
     errorCode: z.string().optional().describe('For a failure, the error code the caller got.'),
     details: z.record(z.string(), z.unknown()).optional().describe('What changed, by field name; never secrets.'),
   })
-  .describe('One management action, successful or not.');
+  .describe('One management action, successful or not.')
+  .meta({ id: 'AuditEntry' });
 
 export const ACCOUNT_ROUTE_SCHEMAS = {
   'GET /v1/whoami': { responses: { 200: answer('The calling key.', whoamiSchema) } },

@@ -39,7 +39,8 @@ export const publishedEventSchema = z
     type: z.string(),
     timestamp,
   })
-  .describe('The event is queued for every endpoint subscribed to its type.');
+  .describe('The event is queued for every endpoint subscribed to its type.')
+  .meta({ id: 'PublishedEvent' });
 
 export const MAX_REPORTS_PER_BATCH = 1000;
 
@@ -73,7 +74,8 @@ export const leakVerdictsSchema = z
         .describe('true_positive: a live key of this platform, now revoked or deactivated.'),
     }),
   )
-  .describe("A verdict per reported match, in the partner's field names.");
+  .describe("A verdict per reported match, in the partner's field names.")
+  .meta({ id: 'SecretScanningVerdicts' });
 
 export const EVENT_ROUTE_SCHEMAS = {
   'POST /v1/events': {

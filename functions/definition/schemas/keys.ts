@@ -16,7 +16,8 @@ const name = z
   .string({ error: 'must be a string' })
   .trim()
   .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters');
+  .max(100, 'must be at most 100 characters')
+  .describe('A name to recognize the key by, such as the service that uses it.');
 
 const permissions = z
   .array(z.string({ error: 'must be a string' }), { error: 'must be an array of permission strings' })
@@ -29,15 +30,18 @@ const permissions = z
     }
     if (new Set(values).size !== values.length)
       ctx.addIssue({ code: 'custom', message: 'must not repeat a permission' });
-  });
+  })
+  .describe("Presets (such as 'read') or resource:action scopes; at most the calling key's own rights.");
 
-const accounts = z.union([
-  z.literal('*'),
-  z
-    .array(z.string().min(1).max(64), { error: "must be '*' or an array of sub-account ids" })
-    .min(1, "must list at least one sub-account, or be '*'")
-    .max(100, 'must have at most 100 entries'),
-]);
+const accounts = z
+  .union([
+    z.literal('*'),
+    z
+      .array(z.string().min(1).max(64), { error: "must be '*' or an array of sub-account ids" })
+      .min(1, "must list at least one sub-account, or be '*'")
+      .max(100, 'must have at most 100 entries'),
+  ])
+  .describe("The sub-accounts the key reaches: '*' for all, or their ids; within the calling key's own.");
 
 const ipAllowlist = z
   .array(z.string({ error: 'must be a string' }), { error: 'must be an array of IP addresses or CIDR ranges' })
@@ -47,28 +51,42 @@ const ipAllowlist = z
       const problem = allowlistEntryProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', path: [index], message: problem });
     }
-  });
+  })
+  .describe('IP addresses and CIDR ranges the key may be used from; leave out for any.');
 
-const expiresAt = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z' });
+const expiresAt = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z' })
+  .describe('When the key stops working; leave out for never.');
 
 const rateLimitPerMinute = z
   .number({ error: 'must be a number' })
   .int('must be a whole number')
   .min(1, 'must be at least 1')
-  .max(100_000, 'must be at most 100000');
+  .max(100_000, 'must be at most 100000')
+  .describe("The key's own limit of requests per minute, on top of the plan's.");
 
-export const createKeyInput = z.strictObject({
-  name,
-  permissions,
-  /** Defaults to the acting key's own sub-accounts ('*' for an unrestricted key). */
-  accounts: accounts.optional(),
-  environment: z.enum(KEY_ENVIRONMENTS, { error: "must be 'live' or 'test'" }).optional(),
-  expiresAt: expiresAt.optional(),
-  rateLimitPerMinute: rateLimitPerMinute.optional(),
-  ipAllowlist: ipAllowlist.optional(),
-  /** Member id or email of the person creating the key; defaults to the calling key's member. */
-  createdBy: z.string().min(1).max(254).optional(),
-});
+export const createKeyInput = z
+  .strictObject({
+    name,
+    permissions,
+    /** Defaults to the acting key's own sub-accounts ('*' for an unrestricted key). */
+    accounts: accounts.optional(),
+    environment: z
+      .enum(KEY_ENVIRONMENTS, { error: "must be 'live' or 'test'" })
+      .optional()
+      .describe("'test' for a sandbox key; defaults to the calling key's environment."),
+    expiresAt: expiresAt.optional(),
+    rateLimitPerMinute: rateLimitPerMinute.optional(),
+    ipAllowlist: ipAllowlist.optional(),
+    /** Member id or email of the person creating the key; defaults to the calling key's member. */
+    createdBy: z
+      .string()
+      .min(1)
+      .max(254)
+      .optional()
+      .describe("Member id or email of the person creating the key; defaults to the calling key's member."),
+  })
+  .meta({ id: 'CreateKeyRequest' });
 export type CreateKeyInput = z.infer<typeof createKeyInput>;
 
 /** `null` clears an optional field. The key value itself never changes. */
@@ -83,17 +101,22 @@ export const updateKeyInput = z
   })
   .refine((patch) => Object.keys(patch).length > 0, {
     message: 'send at least one of name, permissions, accounts, ipAllowlist, expiresAt, rateLimitPerMinute',
-  });
+  })
+  .describe('The fields to change; null clears an optional one.')
+  .meta({ id: 'UpdateKeyRequest' });
 export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
 
-export const rotateKeyInput = z.strictObject({
-  gracePeriodSeconds: z
-    .number({ error: 'must be a number of seconds' })
-    .int('must be a whole number of seconds')
-    .min(0, 'must be 0 or more')
-    .max(MAX_GRACE_PERIOD_SECONDS, `must be at most ${MAX_GRACE_PERIOD_SECONDS} (30 days)`)
-    .default(0),
-});
+export const rotateKeyInput = z
+  .strictObject({
+    gracePeriodSeconds: z
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0 or more')
+      .max(MAX_GRACE_PERIOD_SECONDS, `must be at most ${MAX_GRACE_PERIOD_SECONDS} (30 days)`)
+      .default(0)
+      .describe('How long the old key keeps working, in seconds (at most 30 days); 0 retires it at once.'),
+  })
+  .meta({ id: 'RotateKeyRequest' });
 export type RotateKeyInput = z.infer<typeof rotateKeyInput>;
 
 const KEY_STATUSES = ['active', 'inactive', 'revoked', 'expired'] as const;
@@ -150,7 +173,7 @@ export const keyViewSchema = z
     lastReminderStage: z.int().nullable().describe('The last rotation reminder sent (1: 5 months, 2: 6 months, …).'),
   })
   .describe('An API key as the API shows it: never the key itself, except once on creation.')
-  .meta({ examples: [keyViewExample] });
+  .meta({ id: 'ApiKey', examples: [keyViewExample] });
 
 const shownOnce = z
   .string()
@@ -158,14 +181,16 @@ const shownOnce = z
 
 export const createdKeySchema = keyViewSchema
   .extend({ key: shownOnce })
-  .meta({ examples: [{ ...keyViewExample, key: 'sk_live_…x7Yz9AbC' }] });
+  .describe('The created key, with the key itself shown this once.')
+  .meta({ id: 'CreatedApiKey', examples: [{ ...keyViewExample, key: 'sk_live_…x7Yz9AbC' }] });
 
 export const rotatedKeySchema = keyViewSchema
   .extend({
     key: shownOnce,
     previousKey: keyViewSchema.describe('The old key, retired at the end of the grace period.'),
   })
-  .describe('The new key, and the old one it replaces.');
+  .describe('The new key, and the old one it replaces.')
+  .meta({ id: 'RotatedApiKey' });
 
 /** domain/usage/call-log.ts `callView`. */
 export const callViewSchema = z
@@ -180,7 +205,8 @@ export const callViewSchema = z
     credits: z.number().describe('Credits the call consumed (0 when it failed).'),
     requestId: z.string(),
   })
-  .describe('One call made with the key.');
+  .describe('One call made with the key.')
+  .meta({ id: 'KeyCall' });
 
 export const KEY_ROUTE_SCHEMAS = {
   'POST /v1/keys': {

@@ -60,7 +60,8 @@ export const usageReportSchema = z
       }),
     ),
   })
-  .describe("Usage in the calling key's environment over a range of days.");
+  .describe("Usage in the calling key's environment over a range of days.")
+  .meta({ id: 'UsageReport' });
 
 const notificationBase = {
   id: z.string(),
@@ -73,10 +74,13 @@ const notificationBase = {
   readAt: timestamp.nullable(),
 };
 
-/** functions/notifications/list.ts `notificationView` of domain/reminders `Notification`. */
+/**
+ * functions/notifications/list.ts `notificationView` of domain/reminders `Notification`: the stored
+ * item's attributes, so open to attributes written by other versions.
+ */
 export const notificationSchema = z
   .discriminatedUnion('type', [
-    z.object({
+    z.looseObject({
       ...notificationBase,
       type: z.literal('api_key.rotation_due'),
       keyId: z.string(),
@@ -84,14 +88,14 @@ export const notificationSchema = z
       last8: z.string(),
       stage: z.int(),
     }),
-    z.object({
+    z.looseObject({
       ...notificationBase,
       type: z.literal('webhook.disabled'),
       webhookId: z.string(),
       url: z.string(),
       reason: z.string(),
     }),
-    z.object({
+    z.looseObject({
       ...notificationBase,
       type: z.literal('api_key.leaked'),
       keyId: z.string(),
@@ -101,7 +105,8 @@ export const notificationSchema = z
       action: z.enum(['revoked', 'deactivated']),
     }),
   ])
-  .describe('An in-app notification: a rotation reminder, a disabled webhook endpoint or a leaked key.');
+  .describe('An in-app notification: a rotation reminder, a disabled webhook endpoint or a leaked key.')
+  .meta({ id: 'Notification' });
 
 export const USAGE_ROUTE_SCHEMAS = {
   'GET /v1/usage': {

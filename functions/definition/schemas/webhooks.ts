@@ -25,24 +25,36 @@ const eventList = z
   .refine((events) => events.length <= eventTypes().length, {
     error: () => `must list each event type at most once; the catalog has ${eventTypes().length}`,
   })
-  .transform((events) => [...new Set(events)]);
+  .transform((events) => [...new Set(events)])
+  .describe('The event types to receive (GET /v1/webhook-event-types lists them).');
 
-const url = z.string({ error: 'must be the URL deliveries are posted to' }).trim().min(1).max(2048);
-const description = z.string().trim().max(500, 'must be at most 500 characters');
+const url = z
+  .string({ error: 'must be the URL deliveries are posted to' })
+  .trim()
+  .min(1)
+  .max(2048)
+  .describe('The https URL deliveries are posted to.');
+const description = z.string().trim().max(500, 'must be at most 500 characters').describe('A note for people.');
 
-export const createEndpointInput = z.strictObject({ url, events: eventList, description: description.optional() });
+export const createEndpointInput = z
+  .strictObject({ url, events: eventList, description: description.optional() })
+  .meta({ id: 'CreateWebhookRequest' });
 
 export const updateEndpointInput = z
   .strictObject({
     url: url.optional(),
     events: eventList.optional(),
     description: description.nullable().optional(),
-    /** true re-enables a disabled endpoint (and forgets its failing streak); false pauses it. */
-    enabled: z.boolean().optional(),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('true re-enables a disabled endpoint (and forgets its failing streak); false pauses it.'),
   })
   .refine((patch) => Object.keys(patch).length > 0, {
     message: 'send at least one of url, events, description, enabled',
-  });
+  })
+  .describe('The fields to change; null clears the description.')
+  .meta({ id: 'UpdateWebhookRequest' });
 
 export type CreateEndpointInput = z.output<typeof createEndpointInput>;
 export type UpdateEndpointInput = z.output<typeof updateEndpointInput>;
@@ -98,7 +110,7 @@ export const endpointViewSchema = z
     updatedAt: timestamp,
   })
   .describe('A webhook endpoint.')
-  .meta({ examples: [endpointViewExample] });
+  .meta({ id: 'WebhookEndpoint', examples: [endpointViewExample] });
 
 const signingSecret = z
   .string()
@@ -106,7 +118,11 @@ const signingSecret = z
 
 export const endpointWithSecretSchema = endpointViewSchema
   .extend({ secret: signingSecret })
-  .meta({ examples: [{ ...endpointViewExample, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }] });
+  .describe('The webhook endpoint, with its signing secret shown this once.')
+  .meta({
+    id: 'WebhookEndpointWithSecret',
+    examples: [{ ...endpointViewExample, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+  });
 
 const attempt = {
   at: timestamp,
@@ -130,7 +146,8 @@ export const deliveryViewSchema = z
     createdAt: timestamp,
     updatedAt: timestamp,
   })
-  .describe('One event sent to one endpoint, with every attempt.');
+  .describe('One event sent to one endpoint, with every attempt.')
+  .meta({ id: 'WebhookDelivery' });
 
 /** domain/webhooks/redelivery.ts `sendTestEvent`. */
 export const testOutcomeSchema = z
@@ -140,12 +157,15 @@ export const testOutcomeSchema = z
     succeeded: z.boolean(),
     ...attempt,
   })
-  .describe('What the test send came to.');
+  .describe('What the test send came to.')
+  .meta({ id: 'WebhookTestOutcome' });
 
-export const recoverResultSchema = z.strictObject({
-  recovered: z.int().min(0).describe('Failed deliveries queued again.'),
-  more: z.boolean().describe('True when more failed deliveries remain: call again.'),
-});
+export const recoverResultSchema = z
+  .strictObject({
+    recovered: z.int().min(0).describe('Failed deliveries queued again.'),
+    more: z.boolean().describe('True when more failed deliveries remain: call again.'),
+  })
+  .meta({ id: 'WebhookRecovery' });
 
 /** domain/webhooks/catalog.ts `catalogView`. */
 export const eventCatalogSchema = z
@@ -160,7 +180,8 @@ export const eventCatalogSchema = z
       }),
     ),
   })
-  .describe("The event catalog: the team's event types, then the platform's.");
+  .describe("The event catalog: the team's event types, then the platform's.")
+  .meta({ id: 'EventCatalog' });
 
 export const WEBHOOK_ROUTE_SCHEMAS = {
   'POST /v1/webhooks': {
