@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/examples'],
+  roots: ['<rootDir>/test', '<rootDir>/examples', '<rootDir>/sdk'],
   transform: {
     '^.+\\.[tj]s$': [
       'ts-jest',

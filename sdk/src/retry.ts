@@ -1,0 +1,67 @@
+/**
+ * Retries of 429 and 503 answers, below openapi-fetch (a `fetch` wrapper), so every call gets them.
+ * Only requests that are safe to send twice are retried: idempotent methods, and the ones a caller
+ * marks `retryable` (it knows the server deduplicates them).
+ */
+
+import { retryAfterMs } from './errors';
+
+export interface RetryOptions {
+  /** Retries after the first attempt; 0 turns retrying off. Default 3. */
+  maxRetries?: number;
+  /** The first backoff's ceiling, doubled on each retry (full jitter). Default 500. */
+  baseDelayMs?: number;
+  /**
+   * No wait is longer: the backoff is capped here, and a Retry-After beyond it is not waited for
+   * (the 429/503 is returned at once; RateLimitError says how long the server asked for). Default 20000.
+   */
+  maxDelayMs?: number;
+  /** Injected for tests: waiting, the clock (for Retry-After dates) and the jitter's random in [0, 1). */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+const RETRIED_STATUSES = new Set([429, 503]);
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** Set on a Request (openapi-fetch copies unknown init options onto it) to allow retrying a POST or PATCH. */
+export const RETRYABLE = 'retryable';
+
+type Fetch = (request: Request) => Promise<Response>;
+
+export function retryingFetch(fetch: Fetch, options: RetryOptions = {}): Fetch {
+  const maxRetries = options.maxRetries ?? 3;
+  const baseDelayMs = options.baseDelayMs ?? 500;
+  const maxDelayMs = options.maxDelayMs ?? 20_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+
+  return async (request) => {
+    const retryable =
+      IDEMPOTENT_METHODS.has(request.method) || (request as unknown as Record<string, unknown>)[RETRYABLE] === true;
+    if (!retryable || maxRetries === 0) return fetch(request);
+    for (let attempt = 0; ; attempt++) {
+      // A body can be read once: each attempt sends a copy, the original stays for the next one.
+      const response = await fetch(request.clone());
+      if (!RETRIED_STATUSES.has(response.status) || attempt >= maxRetries) return response;
+      const delay = delayBeforeRetry(response, attempt, { baseDelayMs, maxDelayMs, now: now(), random: random() });
+      if (delay === undefined) return response;
+      await response.body?.cancel();
+      await sleep(delay);
+    }
+  };
+}
+
+/** The server's Retry-After when it gives one (undefined past maxDelayMs: not worth waiting), else backoff. */
+export function delayBeforeRetry(
+  response: Response,
+  attempt: number,
+  { baseDelayMs, maxDelayMs, now, random }: { baseDelayMs: number; maxDelayMs: number; now: number; random: number },
+): number | undefined {
+  const asked = retryAfterMs(response.headers.get('retry-after'), now);
+  if (asked !== undefined) return asked <= maxDelayMs ? asked : undefined;
+  // Full jitter (a random wait up to the exponential ceiling) spreads clients that failed together.
+  return Math.floor(random * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
+}

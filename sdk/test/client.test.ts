@@ -1,0 +1,91 @@
+import {
+  ApiError,
+  BadRequestError,
+  ConflictError,
+  createClient,
+  ForbiddenError,
+  NotFoundError,
+  PaymentRequiredError,
+  RateLimitError,
+  UnauthorizedError,
+} from '../src';
+import { type Answer, errorBody, fakeFetch } from './fake-fetch';
+
+function clientWith(answer: Answer, keyHeader?: 'x-api-key' | 'authorization') {
+  const server = fakeFetch(answer);
+  const client = createClient({
+    baseUrl: 'https://api.example.com/live/',
+    apiKey: 'sk_live_secret',
+    ...(keyHeader && { keyHeader }),
+    fetch: server.fetch,
+    retry: { maxRetries: 0 },
+  });
+  return { client, sent: server.sent };
+}
+
+describe('createClient', () => {
+  it('sends the key in x-api-key by default, to the stage URL with the path and query filled in', async () => {
+    const { client, sent } = clientWith({ status: 200, body: { items: [] } });
+
+    await client.GET('/v1/keys/{id}/calls', { params: { path: { id: 'key_1' }, query: { limit: 5 } } });
+
+    expect(sent[0]?.url).toBe('https://api.example.com/live/v1/keys/key_1/calls?limit=5');
+    expect(sent[0]?.headers.get('x-api-key')).toBe('sk_live_secret');
+    expect(sent[0]?.headers.get('authorization')).toBeNull();
+  });
+
+  it('sends Authorization: Bearer <key> in authorization mode, and no x-api-key', async () => {
+    const { client, sent } = clientWith({ status: 200, body: {} }, 'authorization');
+
+    await client.GET('/v1/whoami');
+
+    expect(sent[0]?.headers.get('authorization')).toBe('Bearer sk_live_secret');
+    expect(sent[0]?.headers.get('x-api-key')).toBeNull();
+  });
+
+  it('resolves to the body of a success and to undefined for a 204', async () => {
+    const created = clientWith({ status: 201, body: { id: 'key_1', key: 'sk_live_new' } });
+    const deleted = clientWith({ status: 204 });
+
+    expect(await created.client.POST('/v1/keys', { body: { name: 'n' } })).toEqual({ id: 'key_1', key: 'sk_live_new' });
+    expect(await deleted.client.DELETE('/v1/keys/{id}', { params: { path: { id: 'key_1' } } })).toBeUndefined();
+  });
+});
+
+describe('typed errors', () => {
+  it('turns a 400 into a BadRequestError with the fields to fix', async () => {
+    const fields = [{ field: 'name', message: 'is required' }];
+    const { client } = clientWith({ status: 400, body: errorBody('invalid_request', 'name: is required', fields) });
+
+    const error = await client.POST('/v1/keys', { body: {} }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request', message: 'name: is required', fields });
+  });
+
+  it.each([
+    [401, UnauthorizedError],
+    [402, PaymentRequiredError],
+    [403, ForbiddenError],
+    [404, NotFoundError],
+    [409, ConflictError],
+    [429, RateLimitError],
+  ] as const)('turns a %i into a %p', async (status, ErrorClass) => {
+    const { client } = clientWith({ status, body: errorBody('some_code', 'Some message') });
+
+    const error = await client.GET('/v1/keys').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error).toMatchObject({ status, code: 'some_code', message: 'Some message', fields: [] });
+  });
+
+  it('gives an answer that is not the platform error shape a generic code and the text', async () => {
+    const { client } = clientWith({ status: 502, body: 'Bad gateway' });
+
+    const error = await client.GET('/v1/keys').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 502, code: 'http_502', message: 'HTTP 502: Bad gateway' });
+  });
+});
