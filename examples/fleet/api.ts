@@ -8,7 +8,28 @@
  * function makes each caller say which one it means, whatever was imported first.
  */
 import { defineApi, type RouteInput } from 'api-key-platform/definition';
-import { customerSchema, rideSchema, vehicleSchema, vehicleStatusChangeSchema } from './model';
+import {
+  customerSchema,
+  listOf,
+  revenueAnalyticsSchema,
+  rideAnalyticsSchema,
+  rideSchema,
+  vehicleSchema,
+  vehicleStatusChangeSchema,
+  zoneSchema,
+} from './model';
+import {
+  createVehicleInput,
+  customerListQuery,
+  endRideInput,
+  listQuery,
+  rideListQuery,
+  startRideInput,
+  updateCustomerInput,
+  updateVehicleInput,
+  updateZoneInput,
+  vehicleListQuery,
+} from './service/inputs';
 
 const exampleAccount = 'acc_3f9a1c2b7d4e5f60';
 const exampleRide = {
@@ -46,6 +67,14 @@ type Path =
   | '/v1/zones'
   | '/v1/zones/{id}';
 
+/** A query or body that fails its schema (400). */
+const invalid = 400;
+const notFound = 404;
+/** The records' state forbids it: a blocked customer, a vehicle on a ride, a ride already ended. */
+const conflict = 409;
+/** What the service answers on a body: over 64 KiB (413), not JSON (415). */
+const bodyErrors = [invalid, 413, 415];
+
 /** The whole API, served by the fleet service at `serviceUrl` (such as https://fleet.internal.example). */
 export function fleetApi(serviceUrl: string) {
   const base = serviceUrl.replace(/\/+$/, '');
@@ -54,7 +83,7 @@ export function fleetApi(serviceUrl: string) {
     path: Path,
     permission: string,
     summary: string,
-    credits?: number,
+    contract: Pick<RouteInput, 'credits' | 'request' | 'response' | 'errors'>,
   ): RouteInput => ({
     method,
     path,
@@ -62,7 +91,7 @@ export function fleetApi(serviceUrl: string) {
     summary,
     backend: { http: `${base}${path}` },
     accountScoped: true,
-    ...(credits !== undefined && { credits }),
+    ...contract,
   });
 
   return defineApi({
@@ -85,23 +114,83 @@ export function fleetApi(serviceUrl: string) {
       admin: { description: 'Everything, key and webhook management included', permissions: ['admin'] },
     },
     routes: [
-      route('GET', '/v1/rides', 'rides:read', 'List rides'),
-      route('POST', '/v1/rides', 'rides:create', 'Start a ride'),
-      route('GET', '/v1/rides/{id}', 'rides:read', 'Get a ride'),
-      route('PATCH', '/v1/rides/{id}', 'rides:update', 'End or cancel a ride'),
-      route('GET', '/v1/vehicles', 'vehicles:read', 'List vehicles'),
-      route('POST', '/v1/vehicles', 'vehicles:create', 'Add a vehicle'),
-      route('GET', '/v1/vehicles/{id}', 'vehicles:read', 'Get a vehicle'),
-      route('PATCH', '/v1/vehicles/{id}', 'vehicles:update', 'Change a vehicle'),
-      route('DELETE', '/v1/vehicles/{id}', 'vehicles:delete', 'Retire a vehicle'),
-      route('GET', '/v1/customers', 'customers:read', 'List customers'),
-      route('GET', '/v1/customers/{id}', 'customers:read', 'Get a customer'),
-      route('PATCH', '/v1/customers/{id}', 'customers:update', 'Change a customer'),
-      route('GET', '/v1/analytics/rides', 'analytics:read', 'Ride counts, durations and distances'),
-      route('GET', '/v1/analytics/revenue', 'analytics:read', 'Revenue by pricing zone (2 credits)', 2),
-      route('GET', '/v1/zones', 'prices:read', 'List pricing zones'),
-      route('GET', '/v1/zones/{id}', 'prices:read', 'Get a pricing zone'),
-      route('PATCH', '/v1/zones/{id}', 'prices:update', "Change a zone's prices"),
+      route('GET', '/v1/rides', 'rides:read', 'List rides', {
+        request: { query: rideListQuery },
+        response: { schema: listOf(rideSchema), description: 'Rides, newest first' },
+        errors: [invalid],
+      }),
+      route('POST', '/v1/rides', 'rides:create', 'Start a ride', {
+        request: { body: startRideInput },
+        response: { status: 201, schema: rideSchema, description: 'The ride, started' },
+        errors: [...bodyErrors, notFound, conflict],
+      }),
+      route('GET', '/v1/rides/{id}', 'rides:read', 'Get a ride', {
+        response: { schema: rideSchema, description: 'The ride' },
+        errors: [notFound],
+      }),
+      route('PATCH', '/v1/rides/{id}', 'rides:update', 'End or cancel a ride', {
+        request: { body: endRideInput },
+        response: { schema: rideSchema, description: 'The ride, completed with its cost, or cancelled' },
+        errors: [...bodyErrors, notFound, conflict],
+      }),
+      route('GET', '/v1/vehicles', 'vehicles:read', 'List vehicles', {
+        request: { query: vehicleListQuery },
+        response: { schema: listOf(vehicleSchema), description: 'Vehicles by name' },
+        errors: [invalid],
+      }),
+      route('POST', '/v1/vehicles', 'vehicles:create', 'Add a vehicle', {
+        request: { body: createVehicleInput },
+        response: { status: 201, schema: vehicleSchema, description: 'The vehicle, added' },
+        errors: bodyErrors,
+      }),
+      route('GET', '/v1/vehicles/{id}', 'vehicles:read', 'Get a vehicle', {
+        response: { schema: vehicleSchema, description: 'The vehicle' },
+        errors: [notFound],
+      }),
+      route('PATCH', '/v1/vehicles/{id}', 'vehicles:update', 'Change a vehicle', {
+        request: { body: updateVehicleInput },
+        response: { schema: vehicleSchema, description: 'The vehicle as it is now' },
+        errors: [...bodyErrors, notFound, conflict],
+      }),
+      route('DELETE', '/v1/vehicles/{id}', 'vehicles:delete', 'Retire a vehicle', {
+        response: { status: 204, description: 'Retired' },
+        errors: [notFound, conflict],
+      }),
+      route('GET', '/v1/customers', 'customers:read', 'List customers', {
+        request: { query: customerListQuery },
+        response: { schema: listOf(customerSchema), description: 'Customers by name' },
+        errors: [invalid],
+      }),
+      route('GET', '/v1/customers/{id}', 'customers:read', 'Get a customer', {
+        response: { schema: customerSchema, description: 'The customer' },
+        errors: [notFound],
+      }),
+      route('PATCH', '/v1/customers/{id}', 'customers:update', 'Change a customer', {
+        request: { body: updateCustomerInput },
+        response: { schema: customerSchema, description: 'The customer as it is now' },
+        errors: [...bodyErrors, notFound],
+      }),
+      route('GET', '/v1/analytics/rides', 'analytics:read', 'Ride counts, durations and distances', {
+        response: { schema: rideAnalyticsSchema, description: "The sub-account's ride figures" },
+      }),
+      route('GET', '/v1/analytics/revenue', 'analytics:read', 'Revenue by pricing zone (2 credits)', {
+        credits: 2,
+        response: { schema: revenueAnalyticsSchema, description: 'Revenue of completed rides by pricing zone' },
+      }),
+      route('GET', '/v1/zones', 'prices:read', 'List pricing zones', {
+        request: { query: listQuery },
+        response: { schema: listOf(zoneSchema), description: 'Pricing zones by name' },
+        errors: [invalid],
+      }),
+      route('GET', '/v1/zones/{id}', 'prices:read', 'Get a pricing zone', {
+        response: { schema: zoneSchema, description: 'The pricing zone' },
+        errors: [notFound],
+      }),
+      route('PATCH', '/v1/zones/{id}', 'prices:update', "Change a zone's prices", {
+        request: { body: updateZoneInput },
+        response: { schema: zoneSchema, description: 'The pricing zone as it is now' },
+        errors: [...bodyErrors, notFound],
+      }),
     ],
     events: {
       'ride.started': {

@@ -75,3 +75,35 @@ export const vehicleStatusChangeSchema = z.object({
   changedAt: z.string(),
 });
 export type VehicleStatusChange = z.infer<typeof vehicleStatusChangeSchema>;
+
+/** A list answer: the first `limit` records, filtered and ordered (service/fleet.ts list). */
+export const listOf = <Item extends z.ZodType>(item: Item) => z.object({ items: z.array(item) });
+
+/** GET /v1/analytics/rides: ride counts and the completed rides' average duration and distance. */
+export const rideAnalyticsSchema = z.object({
+  accountId: z.string(),
+  rides: z.object({
+    total: z.number().int(),
+    active: z.number().int(),
+    completed: z.number().int(),
+    cancelled: z.number().int(),
+  }),
+  averageDurationMinutes: z.number().min(0),
+  totalDistanceKm: z.number().min(0),
+});
+export type RideAnalytics = z.infer<typeof rideAnalyticsSchema>;
+
+/** GET /v1/analytics/revenue: completed rides' revenue by the zone they started in, in minor units. */
+export const revenueAnalyticsSchema = z.object({
+  accountId: z.string(),
+  byZone: z.array(
+    z.object({
+      zoneId: z.string(),
+      name: z.string(),
+      currency: z.string().length(3),
+      completedRides: z.number().int(),
+      revenue: z.number().int(),
+    }),
+  ),
+});
+export type RevenueAnalytics = z.infer<typeof revenueAnalyticsSchema>;

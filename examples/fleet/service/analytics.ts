@@ -1,8 +1,8 @@
 /** The analytics routes: figures over one sub-account's rides. */
-import type { Ride } from '../model';
+import type { RevenueAnalytics, Ride, RideAnalytics } from '../model';
 import type { AccountRecords } from './store';
 
-export function rideAnalytics(accountId: string, records: AccountRecords) {
+export function rideAnalytics(accountId: string, records: AccountRecords): RideAnalytics {
   const rides = [...records.rides.values()];
   const completed = rides.filter((ride) => ride.status === 'completed');
   const minutes = completed.reduce((sum, ride) => sum + (ride.durationMinutes ?? 0), 0);
@@ -21,7 +21,7 @@ export function rideAnalytics(accountId: string, records: AccountRecords) {
 }
 
 /** Revenue of completed rides by the zone they started in, in minor units of each zone's currency. */
-export function revenueAnalytics(accountId: string, records: AccountRecords) {
+export function revenueAnalytics(accountId: string, records: AccountRecords): RevenueAnalytics {
   const byZone = [...records.zones.values()].map((zone) => {
     const rides = [...records.rides.values()].filter((ride) => ride.zoneId === zone.id && ride.status === 'completed');
     return {
