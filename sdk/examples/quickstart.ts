@@ -63,7 +63,10 @@ export async function quickstart(options: QuickstartOptions) {
   });
   const webhookId = String(endpoint.id);
   try {
-    await admin.POST('/v1/webhooks/{id}/test', { params: { path: { id: webhookId } } });
+    await admin.POST('/v1/webhooks/{id}/test', {
+      params: { path: { id: webhookId } },
+      body: { eventType: 'contact.created' },
+    });
     const received = await options.receiver.lastReceived();
     if (!received) throw new Error('The test webhook did not arrive.');
     const event = verifyWebhook(received.body, received.headers, String(endpoint.secret));

@@ -28,16 +28,21 @@ async function startReceiver() {
   };
 }
 
-const bootstrap = JSON.parse(readFileSync('.local/bootstrap.json', 'utf8'));
-const receiver = await startReceiver();
-try {
-  await quickstart({
-    baseUrl: bootstrap.sandboxUrl,
-    adminKey: bootstrap.sandboxAdminKey,
-    accountId: bootstrap.accountIds[0],
-    receiver,
-    log: console.log,
-  });
-} finally {
-  await receiver.close();
+// No top-level await: sdk/package.json makes this file CommonJS.
+async function main() {
+  const bootstrap = JSON.parse(readFileSync('.local/bootstrap.json', 'utf8'));
+  const receiver = await startReceiver();
+  try {
+    await quickstart({
+      baseUrl: bootstrap.sandboxUrl,
+      adminKey: bootstrap.sandboxAdminKey,
+      accountId: bootstrap.accountIds[0],
+      receiver,
+      log: console.log,
+    });
+  } finally {
+    await receiver.close();
+  }
 }
+
+void main();

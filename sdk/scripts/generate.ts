@@ -17,8 +17,13 @@ const HEADER = `/**
 
 `;
 
-const document = minimalDocument(loadApi(leadbaseApi.compiled));
-const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0]);
-const target = join(import.meta.dirname, '..', 'src', 'schema.ts');
-writeFileSync(target, HEADER + astToString(ast));
-console.log(`wrote ${target}`);
+// No top-level await: sdk/package.json makes these scripts CommonJS.
+async function generate() {
+  const document = minimalDocument(loadApi(leadbaseApi.compiled));
+  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0]);
+  const target = join(__dirname, '..', 'src', 'schema.ts');
+  writeFileSync(target, HEADER + astToString(ast));
+  console.log(`wrote ${target}`);
+}
+
+void generate();

@@ -47,21 +47,29 @@ describe('createClient', () => {
     const created = clientWith({ status: 201, body: { id: 'key_1', key: 'sk_live_new' } });
     const deleted = clientWith({ status: 204 });
 
-    expect(await created.client.POST('/v1/keys', { body: { name: 'n' } })).toEqual({ id: 'key_1', key: 'sk_live_new' });
+    expect(await created.client.POST('/v1/keys', { body: { name: 'n', permissions: ['read'] } })).toEqual({
+      id: 'key_1',
+      key: 'sk_live_new',
+    });
     expect(await deleted.client.DELETE('/v1/keys/{id}', { params: { path: { id: 'key_1' } } })).toBeUndefined();
   });
 });
 
 describe('typed errors', () => {
   it('turns a 400 into a BadRequestError with the fields to fix', async () => {
-    const fields = [{ field: 'name', message: 'is required' }];
-    const { client } = clientWith({ status: 400, body: errorBody('invalid_request', 'name: is required', fields) });
+    const fields = [{ field: 'name', message: 'must not be empty' }];
+    const { client } = clientWith({
+      status: 400,
+      body: errorBody('invalid_request', 'name: must not be empty', fields),
+    });
 
-    const error = await client.POST('/v1/keys', { body: {} }).catch((caught: unknown) => caught);
+    const error = await client
+      .POST('/v1/keys', { body: { name: '', permissions: [] } })
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 400, code: 'invalid_request', message: 'name: is required', fields });
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request', message: 'name: must not be empty', fields });
   });
 
   it.each([

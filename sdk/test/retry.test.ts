@@ -76,13 +76,18 @@ describe('retries', () => {
     const once = clientWith([unavailable, { status: 201, body: { id: 'key_1' } }]);
     const marked = clientWith([unavailable, { status: 201, body: { id: 'key_1' } }]);
 
-    const refused = await once.client.POST('/v1/keys', { body: { name: 'a' } }).catch((caught: unknown) => caught);
-    const created = await marked.client.POST('/v1/keys', { body: { name: 'a' }, retryable: true });
+    const refused = await once.client
+      .POST('/v1/keys', { body: { name: 'a', permissions: ['read'] } })
+      .catch((caught: unknown) => caught);
+    const created = await marked.client.POST('/v1/keys', {
+      body: { name: 'a', permissions: ['read'] },
+      retryable: true,
+    });
 
     expect(refused).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect(once.sent).toHaveLength(1);
     expect(created).toEqual({ id: 'key_1' });
-    expect(marked.sent.map((request) => request.body)).toEqual(['{"name":"a"}', '{"name":"a"}']);
+    expect(marked.sent.map((request) => request.body)).toEqual(Array(2).fill('{"name":"a","permissions":["read"]}'));
   });
 
   it.each([400, 500, 502])('does not retry a %i', async (status) => {
