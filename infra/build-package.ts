@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, resolve } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
-import { FUNCTION_BUNDLE_OPTIONS, writeBundleOutput } from './function-bundler';
+import { copyFunctionAssets, FUNCTION_BUNDLE_OPTIONS, writeBundleOutput } from './function-bundler';
 
 const root = process.cwd();
 const dist = join(root, 'dist');
@@ -55,6 +55,7 @@ export async function buildPackage(): Promise<void> {
       });
       // The same bytes as the repository's on-the-fly bundle: one asset hash either way.
       writeBundleOutput(result.outputFiles, root);
+      copyFunctionAssets(functionId, root, join(dist, PREBUILT_FUNCTIONS_DIR, functionId));
     }),
     build({
       ...LIBRARY_OPTIONS,

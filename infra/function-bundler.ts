@@ -3,10 +3,10 @@
  * prebuilt bundles. The package (`npm run build:package`) swaps this module for one that refuses:
  * an installed construct ships its bundles and never needs esbuild.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { type BuildOptions, buildSync, type OutputFile } from 'esbuild';
-import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
+import { FUNCTIONS, type FunctionId, functionAssets } from '../functions/definition/functions';
 
 /** The esbuild options of every function bundle, here and in build-package.ts. */
 export const FUNCTION_BUNDLE_OPTIONS: BuildOptions = {
@@ -59,7 +59,17 @@ export function writeBundleOutput(outputFiles: readonly OutputFile[], projectRoo
   }
 }
 
-/** Builds `index.js` and `index.js.map` of the function into `outdir`. */
+/** Copies the npm files the function reads at run time beside its `index.js`, each renamed into place. */
+export function copyFunctionAssets(functionId: FunctionId, projectRoot: string, outdir: string): void {
+  mkdirSync(outdir, { recursive: true });
+  for (const { module, file } of functionAssets(functionId)) {
+    const partial = join(outdir, `${file}.${process.pid}.partial`);
+    copyFileSync(join(projectRoot, 'node_modules', module), partial);
+    renameSync(partial, join(outdir, file));
+  }
+}
+
+/** Builds `index.js` and `index.js.map` of the function, and copies its assets, into `outdir`. */
 export function buildFunctionBundle(functionId: FunctionId, projectRoot: string, outdir: string): void {
   const result = buildSync({
     ...FUNCTION_BUNDLE_OPTIONS,
@@ -69,6 +79,7 @@ export function buildFunctionBundle(functionId: FunctionId, projectRoot: string,
     write: false,
   });
   writeBundleOutput(result.outputFiles, projectRoot);
+  copyFunctionAssets(functionId, projectRoot, outdir);
 }
 
 const built = new Map<FunctionId, string>();

@@ -10,7 +10,7 @@ import { AssetHashType, type BundlingOptions, DockerImage, type ILocalBundling }
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { API_DEFINITION_FILE_NAME } from '../functions/definition/active-api';
 import type { CompiledApi } from '../functions/definition/api-definition';
-import type { FunctionId } from '../functions/definition/functions';
+import { type FunctionId, functionAssets } from '../functions/definition/functions';
 import { bundleFunction } from './function-bundler';
 
 /** Set by build-package.ts: the directory of the prebuilt bundles, relative to the package's code. */
@@ -52,6 +52,7 @@ class DefinitionBundling implements ILocalBundling {
     const bundleDir = prebuiltBundleDir(this.functionId) ?? bundleFunction(this.functionId, this.rootOrThrow());
     copyFileSync(join(bundleDir, 'index.js'), join(outputDir, 'index.js'));
     if (this.sourceMaps) copyFileSync(join(bundleDir, 'index.js.map'), join(outputDir, 'index.js.map'));
+    for (const { file } of functionAssets(this.functionId)) copyFileSync(join(bundleDir, file), join(outputDir, file));
     writeFileSync(join(outputDir, API_DEFINITION_FILE_NAME), this.definitionJson);
     return true;
   }

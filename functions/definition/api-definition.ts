@@ -443,11 +443,15 @@ function platformNeeds(access: RouteAccess): string {
   }
 }
 
-/** The platform's routes own their first segments after the version (`/v1/keys…`, `/v1/webhooks…`). */
+/**
+ * The platform's routes own their first segments after the version (`/v1/keys…`, `/v1/webhooks…`),
+ * and a platform path outside a version (`/docs`) owns its whole first segment.
+ */
 function isPlatformOwned(path: string): boolean {
   const [version, first] = pathSegments(path);
   return PLATFORM_ROUTES.some((route) => {
     const [platformVersion, platformFirst] = pathSegments(route.path);
+    if (!/^v\d+$/.test(platformVersion ?? '')) return platformVersion === version;
     return platformVersion === version && platformFirst === first;
   });
 }

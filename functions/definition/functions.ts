@@ -72,6 +72,11 @@ export interface FunctionDefinition {
   entry: string;
   description: string;
   needs: FunctionNeeds;
+  /**
+   * Files of npm packages the function reads at run time, as `package/file`: the bundle carries
+   * each beside its `index.js` (function-bundler.ts), a local run reads it from node_modules.
+   */
+  assets?: readonly string[];
 }
 
 export const FUNCTIONS = {
@@ -254,6 +259,13 @@ export const FUNCTIONS = {
       sendToQueue: 'webhook-events',
     },
   },
+  'api-docs': {
+    entry: 'functions/docs/handler.ts',
+    description: 'GET /v1/openapi.json, /docs and /docs/{asset}: the OpenAPI document and the page that renders it',
+    // Everything it serves is built from the definition in memory or shipped in its bundle (assets).
+    needs: { table: [] },
+    assets: ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css'],
+  },
   'webhook-fanout': {
     entry: 'functions/webhooks/fanout-worker.ts',
     description: 'Finds the endpoints subscribed to each published event and queues one delivery per endpoint',
@@ -304,6 +316,12 @@ export const FUNCTIONS = {
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionId = keyof typeof FUNCTIONS;
+
+/** The function's assets (`assets`): each npm file and the name its bundle folder holds it under. */
+export function functionAssets(functionId: FunctionId): { module: string; file: string }[] {
+  const assets = (FUNCTIONS[functionId] as FunctionDefinition).assets ?? [];
+  return assets.map((module) => ({ module, file: module.slice(module.lastIndexOf('/') + 1) }));
+}
 
 /** The queues a function consumes, in the order `consumeQueue` names them; none for most. */
 export function consumedQueues(needs: Pick<FunctionNeeds, 'consumeQueue'>): readonly QueueId[] {

@@ -161,6 +161,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     function: 'events-publish',
     access: { kind: 'scope', scope: 'events:publish' },
     summary: 'Publish an event for webhook delivery (internal services)',
+    operationId: 'publishEvent',
   },
   {
     method: 'POST',
@@ -175,6 +176,31 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     function: 'whoami',
     access: { kind: 'any-key' },
     summary: 'Describe the calling key',
+  },
+  // The API's docs, public: the OpenAPI document of the calling stage and a page that renders it.
+  {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    function: 'api-docs',
+    access: { kind: 'public' },
+    summary: "The API's OpenAPI 3.1 document",
+    operationId: 'getOpenApiDocument',
+  },
+  {
+    method: 'GET',
+    path: '/docs',
+    function: 'api-docs',
+    access: { kind: 'public' },
+    summary: 'The interactive API docs (HTML)',
+    operationId: 'getDocsPage',
+  },
+  {
+    method: 'GET',
+    path: '/docs/{asset}',
+    function: 'api-docs',
+    access: { kind: 'public' },
+    summary: 'A script or style sheet of the docs page',
+    operationId: 'getDocsAsset',
   },
 ];
 

@@ -46,6 +46,8 @@ interface RouteBase {
   summary: string;
   /** Credits a successful call consumes from the organization's balance; the cost table. */
   credits?: number;
+  /** The OpenAPI operation id (SDK method name) when the one derived from method and path reads badly. */
+  operationId?: string;
 }
 
 /** A platform route, served by one of the platform's functions. */

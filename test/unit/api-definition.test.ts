@@ -152,6 +152,30 @@ describe('defineApi', () => {
     );
   });
 
+  it('refuses team routes under /docs and /v1/openapi.json, the platform’s API docs', () => {
+    const docsRoute = (path: string) => ({
+      method: 'GET' as const,
+      path,
+      permission: 'rides:read',
+      summary: 'x',
+      backend: { lambda: 'rides' },
+    });
+
+    const problems = problemsOf(
+      aDefinition({
+        routes: [docsRoute('/docs/guide/{page}'), docsRoute('/docs/intro'), docsRoute('/v1/openapi.json/v2')],
+      }),
+    );
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "routes[0] GET /docs/guide/{page}: the path belongs to the platform's own routes; pick another",
+        "routes[1] GET /docs/intro: the path belongs to the platform's own routes; pick another",
+        "routes[2] GET /v1/openapi.json/v2: the path belongs to the platform's own routes; pick another",
+      ]),
+    );
+  });
+
   it('refuses an event example that its data schema rejects, and platform event names', () => {
     const problems = problemsOf(
       aDefinition({
@@ -264,7 +288,7 @@ describe('defineApi: routes a key policy cannot tell apart', () => {
 
     expect(problems).toEqual([
       'routes[0] GET /v1/{thing}: its policy GET/v1/* would also open GET /v1/keys (admin), GET /v1/keys/{id} (admin), ' +
-        'GET /v1/audit-log (admin), GET /v1/keys/{id}/calls (admin), 7 more; API Gateway policies cannot tell them ' +
+        'GET /v1/audit-log (admin), GET /v1/keys/{id}/calls (admin), 8 more; API Gateway policies cannot tell them ' +
         'apart; give the route a static segment first or the same permission',
     ]);
   });

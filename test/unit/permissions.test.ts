@@ -137,7 +137,12 @@ describe('grantsRoute', () => {
     const routes = activeApi().routes;
     for (const r of routes) expect(grantsRoute(['admin'], r)).toBe(!isPublicRoute(r));
     const publicRoutes = routes.filter(isPublicRoute);
-    expect(publicRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/secret-scanning/reports']);
+    expect(publicRoutes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v1/secret-scanning/reports',
+      'GET /v1/openapi.json',
+      'GET /docs',
+      'GET /docs/{asset}',
+    ]);
     for (const r of publicRoutes) expect(grantsRoute(['admin', 'events:publish', 'read', 'write'], r)).toBe(false);
   });
 

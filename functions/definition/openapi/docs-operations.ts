@@ -1,0 +1,37 @@
+/** The docs routes' own answers: the document itself, an HTML page and the page's assets. */
+import type { RouteKey } from '../schemas/route-schemas';
+import type { JsonSchema } from './json-schema';
+
+export const OPENAPI_PATH = '/v1/openapi.json';
+export const DOCS_PATH = '/docs';
+export const DOCS_ASSET_PATH = '/docs/{asset}';
+
+export const DOCS_OPERATIONS: Partial<Record<RouteKey, { responses: Record<string, JsonSchema>; errors: number[] }>> = {
+  [`GET ${OPENAPI_PATH}`]: {
+    responses: {
+      '200': {
+        description: "This document, with this stage's URL as its server.",
+        content: { 'application/json': { schema: { type: 'object', description: 'An OpenAPI 3.1 document.' } } },
+      },
+    },
+    errors: [],
+  },
+  [`GET ${DOCS_PATH}`]: {
+    responses: {
+      '200': { description: 'The interactive API docs.', content: { 'text/html': { schema: { type: 'string' } } } },
+    },
+    errors: [],
+  },
+  [`GET ${DOCS_ASSET_PATH}`]: {
+    responses: {
+      '200': {
+        description: "A script or style sheet of the docs page (swagger-ui's, served by the platform itself).",
+        content: {
+          'text/javascript': { schema: { type: 'string' } },
+          'text/css': { schema: { type: 'string' } },
+        },
+      },
+    },
+    errors: [404],
+  },
+};

@@ -1,0 +1,2 @@
+export { type OpenApiDocument, type OpenApiOptions, openApiDocument } from './document';
+export { operationIdOf } from './naming';

@@ -1,0 +1,168 @@
+/**
+ * What the api-docs function serves: the OpenAPI document of the calling stage, the docs page and
+ * its assets. swagger-ui renders the page from files the platform ships itself (no CDN), and the
+ * page's Content-Security-Policy lets it load nothing but this stage's own files.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import swaggerUiDir from 'swagger-ui-dist/absolute-path.js';
+import type { LoadedApi } from '../definition/active-api';
+import { openApiDocument } from '../definition/openapi';
+import { DOCS_ASSET_PATH, DOCS_PATH, OPENAPI_PATH } from '../definition/openapi/docs-operations';
+import { NotFoundError } from '../domain/errors';
+import { escapeHtml } from '../domain/escape-html';
+import type { HttpResponse } from '../runtime/http-response';
+
+/** The request as the docs need it: API Gateway's proxy event, read in a few places. */
+export interface DocsRequest {
+  resource: string;
+  pathParameters: Record<string, string | undefined> | null;
+  headers: Record<string, string | undefined> | null;
+  requestContext: { stage: string; path: string; domainName?: string };
+}
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  // swagger-ui's style sheet draws its icons as data: SVGs.
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const INITIALIZER = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: 'v1/openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
+  });
+});
+`;
+
+/** The page's files by name: swagger-ui's (FUNCTIONS['api-docs'].assets) and the initializer. */
+const ASSETS: Record<string, { file?: string; text?: string; contentType: string }> = {
+  'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', contentType: 'text/javascript; charset=utf-8' },
+  'swagger-ui.css': { file: 'swagger-ui.css', contentType: 'text/css; charset=utf-8' },
+  'docs.js': { text: INITIALIZER, contentType: 'text/javascript; charset=utf-8' },
+};
+
+const loaded = new Map<string, string>();
+function assetText(name: string): string | undefined {
+  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+  if (!asset) return undefined;
+  if (asset.text !== undefined) return asset.text;
+  let text = loaded.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(swaggerUiDir(), asset.file as string), 'utf8');
+    loaded.set(name, text);
+  }
+  return text;
+}
+
+/** A handful of stage URLs at most: a Host header is the caller's to choose, the memory is not. */
+const MAX_CACHED_DOCUMENTS = 8;
+const documents = new Map<string, { api: LoadedApi; body: string }>();
+
+export function answerDocs(api: LoadedApi, request: DocsRequest): HttpResponse {
+  switch (request.resource) {
+    case OPENAPI_PATH:
+      return openApiResponse(api, request);
+    case DOCS_PATH:
+      return page(api);
+    case DOCS_ASSET_PATH: {
+      const name = request.pathParameters?.asset ?? '';
+      const text = assetText(name);
+      if (text === undefined)
+        throw new NotFoundError(`No docs asset '${name}'; the page loads ${Object.keys(ASSETS).join(', ')}.`);
+      return {
+        statusCode: 200,
+        headers: { 'content-type': (ASSETS[name] as { contentType: string }).contentType, ...STATIC_HEADERS },
+        body: text,
+      };
+    }
+    default:
+      throw new NotFoundError(`The docs serve ${OPENAPI_PATH}, ${DOCS_PATH} and ${DOCS_PATH}/<asset>.`);
+  }
+}
+
+const STATIC_HEADERS = { 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' };
+
+function openApiResponse(api: LoadedApi, request: DocsRequest): HttpResponse {
+  const urls = serverUrls(api, request);
+  const key = urls.join(' ');
+  let cached = documents.get(key);
+  if (cached?.api !== api) {
+    cached = { api, body: JSON.stringify(openApiDocument(api, { serverUrls: urls })) };
+    if (documents.size >= MAX_CACHED_DOCUMENTS) documents.delete(documents.keys().next().value as string);
+    documents.set(key, cached);
+  }
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/json',
+      'cache-control': 'public, max-age=300',
+      // Generators and editors elsewhere may read the public document.
+      'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
+    },
+    body: cached.body,
+  };
+}
+
+function page(api: LoadedApi): HttpResponse {
+  const title = escapeHtml(`${api.compiled.name} docs`);
+  // Relative URLs: the page is at /<stage>/docs, so they resolve under the stage.
+  const body = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="stylesheet" href="docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="docs/swagger-ui-bundle.js"></script>
+<script src="docs/docs.js"></script>
+</body>
+</html>
+`;
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'cache-control': 'public, max-age=300',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+    body,
+  };
+}
+
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+/**
+ * The calling stage's base URL first (`https://{host}/{stage}` on API Gateway's own domain, with
+ * a custom domain's base path instead of the stage), then the API's other stage on the same host.
+ * A host that is not a plain name falls back to URLs relative to the document's host.
+ */
+export function serverUrls(api: LoadedApi, request: DocsRequest): string[] {
+  const { stage, path, domainName } = request.requestContext;
+  const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const host = domainName ?? headers.host ?? '';
+  const prefix = path.endsWith(OPENAPI_PATH) ? path.slice(0, -OPENAPI_PATH.length) : `/${stage}`;
+  const stages = [api.compiled.stages.live, api.compiled.stages.sandbox];
+  const others = prefix === `/${stage}` ? stages.filter((name) => name !== stage).map((name) => `/${name}`) : [];
+  if (!HOST.test(host)) return [prefix, ...others];
+  // API Gateway sets X-Forwarded-Proto; the local gateway is plain HTTP.
+  const scheme =
+    headers['x-forwarded-proto'] === 'https' || (domainName && !headers['x-forwarded-proto']) ? 'https' : 'http';
+  return [prefix, ...others].map((base) => `${scheme}://${host}${base}`);
+}

@@ -1,0 +1,61 @@
+/**
+ * The API docs on the local stack, as on AWS: the OpenAPI document, the page and swagger-ui's files
+ * answer without any key, through the gateway, on each stage.
+ */
+import { call } from '../support/http-client';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ keepStarterPlan: true });
+});
+
+afterAll(async () => {
+  await platform?.close();
+});
+
+describe('GET /<stage>/v1/openapi.json', () => {
+  it('answers the document without a key, with the live stage as its first server', async () => {
+    const response = await call('GET', `${platform.bootstrap.liveUrl}/v1/openapi.json`);
+
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(response.body.servers.map((server: { url: string }) => server.url)).toEqual([
+      platform.bootstrap.liveUrl,
+      platform.bootstrap.sandboxUrl,
+    ]);
+    expect(response.body.paths['/v1/keys'].get.security).toEqual([{ ApiKeyHeader: [] }]);
+  });
+
+  it('names the sandbox stage first when asked there', async () => {
+    const response = await call('GET', `${platform.bootstrap.sandboxUrl}/v1/openapi.json`);
+
+    expect(response.status).toBe(200);
+    expect(response.body.servers[0].url).toBe(platform.bootstrap.sandboxUrl);
+  });
+});
+
+describe('GET /<stage>/docs', () => {
+  it('answers the HTML page without a key, under a self-only Content-Security-Policy', async () => {
+    const response = await call('GET', `${platform.bootstrap.liveUrl}/docs`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['content-security-policy']).toContain("default-src 'none'; script-src 'self'");
+    expect(response.text).toContain('<script src="docs/swagger-ui-bundle.js"></script>');
+  });
+
+  it("serves swagger-ui's script and the page's initializer, and 404 for anything else", async () => {
+    const bundle = await call('GET', `${platform.bootstrap.liveUrl}/docs/swagger-ui-bundle.js`);
+    const init = await call('GET', `${platform.bootstrap.liveUrl}/docs/docs.js`);
+    const other = await call('GET', `${platform.bootstrap.liveUrl}/docs/index.html`);
+
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(bundle.text).toContain('SwaggerUIBundle');
+    expect(init.text).toContain("url: 'v1/openapi.json'");
+    expect(other.status).toBe(404);
+    expect(other.body.error.code).toBe('not_found');
+  });
+});
