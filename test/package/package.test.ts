@@ -272,6 +272,15 @@ describe('the npm package', () => {
     });
   });
 
+  it("ships the docs page's swagger-ui files in the api-docs function's code", () => {
+    const assets = readdirSync(join(appDir, 'cdk.out')).filter((name) => name.startsWith('asset.'));
+    const docs = assets.filter((asset) => existsSync(join(appDir, 'cdk.out', asset, 'swagger-ui-bundle.js')));
+    expect(docs).toHaveLength(1);
+    for (const file of ['index.js', 'swagger-ui.css', 'api-definition.json']) {
+      expect(existsSync(join(appDir, 'cdk.out', docs[0] as string, file))).toBe(true);
+    }
+  });
+
   it('ships the declarations of its entry points only, importing nothing but its peer dependencies', () => {
     const typesDir = join(appDir, 'node_modules', 'api-key-platform', 'dist', 'types');
     const declarations = readdirSync(typesDir, { recursive: true, encoding: 'utf8' }).filter((file) =>
