@@ -172,6 +172,21 @@ describe('openApiDocument servers', () => {
   });
 });
 
+describe('openApiDocument of a team route that declares no response', () => {
+  it('documents any 2xx JSON object and any error of its backend in the Error shape', () => {
+    const document = openApiDocument(loadApi(aTestApi().compiled));
+
+    const responses = operationOf(document, 'GET', '/v1/rides')?.responses as Record<string, unknown>;
+
+    // A POST's backend answers 201: a '200' alone would make that answer undocumented.
+    expect(responses['2XX']).toMatchObject({ content: { 'application/json': { schema: { type: 'object' } } } });
+    expect(responses['200']).toBeUndefined();
+    expect(responses.default).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    });
+  });
+});
+
 describe('operationIdOf', () => {
   const route = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string) =>
     ({ method, path, access: { kind: 'any-key' }, summary: 's', function: 'whoami' }) as const;

@@ -127,8 +127,25 @@ function teamOperation(
             }),
           },
         }
-      : genericSuccess(),
+      : undeclaredTeamAnswers(),
     errors: compiled?.errors ?? [],
+  };
+}
+
+/**
+ * A team route that declares no `response` answers whatever its backend sends: any 2xx JSON
+ * object (a POST's 201 as well), and any error in the Error shape.
+ */
+function undeclaredTeamAnswers(): Record<string, JsonSchema> {
+  return {
+    '2XX': {
+      description: 'Success: the backend’s JSON answer.',
+      content: { 'application/json': { schema: GENERIC_BODY } },
+    },
+    default: {
+      description: 'An error the backend answers (the route declares none).',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    },
   };
 }
 
