@@ -75,6 +75,7 @@ API key platform is running locally (no AWS account needed), serving the ${examp
   Organization:    ${bootstrap.organizationId}  sub-accounts: ${bootstrap.accountIds.join(', ')}
   Admin key:       ${bootstrap.adminKey}
   Sandbox admin:   ${bootstrap.sandboxAdminKey}
+  API docs:        ${bootstrap.liveUrl}/docs   (OpenAPI 3.1: ${bootstrap.liveUrl}/v1/openapi.json, no key needed)
   Email inbox:     ${bootstrap.emailInboxUrl}   (reminder and webhook emails; /store as JSON)
   Webhooks:        npm run webhook-receiver -- --register   (a demo receiver, in another terminal)
   IAM:             ${iam.enabled ? "each function's AWS calls are checked against its synthesized role (LOCAL_IAM=off to skip)" : 'not enforced (LOCAL_IAM=off)'}
