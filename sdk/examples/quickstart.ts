@@ -32,11 +32,11 @@ export async function quickstart(options: QuickstartOptions) {
 
   // 1. A read-only key. Its plaintext is in this answer only: store it now.
   const created = await admin.POST('/v1/keys', { body: { name: 'SDK quick start', permissions: ['read'] } });
-  const keyId = String(created.id);
+  const keyId = created.id;
   log(`created key ${keyId}`);
 
   // 2. A product route with the new key; paginate follows nextCursor for as many pages as there are.
-  const api = createClient({ baseUrl: options.baseUrl, apiKey: String(created.key) });
+  const api = createClient({ baseUrl: options.baseUrl, apiKey: created.key });
   const contacts = [];
   for await (const contact of paginate((cursor) =>
     api.GET('/v1/contacts', { params: { query: { account_id: options.accountId, cursor } } }),
@@ -61,7 +61,7 @@ export async function quickstart(options: QuickstartOptions) {
   const endpoint = await admin.POST('/v1/webhooks', {
     body: { url: `${options.receiver.url}/webhooks`, events: ['contact.created'] },
   });
-  const webhookId = String(endpoint.id);
+  const webhookId = endpoint.id;
   try {
     await admin.POST('/v1/webhooks/{id}/test', {
       params: { path: { id: webhookId } },
@@ -69,7 +69,7 @@ export async function quickstart(options: QuickstartOptions) {
     });
     const received = await options.receiver.lastReceived();
     if (!received) throw new Error('The test webhook did not arrive.');
-    const event = verifyWebhook(received.body, received.headers, String(endpoint.secret));
+    const event = verifyWebhook(received.body, received.headers, endpoint.secret);
     log(`verified webhook ${event.type}`);
     return { keyId, contacts, refused, calls, webhook: event };
   } finally {
@@ -78,13 +78,11 @@ export async function quickstart(options: QuickstartOptions) {
   }
 }
 
-type Call = { method: string; path: string; status: number };
-
 async function readCalls(admin: ReturnType<typeof createClient>, keyId: string, settle: () => Promise<void>) {
   for (let attempt = 0; attempt < 10; attempt++) {
     await settle();
     const page = await admin.GET('/v1/keys/{id}/calls', { params: { path: { id: keyId } } });
-    if (page.items.length > 0) return page.items as unknown as Call[];
+    if (page.items.length > 0) return page.items;
   }
   throw new Error(`No call of key ${keyId} reached its call log.`);
 }

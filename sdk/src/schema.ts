@@ -12,66 +12,10 @@ export interface paths {
             cookie?: never;
         };
         /** List keys */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["listKeys"];
         put?: never;
         /** Create a key */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["createKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -86,96 +30,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get a key */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getKey"];
         put?: never;
         post?: never;
         /** Delete a key */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        delete: operations["deleteKey"];
         options?: never;
         head?: never;
         /** Edit a key */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        patch: operations["updateKey"];
         trace?: never;
     };
     "/v1/keys/{id}/deactivate": {
@@ -188,37 +51,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Deactivate a key (reversible) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["deactivateKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -235,37 +68,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reactivate a key */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["activateKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -282,37 +85,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke a key (permanent) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["revokeKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -329,37 +102,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rotate a key */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["rotateKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -374,35 +117,7 @@ export interface paths {
             cookie?: never;
         };
         /** Read the audit log */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getAuditLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -419,37 +134,7 @@ export interface paths {
             cookie?: never;
         };
         /** A key's calls of the last 7 days, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["listKeyCalls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -466,35 +151,7 @@ export interface paths {
             cookie?: never;
         };
         /** Usage statistics */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -511,35 +168,7 @@ export interface paths {
             cookie?: never;
         };
         /** The organization's in-app notifications, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -558,37 +187,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark a notification as read */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["readNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -603,66 +202,10 @@ export interface paths {
             cookie?: never;
         };
         /** List webhook endpoints */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["listWebhooks"];
         put?: never;
         /** Register a webhook endpoint */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -677,96 +220,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get a webhook endpoint */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getWebhook"];
         put?: never;
         post?: never;
         /** Delete a webhook endpoint */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         /** Edit a webhook endpoint (also re-enables a disabled one) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        patch: operations["updateWebhook"];
         trace?: never;
     };
     "/v1/webhooks/{id}/rotate-secret": {
@@ -779,37 +241,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rotate the signing secret; the old one keeps signing for 24 hours */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -826,37 +258,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send a test event now and return the outcome */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["testWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -871,37 +273,7 @@ export interface paths {
             cookie?: never;
         };
         /** An endpoint's deliveries with every attempt, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -920,38 +292,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Redeliver one delivery */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    deliveryId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["retryWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -968,37 +309,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Redeliver every failed delivery since a time */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["recoverWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1013,35 +324,7 @@ export interface paths {
             cookie?: never;
         };
         /** The event catalog, with an example payload each */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["listWebhookEventTypes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1060,35 +343,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publish an event for webhook delivery (internal services) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["publishEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1105,35 +360,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Secret-scanning partners report leaked keys (GitHub's partner format, signed with ECDSA) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["createSecretScanningReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1148,35 +375,7 @@ export interface paths {
             cookie?: never;
         };
         /** Describe the calling key */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getWhoami"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1193,35 +392,7 @@ export interface paths {
             cookie?: never;
         };
         /** The API's OpenAPI 3.1 document */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1238,35 +409,7 @@ export interface paths {
             cookie?: never;
         };
         /** The interactive API docs (HTML) */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getDocsPage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1283,34 +426,7 @@ export interface paths {
             cookie?: never;
         };
         /** A script or style sheet of the docs page */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    asset: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getDocsAsset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1327,69 +443,10 @@ export interface paths {
             cookie?: never;
         };
         /** List contacts */
-        get: {
-            parameters: {
-                query: {
-                    account_id: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["listContacts"];
         put?: never;
         /** Create a contact */
-        post: {
-            parameters: {
-                query: {
-                    account_id: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["createContact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1404,101 +461,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get a contact */
-        get: {
-            parameters: {
-                query: {
-                    account_id: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["getContact"];
         put?: never;
         post?: never;
         /** Delete a contact */
-        delete: {
-            parameters: {
-                query: {
-                    account_id: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        delete: operations["deleteContact"];
         options?: never;
         head?: never;
         /** Update a contact */
-        patch: {
-            parameters: {
-                query: {
-                    account_id: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        patch: operations["updateContact"];
         trace?: never;
     };
     "/v1/tables": {
@@ -1509,69 +480,10 @@ export interface paths {
             cookie?: never;
         };
         /** List tables */
-        get: {
-            parameters: {
-                query: {
-                    account_id: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor?: string | null;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        get: operations["listTables"];
         put?: never;
         /** Create a table */
-        post: {
-            parameters: {
-                query: {
-                    account_id: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["createTable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1589,33 +501,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete a table */
-        delete: {
-            parameters: {
-                query: {
-                    account_id: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Success */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        delete: operations["deleteTable"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1631,37 +517,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Enrich a contact */
-        post: {
-            parameters: {
-                query: {
-                    account_id: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["createEnrichment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1678,37 +534,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Search contacts */
-        post: {
-            parameters: {
-                query: {
-                    account_id: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description Success */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                "4XX": components["responses"]["Error"];
-            };
-        };
+        post: operations["createSearch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1716,23 +542,1174 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "contact.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.created
+         * @description A contact was created.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["contactCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.updated
+         * @description A contact was changed; `data` is the contact as it is now.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["contactUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.deleted
+         * @description A contact was deleted.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["contactDeletedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "enrichment.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * enrichment.completed
+         * @description A contact was enriched.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["enrichmentCompletedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "enrichment.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * enrichment.failed
+         * @description A contact could not be enriched; `reason` says why.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["enrichmentFailedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "table.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * table.created
+         * @description A table was created.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["tableCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * api_key.created
+         * @description An API key was created (also by rotation: `rotatedFromKeyId` names the old key).
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["apiKeyCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * api_key.revoked
+         * @description An API key was revoked; calls with it now get 401.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["apiKeyRevokedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.leaked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * api_key.leaked
+         * @description A secret-scanning partner found an API key in public at `url`. The key was revoked or deactivated at once, as the organization chose (`action`); replace it and remove it from where it was found.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["apiKeyLeakedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.rotation_due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * api_key.rotation_due
+         * @description An API key has reached its rotation period and should be rotated.
+         *
+         *     Signed as Standard Webhooks: verify the signature over the raw body before parsing it.
+         */
+        post: operations["apiKeyRotationDueEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /**
+         * @description Every error answer: a stable machine-readable code and a message that says what to fix.
+         * @example {
+         *       "error": {
+         *         "code": "invalid_request",
+         *         "message": "name: is required",
+         *         "fields": [
+         *           {
+         *             "field": "name",
+         *             "message": "is required"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
         Error: {
             error: {
+                /** @description Stable, such as invalid_request, unauthorized or rate_limited. */
                 code: string;
+                /** @description For people: what went wrong and what to do. */
                 message: string;
+                /** @description On invalid_request and exceeds_own_rights: one entry per field at fault. */
                 fields?: {
                     field: string;
                     message: string;
                 }[];
             };
         };
+        CreateKeyRequest: {
+            /** @description A name to recognize the key by, such as the service that uses it. */
+            name: string;
+            /** @description Presets (such as 'read') or resource:action scopes; at most the calling key's own rights. */
+            permissions: string[];
+            /** @description The sub-accounts the key reaches: '*' for all, or their ids; within the calling key's own. */
+            accounts?: "*" | string[];
+            /**
+             * @description 'test' for a sandbox key; defaults to the calling key's environment.
+             * @enum {string}
+             */
+            environment?: "live" | "test";
+            /**
+             * Format: date-time
+             * @description When the key stops working; leave out for never.
+             */
+            expiresAt?: string;
+            /** @description The key's own limit of requests per minute, on top of the plan's. */
+            rateLimitPerMinute?: number;
+            /** @description IP addresses and CIDR ranges the key may be used from; leave out for any. */
+            ipAllowlist?: string[];
+            /** @description Member id or email of the person creating the key; defaults to the calling key's member. */
+            createdBy?: string;
+        };
+        /**
+         * @description The created key, with the key itself shown this once.
+         * @example {
+         *       "id": "key_4fGh7JkL9mNpQr2s",
+         *       "name": "Billing service",
+         *       "last8": "x7Yz9AbC",
+         *       "environment": "live",
+         *       "status": "active",
+         *       "permissions": [
+         *         "read",
+         *         "write"
+         *       ],
+         *       "accounts": "*",
+         *       "ipAllowlist": null,
+         *       "expiresAt": null,
+         *       "rateLimitPerMinute": null,
+         *       "createdAt": "2026-11-22T09:30:00.000Z",
+         *       "createdBy": "mem_owner",
+         *       "lastUsedAt": "2026-11-23T08:00:00.000Z",
+         *       "rotationDueAt": "2027-05-22T09:30:00.000Z",
+         *       "ageDays": 1,
+         *       "rotatedFromKeyId": null,
+         *       "rotatedToKeyId": null,
+         *       "lastReminderStage": null,
+         *       "key": "sk_live_…x7Yz9AbC"
+         *     }
+         */
+        CreatedApiKey: {
+            /** @description The key id (not the key): key_ and 16 letters or digits. */
+            id: string;
+            name: string;
+            /** @description The last 8 characters of the key, to recognize it. */
+            last8: string;
+            /**
+             * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            /**
+             * @description 'expired' is derived from expiresAt; 'revoked' is permanent, 'inactive' reversible.
+             * @enum {string}
+             */
+            status: "active" | "inactive" | "revoked" | "expired";
+            permissions: string[];
+            /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
+            accounts: "*" | string[];
+            /** @description Addresses and CIDR ranges the key may be used from; null: any. */
+            ipAllowlist: string[] | null;
+            expiresAt: string | null;
+            /** @description The key's own limit of requests per minute; null: the plan's only. */
+            rateLimitPerMinute: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Member id of the person who created the key. */
+            createdBy: string;
+            /** @description When the key was last used, from the access log (minutes behind). */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            rotationDueAt: string;
+            ageDays: number;
+            rotatedFromKeyId: string | null;
+            rotatedToKeyId: string | null;
+            /** @description The last rotation reminder sent (1: 5 months, 2: 6 months, …). */
+            lastReminderStage: number | null;
+            /** @description The key itself. Shown this once and never stored: keep it in a secret store now. */
+            key: string;
+        };
+        /**
+         * @description An API key as the API shows it: never the key itself, except once on creation.
+         * @example {
+         *       "id": "key_4fGh7JkL9mNpQr2s",
+         *       "name": "Billing service",
+         *       "last8": "x7Yz9AbC",
+         *       "environment": "live",
+         *       "status": "active",
+         *       "permissions": [
+         *         "read",
+         *         "write"
+         *       ],
+         *       "accounts": "*",
+         *       "ipAllowlist": null,
+         *       "expiresAt": null,
+         *       "rateLimitPerMinute": null,
+         *       "createdAt": "2026-11-22T09:30:00.000Z",
+         *       "createdBy": "mem_owner",
+         *       "lastUsedAt": "2026-11-23T08:00:00.000Z",
+         *       "rotationDueAt": "2027-05-22T09:30:00.000Z",
+         *       "ageDays": 1,
+         *       "rotatedFromKeyId": null,
+         *       "rotatedToKeyId": null,
+         *       "lastReminderStage": null
+         *     }
+         */
+        ApiKey: {
+            /** @description The key id (not the key): key_ and 16 letters or digits. */
+            id: string;
+            name: string;
+            /** @description The last 8 characters of the key, to recognize it. */
+            last8: string;
+            /**
+             * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            /**
+             * @description 'expired' is derived from expiresAt; 'revoked' is permanent, 'inactive' reversible.
+             * @enum {string}
+             */
+            status: "active" | "inactive" | "revoked" | "expired";
+            permissions: string[];
+            /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
+            accounts: "*" | string[];
+            /** @description Addresses and CIDR ranges the key may be used from; null: any. */
+            ipAllowlist: string[] | null;
+            expiresAt: string | null;
+            /** @description The key's own limit of requests per minute; null: the plan's only. */
+            rateLimitPerMinute: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Member id of the person who created the key. */
+            createdBy: string;
+            /** @description When the key was last used, from the access log (minutes behind). */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            rotationDueAt: string;
+            ageDays: number;
+            rotatedFromKeyId: string | null;
+            rotatedToKeyId: string | null;
+            /** @description The last rotation reminder sent (1: 5 months, 2: 6 months, …). */
+            lastReminderStage: number | null;
+        };
+        /** @description The fields to change; null clears an optional one. */
+        UpdateKeyRequest: {
+            /** @description A name to recognize the key by, such as the service that uses it. */
+            name?: string;
+            /** @description Presets (such as 'read') or resource:action scopes; at most the calling key's own rights. */
+            permissions?: string[];
+            /** @description The sub-accounts the key reaches: '*' for all, or their ids; within the calling key's own. */
+            accounts?: "*" | string[];
+            ipAllowlist?: string[] | null;
+            expiresAt?: string | null;
+            rateLimitPerMinute?: number | null;
+        };
+        RotateKeyRequest: {
+            /**
+             * @description How long the old key keeps working, in seconds (at most 30 days); 0 retires it at once.
+             * @default 0
+             */
+            gracePeriodSeconds: number;
+        };
+        /** @description The new key, and the old one it replaces. */
+        RotatedApiKey: {
+            /** @description The key id (not the key): key_ and 16 letters or digits. */
+            id: string;
+            name: string;
+            /** @description The last 8 characters of the key, to recognize it. */
+            last8: string;
+            /**
+             * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            /**
+             * @description 'expired' is derived from expiresAt; 'revoked' is permanent, 'inactive' reversible.
+             * @enum {string}
+             */
+            status: "active" | "inactive" | "revoked" | "expired";
+            permissions: string[];
+            /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
+            accounts: "*" | string[];
+            /** @description Addresses and CIDR ranges the key may be used from; null: any. */
+            ipAllowlist: string[] | null;
+            expiresAt: string | null;
+            /** @description The key's own limit of requests per minute; null: the plan's only. */
+            rateLimitPerMinute: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Member id of the person who created the key. */
+            createdBy: string;
+            /** @description When the key was last used, from the access log (minutes behind). */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            rotationDueAt: string;
+            ageDays: number;
+            rotatedFromKeyId: string | null;
+            rotatedToKeyId: string | null;
+            /** @description The last rotation reminder sent (1: 5 months, 2: 6 months, …). */
+            lastReminderStage: number | null;
+            /** @description The key itself. Shown this once and never stored: keep it in a secret store now. */
+            key: string;
+            /** @description The old key, retired at the end of the grace period. */
+            previousKey: components["schemas"]["ApiKey"];
+        };
+        /** @description One management action, successful or not. */
+        AuditEntry: {
+            id: string;
+            organizationId: string;
+            /**
+             * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            /** Format: date-time */
+            at: string;
+            /** @description What was done, such as key.create, key.rotate or webhook.update. */
+            action: string;
+            /** @enum {string} */
+            outcome: "succeeded" | "failed";
+            /** @description The key that made the call; absent when a partner acted. */
+            actorKeyId?: string;
+            actorMemberId?: string;
+            /** @description A secret-scanning partner that reported a leaked key, by the id of its signing key. */
+            actorPartner?: string;
+            targetKeyId?: string;
+            sourceIp: string;
+            userAgent?: string;
+            /** @description For a failure, the error code the caller got. */
+            errorCode?: string;
+            /** @description What changed, by field name; never secrets. */
+            details?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One call made with the key. */
+        KeyCall: {
+            /** Format: date-time */
+            time: string;
+            method: string;
+            path: string;
+            status: number;
+            latencyMs: number;
+            ip: string;
+            userAgent: string;
+            /** @description Credits the call consumed (0 when it failed). */
+            credits: number;
+            requestId: string;
+        };
+        /** @description Usage in the calling key's environment over a range of days. */
+        UsageReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @enum {string} */
+            granularity: "day" | "week" | "month";
+            /** @description The key asked for, or null for the whole organization. */
+            keyId: string | null;
+            totals: {
+                requests: number;
+                /** @description Answers below 400. */
+                succeeded: number;
+                failed: number;
+                /** @description Credits consumed. */
+                credits: number;
+                /** @description Requests by HTTP status, such as {"200": 41, "429": 2}. */
+                byStatus: {
+                    [key: string]: number;
+                };
+            };
+            /** @description One entry per period of the range, empty periods included. */
+            series: {
+                /** @description The day, week (its Monday) or month. */
+                period: string;
+                requests: number;
+                /** @description Answers below 400. */
+                succeeded: number;
+                failed: number;
+                /** @description Credits consumed. */
+                credits: number;
+            }[];
+            /** @description By route, busiest first. */
+            byEndpoint: {
+                /** @description METHOD /path of the route. */
+                endpoint: string;
+                requests: number;
+                /** @description Answers below 400. */
+                succeeded: number;
+                failed: number;
+                /** @description Credits consumed. */
+                credits: number;
+                /** @description Requests by HTTP status, such as {"200": 41, "429": 2}. */
+                byStatus: {
+                    [key: string]: number;
+                };
+            }[];
+            /** @description True when some key (or the key asked for) is anomalous today. */
+            anomaly: boolean;
+            anomalies: {
+                keyId: string;
+                /** Format: date */
+                day: string;
+                requests: number;
+                sevenDayAverage: number;
+                /** @description How many times the average today's requests are; null when it is 0. */
+                factor: number | null;
+            }[];
+        };
+        /** @description An in-app notification: a rotation reminder, a disabled webhook endpoint or a leaked key. */
+        Notification: ({
+            id: string;
+            organizationId: string;
+            /**
+             * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            title: string;
+            message: string;
+            /** Format: date-time */
+            createdAt: string;
+            read: boolean;
+            readAt: string | null;
+            /** @constant */
+            type: "api_key.rotation_due";
+            keyId: string;
+            keyName: string;
+            last8: string;
+            stage: number;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            id: string;
+            organizationId: string;
+            /**
+             * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            title: string;
+            message: string;
+            /** Format: date-time */
+            createdAt: string;
+            read: boolean;
+            readAt: string | null;
+            /** @constant */
+            type: "webhook.disabled";
+            webhookId: string;
+            url: string;
+            reason: string;
+        } & {
+            [key: string]: unknown;
+        }) | ({
+            id: string;
+            organizationId: string;
+            /**
+             * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            title: string;
+            message: string;
+            /** Format: date-time */
+            createdAt: string;
+            read: boolean;
+            readAt: string | null;
+            /** @constant */
+            type: "api_key.leaked";
+            keyId: string;
+            keyName: string;
+            last8: string;
+            url: string;
+            /** @enum {string} */
+            action: "revoked" | "deactivated";
+        } & {
+            [key: string]: unknown;
+        });
+        CreateWebhookRequest: {
+            /** @description The https URL deliveries are posted to. */
+            url: string;
+            /** @description The event types to receive (GET /v1/webhook-event-types lists them). */
+            events: string[];
+            /** @description A note for people. */
+            description?: string;
+        };
+        /**
+         * @description The webhook endpoint, with its signing secret shown this once.
+         * @example {
+         *       "id": "wh_0f1e2d3c4b5a69788796",
+         *       "url": "https://hooks.example.com/api-keys",
+         *       "events": [
+         *         "api_key.created",
+         *         "api_key.revoked"
+         *       ],
+         *       "description": "Security team",
+         *       "environment": "live",
+         *       "status": "enabled",
+         *       "disabledReason": null,
+         *       "disabledAt": null,
+         *       "failingSince": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": "2026-11-22T09:30:00.000Z",
+         *       "updatedAt": "2026-11-22T09:30:00.000Z",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
+        WebhookEndpointWithSecret: {
+            id: string;
+            url: string;
+            events: string[];
+            description: string | null;
+            /**
+             * @description Endpoints receive the events of their own environment.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description Why it is disabled: by PATCH (manual), the receiver answered 410 (gone), or it kept failing. */
+            disabledReason: ("manual" | "gone" | "failing") | null;
+            disabledAt: string | null;
+            /** @description When the current run of failed attempts began. */
+            failingSince: string | null;
+            /** @description Until when the secret before the last rotation still signs; null outside that overlap. */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The signing secret (Standard Webhooks, whsec_…), shown only now: keep it in a secret store. */
+            secret: string;
+        };
+        /**
+         * @description A webhook endpoint.
+         * @example {
+         *       "id": "wh_0f1e2d3c4b5a69788796",
+         *       "url": "https://hooks.example.com/api-keys",
+         *       "events": [
+         *         "api_key.created",
+         *         "api_key.revoked"
+         *       ],
+         *       "description": "Security team",
+         *       "environment": "live",
+         *       "status": "enabled",
+         *       "disabledReason": null,
+         *       "disabledAt": null,
+         *       "failingSince": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": "2026-11-22T09:30:00.000Z",
+         *       "updatedAt": "2026-11-22T09:30:00.000Z"
+         *     }
+         */
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            events: string[];
+            description: string | null;
+            /**
+             * @description Endpoints receive the events of their own environment.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description Why it is disabled: by PATCH (manual), the receiver answered 410 (gone), or it kept failing. */
+            disabledReason: ("manual" | "gone" | "failing") | null;
+            disabledAt: string | null;
+            /** @description When the current run of failed attempts began. */
+            failingSince: string | null;
+            /** @description Until when the secret before the last rotation still signs; null outside that overlap. */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description The fields to change; null clears the description. */
+        UpdateWebhookRequest: {
+            /** @description The https URL deliveries are posted to. */
+            url?: string;
+            /** @description The event types to receive (GET /v1/webhook-event-types lists them). */
+            events?: string[];
+            description?: string | null;
+            /** @description true re-enables a disabled endpoint (and forgets its failing streak); false pauses it. */
+            enabled?: boolean;
+        };
+        /** @description What the test send came to. */
+        WebhookTestOutcome: {
+            deliveryId: string;
+            eventType: string;
+            succeeded: boolean;
+            /** Format: date-time */
+            at: string;
+            /** @description The receiver's status; null when no answer came. */
+            statusCode: number | null;
+            durationMs: number;
+            /** @description Why the attempt failed without an answer (timeout, refused address, …). */
+            error: string | null;
+            /** @description The first 2 KB of the response body. */
+            response: string | null;
+        };
+        /** @description One event sent to one endpoint, with every attempt. */
+        WebhookDelivery: {
+            /** @description Also the webhook-id header of every attempt. */
+            id: string;
+            eventId: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: {
+                /** Format: date-time */
+                at: string;
+                /** @description The receiver's status; null when no answer came. */
+                statusCode: number | null;
+                durationMs: number;
+                /** @description Why the attempt failed without an answer (timeout, refused address, …). */
+                error: string | null;
+                /** @description The first 2 KB of the response body. */
+                response: string | null;
+            }[];
+            nextAttemptAt: string | null;
+            failureReason: string | null;
+            /** @description A test send (POST /v1/webhooks/{id}/test): one attempt, no retries. */
+            test: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookRecovery: {
+            /** @description Failed deliveries queued again. */
+            recovered: number;
+            /** @description True when more failed deliveries remain: call again. */
+            more: boolean;
+        };
+        /** @description The event catalog: the team's event types, then the platform's. */
+        EventCatalog: {
+            items: {
+                type: string;
+                description: string;
+                /** @description The body a receiver gets for this type. */
+                example: {
+                    type: string;
+                    /** Format: date-time */
+                    timestamp: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            }[];
+        };
+        /** @description The event is queued for every endpoint subscribed to its type. */
+        PublishedEvent: {
+            id: string;
+            type: string;
+            /** Format: date-time */
+            timestamp: string;
+        };
+        /** @description A verdict per reported match, in the partner's field names. */
+        SecretScanningVerdicts: {
+            token_raw: string;
+            token_type: string;
+            /**
+             * @description true_positive: a live key of this platform, now revoked or deactivated.
+             * @enum {string}
+             */
+            label: "true_positive" | "false_positive";
+        }[];
+        /**
+         * @description The calling key.
+         * @example {
+         *       "keyId": "key_4fGh7JkL9mNpQr2s",
+         *       "organizationId": "org_acme",
+         *       "memberId": "mem_owner",
+         *       "environment": "live",
+         *       "permissions": [
+         *         "admin"
+         *       ],
+         *       "accounts": "*"
+         *     }
+         */
+        WhoAmI: {
+            keyId: string;
+            organizationId: string;
+            /** @description The member the key belongs to. */
+            memberId: string;
+            /**
+             * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            permissions: string[];
+            /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
+            accounts: "*" | string[];
+        };
+        /** @description A contact was created. */
+        ContactCreatedEvent: {
+            /** @constant */
+            type: "contact.created";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                id: string;
+                name: string;
+                email?: string;
+                company?: string;
+                phone?: string;
+                createdAt: string;
+                updatedAt: string;
+                accountId: string;
+            };
+        };
+        /** @description A contact was changed; `data` is the contact as it is now. */
+        ContactUpdatedEvent: {
+            /** @constant */
+            type: "contact.updated";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                id: string;
+                name: string;
+                email?: string;
+                company?: string;
+                phone?: string;
+                createdAt: string;
+                updatedAt: string;
+                accountId: string;
+            };
+        };
+        /** @description A contact was deleted. */
+        ContactDeletedEvent: {
+            /** @constant */
+            type: "contact.deleted";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                id: string;
+                accountId: string;
+                deletedAt: string;
+            };
+        };
+        /** @description A contact was enriched. */
+        EnrichmentCompletedEvent: {
+            /** @constant */
+            type: "enrichment.completed";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                contactId: string;
+                accountId: string;
+                enrichment: {
+                    domain: string;
+                    freeMail: boolean;
+                    companyGuess: string | null;
+                    enrichedAt: string;
+                };
+            };
+        };
+        /** @description A contact could not be enriched; `reason` says why. */
+        EnrichmentFailedEvent: {
+            /** @constant */
+            type: "enrichment.failed";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                contactId: string;
+                accountId: string;
+                reason: string;
+            };
+        };
+        /** @description A table was created. */
+        TableCreatedEvent: {
+            /** @constant */
+            type: "table.created";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                id: string;
+                name: string;
+                description?: string;
+                createdAt: string;
+                accountId: string;
+            };
+        };
+        /** @description An API key was created (also by rotation: `rotatedFromKeyId` names the old key). */
+        ApiKeyCreatedEvent: {
+            /** @constant */
+            type: "api_key.created";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                environment: "live" | "test";
+                last8: string;
+                permissions: string[];
+                createdAt: string;
+                rotatedFromKeyId?: string;
+            };
+        };
+        /** @description An API key was revoked; calls with it now get 401. */
+        ApiKeyRevokedEvent: {
+            /** @constant */
+            type: "api_key.revoked";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                environment: "live" | "test";
+                last8: string;
+                permissions: string[];
+                createdAt: string;
+                revokedAt: string;
+            };
+        };
+        /** @description A secret-scanning partner found an API key in public at `url`. The key was revoked or deactivated at once, as the organization chose (`action`); replace it and remove it from where it was found. */
+        ApiKeyLeakedEvent: {
+            /** @constant */
+            type: "api_key.leaked";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                environment: "live" | "test";
+                last8: string;
+                permissions: string[];
+                createdAt: string;
+                leakedAt: string;
+                url: string;
+                source: string;
+                /** @enum {string} */
+                action: "revoked" | "deactivated";
+            };
+        };
+        /** @description An API key has reached its rotation period and should be rotated. */
+        ApiKeyRotationDueEvent: {
+            /** @constant */
+            type: "api_key.rotation_due";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                environment: "live" | "test";
+                last8: string;
+                permissions: string[];
+                createdAt: string;
+                rotationDueAt: string;
+                rotationPeriodDays: number;
+            };
+        };
     };
     responses: {
-        /** @description An error */
-        Error: {
+        /** @description The request is invalid: `fields` names each problem. */
+        Error400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Missing or invalid API key. */
+        Error401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Not enough credits in the organization's balance for this call. */
+        Error402: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The key may not call this route, or not with these values. */
+        Error403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Not found, or not visible to this key. */
+        Error404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A conflict with the current state: re-read and retry. */
+        Error409: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is too large. */
+        Error413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body must be application/json. */
+        Error415: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Error 422. */
+        Error422: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many requests: retry after the number of seconds in Retry-After. */
+        Error429: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Something went wrong on our side; retry later. */
+        Error500: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The backend answered with something that is not a valid answer. */
+        Error502: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The backend did not answer in time. */
+        Error504: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1747,4 +1724,2120 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    listKeys: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 100. */
+                limit?: number;
+                /** @description The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization's keys of the calling key's environment, newest first. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Keys, newest first. */
+                        items: components["schemas"]["ApiKey"][];
+                        /** @description Pass as ?cursor= to read the next page; null when this is the last one. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key was created; `key` holds the key itself, shown only this once. */
+            201: {
+                headers: {
+                    /** @description The path of the created resource. */
+                    Location?: string;
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    getKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    deleteKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is deleted; its audit trail stays. */
+            204: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    updateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key as edited. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    deactivateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, now inactive. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    activateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, active again. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, revoked for good. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    rotateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new key (`key`, shown only this once) and the retired one (`previousKey`). */
+            201: {
+                headers: {
+                    /** @description The path of the created resource. */
+                    Location?: string;
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedApiKey"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    getAuditLog: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 100. */
+                limit?: number;
+                /** @description The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audit log of the calling key's environment, newest first. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Audit entries, newest first. */
+                        items: components["schemas"]["AuditEntry"][];
+                        /** @description Pass as ?cursor= to read the next page; null when this is the last one. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    listKeyCalls: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 100. */
+                limit?: number;
+                /** @description The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key's calls of the last 7 days, newest first. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Calls, newest first. */
+                        items: components["schemas"]["KeyCall"][];
+                        /** @description Pass as ?cursor= to read the next page; null when this is the last one. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description First day, YYYY-MM-DD (UTC); defaults to 30 days before `to`. */
+                from?: string;
+                /** @description Last day, YYYY-MM-DD (UTC); defaults to today. */
+                to?: string;
+                /** @description The period of each entry of `series`. */
+                granularity?: "day" | "week" | "month";
+                /** @description One key's usage instead of the organization's. */
+                keyId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage statistics. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 100. */
+                limit?: number;
+                /** @description The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization's notifications of the calling key's environment, newest first. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Notifications, newest first. */
+                        items: components["schemas"]["Notification"][];
+                        /** @description Pass as ?cursor= to read the next page; null when this is the last one. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    readNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification, read (a second call keeps the first time). */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 100. */
+                limit?: number;
+                /** @description The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization's endpoints of the calling key's environment. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Webhook endpoints. */
+                        items: components["schemas"]["WebhookEndpoint"][];
+                        /** @description Pass as ?cursor= to read the next page; null when this is the last one. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint is registered; `secret` is shown only this once. */
+            201: {
+                headers: {
+                    /** @description The path of the created resource. */
+                    Location?: string;
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint is deleted. */
+            204: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as edited. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint and its new secret; the old one keeps signing for 24 hours. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The event type to send; defaults to the endpoint's first. */
+                    eventType?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The test event was sent once (no retries); `succeeded` says how the receiver answered. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestOutcome"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 100. */
+                limit?: number;
+                /** @description The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours. */
+                cursor?: string;
+                /** @description Only the deliveries with this status. */
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint's deliveries, newest first. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Deliveries, newest first. */
+                        items: components["schemas"]["WebhookDelivery"][];
+                        /** @description Pass as ?cursor= to read the next page; null when this is the last one. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery is queued for one more attempt. */
+            202: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    recoverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description Redeliver every failed delivery created since this time (within the last 30 days).
+                     */
+                    since: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Failed deliveries since `since` are queued again, up to a batch per call. */
+            202: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookRecovery"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    listWebhookEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every event type a webhook can subscribe to, with an example body. */
+            200: {
+                headers: {
+                    /** @description public, max-age=300: the catalog changes only with a deployment. */
+                    "Cache-Control"?: string;
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventCatalog"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    publishEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description One of the team's event types (GET /v1/webhook-event-types). */
+                    type: string;
+                    /** @description The payload, checked against the type's schema in the catalog. */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The event is queued for delivery. */
+            202: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedEvent"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    createSecretScanningReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    type: string;
+                    url?: string;
+                    source?: string;
+                }[];
+            };
+        };
+        responses: {
+            /** @description A verdict per reported match. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretScanningVerdicts"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            413: components["responses"]["Error413"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    getWhoami: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calling key. */
+            200: {
+                headers: {
+                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the key's current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the current minute window resets, in epoch seconds. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhoAmI"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This document, with this stage's URL as its server. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            500: components["responses"]["Error500"];
+        };
+    };
+    getDocsPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The interactive API docs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            500: components["responses"]["Error500"];
+        };
+    };
+    getDocsAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A script or style sheet of the docs page (swagger-ui's, served by the platform itself). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/css": string;
+                };
+            };
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    listContacts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of contacts, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            email?: string;
+                            company?: string;
+                            phone?: string;
+                            enrichment?: {
+                                domain: string;
+                                freeMail: boolean;
+                                companyGuess: string | null;
+                                enrichedAt: string;
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    createContact: {
+        parameters: {
+            query?: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** Format: email */
+                    email?: string;
+                    company?: string;
+                    phone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The contact, created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        email?: string;
+                        company?: string;
+                        phone?: string;
+                        enrichment?: {
+                            domain: string;
+                            freeMail: boolean;
+                            companyGuess: string | null;
+                            enrichedAt: string;
+                        };
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            413: components["responses"]["Error413"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    getContact: {
+        parameters: {
+            query?: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        email?: string;
+                        company?: string;
+                        phone?: string;
+                        enrichment?: {
+                            domain: string;
+                            freeMail: boolean;
+                            companyGuess: string | null;
+                            enrichedAt: string;
+                        };
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    deleteContact: {
+        parameters: {
+            query?: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    updateContact: {
+        parameters: {
+            query?: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** Format: email */
+                    email?: string;
+                    company?: string;
+                    phone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The contact as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        email?: string;
+                        company?: string;
+                        phone?: string;
+                        enrichment?: {
+                            domain: string;
+                            freeMail: boolean;
+                            companyGuess: string | null;
+                            enrichedAt: string;
+                        };
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    listTables: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tables, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            description?: string;
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    createTable: {
+        parameters: {
+            query?: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The table, created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        description?: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            413: components["responses"]["Error413"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    deleteTable: {
+        parameters: {
+            query?: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    createEnrichment: {
+        parameters: {
+            query?: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    contactId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The contact's enrichment, also stored on the contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contactId: string;
+                        /** @constant */
+                        status: "completed";
+                        enrichment: {
+                            domain: string;
+                            freeMail: boolean;
+                            companyGuess: string | null;
+                            enrichedAt: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            402: components["responses"]["Error402"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    createSearch: {
+        parameters: {
+            query?: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
+                account_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    query: string;
+                    /** @default 25 */
+                    limit?: number;
+                    cursor?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description One page of the contacts whose name, email or company holds the query */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            email?: string;
+                            company?: string;
+                            phone?: string;
+                            enrichment?: {
+                                domain: string;
+                                freeMail: boolean;
+                                companyGuess: string | null;
+                                enrichedAt: string;
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            402: components["responses"]["Error402"];
+            403: components["responses"]["Error403"];
+            413: components["responses"]["Error413"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            502: components["responses"]["Error502"];
+            504: components["responses"]["Error504"];
+        };
+    };
+    contactCreatedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "contact.created",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "id": "ct_0f3a9c2d4b5e6f708192",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
+                 *         "name": "Ada Lovelace",
+                 *         "email": "ada@analytical.example",
+                 *         "company": "Analytical Engines",
+                 *         "createdAt": "2026-11-22T09:30:00.000Z",
+                 *         "updatedAt": "2026-11-22T09:30:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContactCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    contactUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "contact.updated",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "id": "ct_0f3a9c2d4b5e6f708192",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
+                 *         "name": "Ada Lovelace",
+                 *         "email": "ada@analytical.example",
+                 *         "company": "Analytical Engines",
+                 *         "createdAt": "2026-11-22T09:30:00.000Z",
+                 *         "updatedAt": "2026-11-22T10:00:00.000Z",
+                 *         "phone": "+44 20 7946 0000"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContactUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    contactDeletedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "contact.deleted",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "id": "ct_0f3a9c2d4b5e6f708192",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
+                 *         "deletedAt": "2026-11-22T11:00:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContactDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    enrichmentCompletedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "enrichment.completed",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "contactId": "ct_0f3a9c2d4b5e6f708192",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
+                 *         "enrichment": {
+                 *           "domain": "analytical.example",
+                 *           "freeMail": false,
+                 *           "companyGuess": "Analytical",
+                 *           "enrichedAt": "2026-11-22T09:45:00.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["EnrichmentCompletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    enrichmentFailedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "enrichment.failed",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "contactId": "ct_0f3a9c2d4b5e6f708192",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
+                 *         "reason": "The contact has no email."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["EnrichmentFailedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    tableCreatedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "table.created",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "id": "tb_1a2b3c4d5e6f70819203",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
+                 *         "name": "Leads",
+                 *         "createdAt": "2026-11-22T09:30:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TableCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyCreatedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "api_key.created",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "id": "key_4fGh7JkL9mNpQr2s",
+                 *         "name": "Billing service",
+                 *         "environment": "live",
+                 *         "last8": "x7Yz9AbC",
+                 *         "permissions": [
+                 *           "read",
+                 *           "write"
+                 *         ],
+                 *         "createdAt": "2026-11-22T09:30:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiKeyCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyRevokedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "api_key.revoked",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "id": "key_4fGh7JkL9mNpQr2s",
+                 *         "name": "Billing service",
+                 *         "environment": "live",
+                 *         "last8": "x7Yz9AbC",
+                 *         "permissions": [
+                 *           "read",
+                 *           "write"
+                 *         ],
+                 *         "createdAt": "2026-11-22T09:30:00.000Z",
+                 *         "revokedAt": "2026-11-22T12:00:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiKeyRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyLeakedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "api_key.leaked",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "id": "key_4fGh7JkL9mNpQr2s",
+                 *         "name": "Billing service",
+                 *         "environment": "live",
+                 *         "last8": "x7Yz9AbC",
+                 *         "permissions": [
+                 *           "read",
+                 *           "write"
+                 *         ],
+                 *         "createdAt": "2026-11-22T09:30:00.000Z",
+                 *         "leakedAt": "2026-11-22T12:00:00.000Z",
+                 *         "url": "https://github.com/octo-org/billing/blob/4f2a9c1/config/settings.js",
+                 *         "source": "content",
+                 *         "action": "revoked"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiKeyLeakedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    apiKeyRotationDueEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id: the same on every retry of a delivery, to drop duplicates. */
+                "webhook-id": string;
+                /** @description When it was signed, in epoch seconds; refuse one more than 5 minutes off. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>'> with the endpoint's secret; space-separated, one per valid secret during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "api_key.rotation_due",
+                 *       "timestamp": "2026-11-22T09:30:00.000Z",
+                 *       "data": {
+                 *         "id": "key_4fGh7JkL9mNpQr2s",
+                 *         "name": "Billing service",
+                 *         "environment": "live",
+                 *         "last8": "x7Yz9AbC",
+                 *         "permissions": [
+                 *           "read",
+                 *           "write"
+                 *         ],
+                 *         "createdAt": "2026-11-22T09:30:00.000Z",
+                 *         "rotationDueAt": "2027-11-22T09:30:00.000Z",
+                 *         "rotationPeriodDays": 365
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiKeyRotationDueEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 15 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time, is retried with backoff. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}
