@@ -33,9 +33,10 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+// The page names its document in data-url: an inline script would need a CSP exception.
 const INITIALIZER = `window.addEventListener('load', function () {
   window.ui = SwaggerUIBundle({
-    url: 'v1/openapi.json',
+    url: document.getElementById('swagger-ui').dataset.url,
     dom_id: '#swagger-ui',
     deepLinking: true,
     validatorUrl: null,
@@ -74,7 +75,7 @@ export function answerDocs(api: LoadedApi, request: DocsRequest): HttpResponse {
     case OPENAPI_PATH:
       return openApiResponse(api, request);
     case DOCS_PATH:
-      return page(api);
+      return page(api, stageBasePath(request, DOCS_PATH));
     case DOCS_ASSET_PATH: {
       const name = request.pathParameters?.asset ?? '';
       const text = assetText(name);
@@ -115,21 +116,22 @@ function openApiResponse(api: LoadedApi, request: DocsRequest): HttpResponse {
   };
 }
 
-function page(api: LoadedApi): HttpResponse {
+/** The page, its files named from the stage's base path: `/live/docs` and `/live/docs/` alike load `/live/docs/…`. */
+function page(api: LoadedApi, basePath: string): HttpResponse {
   const title = escapeHtml(`${api.compiled.name} docs`);
-  // Relative URLs: the page is at /<stage>/docs, so they resolve under the stage.
+  const base = escapeHtml(basePath);
   const body = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<link rel="stylesheet" href="docs/swagger-ui.css">
+<link rel="stylesheet" href="${base}/docs/swagger-ui.css">
 </head>
 <body>
-<div id="swagger-ui"></div>
-<script src="docs/swagger-ui-bundle.js"></script>
-<script src="docs/docs.js"></script>
+<div id="swagger-ui" data-url="${base}${OPENAPI_PATH}"></div>
+<script src="${base}/docs/swagger-ui-bundle.js"></script>
+<script src="${base}/docs/docs.js"></script>
 </body>
 </html>
 `;
@@ -154,10 +156,10 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
  * A host that is not a plain name falls back to URLs relative to the document's host.
  */
 export function serverUrls(api: LoadedApi, request: DocsRequest): string[] {
-  const { stage, path, domainName } = request.requestContext;
+  const { stage, domainName } = request.requestContext;
   const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const host = domainName ?? headers.host ?? '';
-  const prefix = path.endsWith(OPENAPI_PATH) ? path.slice(0, -OPENAPI_PATH.length) : `/${stage}`;
+  const prefix = stageBasePath(request, OPENAPI_PATH);
   const stages = [api.compiled.stages.live, api.compiled.stages.sandbox];
   const others = prefix === `/${stage}` ? stages.filter((name) => name !== stage).map((name) => `/${name}`) : [];
   if (!HOST.test(host)) return [prefix, ...others];
@@ -165,4 +167,13 @@ export function serverUrls(api: LoadedApi, request: DocsRequest): string[] {
   const scheme =
     headers['x-forwarded-proto'] === 'https' || (domainName && !headers['x-forwarded-proto']) ? 'https' : 'http';
   return [prefix, ...others].map((base) => `${scheme}://${host}${base}`);
+}
+
+/**
+ * The path the stage is reached under: `/live` on API Gateway's own domain and locally, a custom
+ * domain's base path (or nothing) there; the stage name when the request path does not end as the route does.
+ */
+function stageBasePath(request: DocsRequest, routePath: string): string {
+  const path = request.requestContext.path.replace(/\/+$/, '');
+  return path.endsWith(routePath) ? path.slice(0, -routePath.length) : `/${request.requestContext.stage}`;
 }

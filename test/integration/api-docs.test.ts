@@ -43,7 +43,8 @@ describe('GET /<stage>/docs', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(response.headers['content-security-policy']).toContain("default-src 'none'; script-src 'self'");
-    expect(response.text).toContain('<script src="docs/swagger-ui-bundle.js"></script>');
+    expect(response.text).toContain('<script src="/live/docs/swagger-ui-bundle.js"></script>');
+    expect(response.text).toContain('data-url="/live/v1/openapi.json"');
   });
 
   it("serves swagger-ui's script and the page's initializer, and 404 for anything else", async () => {
@@ -54,7 +55,7 @@ describe('GET /<stage>/docs', () => {
     expect(bundle.status).toBe(200);
     expect(bundle.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(bundle.text).toContain('SwaggerUIBundle');
-    expect(init.text).toContain("url: 'v1/openapi.json'");
+    expect(init.text).toContain('dataset.url');
     expect(other.status).toBe(404);
     expect(other.body.error.code).toBe('not_found');
   });

@@ -73,8 +73,18 @@ describe('answerDocs', () => {
     expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe|https?:|\*/);
-    expect(sources).toEqual(['docs/swagger-ui.css', 'docs/swagger-ui-bundle.js', 'docs/docs.js']);
+    expect(sources).toEqual(['/live/docs/swagger-ui.css', '/live/docs/swagger-ui-bundle.js', '/live/docs/docs.js']);
+    expect(response.body).toContain('data-url="/live/v1/openapi.json"');
     expect(response.body).not.toContain('<script>');
+  });
+
+  it('names the same files when asked with a trailing slash, or under a custom domain’s base path', () => {
+    const slash = answerDocs(api, aRequest({ resource: '/docs', path: '/sandbox/docs/' }));
+    const custom = answerDocs(api, aRequest({ resource: '/docs', path: '/api/docs' }));
+
+    expect(slash.body).toContain('<script src="/sandbox/docs/swagger-ui-bundle.js"></script>');
+    expect(slash.body).toContain('data-url="/sandbox/v1/openapi.json"');
+    expect(custom.body).toContain('<script src="/api/docs/swagger-ui-bundle.js"></script>');
   });
 
   it("serves swagger-ui's files as swagger-ui-dist ships them", () => {
@@ -90,10 +100,10 @@ describe('answerDocs', () => {
     expect(js.body).toContain('SwaggerUIBundle');
   });
 
-  it('points the initializer at the stage’s document, relative to the page', () => {
+  it('points the initializer at the document the page names', () => {
     const init = answerDocs(api, aRequest({ resource: '/docs/{asset}', pathParameters: { asset: 'docs.js' } }));
 
-    expect(init.body).toContain("url: 'v1/openapi.json'");
+    expect(init.body).toContain("url: document.getElementById('swagger-ui').dataset.url");
     expect(init.body).toContain('validatorUrl: null');
   });
 
