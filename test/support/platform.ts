@@ -1,13 +1,20 @@
 /** Starts the whole local platform in this test file's process, in memory, on free ports. */
+
+import { perApi } from '../../functions/definition/active-api';
+import { openApiDocument } from '../../functions/definition/openapi';
 import { customLimitPlans } from '../../functions/definition/plans';
 import { changePlan } from '../../functions/domain/plan-change';
 import type { NewOrganization } from '../../functions/domain/provisioning';
 import { provisionOrganization } from '../../functions/domain/provisioning';
 import { localClients, localProvisioningDeps } from '../../local/bootstrap';
 import { type LocalApp, type PlatformOptions, startPlatform } from '../../local/platform';
-import { apiAs } from './http-client';
+import { contractChecker } from './contract';
+import { apiAs, checkContractAt } from './http-client';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** The running platform's document as a contract check, built once per active API definition. */
+const activeContract = perApi((api) => contractChecker(openApiDocument(api), api.routes, Object.keys(api.stages)));
 
 export interface TestPlatformOptions extends Partial<PlatformOptions> {
   /**
@@ -23,6 +30,8 @@ export async function startTestPlatform({ keepStarterPlan, app, ...options }: Te
   const served: LocalApp = app ?? (await import('../../examples/leadbase/local')).leadbaseApp;
   const platform = await startPlatform({ app: served, port: 0, logLevel: 'CRITICAL', ...options });
   const { bootstrap } = platform;
+  // Every answer the tests get from this gateway is held to the OpenAPI document.
+  checkContractAt(bootstrap.liveUrl, () => activeContract());
   const admin = apiAs(bootstrap.liveUrl, bootstrap.adminKey);
   const testPlatform = {
     ...platform,
