@@ -14,4 +14,10 @@ export {
 export { type Page, paginate } from './paginate';
 export type { RetryOptions } from './retry';
 export type { components, paths, webhooks } from './schema';
-export { verifyWebhook, type WebhookEvent, type WebhookHeaders, WebhookVerificationError } from './webhooks';
+export {
+  type ApiWebhookEvent,
+  verifyWebhook,
+  type WebhookEvent,
+  type WebhookHeaders,
+  WebhookVerificationError,
+} from './webhooks';

@@ -1,11 +1,24 @@
 /** Standard Webhooks verification of the platform's deliveries (webhook-id, -timestamp, -signature). */
 import { Webhook } from 'standardwebhooks';
+import type { webhooks } from './schema';
 
 export interface WebhookEvent<Data = Record<string, unknown>> {
   type: string;
   timestamp: string;
   data: Data;
 }
+
+type EventBody<Operation> = Operation extends {
+  post: { requestBody: { content: { 'application/json': infer Body } } };
+}
+  ? Body
+  : never;
+
+/**
+ * Every event the API sends (the document's `webhooks`), told apart by `type`: a `switch` on it
+ * types `data`. A test send (`POST /v1/webhooks/{id}/test`) carries `{ test: true }` as its data.
+ */
+export type ApiWebhookEvent = { [Type in keyof webhooks]: EventBody<webhooks[Type]> }[keyof webhooks];
 
 /** The signature, timestamp (older than 5 minutes: a replay) or headers did not check out. */
 export class WebhookVerificationError extends Error {
@@ -19,14 +32,14 @@ export type WebhookHeaders = Headers | Record<string, string | readonly string[]
  * WebhookVerificationError otherwise. `payload` is the raw body, exactly as received: parsing and
  * re-serializing it first changes the bytes that were signed.
  */
-export function verifyWebhook<Data = Record<string, unknown>>(
+export function verifyWebhook<Event = ApiWebhookEvent>(
   payload: string | Uint8Array,
   headers: WebhookHeaders,
   secret: string,
-): WebhookEvent<Data> {
+): Event {
   const body = typeof payload === 'string' ? payload : new TextDecoder().decode(payload);
   try {
-    return new Webhook(secret).verify(body, plainHeaders(headers)) as WebhookEvent<Data>;
+    return new Webhook(secret).verify(body, plainHeaders(headers)) as Event;
   } catch (error) {
     throw new WebhookVerificationError(error instanceof Error ? error.message : String(error));
   }

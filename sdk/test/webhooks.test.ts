@@ -45,3 +45,19 @@ describe('verifyWebhook', () => {
     expect(() => verifyWebhook(body, headers, secret)).toThrow(WebhookVerificationError);
   });
 });
+
+describe('ApiWebhookEvent', () => {
+  it('types data by the event type', () => {
+    const created = JSON.stringify({
+      type: 'contact.created',
+      timestamp: '2026-12-01T08:00:00Z',
+      data: { name: 'Ada' },
+    });
+
+    const event = verifyWebhook(created, signed(created), SECRET);
+    // Compiles only while the union narrows: contact.created's data has a name, api_key.* events' do not.
+    const name = event.type === 'contact.created' ? event.data.name : undefined;
+
+    expect(name).toBe('Ada');
+  });
+});
