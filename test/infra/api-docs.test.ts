@@ -53,6 +53,28 @@ describe('the API docs routes', () => {
   });
 });
 
+describe('the API docs methods for cdk-nag', () => {
+  it('are suppressed as the public docs, not as the secret-scanning partners’ endpoint', () => {
+    const methods = template.findResources('AWS::ApiGateway::Method') as Record<
+      string,
+      {
+        Properties: { AuthorizationType: string };
+        Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
+      }
+    >;
+    const docsMethodIds = Object.entries(methods)
+      .filter(([, method]) => JSON.stringify(method).includes(logicalIdOf(docsFunction)))
+      .map(([id]) => id);
+
+    expect(docsMethodIds).toHaveLength(DOCS_ROUTES.length);
+    for (const id of docsMethodIds) {
+      const reasons = methods[id]?.Metadata?.cdk_nag?.rules_to_suppress ?? [];
+      expect(reasons.find((rule) => rule.id === 'AwsSolutions-APIG4')?.reason).toContain('The API docs');
+      expect(JSON.stringify(reasons)).not.toContain('ECDSA');
+    }
+  });
+});
+
 describe('the api-docs function', () => {
   it('may do nothing on AWS beyond writing its logs and traces', () => {
     const actions = actionsOf(statementsOfRole(template, docsFunction.role as never));
