@@ -34,7 +34,8 @@ export type RouteAccess =
   | { kind: 'scope'; scope: ServiceScope }
   /**
    * Not behind the key authorizer, no API key, no usage plan: for callers that prove themselves
-   * otherwise (a secret-scanning partner signs its reports). No key's policy includes it.
+   * otherwise (a secret-scanning partner signs its reports) and for the API docs, open to anyone.
+   * No key's policy includes it.
    */
   | { kind: 'public' };
 

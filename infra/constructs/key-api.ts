@@ -90,7 +90,7 @@ export class KeyApi extends Construct {
         route.method,
         integrationOf(route.function),
         isPublicRoute(route)
-          ? // Callers prove themselves to the function (a partner's signature), not with a key.
+          ? // Callers prove themselves to the function (a partner's signature), or need not (the API docs).
             { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }
           : authorized,
       ),
