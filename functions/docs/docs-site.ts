@@ -163,9 +163,9 @@ export function serverUrls(api: LoadedApi, request: DocsRequest): string[] {
   const stages = [api.compiled.stages.live, api.compiled.stages.sandbox];
   const others = prefix === `/${stage}` ? stages.filter((name) => name !== stage).map((name) => `/${name}`) : [];
   if (!HOST.test(host)) return [prefix, ...others];
-  // API Gateway sets X-Forwarded-Proto; the local gateway is plain HTTP.
-  const scheme =
-    headers['x-forwarded-proto'] === 'https' || (domainName && !headers['x-forwarded-proto']) ? 'https' : 'http';
+  // API Gateway (domainName set) serves HTTPS only, and a client's X-Forwarded-Proto must not reach a
+  // publicly cached document; the header is read locally only, where the local gateway is plain HTTP.
+  const scheme = domainName || headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
   return [prefix, ...others].map((base) => `${scheme}://${host}${base}`);
 }
 

@@ -2864,11 +2864,11 @@ export interface operations {
     };
     listContacts: {
         parameters: {
-            query?: {
+            query: {
                 limit?: number;
                 cursor?: string;
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path?: never;
@@ -2913,9 +2913,9 @@ export interface operations {
     };
     createContact: {
         parameters: {
-            query?: {
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+            query: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path?: never;
@@ -2968,9 +2968,9 @@ export interface operations {
     };
     getContact: {
         parameters: {
-            query?: {
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+            query: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path: {
@@ -3015,9 +3015,9 @@ export interface operations {
     };
     deleteContact: {
         parameters: {
-            query?: {
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+            query: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path: {
@@ -3046,9 +3046,9 @@ export interface operations {
     };
     updateContact: {
         parameters: {
-            query?: {
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+            query: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path: {
@@ -3104,11 +3104,11 @@ export interface operations {
     };
     listTables: {
         parameters: {
-            query?: {
+            query: {
                 limit?: number;
                 cursor?: string;
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path?: never;
@@ -3144,9 +3144,9 @@ export interface operations {
     };
     createTable: {
         parameters: {
-            query?: {
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+            query: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path?: never;
@@ -3187,9 +3187,9 @@ export interface operations {
     };
     deleteTable: {
         parameters: {
-            query?: {
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+            query: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path: {
@@ -3218,9 +3218,9 @@ export interface operations {
     };
     createEnrichment: {
         parameters: {
-            query?: {
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+            query: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path?: never;
@@ -3268,9 +3268,9 @@ export interface operations {
     };
     createSearch: {
         parameters: {
-            query?: {
-                /** @description The sub-account the call acts on; one of the key's sub-accounts. */
-                account_id?: string;
+            query: {
+                /** @description The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them). */
+                account_id: string;
             };
             header?: never;
             path?: never;

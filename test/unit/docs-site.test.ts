@@ -34,6 +34,17 @@ describe('serverUrls', () => {
     expect(serverUrls(api, request)).toEqual(['https://api.leadbase.example/api']);
   });
 
+  it('is HTTPS on API Gateway whatever X-Forwarded-Proto a client sends: the document is cached publicly', () => {
+    const request = aRequest({
+      headers: { Host: 'a1b2c3.execute-api.eu-west-1.amazonaws.com', 'X-Forwarded-Proto': 'http' },
+    });
+
+    expect(serverUrls(api, request)).toEqual([
+      'https://a1b2c3.execute-api.eu-west-1.amazonaws.com/live',
+      'https://a1b2c3.execute-api.eu-west-1.amazonaws.com/sandbox',
+    ]);
+  });
+
   it("is the local gateway's plain HTTP host and port", () => {
     const request = aRequest({
       path: '/sandbox/v1/openapi.json',

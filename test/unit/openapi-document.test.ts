@@ -6,6 +6,7 @@ import { type LoadedApi, loadApi } from '../../functions/definition/active-api';
 import { openApiDocument, operationIdOf } from '../../functions/definition/openapi';
 import { SchemaComponents } from '../../functions/definition/openapi/json-schema';
 import { isPlatformRoute, isPublicRoute } from '../../functions/definition/routes';
+import { ACCOUNT_ID_PATTERN } from '../../functions/domain/account-scope';
 import { eventTypes } from '../../functions/domain/webhooks/catalog';
 import { aTestApi } from '../support/test-api';
 
@@ -84,6 +85,30 @@ describe.each(DEFINITIONS)('openApiDocument of the %s definition', (_name, api) 
       Error429: { headers: { 'Retry-After': expect.any(Object) } },
     });
     expect(document.components.schemas.Error).toMatchObject({ required: ['error'] });
+  });
+
+  it('requires account_id, in the pattern the platform checks, and answers 400 and 403 on every account-scoped route', () => {
+    const scoped = api.routes.filter((candidate) => !isPlatformRoute(candidate) && candidate.accountScoped);
+    expect(scoped.length).toBeGreaterThan(0);
+
+    for (const route of scoped) {
+      const operation = operationOf(document, route.method, route.path) as Operation & {
+        parameters: { name: string; in: string; required: boolean; schema: { pattern?: string } }[];
+      };
+      const accountIds = operation.parameters.filter((parameter) => parameter.name === 'account_id');
+      expect({ route: route.path, accountIds }).toEqual({
+        route: route.path,
+        accountIds: [
+          expect.objectContaining({
+            in: 'query',
+            required: true,
+            schema: { type: 'string', pattern: ACCOUNT_ID_PATTERN.source },
+          }),
+        ],
+      });
+      expect(operation.responses['400']?.$ref).toBe('#/components/responses/Error400');
+      expect(operation.responses['403']?.$ref).toBe('#/components/responses/Error403');
+    }
   });
 
   it('has a webhook for every event type, the Standard Webhooks envelope and headers, with an example', () => {
@@ -239,5 +264,26 @@ describe('SchemaComponents', () => {
     expect(input).toMatchObject({ properties: { paging: { $ref: '#/components/schemas/PagingInput' } } });
     expect(components.schemas.Paging).toMatchObject({ required: ['limit'] });
     expect(components.schemas.PagingInput).not.toHaveProperty('required');
+  });
+
+  it('never changes a component already placed when a later schema’s definitions share its names', () => {
+    const components = new SchemaComponents();
+    const withAddress = (address: Record<string, unknown>) => ({
+      type: 'object',
+      properties: { contact: { $ref: '#/$defs/Contact' } },
+      $defs: { Contact: { type: 'object', properties: { address: { $ref: '#/$defs/Address' } } }, Address: address },
+    });
+    const street = { type: 'object', properties: { street: { type: 'string' } } };
+    const city = { type: 'object', properties: { city: { type: 'string' } } };
+
+    const first = components.fromJsonSchema(withAddress(street), 'output');
+    const second = components.fromJsonSchema(withAddress(city), 'output');
+
+    const resolve = (ref: unknown) =>
+      components.schemas[String(ref).split('/').at(-1) as string] as Record<string, any>;
+    const addressOf = (schema: Record<string, any>) =>
+      resolve(resolve(schema.properties.contact.$ref).properties.address.$ref);
+    expect(addressOf(first)).toEqual(street);
+    expect(addressOf(second)).toEqual(city);
   });
 });

@@ -115,6 +115,16 @@ describe('fleet API keys', () => {
     expect(other.body.error.code).toBe('forbidden');
   });
 
+  // The analytics route declares no 400 of its own: the document's account-scoped 400 is what the contract check reads.
+  it("answers a call without account_id 400 in the platform's error body, as the document says", async () => {
+    const api = live((await createKey({ permissions: ['read'], accounts: [account] })).key);
+
+    const missing = await api.get('/v1/analytics/rides');
+
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: 'invalid_request', fields: [{ field: 'account_id' }] });
+  });
+
   it('passes the caller the gateway verified, whatever X-Caller-* headers the client sends', async () => {
     const created = await liveAdmin().post(`/v1/vehicles?account_id=${account}`, { name: 'VH-901', model: 'X' });
     const other = await platform.createOrganization();

@@ -61,14 +61,22 @@ const BACKEND_ERRORS = [502, 504] as const;
 
 /**
  * The error statuses of a route: the protected routes' own, 402 for paid ones, 502 and 504 for the
- * team's (a backend that fails or does not answer in time), then its extras.
+ * team's (a backend that fails or does not answer in time), 400 and 403 for account-scoped ones,
+ * then its extras.
  */
 export function errorStatuses(route: RouteDefinition, extra: readonly number[] = []): number[] {
   const statuses = new Set<number>(route.access.kind === 'public' ? [500] : PROTECTED_ROUTE_ERRORS);
   if ((route.credits ?? 0) > 0) statuses.add(402);
   if (!isPlatformRoute(route)) for (const status of BACKEND_ERRORS) statuses.add(status);
+  // account_id missing or malformed (400), or outside the key's sub-accounts (403).
+  if (isAccountScoped(route)) for (const status of [400, 403]) statuses.add(status);
   for (const status of extra) statuses.add(status);
   return [...statuses].sort((a, b) => a - b);
+}
+
+/** A team route that acts on one sub-account, named in its required `account_id` query parameter. */
+export function isAccountScoped(route: RouteDefinition): boolean {
+  return !isPlatformRoute(route) && route.accountScoped;
 }
 
 /** The `components.responses` entry name of an error status, such as `Error429`. */

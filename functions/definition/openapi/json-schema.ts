@@ -25,12 +25,18 @@ export class SchemaComponents {
    * zod schema's input and output forms differ) gets an `Input`/`Output` suffix.
    */
   add(name: string, schema: JsonSchema, io: SchemaIo = 'output'): string {
+    const component = this.placeOf(name, schema, io);
+    this.schemas[component] ??= schema;
+    return component;
+  }
+
+  /** The component a schema would be added under: the first name free or holding the same schema. */
+  private placeOf(name: string, schema: JsonSchema, io: SchemaIo): string {
     const written = JSON.stringify(schema);
     const suffixed = `${name}${io === 'input' ? 'Input' : 'Output'}`;
     for (let i = 0; ; i++) {
       const candidate = i === 0 ? name : i === 1 ? suffixed : `${suffixed}${i}`;
       const existing = this.schemas[candidate];
-      if (existing === undefined) this.schemas[candidate] = schema;
       if (existing === undefined || JSON.stringify(existing) === written) return candidate;
     }
   }
@@ -48,14 +54,37 @@ export class SchemaComponents {
     const definitions = ($defs ?? {}) as Record<string, JsonSchema>;
     const names = Object.keys(definitions);
     if (names.length === 0) return rest;
-    const placed = new Map<string, string>();
-    const asIs = new Map(names.map((name) => [name, name]));
-    for (const name of names) placed.set(name, this.add(name, refsToComponents(definitions[name] ?? {}, asIs), io));
-    if ([...placed].some(([name, component]) => name !== component)) {
-      for (const [name, component] of placed)
-        this.schemas[component] = refsToComponents(definitions[name] ?? {}, placed);
-    }
+    const placed = this.placementOf(definitions, io);
+    for (const [name, component] of placed)
+      this.schemas[component] ??= refsToComponents(definitions[name] ?? {}, placed);
     return refsToComponents(rest, placed);
+  }
+
+  /**
+   * Where each definition goes. Whether a definition equals a component depends on where the ones
+   * it refers to go (a renamed one changes its references), so placing repeats until nothing moves;
+   * nothing is written before that, so no component already in the document is ever changed.
+   */
+  private placementOf(definitions: Record<string, JsonSchema>, io: SchemaIo): Map<string, string> {
+    const names = Object.keys(definitions);
+    let placed = new Map(names.map((name) => [name, name]));
+    for (let round = 0; round <= names.length; round++) {
+      const next = new Map(
+        names.map((name) => [name, this.placeOf(name, refsToComponents(definitions[name] ?? {}, placed), io)]),
+      );
+      const targets = new Set(next.values());
+      if (targets.size === names.length && names.every((name) => next.get(name) === placed.get(name))) return next;
+      placed = next;
+    }
+    // Definitions that refer to each other and never settle: fresh components for all of them.
+    const fresh = new Map<string, string>();
+    for (const name of names) {
+      let component = name;
+      for (let i = 2; this.schemas[component] !== undefined || [...fresh.values()].includes(component); i++)
+        component = `${name}${io === 'input' ? 'Input' : 'Output'}${i}`;
+      fresh.set(name, component);
+    }
+    return fresh;
   }
 }
 

@@ -3,13 +3,14 @@
  * registry, PLATFORM_ROUTE_SCHEMAS) and the team's (described by their compiled `request`,
  * `response` and `errors`). A route without schemas answers a generic JSON object.
  */
+import { ACCOUNT_ID_PATTERN } from '../../domain/account-scope';
 import type { LoadedApi } from '../active-api';
 import type { CompiledRoute } from '../api-definition';
 import { isPathParameter, isPlatformRoute, pathSegments, type RouteDefinition } from '../routes';
 import { PLATFORM_ROUTE_SCHEMAS } from '../schemas/index';
 import { type RouteSchemas, routeKey } from '../schemas/route-schemas';
 import { DOCS_OPERATIONS } from './docs-operations';
-import { errorResponseName, errorStatuses } from './errors';
+import { errorResponseName, errorStatuses, isAccountScoped } from './errors';
 import type { JsonSchema, SchemaComponents } from './json-schema';
 import { operationIdOf, platformTagOf } from './naming';
 import { keySecurity } from './security';
@@ -103,16 +104,18 @@ function teamOperation(
   const query = compiled?.request?.query
     ? queryParameters(components.fromJsonSchema(compiled.request.query, 'input'))
     : [];
-  if (route.access.kind === 'product' && 'accountScoped' in route && route.accountScoped) {
-    if (!query.some((parameter) => parameter.name === 'account_id')) {
-      query.push({
-        name: 'account_id',
-        in: 'query',
-        required: false,
-        description: "The sub-account the call acts on; one of the key's sub-accounts.",
-        schema: { type: 'string' },
-      });
-    }
+  if (isAccountScoped(route)) {
+    // The platform checks account_id before the backend runs (domain/account-scope.ts), whatever the team declared.
+    const declared = query.findIndex((parameter) => parameter.name === 'account_id');
+    if (declared >= 0) query.splice(declared, 1);
+    query.push({
+      name: 'account_id',
+      in: 'query',
+      required: true,
+      description:
+        "The sub-account the call acts on; one of the key's sub-accounts (400 without it, 403 outside them).",
+      schema: { type: 'string', pattern: ACCOUNT_ID_PATTERN.source },
+    });
   }
   const response = compiled?.response;
   return {
