@@ -3,9 +3,11 @@
  * its assets. swagger-ui renders the page from files the platform ships itself (no CDN), and the
  * page's Content-Security-Policy lets it load nothing but this stage's own files.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import swaggerUiDir from 'swagger-ui-dist/absolute-path.js';
+import swaggerUiPackage from 'swagger-ui-dist/package.json';
 import type { LoadedApi } from '../definition/active-api';
 import { openApiDocument } from '../definition/openapi';
 import { DOCS_ASSET_PATH, DOCS_PATH, OPENAPI_PATH } from '../definition/openapi/docs-operations';
@@ -46,12 +48,33 @@ const INITIALIZER = `window.addEventListener('load', function () {
 });
 `;
 
-/** The page's files by name: swagger-ui's (FUNCTIONS['api-docs'].assets) and the initializer. */
-const ASSETS: Record<string, { file?: string; text?: string; contentType: string }> = {
-  'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', contentType: 'text/javascript; charset=utf-8' },
-  'swagger-ui.css': { file: 'swagger-ui.css', contentType: 'text/css; charset=utf-8' },
-  'docs.js': { text: INITIALIZER, contentType: 'text/javascript; charset=utf-8' },
+/**
+ * The page's files by name: swagger-ui's (FUNCTIONS['api-docs'].assets) and the initializer. The page
+ * names each with its version in the query (swagger-ui-dist's, the initializer's hash), so a browser
+ * that cached an older file for the hour does not pair it with a newer page.
+ */
+const ASSETS: Record<string, { file?: string; text?: string; contentType: string; version: string }> = {
+  'swagger-ui-bundle.js': {
+    file: 'swagger-ui-bundle.js',
+    contentType: 'text/javascript; charset=utf-8',
+    version: swaggerUiPackage.version,
+  },
+  'swagger-ui.css': {
+    file: 'swagger-ui.css',
+    contentType: 'text/css; charset=utf-8',
+    version: swaggerUiPackage.version,
+  },
+  'docs.js': {
+    text: INITIALIZER,
+    contentType: 'text/javascript; charset=utf-8',
+    version: createHash('sha256').update(INITIALIZER).digest('hex').slice(0, 12),
+  },
 };
+
+/** An asset's URL under the stage's base path, with its version. */
+function assetUrl(base: string, name: string): string {
+  return `${base}/docs/${name}?v=${encodeURIComponent((ASSETS[name] as { version: string }).version)}`;
+}
 
 const loaded = new Map<string, string>();
 function assetText(name: string): string | undefined {
@@ -126,12 +149,12 @@ function page(api: LoadedApi, basePath: string): HttpResponse {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<link rel="stylesheet" href="${base}/docs/swagger-ui.css">
+<link rel="stylesheet" href="${escapeHtml(assetUrl(basePath, 'swagger-ui.css'))}">
 </head>
 <body>
 <div id="swagger-ui" data-url="${base}${OPENAPI_PATH}"></div>
-<script src="${base}/docs/swagger-ui-bundle.js"></script>
-<script src="${base}/docs/docs.js"></script>
+<script src="${escapeHtml(assetUrl(basePath, 'swagger-ui-bundle.js'))}"></script>
+<script src="${escapeHtml(assetUrl(basePath, 'docs.js'))}"></script>
 </body>
 </html>
 `;

@@ -2734,7 +2734,12 @@ export interface operations {
     createSecretScanningReport: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The id of the partner's public key the body is signed with. */
+                "Github-Public-Key-Identifier": string;
+                /** @description The base64 ECDSA P-256 (SHA-256) signature over the raw body. */
+                "Github-Public-Key-Signature": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3367,7 +3372,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3419,7 +3424,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3466,7 +3471,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3518,7 +3523,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3565,7 +3570,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3613,7 +3618,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3666,7 +3671,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3720,7 +3725,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3777,7 +3782,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3832,7 +3837,7 @@ export interface operations {
                 content?: never;
             };
             /** @description Any other answer, or none in time, is retried with backoff. */
-            400: {
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -43,13 +43,15 @@ describe('GET /<stage>/docs', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(response.headers['content-security-policy']).toContain("default-src 'none'; script-src 'self'");
-    expect(response.text).toContain('<script src="/live/docs/swagger-ui-bundle.js"></script>');
+    expect(response.text).toMatch(/<script src="\/live\/docs\/swagger-ui-bundle\.js\?v=[0-9.]+"><\/script>/);
     expect(response.text).toContain('data-url="/live/v1/openapi.json"');
   });
 
-  it("serves swagger-ui's script and the page's initializer, and 404 for anything else", async () => {
-    const bundle = await call('GET', `${platform.bootstrap.liveUrl}/docs/swagger-ui-bundle.js`);
-    const init = await call('GET', `${platform.bootstrap.liveUrl}/docs/docs.js`);
+  it("serves swagger-ui's script and the page's initializer at the versioned URLs the page names, and 404 for anything else", async () => {
+    const page = await call('GET', `${platform.bootstrap.liveUrl}/docs`);
+    const [bundleUrl, initUrl] = [...page.text.matchAll(/<script src="\/live([^"]+)"/g)].map((match) => match[1]);
+    const bundle = await call('GET', `${platform.bootstrap.liveUrl}${bundleUrl}`);
+    const init = await call('GET', `${platform.bootstrap.liveUrl}${initUrl}`);
     const other = await call('GET', `${platform.bootstrap.liveUrl}/docs/index.html`);
 
     expect(bundle.status).toBe(200);

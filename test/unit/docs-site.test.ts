@@ -1,12 +1,15 @@
 /** What the api-docs function answers: the stage's document, the page under a strict CSP and its assets. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import swaggerUiPackage from 'swagger-ui-dist/package.json';
 import { leadbaseApi } from '../../examples/leadbase/api';
 import { loadApi } from '../../functions/definition/active-api';
 import { answerDocs, CONTENT_SECURITY_POLICY, type DocsRequest, serverUrls } from '../../functions/docs/docs-site';
 import { NotFoundError } from '../../functions/domain/errors';
 
 const api = loadApi(leadbaseApi.compiled);
+// The page names swagger-ui's files with the version it ships, so their hour in a browser's cache ends with an upgrade.
+const SWAGGER_UI_VERSION = swaggerUiPackage.version;
 
 function aRequest(overrides: Partial<DocsRequest> & { path?: string } = {}): DocsRequest {
   const { path = '/live/v1/openapi.json', ...rest } = overrides;
@@ -84,7 +87,11 @@ describe('answerDocs', () => {
     expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe|https?:|\*/);
-    expect(sources).toEqual(['/live/docs/swagger-ui.css', '/live/docs/swagger-ui-bundle.js', '/live/docs/docs.js']);
+    expect(sources).toEqual([
+      `/live/docs/swagger-ui.css?v=${SWAGGER_UI_VERSION}`,
+      `/live/docs/swagger-ui-bundle.js?v=${SWAGGER_UI_VERSION}`,
+      expect.stringMatching(/^\/live\/docs\/docs\.js\?v=[0-9a-f]{12}$/),
+    ]);
     expect(response.body).toContain('data-url="/live/v1/openapi.json"');
     expect(response.body).not.toContain('<script>');
   });
@@ -93,9 +100,9 @@ describe('answerDocs', () => {
     const slash = answerDocs(api, aRequest({ resource: '/docs', path: '/sandbox/docs/' }));
     const custom = answerDocs(api, aRequest({ resource: '/docs', path: '/api/docs' }));
 
-    expect(slash.body).toContain('<script src="/sandbox/docs/swagger-ui-bundle.js"></script>');
+    expect(slash.body).toContain(`<script src="/sandbox/docs/swagger-ui-bundle.js?v=${SWAGGER_UI_VERSION}"></script>`);
     expect(slash.body).toContain('data-url="/sandbox/v1/openapi.json"');
-    expect(custom.body).toContain('<script src="/api/docs/swagger-ui-bundle.js"></script>');
+    expect(custom.body).toContain(`<script src="/api/docs/swagger-ui-bundle.js?v=${SWAGGER_UI_VERSION}"></script>`);
   });
 
   it("serves swagger-ui's files as swagger-ui-dist ships them", () => {

@@ -4,6 +4,7 @@ import { fleetApi } from '../../examples/fleet/api';
 import { leadbaseApi } from '../../examples/leadbase/api';
 import { type LoadedApi, loadApi } from '../../functions/definition/active-api';
 import { openApiDocument, operationIdOf } from '../../functions/definition/openapi';
+import { DOCS_PAGE_TAG } from '../../functions/definition/openapi/docs-operations';
 import { SchemaComponents } from '../../functions/definition/openapi/json-schema';
 import { isPlatformRoute, isPublicRoute } from '../../functions/definition/routes';
 import { ACCOUNT_ID_PATTERN } from '../../functions/domain/account-scope';
@@ -116,6 +117,7 @@ describe.each(DEFINITIONS)('openApiDocument of the %s definition', (_name, api) 
     for (const [type, item] of Object.entries(document.webhooks)) {
       const post = (item as { post: Record<string, unknown> }).post as {
         parameters: { name: string; in: string }[];
+        responses: Record<string, unknown>;
         requestBody: { content: { 'application/json': { schema: { $ref: string }; example: { type: string } } } };
       };
       const body = post.requestBody.content['application/json'];
@@ -131,7 +133,30 @@ describe.each(DEFINITIONS)('openApiDocument of the %s definition', (_name, api) 
         properties: { type: { const: type } },
       });
       expect(body.example.type).toBe(type);
+      // Every answer other than a 2xx is retried, not just a 400.
+      expect(Object.keys(post.responses)).toEqual(['200', 'default']);
     }
+  });
+
+  it('names the signature headers the secret-scanning endpoint requires as header parameters', () => {
+    const operation = document.paths['/v1/secret-scanning/reports']?.post as { parameters: Record<string, unknown>[] };
+
+    expect(operation.parameters).toEqual([
+      expect.objectContaining({ name: 'Github-Public-Key-Identifier', in: 'header', required: true }),
+      expect.objectContaining({ name: 'Github-Public-Key-Signature', in: 'header', required: true }),
+    ]);
+  });
+
+  it('tags the docs page and its files, which answer HTML, scripts and styles only, apart from the JSON routes', () => {
+    const page = document.paths['/docs']?.get as Operation & { responses: Record<string, { content?: object }> };
+    const asset = document.paths['/docs/{asset}']?.get as Operation & {
+      responses: Record<string, { content?: object }>;
+    };
+
+    expect([page.tags, asset.tags]).toEqual([[DOCS_PAGE_TAG], [DOCS_PAGE_TAG]]);
+    expect(Object.keys(page.responses['200']?.content ?? {})).toEqual(['text/html']);
+    expect(Object.keys(asset.responses['200']?.content ?? {})).toEqual(['text/javascript', 'text/css']);
+    expect(operationOf(document, 'GET', '/v1/openapi.json')?.tags).not.toContain(DOCS_PAGE_TAG);
   });
 
   it('serves the stages as servers, each named with its key prefix', () => {

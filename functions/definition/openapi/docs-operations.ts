@@ -5,6 +5,8 @@ import type { JsonSchema } from './json-schema';
 export const OPENAPI_PATH = '/v1/openapi.json';
 export const DOCS_PATH = '/docs';
 export const DOCS_ASSET_PATH = '/docs/{asset}';
+/** The tag of the page and its files: HTML, scripts and style sheets for browsers, which SDK generation leaves out. */
+export const DOCS_PAGE_TAG = 'Docs page';
 
 export const DOCS_OPERATIONS: Partial<Record<RouteKey, { responses: Record<string, JsonSchema>; errors: number[] }>> = {
   [`GET ${OPENAPI_PATH}`]: {

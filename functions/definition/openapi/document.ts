@@ -4,6 +4,7 @@
  * definition) and the platform's events. Served by the api-docs function at `GET /v1/openapi.json`.
  */
 import type { LoadedApi } from '../active-api';
+import { DOCS_PAGE_TAG } from './docs-operations';
 import { ERROR_SCHEMA, errorResponses } from './errors';
 import { type JsonSchema, SchemaComponents } from './json-schema';
 import { paths } from './paths';
@@ -69,6 +70,7 @@ function servers(api: LoadedApi, urls: readonly string[] | undefined): JsonSchem
 
 function tagDescription(tag: string, api: LoadedApi): string {
   if (tag === 'Webhook events') return 'What the platform POSTs to your webhook endpoints, signed (Standard Webhooks).';
+  if (tag === DOCS_PAGE_TAG) return 'This interactive page and its files, for browsers (SDKs leave them out).';
   const actions = api.compiled.resources[tag];
   return actions
     ? `The ${tag} of ${api.compiled.name}: ${actions.join(', ')}.`

@@ -39,7 +39,7 @@ export function paths(api: LoadedApi, components: SchemaComponents): PathsResult
     for (const status of statuses) result.errorStatuses.add(status);
     const tag = isPlatformRoute(route) ? platformTagOf(route.path) : route.access.resource;
     if (!result.tags.includes(tag)) result.tags.push(tag);
-    const parameters = [...pathParameters(route.path), ...operation.query];
+    const parameters = [...pathParameters(route.path), ...operation.parameters];
     result.paths[route.path] ??= {};
     (result.paths[route.path] as Record<string, JsonSchema>)[route.method.toLowerCase()] = {
       operationId,
@@ -64,7 +64,8 @@ export function paths(api: LoadedApi, components: SchemaComponents): PathsResult
 }
 
 interface OperationParts {
-  query: JsonSchema[];
+  /** Query and header parameters. */
+  parameters: JsonSchema[];
   body?: JsonSchema;
   responses: Record<string, JsonSchema>;
   errors: readonly number[];
@@ -73,12 +74,18 @@ interface OperationParts {
 function platformOperation(route: RouteDefinition, components: SchemaComponents): OperationParts {
   const key = routeKey(route);
   const docs = DOCS_OPERATIONS[key];
-  if (docs) return { query: [], responses: docs.responses, errors: docs.errors };
+  if (docs) return { parameters: [], responses: docs.responses, errors: docs.errors };
   const schemas: RouteSchemas | undefined = PLATFORM_ROUTE_SCHEMAS[key];
-  if (!schemas) return { query: [], responses: genericSuccess(), errors: [] };
+  if (!schemas) return { parameters: [], responses: genericSuccess(), errors: [] };
   const query = schemas.query ? queryParameters(components.fromZod(schemas.query, 'input')) : [];
+  const headers = Object.entries(schemas.headers ?? {}).map(([name, header]) => ({
+    name,
+    in: 'header',
+    ...header,
+    schema: { type: 'string' },
+  }));
   return {
-    query,
+    parameters: [...query, ...headers],
     ...(schemas.body && { body: components.fromZod(schemas.body, 'input') }),
     responses: Object.fromEntries(
       Object.entries(schemas.responses).map(([status, response]) => [
@@ -119,7 +126,7 @@ function teamOperation(
   }
   const response = compiled?.response;
   return {
-    query,
+    parameters: query,
     ...(compiled?.request?.body && { body: components.fromJsonSchema(compiled.request.body, 'input') }),
     responses: response
       ? {

@@ -69,7 +69,7 @@ export function webhooks(api: LoadedApi, components: SchemaComponents): Record<s
         },
         responses: {
           '200': { description: 'Any 2xx within 15 seconds acknowledges the delivery.' },
-          '400': { description: 'Any other answer, or none in time, is retried with backoff.' },
+          default: { description: 'Any other answer, or none in time, is retried with backoff.' },
         },
       };
       return [type, { post: operation }];

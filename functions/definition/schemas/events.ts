@@ -84,6 +84,16 @@ export const EVENT_ROUTE_SCHEMAS = {
     errors: BODY_ERRORS,
   },
   'POST /v1/secret-scanning/reports': {
+    headers: {
+      'Github-Public-Key-Identifier': {
+        description: "The id of the partner's public key the body is signed with.",
+        required: true,
+      },
+      'Github-Public-Key-Signature': {
+        description: 'The base64 ECDSA P-256 (SHA-256) signature over the raw body.',
+        required: true,
+      },
+    },
     body: leakReportSchema,
     responses: { 200: { description: 'A verdict per reported match.', schema: leakVerdictsSchema } },
     errors: [400, 401, 403, 413],

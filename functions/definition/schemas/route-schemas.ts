@@ -16,6 +16,8 @@ export interface ResponseSchema {
 export interface RouteSchemas {
   /** Query parameters, one property each. */
   query?: z.ZodObject;
+  /** Request headers the route reads beyond the key header, name → what it carries and whether it must be sent. */
+  headers?: Record<string, { description: string; required: boolean }>;
   /** The JSON request body. */
   body?: z.ZodType;
   /** Success answers by status. Error answers are the platform's error shape, added for every route. */
