@@ -3,6 +3,7 @@
  * turned into an ApiError (a subclass for the statuses a caller handles differently), so callers
  * `catch` by class or switch on `status` instead of parsing bodies.
  */
+import { retryAfterMs } from './retry-after';
 
 export interface FieldIssue {
   field: string;
@@ -49,9 +50,12 @@ export class ConflictError extends ApiError {
   override readonly name = 'ConflictError';
   declare readonly status: 409;
 }
-/** Rate limit or quota: still refused after the client's retries, or asked to wait longer than it may. */
+/**
+ * Rate limited: still refused after the client's retries, or asked to wait longer than it may.
+ * A used-up quota is its subclass QuotaExceededError (`code` `quota_exceeded`).
+ */
 export class RateLimitError extends ApiError {
-  override readonly name = 'RateLimitError';
+  override readonly name: string = 'RateLimitError';
   declare readonly status: 429;
   /** Seconds the server asked to wait (Retry-After), when it said. */
   get retryAfterSeconds(): number | undefined {
@@ -59,6 +63,17 @@ export class RateLimitError extends ApiError {
     return seconds === undefined ? undefined : Math.ceil(seconds / 1000);
   }
 }
+
+/**
+ * The organization's request quota for the period (day, week, month) is used up: retrying cannot
+ * help until it resets, so the client throws this at once. API Gateway's answer says no Retry-After.
+ */
+export class QuotaExceededError extends RateLimitError {
+  override readonly name = 'QuotaExceededError';
+}
+
+/** The `code` of a 429 that is a used-up quota, not a rate limit. */
+export const QUOTA_EXCEEDED = 'quota_exceeded';
 
 const BY_STATUS: Record<number, typeof ApiError> = {
   400: BadRequestError,
@@ -79,18 +94,6 @@ export function apiErrorOf(status: number, body: unknown, headers: Headers = new
       ? error.message
       : `HTTP ${status}${typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : ''}`;
   const fields = Array.isArray(error?.fields) ? (error.fields as FieldIssue[]) : [];
-  const ErrorClass = BY_STATUS[status] ?? ApiError;
+  const ErrorClass = status === 429 && code === QUOTA_EXCEEDED ? QuotaExceededError : (BY_STATUS[status] ?? ApiError);
   return new ErrorClass(status, code, message, fields, headers);
-}
-
-/**
- * Milliseconds to wait from a Retry-After value: delay-seconds or an HTTP date (RFC 9110 10.2.3);
- * undefined when absent or unreadable.
- */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

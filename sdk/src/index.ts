@@ -8,6 +8,7 @@ export {
   ForbiddenError,
   NotFoundError,
   PaymentRequiredError,
+  QuotaExceededError,
   RateLimitError,
   UnauthorizedError,
 } from './errors';

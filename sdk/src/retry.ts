@@ -1,10 +1,14 @@
 /**
  * Retries of 429 and 503 answers, below openapi-fetch (a `fetch` wrapper), so every call gets them.
- * Only requests that are safe to send twice are retried: idempotent methods, and the ones a caller
- * marks `retryable` (it knows the server deduplicates them).
+ * A 429 is retried whatever the method: the gateway, the authorizer and the rate limiter refuse it
+ * before any handler runs, so nothing happened. A 503 may come after a handler did its work, so
+ * only requests that are safe to send twice get it retried: idempotent methods, and the ones a
+ * caller marks `retryable` (it knows the server deduplicates them). A used-up quota is never
+ * retried: it resets with its period, not in seconds.
  */
 
-import { retryAfterMs } from './errors';
+import { QUOTA_EXCEEDED } from './errors';
+import { retryAfterMs } from './retry-after';
 
 export interface RetryOptions {
   /** Retries after the first attempt; 0 turns retrying off. Default 3. */
@@ -22,7 +26,6 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-const RETRIED_STATUSES = new Set([429, 503]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Set on a Request (openapi-fetch copies unknown init options onto it) to allow retrying a POST or PATCH. */
@@ -39,19 +42,35 @@ export function retryingFetch(fetch: Fetch, options: RetryOptions = {}): Fetch {
   const random = options.random ?? Math.random;
 
   return async (request) => {
-    const retryable =
+    if (maxRetries === 0) return fetch(request);
+    const safeToRepeat =
       IDEMPOTENT_METHODS.has(request.method) || (request as unknown as Record<string, unknown>)[RETRYABLE] === true;
-    if (!retryable || maxRetries === 0) return fetch(request);
     for (let attempt = 0; ; attempt++) {
       // A body can be read once: each attempt sends a copy, the original stays for the next one.
       const response = await fetch(request.clone());
-      if (!RETRIED_STATUSES.has(response.status) || attempt >= maxRetries) return response;
+      if (attempt >= maxRetries || !(await worthRetrying(response, safeToRepeat))) return response;
       const delay = delayBeforeRetry(response, attempt, { baseDelayMs, maxDelayMs, now: now(), random: random() });
       if (delay === undefined) return response;
       await response.body?.cancel();
       await sleep(delay);
     }
   };
+}
+
+async function worthRetrying(response: Response, safeToRepeat: boolean): Promise<boolean> {
+  if (response.status === 503) return safeToRepeat;
+  if (response.status !== 429) return false;
+  return (await errorCodeOf(response)) !== QUOTA_EXCEEDED;
+}
+
+/** The platform's error code, read from a copy so the caller still gets the body. */
+async function errorCodeOf(response: Response): Promise<unknown> {
+  if (!/json/i.test(response.headers.get('content-type') ?? '')) return undefined;
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => undefined);
+  return (body as { error?: { code?: unknown } } | undefined)?.error?.code;
 }
 
 /** The server's Retry-After when it gives one (undefined past maxDelayMs: not worth waiting), else backoff. */

@@ -1,4 +1,4 @@
-import { createClient, RateLimitError } from '../src';
+import { createClient, QuotaExceededError, RateLimitError } from '../src';
 import { ApiError } from '../src/errors';
 import { type Answer, errorBody, fakeFetch, fakeSleep } from './fake-fetch';
 
@@ -10,6 +10,9 @@ const tooMany = (retryAfter?: string): Answer => ({
   body: errorBody('rate_limited', 'Slow down'),
   ...(retryAfter !== undefined && { headers: { 'retry-after': retryAfter } }),
 });
+/** API Gateway's QUOTA_EXCEEDED answer: a 429 without Retry-After. */
+const quotaUsedUp: Answer = { status: 429, body: errorBody('quota_exceeded', 'Quota used up for the period.') };
+const newKey = { body: { name: 'a', permissions: ['read'] } };
 
 function clientWith(answers: Answer[], retry: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number } = {}) {
   const server = fakeFetch(...answers);
@@ -88,6 +91,69 @@ describe('retries', () => {
     expect(once.sent).toHaveLength(1);
     expect(created).toEqual({ id: 'key_1' });
     expect(marked.sent.map((request) => request.body)).toEqual(Array(2).fill('{"name":"a","permissions":["read"]}'));
+  });
+
+  it('retries a POST answered 429 without being marked retryable: the refusal came before any handler', async () => {
+    const { client, sent, waits } = clientWith([tooMany('2'), { status: 201, body: { id: 'key_1' } }]);
+
+    const created = await client.POST('/v1/keys', newKey);
+
+    expect(created).toEqual({ id: 'key_1' });
+    expect(sent.map((request) => request.body)).toEqual(Array(2).fill('{"name":"a","permissions":["read"]}'));
+    expect(waits).toEqual([2000]);
+  });
+
+  it.each([
+    ['GET', (client: ReturnType<typeof clientWith>['client']) => client.GET('/v1/keys')],
+    ['POST', (client: ReturnType<typeof clientWith>['client']) => client.POST('/v1/keys', newKey)],
+  ])('throws a QuotaExceededError for a used-up quota on a %s at once, without retrying', async (_, send) => {
+    const { client, sent, waits } = clientWith([quotaUsedUp, ok]);
+
+    const error = await send(client).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ status: 429, code: 'quota_exceeded', name: 'QuotaExceededError' });
+    expect(sent).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it.each([
+    '1.5',
+    '-1',
+    '0.5',
+    '1e3',
+    'soon',
+    '2026-12-01T08:00:07Z',
+    'Tue, 01 Dec 2026 08:00:07 +0000',
+    'Sat, 31 Feb 2026 08:00:07 GMT',
+  ])('ignores the Retry-After %j, which is neither whole seconds nor an HTTP-date, and backs off instead', async (retryAfter) => {
+    const { client, sent, waits } = clientWith([tooMany(retryAfter), ok]);
+
+    await client.GET('/v1/keys');
+
+    expect(sent).toHaveLength(2);
+    expect(waits).toEqual([50]);
+  });
+
+  it.each([
+    ['an IMF-fixdate', 'Tue, 01 Dec 2026 08:00:07 GMT'],
+    ['an RFC 850 date', 'Tuesday, 01-Dec-26 08:00:07 GMT'],
+    ['an asctime date', 'Tue Dec  1 08:00:07 2026'],
+  ])('waits until %s in Retry-After', async (_, retryAfter) => {
+    const { client, waits } = clientWith([tooMany(retryAfter), ok]);
+
+    await client.GET('/v1/keys');
+
+    expect(waits).toEqual([7000]);
+  });
+
+  it('waits nothing for a Retry-After date already past', async () => {
+    const { client, waits } = clientWith([tooMany('Tue, 01 Dec 2026 07:59:00 GMT'), ok]);
+
+    await client.GET('/v1/keys');
+
+    expect(waits).toEqual([0]);
   });
 
   it.each([400, 500, 502])('does not retry a %i', async (status) => {
