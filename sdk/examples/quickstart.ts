@@ -6,7 +6,7 @@
  * The test in sdk/test/quickstart.test.ts runs the same function against the local stack.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApiError, createClient, ForbiddenError, paginate, verifyWebhook } from '../src';
+import { type ApiClient, ApiError, createClient, ForbiddenError, paginate, verifyWebhook } from '../src';
 
 export interface ReceivedRequest {
   body: string;
@@ -78,7 +78,7 @@ export async function quickstart(options: QuickstartOptions) {
   }
 }
 
-async function readCalls(admin: ReturnType<typeof createClient>, keyId: string, settle: () => Promise<void>) {
+async function readCalls(admin: ApiClient, keyId: string, settle: () => Promise<void>) {
   for (let attempt = 0; attempt < 10; attempt++) {
     await settle();
     const page = await admin.GET('/v1/keys/{id}/calls', { params: { path: { id: keyId } } });

@@ -1,12 +1,13 @@
 /**
- * The client: openapi-fetch typed by the generated `paths`, with the key in the deployment's key
- * header, retries (retry.ts) and typed errors. Methods resolve to the success body and reject with
- * an ApiError, so `data` needs no undefined check.
+ * The client: openapi-fetch typed by a generated `paths` (the Leadbase example's by default, a
+ * team's own from `npm run sdk:generate`), with the key in the deployment's key header, retries
+ * (retry.ts) and typed errors. Methods resolve to the success body and reject with an ApiError, so
+ * `data` needs no undefined check.
  */
 import createFetchClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
 import { apiErrorOf } from './errors';
 import { type RetryOptions, retryingFetch } from './retry';
-import type { paths } from './schema';
+import type { paths as LeadbasePaths } from './schema';
 
 export interface ClientOptions {
   /** A stage URL, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/live` or `http://localhost:3000/live`. */
@@ -20,8 +21,11 @@ export interface ClientOptions {
 }
 
 type Method = 'get' | 'put' | 'post' | 'delete' | 'patch';
-type Paths = { [P in keyof paths]: paths[P] };
-type PathsWith<M extends Method> = { [P in keyof Paths]: Paths[P] extends Record<M, object> ? P : never }[keyof Paths];
+/** openapi-typescript's `paths` interface as a plain object type, which `Record<…>` checks can see into. */
+type PlainPaths<Paths> = { [P in keyof Paths]: Paths[P] };
+type PathsWith<Paths, M extends Method> = {
+  [P in keyof Paths]: Paths[P] extends Record<M, object> ? P : never;
+}[keyof Paths];
 type RequiredKeysOf<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K }[keyof T];
 /** Per call: `retryable: true` lets a POST or PATCH that is safe to repeat be retried too. */
 type CallOptions = { retryable?: boolean };
@@ -33,26 +37,31 @@ type SuccessBody<Operation, Init> =
     : never;
 type OrUndefined<T> = [T] extends [never] ? undefined : T;
 
-export type ApiMethod<M extends Method> = <
-  P extends PathsWith<M>,
-  Init extends MaybeOptionalInit<Paths[P], M & keyof Paths[P]>,
+export type ApiMethod<M extends Method, Paths extends {} = LeadbasePaths> = <
+  P extends PathsWith<PlainPaths<Paths>, M>,
+  Init extends MaybeOptionalInit<PlainPaths<Paths>[P], M & keyof PlainPaths<Paths>[P]>,
 >(
   path: P,
   ...init: InitArgs<Init>
-) => Promise<SuccessBody<Paths[P][M & keyof Paths[P]], Init>>;
+) => Promise<SuccessBody<PlainPaths<Paths>[P][M & keyof PlainPaths<Paths>[P]], Init>>;
 
-export interface ApiClient {
-  GET: ApiMethod<'get'>;
-  POST: ApiMethod<'post'>;
-  PUT: ApiMethod<'put'>;
-  PATCH: ApiMethod<'patch'>;
-  DELETE: ApiMethod<'delete'>;
+/** A client of the API whose generated types are `Paths` (`import type { paths } from './schema'`). */
+export interface ApiClient<Paths extends {} = LeadbasePaths> {
+  GET: ApiMethod<'get', Paths>;
+  POST: ApiMethod<'post', Paths>;
+  PUT: ApiMethod<'put', Paths>;
+  PATCH: ApiMethod<'patch', Paths>;
+  DELETE: ApiMethod<'delete', Paths>;
   /** openapi-fetch itself (`{ data, error, response }`), with the same key header and retries. */
-  raw: Client<paths>;
+  raw: Client<Paths>;
 }
 
-export function createClient(options: ClientOptions): ApiClient {
-  const raw = createFetchClient<paths>({
+/**
+ * `createClient(options)` is typed for the Leadbase example's API; `createClient<paths>(options)`
+ * for another API whose `paths` type `npm run sdk:generate` made from its document or definition.
+ */
+export function createClient<Paths extends {} = LeadbasePaths>(options: ClientOptions): ApiClient<Paths> {
+  const raw = createFetchClient<Paths>({
     baseUrl: options.baseUrl,
     fetch: retryingFetch(options.fetch ?? ((request) => globalThis.fetch(request)), options.retry),
   });
@@ -72,11 +81,11 @@ export function createClient(options: ClientOptions): ApiClient {
       return data;
     };
   return {
-    GET: call('GET') as ApiMethod<'get'>,
-    POST: call('POST') as ApiMethod<'post'>,
-    PUT: call('PUT') as ApiMethod<'put'>,
-    PATCH: call('PATCH') as ApiMethod<'patch'>,
-    DELETE: call('DELETE') as ApiMethod<'delete'>,
+    GET: call('GET') as ApiMethod<'get', Paths>,
+    POST: call('POST') as ApiMethod<'post', Paths>,
+    PUT: call('PUT') as ApiMethod<'put', Paths>,
+    PATCH: call('PATCH') as ApiMethod<'patch', Paths>,
+    DELETE: call('DELETE') as ApiMethod<'delete', Paths>,
     raw,
   };
 }

@@ -17,8 +17,11 @@ type EventBody<Operation> = Operation extends {
 /**
  * Every event the API sends (the document's `webhooks`), told apart by `type`: a `switch` on it
  * types `data`. A test send (`POST /v1/webhooks/{id}/test`) carries `{ test: true }` as its data.
+ * Another API's: `ApiWebhookEvent<webhooks>` with the `webhooks` of its generated types.
  */
-export type ApiWebhookEvent = { [Type in keyof webhooks]: EventBody<webhooks[Type]> }[keyof webhooks];
+export type ApiWebhookEvent<Webhooks = webhooks> = {
+  [Type in keyof Webhooks]: EventBody<Webhooks[Type]>;
+}[keyof Webhooks];
 
 /** The signature, timestamp (older than 5 minutes: a replay) or headers did not check out. */
 export class WebhookVerificationError extends Error {

@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   NotFoundError,
   PaymentRequiredError,
+  QuotaExceededError,
   RateLimitError,
   UnauthorizedError,
 } from '../src';
@@ -55,6 +56,48 @@ describe('createClient', () => {
   });
 });
 
+/** What openapi-typescript makes of a team's API with one route, as `npm run sdk:generate -- --definition` writes it. */
+interface WidgetPaths {
+  '/v1/widgets/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    get: {
+      parameters: { query?: never; header?: never; path: { id: string }; cookie?: never };
+      requestBody?: never;
+      responses: {
+        200: { headers: { [name: string]: unknown }; content: { 'application/json': { id: string; size: number } } };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+
+describe('createClient<Paths>', () => {
+  it("is typed by a team's own generated paths: its routes, parameters and answers", async () => {
+    const server = fakeFetch({ status: 200, body: { id: 'w_1', size: 3 } });
+    const client = createClient<WidgetPaths>({
+      baseUrl: 'https://api.example.com/live',
+      apiKey: 'k',
+      fetch: server.fetch,
+    });
+
+    const widget: { id: string; size: number } = await client.GET('/v1/widgets/{id}', {
+      params: { path: { id: 'w_1' } },
+    });
+    // @ts-expect-error: the platform's own routes are not in this API's paths (tsc checks this line).
+    const notThere = () => client.GET('/v1/keys', {});
+
+    expect(widget).toEqual({ id: 'w_1', size: 3 });
+    expect(server.sent[0]?.url).toBe('https://api.example.com/live/v1/widgets/w_1');
+    expect(notThere).toBeInstanceOf(Function);
+  });
+});
+
 describe('typed errors', () => {
   it('turns a 400 into a BadRequestError with the fields to fix', async () => {
     const fields = [{ field: 'name', message: 'must not be empty' }];
@@ -86,6 +129,16 @@ describe('typed errors', () => {
 
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toMatchObject({ status, code: 'some_code', message: 'Some message', fields: [] });
+  });
+
+  it('turns a 429 whose code is quota_exceeded into a QuotaExceededError, still a RateLimitError', async () => {
+    const { client } = clientWith({ status: 429, body: errorBody('quota_exceeded', 'Quota used up.') });
+
+    const error = await client.GET('/v1/keys').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ name: 'QuotaExceededError', status: 429, code: 'quota_exceeded' });
   });
 
   it('gives an answer that is not the platform error shape a generic code and the text', async () => {
