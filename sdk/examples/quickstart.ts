@@ -6,7 +6,15 @@
  * The test in sdk/test/quickstart.test.ts runs the same function against the local stack.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { type ApiClient, ApiError, createClient, ForbiddenError, paginate, verifyWebhook } from '../src';
+import {
+  type ApiClient,
+  ApiError,
+  type ClientOptions,
+  createClient,
+  ForbiddenError,
+  paginate,
+  verifyWebhook,
+} from '../src';
 
 export interface ReceivedRequest {
   body: string;
@@ -24,11 +32,15 @@ export interface QuickstartOptions {
   /** Runs before each read of the call log, which fills a few seconds after the call; by default a 1 s wait. */
   beforeReadingCalls?: () => Promise<void>;
   log?: (line: string) => void;
+  /** The clients' fetch; the test passes one that checks every answer against the OpenAPI document. */
+  fetch?: ClientOptions['fetch'];
 }
 
 export async function quickstart(options: QuickstartOptions) {
   const log = options.log ?? (() => {});
-  const admin = createClient({ baseUrl: options.baseUrl, apiKey: options.adminKey });
+  const clientOf = (apiKey: string) =>
+    createClient({ baseUrl: options.baseUrl, apiKey, ...(options.fetch && { fetch: options.fetch }) });
+  const admin = clientOf(options.adminKey);
 
   // 1. A read-only key. Its plaintext is in this answer only: store it now.
   const created = await admin.POST('/v1/keys', { body: { name: 'SDK quick start', permissions: ['read'] } });
@@ -36,7 +48,7 @@ export async function quickstart(options: QuickstartOptions) {
   log(`created key ${keyId}`);
 
   // 2. A product route with the new key; paginate follows nextCursor for as many pages as there are.
-  const api = createClient({ baseUrl: options.baseUrl, apiKey: created.key });
+  const api = clientOf(created.key);
   const contacts = [];
   for await (const contact of paginate((cursor) =>
     api.GET('/v1/contacts', { params: { query: { account_id: options.accountId, cursor } } }),

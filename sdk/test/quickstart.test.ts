@@ -1,7 +1,9 @@
 /**
  * The SDK's runnable quick start (sdk/examples/quickstart.ts) against the local stack, in the
- * sandbox stage: a key, a product route, the call log and a verified webhook, all through the SDK.
+ * sandbox stage: a key, a product route, the call log and a verified webhook, all through the SDK,
+ * whose every answer is held to the OpenAPI document (contractCheckedFetch).
  */
+import { contractCheckedFetch } from '../../test/support/contract-fetch';
 import { startTestPlatform, type TestPlatform } from '../../test/support/platform';
 import { type Receiver, startReceiver } from '../../test/support/webhook-receiver';
 import { quickstart } from '../examples/quickstart';
@@ -32,6 +34,7 @@ describe('the quick start', () => {
       accountId,
       receiver: { url: receiver.url, lastReceived: async () => receiver.received.at(-1) },
       beforeReadingCalls: () => platform.flushUsage(),
+      fetch: contractCheckedFetch(),
     });
 
     expect(result.keyId).toMatch(/^key_/);
@@ -43,7 +46,7 @@ describe('the quick start', () => {
         expect.objectContaining({ method: 'POST', path: '/sandbox/v1/contacts', status: 403 }),
       ]),
     );
-    expect(result.webhook).toMatchObject({ type: 'contact.created', data: { test: true } });
+    expect(result.webhook).toMatchObject({ type: 'contact.created', test: true });
     expect(receiver.received).toHaveLength(1);
   });
 });

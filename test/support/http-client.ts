@@ -43,7 +43,24 @@ const contractChecks = new Map<string, () => ContractCheck>();
  * makes the call throw. The check is looked up per call, so it follows the active API definition.
  */
 export function checkContractAt(stageUrl: string, check: () => ContractCheck): void {
+  refuseViolationsFileInCi();
   contractChecks.set(new URL(stageUrl).origin, check);
+}
+
+/**
+ * The contract's verdict on an answer from `url`: the Error to fail the call with, or undefined
+ * when it matches, its origin is not checked, or the mismatch went to CONTRACT_VIOLATIONS_FILE.
+ * http-client's `call` and the SDK tests' fetch (contract-fetch.ts) both go through it.
+ */
+export function contractFailure(
+  method: string,
+  url: string,
+  response: ReceivedResponse,
+  mode: ContractMode = 'full',
+): Error | undefined {
+  const violation = contractViolation(method, url, response, mode);
+  if (!violation || recordViolation(violation)) return undefined;
+  return new Error(describeViolation(violation));
 }
 
 export function call<T = any>(method: string, url: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
@@ -73,8 +90,8 @@ export function call<T = any>(method: string, url: string, options: CallOptions 
             // not JSON: keep the text
           }
           const response = { status: res.statusCode ?? 0, headers: res.headers, body: body as T, text };
-          const violation = contractViolation(method, url, response, options.contract ?? 'full');
-          if (violation && !recordViolation(violation)) reject(new Error(describeViolation(violation)));
+          const failure = contractFailure(method, url, response, options.contract ?? 'full');
+          if (failure) reject(failure);
           else resolve(response);
         });
       },
@@ -87,13 +104,28 @@ export function call<T = any>(method: string, url: string, options: CallOptions 
 
 /**
  * With CONTRACT_VIOLATIONS_FILE set, a mismatch is appended to that file (a JSON line) instead of
- * failing the call: one run of the suite then lists every mismatch, not the first of each test.
+ * failing the call: one local run of the suite then lists every mismatch, not the first of each
+ * test. Refused in CI.
  */
 function recordViolation(violation: ContractViolation): boolean {
   const file = process.env.CONTRACT_VIOLATIONS_FILE;
-  if (!file) return false;
+  // Setup already refused it in CI (checkContractAt); set later, it still must not mask a failure.
+  if (!file || runningInCi()) return false;
   appendFileSync(file, `${JSON.stringify(violation)}\n`);
   return true;
+}
+
+/** In CI a mismatch must fail its test: a file of log lines nobody reads would let it pass. */
+function refuseViolationsFileInCi(): void {
+  if (!process.env.CONTRACT_VIOLATIONS_FILE || !runningInCi()) return;
+  throw new Error(
+    'CONTRACT_VIOLATIONS_FILE is set in CI (CI is set): contract violations would be logged instead of failing their tests. Unset CONTRACT_VIOLATIONS_FILE; it is for listing every mismatch in one local run.',
+  );
+}
+
+function runningInCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
 
 function contractViolation(method: string, url: string, response: ReceivedResponse, mode: ContractMode) {

@@ -1,7 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
 import { contractChecker, describeViolation, type ReceivedResponse } from '../support/contract';
+import { contractCheckedFetch } from '../support/contract-fetch';
 import { call, checkContractAt } from '../support/http-client';
 
 const errorSchema = {
@@ -151,5 +155,61 @@ describe('call against a gateway checked with checkContractAt', () => {
     const other = `http://localhost:${(server.address() as AddressInfo).port}`;
 
     await expect(call('GET', `${other}/live/v1/keys/k_1`)).resolves.toMatchObject({ status: 404 });
+  });
+  it("rejects a fetch through contractCheckedFetch (the SDK tests' fetch) on the same violation, and passes others' answers on", async () => {
+    checkContractAt(`${origin}/live`, () => check);
+    const fetch = contractCheckedFetch();
+    const other = `http://localhost:${(server.address() as AddressInfo).port}`;
+
+    await expect(fetch(new Request(`${origin}/live/v1/keys/k_1`))).rejects.toThrow(
+      /Contract violation: GET \/v1\/keys\/\{id\} answered 404: the body does not match the schema/,
+    );
+    const passed = await fetch(new Request(`${other}/live/v1/keys/k_1`));
+    expect(passed.status).toBe(404);
+    expect(await passed.json()).toEqual({ message: 'Not Found' });
+  });
+
+  describe('CONTRACT_VIOLATIONS_FILE', () => {
+    const saved = { CI: process.env.CI, CONTRACT_VIOLATIONS_FILE: process.env.CONTRACT_VIOLATIONS_FILE };
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'contract-violations-'));
+    });
+    afterEach(() => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('logs a violation to the file instead of failing the call, outside CI', async () => {
+      delete process.env.CI;
+      process.env.CONTRACT_VIOLATIONS_FILE = join(dir, 'violations.jsonl');
+      checkContractAt(`${origin}/live`, () => check);
+
+      await expect(call('GET', `${origin}/live/v1/keys/k_1`)).resolves.toMatchObject({ status: 404 });
+      expect(JSON.parse(readFileSync(process.env.CONTRACT_VIOLATIONS_FILE, 'utf8'))).toMatchObject({
+        operation: 'GET /v1/keys/{id}',
+        status: 404,
+      });
+    });
+
+    it('is refused at setup in CI, saying why', () => {
+      process.env.CI = 'true';
+      process.env.CONTRACT_VIOLATIONS_FILE = join(dir, 'violations.jsonl');
+
+      expect(() => checkContractAt(`${origin}/live`, () => check)).toThrow(
+        /CONTRACT_VIOLATIONS_FILE is set in CI[\s\S]*would be logged instead of failing their tests/,
+      );
+    });
+
+    it('still fails the call in CI when it is set after setup', async () => {
+      process.env.CI = 'true';
+      checkContractAt(`${origin}/live`, () => check);
+      process.env.CONTRACT_VIOLATIONS_FILE = join(dir, 'violations.jsonl');
+
+      await expect(call('GET', `${origin}/live/v1/keys/k_1`)).rejects.toThrow(/Contract violation/);
+    });
   });
 });
