@@ -63,9 +63,9 @@ function describe(headers: IncomingHttpHeaders, body: string, status: number): s
     }
   }
   payload ??= safeJson(body);
-  const { type, data } = (payload ?? {}) as { type?: string; data?: unknown };
+  const { type, data, test } = (payload ?? {}) as { type?: string; data?: unknown; test?: boolean };
   return [
-    `${new Date().toISOString()}  ${type ?? '(no type)'}  webhook-id ${id}  → answered ${status}`,
+    `${new Date().toISOString()}  ${type ?? '(no type)'}${test ? ' (test send)' : ''}  webhook-id ${id}  → answered ${status}`,
     `  signature: ${verdict}`,
     `  data: ${JSON.stringify(data)}`,
     '',

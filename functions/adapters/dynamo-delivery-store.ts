@@ -235,6 +235,8 @@ export function toEvent(item: Record<string, unknown>): PublishedEvent {
     environment: item.environment,
     type: item.eventType,
     timestamp: item.timestamp,
+    // A retried test delivery is still marked as one.
+    ...(item.test === true && { test: true }),
     data: JSON.parse(item.data as string),
   } as PublishedEvent;
 }

@@ -1413,6 +1413,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 id: string;
                 name: string;
@@ -1433,6 +1438,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 id: string;
                 name: string;
@@ -1453,6 +1463,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 id: string;
                 accountId: string;
@@ -1468,6 +1483,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 contactId: string;
                 accountId: string;
@@ -1488,6 +1508,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 contactId: string;
                 accountId: string;
@@ -1503,6 +1528,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 id: string;
                 name: string;
@@ -1520,6 +1550,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 id: string;
                 name: string;
@@ -1540,6 +1575,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 id: string;
                 name: string;
@@ -1560,6 +1600,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 id: string;
                 name: string;
@@ -1584,6 +1629,11 @@ export interface components {
              * @description When the event happened.
              */
             timestamp: string;
+            /**
+             * @description Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.
+             * @constant
+             */
+            test?: true;
             data: {
                 id: string;
                 name: string;

@@ -351,8 +351,29 @@ describe('webhook delivery', () => {
       eventType: 'contact.updated',
     });
     expect(response.body.durationMs).toEqual(expect.any(Number));
-    expect(verify(secret, receiver.received[0])).toMatchObject({ type: 'contact.updated', data: { test: true } });
+    // The flag rides on the envelope: data is the catalog's example, as the type's schema has it.
+    expect(verify(secret, receiver.received[0])).toMatchObject({
+      type: 'contact.updated',
+      test: true,
+      data: expect.not.objectContaining({ test: expect.anything() }),
+    });
     expect(await deliveriesOf(id)).toMatchObject([{ status: 'succeeded', attempts: [{ statusCode: 202 }] }]);
+    await remove(id);
+  });
+
+  it('keeps a failed test send marked test when it is retried by hand', async () => {
+    const { id, secret } = await register(['contact.updated']);
+    receiver.answer(() => ({ status: 503 }));
+    await admin().post(`/v1/webhooks/${id}/test`);
+    const [failed] = await deliveriesOf(id);
+    receiver.answer(() => ({ status: 204 }));
+
+    const retried = await admin().post(`/v1/webhooks/${id}/deliveries/${failed?.id}/retry`);
+    await platform.webhooks?.deliver();
+
+    expect(retried.status).toBe(202);
+    expect(receiver.received).toHaveLength(2);
+    expect(verify(secret, receiver.received[1])).toMatchObject({ type: 'contact.updated', test: true });
     await remove(id);
   });
 });

@@ -1,14 +1,27 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { activeApi } from '../../functions/definition/active-api';
+import { openApiDocument } from '../../functions/definition/openapi';
 import type { Caller } from '../../functions/domain/caller';
 import { ConflictError } from '../../functions/domain/errors';
-import { recoverDeliveries, retryDelivery, STUCK_AFTER_MS } from '../../functions/domain/webhooks/redelivery';
+import { catalogEntry } from '../../functions/domain/webhooks/catalog';
+import {
+  recoverDeliveries,
+  retryDelivery,
+  STUCK_AFTER_MS,
+  sendTestEvent,
+} from '../../functions/domain/webhooks/redelivery';
 import { NOW } from '../support/unit-factories';
 import {
   aDelivery,
   anAttempt,
   anEndpoint,
+  MASTER_SECRET,
   MemoryDeliveryQueue,
   MemoryDeliveryStore,
+  MemoryEventStore,
   MemoryWebhookStore,
+  ScriptedSender,
 } from '../support/webhook-memory';
 
 const caller = { organizationId: 'org_1', environment: 'live' } as Caller;
@@ -86,5 +99,53 @@ describe('recoverDeliveries', () => {
       recovered.status === 'fulfilled' && recovered.value.recovered === 1 && retried.status === 'fulfilled';
     expect(reopenedTwice).toBe(false);
     expect(queue.messages).toHaveLength(1);
+  });
+});
+
+describe('sendTestEvent', () => {
+  /** The document's schema of a webhook type's body, resolved within the document. */
+  function documentedBody(type: string) {
+    const document = openApiDocument(activeApi());
+    const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
+    ajv.addSchema(document, 'https://example.test/openapi.json');
+    const operation = document.webhooks[type] as {
+      post: { requestBody: { content: { 'application/json': { schema: { $ref: string } } } } };
+    };
+    const { $ref } = operation.post.requestBody.content['application/json'].schema;
+    return { validate: ajv.compile({ $ref: `https://example.test/openapi.json${$ref}` }), document };
+  }
+
+  async function testSendOf(type: string) {
+    const endpoint = anEndpoint({ events: [type] });
+    const sender = new ScriptedSender();
+    const deps = {
+      endpoints: new MemoryWebhookStore([endpoint]),
+      deliveries: new MemoryDeliveryStore(),
+      events: new MemoryEventStore(),
+      sender,
+      masterSecret: async () => MASTER_SECRET,
+      clock: () => NOW,
+    };
+    await sendTestEvent(deps, caller, endpoint.id, type);
+    return JSON.parse(sender.requests[0]?.body ?? 'null') as Record<string, unknown>;
+  }
+
+  it.each([
+    ['a platform event', 'api_key.created'],
+    ['a team event', 'contact.created'],
+  ])('sends a body the document describes for %s, marked test beside type', async (_, type) => {
+    const body = await testSendOf(type);
+    const { validate } = documentedBody(type);
+
+    expect(body).toMatchObject({ type, test: true, data: catalogEntry(type)?.example });
+    expect({ valid: validate(body), errors: validate.errors }).toEqual({ valid: true, errors: null });
+  });
+
+  it('is told apart in the document: the envelope names test', () => {
+    const { document } = documentedBody('api_key.created');
+
+    expect(document.components.schemas.ApiKeyCreatedEvent).toMatchObject({
+      properties: { test: { const: true } },
+    });
   });
 });

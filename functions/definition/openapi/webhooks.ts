@@ -48,6 +48,12 @@ export function webhooks(api: LoadedApi, components: SchemaComponents): Record<s
         properties: {
           type: { type: 'string', const: type },
           timestamp: { type: 'string', format: 'date-time', description: 'When the event happened.' },
+          test: {
+            type: 'boolean',
+            const: true,
+            description:
+              'Only on a test send (POST /v1/webhooks/{id}/test): `data` is the catalog’s example, not a real event.',
+          },
           data,
         },
       });

@@ -93,6 +93,11 @@ export function checkEventData(type: string, data: unknown): asserts type is Eve
 }
 
 /** What a receiver gets: the same bytes on every attempt, so the signature covers exactly them. */
-export function deliveryBody(event: Pick<PublishedEvent, 'type' | 'timestamp' | 'data'>): string {
-  return JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
+export function deliveryBody(event: Pick<PublishedEvent, 'type' | 'timestamp' | 'data' | 'test'>): string {
+  return JSON.stringify({
+    type: event.type,
+    timestamp: event.timestamp,
+    ...(event.test && { test: true }),
+    data: event.data,
+  });
 }

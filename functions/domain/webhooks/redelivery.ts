@@ -183,7 +183,8 @@ export async function sendTestEvent(deps: TestSendDeps, caller: Caller, webhookI
     environment: endpoint.environment,
     type,
     timestamp: now.toISOString(),
-    data: { ...example, test: true },
+    test: true,
+    data: example,
   };
   await deps.events.put(event);
   // Attempt first, then log the delivery finished: a test send that fails midway leaves nothing pending.

@@ -33,7 +33,7 @@ export interface WebhookEndpoint {
   version: number;
 }
 
-/** An event as published: the body of every delivery is `{type, timestamp, data}`. */
+/** An event as published: the body of every delivery is `{type, timestamp, data}` (and `test`). */
 export interface PublishedEvent {
   id: string;
   organizationId: string;
@@ -41,6 +41,11 @@ export interface PublishedEvent {
   type: EventType;
   timestamp: string;
   data: Record<string, unknown>;
+  /**
+   * A test send (POST /v1/webhooks/{id}/test): its body says so beside `type`, not inside `data`,
+   * which stays the catalog's example and so fits the type's schema.
+   */
+  test?: true;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
