@@ -17,6 +17,7 @@ export interface OpenApiDocumentLike {
 interface ResponseLike {
   $ref?: string;
   content?: Record<string, { schema?: unknown }>;
+  headers?: Record<string, { required?: boolean; schema?: { type?: unknown } } | undefined>;
 }
 
 interface OperationLike {
@@ -104,6 +105,8 @@ export function contractChecker(
       'responses',
       statusKey,
     ]);
+    const headerProblem = headerProblemOf(documented, response.headers, validatorAt);
+    if (headerProblem) return violation(headerProblem);
     const content = documented.value?.content;
     const pointer = [...documented.pointer, 'content'];
     if (!content || Object.keys(content).length === 0) {
@@ -139,6 +142,32 @@ export function describeViolation(violation: ContractViolation): string {
 function responseKey(operation: OperationLike, status: number): string | undefined {
   const responses = operation.responses ?? {};
   return [String(status), `${String(status)[0]}XX`, 'default'].find((key) => Object.hasOwn(responses, key));
+}
+
+/**
+ * A documented response header marked `required` must be there, and one that is there must match
+ * its schema (a header is text: an integer or number schema is checked on the number it spells).
+ */
+function headerProblemOf(
+  documented: { value: ResponseLike | undefined; pointer: string[] },
+  received: ReceivedResponse['headers'],
+  validatorAt: (pointer: string[]) => ValidateFunction,
+): string | undefined {
+  for (const [name, header] of Object.entries(documented.value?.headers ?? {})) {
+    // OpenAPI: a Content-Type header definition is ignored; the media types say it.
+    if (!header || name.toLowerCase() === 'content-type') continue;
+    const value = received[name.toLowerCase()];
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    if (text === undefined) {
+      if (header.required) return `the required header ${name} is missing`;
+      continue;
+    }
+    if (!header.schema) continue;
+    const numeric = ['integer', 'number'].includes(String(header.schema.type)) && /^-?\d+(\.\d+)?$/.test(text);
+    const validate = validatorAt([...documented.pointer, 'headers', name, 'schema']);
+    if (!validate(numeric ? Number(text) : text)) return `the header ${name}: ${text} does not match its schema`;
+  }
+  return undefined;
 }
 
 function validateJson(

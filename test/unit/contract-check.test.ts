@@ -29,11 +29,21 @@ const keySchema = {
   properties: { id: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } },
 };
 
-/** A small hand-made OpenAPI 3.1 document: two key operations, a 204 and the shared Error. */
+/** A small hand-made OpenAPI 3.1 document: three key operations, a 204, a required header and the shared Error. */
 const document = {
   openapi: '3.1.0',
   info: { title: 'test', version: '1' },
   paths: {
+    '/v1/keys': {
+      get: {
+        responses: {
+          429: {
+            ...errorResponse,
+            headers: { 'Retry-After': { required: true, schema: { type: 'integer', minimum: 0 } } },
+          },
+        },
+      },
+    },
     '/v1/keys/{id}': {
       get: {
         responses: {
@@ -120,6 +130,25 @@ describe('contractChecker', () => {
     expect(check('GET', '/live/v1/whoami', received(200, { anything: true }))).toBeUndefined();
     expect(check('GET', '/prod/v1/keys/k_1', received(404, { nope: 1 }))?.operation).toBe(
       'GET /prod/v1/keys/k_1 (no route)',
+    );
+  });
+
+  it('refuses an answer without a header the document marks required, or with one its schema refuses', () => {
+    const tooMany = (retryAfter?: string) => {
+      const answer = received(429, { error: { code: 'rate_limited', message: 'Slow down.' } });
+      return {
+        ...answer,
+        headers: { ...answer.headers, ...(retryAfter !== undefined && { 'retry-after': retryAfter }) },
+      };
+    };
+
+    expect(check('GET', '/live/v1/keys', tooMany('3'))).toBeUndefined();
+    expect(check('GET', '/live/v1/keys', tooMany())?.problem).toBe('the required header Retry-After is missing');
+    expect(check('GET', '/live/v1/keys', tooMany('1.5'))?.problem).toBe(
+      'the header Retry-After: 1.5 does not match its schema',
+    );
+    expect(check('GET', '/live/v1/keys', tooMany('-1'))?.problem).toBe(
+      'the header Retry-After: -1 does not match its schema',
     );
   });
 
