@@ -10,6 +10,10 @@
 import { defineApi, type RouteInput } from 'api-key-platform/definition';
 import {
   customerSchema,
+  exampleCompletedRide,
+  exampleCustomer,
+  exampleRide,
+  exampleVehicle,
   listOf,
   revenueAnalyticsSchema,
   rideAnalyticsSchema,
@@ -30,29 +34,6 @@ import {
   updateZoneInput,
   vehicleListQuery,
 } from './service/inputs';
-
-const exampleAccount = 'acc_3f9a1c2b7d4e5f60';
-const exampleRide = {
-  id: 'rd_5b0c9e3f1a2d4c6e8f70',
-  accountId: exampleAccount,
-  vehicleId: 'vh_8c1d2e3f4a5b6c7d8e90',
-  customerId: 'cu_1a2b3c4d5e6f7a8b9c0d',
-  zoneId: 'zn_0d9c8b7a6f5e4d3c2b1a',
-  status: 'active',
-  startedAt: '2026-11-30T08:15:00.000Z',
-  updatedAt: '2026-11-30T08:15:00.000Z',
-};
-const exampleVehicle = {
-  id: exampleRide.vehicleId,
-  accountId: exampleAccount,
-  name: 'VH-001',
-  model: 'OKAI ES400',
-  status: 'available',
-  batteryLevel: 87,
-  zoneId: exampleRide.zoneId,
-  createdAt: '2026-11-01T07:00:00.000Z',
-  updatedAt: '2026-11-30T08:00:00.000Z',
-};
 
 /** The paths of the API; each route's backend is the service's URL for the same path. */
 type Path =
@@ -201,15 +182,7 @@ export function fleetApi(serviceUrl: string) {
       'ride.completed': {
         description: 'A ride ended; `data` is the ride with its duration, distance and cost.',
         data: rideSchema,
-        example: {
-          ...exampleRide,
-          status: 'completed',
-          endedAt: '2026-11-30T08:32:00.000Z',
-          durationMinutes: 17,
-          distanceKm: 4.2,
-          cost: { amount: 355, currency: 'EUR' },
-          updatedAt: '2026-11-30T08:32:00.000Z',
-        },
+        example: exampleCompletedRide,
       },
       'ride.cancelled': {
         description: 'A ride was cancelled before it was completed; nothing is charged.',
@@ -232,7 +205,7 @@ export function fleetApi(serviceUrl: string) {
         data: vehicleStatusChangeSchema,
         example: {
           vehicleId: exampleVehicle.id,
-          accountId: exampleAccount,
+          accountId: exampleVehicle.accountId,
           previousStatus: 'available',
           status: 'in_use',
           changedAt: exampleRide.startedAt,
@@ -241,16 +214,7 @@ export function fleetApi(serviceUrl: string) {
       'customer.updated': {
         description: "A customer's profile or status changed; `data` is the customer as it is now.",
         data: customerSchema,
-        example: {
-          id: exampleRide.customerId,
-          accountId: exampleAccount,
-          name: 'Grace Hopper',
-          email: 'grace@example.com',
-          status: 'blocked',
-          walletBalance: { amount: 1200, currency: 'EUR' },
-          createdAt: '2026-10-02T12:00:00.000Z',
-          updatedAt: '2026-11-30T09:00:00.000Z',
-        },
+        example: { ...exampleCustomer, status: 'blocked' },
       },
     },
     plans: {

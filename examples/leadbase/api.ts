@@ -9,9 +9,11 @@ import { z } from 'zod';
 import {
   contact,
   contactEvent,
+  contactExample,
   createContact,
   createTable,
   enrichmentDetails,
+  enrichmentExample,
   enrichmentRequest,
   enrichmentResult,
   listOf,
@@ -19,18 +21,11 @@ import {
   searchRequest,
   table,
   tableEvent,
+  tableExample,
   updateContact,
 } from './schemas';
 
-const exampleContact = {
-  id: 'ct_0f3a9c2d4b5e6f708192',
-  accountId: 'acc_7d1e2f3a4b5c6d7e',
-  name: 'Ada Lovelace',
-  email: 'ada@analytical.example',
-  company: 'Analytical Engines',
-  createdAt: '2026-11-22T09:30:00.000Z',
-  updatedAt: '2026-11-22T09:30:00.000Z',
-};
+const exampleContact = { ...contactExample, accountId: 'acc_7d1e2f3a4b5c6d7e' };
 
 const route = (
   method: RouteInput['method'],
@@ -144,12 +139,7 @@ export const leadbaseApi = defineApi({
       example: {
         contactId: exampleContact.id,
         accountId: exampleContact.accountId,
-        enrichment: {
-          domain: 'analytical.example',
-          freeMail: false,
-          companyGuess: 'Analytical',
-          enrichedAt: '2026-11-22T09:45:00.000Z',
-        },
+        enrichment: enrichmentExample,
       },
     },
     'enrichment.failed': {
@@ -164,12 +154,7 @@ export const leadbaseApi = defineApi({
     'table.created': {
       description: 'A table was created.',
       data: tableEvent,
-      example: {
-        id: 'tb_1a2b3c4d5e6f70819203',
-        accountId: exampleContact.accountId,
-        name: 'Leads',
-        createdAt: '2026-11-22T09:30:00.000Z',
-      },
+      example: { ...tableExample, accountId: exampleContact.accountId },
     },
   },
   plans: {

@@ -794,6 +794,18 @@ export interface components {
                 }[];
             };
         };
+        /**
+         * @example {
+         *       "name": "Billing service",
+         *       "permissions": [
+         *         "read",
+         *         "write"
+         *       ],
+         *       "accounts": "*",
+         *       "expiresAt": "2027-11-22T00:00:00Z",
+         *       "rateLimitPerMinute": 600
+         *     }
+         */
         CreateKeyRequest: {
             /** @description A name to recognize the key by, such as the service that uses it. */
             name: string;
@@ -949,7 +961,14 @@ export interface components {
             /** @description The last rotation reminder sent (1: 5 months, 2: 6 months, …). */
             lastReminderStage: number | null;
         };
-        /** @description The fields to change; null clears an optional one. */
+        /**
+         * @description The fields to change; null clears an optional one.
+         * @example {
+         *       "name": "Billing service (EU)",
+         *       "rateLimitPerMinute": 1200,
+         *       "expiresAt": null
+         *     }
+         */
         UpdateKeyRequest: {
             /** @description A name to recognize the key by, such as the service that uses it. */
             name?: string;
@@ -961,6 +980,11 @@ export interface components {
             expiresAt?: string | null;
             rateLimitPerMinute?: number | null;
         };
+        /**
+         * @example {
+         *       "gracePeriodSeconds": 86400
+         *     }
+         */
         RotateKeyRequest: {
             /**
              * @description How long the old key keeps working, in seconds (at most 30 days); 0 retires it at once.
@@ -968,7 +992,56 @@ export interface components {
              */
             gracePeriodSeconds: number;
         };
-        /** @description The new key, and the old one it replaces. */
+        /**
+         * @description The new key, and the old one it replaces.
+         * @example {
+         *       "id": "key_8TqW3eRt5YuI7oPa",
+         *       "name": "Billing service",
+         *       "last8": "Qm4Rs8Tv",
+         *       "environment": "live",
+         *       "status": "active",
+         *       "permissions": [
+         *         "read",
+         *         "write"
+         *       ],
+         *       "accounts": "*",
+         *       "ipAllowlist": null,
+         *       "expiresAt": null,
+         *       "rateLimitPerMinute": null,
+         *       "createdAt": "2026-11-23T10:00:00.000Z",
+         *       "createdBy": "mem_owner",
+         *       "lastUsedAt": null,
+         *       "rotationDueAt": "2027-05-23T10:00:00.000Z",
+         *       "ageDays": 0,
+         *       "rotatedFromKeyId": "key_4fGh7JkL9mNpQr2s",
+         *       "rotatedToKeyId": null,
+         *       "lastReminderStage": null,
+         *       "key": "sk_live_…Qm4Rs8Tv",
+         *       "previousKey": {
+         *         "id": "key_4fGh7JkL9mNpQr2s",
+         *         "name": "Billing service",
+         *         "last8": "x7Yz9AbC",
+         *         "environment": "live",
+         *         "status": "active",
+         *         "permissions": [
+         *           "read",
+         *           "write"
+         *         ],
+         *         "accounts": "*",
+         *         "ipAllowlist": null,
+         *         "expiresAt": "2026-11-24T10:00:00.000Z",
+         *         "rateLimitPerMinute": null,
+         *         "createdAt": "2026-11-22T09:30:00.000Z",
+         *         "createdBy": "mem_owner",
+         *         "lastUsedAt": "2026-11-23T08:00:00.000Z",
+         *         "rotationDueAt": "2027-05-22T09:30:00.000Z",
+         *         "ageDays": 1,
+         *         "rotatedFromKeyId": null,
+         *         "rotatedToKeyId": "key_8TqW3eRt5YuI7oPa",
+         *         "lastReminderStage": null
+         *       }
+         *     }
+         */
         RotatedApiKey: {
             /** @description The key id (not the key): key_ and 16 letters or digits. */
             id: string;
@@ -1011,7 +1084,26 @@ export interface components {
             /** @description The old key, retired at the end of the grace period. */
             previousKey: components["schemas"]["ApiKey"];
         };
-        /** @description One management action, successful or not. */
+        /**
+         * @description One management action, successful or not.
+         * @example {
+         *       "id": "3f2b8c1e-9a4d-4e7b-8c6f-1d2e3f4a5b6c",
+         *       "organizationId": "org_acme",
+         *       "environment": "live",
+         *       "at": "2026-11-23T10:00:00.000Z",
+         *       "action": "key.rotate",
+         *       "outcome": "succeeded",
+         *       "actorKeyId": "key_A1b2C3d4E5f6G7h8",
+         *       "actorMemberId": "mem_owner",
+         *       "targetKeyId": "key_4fGh7JkL9mNpQr2s",
+         *       "sourceIp": "203.0.113.7",
+         *       "userAgent": "curl/8.5.0",
+         *       "details": {
+         *         "newKeyId": "key_8TqW3eRt5YuI7oPa",
+         *         "gracePeriodSeconds": 86400
+         *       }
+         *     }
+         */
         AuditEntry: {
             id: string;
             organizationId: string;
@@ -1043,7 +1135,20 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description One call made with the key. */
+        /**
+         * @description One call made with the key.
+         * @example {
+         *       "time": "2026-11-23T08:00:00.000Z",
+         *       "method": "POST",
+         *       "path": "/v1/orders",
+         *       "status": 201,
+         *       "latencyMs": 84,
+         *       "ip": "203.0.113.7",
+         *       "userAgent": "billing-service/2.3 node/22",
+         *       "credits": 1,
+         *       "requestId": "c0a8012e-6b1f-4a8e-9d3c-2f7e5a1b4c9d"
+         *     }
+         */
         KeyCall: {
             /** Format: date-time */
             time: string;
@@ -1057,7 +1162,78 @@ export interface components {
             credits: number;
             requestId: string;
         };
-        /** @description Usage in the calling key's environment over a range of days. */
+        /**
+         * @description Usage in the calling key's environment over a range of days.
+         * @example {
+         *       "from": "2026-11-21",
+         *       "to": "2026-11-23",
+         *       "granularity": "day",
+         *       "keyId": null,
+         *       "totals": {
+         *         "requests": 3630,
+         *         "succeeded": 3587,
+         *         "failed": 43,
+         *         "credits": 967,
+         *         "byStatus": {
+         *           "200": 2620,
+         *           "201": 967,
+         *           "404": 21,
+         *           "429": 22
+         *         }
+         *       },
+         *       "series": [
+         *         {
+         *           "period": "2026-11-21",
+         *           "requests": 1200,
+         *           "succeeded": 1180,
+         *           "failed": 20,
+         *           "credits": 310
+         *         },
+         *         {
+         *           "period": "2026-11-22",
+         *           "requests": 1450,
+         *           "succeeded": 1432,
+         *           "failed": 18,
+         *           "credits": 402
+         *         },
+         *         {
+         *           "period": "2026-11-23",
+         *           "requests": 980,
+         *           "succeeded": 975,
+         *           "failed": 5,
+         *           "credits": 255
+         *         }
+         *       ],
+         *       "byEndpoint": [
+         *         {
+         *           "endpoint": "GET /v1/orders",
+         *           "requests": 2650,
+         *           "succeeded": 2620,
+         *           "failed": 30,
+         *           "credits": 0,
+         *           "byStatus": {
+         *             "200": 2620,
+         *             "404": 12,
+         *             "429": 18
+         *           }
+         *         },
+         *         {
+         *           "endpoint": "POST /v1/orders",
+         *           "requests": 980,
+         *           "succeeded": 967,
+         *           "failed": 13,
+         *           "credits": 967,
+         *           "byStatus": {
+         *             "201": 967,
+         *             "404": 9,
+         *             "429": 4
+         *           }
+         *         }
+         *       ],
+         *       "anomaly": false,
+         *       "anomalies": []
+         *     }
+         */
         UsageReport: {
             /** Format: date */
             from: string;
@@ -1117,7 +1293,24 @@ export interface components {
                 factor: number | null;
             }[];
         };
-        /** @description An in-app notification: a rotation reminder, a disabled webhook endpoint or a leaked key. */
+        /**
+         * @description An in-app notification: a rotation reminder, a disabled webhook endpoint or a leaked key.
+         * @example {
+         *       "id": "ntf_4fGh7JkL9mNpQr2s001",
+         *       "organizationId": "org_acme",
+         *       "environment": "live",
+         *       "type": "api_key.rotation_due",
+         *       "title": "API key Billing service (…x7Yz9AbC) should be rotated soon",
+         *       "message": "API key Billing service (…x7Yz9AbC) is 153 days old and should be rotated.",
+         *       "createdAt": "2026-11-22T09:30:00.000Z",
+         *       "read": false,
+         *       "readAt": null,
+         *       "keyId": "key_4fGh7JkL9mNpQr2s",
+         *       "keyName": "Billing service",
+         *       "last8": "x7Yz9AbC",
+         *       "stage": 1
+         *     }
+         */
         Notification: ({
             id: string;
             organizationId: string;
@@ -1186,6 +1379,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         });
+        /**
+         * @example {
+         *       "url": "https://hooks.example.com/api-keys",
+         *       "events": [
+         *         "api_key.created",
+         *         "api_key.revoked"
+         *       ],
+         *       "description": "Security team"
+         *     }
+         */
         CreateWebhookRequest: {
             /** @description The https URL deliveries are posted to. */
             url: string;
@@ -1285,7 +1488,17 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        /** @description The fields to change; null clears the description. */
+        /**
+         * @description The fields to change; null clears the description.
+         * @example {
+         *       "events": [
+         *         "api_key.created",
+         *         "api_key.revoked",
+         *         "api_key.leaked"
+         *       ],
+         *       "enabled": true
+         *     }
+         */
         UpdateWebhookRequest: {
             /** @description The https URL deliveries are posted to. */
             url?: string;
@@ -1295,7 +1508,19 @@ export interface components {
             /** @description true re-enables a disabled endpoint (and forgets its failing streak); false pauses it. */
             enabled?: boolean;
         };
-        /** @description What the test send came to. */
+        /**
+         * @description What the test send came to.
+         * @example {
+         *       "deliveryId": "msg_5e8a1c3b7d9f2e4a6c8b0d1f",
+         *       "eventType": "api_key.created",
+         *       "succeeded": true,
+         *       "at": "2026-11-22T09:30:01.000Z",
+         *       "statusCode": 200,
+         *       "durationMs": 142,
+         *       "error": null,
+         *       "response": "{\"received\":true}"
+         *     }
+         */
         WebhookTestOutcome: {
             deliveryId: string;
             eventType: string;
@@ -1310,7 +1535,29 @@ export interface components {
             /** @description The first 2 KB of the response body. */
             response: string | null;
         };
-        /** @description One event sent to one endpoint, with every attempt. */
+        /**
+         * @description One event sent to one endpoint, with every attempt.
+         * @example {
+         *       "id": "msg_5e8a1c3b7d9f2e4a6c8b0d1f",
+         *       "eventId": "evt_9b2c4d6e8f0a1b3c5d7e9f1a",
+         *       "eventType": "api_key.created",
+         *       "status": "succeeded",
+         *       "attempts": [
+         *         {
+         *           "at": "2026-11-22T09:30:01.000Z",
+         *           "statusCode": 200,
+         *           "durationMs": 142,
+         *           "error": null,
+         *           "response": "{\"received\":true}"
+         *         }
+         *       ],
+         *       "nextAttemptAt": null,
+         *       "failureReason": null,
+         *       "test": false,
+         *       "createdAt": "2026-11-22T09:30:00.000Z",
+         *       "updatedAt": "2026-11-22T09:30:01.000Z"
+         *     }
+         */
         WebhookDelivery: {
             /** @description Also the webhook-id header of every attempt. */
             id: string;
@@ -1338,13 +1585,44 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @example {
+         *       "recovered": 12,
+         *       "more": false
+         *     }
+         */
         WebhookRecovery: {
             /** @description Failed deliveries queued again. */
             recovered: number;
             /** @description True when more failed deliveries remain: call again. */
             more: boolean;
         };
-        /** @description The event catalog: the team's event types, then the platform's. */
+        /**
+         * @description The event catalog: the team's event types, then the platform's.
+         * @example {
+         *       "items": [
+         *         {
+         *           "type": "api_key.created",
+         *           "description": "An API key was created (also by rotation: `rotatedFromKeyId` names the old key).",
+         *           "example": {
+         *             "type": "api_key.created",
+         *             "timestamp": "2026-11-22T09:30:00.000Z",
+         *             "data": {
+         *               "id": "key_4fGh7JkL9mNpQr2s",
+         *               "name": "Billing service",
+         *               "environment": "live",
+         *               "last8": "x7Yz9AbC",
+         *               "permissions": [
+         *                 "read",
+         *                 "write"
+         *               ],
+         *               "createdAt": "2026-11-22T09:30:00.000Z"
+         *             }
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         EventCatalog: {
             items: {
                 type: string;
@@ -1491,6 +1769,14 @@ export interface components {
             data: {
                 contactId: string;
                 accountId: string;
+                /**
+                 * @example {
+                 *       "domain": "analytical.example",
+                 *       "freeMail": false,
+                 *       "companyGuess": "Analytical",
+                 *       "enrichedAt": "2026-11-22T09:45:00.000Z"
+                 *     }
+                 */
                 enrichment: {
                     domain: string;
                     freeMail: boolean;
@@ -2944,6 +3230,14 @@ export interface operations {
                             email?: string;
                             company?: string;
                             phone?: string;
+                            /**
+                             * @example {
+                             *       "domain": "analytical.example",
+                             *       "freeMail": false,
+                             *       "companyGuess": "Analytical",
+                             *       "enrichedAt": "2026-11-22T09:45:00.000Z"
+                             *     }
+                             */
                             enrichment?: {
                                 domain: string;
                                 freeMail: boolean;
@@ -3000,6 +3294,14 @@ export interface operations {
                         email?: string;
                         company?: string;
                         phone?: string;
+                        /**
+                         * @example {
+                         *       "domain": "analytical.example",
+                         *       "freeMail": false,
+                         *       "companyGuess": "Analytical",
+                         *       "enrichedAt": "2026-11-22T09:45:00.000Z"
+                         *     }
+                         */
                         enrichment?: {
                             domain: string;
                             freeMail: boolean;
@@ -3047,6 +3349,14 @@ export interface operations {
                         email?: string;
                         company?: string;
                         phone?: string;
+                        /**
+                         * @example {
+                         *       "domain": "analytical.example",
+                         *       "freeMail": false,
+                         *       "companyGuess": "Analytical",
+                         *       "enrichedAt": "2026-11-22T09:45:00.000Z"
+                         *     }
+                         */
                         enrichment?: {
                             domain: string;
                             freeMail: boolean;
@@ -3135,6 +3445,14 @@ export interface operations {
                         email?: string;
                         company?: string;
                         phone?: string;
+                        /**
+                         * @example {
+                         *       "domain": "analytical.example",
+                         *       "freeMail": false,
+                         *       "companyGuess": "Analytical",
+                         *       "enrichedAt": "2026-11-22T09:45:00.000Z"
+                         *     }
+                         */
                         enrichment?: {
                             domain: string;
                             freeMail: boolean;
@@ -3299,6 +3617,14 @@ export interface operations {
                         contactId: string;
                         /** @constant */
                         status: "completed";
+                        /**
+                         * @example {
+                         *       "domain": "analytical.example",
+                         *       "freeMail": false,
+                         *       "companyGuess": "Analytical",
+                         *       "enrichedAt": "2026-11-22T09:45:00.000Z"
+                         *     }
+                         */
                         enrichment: {
                             domain: string;
                             freeMail: boolean;
@@ -3355,6 +3681,14 @@ export interface operations {
                             email?: string;
                             company?: string;
                             phone?: string;
+                            /**
+                             * @example {
+                             *       "domain": "analytical.example",
+                             *       "freeMail": false,
+                             *       "companyGuess": "Analytical",
+                             *       "enrichedAt": "2026-11-22T09:45:00.000Z"
+                             *     }
+                             */
                             enrichment?: {
                                 domain: string;
                                 freeMail: boolean;
@@ -3401,12 +3735,12 @@ export interface operations {
                  *       "timestamp": "2026-11-22T09:30:00.000Z",
                  *       "data": {
                  *         "id": "ct_0f3a9c2d4b5e6f708192",
-                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
                  *         "name": "Ada Lovelace",
                  *         "email": "ada@analytical.example",
                  *         "company": "Analytical Engines",
                  *         "createdAt": "2026-11-22T09:30:00.000Z",
-                 *         "updatedAt": "2026-11-22T09:30:00.000Z"
+                 *         "updatedAt": "2026-11-22T09:30:00.000Z",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e"
                  *       }
                  *     }
                  */
@@ -3452,12 +3786,12 @@ export interface operations {
                  *       "timestamp": "2026-11-22T09:30:00.000Z",
                  *       "data": {
                  *         "id": "ct_0f3a9c2d4b5e6f708192",
-                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
                  *         "name": "Ada Lovelace",
                  *         "email": "ada@analytical.example",
                  *         "company": "Analytical Engines",
                  *         "createdAt": "2026-11-22T09:30:00.000Z",
                  *         "updatedAt": "2026-11-22T10:00:00.000Z",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
                  *         "phone": "+44 20 7946 0000"
                  *       }
                  *     }
@@ -3650,9 +3984,10 @@ export interface operations {
                  *       "timestamp": "2026-11-22T09:30:00.000Z",
                  *       "data": {
                  *         "id": "tb_1a2b3c4d5e6f70819203",
-                 *         "accountId": "acc_7d1e2f3a4b5c6d7e",
                  *         "name": "Leads",
-                 *         "createdAt": "2026-11-22T09:30:00.000Z"
+                 *         "description": "Contacts met at the November trade fair",
+                 *         "createdAt": "2026-11-22T09:30:00.000Z",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e"
                  *       }
                  *     }
                  */

@@ -1,6 +1,6 @@
 /** What the fleet service accepts, checked with zod before anything changes. */
 import { z } from 'zod';
-import { RIDE_STATUSES, VEHICLE_STATUSES } from '../model';
+import { exampleRide, RIDE_STATUSES, VEHICLE_STATUSES } from '../model';
 
 const id = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}_[a-z0-9]{1,40}$`), { error: `must be an id such as ${prefix}_…` });
@@ -20,7 +20,9 @@ export const rideListQuery = listQuery.extend({ status: z.enum(RIDE_STATUSES).op
 export const vehicleListQuery = listQuery.extend({ status: z.enum(VEHICLE_STATUSES).optional() });
 export const customerListQuery = listQuery.extend({ status: z.enum(['active', 'blocked']).optional() });
 
-export const startRideInput = z.strictObject({ vehicleId: id('vh'), customerId: id('cu') });
+export const startRideInput = z
+  .strictObject({ vehicleId: id('vh'), customerId: id('cu') })
+  .meta({ examples: [{ vehicleId: exampleRide.vehicleId, customerId: exampleRide.customerId }] });
 
 export const endRideInput = z
   .strictObject({
@@ -35,15 +37,18 @@ export const endRideInput = z
   .refine((input) => input.status === 'cancelled' || input.cancellationReason === undefined, {
     error: 'only a cancelled ride has a cancellation reason',
     path: ['cancellationReason'],
-  });
+  })
+  .meta({ examples: [{ status: 'completed', distanceKm: 4.2 }] });
 
-export const createVehicleInput = z.strictObject({
-  name: z.string().trim().min(1).max(32),
-  model: z.string().trim().min(1).max(64),
-  status: settableVehicleStatus.default('not_ready'),
-  batteryLevel: z.number().int().min(0).max(100).default(100),
-  zoneId: id('zn').optional(),
-});
+export const createVehicleInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(32),
+    model: z.string().trim().min(1).max(64),
+    status: settableVehicleStatus.default('not_ready'),
+    batteryLevel: z.number().int().min(0).max(100).default(100),
+    zoneId: id('zn').optional(),
+  })
+  .meta({ examples: [{ name: 'VH-002', model: 'OKAI ES400', zoneId: exampleRide.zoneId }] });
 
 export const updateVehicleInput = z
   .strictObject({
@@ -53,7 +58,8 @@ export const updateVehicleInput = z
     batteryLevel: z.number().int().min(0).max(100).optional(),
     zoneId: id('zn').optional(),
   })
-  .refine((input) => Object.keys(input).length > 0, atLeastOne('name, model, status, batteryLevel, zoneId'));
+  .refine((input) => Object.keys(input).length > 0, atLeastOne('name, model, status, batteryLevel, zoneId'))
+  .meta({ examples: [{ status: 'maintenance', batteryLevel: 12 }] });
 
 export const updateCustomerInput = z
   .strictObject({
@@ -65,7 +71,8 @@ export const updateCustomerInput = z
       .optional(),
     status: z.enum(['active', 'blocked']).optional(),
   })
-  .refine((input) => Object.keys(input).length > 0, atLeastOne('name, email, phone, status'));
+  .refine((input) => Object.keys(input).length > 0, atLeastOne('name, email, phone, status'))
+  .meta({ examples: [{ phone: '+49 30 901820', status: 'active' }] });
 
 export const updateZoneInput = z
   .strictObject({
@@ -78,7 +85,8 @@ export const updateZoneInput = z
       .refine((pricing) => Object.keys(pricing).length > 0, atLeastOne('unlockFee, perMinute'))
       .optional(),
   })
-  .refine((input) => Object.keys(input).length > 0, atLeastOne('name, pricing'));
+  .refine((input) => Object.keys(input).length > 0, atLeastOne('name, pricing'))
+  .meta({ examples: [{ pricing: { perMinute: 18 } }] });
 
 export type StartRideInput = z.infer<typeof startRideInput>;
 export type EndRideInput = z.infer<typeof endRideInput>;

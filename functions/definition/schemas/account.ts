@@ -53,7 +53,25 @@ export const auditEntrySchema = z
     details: z.record(z.string(), z.unknown()).optional().describe('What changed, by field name; never secrets.'),
   })
   .describe('One management action, successful or not.')
-  .meta({ id: 'AuditEntry' });
+  .meta({
+    id: 'AuditEntry',
+    examples: [
+      {
+        id: '3f2b8c1e-9a4d-4e7b-8c6f-1d2e3f4a5b6c',
+        organizationId: 'org_acme',
+        environment: 'live',
+        at: '2026-11-23T10:00:00.000Z',
+        action: 'key.rotate',
+        outcome: 'succeeded',
+        actorKeyId: 'key_A1b2C3d4E5f6G7h8',
+        actorMemberId: 'mem_owner',
+        targetKeyId: 'key_4fGh7JkL9mNpQr2s',
+        sourceIp: '203.0.113.7',
+        userAgent: 'curl/8.5.0',
+        details: { newKeyId: 'key_8TqW3eRt5YuI7oPa', gracePeriodSeconds: 86_400 },
+      },
+    ],
+  });
 
 export const ACCOUNT_ROUTE_SCHEMAS = {
   'GET /v1/whoami': { responses: { 200: answer('The calling key.', whoamiSchema) } },

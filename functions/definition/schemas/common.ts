@@ -20,8 +20,9 @@ export const pageQuery = z.object({
     .describe('The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours.'),
 });
 
-/** A page of a list: `nextCursor` is null on the last page. */
+/** A page of a list: `nextCursor` is null on the last page. Its example is a page of the item's. */
 export function pageResponse<Item extends z.ZodType>(item: Item, description: string) {
+  const itemExamples: unknown[] = (z.globalRegistry.get(item)?.examples as unknown[] | undefined) ?? [];
   return z
     .object({
       items: z.array(item).describe(description),
@@ -30,7 +31,8 @@ export function pageResponse<Item extends z.ZodType>(item: Item, description: st
         .nullable()
         .describe('Pass as ?cursor= to read the next page; null when this is the last one.'),
     })
-    .describe(`A page of a list: ${description.charAt(0).toLowerCase()}${description.slice(1)}`);
+    .describe(`A page of a list: ${description.charAt(0).toLowerCase()}${description.slice(1)}`)
+    .meta(itemExamples.length > 0 ? { examples: [{ items: itemExamples.slice(0, 1), nextCursor: null }] } : {});
 }
 
 /** What the handlers write: `toISOString()` mostly, or a caller's own ISO 8601 time with its offset. */

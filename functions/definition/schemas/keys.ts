@@ -86,7 +86,18 @@ export const createKeyInput = z
       .optional()
       .describe("Member id or email of the person creating the key; defaults to the calling key's member."),
   })
-  .meta({ id: 'CreateKeyRequest' });
+  .meta({
+    id: 'CreateKeyRequest',
+    examples: [
+      {
+        name: 'Billing service',
+        permissions: ['read', 'write'],
+        accounts: '*',
+        expiresAt: '2027-11-22T00:00:00Z',
+        rateLimitPerMinute: 600,
+      },
+    ],
+  });
 export type CreateKeyInput = z.infer<typeof createKeyInput>;
 
 /** `null` clears an optional field. The key value itself never changes. */
@@ -103,7 +114,10 @@ export const updateKeyInput = z
     message: 'send at least one of name, permissions, accounts, ipAllowlist, expiresAt, rateLimitPerMinute',
   })
   .describe('The fields to change; null clears an optional one.')
-  .meta({ id: 'UpdateKeyRequest' });
+  .meta({
+    id: 'UpdateKeyRequest',
+    examples: [{ name: 'Billing service (EU)', rateLimitPerMinute: 1200, expiresAt: null }],
+  });
 export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
 
 export const rotateKeyInput = z
@@ -116,7 +130,7 @@ export const rotateKeyInput = z
       .default(0)
       .describe('How long the old key keeps working, in seconds (at most 30 days); 0 retires it at once.'),
   })
-  .meta({ id: 'RotateKeyRequest' });
+  .meta({ id: 'RotateKeyRequest', examples: [{ gracePeriodSeconds: 86_400 }] });
 export type RotateKeyInput = z.infer<typeof rotateKeyInput>;
 
 const KEY_STATUSES = ['active', 'inactive', 'revoked', 'expired'] as const;
@@ -140,6 +154,20 @@ const keyViewExample = {
   rotatedFromKeyId: null,
   rotatedToKeyId: null,
   lastReminderStage: null,
+};
+
+/** keyViewExample rotated with a day's grace: the new key, and the old one with its last day set. */
+const rotatedKeyExample = {
+  ...keyViewExample,
+  id: 'key_8TqW3eRt5YuI7oPa',
+  last8: 'Qm4Rs8Tv',
+  createdAt: '2026-11-23T10:00:00.000Z',
+  lastUsedAt: null,
+  rotationDueAt: '2027-05-23T10:00:00.000Z',
+  ageDays: 0,
+  rotatedFromKeyId: keyViewExample.id,
+  key: 'sk_live_…Qm4Rs8Tv',
+  previousKey: { ...keyViewExample, expiresAt: '2026-11-24T10:00:00.000Z', rotatedToKeyId: 'key_8TqW3eRt5YuI7oPa' },
 };
 
 /** domain/keys/key-view.ts `keyView`: exactly these fields, never the key or its hash. */
@@ -190,7 +218,7 @@ export const rotatedKeySchema = keyViewSchema
     previousKey: keyViewSchema.describe('The old key, retired at the end of the grace period.'),
   })
   .describe('The new key, and the old one it replaces.')
-  .meta({ id: 'RotatedApiKey' });
+  .meta({ id: 'RotatedApiKey', examples: [rotatedKeyExample] });
 
 /** domain/usage/call-log.ts `callView`. */
 export const callViewSchema = z
@@ -206,7 +234,22 @@ export const callViewSchema = z
     requestId: z.string(),
   })
   .describe('One call made with the key.')
-  .meta({ id: 'KeyCall' });
+  .meta({
+    id: 'KeyCall',
+    examples: [
+      {
+        time: '2026-11-23T08:00:00.000Z',
+        method: 'POST',
+        path: '/v1/orders',
+        status: 201,
+        latencyMs: 84,
+        ip: '203.0.113.7',
+        userAgent: 'billing-service/2.3 node/22',
+        credits: 1,
+        requestId: 'c0a8012e-6b1f-4a8e-9d3c-2f7e5a1b4c9d',
+      },
+    ],
+  });
 
 export const KEY_ROUTE_SCHEMAS = {
   'POST /v1/keys': {

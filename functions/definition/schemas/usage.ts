@@ -61,7 +61,56 @@ export const usageReportSchema = z
     ),
   })
   .describe("Usage in the calling key's environment over a range of days.")
-  .meta({ id: 'UsageReport' });
+  .meta({ id: 'UsageReport', examples: [usageReportExample()] });
+
+/** Three days of a small organization's traffic; every total is the sum of its parts. */
+function usageReportExample() {
+  const period = (day: string, requests: number, failed: number, credits: number) => ({
+    period: day,
+    requests,
+    succeeded: requests - failed,
+    failed,
+    credits,
+  });
+  return {
+    from: '2026-11-21',
+    to: '2026-11-23',
+    granularity: 'day',
+    keyId: null,
+    totals: {
+      requests: 3630,
+      succeeded: 3587,
+      failed: 43,
+      credits: 967,
+      byStatus: { '200': 2620, '201': 967, '404': 21, '429': 22 },
+    },
+    series: [
+      period('2026-11-21', 1200, 20, 310),
+      period('2026-11-22', 1450, 18, 402),
+      period('2026-11-23', 980, 5, 255),
+    ],
+    byEndpoint: [
+      {
+        endpoint: 'GET /v1/orders',
+        requests: 2650,
+        succeeded: 2620,
+        failed: 30,
+        credits: 0,
+        byStatus: { '200': 2620, '404': 12, '429': 18 },
+      },
+      {
+        endpoint: 'POST /v1/orders',
+        requests: 980,
+        succeeded: 967,
+        failed: 13,
+        credits: 967,
+        byStatus: { '201': 967, '404': 9, '429': 4 },
+      },
+    ],
+    anomaly: false,
+    anomalies: [],
+  };
+}
 
 const notificationBase = {
   id: z.string(),
@@ -106,7 +155,26 @@ export const notificationSchema = z
     }),
   ])
   .describe('An in-app notification: a rotation reminder, a disabled webhook endpoint or a leaked key.')
-  .meta({ id: 'Notification' });
+  .meta({
+    id: 'Notification',
+    examples: [
+      {
+        id: 'ntf_4fGh7JkL9mNpQr2s001',
+        organizationId: 'org_acme',
+        environment: 'live',
+        type: 'api_key.rotation_due',
+        title: 'API key Billing service (…x7Yz9AbC) should be rotated soon',
+        message: 'API key Billing service (…x7Yz9AbC) is 153 days old and should be rotated.',
+        createdAt: '2026-11-22T09:30:00.000Z',
+        read: false,
+        readAt: null,
+        keyId: 'key_4fGh7JkL9mNpQr2s',
+        keyName: 'Billing service',
+        last8: 'x7Yz9AbC',
+        stage: 1,
+      },
+    ],
+  });
 
 export const USAGE_ROUTE_SCHEMAS = {
   'GET /v1/usage': {

@@ -3,18 +3,26 @@
  * (every problem names its field) and what functions/webhooks/ answers.
  */
 import { z } from 'zod';
-import { type EventType, eventTypes, isEventType, unknownEventTypeMessage } from '../../domain/webhooks/catalog';
+import {
+  type EventType,
+  eventTypes,
+  isEventType,
+  PLATFORM_EVENTS,
+  unknownEventTypeMessage,
+} from '../../domain/webhooks/catalog';
 import { WEBHOOK_ID_PATTERN } from '../../domain/webhooks/endpoint-service';
 import { DELIVERY_ID_PATTERN } from '../../domain/webhooks/redelivery';
 import { answer, BODY_ERRORS, created, environment, listRoute, pageQuery, timestamp } from './common';
 import type { RouteKey, RouteSchemas } from './route-schemas';
 
-/** One type of the catalog; anything else gets a message that lists the valid ones. */
-export const eventTypeInput = z
+/**
+ * One type of the catalog; anything else gets a message that lists the valid ones. No transform
+ * here or in eventList (an EventType is a string; duplicates go by `overwrite`): zod leaves a
+ * transforming schema's examples out of its input JSON Schema, and the document shows them.
+ */
+export const eventTypeInput: z.ZodType<EventType> = z
   .string()
-  .refine((type) => isEventType(type), { error: (issue) => unknownEventTypeMessage(String(issue.input)) })
-  // Checked just above.
-  .transform((type) => type as EventType);
+  .refine((type) => isEventType(type), { error: (issue) => unknownEventTypeMessage(String(issue.input)) });
 
 // The catalog is the active definition's, read when a request is checked rather than at import.
 const eventList = z
@@ -25,7 +33,7 @@ const eventList = z
   .refine((events) => events.length <= eventTypes().length, {
     error: () => `must list each event type at most once; the catalog has ${eventTypes().length}`,
   })
-  .transform((events) => [...new Set(events)])
+  .overwrite((events) => [...new Set(events)])
   .describe('The event types to receive (GET /v1/webhook-event-types lists them).');
 
 const url = z
@@ -38,7 +46,16 @@ const description = z.string().trim().max(500, 'must be at most 500 characters')
 
 export const createEndpointInput = z
   .strictObject({ url, events: eventList, description: description.optional() })
-  .meta({ id: 'CreateWebhookRequest' });
+  .meta({
+    id: 'CreateWebhookRequest',
+    examples: [
+      {
+        url: 'https://hooks.example.com/api-keys',
+        events: ['api_key.created', 'api_key.revoked'],
+        description: 'Security team',
+      },
+    ],
+  });
 
 export const updateEndpointInput = z
   .strictObject({
@@ -54,24 +71,31 @@ export const updateEndpointInput = z
     message: 'send at least one of url, events, description, enabled',
   })
   .describe('The fields to change; null clears the description.')
-  .meta({ id: 'UpdateWebhookRequest' });
+  .meta({
+    id: 'UpdateWebhookRequest',
+    examples: [{ events: ['api_key.created', 'api_key.revoked', 'api_key.leaked'], enabled: true }],
+  });
 
 export type CreateEndpointInput = z.output<typeof createEndpointInput>;
 export type UpdateEndpointInput = z.output<typeof updateEndpointInput>;
 
-export const testSendInput = z.strictObject({
-  eventType: eventTypeInput.optional().describe("The event type to send; defaults to the endpoint's first."),
-});
+export const testSendInput = z
+  .strictObject({
+    eventType: eventTypeInput.optional().describe("The event type to send; defaults to the endpoint's first."),
+  })
+  .meta({ examples: [{ eventType: 'api_key.created' }] });
 
 export const deliveryStatusQuery = z.object({
   status: z.enum(['pending', 'succeeded', 'failed']).optional().describe('Only the deliveries with this status.'),
 });
 
-export const recoverInput = z.strictObject({
-  since: z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-21T00:00:00Z' })
-    .describe('Redeliver every failed delivery created since this time (within the last 30 days).'),
-});
+export const recoverInput = z
+  .strictObject({
+    since: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-21T00:00:00Z' })
+      .describe('Redeliver every failed delivery created since this time (within the last 30 days).'),
+  })
+  .meta({ examples: [{ since: '2026-11-21T00:00:00Z' }] });
 
 const endpointViewExample = {
   id: 'wh_0f1e2d3c4b5a69788796',
@@ -124,6 +148,16 @@ export const endpointWithSecretSchema = endpointViewSchema
     examples: [{ ...endpointViewExample, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
   });
 
+/** A first attempt the receiver acknowledged. */
+const attemptExample = {
+  at: '2026-11-22T09:30:01.000Z',
+  statusCode: 200,
+  durationMs: 142,
+  error: null,
+  response: '{"received":true}',
+};
+const deliveryIdExample = 'msg_5e8a1c3b7d9f2e4a6c8b0d1f';
+
 const attempt = {
   at: timestamp,
   statusCode: z.int().nullable().describe("The receiver's status; null when no answer came."),
@@ -147,7 +181,23 @@ export const deliveryViewSchema = z
     updatedAt: timestamp,
   })
   .describe('One event sent to one endpoint, with every attempt.')
-  .meta({ id: 'WebhookDelivery' });
+  .meta({
+    id: 'WebhookDelivery',
+    examples: [
+      {
+        id: deliveryIdExample,
+        eventId: 'evt_9b2c4d6e8f0a1b3c5d7e9f1a',
+        eventType: 'api_key.created',
+        status: 'succeeded',
+        attempts: [attemptExample],
+        nextAttemptAt: null,
+        failureReason: null,
+        test: false,
+        createdAt: '2026-11-22T09:30:00.000Z',
+        updatedAt: '2026-11-22T09:30:01.000Z',
+      },
+    ],
+  });
 
 /** domain/webhooks/redelivery.ts `sendTestEvent`. */
 export const testOutcomeSchema = z
@@ -158,14 +208,17 @@ export const testOutcomeSchema = z
     ...attempt,
   })
   .describe('What the test send came to.')
-  .meta({ id: 'WebhookTestOutcome' });
+  .meta({
+    id: 'WebhookTestOutcome',
+    examples: [{ deliveryId: deliveryIdExample, eventType: 'api_key.created', succeeded: true, ...attemptExample }],
+  });
 
 export const recoverResultSchema = z
   .strictObject({
     recovered: z.int().min(0).describe('Failed deliveries queued again.'),
     more: z.boolean().describe('True when more failed deliveries remain: call again.'),
   })
-  .meta({ id: 'WebhookRecovery' });
+  .meta({ id: 'WebhookRecovery', examples: [{ recovered: 12, more: false }] });
 
 /** domain/webhooks/catalog.ts `catalogView`. */
 export const eventCatalogSchema = z
@@ -181,7 +234,24 @@ export const eventCatalogSchema = z
     ),
   })
   .describe("The event catalog: the team's event types, then the platform's.")
-  .meta({ id: 'EventCatalog' });
+  .meta({
+    id: 'EventCatalog',
+    examples: [
+      {
+        items: [
+          {
+            type: 'api_key.created',
+            description: PLATFORM_EVENTS['api_key.created'].description,
+            example: {
+              type: 'api_key.created',
+              timestamp: '2026-11-22T09:30:00.000Z',
+              data: PLATFORM_EVENTS['api_key.created'].example,
+            },
+          },
+        ],
+      },
+    ],
+  });
 
 export const WEBHOOK_ROUTE_SCHEMAS = {
   'POST /v1/webhooks': {
