@@ -16,7 +16,7 @@ type EventBody<Operation> = Operation extends {
 
 /**
  * Every event the API sends (the document's `webhooks`), told apart by `type`: a `switch` on it
- * types `data`. A test send (`POST /v1/webhooks/{id}/test`) carries `{ test: true }` as its data.
+ * types `data`. A test send (`POST /v1/webhooks/{id}/test`) has `test: true` beside `type`.
  * Another API's: `ApiWebhookEvent<webhooks>` with the `webhooks` of its generated types.
  */
 export type ApiWebhookEvent<Webhooks = webhooks> = {
