@@ -1,6 +1,6 @@
 /**
  * Retries of 429 and 503 answers, below openapi-fetch (a `fetch` wrapper), so every call gets them.
- * A 429 is retried whatever the method: the gateway, the authorizer and the rate limiter refuse it
+ * A 429 `rate_limited` is retried whatever the method: the gateway and the rate limiter refuse it
  * before any handler runs, so nothing happened. A 503 may come after a handler did its work, so
  * only requests that are safe to send twice get it retried: idempotent methods, and the ones a
  * caller marks `retryable` (it knows the server deduplicates them). A used-up quota is never
@@ -30,6 +30,8 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Set on a Request (openapi-fetch copies unknown init options onto it) to allow retrying a POST or PATCH. */
 export const RETRYABLE = 'retryable';
+/** The code of the gateway's throttle and the platform's per-key limit: refused before any work. */
+const RATE_LIMITED = 'rate_limited';
 
 type Fetch = (request: Request) => Promise<Response>;
 
@@ -60,7 +62,11 @@ export function retryingFetch(fetch: Fetch, options: RetryOptions = {}): Fetch {
 async function worthRetrying(response: Response, safeToRepeat: boolean): Promise<boolean> {
   if (response.status === 503) return safeToRepeat;
   if (response.status !== 429) return false;
-  return (await errorCodeOf(response)) !== QUOTA_EXCEEDED;
+  const code = await errorCodeOf(response);
+  if (code === QUOTA_EXCEEDED) return false;
+  // The platform's `rate_limited` comes before any handler ran; another 429 of a non-idempotent call
+  // may come from a team's backend after it did the work, so only a safe request is sent again.
+  return safeToRepeat || code === RATE_LIMITED;
 }
 
 /** The platform's error code, read from a copy so the caller still gets the body. */

@@ -103,6 +103,20 @@ describe('retries', () => {
     expect(waits).toEqual([2000]);
   });
 
+  it("does not resend a POST answered 429 by a team's backend: it may have done the work", async () => {
+    const backendBusy: Answer = {
+      status: 429,
+      body: errorBody('too_busy', 'Come back later'),
+      headers: { 'retry-after': '1' },
+    };
+    const { client, sent } = clientWith([backendBusy, { status: 201, body: { id: 'key_1' } }]);
+
+    const error = await client.POST('/v1/keys', newKey).catch((thrown: unknown) => thrown);
+
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(sent).toHaveLength(1);
+  });
+
   it.each([
     ['GET', (client: ReturnType<typeof clientWith>['client']) => client.GET('/v1/keys')],
     ['POST', (client: ReturnType<typeof clientWith>['client']) => client.POST('/v1/keys', newKey)],
