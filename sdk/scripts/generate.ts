@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { loadApi } from '../../functions/definition/active-api';
 import { openApiDocument } from '../../functions/definition/openapi';
+import { DOCS_PAGE_TAG } from '../../functions/definition/openapi/docs-operations';
 
 const USAGE =
   'Usage: npm run sdk:generate -- [--definition <module>#<export> | --url <stage URL>/v1/openapi.json] [--out <file> | --print]';
@@ -93,7 +94,7 @@ async function generate() {
     },
   });
   const { document, header } = await documentOf(values);
-  const source = header + astToString(await openapiTS(document as Parameters<typeof openapiTS>[0]));
+  const source = header + astToString(await openapiTS(withoutDocsPage(document) as Parameters<typeof openapiTS>[0]));
   if (values.print) {
     process.stdout.write(source);
     return;
@@ -110,3 +111,12 @@ generate().catch((error: unknown) => {
   }
   process.exitCode = 1;
 });
+
+/** The docs page answers HTML and scripts for browsers, not JSON: no client method for it. */
+function withoutDocsPage(document: unknown): unknown {
+  const { paths = {}, ...rest } = document as { paths?: Record<string, Record<string, unknown>> };
+  const isDocsPage = (operation: unknown) =>
+    ((operation as { tags?: string[] } | undefined)?.tags ?? []).includes(DOCS_PAGE_TAG);
+  const kept = Object.entries(paths).filter(([, item]) => !Object.values(item).some(isDocsPage));
+  return { ...rest, paths: Object.fromEntries(kept) };
+}
