@@ -1604,14 +1604,30 @@ export interface components {
                 };
             }[];
         };
-        /** @description The event is queued for every endpoint subscribed to its type. */
+        /**
+         * @description The event is queued for every endpoint subscribed to its type.
+         * @example {
+         *       "id": "evt_9b2c4d6e8f0a1b3c5d7e9f1a",
+         *       "type": "contact.created",
+         *       "timestamp": "2026-11-22T09:30:00.000Z"
+         *     }
+         */
         PublishedEvent: {
             id: string;
             type: string;
             /** Format: date-time */
             timestamp: string;
         };
-        /** @description A verdict per reported match, in the partner's field names. */
+        /**
+         * @description A verdict per reported match, in the partner's field names.
+         * @example [
+         *       {
+         *         "token_raw": "sk_live_…x7Yz9AbC",
+         *         "token_type": "api_key_platform_key",
+         *         "label": "true_positive"
+         *       }
+         *     ]
+         */
         SecretScanningVerdicts: {
             token_raw: string;
             token_type: string;
@@ -2998,6 +3014,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "contact.created",
+                 *       "data": {
+                 *         "id": "ct_0f3a9c2d4b5e6f708192",
+                 *         "name": "Ada Lovelace",
+                 *         "email": "ada@analytical.example",
+                 *         "company": "Analytical Engines",
+                 *         "createdAt": "2026-11-22T09:30:00.000Z",
+                 *         "updatedAt": "2026-11-22T09:30:00.000Z",
+                 *         "accountId": "acc_7d1e2f3a4b5c6d7e"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     /** @description One of the team's event types (GET /v1/webhook-event-types). */
                     type: string;
@@ -3117,6 +3147,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "Leadbase API",
+                     *         "version": "1.0.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
                     "application/json": Record<string, never>;
                 };
             };

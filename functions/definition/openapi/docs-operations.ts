@@ -13,7 +13,12 @@ export const DOCS_OPERATIONS: Partial<Record<RouteKey, { responses: Record<strin
     responses: {
       '200': {
         description: "This document, with this stage's URL as its server.",
-        content: { 'application/json': { schema: { type: 'object', description: 'An OpenAPI 3.1 document.' } } },
+        content: {
+          'application/json': {
+            schema: { type: 'object', description: 'An OpenAPI 3.1 document.' },
+            example: { openapi: '3.1.0', info: { title: 'Leadbase API', version: '1.0.0' }, paths: {} },
+          },
+        },
       },
     },
     errors: [],

@@ -50,7 +50,10 @@ export function paths(api: LoadedApi, components: SchemaComponents): PathsResult
       ...((route.credits ?? 0) > 0 && { 'x-credits': route.credits }),
       ...(parameters.length > 0 && { parameters }),
       ...(operation.body && {
-        requestBody: { required: true, content: { 'application/json': { schema: operation.body } } },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: operation.body, ...requestExample(api, route) } },
+        },
       }),
       responses: {
         ...operation.responses,
@@ -204,4 +207,14 @@ function permissionOf(route: RouteDefinition): string {
     case 'public':
       return 'none';
   }
+}
+
+/**
+ * `POST /v1/events` takes one of the team's event types, which no fixed schema example can name:
+ * its example is the definition's first event and that event's example data.
+ */
+function requestExample(api: LoadedApi, route: RouteDefinition): { example?: JsonSchema } {
+  if (!isPlatformRoute(route) || route.function !== 'events-publish') return {};
+  const [type, event] = Object.entries(api.compiled.events)[0] ?? [];
+  return type && event ? { example: { type, data: event.example } } : {};
 }

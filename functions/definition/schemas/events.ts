@@ -40,7 +40,10 @@ export const publishedEventSchema = z
     timestamp,
   })
   .describe('The event is queued for every endpoint subscribed to its type.')
-  .meta({ id: 'PublishedEvent' });
+  .meta({
+    id: 'PublishedEvent',
+    examples: [{ id: 'evt_9b2c4d6e8f0a1b3c5d7e9f1a', type: 'contact.created', timestamp: '2026-11-22T09:30:00.000Z' }],
+  });
 
 export const MAX_REPORTS_PER_BATCH = 1000;
 
@@ -61,7 +64,19 @@ export const leakReportSchema = z
   .max(MAX_REPORTS_PER_BATCH, `must hold at most ${MAX_REPORTS_PER_BATCH} reports`)
   .describe(
     "Matches in GitHub's secret-scanning partner format, signed over the raw body with ECDSA P-256 (SHA-256): the base64 signature in Github-Public-Key-Signature, the partner key id in Github-Public-Key-Identifier.",
-  );
+  )
+  .meta({
+    examples: [
+      [
+        {
+          token: 'sk_live_…x7Yz9AbC',
+          type: 'api_key_platform_key',
+          url: 'https://github.com/octo-org/billing/blob/4f2a9c1/config/settings.js',
+          source: 'content',
+        },
+      ],
+    ],
+  });
 
 /** domain/secret-scanning/leak-report.ts `LeakVerdict`, one per reported match. */
 export const leakVerdictsSchema = z
@@ -75,7 +90,10 @@ export const leakVerdictsSchema = z
     }),
   )
   .describe("A verdict per reported match, in the partner's field names.")
-  .meta({ id: 'SecretScanningVerdicts' });
+  .meta({
+    id: 'SecretScanningVerdicts',
+    examples: [[{ token_raw: 'sk_live_…x7Yz9AbC', token_type: 'api_key_platform_key', label: 'true_positive' }]],
+  });
 
 export const EVENT_ROUTE_SCHEMAS = {
   'POST /v1/events': {
