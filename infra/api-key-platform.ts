@@ -23,7 +23,7 @@ import type { ApiDefinition, CompiledApi } from '../functions/definition/api-def
 import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
 import { BACKEND_TIMEOUT_SECONDS } from '../functions/definition/metering';
 import { ROUTE_FUNCTIONS } from '../functions/definition/platform-routes';
-import { QUEUES } from '../functions/definition/queues';
+import { QUEUE_URL_VARIABLES, QUEUES } from '../functions/definition/queues';
 import { intervalMsPerRecipient } from '../functions/domain/reminders/send-pacing';
 import { parsePartnerKeys } from '../functions/domain/secret-scanning/partner-signature';
 import type { reminderPacingConfig, secretScanningConfig } from '../functions/runtime/config';
@@ -39,7 +39,7 @@ import { UsagePlans } from './constructs/usage-plans';
 import { Webhooks } from './constructs/webhooks';
 import { hasPrebuiltBundles } from './function-code';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
-import { grantNeeds, QUEUE_URL_VARIABLES } from './grants';
+import { grantNeeds } from './grants';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
 
@@ -462,7 +462,12 @@ export class ApiKeyPlatform extends Construct {
    * injects the value as an environment variable instead (and grants the execution role itself).
    */
   grantCallerSecret(grantee: iam.IGrantable): iam.Grant {
-    return this.callerSigningSecret.grantRead(grantee);
+    // GetSecretValue only, as the platform's own functions get (grantRead adds DescribeSecret).
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [this.callerSigningSecret.secretArn],
+    });
   }
 
   /**
