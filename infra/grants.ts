@@ -10,19 +10,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { consumedQueues, type FunctionNeeds } from '../functions/definition/functions';
-import type { QueueId } from '../functions/definition/queues';
+import { QUEUE_URL_VARIABLES, type QueueId } from '../functions/definition/queues';
 import type {
   authorizerCacheConfig,
   callerSigningSecretConfig,
   cursorKeyConfig,
   emailConfig,
-  keyExpiryQueueConfig,
   pepperConfig,
-  reminderQueueConfig,
   tableConfig,
-  teamEventQueueConfig,
-  webhookDeliveryQueueConfig,
-  webhookEventQueueConfig,
   webhookSecretConfig,
 } from '../functions/runtime/config';
 
@@ -40,19 +35,6 @@ export const BACKEND_FUNCTIONS = 'BACKEND_FUNCTIONS';
  * The variable that carries each queue's URL to the functions that send to it, and to its
  * consumer (the delivery worker hides its own messages with ChangeMessageVisibility to retry).
  */
-export const QUEUE_URL_VARIABLES: {
-  reminders: keyof typeof reminderQueueConfig;
-  'webhook-events': keyof typeof webhookEventQueueConfig;
-  'team-events': keyof typeof teamEventQueueConfig;
-  'webhook-deliveries': keyof typeof webhookDeliveryQueueConfig;
-  'key-expiries': keyof typeof keyExpiryQueueConfig;
-} = {
-  reminders: 'REMINDER_QUEUE_URL',
-  'webhook-events': 'WEBHOOK_EVENT_QUEUE_URL',
-  'team-events': 'TEAM_EVENT_QUEUE_URL',
-  'webhook-deliveries': 'WEBHOOK_DELIVERY_QUEUE_URL',
-  'key-expiries': 'KEY_EXPIRY_QUEUE_URL',
-};
 
 /** Where the platform's emails come from: SES send permission is limited to this sender. */
 export interface EmailIdentity {

@@ -12,7 +12,7 @@ import { type ApiKeyHeaderMode, authorizerCacheOf } from '../functions/definitio
 import type { ApiDefinition } from '../functions/definition/api-definition';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { KEY_EXPIRY } from '../functions/definition/key-expiry';
-import { type QueueId, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
+import { QUEUE_URL_VARIABLES, type QueueId, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
 import {
   createPepper,
   createQueues,
@@ -291,12 +291,14 @@ export async function startPlatform(options: PlatformOptions) {
       AWS_ENDPOINT_URL_SESV2: endpoints.ses,
       AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
       BACKEND_FUNCTIONS: JSON.stringify(lambda.functionArns),
-      REMINDER_QUEUE_URL: queueUrls.reminders,
-      WEBHOOK_EVENT_QUEUE_URL: queueUrls['webhook-events'],
-      // The fan-out's, and what grantPublishEvents gives a team's backend (the example's setup sets it too).
-      TEAM_EVENT_QUEUE_URL: queueUrls['team-events'],
-      WEBHOOK_DELIVERY_QUEUE_URL: queueUrls['webhook-deliveries'],
-      KEY_EXPIRY_QUEUE_URL: queueUrls['key-expiries'],
+      // Every queue's URL under the variable the construct sets (TEAM_EVENT_QUEUE_URL is also what
+      // grantPublishEvents gives a team's backend; the example's setup sets it too).
+      ...Object.fromEntries(
+        (Object.keys(QUEUE_URL_VARIABLES) as QueueId[]).map((queueId) => [
+          QUEUE_URL_VARIABLES[queueId],
+          queueUrls[queueId],
+        ]),
+      ),
       EXPIRY_FLUSH_WINDOW_SECONDS: String(options.expiryFlushWindowSeconds ?? 1),
       EMAIL_SENDER: LOCAL_EMAIL_SENDER,
       WEBHOOK_SECRET_ID,

@@ -2,6 +2,14 @@
  * The platform's SQS queues: one definition for the CDK stack and the local bootstrap. Each queue
  * has a dead-letter queue that takes a message after `maxReceiveCount` failed receives.
  */
+import type {
+  keyExpiryQueueConfig,
+  reminderQueueConfig,
+  teamEventQueueConfig,
+  webhookDeliveryQueueConfig,
+  webhookEventQueueConfig,
+} from '../runtime/config';
+
 export interface QueueDefinition {
   /** Queue name suffix; the local stack uses it as is, CDK lets CloudFormation name the queue. */
   name: string;
@@ -94,6 +102,21 @@ export const QUEUES = {
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueId = keyof typeof QUEUES;
+
+/** The environment variable that carries each queue's URL: the construct sets it, and `npm start` does the same. */
+export const QUEUE_URL_VARIABLES: {
+  reminders: keyof typeof reminderQueueConfig;
+  'webhook-events': keyof typeof webhookEventQueueConfig;
+  'team-events': keyof typeof teamEventQueueConfig;
+  'webhook-deliveries': keyof typeof webhookDeliveryQueueConfig;
+  'key-expiries': keyof typeof keyExpiryQueueConfig;
+} = {
+  reminders: 'REMINDER_QUEUE_URL',
+  'webhook-events': 'WEBHOOK_EVENT_QUEUE_URL',
+  'team-events': 'TEAM_EVENT_QUEUE_URL',
+  'webhook-deliveries': 'WEBHOOK_DELIVERY_QUEUE_URL',
+  'key-expiries': 'KEY_EXPIRY_QUEUE_URL',
+};
 
 /** How often the reminder scan runs: daily by default (the CDK construct and `npm start` both read it). */
 export const REMINDER_SCAN_RATE_MINUTES = 24 * 60;

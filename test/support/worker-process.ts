@@ -16,17 +16,14 @@
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { consumedQueues, FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
-import { QUEUES, type QueueId } from '../../functions/definition/queues';
+import { QUEUE_URL_VARIABLES, QUEUES, type QueueId } from '../../functions/definition/queues';
 import { LOCAL_CREDENTIALS } from '../../local/bootstrap';
 import { LOCAL_REGION } from '../../local/gateway/events';
 import { repoRoot } from '../../local/paths';
 import { type SqsHandler, startSqsEventSource } from '../../local/sqs-event-source';
 
 const [queueId, visibility] = process.argv.slice(2) as [QueueId, string];
-const queueUrl = {
-  'webhook-events': process.env.WEBHOOK_EVENT_QUEUE_URL,
-  'webhook-deliveries': process.env.WEBHOOK_DELIVERY_QUEUE_URL,
-}[queueId as 'webhook-events' | 'webhook-deliveries'];
+const queueUrl = process.env[QUEUE_URL_VARIABLES[queueId]];
 const consumer = (Object.entries(FUNCTIONS) as [FunctionId, { entry: string; needs: object }][]).find(
   ([, definition]) => consumedQueues(definition.needs as FunctionNeeds).includes(queueId),
 );
