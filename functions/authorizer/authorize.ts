@@ -10,7 +10,7 @@ import { environmentOfStage } from '../definition/active-api';
 import type { ApiKeyHeaderMode } from '../definition/api';
 import { callerHeaderContext } from '../definition/caller-headers';
 import { backendAccountsOf, type OrganizationAccounts } from '../domain/backend-accounts';
-import { audienceOf, type CallerAssertion, signCaller, signedFieldsOf } from '../domain/caller-assertion';
+import { audienceOf, signCaller } from '../domain/caller-assertion';
 import type { AccountScope, ApiKeyRecord } from '../domain/keys/key-model';
 import { presentedKey } from '../domain/keys/presented-key';
 import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
@@ -61,17 +61,25 @@ export function createAuthorizer(deps: AuthorizerDeps) {
         };
       case 'valid': {
         const backendAccounts = await backendAccountsOf(verification.key, deps.organizationAccounts);
+        const caller = callerContext(verification.key, backendAccounts);
         return {
           principalId: verification.key.id,
           policyDocument: allowPolicy(arn, verification.key.permissions),
           // The organization's gateway API key: its usage plan throttles the organization as a whole.
           ...(verification.key.usageIdentifierKey && { usageIdentifierKey: verification.key.usageIdentifierKey }),
           context: {
-            ...callerContext(verification.key, backendAccounts),
-            // Cached with the policy for the authorizer TTL: backends accept it for longer (caller.ts).
-            ...signedCaller(
+            ...caller,
+            // Over exactly the header values just built. Cached with the policy for the authorizer
+            // TTL: backends accept it for longer (caller.ts).
+            ...signCaller(
               await signingSecret,
-              { ...verification.key, accounts: backendAccounts },
+              {
+                organizationId: caller.organizationId,
+                keyId: caller.keyId,
+                environment: caller.environment,
+                permissions: caller.callerPermissions,
+                accounts: caller.callerAccounts,
+              },
               {
                 audience: audienceOf(arn.apiArn.slice(arn.apiArn.lastIndexOf(':') + 1), arn.stage),
                 issuedAtSeconds: deps.clock().getTime() / 1000,
@@ -85,15 +93,6 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       }
     }
   };
-}
-
-/** The assertion over exactly the values the caller headers carry (callerHeaderContext), backend accounts included. */
-function signedCaller(
-  secret: Buffer,
-  key: ApiKeyRecord,
-  at: { audience: string; issuedAtSeconds: number },
-): CallerAssertion {
-  return signCaller(secret, signedFieldsOf({ ...key, keyId: key.id }), at);
 }
 
 /**
