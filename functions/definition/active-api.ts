@@ -74,7 +74,10 @@ const compiledApiSchema = z.strictObject({
     }),
   ),
   defaultPlan: name,
-  stages: z.strictObject({ live: name, sandbox: name }),
+  stages: z
+    .strictObject({ live: name, sandbox: name })
+    // One stage for both would take live keys' calls as sandbox ones (defineApi refuses it too).
+    .check(z.refine((stages) => stages.live !== stages.sandbox, 'live and sandbox need different stage names')),
   keyPrefix: z.string().check(z.regex(/^[a-z]{2,8}$/)),
   apiKeyHeader: z.enum(API_KEY_HEADER_MODES),
 });

@@ -247,6 +247,16 @@ describe('defineApi', () => {
   });
 });
 
+describe('loadApi', () => {
+  it('refuses a compiled file that names one stage for live and sandbox, rather than mixing their keys', () => {
+    const { compiled } = defineApi(aDefinition());
+
+    expect(() => loadApi({ ...compiled, stages: { live: 'prod', sandbox: 'prod' } })).toThrow(
+      /stages: live and sandbox need different stage names/,
+    );
+  });
+});
+
 describe('expandScopes', () => {
   const resources = { rides: ['read', 'create'], vehicles: ['read', 'delete'], prices: ['update'] };
 
