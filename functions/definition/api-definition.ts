@@ -15,9 +15,9 @@ import { PLATFORM_ROUTES, SERVICE_SCOPES } from './platform-routes';
 import {
   type CompiledRouteContract,
   compileRouteContract,
-  isZodSchema,
   type RouteRequestInput,
   type RouteResponseInput,
+  toJsonSchema,
 } from './route-contract';
 import { ADMIN_PRESET, expandScopes, scopeProblem } from './scopes';
 
@@ -538,7 +538,7 @@ function compileEvents(events: Record<string, EventInput>, problem: (message: st
     let schema: JsonSchema;
     try {
       // As input: a z.object takes fields it does not name (its output strips them), a z.strictObject does not.
-      schema = isZodSchema(event.data) ? (z.toJSONSchema(event.data, { io: 'input' }) as JsonSchema) : event.data;
+      schema = toJsonSchema(event.data, 'input');
       const checked = eventDataSchema(schema).safeParse(event.example);
       if (!checked.success) {
         const first = checked.error.issues[0];

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema } from '../api-definition';
+
+import type { JsonSchema } from '../api-definition';
 
 /** What a schema describes: what a route accepts (`input`) or what it answers (`output`). */
 export type SchemaIo = 'input' | 'output';

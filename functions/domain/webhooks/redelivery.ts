@@ -5,7 +5,7 @@
 import type { Caller } from '../caller';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Page, PageRequest } from '../keys/key-model';
-import { type CatalogEntry, catalogEntry, type EventType, eventTypes } from './catalog';
+import { catalogEntry, type EventType, eventTypes } from './catalog';
 import { type AttemptDeps, attemptOnce } from './delivery';
 import { ownedEndpoint } from './endpoint-service';
 import { newEventId } from './event-message';
@@ -175,7 +175,7 @@ export async function sendTestEvent(deps: TestSendDeps, caller: Caller, webhookI
   const endpoint = await ownedEndpoint(deps.endpoints, caller, webhookId);
   const type = eventType ?? endpoint.events[0] ?? (eventTypes()[0] as EventType);
   // An endpoint may still subscribe to a type a later definition dropped: its test sends empty data.
-  const example = (catalogEntry(type) as CatalogEntry | undefined)?.example ?? {};
+  const example = catalogEntry(type)?.example ?? {};
   const now = deps.clock();
   const event: PublishedEvent = {
     id: newEventId(),
