@@ -32,3 +32,30 @@ export const USAGE_ANOMALY = {
 
 /** How often the local stack hands the gateway's access log to the ingest function. */
 export const LOCAL_ACCESS_LOG_FLUSH_MS = 1000;
+
+/**
+ * The usage window: how long Firehose buffers a stage's access log before it writes one S3 object,
+ * which usage-ingest turns into one window of counters, last-used times and call-log sections.
+ * Usage, lastUsedAt and the call log are this much (plus delivery) behind the calls.
+ */
+export const USAGE_WINDOW_SECONDS = 60;
+
+/** Partitions the recent windows are written across, by organization (`USAGE#RECENT#0` … `#15`). */
+export const USAGE_RECENT_SHARDS = 16;
+
+/** Recent windows live this long: the hourly rollup folds them into day items long before. */
+export const USAGE_RECENT_RETENTION_HOURS = 48;
+
+/**
+ * The rollup folds an hour's windows into day items this long after the hour ends: longer than
+ * usage-ingest's timeout, so no window of that hour is still being written.
+ */
+export const USAGE_ROLLUP_GRACE_SECONDS = 300;
+
+/** Where Firehose writes the raw access log, and where usage-ingest writes the call-log archive. */
+export const ACCESS_LOG_OBJECT_PREFIX = 'access-logs/';
+export const CALL_LOG_OBJECT_PREFIX = 'call-log/';
+
+/** Raw access-log objects are kept this long for replays; call-log objects as long as the call log, plus a day. */
+export const ACCESS_LOG_OBJECT_RETENTION_DAYS = 3;
+export const CALL_LOG_OBJECT_RETENTION_DAYS = CALL_LOG_RETENTION_DAYS + 1;

@@ -105,3 +105,75 @@ export interface CallLogStore {
     toMinute: string;
   }): AsyncIterable<CallLogItem>;
 }
+
+/**
+ * Where one organization's calls of one window sit in the call-log archive: a byte range of the
+ * window's archive object, read with one ranged GET.
+ */
+export interface CallSectionRef {
+  /** The archive object's key (`call-log/<day>/<windowId>.bin`). */
+  object: string;
+  offset: number;
+  length: number;
+  /** The keys with calls in the section: a key's call log skips sections that do not list it. */
+  keys: string[];
+  /** Oldest and newest call time in the section, epoch ms. */
+  from: number;
+  to: number;
+}
+
+/** One organization's traffic in one environment in one usage window. */
+export interface OrgWindow {
+  organizationId: string;
+  environment: KeyEnvironment;
+  /** Per key: its latest call in the window (epoch ms) and its counters (counters.ts names) per UTC day. */
+  keys: Record<string, { lastUsed: number; days: Record<string, Record<string, number>> }>;
+  /** The window's calls in the archive, when it had any. */
+  calls?: CallSectionRef;
+}
+
+/** Everything one access-log object adds: the unit usage-ingest writes, once per object. */
+export interface UsageWindow {
+  /** Derived from the access-log object's key, so a redelivered object names the same window. */
+  id: string;
+  /** When the access-log object was created (its S3 event time), epoch ms. */
+  createdAt: number;
+  organizations: OrgWindow[];
+  /** Calls no key can be attributed to (401s, unknown routes), per stage and UTC day. */
+  stages: { stage: string; day: string; counters: Record<string, number> }[];
+}
+
+/** An organization's window as readers get it: the window's time beside the organization's part. */
+export interface RecentOrgWindow extends OrgWindow {
+  windowId: string;
+  createdAt: number;
+}
+
+/**
+ * Windows of the last hours, before the hourly rollup folds them into day items. Items are sharded
+ * by organization; an organization's data never leaves the adapter for another organization.
+ */
+export interface RecentUsageStore {
+  /** Writes the window, one item per shard with data; the same window again rewrites the same items. */
+  putWindow(window: UsageWindow): Promise<void>;
+  /** One organization's windows in an environment that the rollup has not folded in yet, oldest first. */
+  organizationWindows(organizationId: string, environment: KeyEnvironment): Promise<RecentOrgWindow[]>;
+}
+
+/** The call sections of an organization's environment, newest first (by their newest call). */
+export interface CallIndexSource {
+  callSections(query: {
+    organizationId: string;
+    environment: KeyEnvironment;
+    /** Only sections with calls at or after this time (epoch ms). */
+    since: number;
+    /** Only sections with calls at or before this time (epoch ms). */
+    until: number;
+  }): AsyncIterable<CallSectionRef>;
+}
+
+/** The call-log archive (S3): one object per window, read by byte range. */
+export interface CallArchive {
+  put(object: string, body: Uint8Array): Promise<void>;
+  read(section: Pick<CallSectionRef, 'object' | 'offset' | 'length'>): Promise<Uint8Array>;
+}
