@@ -8,6 +8,7 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -19,6 +20,9 @@ export const dynamoDb = /* @__PURE__ */ DynamoDBDocumentClient.from(/* @__PURE__
   marshallOptions: { removeUndefinedValues: true },
 });
 export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
+// The usage bucket: access-log objects from Firehose, the call-log archive. Path-style, since the
+// local S3 (fauxqs) answers on loopback without bucket subdomains; on AWS it works all the same.
+export const s3 = /* @__PURE__ */ new S3Client({ forcePathStyle: true });
 // Only the authorizer cache flush uses it, and that adapter retries within its own time budget:
 // the SDK's own 3 attempts (with throttling backoff) and no request timeout would add seconds
 // beyond it, inside a key handler's 10 s. Without throwOnRequestTimeout the SDK would only warn.

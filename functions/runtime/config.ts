@@ -46,6 +46,8 @@ export const webhookEventQueueConfig = { WEBHOOK_EVENT_QUEUE_URL: required('WEBH
 export const teamEventQueueConfig = { TEAM_EVENT_QUEUE_URL: required('TEAM_EVENT_QUEUE_URL') };
 export const webhookDeliveryQueueConfig = { WEBHOOK_DELIVERY_QUEUE_URL: required('WEBHOOK_DELIVERY_QUEUE_URL') };
 export const webhookSecretConfig = { WEBHOOK_SECRET_ID: required('WEBHOOK_SECRET_ID') };
+/** The usage bucket: Firehose's access-log objects and the call-log archive (functions/definition/usage.ts). */
+export const usageBucketConfig = { USAGE_BUCKET: required('USAGE_BUCKET') };
 export const keyExpiryQueueConfig = { KEY_EXPIRY_QUEUE_URL: required('KEY_EXPIRY_QUEUE_URL') };
 /** Milliseconds each reminder recipient uses of one worker's share of the SES send rate (infra: reminders.sesSendRate). */
 export const reminderPacingConfig = {
