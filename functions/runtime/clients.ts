@@ -20,9 +20,10 @@ export const dynamoDb = /* @__PURE__ */ DynamoDBDocumentClient.from(/* @__PURE__
   marshallOptions: { removeUndefinedValues: true },
 });
 export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
-// The usage bucket: access-log objects from Firehose, the call-log archive. Path-style, since the
-// local S3 (fauxqs) answers on loopback without bucket subdomains; on AWS it works all the same.
-export const s3 = /* @__PURE__ */ new S3Client({ forcePathStyle: true });
+// The usage bucket: access-log objects from Firehose, the call-log archive. Path-style only against
+// a local endpoint (fauxqs answers on loopback without bucket subdomains); on AWS, virtual-hosted.
+const localS3 = process.env.AWS_ENDPOINT_URL_S3 !== undefined;
+export const s3 = /* @__PURE__ */ new S3Client({ forcePathStyle: localS3 });
 // Only the authorizer cache flush uses it, and that adapter retries within its own time budget:
 // the SDK's own 3 attempts (with throttling backoff) and no request timeout would add seconds
 // beyond it, inside a key handler's 10 s. Without throwOnRequestTimeout the SDK would only warn.
