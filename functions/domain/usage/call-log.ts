@@ -17,7 +17,8 @@ import { accountsWithin } from '../keys/grant-rule';
 import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
 import type { AccessCall } from './access-call';
-import { creditsOf, isAttributed } from './counters';
+import { loggedCallOf, type PackedCall, packedOf, unpacked } from './call-archive';
+import { isAttributed } from './counters';
 import { DAY_MS, minuteOf } from './days';
 import type { CallLogItem, CallLogStore, LoggedCall } from './usage-model';
 
@@ -26,54 +27,12 @@ export const CALL_LOG_RETENTION_MS = CALL_LOG_RETENTION_DAYS * DAY_MS;
 /** Packed calls per item, in bytes of their JSON: well below DynamoDB's 400 KB item limit. */
 export const MAX_PACKED_BYTES = 300_000;
 
-/** The stored form of a call: a JSON array, field names written once per item instead of per call. */
-type PackedCall = [number, string, string, number, number, string, string, number, string];
-
 export function encodeCalls(calls: readonly LoggedCall[]): string {
   return JSON.stringify(calls.map(packedOf));
 }
 
 export function decodeCalls(text: string): LoggedCall[] {
-  const packed = JSON.parse(text) as PackedCall[];
-  return packed.map(([time, method, path, status, latencyMs, ip, userAgent, credits, requestId]) => ({
-    time,
-    method,
-    path,
-    status,
-    latencyMs,
-    ip,
-    userAgent,
-    credits,
-    requestId,
-  }));
-}
-
-function packedOf(call: LoggedCall): PackedCall {
-  return [
-    call.time,
-    call.method,
-    call.path,
-    call.status,
-    call.latencyMs,
-    call.ip,
-    call.userAgent,
-    call.credits,
-    call.requestId,
-  ];
-}
-
-export function loggedCallOf(call: AccessCall): LoggedCall {
-  return {
-    time: call.time,
-    method: call.method,
-    path: call.path,
-    status: call.status,
-    latencyMs: call.latencyMs,
-    ip: call.ip,
-    userAgent: call.userAgent,
-    credits: creditsOf(call),
-    requestId: call.requestId,
-  };
+  return (JSON.parse(text) as PackedCall[]).map(unpacked);
 }
 
 /**
