@@ -68,6 +68,15 @@ function accessDeniedResponse(clientName: string, message: string) {
         { 'content-type': 'application/x-amz-json-1.1' },
         { __type: 'AccessDeniedException', Message: message },
       );
+    case 'S3Client':
+      return {
+        statusCode: 403,
+        reason: 'Forbidden',
+        headers: { 'x-amz-request-id': requestId, 'content-type': 'application/xml' },
+        body: Buffer.from(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId></Error>`,
+        ),
+      };
     default:
       // REST JSON services (API Gateway, SES v2): 403 with the error type in a header.
       return json(
@@ -77,6 +86,8 @@ function accessDeniedResponse(clientName: string, message: string) {
       );
   }
 }
+
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const MIDDLEWARE_NAME = 'localIamEnforcement';
 

@@ -187,6 +187,7 @@ export class IntrinsicResolver {
       },
       'AWS::SecretsManager::Secret': { Ref: () => secretArnOf(local, value), Id: () => secretArnOf(local, value) },
       'AWS::ApiGateway::RestApi': { Ref: () => value, RestApiId: () => value },
+      'AWS::S3::Bucket': { Ref: () => value, Arn: () => `arn:aws:s3:::${value}` },
     };
     const resolver = byType[resource.type]?.[attribute];
     if (!resolver) {

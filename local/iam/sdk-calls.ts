@@ -3,7 +3,7 @@
  * the platform's clients send, as AWS authorizes them (a batch per table or per queue, a query on
  * an index per index, API Gateway by HTTP method and resource path), with the condition keys that
  * grants test: dynamodb:LeadingKeys (the partition keys touched; an index's own for a query on it)
- * and ses:FromAddress.
+ * and ses:FromAddress. S3 by object or bucket ARN.
  */
 import { TABLE_SCHEMA } from '../../functions/definition/table';
 import { type LocalResources, queueArnOfUrl, secretArnOf, tableArn } from './resolve';
@@ -60,6 +60,8 @@ export function iamRequestsOf(call: SdkCall, local: LocalResources): IamRequest[
       return [apiGatewayRequest(call, local)];
     case 'Lambda':
       return [lambdaRequest(bare, call.input, local)];
+    case 'S3':
+      return s3Requests(bare, call.input);
     default:
       throw new UnmappedCallError(
         `Local IAM enforcement does not know the IAM action of ${call.clientName} ${call.commandName}; add it to local/iam/sdk-calls.ts.`,
@@ -68,6 +70,53 @@ export function iamRequestsOf(call: SdkCall, local: LocalResources): IamRequest[
 }
 
 type Item = Record<string, unknown>;
+
+/**
+ * S3 authorizes an object operation on the object's ARN, a listing on the bucket's; HeadObject is
+ * s3:GetObject, CopyObject reads its source and writes its target, DeleteObjects deletes each key.
+ */
+function s3Requests(operation: string, input: Item): IamRequest[] {
+  const bucket = String(input.Bucket ?? '');
+  const onBucket = (action: string): IamRequest => ({ action: `s3:${action}`, resource: `arn:aws:s3:::${bucket}` });
+  const onObject = (action: string, key: unknown, inBucket = bucket): IamRequest => ({
+    action: `s3:${action}`,
+    resource: `arn:aws:s3:::${inBucket}/${String(key)}`,
+  });
+  switch (operation) {
+    case 'GetObject':
+    case 'HeadObject':
+      return [onObject('GetObject', input.Key)];
+    case 'PutObject':
+    case 'CreateMultipartUpload':
+    case 'UploadPart':
+    case 'CompleteMultipartUpload':
+      return [onObject('PutObject', input.Key)];
+    case 'AbortMultipartUpload':
+      return [onObject('AbortMultipartUpload', input.Key)];
+    case 'DeleteObject':
+      return [onObject('DeleteObject', input.Key)];
+    case 'DeleteObjects': {
+      const objects = ((input.Delete as { Objects?: { Key?: string }[] } | undefined)?.Objects ?? []).map(
+        (object) => object.Key,
+      );
+      return objects.map((key) => onObject('DeleteObject', key));
+    }
+    case 'CopyObject': {
+      const source = decodeURIComponent(String(input.CopySource ?? '')).replace(/^\//, '');
+      const slash = source.indexOf('/');
+      return [onObject('PutObject', input.Key), onObject('GetObject', source.slice(slash + 1), source.slice(0, slash))];
+    }
+    case 'ListObjects':
+    case 'ListObjectsV2':
+    case 'HeadBucket':
+      return [onBucket('ListBucket')];
+    case 'CreateBucket':
+    case 'DeleteBucket':
+      return [onBucket(operation)];
+    default:
+      throw new UnmappedCallError(`Local IAM enforcement does not know the IAM action of S3 ${operation}.`);
+  }
+}
 
 /** Invoke is lambda:InvokeFunction on the function's ARN (a name stands for the function in this account). */
 function lambdaRequest(operation: string, input: Item, local: LocalResources): IamRequest {

@@ -1,5 +1,6 @@
 import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -19,7 +20,13 @@ const PEPPER = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:pepper-AbC1
 const local: LocalResources = {
   region: 'us-east-1',
   accountId: '000000000000',
-  variables: { TABLE_NAME: 't', DELIVERY_QUEUE_URL: QUEUE_URL, PEPPER_SECRET_ID: 'pepper', REST_API_ID: 'local' },
+  variables: {
+    TABLE_NAME: 't',
+    DELIVERY_QUEUE_URL: QUEUE_URL,
+    PEPPER_SECRET_ID: 'pepper',
+    REST_API_ID: 'local',
+    USAGE_BUCKET: 'usage',
+  },
   secretArns: { pepper: PEPPER },
   usagePlanIds: { starter: 'starter' },
 };
@@ -48,6 +55,7 @@ const statements: PolicyStatement[] = [
     Resource: 'arn:aws:ses:us-east-1:000000000000:identity/keys@example.com',
     Condition: { StringEquals: { 'ses:FromAddress': 'keys@example.com' } },
   },
+  { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::usage/call-log/*' },
   {
     Effect: 'Allow',
     Action: 'apigateway:DELETE',
@@ -171,6 +179,28 @@ describe('iamRequestsOf', () => {
     ]);
   });
 
+  it('names an S3 object call on the object, a listing on the bucket, and a copy on both ends', () => {
+    const s3 = (command: string, input: Record<string, unknown>) =>
+      iamRequestsOf(call('S3Client', command, input), local);
+
+    expect(s3('GetObjectCommand', { Bucket: 'usage', Key: 'call-log/d/w.bin', Range: 'bytes=0-9' })).toEqual([
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::usage/call-log/d/w.bin' },
+    ]);
+    expect(s3('HeadObjectCommand', { Bucket: 'usage', Key: 'a' })).toEqual([
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::usage/a' },
+    ]);
+    expect(s3('PutObjectCommand', { Bucket: 'usage', Key: 'a' })).toEqual([
+      { action: 's3:PutObject', resource: 'arn:aws:s3:::usage/a' },
+    ]);
+    expect(s3('ListObjectsV2Command', { Bucket: 'usage', Prefix: 'a/' })).toEqual([
+      { action: 's3:ListBucket', resource: 'arn:aws:s3:::usage' },
+    ]);
+    expect(s3('CopyObjectCommand', { Bucket: 'usage', Key: 'b', CopySource: 'other/x%2Fy' })).toEqual([
+      { action: 's3:PutObject', resource: 'arn:aws:s3:::usage/b' },
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::other/x/y' },
+    ]);
+  });
+
   it('refuses a client it has no mapping for, rather than guessing', () => {
     expect(() => iamRequestsOf(call('KinesisClient', 'PutRecordCommand', {}), local)).toThrow(
       /local\/iam\/sdk-calls\.ts/,
@@ -198,6 +228,9 @@ describe('PolicyEvaluator', () => {
       { request: { method: 'DELETE', path: `/restapis/local/stages/${stage}/cache/authorizers` } },
     );
 
+  const object = (operation: string, key: string) =>
+    call('S3Client', `${operation}Command`, { Bucket: 'usage', Key: key, Range: 'bytes=0-1' });
+
   it.each([
     ['GetItem within the granted partitions', true, getItem('KEY#a')],
     ['GetItem outside them (dynamodb:LeadingKeys)', false, getItem('ORG#o')],
@@ -216,6 +249,9 @@ describe('PolicyEvaluator', () => {
     ['SendEmail from another address', false, email('ceo@example.com')],
     ['a flush of the granted stage', true, flush('live')],
     ['a flush of another stage', false, flush('sandbox')],
+    ['a ranged GetObject under the granted prefix', true, object('GetObject', 'call-log/2026-03-01/w.bin')],
+    ['GetObject under another prefix', false, object('GetObject', 'access-logs/2026/03/01/10/o.gz')],
+    ['PutObject under the granted prefix', false, object('PutObject', 'call-log/2026-03-01/w.bin')],
   ])('%s: allowed %s', async (_name, expected, sdkCall) => {
     expect(await allowed(sdkCall)).toBe(expected);
   });
@@ -230,6 +266,7 @@ describe('IntrinsicResolver', () => {
     Plan: { type: 'AWS::ApiGateway::UsagePlan', usagePlan: 'starter' },
     OnFailure: { type: 'AWS::SQS::Queue' },
     EnrichmentsFn: { type: 'AWS::Lambda::Function', backend: 'enrichments' },
+    Bucket: { type: 'AWS::S3::Bucket', variable: 'USAGE_BUCKET' },
   };
   const missing: string[] = [];
   const resolver = new IntrinsicResolver(resources, local, 'the policy of f', (note) => missing.push(note));
@@ -250,6 +287,8 @@ describe('IntrinsicResolver', () => {
           ],
         },
         { Ref: 'Plan' },
+        { Ref: 'Bucket' },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Bucket', 'Arn'] }, '/call-log/*']] },
       ],
     });
 
@@ -262,6 +301,8 @@ describe('IntrinsicResolver', () => {
         'arn:aws:apigateway:us-east-1::/restapis/local/stages/live',
         'arn:aws:ses:us-east-1:000000000000:identity/a',
         'starter',
+        'usage',
+        'arn:aws:s3:::usage/call-log/*',
       ],
     });
   });
@@ -301,6 +342,7 @@ describe('enforceIamOn', () => {
     secrets: new SecretsManagerClient(config),
     ses: new SESv2Client(config),
     apiGateway: new APIGatewayClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
   };
   enforceIamOn([dynamoDb, ...Object.values(clients)] as unknown as ClientWithMiddleware[]);
   const denyAll = {
@@ -339,6 +381,7 @@ describe('enforceIamOn', () => {
       'AccessDeniedException',
       403,
     ],
+    ['S3', () => clients.s3.send(new GetObjectCommand({ Bucket: 'usage', Key: 'k' })), 'AccessDenied', 403],
   ])('surfaces a denied %s call as the SDK surfaces AccessDenied', async (_service, send, name, status) => {
     const error = await runAsFunction(denyAll, send).catch((caught: unknown) => caught);
 
