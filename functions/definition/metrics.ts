@@ -17,10 +17,6 @@ export const PLATFORM_METRICS = {
     /** Rotation reminders handled (emails sent) and those that failed back to the queue. */
     remindersSent: 'RemindersSent',
     reminderFailures: 'ReminderFailures',
-    /** Access log batches usage-ingest skipped because they had been counted already. */
-    usageBatchesRepeated: 'UsageBatchesRepeated',
-    /** Access log batches two runs counted at the same moment: counted twice. */
-    usageBatchesRaced: 'UsageBatchesRaced',
   },
 } as const;
 

@@ -31,3 +31,32 @@ export function countMetricNow(name: PlatformMetricName, value = 1): void {
   countMetric(name, value);
   publishMetrics();
 }
+
+/**
+ * Counts per API stage, as one EMF line with the dimension `Stage` alone (no `service`): the
+ * access log's statuses, which the stage alarms read (`Status429`). Written directly, since the
+ * Metrics instance above always adds its service dimension. Zero counts are written too, so a
+ * stage's metric has data points while it serves.
+ */
+export function stageMetricsLine(stage: string, counts: Record<string, number>, timestamp: number): string {
+  const names = Object.keys(counts);
+  return JSON.stringify({
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [
+        {
+          Namespace: PLATFORM_METRICS.namespace,
+          Dimensions: [['Stage']],
+          Metrics: names.map((name) => ({ Name: name, Unit: MetricUnit.Count })),
+        },
+      ],
+    },
+    Stage: stage,
+    ...counts,
+  });
+}
+
+export function publishStageMetrics(stage: string, counts: Record<string, number>, timestamp: number): void {
+  if (process.env.POWERTOOLS_METRICS_DISABLED === 'true') return;
+  process.stdout.write(`${stageMetricsLine(stage, counts, timestamp)}\n`);
+}

@@ -1,55 +1,65 @@
 /**
- * usage-ingest: subscribed to each stage's access log group. Every batch CloudWatch Logs delivers
- * becomes usage counters and call log items (see domain/usage/ingest.ts). Locally the platform's
- * usage pipeline invokes it with the same event shape.
+ * usage-ingest: the access-log-objects queue's consumer. Each message is the S3 notification of
+ * an access-log object Firehose wrote (locally, the local pipeline writes it and sends the same
+ * event); each object becomes one usage window (domain/usage/ingest.ts) and one EMF line of status
+ * counts per stage. A message whose object failed is reported in `batchItemFailures`, so SQS
+ * retries it and, after its receives, moves it to the DLQ.
  */
-import type { CloudWatchLogsEvent } from 'aws-lambda';
-import { batchIdOf, decodeLogsEvent } from '../adapters/cloudwatch-logs';
-import { PLATFORM_METRICS } from '../definition/metrics';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { type CreatedObject, createdObjectsOf, S3AccessLogObjects } from '../adapters/s3-access-log-objects';
 import { type AccessCall, parseAccessLogLine } from '../domain/usage/access-call';
-import { ingestBatchOnce } from '../domain/usage/ingest-once';
+import { type IngestDeps, ingestAccessLogObject, stageStatusCounts } from '../domain/usage/ingest';
+import { s3 } from '../runtime/clients';
 import { logger } from '../runtime/logger';
-import { countMetricNow } from '../runtime/metrics';
-import { callLogStore, ingestedBatches, lastUsed, usageStore } from './stores';
+import { publishStageMetrics } from '../runtime/metrics';
+import { callArchive, recentUsageStore, usageStore } from './stores';
 
-export const handler = async (event: CloudWatchLogsEvent) => {
-  const data = decodeLogsEvent(event);
-  // CloudWatch Logs checks a new subscription with a control message; it holds no log events.
-  if (data.messageType !== 'DATA_MESSAGE') return { calls: 0 };
+export interface AccessLogSource {
+  lines(bucket: string, key: string): Promise<string[]>;
+}
+
+export async function ingestObject(deps: IngestDeps & { objects: AccessLogSource }, object: CreatedObject) {
+  const lines = await deps.objects.lines(object.bucket, object.key);
   const calls: AccessCall[] = [];
-  let skipped = 0;
-  for (const logEvent of data.logEvents) {
-    const call = parseAccessLogLine(logEvent.message);
+  for (const line of lines) {
+    const call = parseAccessLogLine(line);
     if (call) calls.push(call);
-    else skipped++;
   }
+  const skipped = lines.length - calls.length;
   if (skipped > 0) {
     logger.warn('Skipped access log lines not in ACCESS_LOG_FORMAT; is the stage logging in that format?', {
       skipped,
-      logGroup: data.logGroup,
+      object: object.key,
     });
   }
-  const batchId = batchIdOf(data);
-  const once = await ingestBatchOnce(
-    { usage: usageStore, callLog: callLogStore, lastUsed, batches: ingestedBatches },
-    calls,
-    batchId,
-  );
-  if (once.repeated) {
-    countMetricNow(PLATFORM_METRICS.names.usageBatchesRepeated);
-    logger.info('Skipped an access log batch that was counted already', { batchId, logGroup: data.logGroup });
-    return { calls: 0, repeated: true };
+  const result = await ingestAccessLogObject(deps, object, calls);
+  for (const [stage, counts] of stageStatusCounts(calls)) publishStageMetrics(stage, counts, object.createdAt);
+  logger.debug('Ingested an access-log object', { ...result, skipped, object: object.key });
+  return { ...result, skipped };
+}
+
+export async function processAccessLogMessages(
+  deps: IngestDeps & { objects: AccessLogSource },
+  event: SQSEvent,
+): Promise<SQSBatchResponse> {
+  const failed: string[] = [];
+  for (const record of event.Records) {
+    try {
+      for (const object of createdObjectsOf(record.body)) await ingestObject(deps, object);
+    } catch (error) {
+      logger.error('Ingesting an access-log object failed; SQS retries it, then moves it to the DLQ', {
+        messageId: record.messageId,
+        error,
+      });
+      failed.push(record.messageId);
+    }
   }
-  const { anomalyCheckError, raced, repeated: _, ...result } = once;
-  if (raced) {
-    logger.warn('Two runs counted the same access log batch at once', { batchId });
-    countMetricNow(PLATFORM_METRICS.names.usageBatchesRaced);
-  }
-  if (anomalyCheckError !== undefined) {
-    logger.warn('The anomaly check of a batch failed; the keys are checked again with their next calls', {
-      error: anomalyCheckError,
-    });
-  }
-  logger.debug('Ingested an access log batch', { ...result, skipped, logGroup: data.logGroup });
-  return result;
-};
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+const objects = new S3AccessLogObjects(s3);
+
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event) =>
+  processAccessLogMessages({ archive: callArchive(), recent: recentUsageStore, usage: usageStore, objects }, event),
+);

@@ -1,18 +1,22 @@
-/** The usage and call log stores and the lastUsedAt writer on the platform's table, built once per instance. */
+/** The usage stores on the platform's table and bucket, built once per instance. */
 import { DynamoCallLogStore } from '../adapters/dynamo-call-log-store';
-import { DynamoIngestedBatches } from '../adapters/dynamo-ingested-batches';
-import { DynamoKeyStore } from '../adapters/dynamo-key-store';
+import { DynamoRecentUsageStore } from '../adapters/dynamo-recent-usage-store';
 import { DynamoUsageStore } from '../adapters/dynamo-usage-store';
+import { S3CallArchive } from '../adapters/s3-call-archive';
 import { systemClock } from '../domain/clock';
-import { LastUsedWriter } from '../domain/usage/last-used';
-import { dynamoDb } from '../runtime/clients';
-import { loadConfig, tableConfig } from '../runtime/config';
+import { dynamoDb, s3 } from '../runtime/clients';
+import { loadConfig, tableConfig, usageBucketConfig } from '../runtime/config';
 
 const { TABLE_NAME } = loadConfig(tableConfig);
 
 export const usageStore = new DynamoUsageStore(dynamoDb, TABLE_NAME);
 export const callLogStore = new DynamoCallLogStore(dynamoDb, TABLE_NAME);
-/** usage-ingest only: which access log batches were counted. */
-export const ingestedBatches = new DynamoIngestedBatches(dynamoDb, TABLE_NAME, systemClock);
-/** One per instance: it remembers which keys it wrote in the last minute. */
-export const lastUsed = new LastUsedWriter(new DynamoKeyStore(dynamoDb, TABLE_NAME));
+/** The recent usage windows, the rollup's markers and the call index. */
+export const recentUsageStore = new DynamoRecentUsageStore(dynamoDb, TABLE_NAME, systemClock);
+
+let archive: S3CallArchive | undefined;
+/** Only the functions that reach the usage bucket have USAGE_BUCKET: read it on first use. */
+export function callArchive(): S3CallArchive {
+  archive ??= new S3CallArchive(s3, loadConfig(usageBucketConfig).USAGE_BUCKET);
+  return archive;
+}

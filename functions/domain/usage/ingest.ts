@@ -1,76 +1,73 @@
 /**
- * One batch of API Gateway's access log into usage counters and the call log. Nothing here runs on
- * a request's path: API Gateway writes the log, CloudWatch Logs delivers it in batches (locally, the
- * local pipeline does, at least once a second), and each batch costs one write per counter item
- * and one per packed call log item, however many calls it holds, plus at most one `lastUsedAt`
- * write per key (last-used.ts).
+ * One access-log object (a usage window of API Gateway's access log, written by Firehose) into
+ * the call-log archive and the recent usage store. Nothing here runs on a request's path, and the
+ * cost is per window, not per call: one S3 PUT for the archive, one item per recent-store shard
+ * with data, and one counter write per stage and day for the calls no key can be attributed to.
+ * Day items, lastUsedAt and anomalies are the hourly rollup's (rollup.ts).
  *
- * Delivery is at least once. The call log items of a batch have ids derived from the batch, so a
- * redelivered batch rewrites them; counters are added with ADD, so a batch that failed after some
- * of its counter writes and is then retried counts those items twice. The call log is written
- * first, so a failure there retries the batch before any counter moved.
+ * Delivery is at least once (S3 notifications, SQS). The window's id comes from the object's key,
+ * so a redelivered object rewrites the same archive object and the same recent items. The stage
+ * counters are ADDed, and written last: a failure before them retries the object without counting
+ * anything twice.
  */
-import { environmentOfStage } from '../../definition/active-api';
-import type { KeyEnvironment } from '../keys/key-token';
+
 import type { AccessCall } from './access-call';
-import { watchAnomalies } from './anomaly-watch';
-import { packCalls } from './call-log';
-import { aggregate, isAttributed } from './counters';
-import type { LastUsedWriter } from './last-used';
-import type { CallLogStore, UsageStore } from './usage-model';
+import { archiveWindow } from './call-archive';
+import { isAttributed } from './counters';
+import type { CallArchive, RecentUsageStore, UsageStore } from './usage-model';
+import { buildUsageWindow, windowIdOf } from './window';
 
 export interface IngestDeps {
-  usage: UsageStore;
-  callLog: CallLogStore;
-  lastUsed: Pick<LastUsedWriter, 'record'>;
+  archive: Pick<CallArchive, 'put'>;
+  recent: Pick<RecentUsageStore, 'putWindow'>;
+  usage: Pick<UsageStore, 'add'>;
 }
 
-export interface IngestResult {
-  calls: number;
-  unattributed: number;
-  counterItems: number;
-  callLogItems: number;
-  lastUsedWrites: number;
-  anomalies: number;
-  /** The anomaly check failed; the key's next batch checks again (see anomaly-watch.ts). */
-  anomalyCheckError?: unknown;
+export interface AccessLogObject {
+  key: string;
+  /** When S3 created it (the notification's eventTime), epoch ms. */
+  createdAt: number;
 }
 
-/**
- * The call log and `lastUsedAt` are written before the counters: both are idempotent, so a failure
- * there retries the batch before any counter moved. The anomaly check comes last and does not
- * fail the batch, which would count it twice; each later batch of the key repeats the check.
- */
-export async function ingestCalls(deps: IngestDeps, calls: readonly AccessCall[], batchId: string) {
-  const items = packCalls(calls, batchId);
-  const updates = aggregate(calls);
-  await deps.callLog.put(items);
-  const lastUsedWrites = await deps.lastUsed.record(calls);
-  const totals = await deps.usage.add(updates);
-  let anomalies = 0;
-  let anomalyCheckError: unknown;
-  try {
-    anomalies = await watchAnomalies(deps.usage, totals, keyEnvironments(calls));
-  } catch (error) {
-    anomalyCheckError = error;
-  }
-  return {
-    calls: calls.length,
-    unattributed: calls.filter((call) => !isAttributed(call)).length,
-    counterItems: updates.length,
-    callLogItems: items.length,
-    lastUsedWrites,
-    anomalies,
-    ...(anomalyCheckError !== undefined && { anomalyCheckError }),
-  } satisfies IngestResult;
-}
+/** Statuses counted per stage as metrics (the 429 alarm reads Status429). */
+export const STAGE_STATUS_METRICS = ['Status401', 'Status403', 'Status429', 'Status5xx'] as const;
+export type StageStatusMetric = (typeof STAGE_STATUS_METRICS)[number];
 
-/** A key has one environment; its calls' stage says which. */
-function keyEnvironments(calls: readonly AccessCall[]): Map<string, KeyEnvironment> {
-  const environments = new Map<string, KeyEnvironment>();
+export function stageStatusCounts(calls: readonly AccessCall[]): Map<string, Record<StageStatusMetric, number>> {
+  const byStage = new Map<string, Record<StageStatusMetric, number>>();
   for (const call of calls) {
-    const environment = environmentOfStage(call.stage);
-    if (isAttributed(call) && environment) environments.set(call.keyId, environment);
+    let counts = byStage.get(call.stage);
+    if (!counts) {
+      counts = { Status401: 0, Status403: 0, Status429: 0, Status5xx: 0 };
+      byStage.set(call.stage, counts);
+    }
+    if (call.status === 401) counts.Status401++;
+    else if (call.status === 403) counts.Status403++;
+    else if (call.status === 429) counts.Status429++;
+    else if (call.status >= 500) counts.Status5xx++;
   }
-  return environments;
+  return byStage;
+}
+
+export async function ingestAccessLogObject(deps: IngestDeps, object: AccessLogObject, calls: readonly AccessCall[]) {
+  const windowId = windowIdOf(object.key);
+  const attributed = calls.filter(isAttributed);
+  const archived = archiveWindow(attributed, windowId);
+  // The archive first: a window must never point at sections that were not written.
+  if (archived.sections.length > 0) await deps.archive.put(archived.object, archived.body);
+  const window = buildUsageWindow({ id: windowId, createdAt: object.createdAt, calls, sections: archived.sections });
+  await deps.recent.putWindow(window);
+  const stageUpdates = window.stages.map(({ stage, day, counters }) => ({
+    scope: { kind: 'stage' as const, stage, day },
+    counters,
+  }));
+  if (stageUpdates.length > 0) await deps.usage.add(stageUpdates);
+  return {
+    windowId,
+    calls: calls.length,
+    unattributed: calls.length - attributed.length,
+    organizations: window.organizations.length,
+    archivedBytes: archived.body.length,
+    stageCounterItems: stageUpdates.length,
+  };
 }

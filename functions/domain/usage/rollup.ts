@@ -1,0 +1,185 @@
+/**
+ * The hourly rollup (usage-rollup): per recent-store shard, each hour whose windows can no longer
+ * change is folded into the day items the usage report and the anomaly watch read, once per hour
+ * instead of once per window. In that order, per hour:
+ *
+ * 1. the call index items (one per organization, environment and hour) and each key's lastUsedAt
+ *    (once per key active in the hour, moved forward only): both idempotent;
+ * 2. the counters, ADDed to the existing day items (per key and per organization and environment);
+ * 3. the anomaly watch on the key totals those writes return (its failure is logged, not retried:
+ *    the key's next hour checks again, as a retried hour would count its counters twice);
+ * 4. the marker (forward only): readers then take the hour from the day items, no longer from the
+ *    recent windows.
+ *
+ * A failure before the marker retries the whole hour at the next run: steps 1 and 3 are harmless
+ * to repeat, but counter ADDs that landed before the failure are added again (at-least-once, the
+ * same class as the access-log ingest before it). Two runs at the same moment would both add an
+ * hour, so the function runs with a reserved concurrency of 1.
+ */
+import { USAGE_ROLLUP_GRACE_SECONDS } from '../../definition/usage';
+import { inParallel } from '../in-parallel';
+import type { KeyEnvironment } from '../keys/key-token';
+import { watchAnomalies } from './anomaly-watch';
+import type { CallSectionRef, CounterUpdate, OrgWindow, UsageStore } from './usage-model';
+import { HOUR_MS, hourOf, nextHour } from './window';
+
+export interface LastUsedStore {
+  /** Moves lastUsedAt forward (never back) for keys that still exist. */
+  recordLastUsed(keyId: string, at: string): Promise<void>;
+}
+
+export interface CallIndexEntry {
+  organizationId: string;
+  environment: KeyEnvironment;
+  /** The hour the windows were filed under (not necessarily their calls' hour). */
+  hour: string;
+  sections: CallSectionRef[];
+}
+
+/** The recent store as the rollup uses it. */
+export interface RollupSource {
+  /** The last hour of the shard folded into the day items, if any. */
+  marker(shard: number): Promise<string | undefined>;
+  /** The hour of the shard's oldest recent window, if any: where a first rollup starts. */
+  oldestHour(shard: number): Promise<string | undefined>;
+  /** Every organization's windows of the shard filed under the hour. */
+  hourWindows(shard: number, hour: string): Promise<OrgWindow[]>;
+  putCallIndex(entries: readonly CallIndexEntry[]): Promise<void>;
+  /** Moves the marker to `hour`, never back. */
+  advanceMarker(shard: number, hour: string): Promise<void>;
+}
+
+export interface RollupDeps {
+  source: RollupSource;
+  usage: UsageStore;
+  lastUsed: LastUsedStore;
+  shards: number;
+  graceSeconds?: number;
+  /** Anomaly checks that failed; the hour is still rolled up. */
+  onAnomalyCheckError?: (error: unknown) => void;
+}
+
+export interface HourRollup {
+  shard: number;
+  hour: string;
+  windows: number;
+  counterItems: number;
+  lastUsedWrites: number;
+  indexItems: number;
+  anomalies: number;
+}
+
+/** The last hour that is due at `now`: ended more than the grace period ago. */
+export function lastDueHour(now: number, graceSeconds = USAGE_ROLLUP_GRACE_SECONDS): string {
+  return hourOf(now - graceSeconds * 1000 - HOUR_MS);
+}
+
+/** The shard's hours to roll up at `now`, oldest first: after the marker, up to the last due hour. */
+export async function dueHours(source: RollupSource, shard: number, now: number, graceSeconds?: number) {
+  const last = lastDueHour(now, graceSeconds);
+  const marker = await source.marker(shard);
+  const first = marker === undefined ? await source.oldestHour(shard) : nextHour(marker);
+  const hours: string[] = [];
+  if (first === undefined) return { hours, last };
+  for (let hour = first; hour <= last; hour = nextHour(hour)) hours.push(hour);
+  return { hours, last, marker };
+}
+
+/** Rolls up every due hour of every shard; a failed shard does not stop the others. */
+export async function rollUp(deps: RollupDeps, now: number) {
+  const rolled: HourRollup[] = [];
+  const failures: { shard: number; error: unknown }[] = [];
+  for (let shard = 0; shard < deps.shards; shard++) {
+    try {
+      rolled.push(...(await rollUpShard(deps, shard, now)));
+    } catch (error) {
+      failures.push({ shard, error });
+    }
+  }
+  return { rolled, failures };
+}
+
+export async function rollUpShard(deps: RollupDeps, shard: number, now: number): Promise<HourRollup[]> {
+  const { hours, last, marker } = await dueHours(deps.source, shard, now, deps.graceSeconds);
+  const rolled: HourRollup[] = [];
+  for (const hour of hours) {
+    const windows = await deps.source.hourWindows(shard, hour);
+    // An hour without windows needs no marker of its own: the one after the loop covers it.
+    if (windows.length === 0) continue;
+    rolled.push(await rollUpHour(deps, shard, hour, windows));
+    await deps.source.advanceMarker(shard, hour);
+  }
+  const latest = rolled.at(-1)?.hour ?? marker;
+  if (hours.length > 0 && (latest === undefined || latest < last)) await deps.source.advanceMarker(shard, last);
+  return rolled;
+}
+
+const LAST_USED_AT_ONCE = 8;
+
+async function rollUpHour(deps: RollupDeps, shard: number, hour: string, windows: readonly OrgWindow[]) {
+  const sums = sumHour(windows);
+  const index = [...sums.sections.values()].map((entry) => ({ ...entry, hour }));
+  await deps.source.putCallIndex(index);
+  await inParallel(
+    [...sums.lastUsed].map(
+      ([keyId, at]) =>
+        () =>
+          deps.lastUsed.recordLastUsed(keyId, new Date(at).toISOString()),
+    ),
+    LAST_USED_AT_ONCE,
+  );
+  const totals = await deps.usage.add(sums.updates);
+  let anomalies = 0;
+  try {
+    anomalies = await watchAnomalies(deps.usage, totals, sums.environments);
+  } catch (error) {
+    deps.onAnomalyCheckError?.(error);
+  }
+  return {
+    shard,
+    hour,
+    windows: windows.length,
+    counterItems: sums.updates.length,
+    lastUsedWrites: sums.lastUsed.size,
+    indexItems: index.length,
+    anomalies,
+  } satisfies HourRollup;
+}
+
+/** An hour's windows summed per (organization, environment, day) and (organization, key, day). */
+export function sumHour(windows: readonly OrgWindow[]) {
+  const updates = new Map<string, CounterUpdate>();
+  const lastUsed = new Map<string, number>();
+  const environments = new Map<string, KeyEnvironment>();
+  const sections = new Map<string, Omit<CallIndexEntry, 'hour'>>();
+  const add = (id: string, scope: CounterUpdate['scope'], counters: Record<string, number>) => {
+    let update = updates.get(id);
+    if (!update) {
+      update = { scope, counters: {} };
+      updates.set(id, update);
+    }
+    for (const [name, count] of Object.entries(counters)) update.counters[name] = (update.counters[name] ?? 0) + count;
+  };
+  for (const window of windows) {
+    const { organizationId, environment } = window;
+    for (const [keyId, { lastUsed: at, days }] of Object.entries(window.keys)) {
+      lastUsed.set(keyId, Math.max(lastUsed.get(keyId) ?? Number.NEGATIVE_INFINITY, at));
+      environments.set(keyId, environment);
+      for (const [day, counters] of Object.entries(days)) {
+        add(`key\n${organizationId}\n${keyId}\n${day}`, { kind: 'key', organizationId, keyId, day }, counters);
+        add(
+          `org\n${organizationId}\n${environment}\n${day}`,
+          { kind: 'organization', organizationId, environment, day },
+          counters,
+        );
+      }
+    }
+    if (window.calls) {
+      const id = `${organizationId}\n${environment}`;
+      const entry = sections.get(id) ?? { organizationId, environment, sections: [] };
+      entry.sections.push(window.calls);
+      sections.set(id, entry);
+    }
+  }
+  return { updates: [...updates.values()], lastUsed, environments, sections };
+}
