@@ -1,53 +1,41 @@
-/** The packed call log: packing, the cursor and reading newest first across items, with a manual clock. */
+/** The call log over the archive: the cursor, and reading newest first across overlapping sections, with a manual clock. */
 import fc from 'fast-check';
 import type { Caller } from '../../functions/domain/caller';
-import { NotFoundError, ValidationError } from '../../functions/domain/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import type { KeyStore } from '../../functions/domain/keys/key-model';
 import {
   CALL_LOG_RETENTION_MS,
   decodeCallCursor,
-  decodeCalls,
   encodeCallCursor,
-  encodeCalls,
   listCalls,
+  MAX_SECTIONS_PER_PAGE,
   newestFirst,
-  packCalls,
 } from '../../functions/domain/usage/call-log';
-import { ingestCalls } from '../../functions/domain/usage/ingest';
-import { LastUsedWriter } from '../../functions/domain/usage/last-used';
 import type { LoggedCall } from '../../functions/domain/usage/usage-model';
+import { archiveCalls, MemoryCallArchive, MemoryCallIndex } from '../support/call-archive-memory';
 import { aCursorCodec, aManualClock } from '../support/unit-factories';
-import {
-  aCall,
-  MemoryCallLogStore,
-  MemoryKeyStore,
-  MemoryLastUsedStore,
-  MemoryUsageStore,
-} from '../support/usage-memory';
+import { aCall, MemoryKeyStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
 const T = Date.parse('2026-03-01T12:00:00.000Z');
 
-const caller = (organizationId = 'org_1') =>
-  ({ organizationId, environment: 'live', keyId: 'key_ADMINADMINADMIN', accounts: '*' }) as Caller;
+const caller = (organizationId = 'org_1', accounts: Caller['accounts'] = '*') =>
+  ({ organizationId, environment: 'live', keyId: 'key_ADMINADMINADMIN', accounts }) as Caller;
 const keys = new MemoryKeyStore([
-  { id: KEY, organizationId: 'org_1' },
+  { id: KEY, organizationId: 'org_1', accounts: '*' },
   { id: OTHER_KEY, organizationId: 'org_1' },
   { id: 'key_CCCCCCCCCCCCCCCC', organizationId: 'org_2' },
 ]) as unknown as KeyStore;
 
 function setup(now = T) {
   const clock = aManualClock(new Date(now));
-  const callLog = new MemoryCallLogStore();
-  const deps = { keys, callLog, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
-  const ingest = (calls: Parameters<typeof ingestCalls>[1], batchId: string) =>
-    ingestCalls(
-      { callLog, usage: new MemoryUsageStore(), lastUsed: new LastUsedWriter(new MemoryLastUsedStore()) },
-      calls,
-      batchId,
-    );
-  return { clock, callLog, deps, ingest };
+  const archive = new MemoryCallArchive();
+  const callIndex = new MemoryCallIndex();
+  const deps = { keys, callIndex, archive, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
+  const ingest = (calls: Parameters<typeof archiveCalls>[1], windowId: string) =>
+    archiveCalls({ archive, index: callIndex }, calls, windowId);
+  return { clock, archive, deps, ingest };
 }
 
 async function readAll(deps: Parameters<typeof listCalls>[0], keyId: string, limit: number) {
@@ -60,43 +48,6 @@ async function readAll(deps: Parameters<typeof listCalls>[0], keyId: string, lim
   } while (cursor && pages.length < 1000);
   return pages;
 }
-
-describe('packing', () => {
-  it('packs a batch into one item per key and minute, with the same ids when delivered again', () => {
-    const calls = [
-      aCall({ time: T + 1000, requestId: 'a' }),
-      aCall({ time: T + 2000, requestId: 'b' }),
-      aCall({ time: T + 61_000, requestId: 'c' }),
-      aCall({ keyId: OTHER_KEY, requestId: 'd' }),
-      aCall({ keyId: '', organizationId: '', status: 401, requestId: 'e' }),
-    ];
-    const items = packCalls(calls, 'batch1');
-    expect(items.map((item) => [item.keyId, item.minute, item.id, item.calls.map((c) => c.requestId)])).toEqual([
-      [KEY, '2026-03-01T12:00', 'batch1#0', ['a', 'b']],
-      [KEY, '2026-03-01T12:01', 'batch1#0', ['c']],
-      [OTHER_KEY, '2026-03-01T12:00', 'batch1#0', ['d']],
-    ]);
-    expect(packCalls(calls, 'batch1')).toEqual(items);
-    expect(items[0]?.expiresAt).toBe(Math.ceil((T + 2000 + CALL_LOG_RETENTION_MS) / 1000));
-  });
-
-  it('splits a minute that does not fit in one item', () => {
-    const calls = Array.from({ length: 50 }, (_, index) =>
-      aCall({ time: T + index, requestId: `r${index}`, userAgent: 'x'.repeat(400) }),
-    );
-    const items = packCalls(calls, 'b', 5_000);
-    expect(items.length).toBeGreaterThan(4);
-    expect(new Set(items.map((item) => item.id)).size).toBe(items.length);
-    for (const item of items) expect(encodeCalls(item.calls).length).toBeLessThanOrEqual(5_000);
-    expect(items.flatMap((item) => item.calls.map((c) => c.requestId))).toEqual(calls.map((c) => c.requestId));
-  });
-
-  it('stores calls compactly and reads them back unchanged', () => {
-    const calls = packCalls([aCall({ method: 'POST', resourcePath: '/v1/search', status: 200 })], 'b')[0]?.calls ?? [];
-    expect(decodeCalls(encodeCalls(calls))).toEqual(calls);
-    expect(calls[0]).toMatchObject({ credits: 1, latencyMs: 10, ip: '203.0.113.7', userAgent: 'test' });
-  });
-});
 
 describe('the cursor', () => {
   const position = { keyId: KEY, time: T, requestId: 'abc-123' };
@@ -129,81 +80,160 @@ describe('the cursor', () => {
 });
 
 describe('reading the call log', () => {
-  it('shows calls newest first across minutes and batches that overlap in time', async () => {
+  it('shows calls newest first across windows that overlap in time', async () => {
     const { deps, ingest } = setup(T + 600_000);
     await ingest([aCall({ time: T + 1000, requestId: 'a' }), aCall({ time: T + 65_000, requestId: 'c' })], 'one');
     await ingest([aCall({ time: T + 2000, requestId: 'b' }), aCall({ time: T + 500, requestId: 'z' })], 'two');
+
     const page = await listCalls(deps, caller(), KEY, { limit: 10 });
+
     expect(page.items.map((c) => c.requestId)).toEqual(['c', 'b', 'a', 'z']);
     expect(page.nextCursor).toBeUndefined();
   });
 
-  it('pages through every call exactly once, whatever the page size and however batches overlap', async () => {
-    const batches = fc.array(
-      fc.array(fc.record({ offset: fc.integer({ min: 0, max: 5 * 60_000 }), key: fc.constantFrom(KEY, OTHER_KEY) }), {
-        maxLength: 15,
-      }),
-      { maxLength: 6 },
-    );
+  it('orders calls of one millisecond from different windows by requestId', async () => {
+    const { deps, ingest } = setup(T + 600_000);
+    await ingest([aCall({ time: T + 5, requestId: 'a' })], 'one');
+    await ingest([aCall({ time: T + 5, requestId: 'b' })], 'two');
+
+    const page = await listCalls(deps, caller(), KEY, { limit: 10 });
+
+    expect(page.items.map((c) => c.requestId)).toEqual(['b', 'a']);
+  });
+
+  it('pages through every call exactly once, whatever the page size, overlaps and redeliveries', async () => {
+    const window = fc.record({
+      calls: fc.array(
+        fc.record({
+          // Few distinct times too, so calls of one millisecond meet across windows.
+          offset: fc.oneof(fc.integer({ min: 0, max: 5 * 60_000 }), fc.integer({ min: 0, max: 3 })),
+          key: fc.constantFrom(KEY, OTHER_KEY),
+          stage: fc.constantFrom('live', 'live', 'sandbox'),
+        }),
+        { maxLength: 15 },
+      ),
+      // Delivered again: under the same window id (the same object), or archived under another id.
+      redelivered: fc.constantFrom('no', 'same id', 'new id'),
+    });
     await fc.assert(
-      fc.asyncProperty(batches, fc.integer({ min: 1, max: 7 }), async (shapes, limit) => {
+      fc.asyncProperty(fc.array(window, { maxLength: 6 }), fc.integer({ min: 1, max: 7 }), async (windows, limit) => {
         const { deps, ingest } = setup(T + 3_600_000);
         let sequence = 0;
         const all: ReturnType<typeof aCall>[] = [];
-        for (const [index, batch] of shapes.entries()) {
-          const calls = batch.map(({ offset, key }) =>
-            aCall({ time: T + offset, keyId: key, requestId: `r${String(sequence++).padStart(3, '0')}` }),
+        for (const [index, { calls: shapes, redelivered }] of windows.entries()) {
+          const calls = shapes.map(({ offset, key, stage }) =>
+            aCall({ time: T + offset, keyId: key, stage, requestId: `r${String(sequence++).padStart(3, '0')}` }),
           );
           all.push(...calls);
-          await ingest(calls, `b${index}`);
+          await ingest(calls, `w${index}`);
+          if (redelivered !== 'no') await ingest(calls, redelivered === 'same id' ? `w${index}` : `w${index}-again`);
         }
+
         const pages = await readAll(deps, KEY, limit);
+
         const expected = all
-          .filter((call) => call.keyId === KEY)
+          .filter((call) => call.keyId === KEY && call.stage === 'live')
           .map((call) => ({ time: call.time, requestId: call.requestId }))
           .sort((a, b) => newestFirst(a as LoggedCall, b as LoggedCall));
         expect(pages.flat().map((c) => ({ time: c.time, requestId: c.requestId }))).toEqual(expected);
         for (const page of pages.slice(0, -1)) expect(page).toHaveLength(limit);
       }),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
+  });
+
+  it('reads only the sections that list the key', async () => {
+    const { deps, ingest, archive } = setup(T + 600_000);
+    for (let minute = 0; minute < 5; minute++) {
+      await ingest([aCall({ keyId: OTHER_KEY, time: T + minute * 60_000, requestId: `o${minute}` })], `w${minute}`);
+    }
+    await ingest([aCall({ time: T + 30_000, requestId: 'mine' })], 'w-mine');
+
+    const page = await listCalls(deps, caller(), KEY, { limit: 10 });
+
+    expect(page.items.map((c) => c.requestId)).toEqual(['mine']);
+    expect(archive.reads).toBe(1);
+  });
+
+  it('stops a page after its read budget with a cursor that moves on, and still shows every call once', async () => {
+    const { deps, ingest, archive } = setup(T + 600_000);
+    // The same call archived under many window ids, each section ending at another time.
+    const windows = MAX_SECTIONS_PER_PAGE + 10;
+    for (let index = 0; index < windows; index++) {
+      await ingest(
+        [aCall({ requestId: 'same' }), aCall({ keyId: OTHER_KEY, time: T + 1 + index, requestId: `o${index}` })],
+        `w${index}`,
+      );
+    }
+
+    const first = await listCalls(deps, caller(), KEY, { limit: 10 });
+
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).toBeDefined();
+    expect(archive.reads).toBe(MAX_SECTIONS_PER_PAGE);
+    const pages = await readAll(deps, KEY, 10);
+    expect(pages.flat().map((c) => c.requestId)).toEqual(['same']);
+    expect(pages).toHaveLength(2);
   });
 
   it('drops calls older than 7 days as the clock moves on, with no sleeping', async () => {
     const { deps, clock, ingest } = setup(T);
-    await ingest([aCall({ time: T - 1000, requestId: 'old' }), aCall({ time: T, requestId: 'new' })], 'b');
-    expect((await listCalls(deps, caller(), KEY, { limit: 10 })).items.map((c) => c.requestId)).toEqual(['new', 'old']);
+    await ingest([aCall({ time: T - 1000, requestId: 'old' }), aCall({ time: T, requestId: 'new' })], 'w');
+    const shown = async () => (await listCalls(deps, caller(), KEY, { limit: 10 })).items.map((c) => c.requestId);
+
+    expect(await shown()).toEqual(['new', 'old']);
     clock.set(new Date(T - 1000 + CALL_LOG_RETENTION_MS));
-    expect((await listCalls(deps, caller(), KEY, { limit: 10 })).items.map((c) => c.requestId)).toEqual(['new', 'old']);
+    expect(await shown()).toEqual(['new', 'old']);
     clock.advance(1);
-    expect((await listCalls(deps, caller(), KEY, { limit: 10 })).items.map((c) => c.requestId)).toEqual(['new']);
+    expect(await shown()).toEqual(['new']);
     clock.advance(24 * 3600 * 1000);
-    expect((await listCalls(deps, caller(), KEY, { limit: 10 })).items).toEqual([]);
+    expect(await shown()).toEqual([]);
   });
 
   it('ends the log at a cursor whose call has passed 7 days', async () => {
     const edge = T - CALL_LOG_RETENTION_MS;
     const { deps, ingest, clock } = setup(T);
-    await ingest([aCall({ time: edge + 2, requestId: 'a' }), aCall({ time: edge + 1, requestId: 'b' })], 'b');
+    await ingest([aCall({ time: edge + 2, requestId: 'a' }), aCall({ time: edge + 1, requestId: 'b' })], 'w');
     const first = await listCalls(deps, caller(), KEY, { limit: 1 });
     expect(first.nextCursor).toBeDefined();
+
     clock.advance(3);
+
     expect(await listCalls(deps, caller(), KEY, { limit: 1, cursor: first.nextCursor as string })).toEqual({
       items: [],
     });
   });
 
-  it('shows a call delivered twice in different batches once', async () => {
+  it('shows a call archived twice under different windows once', async () => {
     const { deps, ingest } = setup(T + 1000);
     await ingest([aCall({ requestId: 'same' })], 'first');
     await ingest([aCall({ requestId: 'same' })], 'redelivered');
+
     expect((await listCalls(deps, caller(), KEY, { limit: 10 })).items).toHaveLength(1);
   });
 
-  it('answers 404 for a key of another organization, and 400 for another key’s cursor', async () => {
+  it('never shows another organization’s calls, nor the key’s calls on the other stage', async () => {
     const { deps, ingest } = setup(T + 1000);
-    await ingest([aCall({ requestId: 'a' }), aCall({ requestId: 'b' })], 'b');
+    await ingest(
+      [
+        aCall({ requestId: 'mine' }),
+        aCall({ organizationId: 'org_2', requestId: 'theirs' }),
+        aCall({ stage: 'sandbox', requestId: 'sandbox' }),
+      ],
+      'w',
+    );
+
+    expect((await listCalls(deps, caller(), KEY, { limit: 10 })).items.map((c) => c.requestId)).toEqual(['mine']);
+  });
+
+  it('answers 404 for a key of another organization, 403 to a narrower key, and 400 for another key’s cursor', async () => {
+    const { deps, ingest } = setup(T + 1000);
+    await ingest([aCall({ requestId: 'a' }), aCall({ requestId: 'b' })], 'w');
+
     await expect(listCalls(deps, caller('org_2'), KEY, { limit: 10 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(listCalls(deps, caller('org_1', ['acct_1']), KEY, { limit: 10 })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     const { nextCursor } = await listCalls(deps, caller(), KEY, { limit: 1 });
     await expect(
       listCalls(deps, caller(), OTHER_KEY, { limit: 1, cursor: nextCursor as string }),

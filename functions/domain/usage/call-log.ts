@@ -17,10 +17,10 @@ import { accountsWithin } from '../keys/grant-rule';
 import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
 import type { AccessCall } from './access-call';
-import { loggedCallOf, type PackedCall, packedOf, unpacked } from './call-archive';
+import { loggedCallOf, type PackedCall, packedOf, readSection, unpacked } from './call-archive';
 import { isAttributed } from './counters';
 import { DAY_MS, minuteOf } from './days';
-import type { CallLogItem, CallLogStore, LoggedCall } from './usage-model';
+import type { CallArchive, CallIndexSource, CallLogItem, CallSectionRef, LoggedCall } from './usage-model';
 
 export const CALL_LOG_RETENTION_MS = CALL_LOG_RETENTION_DAYS * DAY_MS;
 
@@ -130,15 +130,30 @@ export async function decodeCallCursor(
   return { keyId, time: t, requestId: r };
 }
 
-const isBefore = (call: LoggedCall, position: CallPosition) =>
+type Position = Pick<CallPosition, 'time' | 'requestId'>;
+
+const isBefore = (call: Position, position: Position) =>
   call.time < position.time || (call.time === position.time && compare(call.requestId, position.requestId) < 0);
 
 export interface CallLogDeps {
   keys: KeyStore;
-  callLog: CallLogStore;
+  callIndex: CallIndexSource;
+  archive: CallArchive;
   clock: Clock;
   cursors: CursorCodec;
 }
+
+/**
+ * Sections one page reads at most (ranged GETs, $0.0004 per 1,000 on S3). A section that lists
+ * the key holds at least one of its calls, so a full page of 100 needs about 100 reads; past this
+ * budget the page answers with the calls it has and a cursor, maybe with none. The budget gives way
+ * only where stopping would hand back a cursor that does not move on (more sections than the
+ * budget overlapping one instant, which only redeliveries make): such a page reads on to its end,
+ * so paging always ends.
+ */
+export const MAX_SECTIONS_PER_PAGE = 120;
+/** Sections read ahead in parallel, so a page does not wait for its reads one by one. */
+const READ_AHEAD = 4;
 
 /** What the API shows of a call. */
 export function callView(call: LoggedCall) {
@@ -161,34 +176,97 @@ export async function listCalls(
   const after = await decodeCallCursor(deps.cursors, page.cursor, caller.organizationId, keyId);
   const oldest = deps.clock().getTime() - CALL_LOG_RETENTION_MS;
   if (after && after.time < oldest) return { items: [] };
-  const found: LoggedCall[] = [];
-  let group: CallLogItem[] = [];
-  const takeGroup = () => {
-    const seen = new Set<string>();
-    const calls = group
-      .flatMap((item) => item.calls)
-      .filter((call) => call.time >= oldest && (!after || isBefore(call, after)))
-      // A batch delivered twice under different ids must not show its calls twice.
-      .filter((call) => !call.requestId || (!seen.has(call.requestId) && seen.add(call.requestId)));
-    found.push(...calls.sort(newestFirst));
-    group = [];
-  };
-  const items = deps.callLog.newestFirst({
+  const sections = deps.callIndex.callSections({
     organizationId: caller.organizationId,
-    keyId,
-    fromMinute: minuteOf(oldest),
-    toMinute: after ? minuteOf(after.time) : '9999',
+    environment: key.environment,
+    since: oldest,
+    until: after ? after.time : Number.MAX_SAFE_INTEGER,
   });
-  for await (const item of items) {
-    if (group.length > 0 && item.minute !== group[0]?.minute) {
-      takeGroup();
-      if (found.length > page.limit) break;
-    }
-    group.push(item);
-  }
-  takeGroup();
-  const shown = found.slice(0, page.limit);
+  const merged = await mergeSections({
+    sections,
+    keyId,
+    read: (ref) => deps.archive.read(ref),
+    oldest,
+    after,
+    enough: page.limit + 1,
+  });
+  const shown = merged.calls.slice(0, page.limit);
   const last = shown.at(-1);
-  if (found.length <= page.limit || !last) return { items: shown };
-  return { items: shown, nextCursor: await encodeCallCursor(deps.cursors, caller.organizationId, { keyId, ...last }) };
+  const resumeAt = merged.calls.length > page.limit ? last : merged.resumeAt;
+  if (!resumeAt) return { items: shown };
+  return {
+    items: shown,
+    nextCursor: await encodeCallCursor(deps.cursors, caller.organizationId, {
+      keyId,
+      time: resumeAt.time,
+      requestId: resumeAt.requestId,
+    }),
+  };
+}
+
+/**
+ * Merges a key's calls from sections that come newest first by their newest call (`to`) and may
+ * overlap in time. A section's calls are all at or before its `to`, so a call read so far is final
+ * once it is newer than the `to` of every section not read yet: the next one's. Stops after
+ * `enough` calls, or when the read budget is spent: then every wanted call newer than the first
+ * unread section's `to` is in `calls`, and `resumeAt` is the position just above that `to`.
+ */
+async function mergeSections(input: {
+  sections: AsyncIterable<CallSectionRef>;
+  keyId: string;
+  read: (ref: CallSectionRef) => Promise<Uint8Array>;
+  oldest: number;
+  after: Position | undefined;
+  enough: number;
+}): Promise<{ calls: LoggedCall[]; resumeAt?: Position }> {
+  const { keyId, after } = input;
+  const calls: LoggedCall[] = [];
+  const pending: LoggedCall[] = [];
+  // A window delivered twice, or archived twice under different ids, must not show its calls twice.
+  const seen = new Set<string>();
+  const queue: { ref: CallSectionRef; bytes?: Promise<Uint8Array> }[] = [];
+  const iterator = input.sections[Symbol.asyncIterator]();
+  let exhausted = false;
+  let reads = 0;
+  let budget = MAX_SECTIONS_PER_PAGE;
+  const startRead = (entry: (typeof queue)[number]) => {
+    reads++;
+    entry.bytes = input.read(entry.ref);
+    // A read left in flight when the page is full is never awaited; its failure must not go unhandled.
+    entry.bytes.catch(() => undefined);
+    return entry.bytes;
+  };
+  try {
+    for (;;) {
+      while (!exhausted && queue.length < READ_AHEAD) {
+        const next = await iterator.next();
+        if (next.done) exhausted = true;
+        else if (next.value.keys.includes(keyId)) queue.push({ ref: next.value });
+      }
+      for (const entry of queue) if (!entry.bytes && reads < budget) startRead(entry);
+      const head = queue.shift();
+      const unreadFrom = head?.ref.to ?? Number.NEGATIVE_INFINITY;
+      while (pending.length > 0 && (pending[0] as LoggedCall).time > unreadFrom) {
+        calls.push(pending.shift() as LoggedCall);
+        if (calls.length >= input.enough) return { calls };
+      }
+      if (!head) return { calls };
+      if (!head.bytes) {
+        const resumeAt = { time: unreadFrom + 1, requestId: '' };
+        if (calls.length > 0 || !after || isBefore(resumeAt, after)) return { calls, resumeAt };
+        // Stopping here would not move on: the page reads on to its end instead of stopping once
+        // it could, since a next page would read the same overlapping sections again.
+        budget = Number.POSITIVE_INFINITY;
+      }
+      for (const call of readSection(await (head.bytes ?? startRead(head)), keyId)) {
+        if (call.time < input.oldest || (after && !isBefore(call, after))) continue;
+        if (call.requestId && seen.has(call.requestId)) continue;
+        seen.add(call.requestId);
+        pending.push(call);
+      }
+      pending.sort(newestFirst);
+    }
+  } finally {
+    if (!exhausted) await iterator.return?.();
+  }
 }
