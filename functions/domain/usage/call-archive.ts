@@ -16,7 +16,8 @@ import type { KeyEnvironment } from '../keys/key-token';
 import type { AccessCall } from './access-call';
 import { creditsOf, isAttributed } from './counters';
 import { dayOf } from './days';
-import type { CallSectionRef, LoggedCall } from './usage-model';
+import type { LoggedCall } from './usage-model';
+import type { WindowSection } from './window';
 
 /** A call as stored: a JSON array in a fixed order instead of an object with named fields. */
 export type PackedCall = [number, string, string, number, number, string, string, number, string];
@@ -59,18 +60,12 @@ export function loggedCallOf(call: AccessCall): LoggedCall {
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export interface ArchivedSection {
-  organizationId: string;
-  environment: KeyEnvironment;
-  ref: CallSectionRef;
-}
-
 export interface ArchivedWindow {
   /** The object's key in the usage bucket. */
   object: string;
   body: Uint8Array;
   /** One per (organization, environment) with calls, in the order of the body. */
-  sections: ArchivedSection[];
+  sections: WindowSection[];
 }
 
 /**
@@ -98,7 +93,7 @@ export function archiveWindow(calls: readonly AccessCall[], windowId: string): A
     (a, b) => compare(a.organizationId, b.organizationId) || compare(a.environment, b.environment),
   );
   const members: Buffer[] = [];
-  const sections: ArchivedSection[] = [];
+  const sections: WindowSection[] = [];
   let offset = 0;
   for (const group of ordered) {
     group.calls.sort((a, b) => a.time - b.time || compare(a.requestId, b.requestId));
