@@ -12,6 +12,7 @@ import {
   type Projection,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, ResourceExistsException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -36,6 +37,8 @@ export interface LocalEndpoints {
   secretsManager: string;
   apiGateway: string;
   sqs: string;
+  /** S3 (the usage bucket): fauxqs serves it on the SQS endpoint. */
+  s3: string;
   ses: string;
   /** Lambda's Invoke API for the app's Lambda backends (the metered proxy calls them through it). */
   lambda: string;
@@ -158,6 +161,16 @@ export async function createQueues(client: SQSClient): Promise<Record<QueueId, s
     urls[id] = created.QueueUrl as string;
   }
   return urls;
+}
+
+/** The usage bucket (Firehose's access-log objects, the call-log archive); CreateBucket is idempotent locally. */
+export async function createBucket(client: S3Client, bucket: string) {
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+}
+
+/** The local S3, as Firehose and the bootstrap reach it: path-style, as the emulator is on loopback. */
+export function localS3Client(endpoint: string) {
+  return new S3Client({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint, forcePathStyle: true });
 }
 
 export async function createPepper(client: SecretsManagerClient, secretId: string) {

@@ -14,6 +14,7 @@ import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { KEY_EXPIRY } from '../functions/definition/key-expiry';
 import { QUEUE_URL_VARIABLES, type QueueId, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
 import {
+  createBucket,
   createPepper,
   createQueues,
   createTable,
@@ -23,6 +24,7 @@ import {
   LOCAL_REST_API_ID,
   type LocalEndpoints,
   localClients,
+  localS3Client,
 } from './bootstrap';
 import { protectDataDir } from './data-dir';
 import { startDynamoDb } from './emulators/dynamodb';
@@ -37,7 +39,7 @@ import { type LocalIamOptions, localSecretArns, startLocalIam } from './iam/loca
 import { repoRoot } from './paths';
 import { localPartnerKeysJson } from './secret-scanning-partner';
 import type { SqsHandler } from './sqs-event-source';
-import { type LogsHandler, startUsagePipeline } from './usage-pipeline';
+import { startUsagePipeline } from './usage-pipeline';
 import { startWorkers } from './workers';
 
 /**
@@ -92,6 +94,11 @@ export interface PlatformOptions {
   logLevel?: string;
   /** The local gateway's clock (usage-plan buckets, authorizer cache); tests pin it. */
   gatewayClock?: () => number;
+  /**
+   * The usage pipeline's clock: the time of each access-log object (its name and its S3
+   * notification's eventTime, which picks the usage window's hour).
+   */
+  usageClock?: () => number;
   onRequest?: Parameters<typeof startLocalGateway>[0]['onRequest'];
   /**
    * With messaging: how often the local schedule runs the reminder scan (default
@@ -153,6 +160,8 @@ const PEPPER_SECRET_ID = 'api-key-platform/pepper';
 const WEBHOOK_SECRET_ID = 'api-key-platform/webhook-signing';
 const CURSOR_SECRET_ID = 'api-key-platform/cursor-key';
 const CALLER_SIGNING_SECRET_ID = 'api-key-platform/caller-signing';
+/** USAGE_BUCKET locally: Firehose's access-log objects and the call-log archive. */
+const USAGE_BUCKET = 'api-key-platform-usage';
 
 export async function startPlatform(options: PlatformOptions) {
   assertBackendsServed(options.app);
@@ -182,7 +191,8 @@ export async function startPlatform(options: PlatformOptions) {
     closers.push(dynamodb.close);
     const secrets = await startSecretsManager(options.dataDir ? { file: join(options.dataDir, 'secrets.json') } : {});
     closers.push(secrets.close);
-    const sqs = await startSqs({});
+    // fauxqs serves S3 too; its objects (the call-log archive) are kept beside the table.
+    const sqs = await startSqs(options.dataDir ? { s3Dir: join(options.dataDir, 's3') } : {});
     closers.push(sqs.close);
     const ses = await startSes({});
     closers.push(ses.close);
@@ -196,8 +206,17 @@ export async function startPlatform(options: PlatformOptions) {
         iam.wrap(functionId, module.handler),
       );
     let authorizer: AuthorizerHandler | undefined;
-    // Access logs to usage-ingest, as a CloudWatch Logs subscription does; closed after the gateway.
-    const usage = startUsagePipeline({ ingest: () => load<LogsHandler>('usage-ingest') });
+    // Access logs to usage-ingest through the usage bucket, as Firehose, the bucket's notification
+    // and the SQS event source do; closed after the gateway.
+    const s3Client = localS3Client(sqs.endpoint);
+    closers.push(async () => s3Client.destroy());
+    await createBucket(s3Client, USAGE_BUCKET);
+    const usage = startUsagePipeline({
+      s3: s3Client,
+      bucket: USAGE_BUCKET,
+      ingest: () => load<SqsHandler>('usage-ingest'),
+      ...(options.usageClock && { clock: options.usageClock }),
+    });
     closers.push(usage.close);
 
     // The queues of QUEUES, their consumers behind local SQS event sources, and the reminder schedule.
@@ -275,6 +294,7 @@ export async function startPlatform(options: PlatformOptions) {
       // The control plane, whose URL holds its token; the public gateway port does not serve it.
       apiGateway: gateway.controlPlaneUrl,
       sqs: sqs.endpoint,
+      s3: sqs.endpoint,
       ses: ses.endpoint,
       lambda: lambda.endpoint,
     };
@@ -288,6 +308,7 @@ export async function startPlatform(options: PlatformOptions) {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
       AWS_ENDPOINT_URL_API_GATEWAY: endpoints.apiGateway,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SESV2: endpoints.ses,
       AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
       BACKEND_FUNCTIONS: JSON.stringify(lambda.functionArns),
@@ -307,6 +328,7 @@ export async function startPlatform(options: PlatformOptions) {
       WEBHOOK_ALLOW_LOOPBACK: String(options.webhookAllowLoopback ?? true),
       ...(options.webhookRetrySchedule && { WEBHOOK_RETRY_SCHEDULE: options.webhookRetrySchedule.join(',') }),
       TABLE_NAME,
+      USAGE_BUCKET,
       PEPPER_SECRET_ID,
       CURSOR_SECRET_ID,
       CALLER_SIGNING_SECRET_ID,
@@ -375,7 +397,10 @@ export async function startPlatform(options: PlatformOptions) {
       writeFileSync(bootstrapFile, `${JSON.stringify(bootstrap, null, 2)}\n`, { mode: 0o600 });
     }
     for (const client of Object.values(clients)) client.destroy();
-    /** Hands the pending access log to usage-ingest now and waits for it (it also runs every second). */
+    /**
+     * Writes the pending access log to the usage bucket now and waits for usage-ingest to take the
+     * object (it also runs every second).
+     */
     const flushUsage = () => usage.flush();
     /** With messaging: runs the scan once (as the schedule does, at `now` if given) and delivers the queue. */
     const reminders = workers && {

@@ -1,0 +1,215 @@
+/**
+ * The local stand-in for Firehose, the bucket's notification and the SQS event source: one object
+ * per window in the local S3, in Firehose's format, and usage-ingest invoked with its notification.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { S3Event, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createdObjectsOf, S3AccessLogObjects } from '../../functions/adapters/s3-access-log-objects';
+import type { AccessLogRecord } from '../../functions/definition/access-log';
+import { parseAccessLogLine } from '../../functions/domain/usage/access-call';
+import { createBucket, localS3Client } from '../../local/bootstrap';
+import { startSqs } from '../../local/emulators/sqs';
+import { startUsagePipeline, type UsagePipelineOptions } from '../../local/usage-pipeline';
+import { waitUntil } from '../support/wait-until';
+
+const BUCKET = 'usage-pipeline-test';
+const AT = Date.parse('2026-03-01T10:20:30.000Z');
+
+const record = (requestId: string): AccessLogRecord => ({
+  requestId,
+  requestTimeEpoch: String(AT - 500),
+  stage: 'live',
+  httpMethod: 'GET',
+  resourcePath: '/v1/whoami',
+  status: '200',
+  responseLatency: '3',
+  sourceIp: '127.0.0.1',
+  keyId: 'key_AAAAAAAAAAAAAAAA',
+  organizationId: 'org_1',
+  errorType: '',
+  path: '/live/v1/whoami',
+  userAgent: 'a "quoted" agent',
+});
+
+let emulator: Awaited<ReturnType<typeof startSqs>>;
+let s3: ReturnType<typeof localS3Client>;
+
+beforeAll(async () => {
+  emulator = await startSqs({});
+  s3 = localS3Client(emulator.endpoint);
+  await createBucket(s3, BUCKET);
+});
+
+afterAll(async () => {
+  s3.destroy();
+  await emulator.close();
+});
+
+/** An ingest handler that records its events and answers with `answer` (by default: all succeeded). */
+function ingestRecording(answer: (event: SQSEvent, call: number) => SQSBatchResponse | undefined = () => undefined) {
+  const events: SQSEvent[] = [];
+  const handler = async (event: SQSEvent) => {
+    events.push(event);
+    return answer(event, events.length);
+  };
+  return { events, handler };
+}
+
+const pipelineWith = (options: Partial<UsagePipelineOptions> & Pick<UsagePipelineOptions, 'ingest'>) =>
+  startUsagePipeline({ s3, bucket: BUCKET, intervalMs: 60_000, clock: () => AT, onError: () => {}, ...options });
+
+const notificationOf = (event: SQSEvent | undefined) => JSON.parse(event?.Records[0]?.body ?? '{}') as S3Event;
+const objectKeyOf = (notification: S3Event) =>
+  decodeURIComponent((notification.Records[0]?.s3.object.key ?? '').replace(/\+/g, ' '));
+
+async function objectLines(key: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return gunzipSync(
+    await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  ).toString('utf8');
+}
+
+describe('local usage pipeline', () => {
+  it('writes one gzipped, newline-delimited object per flush and hands usage-ingest its S3 notification', async () => {
+    const { events, handler } = ingestRecording();
+    const pipeline = pipelineWith({ ingest: async () => handler });
+
+    pipeline.push(record('r1'));
+    pipeline.push(record('r2'));
+    await pipeline.flush();
+    await pipeline.flush(); // nothing pending: no object, no event
+    await pipeline.close();
+
+    expect(events).toHaveLength(1);
+    expect(events[0]?.Records).toHaveLength(1);
+    const notification = notificationOf(events[0]);
+    const [s3Record] = notification.Records;
+    expect(s3Record).toMatchObject({
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      eventName: 'ObjectCreated:Put',
+      eventTime: '2026-03-01T10:20:30.000Z',
+      s3: { bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` } },
+    });
+    const key = objectKeyOf(notification);
+    expect(key).toMatch(new RegExp(`^access-logs/2026/03/01/10/local-${AT}-[0-9a-f-]{36}\\.gz$`));
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'access-logs/2026/03/01/10/' }));
+    expect(listed.Contents?.map((object) => object.Key)).toContain(key);
+    expect(listed.Contents?.find((object) => object.Key === key)?.Size).toBe(s3Record?.s3.object.size);
+    const text = await objectLines(key);
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text.slice(0, -1).split('\n');
+    expect(lines.map((line) => parseAccessLogLine(line)?.requestId)).toEqual(['r1', 'r2']);
+    expect(parseAccessLogLine(lines[0] ?? '')?.userAgent).toBe('a "quoted" agent');
+    expect(pipeline.stats).toMatchObject({ deliveries: 1, records: 2, failedAttempts: 0 });
+  });
+
+  it('writes what usage-ingest reads: its notification parser finds the object, its reader the lines', async () => {
+    const { events, handler } = ingestRecording();
+    const pipeline = pipelineWith({ ingest: async () => handler });
+
+    pipeline.push(record('r1'));
+    pipeline.push(record('r2'));
+    await pipeline.close();
+
+    const created = createdObjectsOf(events[0]?.Records[0]?.body ?? '');
+    expect(created).toEqual([{ bucket: BUCKET, key: expect.stringMatching(/^access-logs\//), createdAt: AT }]);
+    const lines = await new S3AccessLogObjects(s3).lines(BUCKET, created[0]?.key ?? '');
+    expect(lines.map((line) => parseAccessLogLine(line)?.requestId)).toEqual(['r1', 'r2']);
+  });
+
+  it('sends the message again while usage-ingest reports it failed, as the event source does', async () => {
+    const { events, handler } = ingestRecording((event, call) =>
+      call === 1 ? { batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId ?? '' }] } : undefined,
+    );
+    const pipeline = pipelineWith({ ingest: async () => handler });
+
+    pipeline.push(record('r1'));
+    await pipeline.flush();
+    await pipeline.close();
+
+    expect(events).toHaveLength(2);
+    expect(events.map((event) => event.Records[0]?.attributes.ApproximateReceiveCount)).toEqual(['1', '2']);
+    expect(events[1]?.Records[0]?.messageId).toBe(events[0]?.Records[0]?.messageId);
+    expect(events[1]?.Records[0]?.body).toBe(events[0]?.Records[0]?.body);
+    expect(pipeline.stats).toMatchObject({ deliveries: 1, failedAttempts: 1 });
+  });
+
+  it('gives an object up after its attempts, rejecting the flush, and keeps delivering afterwards', async () => {
+    let broken = true;
+    const delivered: SQSEvent[] = [];
+    const pipeline = pipelineWith({
+      attempts: 3,
+      ingest: async () => async (event) => {
+        if (broken) throw new Error('table missing');
+        delivered.push(event);
+        return undefined;
+      },
+    });
+
+    pipeline.push(record('r1'));
+    const failure = await pipeline.flush().catch((error: Error) => error);
+    broken = false;
+    pipeline.push(record('r2'));
+    await pipeline.flush();
+    await pipeline.close();
+
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/usage-ingest failed 3 times on access-logs\/.*\.gz/);
+    expect(((failure as Error).cause as Error).message).toBe('table missing');
+    expect(pipeline.stats.failedAttempts).toBe(3);
+    expect(delivered).toHaveLength(1);
+    const key = objectKeyOf(notificationOf(delivered[0]));
+    expect(await objectLines(key)).toContain('r2');
+  });
+
+  it('delivers at least every interval, and what is left on close', async () => {
+    jest.useFakeTimers({
+      doNotFake: ['Date', 'nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
+    });
+    try {
+      const { events, handler } = ingestRecording();
+      const pipeline = pipelineWith({ ingest: async () => handler, intervalMs: 1000 });
+      pipeline.push(record('r1'));
+      await jest.advanceTimersByTimeAsync(1000);
+      await waitUntil(() => events.length === 1, { timeoutMs: 5000, what: 'the timed delivery' });
+      pipeline.push(record('r2'));
+      await pipeline.close();
+      expect(events).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(events).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('runs usage-rollup with a scheduled event at the time asked, and on its timer at the clock’s time', async () => {
+    jest.useFakeTimers({
+      doNotFake: ['Date', 'nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
+    });
+    try {
+      const runs: ScheduledEvent[] = [];
+      const pipeline = pipelineWith({
+        ingest: async () => async () => undefined,
+        rollup: async () => async (event) => {
+          runs.push(event);
+        },
+        rollupIntervalMs: 60_000,
+      });
+
+      await pipeline.rollup(new Date('2026-03-01T12:05:00.000Z'));
+      await jest.advanceTimersByTimeAsync(60_000);
+      await pipeline.close();
+
+      expect(runs.map((run) => [run['detail-type'], run.time])).toEqual([
+        ['Scheduled Event', '2026-03-01T12:05:00.000Z'],
+        ['Scheduled Event', '2026-03-01T10:20:30.000Z'],
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
