@@ -1,5 +1,4 @@
 /** The usage stores on the platform's table and bucket, built once per instance. */
-import { DynamoCallLogStore } from '../adapters/dynamo-call-log-store';
 import { DynamoRecentUsageStore } from '../adapters/dynamo-recent-usage-store';
 import { DynamoUsageStore } from '../adapters/dynamo-usage-store';
 import { S3CallArchive } from '../adapters/s3-call-archive';
@@ -10,7 +9,6 @@ import { loadConfig, tableConfig, usageBucketConfig } from '../runtime/config';
 const { TABLE_NAME } = loadConfig(tableConfig);
 
 export const usageStore = new DynamoUsageStore(dynamoDb, TABLE_NAME);
-export const callLogStore = new DynamoCallLogStore(dynamoDb, TABLE_NAME);
 /** The recent usage windows, the rollup's markers and the call index. */
 export const recentUsageStore = new DynamoRecentUsageStore(dynamoDb, TABLE_NAME, systemClock);
 

@@ -1,4 +1,4 @@
-/** In-memory UsageStore, CallLogStore and KeyStore for the usage unit tests, and a call to feed them. */
+/** In-memory UsageStore and KeyStore for the usage unit tests, and a call to feed them. */
 
 import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-model';
 import type { KeyEnvironment } from '../../functions/domain/keys/key-token';
@@ -6,8 +6,6 @@ import type { AccessCall } from '../../functions/domain/usage/access-call';
 import type { Anomaly } from '../../functions/domain/usage/anomaly';
 import { summarize } from '../../functions/domain/usage/counters';
 import type {
-  CallLogItem,
-  CallLogStore,
   CounterScope,
   CounterUpdate,
   DayCounters,
@@ -84,35 +82,6 @@ export class MemoryUsageStore implements UsageStore {
       .filter(([day]) => day >= from && day <= to)
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([day, counters]) => ({ day, counters: { ...counters } }));
-  }
-}
-
-export class MemoryCallLogStore implements CallLogStore {
-  readonly items = new Map<string, CallLogItem>();
-
-  async put(items: CallLogItem[]): Promise<void> {
-    for (const item of items) {
-      this.items.set(`${item.organizationId}/${item.keyId}/${item.minute}#${item.id}`, structuredClone(item));
-    }
-  }
-
-  async *newestFirst(query: {
-    organizationId: string;
-    keyId: string;
-    fromMinute: string;
-    toMinute: string;
-  }): AsyncIterable<CallLogItem> {
-    const sortKey = (item: CallLogItem) => `${item.minute}#${item.id}`;
-    const matching = [...this.items.values()]
-      .filter(
-        (item) =>
-          item.organizationId === query.organizationId &&
-          item.keyId === query.keyId &&
-          sortKey(item) >= query.fromMinute &&
-          sortKey(item) <= `${query.toMinute}#~`,
-      )
-      .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
-    for (const item of matching) yield structuredClone(item);
   }
 }
 

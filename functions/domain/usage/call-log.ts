@@ -1,12 +1,12 @@
 /**
- * The 7-day call log. Calls are packed: one item per key, UTC minute and ingest batch holds all of
- * that key's calls of the minute in the batch, so logging costs one write per item, not per call.
+ * The 7-day call log, read from the call-log archive (call-archive.ts): each usage window wrote one
+ * gzip section per organization and environment, and the call index lists them with the keys they
+ * hold and the span of their calls. A key's log reads, newest first, only the sections that list
+ * the key, one ranged GET each, and merges them, because windows overlap in time.
  *
- * Reading newest first: items come newest minute first; all items of a minute are merged and
- * sorted by (time, requestId) descending, because batches overlap in time. A page ends at a call,
- * and the cursor is that call's position: the key, its time and its requestId. The next page
- * starts strictly below that position, re-reading the rest of its minute, so calls that arrive in
- * later batches for older minutes are still found and none is shown twice.
+ * A page ends at a call, and the cursor is that call's position: the key, its time and its
+ * requestId. The next page starts strictly below that position, re-reading the sections around
+ * it, so calls archived in later windows for older times are still found and none is shown twice.
  */
 import { CALL_LOG_RETENTION_DAYS } from '../../definition/usage';
 import type { Caller } from '../caller';
@@ -16,73 +16,11 @@ import { ForbiddenError } from '../errors';
 import { accountsWithin } from '../keys/grant-rule';
 import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
-import type { AccessCall } from './access-call';
-import { loggedCallOf, type PackedCall, packedOf, readSection, unpacked } from './call-archive';
-import { isAttributed } from './counters';
-import { DAY_MS, minuteOf } from './days';
-import type { CallArchive, CallIndexSource, CallLogItem, CallSectionRef, LoggedCall } from './usage-model';
+import { readSection } from './call-archive';
+import { DAY_MS } from './days';
+import type { CallArchive, CallIndexSource, CallSectionRef, LoggedCall } from './usage-model';
 
 export const CALL_LOG_RETENTION_MS = CALL_LOG_RETENTION_DAYS * DAY_MS;
-
-/** Packed calls per item, in bytes of their JSON: well below DynamoDB's 400 KB item limit. */
-export const MAX_PACKED_BYTES = 300_000;
-
-export function encodeCalls(calls: readonly LoggedCall[]): string {
-  return JSON.stringify(calls.map(packedOf));
-}
-
-export function decodeCalls(text: string): LoggedCall[] {
-  return (JSON.parse(text) as PackedCall[]).map(unpacked);
-}
-
-/**
- * Packs a batch's attributed calls into items per key and minute, splitting a minute whose calls
- * would not fit in one item. `batchId` must be the same when the same batch is delivered again, so
- * a redelivery rewrites the same items instead of adding copies.
- */
-export function packCalls(calls: readonly AccessCall[], batchId: string, maxBytes = MAX_PACKED_BYTES): CallLogItem[] {
-  const groups = new Map<string, { organizationId: string; keyId: string; minute: string; calls: LoggedCall[] }>();
-  for (const call of calls) {
-    if (!isAttributed(call)) continue;
-    const minute = minuteOf(call.time);
-    const id = `${call.organizationId}/${call.keyId}/${minute}`;
-    let group = groups.get(id);
-    if (!group) {
-      group = { organizationId: call.organizationId, keyId: call.keyId, minute, calls: [] };
-      groups.set(id, group);
-    }
-    group.calls.push(loggedCallOf(call));
-  }
-  const items: CallLogItem[] = [];
-  for (const group of groups.values()) {
-    group.calls.sort((a, b) => a.time - b.time || compare(a.requestId, b.requestId));
-    let part: LoggedCall[] = [];
-    let bytes = 2;
-    let partNumber = 0;
-    const close = () => {
-      if (part.length === 0) return;
-      const newest = part.at(-1) as LoggedCall;
-      items.push({
-        organizationId: group.organizationId,
-        keyId: group.keyId,
-        minute: group.minute,
-        id: `${batchId}#${partNumber++}`,
-        calls: part,
-        expiresAt: Math.ceil((newest.time + CALL_LOG_RETENTION_MS) / 1000),
-      });
-      part = [];
-      bytes = 2;
-    };
-    for (const call of group.calls) {
-      const size = Buffer.byteLength(JSON.stringify(packedOf(call))) + 1;
-      if (part.length > 0 && bytes + size > maxBytes) close();
-      part.push(call);
-      bytes += size;
-    }
-    close();
-  }
-  return items;
-}
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

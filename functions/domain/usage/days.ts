@@ -9,11 +9,6 @@ export function dayOf(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);
 }
 
-/** `YYYY-MM-DDTHH:MM`: sorts as text in time order. */
-export function minuteOf(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 16);
-}
-
 export function dayStart(day: string): number {
   return Date.parse(`${day}T00:00:00.000Z`);
 }

@@ -1,4 +1,4 @@
-/** Usage counters and the packed call log, and the storage they need. */
+/** Usage counters, the usage windows and the call-log archive, and the storage they need. */
 import type { KeyEnvironment } from '../keys/key-token';
 import type { Anomaly } from './anomaly';
 
@@ -76,34 +76,6 @@ export interface LoggedCall {
   userAgent: string;
   credits: number;
   requestId: string;
-}
-
-/**
- * Calls of one key in one UTC minute from one ingest batch, packed into one item, so the call log
- * costs one write per key, minute and batch instead of one per call.
- */
-export interface CallLogItem {
-  organizationId: string;
-  keyId: string;
-  /** `YYYY-MM-DDTHH:MM`; every call in the item is in this minute. */
-  minute: string;
-  /** Unique within the minute: the batch and the part of it (a batch too big for one item is split). */
-  id: string;
-  calls: LoggedCall[];
-  /** Epoch seconds after which DynamoDB may delete the item. */
-  expiresAt: number;
-}
-
-export interface CallLogStore {
-  /** Writes items in batches; writing the same minute and id again replaces the item. */
-  put(items: CallLogItem[]): Promise<void>;
-  /** A key's items from `toMinute` down to `fromMinute` (inclusive), newest minute first. */
-  newestFirst(query: {
-    organizationId: string;
-    keyId: string;
-    fromMinute: string;
-    toMinute: string;
-  }): AsyncIterable<CallLogItem>;
 }
 
 /**
