@@ -1,0 +1,442 @@
+/**
+ * The recent usage store and the hourly rollup on dynalite: windows are filed by hour around the
+ * rollup's marker, the rollup folds finished hours into the day items once, and readers that take
+ * rolled-up hours from the day items and the rest from the windows count every call exactly once.
+ * On a manual clock; no sleeping.
+ */
+import { gunzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { DynamoRecentUsageStore, windowParts } from '../../functions/adapters/dynamo-recent-usage-store';
+import { DynamoUsageStore } from '../../functions/adapters/dynamo-usage-store';
+import { USAGE_RECENT_SHARDS } from '../../functions/definition/usage';
+import type { KeyEnvironment } from '../../functions/domain/keys/key-token';
+import type { AccessCall } from '../../functions/domain/usage/access-call';
+import { aggregate } from '../../functions/domain/usage/counters';
+import { rollUp } from '../../functions/domain/usage/rollup';
+import type { CallSectionRef, OrgWindow } from '../../functions/domain/usage/usage-model';
+import { buildUsageWindow, usageShardOf, type WindowSection } from '../../functions/domain/usage/window';
+import { createTable, LOCAL_CREDENTIALS } from '../../local/bootstrap';
+import { startDynamoDb } from '../../local/emulators/dynamodb';
+import { LOCAL_REGION } from '../../local/gateway/events';
+import { aManualClock } from '../support/unit-factories';
+import { someCalls } from '../support/usage-arbitraries';
+import { aCall, MemoryLastUsedStore } from '../support/usage-memory';
+
+const at = (iso: string) => Date.parse(`2026-03-01T${iso}Z`);
+const DAY = '2026-03-01';
+const KEY = 'key_AAAAAAAAAAAAAAAA';
+const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
+
+let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
+let client: DynamoDBClient;
+let documents: DynamoDBDocumentClient;
+let tables = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb({});
+  client = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: dynamo.endpoint });
+  documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+});
+
+afterAll(() => dynamo.close());
+
+/** A fresh table, the stores on it, and a clock. */
+async function aPipeline(start = at('12:00:00'), shards = USAGE_RECENT_SHARDS) {
+  const tableName = `usage-${++tables}`;
+  await createTable(client, tableName);
+  const clock = aManualClock(new Date(start));
+  const recent = new DynamoRecentUsageStore(documents, tableName, clock.clock, shards);
+  const usage = new DynamoUsageStore(documents, tableName);
+  const lastUsed = new MemoryLastUsedStore();
+  const deps = { source: recent, usage, lastUsed, shards };
+  return {
+    clock,
+    recent,
+    usage,
+    lastUsed,
+    /** Writes the window of these calls, created at the clock's time. */
+    put(id: string, calls: readonly AccessCall[], sections?: WindowSection[]) {
+      return recent.putWindow(buildUsageWindow({ id, createdAt: clock.now(), calls, ...(sections && { sections }) }));
+    },
+    rollUp: (now = clock.now()) => rollUp(deps, now),
+    async shardItems(organizationId: string) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `USAGE#RECENT#${usageShardOf(organizationId, shards)}` },
+        }),
+      );
+      return Items;
+    },
+  };
+}
+
+type Pipeline = Awaited<ReturnType<typeof aPipeline>>;
+
+/** An organization's requests of a day as readers see them: the day item plus the recent windows. */
+async function requestsSeen(pipeline: Pipeline, organizationId: string, environment: KeyEnvironment, day = DAY) {
+  const counters = await countersSeen(pipeline, organizationId, environment, day, day);
+  return Object.entries(counters[day] ?? {})
+    .filter(([name]) => name.startsWith('n|'))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
+
+async function countersSeen(
+  pipeline: Pipeline,
+  organizationId: string,
+  environment: KeyEnvironment,
+  from: string,
+  to: string,
+  keyId?: string,
+) {
+  const sums: Record<string, Record<string, number>> = {};
+  const add = (day: string, counters: Record<string, number>) => {
+    const sum = sums[day] ?? {};
+    sums[day] = sum;
+    for (const [name, count] of Object.entries(counters)) sum[name] = (sum[name] ?? 0) + count;
+  };
+  for (const day of await pipeline.usage.days({ organizationId, environment, from, to, ...(keyId && { keyId }) })) {
+    add(day.day, day.counters);
+  }
+  for (const window of await pipeline.recent.organizationWindows(organizationId, environment)) {
+    for (const [id, key] of Object.entries(window.keys)) {
+      if (keyId !== undefined && id !== keyId) continue;
+      for (const [day, counters] of Object.entries(key.days)) add(day, counters);
+    }
+  }
+  return sums;
+}
+
+const aSection = (id: string, calls: readonly AccessCall[]): CallSectionRef => ({
+  object: `call-log/${DAY}/${id}.bin`,
+  offset: 0,
+  length: 1,
+  keys: [...new Set(calls.map((call) => call.keyId))].sort(),
+  from: Math.min(...calls.map((call) => call.time)),
+  to: Math.max(...calls.map((call) => call.time)),
+});
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+describe('DynamoRecentUsageStore', () => {
+  it("hands an organization its own windows of an environment, never another's", async () => {
+    const pipeline = await aPipeline();
+    await pipeline.put('w1', [
+      aCall({ time: at('11:59:00') }),
+      aCall({ stage: 'sandbox', keyId: 'key_SANDBOXSANDBOXSA' }),
+      aCall({ organizationId: 'org_2', keyId: 'key_CCCCCCCCCCCCCCCC' }),
+    ]);
+
+    const windows = await pipeline.recent.organizationWindows('org_1', 'live');
+
+    expect(windows).toEqual([
+      {
+        organizationId: 'org_1',
+        environment: 'live',
+        keys: { [KEY]: { lastUsed: at('11:59:00'), days: { [DAY]: { 'n|GET /v1/contacts|200': 1 } } } },
+        windowId: 'w1',
+        createdAt: at('12:00:00'),
+      },
+    ]);
+    expect((await pipeline.recent.organizationWindows('org_2', 'test')).length).toBe(0);
+  });
+
+  it('writes one item per shard with data, and the same items again when the window comes again', async () => {
+    const pipeline = await aPipeline();
+    const calls = [aCall(), aCall({ keyId: OTHER_KEY }), aCall({ stage: 'sandbox', keyId: 'key_SANDBOXSANDBOXSA' })];
+    await pipeline.put('w1', calls);
+    await pipeline.put('w1', calls);
+
+    const items = await pipeline.shardItems('org_1');
+    expect(items.map((item) => item.sk)).toEqual(['2026-03-01T12#w1#0']);
+    const stored = JSON.parse(gunzipSync(items[0]?.data as Uint8Array).toString('utf8')) as OrgWindow[];
+    expect(stored.map((each) => each.environment).sort()).toEqual(['live', 'test']);
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(2);
+  });
+
+  it('splits a shard too big for one item into parts that hold every key once', () => {
+    const calls = Array.from({ length: 400 }, (_, index) =>
+      aCall({ keyId: `key_${String(index).padStart(16, 'K')}`, requestId: `r${index}` }),
+    );
+    const ref = aSection('w', calls);
+    const window = buildUsageWindow({
+      id: 'w',
+      createdAt: at('12:00:00'),
+      calls,
+      sections: [{ organizationId: 'org_1', environment: 'live', ref }],
+    });
+
+    const parts = windowParts(window.organizations, 1_500);
+
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(1_500);
+    const decoded = parts.flatMap((part) => JSON.parse(gunzipSync(part).toString('utf8')) as OrgWindow[]);
+    expect(decoded.flatMap((each) => Object.keys(each.keys)).sort()).toEqual(calls.map((call) => call.keyId).sort());
+    expect(decoded.filter((each) => each.calls)).toHaveLength(1);
+  });
+
+  it('files a window of an hour rolled up already under the current hour, and a redelivery counted already not at all', async () => {
+    const pipeline = await aPipeline(at('11:59:00'));
+    await pipeline.put('first', [aCall({ time: at('11:58:00') })]);
+    pipeline.clock.set(new Date(at('12:06:00')));
+    await pipeline.rollUp();
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(1);
+
+    // The same object again (SQS redelivered it) after its hour was rolled up: counted once only.
+    pipeline.clock.set(new Date(at('12:07:00')));
+    await pipeline.recent.putWindow(
+      buildUsageWindow({ id: 'first', createdAt: at('11:59:00'), calls: [aCall({ time: at('11:58:00') })] }),
+    );
+    // Another object of 11:xx that arrives late: filed under 12:xx, still counted.
+    await pipeline.recent.putWindow(
+      buildUsageWindow({ id: 'late', createdAt: at('11:59:30'), calls: [aCall({ time: at('11:59:10') })] }),
+    );
+
+    expect((await pipeline.shardItems('org_1')).map((item) => item.sk).sort()).toEqual([
+      '2026-03-01T11#first#0',
+      '2026-03-01T12#late#0',
+      'ROLLED_UP',
+    ]);
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(2);
+    await pipeline.rollUp(at('13:06:00'));
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(2);
+    expect(await pipeline.recent.organizationWindows('org_1', 'live')).toEqual([]);
+  });
+
+  it("lists an organization's call sections newest first: rolled-up hours from the index, the rest from the windows", async () => {
+    const pipeline = await aPipeline(at('10:30:00'));
+    const sections: CallSectionRef[] = [];
+    for (const [id, time] of [
+      ['a', '10:29:00'],
+      ['b', '10:50:00'],
+      ['c', '11:40:00'],
+      ['d', '12:10:00'],
+    ] as const) {
+      const calls = [aCall({ time: at(time) })];
+      const ref = aSection(id, calls);
+      sections.push(ref);
+      pipeline.clock.set(new Date(at(time) + 30_000));
+      await pipeline.put(id, calls, [{ organizationId: 'org_1', environment: 'live', ref }]);
+      await pipeline.put(
+        `${id}-other`,
+        [aCall({ time: at(time), organizationId: 'org_2' })],
+        [{ organizationId: 'org_2', environment: 'live', ref: aSection(`${id}-other`, calls) }],
+      );
+    }
+    await pipeline.rollUp(at('12:06:00'));
+
+    const listed = await all(
+      pipeline.recent.callSections({ organizationId: 'org_1', environment: 'live', since: 0, until: at('23:00:00') }),
+    );
+    const recentOnly = await all(
+      pipeline.recent.callSections({
+        organizationId: 'org_1',
+        environment: 'live',
+        since: at('10:40:00'),
+        until: at('11:50:00'),
+      }),
+    );
+
+    expect(listed).toEqual([...sections].reverse());
+    expect(recentOnly).toEqual([sections[2], sections[1]]);
+    expect(
+      await all(
+        pipeline.recent.callSections({ organizationId: 'org_1', environment: 'test', since: 0, until: at('23:00:00') }),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('rollUp', () => {
+  it('rolls up the hours that ended more than the grace period ago, oldest first, and moves the marker', async () => {
+    const pipeline = await aPipeline();
+    for (const time of ['10:30:00', '11:30:00', '12:30:00']) {
+      pipeline.clock.set(new Date(at(time)));
+      await pipeline.put(time, [aCall({ time: at(time) - 1000 })]);
+    }
+
+    const early = await pipeline.rollUp(at('12:04:59'));
+    const due = await pipeline.rollUp(at('12:05:00'));
+    const again = await pipeline.rollUp(at('12:05:00'));
+
+    expect(early.rolled.map((hour) => hour.hour)).toEqual(['2026-03-01T10']);
+    expect(due.rolled.map((hour) => hour.hour)).toEqual(['2026-03-01T11']);
+    expect(again.rolled).toEqual([]);
+    expect(await pipeline.usage.days({ organizationId: 'org_1', environment: 'live', from: DAY, to: DAY })).toEqual([
+      { day: DAY, counters: { 'n|GET /v1/contacts|200': 2 } },
+    ]);
+    expect(await pipeline.recent.marker(usageShardOf('org_1'))).toBe('2026-03-01T11');
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(3);
+  });
+
+  it('starts, on its first run, from the oldest window', async () => {
+    const pipeline = await aPipeline(at('03:10:00'));
+    await pipeline.put('w', [aCall({ time: at('03:09:00') })]);
+
+    const { rolled } = await pipeline.rollUp(at('12:30:00'));
+
+    expect(rolled.map((hour) => hour.hour)).toEqual(['2026-03-01T03']);
+    expect(await pipeline.recent.marker(usageShardOf('org_1'))).toBe('2026-03-01T11');
+  });
+
+  it("writes each key's lastUsedAt once per hour, at its latest call, whatever the number of windows", async () => {
+    const pipeline = await aPipeline();
+    for (let minute = 0; minute < 6; minute++) {
+      pipeline.clock.set(new Date(at(`10:0${minute}:30`)));
+      await pipeline.put(`w${minute}`, [
+        aCall({ time: at(`10:0${minute}:10`) }),
+        aCall({ keyId: OTHER_KEY, time: at(`10:0${minute}:20`), status: 429 }),
+      ]);
+    }
+
+    await pipeline.rollUp(at('11:05:00'));
+
+    expect(pipeline.lastUsed.writes).toBe(2);
+    expect(Object.fromEntries(pipeline.lastUsed.lastUsedAt)).toEqual({
+      [KEY]: '2026-03-01T10:05:10.000Z',
+      [OTHER_KEY]: '2026-03-01T10:05:20.000Z',
+    });
+  });
+
+  it("flags a key whose day jumps far above its 7-day average, from the hour's totals", async () => {
+    const pipeline = await aPipeline(at('10:30:00'));
+    await pipeline.put(
+      'busy',
+      Array.from({ length: 150 }, (_, index) => aCall({ requestId: `r${index}`, time: at('10:20:00') + index })),
+    );
+    await pipeline.put('quiet', [aCall({ keyId: OTHER_KEY, time: at('10:20:00') })]);
+    expect(await pipeline.usage.anomalies({ organizationId: 'org_1', environment: 'live', day: DAY })).toEqual([]);
+
+    const { rolled } = await pipeline.rollUp(at('11:05:00'));
+
+    expect(rolled[0]?.anomalies).toBe(1);
+    expect(await pipeline.usage.anomalies({ organizationId: 'org_1', environment: 'live', day: DAY })).toEqual([
+      { keyId: KEY, day: DAY, requests: 150, sevenDayAverage: 0, factor: null },
+    ]);
+  });
+
+  it('counts every call exactly once, rolled up or recent, whenever windows arrive and the rollup runs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        someCalls,
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.array(fc.integer({ min: 0, max: 6 * 3600_000 }), { maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 90 * 60_000 })), { maxLength: 6 }),
+        async (unordered, cuts, rollupOffsets, redelivered, delays) => {
+          const calls = [...unordered].sort((a, b) => a.time - b.time);
+          const start = Date.parse('2026-03-01T22:00:00.000Z');
+          // Two shards: what matters is the hours around each marker, not the number of shards.
+          const pipeline = await aPipeline(start, 2);
+          // Consecutive pieces of the log, each an object created a little after its last call.
+          const points = [...new Set(cuts.map((cut) => cut % (calls.length + 1)))].sort((a, b) => a - b);
+          const objects: { id: string; createdAt: number; calls: AccessCall[]; delay: number }[] = [];
+          let from = 0;
+          for (const point of [...points, calls.length]) {
+            const piece = calls.slice(from, point);
+            from = point;
+            if (piece.length === 0) continue;
+            const last = piece.at(-1)?.time ?? start;
+            const delay = delays[objects.length] ?? 0;
+            objects.push({ id: `w${objects.length}`, createdAt: last + 30_000, calls: piece, delay });
+          }
+          type Step = { at: number; run: () => Promise<unknown> };
+          const steps: Step[] = [];
+          const expected = new Map<string, CallSectionRef>();
+          for (const object of objects) {
+            const sections = sectionsOf(object.id, object.calls);
+            for (const section of sections)
+              expected.set(`${section.organizationId}/${section.environment}/${object.id}`, section.ref);
+            const window = buildUsageWindow({
+              id: object.id,
+              createdAt: object.createdAt,
+              calls: object.calls,
+              sections,
+            });
+            const deliver = () => pipeline.recent.putWindow(window);
+            // A late delivery (a slow queue, retries) may come after the rollup passed its hour.
+            steps.push({ at: object.createdAt + object.delay, run: deliver });
+          }
+          for (const [index, pick] of redelivered.entries()) {
+            // Redelivered after a first delivery on time (a first delivery filed past the marker and
+            // redelivered after that hour too is counted twice: see putWindow).
+            const object = objects.filter((each) => each.delay === 0)[pick % Math.max(objects.length, 1)];
+            if (!object) continue;
+            const sections = sectionsOf(object.id, object.calls);
+            const later = object.createdAt + (index + 1) * 50 * 60_000;
+            const window = buildUsageWindow({
+              id: object.id,
+              createdAt: object.createdAt,
+              calls: object.calls,
+              sections,
+            });
+            steps.push({ at: later, run: () => pipeline.recent.putWindow(window) });
+          }
+          // Hourly at five past, as scheduled, and at random moments besides (retries, the local timer).
+          const hourly = Array.from({ length: 6 }, (_, hour) => (hour + 1) * 3600_000 + 5 * 60_000);
+          for (const offset of [...hourly, ...rollupOffsets]) {
+            steps.push({ at: start + offset, run: () => pipeline.rollUp(start + offset) });
+          }
+          steps.sort((a, b) => a.at - b.at);
+          for (const step of steps) {
+            pipeline.clock.set(new Date(step.at));
+            await step.run();
+          }
+
+          for (const { scope, counters } of aggregate(calls)) {
+            if (scope.kind === 'stage') continue;
+            const environment = scope.kind === 'organization' ? scope.environment : environmentOfKey(scope.keyId);
+            const keyId = scope.kind === 'key' ? scope.keyId : undefined;
+            const seen = await countersSeen(pipeline, scope.organizationId, environment, scope.day, scope.day, keyId);
+            expect(seen[scope.day]).toEqual(counters);
+          }
+          const listed = await all(
+            pipeline.recent.callSections({
+              organizationId: 'org_1',
+              environment: 'live',
+              since: 0,
+              until: Number.MAX_SAFE_INTEGER,
+            }),
+          );
+          const wanted = [...expected].filter(([id]) => id.startsWith('org_1/live/')).map(([, ref]) => ref);
+          expect(new Set(listed.map((ref) => ref.object))).toEqual(new Set(wanted.map((ref) => ref.object)));
+          expect(listed.filter((ref) => ref.keys.includes(KEY) || ref.keys.includes(OTHER_KEY))).toHaveLength(
+            listed.length,
+          );
+          expect(listed.map((ref) => ref.to)).toEqual([...listed.map((ref) => ref.to)].sort((a, b) => b - a));
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+});
+
+const environmentOfKey = (keyId: string): KeyEnvironment => (keyId === 'key_SANDBOXSANDBOXSA' ? 'test' : 'live');
+
+/** A section per organization and environment of the calls, as the archive would write them. */
+function sectionsOf(id: string, calls: readonly AccessCall[]): WindowSection[] {
+  const groups = new Map<string, { organizationId: string; environment: KeyEnvironment; calls: AccessCall[] }>();
+  for (const call of calls) {
+    if (call.keyId === '') continue;
+    const environment: KeyEnvironment = call.stage === 'sandbox' ? 'test' : 'live';
+    const group = groups.get(`${call.organizationId}/${environment}`) ?? {
+      organizationId: call.organizationId,
+      environment,
+      calls: [],
+    };
+    group.calls.push(call);
+    groups.set(`${call.organizationId}/${environment}`, group);
+  }
+  return [...groups.values()].map((group) => ({
+    organizationId: group.organizationId,
+    environment: group.environment,
+    ref: aSection(`${id}-${group.organizationId}-${group.environment}`, group.calls),
+  }));
+}
