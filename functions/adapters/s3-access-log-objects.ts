@@ -52,11 +52,10 @@ export interface CreatedObject {
 export function createdObjectsOf(body: string): CreatedObject[] {
   const parsed = notification.parse(JSON.parse(body));
   if (parsed.Event === 's3:TestEvent') return [];
-  return (parsed.Records ?? [])
-    .filter((record) => record.eventName.startsWith('ObjectCreated:'))
-    .map((record) => ({
-      bucket: record.s3.bucket.name,
-      key: decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')),
-      createdAt: Date.parse(record.eventTime),
-    }));
+  if (!parsed.Records) throw new Error('The message is not an S3 event notification: it has no Records');
+  return parsed.Records.filter((record) => record.eventName.startsWith('ObjectCreated:')).map((record) => ({
+    bucket: record.s3.bucket.name,
+    key: decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')),
+    createdAt: Date.parse(record.eventTime),
+  }));
 }
