@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { encodeLogsEvent } from '../../functions/adapters/cloudwatch-logs';
-import { DynamoCallLogStore } from '../../functions/adapters/dynamo-call-log-store';
 import { DynamoKeyStore } from '../../functions/adapters/dynamo-key-store';
 import { DynamoUsageStore } from '../../functions/adapters/dynamo-usage-store';
 import type { AccessLogRecord } from '../../functions/definition/access-log';
@@ -265,14 +264,17 @@ describe('usage statistics and the call log', () => {
     expect(usage.body.totals.requests).toBe(2);
   });
 
-  it('forgets calls as an injected clock passes 7 days, on the DynamoDB call log', async () => {
+  it('forgets calls as an injected clock passes 7 days, on the call index and the S3 archive', async () => {
     const key = await platform.createKey();
     const now = Date.now();
     await ingest([aRecord(key.id, now - 1000, { path: '/live/older' }), aRecord(key.id, now, { path: '/live/newer' })]);
     const clock = aManualClock(new Date(now));
+    // The handler's own stores: the recent windows and call index on the table, the usage bucket.
+    const { recentUsageStore, callArchive } = await import('../../functions/usage/stores');
     const deps = {
       keys: new DynamoKeyStore(clients.documents, platform.bootstrap.tableName),
-      callLog: new DynamoCallLogStore(clients.documents, platform.bootstrap.tableName),
+      callIndex: recentUsageStore,
+      archive: callArchive(),
       clock: clock.clock,
       cursors: aCursorCodec(clock.clock),
     };
