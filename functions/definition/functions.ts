@@ -100,19 +100,26 @@ export const FUNCTIONS = {
   'keys-list': {
     entry: 'functions/keys/list.ts',
     description: 'GET /v1/keys',
-    needs: { table: table(ROUTE_STACK, INDEX_LIST), queryIndexes: ['gsi1'], cursorKey: true },
+    // The recent usage windows for lastUsedAt: the shard's rollup marker (GetItem), its windows (Query).
+    needs: {
+      table: table(ROUTE_STACK, INDEX_LIST, ['GetItem', 'Query']),
+      queryIndexes: ['gsi1'],
+      cursorKey: true,
+    },
   },
   'keys-get': {
     entry: 'functions/keys/get.ts',
     description: 'GET /v1/keys/{id}',
-    needs: { table: table(ROUTE_STACK, ['GetItem']) },
+    // The key; the recent usage windows for lastUsedAt (the shard's marker, then a Query).
+    needs: { table: table(ROUTE_STACK, ['GetItem', 'Query']) },
   },
   'keys-update': {
     entry: 'functions/keys/update.ts',
     description: 'PATCH /v1/keys/{id}',
     needs: {
-      // The key, the acting key, the organization; the expiry entry; the edit (conditional on the version).
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem']),
+      // The key, the acting key, the organization; the expiry entry; the edit (conditional on the version);
+      // the recent usage windows for the answer's lastUsedAt (the shard's marker, then a Query).
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'Query']),
       flushAuthorizerCache: true,
       scheduleKeyExpiry: true,
     },
@@ -129,7 +136,8 @@ export const FUNCTIONS = {
     entry: 'functions/keys/status.ts',
     description: 'POST /v1/keys/{id}/deactivate, /activate and /revoke',
     needs: {
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'UpdateItem']),
+      // The key, the acting key; the change; the recent usage windows for the answer's lastUsedAt.
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'UpdateItem', 'Query']),
       flushAuthorizerCache: true,
       sendToQueue: 'webhook-events',
     },
@@ -138,8 +146,9 @@ export const FUNCTIONS = {
     entry: 'functions/keys/rotate.ts',
     description: 'POST /v1/keys/{id}/rotate',
     needs: {
-      // The new key and its expiry entry; retiring the old one; deleting the new one if that fails.
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
+      // The new key and its expiry entry; retiring the old one; deleting the new one if that fails;
+      // the recent usage windows for the old key's lastUsedAt in the answer.
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']),
       pepper: true,
       flushAuthorizerCache: true,
       sendToQueue: 'webhook-events',

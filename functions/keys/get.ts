@@ -1,12 +1,17 @@
 import { systemClock } from '../domain/clock';
 import { getKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
+import { latestUseOf } from '../domain/usage/recent';
 import { route } from '../runtime/http';
 import { json } from '../runtime/http-response';
 import { keyStore } from '../runtime/stores';
+import { recentUsageStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 export const handler = route(async ({ event, caller }) => {
-  const key = await getKey({ keys: keyStore }, caller, keyIdOf(event));
-  return json(200, keyView(key, systemClock()));
+  const keyId = keyIdOf(event);
+  // The recent windows before the key: see latestUseOf.
+  const latest = await latestUseOf(recentUsageStore, caller);
+  const key = await getKey({ keys: keyStore }, caller, keyId);
+  return json(200, keyView(latest(key), systemClock()));
 });

@@ -2,6 +2,7 @@ import { rotateKeyInput } from '../definition/schemas/keys';
 import { systemClock } from '../domain/clock';
 import { rotateKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
+import { latestUseOf } from '../domain/usage/recent';
 import { keyCreatedEvent } from '../domain/webhooks/key-events';
 import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
@@ -9,6 +10,7 @@ import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
 import { authorizerCacheFromEnvironment, keyStore, organizationStore, pepperFromEnvironment } from '../runtime/stores';
+import { recentUsageStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
@@ -24,13 +26,15 @@ export const handler = route(
   async ({ event, caller, audit }) => {
     const keyId = keyIdOf(event);
     const input = parseBody(event, rotateKeyInput);
+    // The recent windows before the old key (see latestUseOf): the answer shows its lastUsedAt.
+    const latest = await latestUseOf(recentUsageStore, caller);
     const { record, token, retired } = await rotateKey(deps, caller, keyId, input);
     await emit(keyCreatedEvent(record));
     audit.details = { newKeyId: record.id, gracePeriodSeconds: input.gracePeriodSeconds };
     const now = deps.clock();
     return json(
       201,
-      { ...keyView(record, now), key: token, previousKey: keyView(retired, now) },
+      { ...keyView(record, now), key: token, previousKey: keyView(latest(retired), now) },
       { location: `/v1/keys/${record.id}` },
     );
   },

@@ -2,11 +2,13 @@ import { systemClock } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
 import { changeKeyStatus, type StatusChange } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
+import { latestUseOf } from '../domain/usage/recent';
 import { keyRevokedEvent } from '../domain/webhooks/key-events';
 import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { json } from '../runtime/http-response';
 import { authorizerCacheFromEnvironment, keyStore } from '../runtime/stores';
+import { recentUsageStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
@@ -23,9 +25,11 @@ export const handler = route(
     const change = event.resource.split('/').pop() as StatusChange;
     if (!CHANGES.includes(change)) throw new ValidationError([{ field: 'path', message: `unknown action ${change}` }]);
     audit.details = { change };
+    // The recent windows before the key: see latestUseOf.
+    const latest = await latestUseOf(recentUsageStore, caller);
     const key = await changeKeyStatus(deps, caller, keyIdOf(event), change);
     if (change === 'revoke') await emit(keyRevokedEvent(key, deps.clock()));
-    return json(200, keyView(key, deps.clock()));
+    return json(200, keyView(latest(key), deps.clock()));
   },
   { auditAction: 'key.status' },
 );

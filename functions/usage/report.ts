@@ -5,9 +5,11 @@ import { route } from '../runtime/http';
 import { validate } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { keyStore } from '../runtime/stores';
-import { usageStore } from './stores';
+import { recentUsageStore, usageStore } from './stores';
+
+const deps = { keys: keyStore, usage: usageStore, recent: recentUsageStore, clock: systemClock };
 
 export const handler = route(async ({ event, caller }) => {
   const query = validate(usageQueryInput, event.queryStringParameters ?? {}, 'query');
-  return json(200, await usageReport({ keys: keyStore, usage: usageStore, clock: systemClock }, caller, query));
+  return json(200, await usageReport(deps, caller, query));
 });

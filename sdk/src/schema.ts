@@ -851,7 +851,7 @@ export interface components {
             createdAt: string;
             /** @description Member id of the person who created the key. */
             createdBy: string;
-            /** @description When the key was last used, from the access log (minutes behind). */
+            /** @description The key's latest call, from the access log: up to one usage window (60 s) plus delivery, about 1-2 minutes, behind the call; null: never used. */
             lastUsedAt: string | null;
             /** Format: date-time */
             rotationDueAt: string;
@@ -917,7 +917,7 @@ export interface components {
             createdAt: string;
             /** @description Member id of the person who created the key. */
             createdBy: string;
-            /** @description When the key was last used, from the access log (minutes behind). */
+            /** @description The key's latest call, from the access log: up to one usage window (60 s) plus delivery, about 1-2 minutes, behind the call; null: never used. */
             lastUsedAt: string | null;
             /** Format: date-time */
             rotationDueAt: string;
@@ -1036,7 +1036,7 @@ export interface components {
             createdAt: string;
             /** @description Member id of the person who created the key. */
             createdBy: string;
-            /** @description When the key was last used, from the access log (minutes behind). */
+            /** @description The key's latest call, from the access log: up to one usage window (60 s) plus delivery, about 1-2 minutes, behind the call; null: never used. */
             lastUsedAt: string | null;
             /** Format: date-time */
             rotationDueAt: string;
@@ -1129,7 +1129,7 @@ export interface components {
             requestId: string;
         };
         /**
-         * @description Usage in the calling key's environment over a range of days.
+         * @description Usage in the calling key's environment over a range of days. Counts include a call one usage window (60 s) plus delivery, about 1-2 minutes, after it was made.
          * @example {
          *       "from": "2026-11-21",
          *       "to": "2026-11-23",
@@ -1247,7 +1247,7 @@ export interface components {
                     [key: string]: number;
                 };
             }[];
-            /** @description True when some key (or the key asked for) is anomalous today. */
+            /** @description True when some key (or the key asked for) is anomalous today. Checked hourly, a few minutes after each hour ends. */
             anomaly: boolean;
             anomalies: {
                 keyId: string;

@@ -79,7 +79,8 @@ describe('least privilege, against the grants before issue 10', () => {
     ['whoami', { [TABLE]: ['UpdateItem'] }],
     ['webhook-event-types', { [TABLE]: ['UpdateItem'] }],
     ['key-expiry-worker', { [TABLE]: ['GetItem', 'UpdateItem'] }],
-    ['keys-list', { [TABLE]: ['BatchGetItem', 'UpdateItem'], [`${TABLE}/index/gsi1`]: ['Query'] }],
+    // Issue 13: GetItem and Query for the recent usage windows (lastUsedAt).
+    ['keys-list', { [TABLE]: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'], [`${TABLE}/index/gsi1`]: ['Query'] }],
     ['reminders-scan', { [TABLE]: ['BatchGetItem'], [`${TABLE}/index/gsi2`]: ['Query'] }],
   ] as const)('spells out %s', (functionId, expected) => {
     expect(accessOf(functionId, 'dynamodb')).toEqual(expected);

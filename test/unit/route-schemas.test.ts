@@ -39,6 +39,7 @@ import { catalogView } from '../../functions/domain/webhooks/catalog';
 import { endpointView } from '../../functions/domain/webhooks/endpoint-service';
 import { deliveryView } from '../../functions/domain/webhooks/redelivery';
 import { anAuthorizedEvent } from '../support/middleware-harness';
+import { MemoryRecentUsageStore } from '../support/recent-usage-memory';
 import { aKeyRecord, aManualClock, NOW } from '../support/unit-factories';
 import { MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 import { aDelivery, anAttempt, anEndpoint } from '../support/webhook-memory';
@@ -206,6 +207,7 @@ describe('the response schemas', () => {
     const deps = {
       keys: new MemoryKeyStore([{ id: 'key_AAAAAAAAAAAAAAAA', organizationId: 'org_1' }]) as unknown as KeyStore,
       usage: new MemoryUsageStore(),
+      recent: new MemoryRecentUsageStore(),
       clock: aManualClock().clock,
     };
     const caller = { organizationId: 'org_1', environment: 'live', keyId: 'key_ADMINADMINADMIN' } as Caller;

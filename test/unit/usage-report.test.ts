@@ -5,23 +5,17 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoUsageStore, usageItemKey } from '../../functions/adapters/dynamo-usage-store';
 import { type UsageQuery, usageQueryInput } from '../../functions/definition/schemas/usage';
-import { USAGE_ANOMALY } from '../../functions/definition/usage';
+import { USAGE_ANOMALY, USAGE_ROLLUP_GRACE_SECONDS } from '../../functions/definition/usage';
 import type { Caller } from '../../functions/domain/caller';
 import { NotFoundError, ValidationError } from '../../functions/domain/errors';
 import type { KeyStore } from '../../functions/domain/keys/key-model';
 import { anomalyOf } from '../../functions/domain/usage/anomaly';
 import { DAY_MS } from '../../functions/domain/usage/days';
-import { ingestCalls } from '../../functions/domain/usage/ingest';
-import { LastUsedWriter } from '../../functions/domain/usage/last-used';
 import { usageReport } from '../../functions/domain/usage/usage-report';
+import { HOUR_MS } from '../../functions/domain/usage/window';
+import { aUsagePipeline } from '../support/recent-usage-memory';
 import { aManualClock } from '../support/unit-factories';
-import {
-  aCall,
-  MemoryCallLogStore,
-  MemoryKeyStore,
-  MemoryLastUsedStore,
-  MemoryUsageStore,
-} from '../support/usage-memory';
+import { aCall, MemoryKeyStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const QUIET = 'key_BBBBBBBBBBBBBBBB';
@@ -37,74 +31,72 @@ const keys = new MemoryKeyStore([
 ]) as unknown as KeyStore;
 
 function setup() {
-  const usage = new MemoryUsageStore();
-  const deps = { keys, usage, clock: aManualClock(new Date(NOW)).clock };
+  const { clock } = aManualClock(new Date(NOW));
+  const pipeline = aUsagePipeline(clock);
+  const deps = { keys, usage: pipeline.usage, recent: pipeline.recent, clock };
   const report = (query: Partial<UsageQuery> = {}, who = caller()) =>
     usageReport(deps, who, usageQueryInput.parse(query));
-  const ingestDeps = {
-    usage,
-    callLog: new MemoryCallLogStore(),
-    lastUsed: new LastUsedWriter(new MemoryLastUsedStore()),
+  // One access-log object per call: usage-ingest files it as a window of the calls' time.
+  const calls = (count: number, overrides: Parameters<typeof aCall>[0]) => {
+    const batch = Array.from({ length: count }, () => aCall(overrides));
+    return pipeline.ingest(batch, batch[0]?.time);
   };
-  let batches = 0;
-  // Through the ingest, as the access log arrives: it flags anomalies as it counts.
-  const calls = (count: number, overrides: Parameters<typeof aCall>[0]) =>
-    ingestCalls(
-      ingestDeps,
-      Array.from({ length: count }, () => aCall(overrides)),
-      `batch-${batches++}`,
-    );
-  return { usage, report, calls };
+  /** The hourly rollup, as it runs a little after today's hour: every window into the day items. */
+  const rollUp = () => pipeline.rollUp(NOW + HOUR_MS + USAGE_ROLLUP_GRACE_SECONDS * 1000);
+  return { usage: pipeline.usage, report, calls, rollUp };
 }
 
 const daysAgo = (days: number) => NOW - days * DAY_MS;
 
 describe('usage report', () => {
-  it('adds up by day, week and month, by endpoint and status, with credits', async () => {
-    const { report, calls } = setup();
+  it('adds up by day, week and month, by endpoint and status, with credits, before and after the rollup', async () => {
+    const { report, calls, rollUp } = setup();
     await calls(3, { time: daysAgo(0) });
     await calls(2, { time: daysAgo(1), status: 429 });
     await calls(1, { time: daysAgo(3), method: 'POST', resourcePath: '/v1/enrichments', status: 201 });
     await calls(4, { time: daysAgo(40), keyId: QUIET, status: 500 });
 
-    const daily = await report({ from: '2026-02-28', to: '2026-03-04' });
-    expect(daily.totals).toEqual({
-      requests: 6,
-      succeeded: 4,
-      failed: 2,
-      credits: 5,
-      byStatus: { '200': 3, '201': 1, '429': 2 },
-    });
-    expect(daily.series.map((entry) => [entry.period, entry.requests])).toEqual([
-      ['2026-02-28', 0],
-      ['2026-03-01', 1],
-      ['2026-03-02', 0],
-      ['2026-03-03', 2],
-      ['2026-03-04', 3],
-    ]);
-    expect(daily.byEndpoint).toEqual([
-      {
-        endpoint: 'GET /v1/contacts',
-        requests: 5,
-        succeeded: 3,
+    for (const rolledUp of [false, true]) {
+      if (rolledUp) await rollUp();
+      const daily = await report({ from: '2026-02-28', to: '2026-03-04' });
+      expect(daily.totals).toEqual({
+        requests: 6,
+        succeeded: 4,
         failed: 2,
-        credits: 0,
-        byStatus: { '200': 3, '429': 2 },
-      },
-      { endpoint: 'POST /v1/enrichments', requests: 1, succeeded: 1, failed: 0, credits: 5, byStatus: { '201': 1 } },
-    ]);
+        credits: 5,
+        byStatus: { '200': 3, '201': 1, '429': 2 },
+      });
+      expect(daily.series.map((entry) => [entry.period, entry.requests])).toEqual([
+        ['2026-02-28', 0],
+        ['2026-03-01', 1],
+        ['2026-03-02', 0],
+        ['2026-03-03', 2],
+        ['2026-03-04', 3],
+      ]);
+      expect(daily.byEndpoint).toEqual([
+        {
+          endpoint: 'GET /v1/contacts',
+          requests: 5,
+          succeeded: 3,
+          failed: 2,
+          credits: 0,
+          byStatus: { '200': 3, '429': 2 },
+        },
+        { endpoint: 'POST /v1/enrichments', requests: 1, succeeded: 1, failed: 0, credits: 5, byStatus: { '201': 1 } },
+      ]);
 
-    const weekly = await report({ from: '2026-02-28', to: '2026-03-04', granularity: 'week' });
-    expect(weekly.series.map((entry) => [entry.period, entry.requests])).toEqual([
-      ['2026-02-23', 1],
-      ['2026-03-02', 5],
-    ]);
-    const monthly = await report({ from: '2026-01-01', to: '2026-03-31', granularity: 'month' });
-    expect(monthly.series.map((entry) => [entry.period, entry.requests, entry.failed])).toEqual([
-      ['2026-01', 4, 4],
-      ['2026-02', 0, 0],
-      ['2026-03', 6, 2],
-    ]);
+      const weekly = await report({ from: '2026-02-28', to: '2026-03-04', granularity: 'week' });
+      expect(weekly.series.map((entry) => [entry.period, entry.requests])).toEqual([
+        ['2026-02-23', 1],
+        ['2026-03-02', 5],
+      ]);
+      const monthly = await report({ from: '2026-01-01', to: '2026-03-31', granularity: 'month' });
+      expect(monthly.series.map((entry) => [entry.period, entry.requests, entry.failed])).toEqual([
+        ['2026-01', 4, 4],
+        ['2026-02', 0, 0],
+        ['2026-03', 6, 2],
+      ]);
+    }
   });
 
   it('reads one key on request, and defaults to the 30 days up to today', async () => {
@@ -146,8 +138,9 @@ describe('usage report', () => {
   });
 
   it('flags anomalies per environment: a sandbox burst is not a live anomaly', async () => {
-    const { report, calls } = setup();
+    const { report, calls, rollUp } = setup();
     await calls(USAGE_ANOMALY.minimumRequests, { time: daysAgo(0), stage: 'sandbox', keyId: SANDBOX_KEY });
+    await rollUp();
 
     expect((await report()).anomalies).toEqual([]);
     expect((await report({}, caller('org_1', 'test'))).anomalies.map((anomaly) => anomaly.keyId)).toEqual([
@@ -178,14 +171,15 @@ describe('usage report', () => {
     expect((await report({ from: '2024-01-01', to: '2024-12-31' })).series).toHaveLength(366);
   });
 
-  it('flags a key whose requests today jump above 5× its 7-day average', async () => {
-    const { report, calls } = setup();
+  it('flags a key whose requests today jump above 5× its 7-day average, once the rollup has its hour', async () => {
+    const { report, calls, rollUp } = setup();
     for (let day = 1; day <= 7; day++) {
       await calls(20, { time: daysAgo(day) }); // average 20
       await calls(100, { time: daysAgo(day), keyId: QUIET }); // average 100
     }
     await calls(101, { time: daysAgo(0) }); // 5.05×
     await calls(400, { time: daysAgo(0), keyId: QUIET }); // 4×
+    await rollUp();
     const organization = await report({ from: '2026-03-04', to: '2026-03-04' });
     expect(organization.anomaly).toBe(true);
     expect(organization.anomalies).toEqual([

@@ -7,6 +7,7 @@ import { allowlistEntryProblem } from '../../domain/ip-allowlist';
 import { KEY_ENVIRONMENTS } from '../../domain/keys/key-environment';
 import { KEY_ID_PATTERN } from '../../domain/keys/key-token';
 import { permissionProblem } from '../../domain/permissions';
+import { USAGE_WINDOW_SECONDS } from '../usage';
 import { accountScope, answer, BODY_ERRORS, created, environment, listRoute, timestamp } from './common';
 import type { RouteKey, RouteSchemas } from './route-schemas';
 
@@ -193,7 +194,11 @@ export const keyViewSchema = z
       .describe("The key's own limit of requests per minute; null: the plan's only."),
     createdAt: timestamp,
     createdBy: z.string().describe('Member id of the person who created the key.'),
-    lastUsedAt: timestamp.nullable().describe('When the key was last used, from the access log (minutes behind).'),
+    lastUsedAt: timestamp
+      .nullable()
+      .describe(
+        `The key's latest call, from the access log: up to one usage window (${USAGE_WINDOW_SECONDS} s) plus delivery, about 1-2 minutes, behind the call; null: never used.`,
+      ),
     rotationDueAt: timestamp,
     ageDays: z.int().min(0),
     rotatedFromKeyId: z.string().nullable(),

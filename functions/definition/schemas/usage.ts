@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { KEY_ID_PATTERN } from '../../domain/keys/key-token';
 import { isDay } from '../../domain/usage/days';
-import { USAGE_GRANULARITIES } from '../usage';
+import { USAGE_GRANULARITIES, USAGE_WINDOW_SECONDS } from '../usage';
 import { answer, environment, listRoute, timestamp } from './common';
 import type { RouteKey, RouteSchemas } from './route-schemas';
 
@@ -49,7 +49,11 @@ export const usageReportSchema = z
     byEndpoint: z
       .array(z.object({ endpoint: z.string().describe('METHOD /path of the route.'), ...outcome, byStatus }))
       .describe('By route, busiest first.'),
-    anomaly: z.boolean().describe('True when some key (or the key asked for) is anomalous today.'),
+    anomaly: z
+      .boolean()
+      .describe(
+        'True when some key (or the key asked for) is anomalous today. Checked hourly, a few minutes after each hour ends.',
+      ),
     anomalies: z.array(
       z.object({
         keyId: z.string(),
@@ -60,7 +64,9 @@ export const usageReportSchema = z
       }),
     ),
   })
-  .describe("Usage in the calling key's environment over a range of days.")
+  .describe(
+    `Usage in the calling key's environment over a range of days. Counts include a call one usage window (${USAGE_WINDOW_SECONDS} s) plus delivery, about 1-2 minutes, after it was made.`,
+  )
   .meta({ id: 'UsageReport', examples: [usageReportExample()] });
 
 /** Three days of a small organization's traffic; every total is the sum of its parts. */

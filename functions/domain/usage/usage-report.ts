@@ -2,8 +2,11 @@
  * `GET /v1/usage`: an organization's usage in the caller's environment (a sandbox key sees sandbox
  * traffic only, a live key live traffic only), or one key's, over a range of days: totals, a series
  * per day, week or month, a breakdown by endpoint, and the keys whose traffic today is anomalous.
- * Reads one counter item per day of the range, plus today's anomaly items (or, for one key, the
- * days its anomaly check needs).
+ * Reads one counter item per day of the range (the hours the rollup has folded in), the recent
+ * windows of the caller's organization and environment (the hours after: one GetItem and one Query,
+ * whatever the range), plus today's anomaly items (or, for one key, the days its anomaly check
+ * needs). Anomalies come from the day items alone, as the rollup flags them: up to an hour and
+ * five minutes late.
  */
 import type { UsageQuery } from '../../definition/schemas/usage';
 import {
@@ -20,7 +23,8 @@ import { getKey } from '../keys/key-service';
 import { type Anomaly, anomalyOf } from './anomaly';
 import { type EndpointUsage, emptyOutcome, type Outcome, summarize } from './counters';
 import { addDays, dayCount, dayOf, eachDay, periodOf } from './days';
-import type { UsageStore } from './usage-model';
+import { withRecentUsage } from './recent';
+import type { RecentUsageStore, UsageStore } from './usage-model';
 
 export interface UsageTotals extends Outcome {
   byStatus: Record<string, number>;
@@ -42,6 +46,7 @@ export interface UsageReport {
 export interface UsageReportDeps {
   keys: KeyStore;
   usage: UsageStore;
+  recent: Pick<RecentUsageStore, 'organizationWindows'>;
   clock: Clock;
 }
 
@@ -63,12 +68,15 @@ export async function usageReport(deps: UsageReportDeps, caller: Caller, query: 
     environment: caller.environment,
     ...(query.keyId && { keyId: query.keyId }),
   };
-  const [days, anomalies] = await Promise.all([
-    deps.usage.days({ ...scope, from, to }),
+  const range = { ...scope, from, to };
+  const [rolledUp, windows, anomalies] = await Promise.all([
+    deps.usage.days(range),
+    deps.recent.organizationWindows(caller.organizationId, caller.environment),
     query.keyId
       ? keyAnomalies(deps.usage, { ...scope, keyId: query.keyId }, today)
       : deps.usage.anomalies({ ...scope, day: today }),
   ]);
+  const days = withRecentUsage(rolledUp, windows, range);
 
   const totals: UsageTotals = { ...emptyOutcome(), byStatus: {} };
   const periods = new Map<string, Outcome & { period: string }>();
@@ -110,7 +118,7 @@ export async function usageReport(deps: UsageReportDeps, caller: Caller, query: 
 
 /**
  * One key's anomaly, worked out from its own day items (8 at most). The organization's list comes
- * from the anomaly items the ingest writes (anomaly-watch.ts), so no item counts every key.
+ * from the anomaly items the rollup writes (anomaly-watch.ts), so no item counts every key.
  */
 async function keyAnomalies(
   usage: UsageStore,
