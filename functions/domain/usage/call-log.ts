@@ -174,6 +174,7 @@ async function mergeSections(input: {
     entry.bytes.catch(() => undefined);
     return entry.bytes;
   };
+  let merged = 0;
   try {
     for (;;) {
       while (!exhausted && queue.length < READ_AHEAD) {
@@ -181,7 +182,6 @@ async function mergeSections(input: {
         if (next.done) exhausted = true;
         else if (next.value.keys.includes(keyId)) queue.push({ ref: next.value });
       }
-      for (const entry of queue) if (!entry.bytes && reads < budget) startRead(entry);
       const head = queue.shift();
       const unreadFrom = head?.ref.to ?? Number.NEGATIVE_INFINITY;
       while (pending.length > 0 && (pending[0] as LoggedCall).time > unreadFrom) {
@@ -189,6 +189,9 @@ async function mergeSections(input: {
         if (calls.length >= input.enough) return { calls };
       }
       if (!head) return { calls };
+      // Reads ahead only once a section has not filled the page: a busy key's page needs one or two.
+      const ahead = [head, ...queue].slice(0, Math.min(READ_AHEAD, 1 + merged));
+      for (const entry of ahead) if (!entry.bytes && reads < budget) startRead(entry);
       if (!head.bytes) {
         const resumeAt = { time: unreadFrom + 1, requestId: '' };
         if (calls.length > 0 || !after || isBefore(resumeAt, after)) return { calls, resumeAt };
@@ -202,6 +205,7 @@ async function mergeSections(input: {
         seen.add(call.requestId);
         pending.push(call);
       }
+      merged++;
       pending.sort(newestFirst);
     }
   } finally {
