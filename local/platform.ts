@@ -14,6 +14,12 @@ import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { KEY_EXPIRY } from '../functions/definition/key-expiry';
 import { QUEUE_URL_VARIABLES, type QueueId, REMINDER_SCAN_RATE_MINUTES } from '../functions/definition/queues';
 import {
+  ACCESS_LOG_OBJECT_PREFIX,
+  ACCESS_LOG_OBJECT_RETENTION_DAYS,
+  CALL_LOG_OBJECT_PREFIX,
+  CALL_LOG_OBJECT_RETENTION_DAYS,
+} from '../functions/definition/usage';
+import {
   createBucket,
   createPepper,
   createQueues,
@@ -162,6 +168,10 @@ const CURSOR_SECRET_ID = 'api-key-platform/cursor-key';
 const CALLER_SIGNING_SECRET_ID = 'api-key-platform/caller-signing';
 /** USAGE_BUCKET locally: Firehose's access-log objects and the call-log archive. */
 const USAGE_BUCKET = 'api-key-platform-usage';
+const USAGE_BUCKET_LIFECYCLE = [
+  { prefix: ACCESS_LOG_OBJECT_PREFIX, expirationDays: ACCESS_LOG_OBJECT_RETENTION_DAYS },
+  { prefix: CALL_LOG_OBJECT_PREFIX, expirationDays: CALL_LOG_OBJECT_RETENTION_DAYS },
+];
 
 export async function startPlatform(options: PlatformOptions) {
   assertBackendsServed(options.app);
@@ -191,8 +201,11 @@ export async function startPlatform(options: PlatformOptions) {
     closers.push(dynamodb.close);
     const secrets = await startSecretsManager(options.dataDir ? { file: join(options.dataDir, 'secrets.json') } : {});
     closers.push(secrets.close);
-    // fauxqs serves S3 too; its objects (the call-log archive) are kept beside the table.
-    const sqs = await startSqs(options.dataDir ? { s3Dir: join(options.dataDir, 's3') } : {});
+    // fauxqs serves S3 too; its objects (the call-log archive) are kept beside the table, and expire
+    // at start by the usage bucket's lifecycle rules.
+    const sqs = await startSqs(
+      options.dataDir ? { s3Dir: join(options.dataDir, 's3'), s3Lifecycle: USAGE_BUCKET_LIFECYCLE } : {},
+    );
     closers.push(sqs.close);
     const ses = await startSes({});
     closers.push(ses.close);

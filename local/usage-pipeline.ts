@@ -28,7 +28,10 @@ export interface UsagePipelineOptions {
   /** The usage-rollup handler; without it there is no rollup timer. */
   rollup?: () => Promise<RollupHandler>;
   intervalMs?: number;
-  /** How often the rollup runs (hourly on AWS; every minute locally, so an hour rolls up soon after its grace). */
+  /**
+   * How often the rollup runs (hourly on AWS; every minute locally, so an hour rolls up soon after
+   * its grace period); 0: only when `rollup()` is called.
+   */
   rollupIntervalMs?: number;
   /** The time of each object (its name and its notification's eventTime) and of timed rollups. */
   clock?: () => number;
@@ -135,11 +138,12 @@ export function startUsagePipeline(options: UsagePipelineOptions) {
   ];
   /** The timed rollup in flight: close waits for it, so it never outlives the emulators. */
   let timedRollup: Promise<unknown> = Promise.resolve();
-  if (options.rollup) {
+  const rollupIntervalMs = options.rollupIntervalMs ?? 60_000;
+  if (options.rollup && rollupIntervalMs > 0) {
     timers.push(
       setInterval(() => {
         timedRollup = timedRollup.then(() => rollup().catch(onError));
-      }, options.rollupIntervalMs ?? 60_000),
+      }, rollupIntervalMs),
     );
   }
   for (const timer of timers) timer.unref();

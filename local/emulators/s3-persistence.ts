@@ -6,7 +6,8 @@
  * start, through the same API. One file per object, `<bucket>/<key
  * URL-encoded>`; bodies only (content type and user metadata are not kept, the platform sets none
  * it reads back). Only what the platform does is followed: CreateBucket, PutObject (and
- * CopyObject, CompleteMultipartUpload) and DeleteObject; no lifecycle rule runs locally.
+ * CopyObject, CompleteMultipartUpload) and DeleteObject. The bucket's lifecycle rules (expiry by
+ * prefix) are applied at start only: an object older than its rule is dropped instead of restored.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ const keepable = (key: string) => !key.split('/').some((segment) => segment === 
  * Keeps `dir` in step with the app's S3 writes (registered before the app listens); once it
  * listens, `restore(endpoint)` puts what `dir` holds back into it.
  */
-export function persistS3(app: FauxqsApp, dir: string) {
+export function persistS3(app: FauxqsApp, dir: string, lifecycle: LifecycleRule[] = []) {
   let endpoint: string | undefined;
   app.addHook('onSend', async (request, reply, payload) => {
     if (!endpoint || reply.statusCode >= 300) return payload;
@@ -74,13 +75,22 @@ export function persistS3(app: FauxqsApp, dir: string) {
   return {
     /** Puts the folder's buckets and objects into the listening app, then follows its writes. */
     async restore(listeningAt: string) {
-      await restore(listeningAt, dir);
+      await restore(listeningAt, dir, lifecycle);
       endpoint = listeningAt;
     },
   };
 }
 
-async function restore(endpoint: string, dir: string) {
+/** An expiry rule of a bucket's lifecycle configuration, as the CDK stack sets it. */
+export interface LifecycleRule {
+  prefix: string;
+  expirationDays: number;
+}
+
+async function restore(endpoint: string, dir: string, lifecycle: LifecycleRule[]) {
+  const now = Date.now();
+  const expired = (key: string, modifiedMs: number) =>
+    lifecycle.some((rule) => key.startsWith(rule.prefix) && now - modifiedMs > rule.expirationDays * 86_400_000);
   mkdirSync(dir, { recursive: true });
   for (const bucketEntry of readdirSync(dir, { withFileTypes: true })) {
     if (!bucketEntry.isDirectory()) continue;
@@ -89,8 +99,13 @@ async function restore(endpoint: string, dir: string) {
     const bucketDir = join(dir, bucketEntry.name);
     for (const name of readdirSync(bucketDir)) {
       const file = join(bucketDir, name);
-      if (!statSync(file).isFile()) continue;
+      const stat = statSync(file);
+      if (!stat.isFile()) continue;
       const key = decodeURIComponent(name);
+      if (expired(key, stat.mtimeMs)) {
+        rmSync(file);
+        continue;
+      }
       await put(`${endpoint}${objectPath(bucket, key)}`, readFileSync(file), `${bucket}/${key}`);
     }
   }

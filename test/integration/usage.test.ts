@@ -4,14 +4,12 @@
  * `flushUsage()` delivers the pending access log at once, so nothing here sleeps.
  */
 import fc from 'fast-check';
-import { encodeLogsEvent } from '../../functions/adapters/cloudwatch-logs';
 import { DynamoKeyStore } from '../../functions/adapters/dynamo-key-store';
 import { DynamoUsageStore } from '../../functions/adapters/dynamo-usage-store';
 import type { AccessLogRecord } from '../../functions/definition/access-log';
 import { activeApi } from '../../functions/definition/active-api';
 import { matchRoute } from '../../functions/definition/routes';
 import type { Caller } from '../../functions/domain/caller';
-import { renderAccessLogLine } from '../../functions/domain/usage/access-call';
 import { CALL_LOG_RETENTION_MS, listCalls } from '../../functions/domain/usage/call-log';
 import { summarize } from '../../functions/domain/usage/counters';
 import { addDays, DAY_MS, dayOf } from '../../functions/domain/usage/days';
@@ -91,23 +89,13 @@ describe('usage statistics and the call log', () => {
     await platform.close();
   });
 
-  /** A call to the ingest handler exactly as CloudWatch Logs makes it, with records of any time. */
+  /**
+   * Access log records of any time through the local pipeline, as if the gateway had logged them:
+   * one access-log object in the usage bucket, ingested before this resolves.
+   */
   async function ingest(records: AccessLogRecord[]) {
-    const { handler } = await import('../../functions/usage/ingest');
-    await handler(
-      encodeLogsEvent({
-        messageType: 'DATA_MESSAGE',
-        owner: '000000000000',
-        logGroup: 'test',
-        logStream: `stream-${Math.random()}`,
-        subscriptionFilters: ['usage-ingest'],
-        logEvents: records.map((record, index) => ({
-          id: `${record.requestTimeEpoch}-${index}`,
-          timestamp: Number(record.requestTimeEpoch),
-          message: renderAccessLogLine(record),
-        })),
-      }),
-    );
+    for (const record of records) platform.usagePipeline.push(record);
+    await platform.flushUsage();
   }
 
   function aRecord(keyId: string, time: number, overrides: Partial<AccessLogRecord> = {}): AccessLogRecord {
