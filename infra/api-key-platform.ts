@@ -18,6 +18,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ACCESS_LOG_FORMAT } from '../functions/definition/access-log';
 import type { ApiKeyHeaderMode } from '../functions/definition/api';
 import type { ApiDefinition, CompiledApi } from '../functions/definition/api-definition';
 import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
@@ -28,6 +29,7 @@ import { intervalMsPerRecipient } from '../functions/domain/reminders/send-pacin
 import { parsePartnerKeys } from '../functions/domain/secret-scanning/partner-signature';
 import type { reminderPacingConfig, secretScanningConfig } from '../functions/runtime/config';
 import { AlarmActionAspect } from './alarm-actions';
+import { usageWindowProblems } from './constructs/access-log-delivery';
 import { KeyApi } from './constructs/key-api';
 import { KeyExpiry } from './constructs/key-expiry';
 import { KeyStore } from './constructs/key-store';
@@ -42,6 +44,7 @@ import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
+import { platformAccessLogDestinationOf } from './stage-options';
 
 /** What `new ApiKeyPlatform(scope, id, props)` takes: the team's API, its definition and its backends. */
 export interface ApiKeyPlatformProps {
@@ -91,7 +94,8 @@ export interface ApiKeyPlatformProps {
   alarms?: UsageAlarmOptions & OperationsAlarmOptions;
   /**
    * Lambda concurrency set aside and capped per workload (see infra/isolation.ts): the authorizer
-   * reserves 100 and usage-ingest 5 by default; 'none' for accounts whose limit cannot spare them.
+   * reserves 300, usage-ingest 5 and usage-rollup 1 by default; 'none' for accounts whose limit
+   * cannot spare them.
    */
   concurrency?: ConcurrencyOptions;
   /**
@@ -117,13 +121,23 @@ export interface ApiKeyPlatformProps {
    * partner publishes a new key, add it here and deploy.
    */
   secretScanning?: { partnerPublicKeys: Record<string, string> };
+  /**
+   * The usage window: how long Firehose buffers the stages' access logs before writing an object
+   * (USAGE_WINDOW_SECONDS, 60 s, by default; 60–900). Usage, lastUsedAt and the call log are this
+   * much (plus a minute or so of delivery) behind the calls; a longer window means fewer objects,
+   * fewer usage-ingest runs and fewer window writes.
+   */
+  usage?: { windowSeconds?: number };
 }
 
 /** The authorizer is on every request's path: more memory buys a faster CPU, a short timeout fails fast. */
 const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration }>> = {
   authorizer: { memorySize: 512, timeout: Duration.seconds(5) },
-  // A delivered access log batch can hold thousands of lines; it is off every request's path.
-  'usage-ingest': { memorySize: 512, timeout: Duration.minutes(1) },
+  // Up to 10 access-log objects of a window each (64 MB at most before gzip); off every request's
+  // path. The object queue's visibility (QUEUES['access-log-objects'], 720 s) is six times this.
+  'usage-ingest': { memorySize: 512, timeout: Duration.minutes(2) },
+  // Every shard's windows of each due hour; after an outage, several hours at once.
+  'usage-rollup': { memorySize: 512, timeout: Duration.minutes(5) },
   // Reads due keys only, but a backlog (the first run, an outage) can be large.
   'reminders-scan': { memorySize: 256, timeout: Duration.minutes(5) },
   // Well under the queue's visibility timeout (QUEUES.reminders), so a message is not handed out twice.
@@ -201,8 +215,7 @@ const REMINDER_SEND_INTERVAL_MS: keyof typeof reminderPacingConfig = 'REMINDER_S
  *
  * ```ts
  * const platform = new ApiKeyPlatform(this, 'Keys', { api, definition, backends: { rides: ridesFunction } });
- * platform.addUsagePlans(api, [api.deploymentStage, sandboxStage]);
- * platform.ingestAccessLogs(accessLogs);
+ * platform.addUsagePlans(api, [api.deploymentStage, sandboxStage]); // the stages log to the platform from here on
  * platform.grantPublishEvents(ridesFunction);
  * ```
  *
@@ -230,7 +243,7 @@ export class ApiKeyPlatform extends Construct {
   readonly stageNames: readonly string[];
   /** Methods without the authorizer or an API key: the secret-scanning partners' endpoint. */
   readonly publicMethods: apigateway.Method[];
-  /** Usage ingestion from access logs, and the alarms. */
+  /** The usage bucket, the stages' Firehose stream, the access-log object queue, the rollup schedule and the alarms. */
   readonly usage: Usage;
   /** The reminder queue, its DLQ and alarm, and the schedule. */
   readonly reminders: Reminders;
@@ -248,6 +261,7 @@ export class ApiKeyPlatform extends Construct {
     const problems = teamBackendProblems(definition.routes, { backends, integrations: props.integrations ?? {} });
     problems.push(...stageProblems(props.api, definition.stages));
     problems.push(...paidBackendTimeoutProblems(definition.routes, backends));
+    if (props.usage?.windowSeconds !== undefined) problems.push(...usageWindowProblems(props.usage.windowSeconds));
     if (problems.length > 0) throw new ApiKeyPlatformPropsError(problems);
     this.definition = props.definition;
     this.stageNames = [definition.stages.live, definition.stages.sandbox];
@@ -298,6 +312,13 @@ export class ApiKeyPlatform extends Construct {
       ...(props.keyExpiry?.flushWindow && { flushWindow: props.keyExpiry.flushWindow }),
       ...(props.alarms?.action && { alarmAction: props.alarms.action }),
     });
+    this.usage = new Usage(this, 'Usage', {
+      api: props.api,
+      stageNames: this.stageNames,
+      removalPolicy,
+      ...(props.usage?.windowSeconds !== undefined && { windowSeconds: props.usage.windowSeconds }),
+      ...(props.alarms && { alarms: props.alarms }),
+    });
     const email = props.reminders && {
       senderAddress: props.reminders.senderAddress,
       ...(props.reminders.senderIdentity && { identity: props.reminders.senderIdentity }),
@@ -333,7 +354,9 @@ export class ApiKeyPlatform extends Construct {
             'team-events': this.webhooks.teamEventQueue,
             'webhook-deliveries': this.webhooks.deliveryQueue,
             'key-expiries': this.keyExpiry.queue,
+            'access-log-objects': this.usage.objectQueue,
           },
+          usageBucket: this.usage.delivery.bucket,
           webhookSecret: this.webhooks.secret,
           callerSigningSecret: this.callerSigningSecret,
           ...(email && { email }),
@@ -379,12 +402,10 @@ export class ApiKeyPlatform extends Construct {
     this.teamMethods = keyApi.teamMethods;
     this.publicMethods = keyApi.publicMethods;
 
-    this.usage = new Usage(this, 'Usage', {
-      api: props.api,
-      ingestFunction: this.functions['usage-ingest'],
+    this.usage.connect({
+      ingest: this.functions['usage-ingest'],
+      rollup: this.functions['usage-rollup'],
       functions: this.functions,
-      stageNames: this.stageNames,
-      ...(props.alarms && { alarms: props.alarms }),
     });
 
     isolateWorkloads(this.functions, props.concurrency);
@@ -395,11 +416,13 @@ export class ApiKeyPlatform extends Construct {
       table: this.table,
       reminderQueue: this.reminders.queue,
       deliveryQueue: this.webhooks.deliveryQueue,
+      accessLogObjectQueue: this.usage.objectQueue,
       queues: {
         'webhook events': this.webhooks.eventQueue,
         'team events': this.webhooks.teamEventQueue,
         reminders: this.reminders.queue,
         'key expiries': this.keyExpiry.queue,
+        'access-log objects': this.usage.objectQueue,
       },
       deadLetterQueues: {
         'webhook events': this.webhooks.eventDeadLetterQueue,
@@ -407,7 +430,7 @@ export class ApiKeyPlatform extends Construct {
         'webhook deliveries': this.webhooks.deliveryDeadLetterQueue,
         reminders: this.reminders.deadLetterQueue,
         'key expiries': this.keyExpiry.deadLetterQueue,
-        'usage ingest': this.usage.ingestDeadLetterQueue,
+        'access-log objects': this.usage.objectDeadLetterQueue,
       },
       ...(props.alarms && { alarms: props.alarms }),
     });
@@ -417,11 +440,16 @@ export class ApiKeyPlatform extends Construct {
   }
 
   /**
-   * Creates the usage plans of the definition's plans over these stages. The API must take API keys
-   * from the authorizer (`apiKeySourceType: AUTHORIZER`); for a RestApi defined in the same app, this sets it.
+   * Creates the usage plans of the definition's plans over these stages, and sends each stage's
+   * access log to the platform's Firehose stream in ACCESS_LOG_FORMAT (usage statistics and the
+   * call log are read from it). The API must take API keys from the authorizer
+   * (`apiKeySourceType: AUTHORIZER`); for a RestApi defined in the same app, this sets it.
    */
   addUsagePlans(api: apigateway.IRestApi, stages: apigateway.Stage[]): UsagePlans {
-    const problems = stages.flatMap((stage) => stageNameProblem(stage, this.stageNames));
+    const problems = stages.flatMap((stage) => [
+      ...stageNameProblem(stage, this.stageNames),
+      ...this.logToPlatform(stage),
+    ]);
     if (problems.length > 0) throw new ApiKeyPlatformPropsError(problems);
     const restApi = api.node.defaultChild;
     if (restApi instanceof apigateway.CfnRestApi) restApi.apiKeySourceType = 'AUTHORIZER';
@@ -471,11 +499,25 @@ export class ApiKeyPlatform extends Construct {
   }
 
   /**
-   * Feeds a stage's access log group to usage statistics and the call log. The stage must log in
-   * ACCESS_LOG_FORMAT (`apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT)`); stages may share a group.
+   * Points a stage's access log at the platform's stream: a stage made with `platformStageOptions`
+   * through its destination, a stage without an access log directly. A stage already logging
+   * elsewhere is a problem: API Gateway keeps one access log destination per stage.
    */
-  ingestAccessLogs(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
-    return this.usage.ingestAccessLogs(logGroup);
+  private logToPlatform(stage: apigateway.Stage): string[] {
+    const streamArn = this.usage.delivery.stream.attrArn;
+    const destination = platformAccessLogDestinationOf(stage);
+    if (destination) {
+      destination.connect(streamArn);
+      return [];
+    }
+    const resource = stage.node.defaultChild as apigateway.CfnStage;
+    if (resource.accessLogSetting !== undefined) {
+      return [
+        `the stage ${stage.node.path} has an access log destination of its own: usage needs the stage's access log (make the stage with platformStageOptions(stageName))`,
+      ];
+    }
+    resource.accessLogSetting = { destinationArn: streamArn, format: ACCESS_LOG_FORMAT };
+    return [];
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * A complete deployable stack around a team's API definition: a REST API with one stage per stage
- * of the definition, access and execution logs, tracing, an alarm topic, and the platform attached
+ * of the definition, access logs (to the platform's Firehose stream) and execution logs, tracing,
+ * an alarm topic, and the platform attached
  * with the team's backends, as a platform team would do it in its own stack. It knows no product:
  * the definition and the backends come in as props. The infra tests and the local IAM check
  * synthesize it; the root app deploys the Leadbase example's own stack.
@@ -54,12 +55,9 @@ export class DemoStack extends Stack {
     const { live, sandbox } = props.definition.compiled.stages;
     const [firstStage, ...otherStages] = [live, sandbox];
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // Access logs go to the platform's Firehose stream once the stages are given to addUsagePlans.
     const stageOptions = (stageName: string) =>
-      platformStageOptions(accessLogs, stageName, {
+      platformStageOptions(stageName, {
         // Execution logs for errors only and never request data: requests carry API keys. Their
         // log groups are made below, with a retention.
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
@@ -140,7 +138,6 @@ export class DemoStack extends Stack {
     });
 
     const usagePlans = this.platform.addUsagePlans(this.api, Object.values(this.stages));
-    this.platform.ingestAccessLogs(accessLogs);
 
     for (const [stageName, stage] of Object.entries(this.stages)) {
       new CfnOutput(this, `${stageName}Url`, {

@@ -7,6 +7,7 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { consumedQueues, type FunctionNeeds } from '../functions/definition/functions';
@@ -18,6 +19,7 @@ import type {
   emailConfig,
   pepperConfig,
   tableConfig,
+  usageBucketConfig,
   webhookSecretConfig,
 } from '../functions/runtime/config';
 
@@ -29,6 +31,7 @@ const CALLER_SIGNING_SECRET_ID: keyof typeof callerSigningSecretConfig = 'CALLER
 const REST_API_ID: keyof typeof authorizerCacheConfig = 'REST_API_ID';
 const EMAIL_SENDER: keyof typeof emailConfig = 'EMAIL_SENDER';
 const WEBHOOK_SECRET_ID: keyof typeof webhookSecretConfig = 'WEBHOOK_SECRET_ID';
+const USAGE_BUCKET: keyof typeof usageBucketConfig = 'USAGE_BUCKET';
 /** The metered proxy's map of backend name → function ARN (JSON). */
 export const BACKEND_FUNCTIONS = 'BACKEND_FUNCTIONS';
 /**
@@ -61,6 +64,8 @@ export interface PlatformResources {
   email?: EmailIdentity;
   /** The team's Lambda backends the metered proxy calls (those of paid routes), by backend name. */
   paidBackends?: Record<string, lambda.IFunction>;
+  /** Firehose's access-log objects and the call-log archive (constructs/usage.ts). */
+  usageBucket: s3.IBucket;
 }
 
 export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources: PlatformResources): void {
@@ -80,6 +85,7 @@ export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources:
   }
   if (needs.sendEmail && resources.email) grantSendEmail(fn, resources.email);
   if (needs.webhookSecret) grantWebhookSecret(fn, resources.webhookSecret);
+  if (needs.usageBucket) grantUsageBucket(fn, needs.usageBucket, resources.usageBucket);
   // needs.webhookEgress takes no IAM: posting to receivers is plain internet egress, which the
   // functions have outside a VPC (see the network note in constructs/webhooks.ts).
 }
@@ -181,6 +187,33 @@ export function grantCallerSigningSecret(fn: lambda.Function, secret: secretsman
 export function grantWebhookSecret(fn: lambda.Function, secret: secretsmanager.ISecret): void {
   fn.addEnvironment(WEBHOOK_SECRET_ID, secret.secretArn);
   grantGetSecretValue(fn, secret);
+}
+
+/**
+ * USAGE_BUCKET, s3:GetObject on the objects under each `read` prefix and s3:PutObject under each
+ * `write` prefix. No s3:ListBucket: a GET of a missing object answers 403 AccessDenied, not 404.
+ */
+export function grantUsageBucket(
+  fn: lambda.Function,
+  access: NonNullable<FunctionNeeds['usageBucket']>,
+  bucket: s3.IBucket,
+): void {
+  const read = access.read ?? [];
+  const write = access.write ?? [];
+  if (read.length === 0 && write.length === 0) return;
+  fn.addEnvironment(USAGE_BUCKET, bucket.bucketName);
+  for (const [action, prefixes] of [
+    ['s3:GetObject', read],
+    ['s3:PutObject', write],
+  ] as const) {
+    if (prefixes.length === 0) continue;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [action],
+        resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+  }
 }
 
 /** The queue's URL in the variable its senders read, and the grant to send to it. */

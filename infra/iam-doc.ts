@@ -20,14 +20,17 @@ own log group, and nothing else.
   source mapping polls with (ReceiveMessage, DeleteMessage, GetQueueAttributes), plus
   ChangeMessageVisibility where the function hides its own messages (\`+hide\`).
 - **Secrets**: \`secretsmanager:GetSecretValue\` on each named secret, nothing else.
+- **Usage bucket**: \`read\` is \`s3:GetObject\` (ranged GETs included) on the objects under that
+  prefix, \`write\` is \`s3:PutObject\` under it; no function may list or delete objects, nor reach
+  another prefix.
 - **Other**: \`flush\` is \`apigateway:DELETE\` on the authorizer cache of each stage of the API definition;
   \`invoke\` is \`lambda:InvokeFunction\` on exactly the team's Lambda backends of paid routes;
   \`email\` is \`ses:SendEmail\` on the sender address's identity and its domain's (and the team's
   \`senderIdentity\`), with \`ses:FromAddress\` equal to the sender, and only when a sender is
   configured; \`KEY#…\` is a \`dynamodb:LeadingKeys\` condition on every table action.
 
-| Function | Table | Indexes | Queues | Secrets | Other |
-| --- | --- | --- | --- | --- | --- |
+| Function | Table | Indexes | Queues | Secrets | Usage bucket | Other |
+| --- | --- | --- | --- | --- | --- | --- |
 `;
 
 const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : '–');
@@ -51,6 +54,13 @@ function secretsOf(needs: FunctionNeeds): string[] {
   ];
 }
 
+function usageBucketOf(needs: FunctionNeeds): string[] {
+  return [
+    ...(needs.usageBucket?.read ?? []).map((prefix) => `read ${prefix}`),
+    ...(needs.usageBucket?.write ?? []).map((prefix) => `write ${prefix}`),
+  ];
+}
+
 function otherOf(needs: FunctionNeeds): string[] {
   return [
     ...(needs.flushAuthorizerCache ? ['flush'] : []),
@@ -69,6 +79,7 @@ export function renderIamDoc(): string {
       list(needs.queryIndexes ?? []),
       list(queuesOf(needs)),
       list(secretsOf(needs)),
+      list(usageBucketOf(needs)),
       list(otherOf(needs)),
     ];
     return `| ${cells.join(' | ')} |`;

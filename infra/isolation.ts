@@ -6,15 +6,18 @@
  *   uncached request into a 500. Reserved concurrency is also the authorizer's ceiling, so size
  *   it to the peak: invocations a second (uncached requests) × p99 duration in seconds × 1.5.
  *   300 holds about 4,000 verifications a second at 50 ms (DEFAULT_CONCURRENCY says why).
- * - usage-ingest (invoked asynchronously by CloudWatch Logs) gets a small reserved concurrency as
- *   its cap: a throttled async event waits in Lambda's queue and is retried for up to 6 hours, so
- *   the cap delays statistics and loses nothing.
+ * - usage-ingest (the access-log object queue's consumer) gets a small reserved concurrency, as
+ *   many as its event source may run at once (QUEUES['access-log-objects'].maxConcurrency): a burst
+ *   elsewhere cannot starve it, and objects beyond it wait on their queue, which loses nothing.
+ * - usage-rollup gets a reserved concurrency of 1, so two runs never fold the same hour at once (an
+ *   EventBridge event delivered twice, a retry overlapping the next run): the second is throttled
+ *   and retried after the first, when the hour is rolled up already.
  * - Every SQS event source gets a maximum concurrency (QUEUES[...].maxConcurrency): messages beyond
  *   it wait on their queue, and a function scaling on its queue cannot reach the account's limit.
  *
  * Reserving fails the deployment when it would leave the account fewer than 100 unreserved
- * executions: an account with the default of 1,000 can reserve 900 (these take 320). New accounts may start at 10;
- * raise the quota (Service Quotas, "Concurrent executions") or pass 'none'.
+ * executions: an account with the default of 1,000 can reserve 900 (these take 306). New accounts may start at 10;
+ * raise the quota (Service Quotas, "Concurrent executions") or pass 'none' for each.
  */
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { consumedQueues, FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
@@ -23,16 +26,26 @@ import { QUEUES } from '../functions/definition/queues';
 export interface ConcurrencyOptions {
   /** Reserved concurrency of the authorizer (its floor and its ceiling); 300 by default. */
   authorizerReserved?: number | 'none';
-  /** Reserved concurrency of usage-ingest (its ceiling); 20 by default. */
+  /** Reserved concurrency of usage-ingest; 5 by default (its event source's maximum concurrency). */
   usageIngestReserved?: number | 'none';
+  /**
+   * Reserved concurrency of usage-ingest's hourly rollup: 1, so that runs never overlap. 'none' only
+   * where nothing can be reserved: a duplicate schedule event could then fold an hour twice.
+   */
+  usageRollupReserved?: 1 | 'none';
 }
 
 /**
  * At the design load (1 M keys, 10,000 calls/s, 300 s gateway cache) about a third of calls miss
- * the cache: ~3,300 verifications a second × 50 ms × 1.5 ≈ 250, so the authorizer gets 300. At
- * 10,000 calls/s usage-ingest makes ~17,000 writes a second at ~1,000–1,600 per instance, so 20.
+ * the cache: ~3,300 verifications a second × 50 ms × 1.5 ≈ 250, so the authorizer gets 300.
+ * usage-ingest handles an object per stage and window (a few a minute, more at 64 MB each at high
+ * traffic), each in seconds: its event source's 5 keep up.
  */
-export const DEFAULT_CONCURRENCY = { authorizerReserved: 300, usageIngestReserved: 20 } as const;
+export const DEFAULT_CONCURRENCY = {
+  authorizerReserved: 300,
+  usageIngestReserved: QUEUES['access-log-objects'].maxConcurrency,
+  usageRollupReserved: 1,
+} as const;
 
 export function isolateWorkloads(
   functions: Record<FunctionId, lambda.Function>,
@@ -40,6 +53,7 @@ export function isolateWorkloads(
 ): void {
   reserve(functions.authorizer, options.authorizerReserved ?? DEFAULT_CONCURRENCY.authorizerReserved);
   reserve(functions['usage-ingest'], options.usageIngestReserved ?? DEFAULT_CONCURRENCY.usageIngestReserved);
+  reserve(functions['usage-rollup'], options.usageRollupReserved ?? DEFAULT_CONCURRENCY.usageRollupReserved);
   for (const [functionId, fn] of Object.entries(functions) as [FunctionId, lambda.Function][]) {
     // A function consuming several queues has each cap set where its sources are wired (webhooks.ts).
     const [queueId, ...others] = consumedQueues(FUNCTIONS[functionId].needs as FunctionNeeds);

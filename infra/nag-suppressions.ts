@@ -2,11 +2,13 @@
  * Every cdk-nag (AwsSolutions) finding this project accepts, each with why. Anything not listed
  * here fails synth and the infra tests: there are no unexplained findings.
  */
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/definition/functions';
 import { PLATFORM_ROUTES } from '../functions/definition/platform-routes';
 import type { ApiKeyPlatform } from './api-key-platform';
 
@@ -42,13 +44,7 @@ export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
     true,
   );
 
-  NagSuppressions.addResourceSuppressions(platform.usage.ingestDeadLetterQueue, [
-    {
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself a dead-letter queue: usage-ingest's on-failure destination for access log batches Lambda gave up on.",
-    },
-  ]);
+  suppressUsageFindings(platform);
 
   NagSuppressions.addResourceSuppressions(platform.pepper, [
     {
@@ -125,6 +121,60 @@ export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
       },
     ],
   );
+}
+
+/** The usage bucket, its grants by prefix, and the handler CDK deploys to set its notification. */
+function suppressUsageFindings(platform: ApiKeyPlatform): void {
+  const { bucket, role } = platform.usage.delivery;
+  NagSuppressions.addResourceSuppressions(bucket, [
+    {
+      id: 'AwsSolutions-S1',
+      reason:
+        'The usage bucket holds transient, machine-written objects (raw access logs for 3 days, the call-log archive for 8) that only the platform’s roles read or write, each on its own prefix; a server access log of it would be a second bucket logging every Firehose and usage-ingest request. Turn on CloudTrail data events for it if an audit needs them.',
+    },
+  ]);
+  const stack = Stack.of(bucket);
+  const bucketId = stack.resolve(stack.getLogicalId(bucket.node.defaultChild as CfnElement)) as string;
+  const objectsUnder = (prefix: string) => `Resource::<${bucketId}.Arn>/${prefix}*`;
+  const reason =
+    'Objects under one key prefix of the usage bucket: the objects are made at run time (one per window), so the prefix is the narrowest resource IAM can name.';
+  for (const [functionId, fn] of Object.entries(platform.functions) as [FunctionId, lambda.Function][]) {
+    const access = (FUNCTIONS[functionId].needs as FunctionNeeds).usageBucket;
+    const prefixes = [...(access?.read ?? []), ...(access?.write ?? [])];
+    if (!fn.role || prefixes.length === 0) continue;
+    NagSuppressions.addResourceSuppressions(
+      fn.role,
+      [{ id: 'AwsSolutions-IAM5', reason, appliesTo: prefixes.map(objectsUnder) }],
+      true,
+    );
+  }
+  NagSuppressions.addResourceSuppressions(
+    role,
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: `${reason} Firehose writes under the access-log prefix and its error prefix only.`,
+        appliesTo: platform.usage.delivery.writtenPrefixes.map(objectsUnder),
+      },
+    ],
+    true,
+  );
+  // CDK's singleton custom resource that sets the bucket's notification configuration at deploy time.
+  for (const child of stack.node.children) {
+    if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
+    NagSuppressions.addResourceSuppressions(
+      child,
+      [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason:
+            'CDK’s BucketNotificationsHandler (it sets the usage bucket’s S3 notification at deploy time): AWSLambdaBasicExecutionRole only lets it write its own logs.',
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+        },
+      ],
+      true,
+    );
+  }
 }
 
 /** Findings of the demo's own API: choices a platform team makes for its API, not the platform. */

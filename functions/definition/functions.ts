@@ -13,6 +13,13 @@ import {
   type TableAction,
   tableActions as table,
 } from './table-access';
+import { ACCESS_LOG_OBJECT_PREFIX, CALL_LOG_OBJECT_PREFIX } from './usage';
+
+/**
+ * Object key prefixes of the usage bucket (functions/definition/usage.ts): Firehose's raw access
+ * log and the call-log archive.
+ */
+export type UsageBucketPrefix = typeof ACCESS_LOG_OBJECT_PREFIX | typeof CALL_LOG_OBJECT_PREFIX;
 
 export interface FunctionNeeds {
   /**
@@ -65,6 +72,11 @@ export interface FunctionNeeds {
   webhookSecret?: boolean;
   /** Posts to customers' webhook URLs on the internet (see the network note in infra/constructs/webhooks.ts). */
   webhookEgress?: boolean;
+  /**
+   * The usage bucket (USAGE_BUCKET): s3:GetObject on the objects under each `read` prefix (ranged
+   * GETs included), s3:PutObject under each `write` prefix, nothing on the bucket itself.
+   */
+  usageBucket?: { read?: readonly UsageBucketPrefix[]; write?: readonly UsageBucketPrefix[] };
 }
 
 export interface FunctionDefinition {
@@ -164,7 +176,12 @@ export const FUNCTIONS = {
   'key-calls': {
     entry: 'functions/keys/calls.ts',
     description: 'GET /v1/keys/{id}/calls',
-    needs: { table: table(ROUTE_STACK, ['GetItem', 'Query']), cursorKey: true },
+    // The call index and the recent windows; the sections themselves, by ranged GETs of the archive.
+    needs: {
+      table: table(ROUTE_STACK, ['GetItem', 'Query']),
+      cursorKey: true,
+      usageBucket: { read: [CALL_LOG_OBJECT_PREFIX] },
+    },
   },
   'usage-report': {
     entry: 'functions/usage/report.ts',
@@ -173,11 +190,25 @@ export const FUNCTIONS = {
   },
   'usage-ingest': {
     entry: 'functions/usage/ingest.ts',
-    description: 'Turns API Gateway access log batches into usage counters and the 7-day call log',
+    description:
+      'Turns each access-log object Firehose writes into a usage window, its call-log archive object and status metrics',
     needs: {
-      // Call log items in batches of 25; counters, lastUsedAt and anomalies; the days an anomaly check reads;
-      // the ledger of counted batches (GetItem, then UpdateItem).
-      table: ['BatchWriteItem', 'UpdateItem', 'Query', 'GetItem'],
+      // The window's items per shard (PutItem); the shards' rollup markers and, on a retry across a
+      // rollup, the items already written (GetItem, BatchGetItem); unattributed calls per stage and
+      // day (UpdateItem ADD).
+      table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      consumeQueue: 'access-log-objects',
+      usageBucket: { read: [ACCESS_LOG_OBJECT_PREFIX], write: [CALL_LOG_OBJECT_PREFIX] },
+    },
+  },
+  'usage-rollup': {
+    entry: 'functions/usage/rollup.ts',
+    description:
+      'Hourly: folds the usage windows of each finished hour into day items, lastUsedAt and the call index, and flags anomalies',
+    needs: {
+      // The shards' windows (Query) and markers; day items, lastUsedAt and anomalies (UpdateItem ADD,
+      // conditional); the days an anomaly check reads (Query); call index items and markers (PutItem).
+      table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
     },
   },
   'reminders-scan': {

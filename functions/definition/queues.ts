@@ -99,6 +99,22 @@ export const QUEUES = {
     // Flushes are coalesced per environment by a conditional claim: more workers only contend.
     maxConcurrency: 2,
   },
+  /**
+   * One S3 ObjectCreated notification per access-log object Firehose writes (about one a minute per
+   * stage, more at high traffic): usage-ingest turns each object into a usage window. The
+   * visibility is six times usage-ingest's timeout (2 min). A redelivered object rewrites the
+   * same window items, so a retry counts nothing twice.
+   */
+  'access-log-objects': {
+    name: 'api-key-platform-access-log-objects',
+    deadLetterQueueName: 'api-key-platform-access-log-objects-dlq',
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 5,
+    deadLetterRetentionDays: 14,
+    batchSize: 10,
+    // A few objects a minute: a handful of instances keep up with far more.
+    maxConcurrency: 5,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueId = keyof typeof QUEUES;
@@ -110,12 +126,15 @@ export const QUEUE_URL_VARIABLES: {
   'team-events': keyof typeof teamEventQueueConfig;
   'webhook-deliveries': keyof typeof webhookDeliveryQueueConfig;
   'key-expiries': keyof typeof keyExpiryQueueConfig;
+  /** Only its consumer gets it (nothing sends to it but S3); the event source mapping does the polling. */
+  'access-log-objects': 'ACCESS_LOG_OBJECT_QUEUE_URL';
 } = {
   reminders: 'REMINDER_QUEUE_URL',
   'webhook-events': 'WEBHOOK_EVENT_QUEUE_URL',
   'team-events': 'TEAM_EVENT_QUEUE_URL',
   'webhook-deliveries': 'WEBHOOK_DELIVERY_QUEUE_URL',
   'key-expiries': 'KEY_EXPIRY_QUEUE_URL',
+  'access-log-objects': 'ACCESS_LOG_OBJECT_QUEUE_URL',
 };
 
 /** How often the reminder scan runs: daily by default (the CDK construct and `npm start` both read it). */

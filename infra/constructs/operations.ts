@@ -8,8 +8,9 @@
  * - the authorizer's p99 duration: it is on the path of every uncached request;
  * - DynamoDB throttles of the table and of each index (an index that throttles throttles the
  *   table's writes too, revokes included);
- * - the age of the reminder queue's oldest message, and the deliveries queue's visible backlog
- *   (delivery messages wait hidden between attempts, so only the visible ones are late);
+ * - the age of the reminder queue's and the access-log object queue's oldest message, and the
+ *   deliveries queue's visible backlog (delivery messages wait hidden between attempts, so only the
+ *   visible ones are late);
  * - authorizer cache flushes that failed after their retries (the platform's own EMF metric).
  *
  * The dashboard shows the authorizer, the cache flushes, 4XX/5XX/429 per stage, the queues' ages
@@ -43,6 +44,8 @@ export interface OperationsProps {
   table: dynamodb.ITable;
   reminderQueue: sqs.IQueue;
   deliveryQueue: sqs.IQueue;
+  /** S3's notifications of access-log objects, which usage-ingest consumes. */
+  accessLogObjectQueue: sqs.IQueue;
   /** Queues whose oldest message's age the dashboard shows, by name. */
   queues: Record<string, sqs.IQueue>;
   /** Dead-letter queues whose depth the dashboard shows, by name. */
@@ -89,32 +92,17 @@ export class Operations extends Construct {
       });
     }
 
-    const ingest = props.functions['usage-ingest'];
-    if (ingest) {
-      const asyncMetric = (metricName: string, statistic: string) =>
-        new cloudwatch.Metric({
-          namespace: 'AWS/Lambda',
-          metricName,
-          dimensionsMap: { FunctionName: ingest.functionName },
-          statistic,
-          period: FIVE_MINUTES,
-        });
-      this.alarm('UsageIngestBacklog', {
-        alarmDescription:
-          'Access-log batches have waited over 15 minutes in usage-ingest’s async queue: its cap (concurrency.usageIngestReserved) is too small for the traffic, and usage, the call log and lastUsedAt fall behind. After 6 hours batches go to the on-failure queue.',
-        metric: asyncMetric('AsyncEventAge', cloudwatch.Stats.MAXIMUM),
-        threshold: 15 * 60 * 1000,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-      });
-      this.alarm('UsageIngestDropped', {
-        alarmDescription: 'Lambda dropped access-log batches for usage-ingest (too old or throttled too long).',
-        metric: asyncMetric('AsyncEventsDropped', cloudwatch.Stats.SUM),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-      });
-    }
+    this.alarm('AccessLogObjectAge', {
+      alarmDescription:
+        'An access-log object has waited over 15 minutes for usage-ingest: usage, the call log and lastUsedAt fall behind. usage-ingest is failing (see its errors alarm and logs) or its cap (QUEUES access-log-objects maxConcurrency, concurrency.usageIngestReserved) is too small for the traffic.',
+      metric: props.accessLogObjectQueue.metricApproximateAgeOfOldestMessage({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: FIVE_MINUTES,
+      }),
+      threshold: 15 * 60,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+    });
 
     const p99 = options.authorizerP99 ?? Duration.seconds(1);
     this.alarm('AuthorizerP99Duration', {

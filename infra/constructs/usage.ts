@@ -1,30 +1,44 @@
 /**
  * Usage and alarms. API Gateway's access logs are the source of usage statistics and the call log:
- * each stage's access log group is subscribed to the usage-ingest function, which turns every batch
- * CloudWatch Logs delivers into counters and call log items.
+ * each stage logs to a Firehose stream that writes one object per usage window into the usage
+ * bucket (constructs/access-log-delivery.ts); S3 notifies the `access-log-objects` queue of each
+ * object, and usage-ingest consumes the queue (partial batch failures, a DLQ after
+ * QUEUES['access-log-objects'].maxReceiveCount receives). usage-rollup runs hourly at HH:05, one
+ * run at a time (reserved concurrency 1, infra/isolation.ts), and folds finished hours into day items.
  *
  * Alarms, as far as CloudWatch can express them:
  * - 5XX error rate per stage (`AWS/ApiGateway` 5XXError, average = share of requests);
  * - 4XX spikes per stage (anomaly detection on the 4XXError count);
- * - 429 spikes per stage (a metric filter on the access log, since API Gateway has no 429 metric;
- *   it counts usage-plan throttles and the platform's own rate limits alike);
+ * - 429 spikes per stage (ApiKeyPlatform Status429, which usage-ingest emits in embedded metric
+ *   format, since API Gateway has no 429 metric; it counts usage-plan throttles and the platform's
+ *   own rate limits alike);
+ * - access-log objects in the DLQ (usage and the call log miss their calls until redriven);
+ * - Firehose late in writing the access log to S3 (it retries for 24 hours, then writes the
+ *   records under the error prefix, where nothing reads them);
  * - throttles of every platform function (`AWS/Lambda` Throttles): a throttled authorizer means
  *   500s for callers, a throttled usage-ingest means late statistics.
+ * Errors of usage-ingest and usage-rollup are alarmed with every function's (constructs/operations.ts).
  * The alarms have no action unless one is given: teams wire them to their own on-call.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QUEUES } from '../../functions/definition/queues';
+import { ConsumerEventSource } from '../grants';
+import { AccessLogDelivery } from './access-log-delivery';
+import { queueWithDeadLetterQueue } from './queue-with-dlq';
 
-/** Where the access-log metric filter publishes; dimension `Stage`. */
+/** Where usage-ingest publishes the 429s it counts (embedded metric format); dimension `Stage`. */
 export const ACCESS_LOG_METRICS_NAMESPACE = 'ApiKeyPlatform';
 export const THROTTLED_METRIC = 'Status429';
+
+/** HH:05 UTC: the hour before ended USAGE_ROLLUP_GRACE_SECONDS ago, so its windows are all written. */
+export const USAGE_ROLLUP_SCHEDULE = 'cron(5 * * * ? *)';
 
 export interface UsageAlarmOptions {
   /** Share of a stage's requests answered 5XX that raises the alarm; 5% by default. */
@@ -37,60 +51,65 @@ export interface UsageAlarmOptions {
 
 export interface UsageProps {
   api: apigateway.IRestApi;
-  ingestFunction: lambda.IFunction;
-  /** The functions whose throttles are alarmed, by id. */
-  functions: Record<string, lambda.IFunction>;
   /** The API's stage names (the definition's stages): alarms and widgets per stage. */
   stageNames: readonly string[];
   alarms?: UsageAlarmOptions;
+  /** Of the bucket and the queues: the table's. */
+  removalPolicy?: RemovalPolicy;
+  /** The usage window: how long Firehose buffers the access log (USAGE_WINDOW_SECONDS by default, 60–900). */
+  windowSeconds?: number;
 }
 
 export class Usage extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** The usage bucket and the stages' Firehose stream. */
+  readonly delivery: AccessLogDelivery;
+  /** One S3 notification per access-log object, consumed by usage-ingest. */
+  readonly objectQueue: sqs.Queue;
   /**
-   * Access log batches usage-ingest failed on after Lambda's two retries, as async invocation
-   * records (`requestPayload` is the batch as delivered): redrive them by invoking usage-ingest
-   * with the payload. A batch already counted is skipped, so a redrive counts nothing twice.
+   * Notifications of objects usage-ingest failed on QUEUES['access-log-objects'].maxReceiveCount
+   * times. Redrive them to `objectQueue` once the cause is fixed (the objects stay
+   * ACCESS_LOG_OBJECT_RETENTION_DAYS): a window written again replaces itself, nothing counts twice.
    */
-  readonly ingestDeadLetterQueue: sqs.Queue;
-  readonly subscriptions: logs.SubscriptionFilter[] = [];
-  private readonly ingestFunction: lambda.IFunction;
+  readonly objectDeadLetterQueue: sqs.Queue;
+  /** Set by `connect`: usage-rollup's hourly schedule. */
+  rollupRule?: events.Rule;
   private readonly options: UsageAlarmOptions;
-  private throttleAlarmsAdded = false;
-  private readonly stageNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: UsageProps) {
     super(scope, id);
-    this.ingestFunction = props.ingestFunction;
     this.options = props.alarms ?? {};
-    this.stageNames = props.stageNames;
     const stdDevs = this.options.spikeStdDevs ?? 3;
 
-    // CloudWatch Logs invokes usage-ingest asynchronously: without a destination, a batch that
-    // fails three times is dropped with no trace but the function's error count.
-    this.ingestDeadLetterQueue = new sqs.Queue(this, 'IngestDeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.delivery = new AccessLogDelivery(this, 'AccessLogs', {
+      ...(props.windowSeconds !== undefined && { windowSeconds: props.windowSeconds }),
+      ...(props.removalPolicy && { removalPolicy: props.removalPolicy }),
     });
-    // SendMessage alone: SqsDestination would grant GetQueueUrl and GetQueueAttributes too.
-    props.ingestFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.ingestDeadLetterQueue.queueArn] }),
-    );
-    props.ingestFunction.configureAsyncInvoke({
-      onFailure: { bind: () => ({ destination: this.ingestDeadLetterQueue.queueArn }) },
-      retryAttempts: 2,
-      // Lambda keeps a throttled event (usage-ingest's concurrency is capped) for up to this long.
-      maxEventAge: Duration.hours(6),
+    const queues = queueWithDeadLetterQueue(this, {
+      definition: QUEUES['access-log-objects'],
+      idPrefix: 'AccessLogObject',
+      ...(props.removalPolicy && { removalPolicy: props.removalPolicy }),
+      alarmDescription:
+        'Access-log objects failed usage-ingest repeatedly and their notifications are in the DLQ: usage, lastUsedAt and the call log miss those calls. Fix the cause (usage-ingest logs), then redrive the DLQ to its source queue within 3 days, while the objects exist.',
     });
+    this.objectQueue = queues.queue;
+    this.objectDeadLetterQueue = queues.deadLetterQueue;
+    this.add(queues.deadLetterAlarm);
+    this.delivery.notify(this.objectQueue);
+    const freshnessLimit = this.delivery.windowSeconds + 15 * 60;
     this.add(
-      new cloudwatch.Alarm(this, 'IngestDeadLetterAlarm', {
-        alarmDescription:
-          'Access log batches failed usage-ingest three times and are in its DLQ: usage statistics and the call log miss them. Check the usage-ingest logs, then invoke usage-ingest with each record’s requestPayload.',
-        metric: this.ingestDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 1,
+      new cloudwatch.Alarm(this, 'AccessLogDeliveryLate', {
+        alarmDescription: `Firehose has held access-log records for over ${freshnessLimit / 60} minutes without writing them to the usage bucket: usage, lastUsedAt and the call log stop. Check the stream's DeliveryToS3 metrics and its role's access to the bucket.`,
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/Firehose',
+          metricName: 'DeliveryToS3.DataFreshness',
+          dimensionsMap: { DeliveryStreamName: this.delivery.stream.ref },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(5),
+        }),
+        threshold: freshnessLimit,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
@@ -122,8 +141,49 @@ export class Usage extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
       );
+      this.add(
+        new cloudwatch.AnomalyDetectionAlarm(this, `ThrottledSpike-${stage}`, {
+          alarmDescription: `The ${stage} stage answered more 429s than usual (${stdDevs} standard deviations) in 2 of the last 3 five-minute periods: organizations at their plan's limit or keys at their own.`,
+          metric: new cloudwatch.Metric({
+            namespace: ACCESS_LOG_METRICS_NAMESPACE,
+            metricName: THROTTLED_METRIC,
+            dimensionsMap: { Stage: stage },
+            statistic: cloudwatch.Stats.SUM,
+            period: Duration.minutes(5),
+          }),
+          stdDevs,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
     }
+  }
 
+  /**
+   * Wires the object queue to usage-ingest, the hourly schedule to usage-rollup, and the throttle
+   * alarms of every platform function.
+   */
+  connect(props: {
+    ingest: lambda.Function;
+    rollup: lambda.Function;
+    functions: Record<string, lambda.IFunction>;
+  }): void {
+    props.ingest.addEventSource(
+      new ConsumerEventSource(this.objectQueue, {
+        batchSize: QUEUES['access-log-objects'].batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+    this.rollupRule = new events.Rule(this, 'RollupSchedule', {
+      description: 'Starts usage-rollup: folds the finished hour into day items',
+      schedule: events.Schedule.expression(USAGE_ROLLUP_SCHEDULE),
+      // A run that fails is retried; the next hour's run also picks up every hour still due.
+      targets: [new targets.LambdaFunction(props.rollup, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
+    // A run Lambda throttles (one runs at a time) or that fails waits at most until the next run.
+    props.rollup.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
     for (const [functionId, fn] of Object.entries(props.functions)) {
       this.add(
         new cloudwatch.Alarm(this, `Throttles-${functionId}`, {
@@ -136,53 +196,6 @@ export class Usage extends Construct {
         }),
       );
     }
-  }
-
-  /**
-   * Subscribes an access log group (in ACCESS_LOG_FORMAT) to usage-ingest and counts its 429s. A
-   * log group takes at most two subscription filters; the stages may share one group.
-   */
-  ingestAccessLogs(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
-    const index = this.subscriptions.length;
-    const subscription = new logs.SubscriptionFilter(this, `AccessLogSubscription${index}`, {
-      logGroup,
-      destination: new LambdaDestination(this.ingestFunction),
-      filterPattern: logs.FilterPattern.allEvents(),
-    });
-    this.subscriptions.push(subscription);
-    new logs.MetricFilter(this, `Throttled429Filter${index}`, {
-      logGroup,
-      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
-      metricNamespace: ACCESS_LOG_METRICS_NAMESPACE,
-      metricName: THROTTLED_METRIC,
-      metricValue: '1',
-      dimensions: { Stage: '$.stage' },
-      unit: cloudwatch.Unit.COUNT,
-    });
-    if (!this.throttleAlarmsAdded) {
-      this.throttleAlarmsAdded = true;
-      const stdDevs = this.options.spikeStdDevs ?? 3;
-      for (const stage of this.stageNames) {
-        this.add(
-          new cloudwatch.AnomalyDetectionAlarm(this, `ThrottledSpike-${stage}`, {
-            alarmDescription: `The ${stage} stage answered more 429s than usual (${stdDevs} standard deviations) in 2 of the last 3 five-minute periods: organizations at their plan's limit or keys at their own.`,
-            metric: new cloudwatch.Metric({
-              namespace: ACCESS_LOG_METRICS_NAMESPACE,
-              metricName: THROTTLED_METRIC,
-              dimensionsMap: { Stage: stage },
-              statistic: cloudwatch.Stats.SUM,
-              period: Duration.minutes(5),
-            }),
-            stdDevs,
-            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
-            evaluationPeriods: 3,
-            datapointsToAlarm: 2,
-            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          }),
-        );
-      }
-    }
-    return subscription;
   }
 
   private add(alarm: cloudwatch.Alarm): void {

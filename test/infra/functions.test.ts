@@ -22,8 +22,16 @@ function statementsOf(functionId: FunctionId): Statement[] {
 }
 
 describe('every function', () => {
-  it('exists once per FUNCTIONS entry, beside the team’s backends', () => {
-    template.resourceCountIs('AWS::Lambda::Function', functionIds.length + Object.keys(stack.backends).length);
+  it('exists once per FUNCTIONS entry, beside the team’s backends and CDK’s S3 notification handler', () => {
+    // BucketNotificationsHandler sets the usage bucket's notification at deploy time (constructs/access-log-delivery.ts).
+    const handlers = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) =>
+      id.startsWith('BucketNotificationsHandler'),
+    );
+    expect(handlers).toHaveLength(1);
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      functionIds.length + Object.keys(stack.backends).length + handlers.length,
+    );
   });
 
   it.each(functionIds)('%s runs Node.js 22 on arm64 with its own log group', (functionId) => {

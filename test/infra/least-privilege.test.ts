@@ -46,6 +46,7 @@ function accessOf(functionId: FunctionId, service: string): Record<string, strin
 }
 
 const TABLE = logicalIdOf(platform.table);
+const BUCKET = logicalIdOf(platform.usage.delivery.bucket);
 
 describe.each(functionIds)('%s', (functionId) => {
   const needs = needsOf(functionId);
@@ -55,6 +56,13 @@ describe.each(functionIds)('%s', (functionId) => {
     if (needs.table.length > 0) expected[TABLE] = [...new Set(needs.table)].sort();
     for (const index of needs.queryIndexes ?? []) expected[`${TABLE}/index/${index}`] = ['Query'];
     expect(accessOf(functionId, 'dynamodb')).toEqual(expected);
+  });
+
+  it('may GetObject and PutObject under the usage bucket prefixes its needs name, and take no other S3 action', () => {
+    const expected: Record<string, string[]> = {};
+    for (const prefix of needs.usageBucket?.read ?? []) expected[`${BUCKET}/${prefix}*`] = ['GetObject'];
+    for (const prefix of needs.usageBucket?.write ?? []) expected[`${BUCKET}/${prefix}*`] = ['PutObject'];
+    expect(accessOf(functionId, 's3')).toEqual(expected);
   });
 
   it('reads its secrets with GetSecretValue and nothing else', () => {

@@ -51,17 +51,15 @@ describe('finding 5: authorizer cache flushes', () => {
   });
 });
 
-describe('finding 6: usage-ingest', () => {
-  it('sends batches that failed Lambda’s retries to a DLQ', () => {
-    const config = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).find(
+describe('finding 6, issue 13: usage-ingest', () => {
+  it('consumes the access-log object queue, whose failed objects go to a DLQ with an alarm', () => {
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find(
       (resource) => JSON.stringify(resource.Properties.FunctionName) === JSON.stringify(fnRef('usage-ingest')),
     );
-    expect(config?.Properties).toMatchObject({
-      MaximumRetryAttempts: 2,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+    expect(mapping?.Properties.EventSourceArn).toEqual({
+      'Fn::GetAtt': [logicalIdOf(stack.platform.usage.objectQueue), 'Arn'],
     });
-    const dlqId = config?.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
-    expect(template.findResources('AWS::SQS::Queue')[dlqId]).toBeDefined();
+    const dlqId = logicalIdOf(stack.platform.usage.objectDeadLetterQueue);
     const dlqAlarm = alarmsOn('ApproximateNumberOfMessagesVisible').find(
       (alarm) =>
         JSON.stringify(dimension(metricsOf(alarm)[0] as never, 'QueueName')) ===
@@ -70,17 +68,19 @@ describe('finding 6: usage-ingest', () => {
     expect(dlqAlarm?.Properties.Threshold).toBe(1);
   });
 
-  it('may read and write the ledger of counted batches', () => {
-    expect((FUNCTIONS['usage-ingest'].needs as FunctionNeeds).table).toEqual(
-      expect.arrayContaining(['GetItem', 'UpdateItem']),
+  it('is no longer invoked asynchronously, so it has no on-failure destination', () => {
+    const config = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).find(
+      (resource) => JSON.stringify(resource.Properties.FunctionName) === JSON.stringify(fnRef('usage-ingest')),
     );
+    expect(config).toBeUndefined();
   });
 });
 
 describe('finding 7: isolation between workloads', () => {
-  it('reserves concurrency for the authorizer and caps usage-ingest', () => {
+  it('reserves concurrency for the authorizer, usage-ingest as much as its event source runs, usage-rollup 1', () => {
     expect(lambdaOf('authorizer')?.ReservedConcurrentExecutions).toBe(300);
-    expect(lambdaOf('usage-ingest')?.ReservedConcurrentExecutions).toBe(20);
+    expect(lambdaOf('usage-ingest')?.ReservedConcurrentExecutions).toBe(QUEUES['access-log-objects'].maxConcurrency);
+    expect(lambdaOf('usage-rollup')?.ReservedConcurrentExecutions).toBe(1);
   });
 
   it.each(consumers)('caps the SQS event sources of %s', (functionId) => {
@@ -93,7 +93,9 @@ describe('finding 7: isolation between workloads', () => {
   });
 
   it('leaves reservations out for accounts that cannot spare them, and refuses nonsense', () => {
-    const { template: team } = teamStack({ concurrency: { authorizerReserved: 'none', usageIngestReserved: 'none' } });
+    const { template: team } = teamStack({
+      concurrency: { authorizerReserved: 'none', usageIngestReserved: 'none', usageRollupReserved: 'none' },
+    });
     for (const fn of Object.values(team.findResources('AWS::Lambda::Function'))) {
       expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
     }
@@ -144,9 +146,14 @@ describe('finding 8: operations', () => {
     expect(onAuthorizer('Throttles').length).toBeGreaterThan(0);
   });
 
-  it('alarms when usage-ingest falls behind or drops batches', () => {
-    expect(alarmsOn('AsyncEventAge')).toHaveLength(1);
-    expect(alarmsOn('AsyncEventsDropped')).toHaveLength(1);
+  it('alarms when access-log objects wait over 15 minutes for usage-ingest', () => {
+    const alarm = alarmsOn('ApproximateAgeOfOldestMessage').find(
+      (candidate) =>
+        JSON.stringify(dimension(metricsOf(candidate)[0] as never, 'QueueName')) ===
+        JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stack.platform.usage.objectQueue), 'QueueName'] }),
+    );
+    expect(alarm?.Properties).toMatchObject({ Threshold: 15 * 60, Statistic: 'Maximum' });
+    expect(alarmsOn('AsyncEventAge')).toEqual([]);
   });
 
   it.each(functionIds.filter((id) => id !== 'authorizer'))('alarms on errors of %s', (functionId) => {

@@ -12,9 +12,8 @@
  * its value as CALLER_SIGNING_SECRET where it runs outside AWS (examples/fleet/service/main.ts).
  */
 import { ApiKeyPlatform, platformStageOptions } from 'api-key-platform';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fleetApi } from '../api';
 
@@ -38,12 +37,9 @@ export class FleetStack extends Stack {
     const definition = fleetApi(backendUrl);
     const { live, sandbox } = definition.compiled.stages;
 
-    // Access logs in the platform's format: usage statistics and the call log are read from them.
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const stageOptions = (stageName: string) => platformStageOptions(accessLogs, stageName);
+    // Access logs in the platform's format, to its Firehose stream (connected by addUsagePlans):
+    // usage statistics and the call log are read from them.
+    const stageOptions = (stageName: string) => platformStageOptions(stageName);
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'levy-fleets-partner-api',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
@@ -55,7 +51,6 @@ export class FleetStack extends Stack {
 
     this.platform = new ApiKeyPlatform(this, 'Platform', { api: this.api, definition });
     this.platform.addUsagePlans(this.api, [this.api.deploymentStage, sandboxStage]);
-    this.platform.ingestAccessLogs(accessLogs);
     new CfnOutput(this, 'CallerSigningSecretArn', {
       value: this.platform.callerSigningSecret.secretArn,
       description: 'The fleet service verifies X-Caller-Signature with this secret (CALLER_SIGNING_SECRET_ID).',

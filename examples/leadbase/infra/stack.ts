@@ -5,9 +5,8 @@
  * (enrichments, search) reach their functions through the platform's metered proxy.
  */
 import { ApiKeyPlatform, platformStageOptions } from 'api-key-platform';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { leadbaseApi } from '../api';
 import { LeadbaseBackends, type LeadbaseBackendsProps } from './backends';
@@ -22,12 +21,9 @@ export class LeadbaseStack extends Stack {
   constructor(scope: Construct, id: string, props: LeadbaseStackProps = {}) {
     super(scope, id, props);
     const { live, sandbox } = leadbaseApi.compiled.stages;
-    // Usage statistics and the call log are read from these lines.
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const stageOptions = (stageName: string) => platformStageOptions(accessLogs, stageName);
+    // Access logs in the platform's format, to its Firehose stream (connected by addUsagePlans):
+    // usage statistics and the call log are read from them.
+    const stageOptions = (stageName: string) => platformStageOptions(stageName);
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'leadbase-api',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
@@ -47,7 +43,6 @@ export class LeadbaseStack extends Stack {
     const { contacts, tables, enrichments } = this.backends.functions;
     for (const fn of [contacts, tables, enrichments]) this.platform.grantPublishEvents(fn);
     const usagePlans = this.platform.addUsagePlans(this.api, [this.api.deploymentStage, sandboxStage]);
-    this.platform.ingestAccessLogs(accessLogs);
 
     // What the operator CLI needs (docs/operations.md), and where clients call.
     new CfnOutput(this, 'LiveUrl', { value: this.api.deploymentStage.urlForPath('/') });
