@@ -1,12 +1,11 @@
 /** S3CallArchive against the local S3 (fauxqs): a window's object is written once and read back section by section. */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3CallArchive } from '../../functions/adapters/s3-call-archive';
 import { archiveWindow, readSection } from '../../functions/domain/usage/call-archive';
-import { LOCAL_CREDENTIALS } from '../../local/bootstrap';
+import { createBucket, localS3Client } from '../../local/bootstrap';
 import { startSqs } from '../../local/emulators/sqs';
-import { LOCAL_REGION } from '../../local/gateway/events';
 import { aCall } from '../support/usage-memory';
 
 const BUCKET = 'usage-archive-test';
@@ -15,13 +14,8 @@ let client: S3Client;
 
 beforeAll(async () => {
   s3 = await startSqs({});
-  client = new S3Client({
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-  });
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  client = localS3Client(s3.endpoint);
+  await createBucket(client, BUCKET);
 });
 
 afterAll(async () => {
