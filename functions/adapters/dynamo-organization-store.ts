@@ -5,7 +5,6 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { OrganizationAccounts } from '../domain/backend-accounts';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type {
   LeakedKeyAction,
@@ -18,23 +17,42 @@ import { isConditionFailure } from './conditional';
 
 export const organizationKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'ORG' });
 
+/** What the key authorizer reads of an organization. */
+export interface OrganizationForAuthorizer {
+  /** Its sub-account ids, spelled out for keys with accounts `*` (domain/backend-accounts.ts). */
+  accounts: string[];
+  /** Its plan and custom figure: the rate limit of its keys without one of their own. */
+  plan: Pick<Organization, 'plan' | 'customRequestsPerMinute'>;
+}
+
 /**
- * The organization's sub-account ids, for the authorizer (domain/backend-accounts.ts): one
- * eventually consistent GetItem of the `accounts` attribute only, so it carries no members, plan
- * or gateway key (DynamoDB still charges for the whole item: 0.5 RCU up to 4 KB).
+ * The organization as the authorizer needs it: one eventually consistent GetItem of `accounts`,
+ * `plan` and `customRequestsPerMinute` only, so it carries no members or gateway key (DynamoDB
+ * still charges for the whole item: 0.5 RCU up to 4 KB). Undefined when there is no such organization.
  */
-export function organizationAccountIds(client: DynamoDBDocumentClient, tableName: string): OrganizationAccounts {
+export function organizationForAuthorizer(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): (organizationId: string) => Promise<OrganizationForAuthorizer | undefined> {
   return async (organizationId) => {
     const { Item } = await client.send(
       new GetCommand({
         TableName: tableName,
         Key: organizationKey(organizationId),
-        ProjectionExpression: '#accounts',
-        ExpressionAttributeNames: { '#accounts': 'accounts' },
+        ProjectionExpression: '#accounts, #plan, customRequestsPerMinute',
+        ExpressionAttributeNames: { '#accounts': 'accounts', '#plan': 'plan' },
       }),
     );
     if (!Item) return undefined;
-    return ((Item.accounts ?? []) as SubAccount[]).map((account) => account.id);
+    return {
+      accounts: ((Item.accounts ?? []) as SubAccount[]).map((account) => account.id),
+      plan: {
+        plan: Item.plan as string,
+        ...(typeof Item.customRequestsPerMinute === 'number' && {
+          customRequestsPerMinute: Item.customRequestsPerMinute,
+        }),
+      },
+    };
   };
 }
 

@@ -15,9 +15,12 @@ import type { AccountScope, ApiKeyRecord } from '../domain/keys/key-model';
 import { presentedKey } from '../domain/keys/presented-key';
 import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
 import { allowPolicy, denyPolicy, parseMethodArn } from '../domain/policy';
+import type { EffectiveRateLimit } from '../domain/rate-limit-headers';
 
 export interface AuthorizerLog {
   denied(verification: Exclude<Verification, { outcome: 'valid' }>, sourceIp: string): void;
+  /** The organization's plan could not be read: the call goes on, without a rate limit for the headers. */
+  planUnknown?(organizationId: string, error: unknown): void;
 }
 
 /** API Gateway turns exactly this error message into a 401. */
@@ -30,6 +33,12 @@ export interface AuthorizerDeps extends VerifyKeyDeps {
   callerSigningSecret: () => Promise<Buffer>;
   /** The organization's sub-account ids, read for keys with accounts `*` only (cached by the handler). */
   organizationAccounts: OrganizationAccounts;
+  /**
+   * The requests per minute of the organization's plan (its custom figure if it has one), read for
+   * keys without a limit of their own (cached by the handler); undefined when there is no such
+   * organization or plan. Without it such keys carry no rate limit for the X-RateLimit-* headers.
+   */
+  organizationRateLimit?: (organizationId: string) => Promise<number | undefined>;
 }
 
 export function createAuthorizer(deps: AuthorizerDeps) {
@@ -60,8 +69,11 @@ export function createAuthorizer(deps: AuthorizerDeps) {
           },
         };
       case 'valid': {
-        const backendAccounts = await backendAccountsOf(verification.key, deps.organizationAccounts);
-        const caller = callerContext(verification.key, backendAccounts);
+        const [backendAccounts, rateLimit] = await Promise.all([
+          backendAccountsOf(verification.key, deps.organizationAccounts),
+          effectiveRateLimit(verification.key, deps),
+        ]);
+        const caller = callerContext(verification.key, backendAccounts, rateLimit);
         return {
           principalId: verification.key.id,
           policyDocument: allowPolicy(arn, verification.key.permissions),
@@ -79,6 +91,10 @@ export function createAuthorizer(deps: AuthorizerDeps) {
                 environment: caller.environment,
                 permissions: caller.callerPermissions,
                 accounts: caller.callerAccounts,
+                ...(caller.rateLimit !== undefined && {
+                  rateLimit: caller.rateLimit,
+                  rateLimitScope: caller.rateLimitScope,
+                }),
               },
               {
                 audience: audienceOf(arn.apiArn.slice(arn.apiArn.lastIndexOf(':') + 1), arn.stage),
@@ -100,7 +116,11 @@ export function createAuthorizer(deps: AuthorizerDeps) {
  * is the key's own scope, for the platform's handlers; backends read `callerAccounts`, where `*`
  * may be spelled out (`backendAccounts`).
  */
-function callerContext(key: ApiKeyRecord, backendAccounts: AccountScope = key.accounts) {
+function callerContext(
+  key: ApiKeyRecord,
+  backendAccounts: AccountScope = key.accounts,
+  rateLimit?: EffectiveRateLimit,
+) {
   return {
     keyId: key.id,
     organizationId: key.organizationId,
@@ -109,8 +129,28 @@ function callerContext(key: ApiKeyRecord, backendAccounts: AccountScope = key.ac
     permissions: JSON.stringify(key.permissions),
     accounts: JSON.stringify(key.accounts),
     // One header value each, for the X-Caller-* headers of HTTP backends (CALLER_HEADERS) and callerOf of Lambda ones.
-    ...callerHeaderContext({ permissions: key.permissions, accounts: backendAccounts }),
+    // With the effective rate limit (rateLimit, rateLimitScope) for the X-RateLimit-* headers.
+    ...callerHeaderContext({ permissions: key.permissions, accounts: backendAccounts, rateLimit }),
     // Only keys with a limit of their own carry it; the handlers' rate-limit middleware counts only those.
     ...(key.rateLimitPerMinute !== undefined && { rateLimitPerMinute: String(key.rateLimitPerMinute) }),
   };
+}
+
+/**
+ * The limit the X-RateLimit-* headers report: the key's own, else its organization's plan figure.
+ * A failed read of the plan loses the headers, never the call: they are advice, not enforcement.
+ */
+async function effectiveRateLimit(
+  key: ApiKeyRecord,
+  deps: Pick<AuthorizerDeps, 'organizationRateLimit' | 'log'>,
+): Promise<EffectiveRateLimit | undefined> {
+  if (key.rateLimitPerMinute !== undefined) return { perMinute: key.rateLimitPerMinute, scope: 'key' };
+  if (!deps.organizationRateLimit) return undefined;
+  try {
+    const perMinute = await deps.organizationRateLimit(key.organizationId);
+    return perMinute === undefined ? undefined : { perMinute, scope: 'organization' };
+  } catch (error) {
+    deps.log?.planUnknown?.(key.organizationId, error);
+    return undefined;
+  }
 }

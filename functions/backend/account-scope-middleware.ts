@@ -4,6 +4,7 @@ import { AccountAccessError, type AccountScopeOptions, requireAccount } from '..
 import { MissingCallerError } from '../domain/caller-context';
 import { callerOf } from './caller';
 import type { Caller } from './index';
+import { rateLimitHeaders } from './rate-limit-headers';
 
 /** What `accountScope` adds to the handler's context. */
 export interface AccountScopedContext extends Context {
@@ -42,7 +43,12 @@ export function accountScope(options: AccountScopeOptions = {}): AccountScopeMid
         if (error instanceof AccountAccessError || error instanceof MissingCallerError) {
           return {
             statusCode: error.status,
-            headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+            // An early answer skips the stack's `after`: it carries the rate-limit headers itself.
+            headers: {
+              'content-type': 'application/json',
+              'cache-control': 'no-store',
+              ...rateLimitHeaders(request.event),
+            },
             body: JSON.stringify(error),
           };
         }

@@ -1,17 +1,19 @@
 /**
  * `api-key-platform/backend`: what a team's backend uses at run time to learn who called (the
  * platform has checked the key and the route's permission already), to check the `account_id` of
- * a sub-account scoped route, and to publish its webhook events. Its code carries what it runs on;
- * its types use @types/aws-lambda and, for `eventPublisher`'s `sqs`, @aws-sdk/client-sqs (optional
+ * a sub-account scoped route, to put X-RateLimit-* headers on its responses, and to publish its
+ * webhook events. Its code carries what it runs on; its types use @types/aws-lambda and, for `eventPublisher`'s `sqs`, @aws-sdk/client-sqs (optional
  * peer dependencies: a backend on middy, Lambda and SQS has them already).
  */
 
 import type { KeyEnvironment } from '../domain/keys/key-environment';
 import type { AccountScope } from '../domain/keys/key-model';
+import type { EffectiveRateLimit } from '../domain/rate-limit-headers';
 
 export { CALLER_HEADERS, type CallerHeader } from '../definition/caller-headers';
 export { AccountAccessError, type AccountScopeOptions, requireAccount } from '../domain/account-scope';
 export { CallerSignatureError, type HeaderSource, MissingCallerError } from '../domain/caller-context';
+export type { EffectiveRateLimit, RateLimitScope } from '../domain/rate-limit-headers';
 export { type AccountScopedContext, type AccountScopeMiddleware, accountScope } from './account-scope-middleware';
 export {
   type CallerHeaderOptions,
@@ -24,6 +26,12 @@ export {
   type UnsignedCallerHeaderOptions,
 } from './caller';
 export { type EventPublisher, type EventPublisherOptions, eventPublisher, type PublishInput } from './events';
+export {
+  callerRateLimitHeaders,
+  type RateLimitHeadersMiddleware,
+  rateLimitHeaders,
+  rateLimitHeadersMiddleware,
+} from './rate-limit-headers';
 
 /** Who called: the organization and API key the platform verified for this request. */
 export interface Caller {
@@ -40,4 +48,11 @@ export interface Caller {
    * a header (over 4 KB), and then `requireAccount` needs `accountsOf` to hold the key to them.
    */
   accounts: AccountScope;
+  /**
+   * The requests per minute that hold for the caller: the key's own `rateLimitPerMinute`
+   * (`scope: 'key'`), else its organization's plan figure (`scope: 'organization'`, shared by the
+   * organization's keys). What `rateLimitHeaders` and `callerRateLimitHeaders` report. Absent when
+   * the authorizer could not tell.
+   */
+  rateLimit?: EffectiveRateLimit;
 }

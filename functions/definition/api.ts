@@ -140,8 +140,10 @@ const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefinition> 
   },
   THROTTLED: {
     statusCode: 429,
-    // The usage plan's bucket refills at least one request a second on every plan.
-    headers: { 'Retry-After': '1' },
+    // The usage plan's bucket refills at least one request a second on every plan. A gateway
+    // response's headers take only static values and request parameters, never the authorizer's
+    // context or a computation: X-RateLimit-Limit and -Reset cannot be filled in here.
+    headers: { 'Retry-After': '1', 'X-RateLimit-Remaining': '0' },
     template: errorBody(
       'rate_limited',
       "Too many requests for this organization's plan. Slow down and retry after the number of seconds in Retry-After.",
@@ -156,6 +158,7 @@ const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseDefinition> 
   },
   QUOTA_EXCEEDED: {
     statusCode: 429,
+    headers: { 'X-RateLimit-Remaining': '0' },
     template: errorBody('quota_exceeded', "This organization's request quota is used up for the period."),
   },
   DEFAULT_4XX: { template: errorBody('bad_request', '$context.error.message') },

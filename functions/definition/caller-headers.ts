@@ -6,6 +6,7 @@
  * same headers from the same context.
  */
 import type { AccountScope } from '../domain/keys/key-model';
+import type { EffectiveRateLimit } from '../domain/rate-limit-headers';
 import type { ApiKeyHeaderMode } from './api';
 
 /** Header name → the authorizer context key that holds its value. */
@@ -21,6 +22,14 @@ export const CALLER_HEADERS = {
   'X-Caller-Accounts': 'callerAccounts',
   /** `live` or `test`. */
   'X-Caller-Environment': 'environment',
+  /**
+   * The caller's requests per minute: the key's own `rateLimitPerMinute`, else its organization's
+   * plan figure. For the X-RateLimit-* response headers. Missing or empty when the authorizer could
+   * not tell (its organization unreadable): then the backend sends no such headers.
+   */
+  'X-Caller-Rate-Limit': 'rateLimit',
+  /** Whose that limit is: `key` or `organization` (shared by the organization's keys). */
+  'X-Caller-Rate-Limit-Scope': 'rateLimitScope',
   /** `<rest api id>/<stage>`: where the authorizer signed (domain/caller-assertion.ts). */
   'X-Caller-Audience': 'callerAudience',
   /** When the authorizer signed, epoch seconds. */
@@ -42,10 +51,15 @@ export const NO_ACCOUNTS = '~';
  * The authorizer context entries that only the caller headers read: the context already holds
  * `organizationId`, `keyId` and `environment`, but permissions and accounts as JSON.
  */
-export function callerHeaderContext(key: { permissions: readonly string[]; accounts: AccountScope }) {
+export function callerHeaderContext(key: {
+  permissions: readonly string[];
+  accounts: AccountScope;
+  rateLimit?: EffectiveRateLimit;
+}) {
   return {
     callerPermissions: key.permissions.join(','),
     callerAccounts: key.accounts === '*' ? '*' : key.accounts.length === 0 ? NO_ACCOUNTS : key.accounts.join(','),
+    ...(key.rateLimit && { rateLimit: String(key.rateLimit.perMinute), rateLimitScope: key.rateLimit.scope }),
   };
 }
 

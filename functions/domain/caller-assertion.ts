@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { callerHeaderContext } from '../definition/caller-headers';
 import type { AccountScope } from './keys/key-model';
+import type { EffectiveRateLimit } from './rate-limit-headers';
 
 /** The caller as the headers carry it: lists already joined by commas, exactly as sent. */
 export interface SignedCallerFields {
@@ -18,6 +19,10 @@ export interface SignedCallerFields {
   permissions: string;
   /** Comma-separated sub-account ids, or `*` (X-Caller-Accounts). */
   accounts: string;
+  /** Requests per minute (X-Caller-Rate-Limit), when the authorizer knew them. */
+  rateLimit?: string;
+  /** `key` or `organization` (X-Caller-Rate-Limit-Scope), with `rateLimit`. */
+  rateLimitScope?: string;
 }
 
 /** The signed fields of a caller: its lists joined exactly as the caller headers carry them. */
@@ -27,14 +32,16 @@ export function signedFieldsOf(caller: {
   environment: string;
   permissions: readonly string[];
   accounts: AccountScope;
+  rateLimit?: EffectiveRateLimit;
 }): SignedCallerFields {
-  const { callerPermissions, callerAccounts } = callerHeaderContext(caller);
+  const { callerPermissions, callerAccounts, rateLimit, rateLimitScope } = callerHeaderContext(caller);
   return {
     organizationId: caller.organizationId,
     keyId: caller.keyId,
     environment: caller.environment,
     permissions: callerPermissions,
     accounts: callerAccounts,
+    ...(rateLimit !== undefined && { rateLimit, rateLimitScope }),
   };
 }
 
@@ -56,11 +63,12 @@ export const audienceOf = (apiId: string, stage: string) => `${apiId}/${stage}`;
 
 /**
  * One line per field in a JSON array: no field can run into the next, whatever it holds. The
- * version leads, so a later format never verifies as this one.
+ * version leads, so a later format never verifies as this one. `caller-v2` adds the rate limit:
+ * a caller with one is signed with it, so stripping or changing it breaks the signature, and a
+ * backend still verifies the `caller-v1` of an authorizer that sends none (deploy backends first).
  */
 function canonical(fields: SignedCallerFields, audience: string, issuedAt: string): string {
-  return JSON.stringify([
-    'caller-v1',
+  const common = [
     audience,
     issuedAt,
     fields.organizationId,
@@ -68,7 +76,12 @@ function canonical(fields: SignedCallerFields, audience: string, issuedAt: strin
     fields.environment,
     fields.permissions,
     fields.accounts,
-  ]);
+  ];
+  return JSON.stringify(
+    fields.rateLimit === undefined
+      ? ['caller-v1', ...common]
+      : ['caller-v2', ...common, fields.rateLimit, fields.rateLimitScope ?? ''],
+  );
 }
 
 function mac(secret: Uint8Array, fields: SignedCallerFields, audience: string, issuedAt: string): Buffer {

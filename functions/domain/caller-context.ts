@@ -9,6 +9,7 @@ import { type CallerHeader, NO_ACCOUNTS } from '../definition/caller-headers';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from './keys/key-environment';
 import type { AccountScope } from './keys/key-model';
+import { type EffectiveRateLimit, effectiveRateLimitOf } from './rate-limit-headers';
 
 /**
  * The authorizer's context. API Gateway (REST) hands every context value to the integration as a
@@ -79,7 +80,8 @@ export function backendCallerOf(authorizer: unknown): CallerIdentity {
       cause: new Error('callerAccounts is missing or malformed'),
     });
   }
-  return { organizationId, keyId, environment, permissions, accounts };
+  const rateLimit = effectiveRateLimitOf(authorizer as Record<string, unknown>);
+  return { organizationId, keyId, environment, permissions, accounts, ...(rateLimit && { rateLimit }) };
 }
 
 /** Who called, as the platform tells a backend. */
@@ -89,6 +91,8 @@ export interface CallerIdentity {
   environment: KeyEnvironment;
   permissions: string[];
   accounts: AccountScope;
+  /** The per-minute limit that holds for the caller, and whose it is; absent when not known. */
+  rateLimit?: EffectiveRateLimit;
 }
 
 /** Request headers as Node, fetch and Lambda events hold them. */
@@ -122,12 +126,28 @@ export function callerFromHeaders(headers: HeaderSource): CallerIdentity {
   if (rawAccounts && !accounts) {
     problems.push(`X-Caller-Accounts must be *, ${NO_ACCOUNTS} or a comma-separated list of ids`);
   }
+  // Optional: authorizers before it, or one that could not read the organization, send none.
+  const rawRateLimit = read('X-Caller-Rate-Limit')?.trim();
+  const rawRateLimitScope = read('X-Caller-Rate-Limit-Scope')?.trim();
+  const rateLimit = rawRateLimit
+    ? effectiveRateLimitOf({ rateLimit: rawRateLimit, rateLimitScope: rawRateLimitScope })
+    : undefined;
+  if (rawRateLimit && !rateLimit) {
+    problems.push('X-Caller-Rate-Limit must be a whole number and X-Caller-Rate-Limit-Scope key or organization');
+  }
   if (problems.length > 0 || !permissions || !accounts) {
     throw new MissingCallerError(
       `This backend must be called through the API gateway, which sets the caller headers: ${problems.join('; ')}.`,
     );
   }
-  return { organizationId, keyId, environment: environment as KeyEnvironment, permissions, accounts };
+  return {
+    organizationId,
+    keyId,
+    environment: environment as KeyEnvironment,
+    permissions,
+    accounts,
+    ...(rateLimit && { rateLimit }),
+  };
 }
 
 export function headerReader(headers: HeaderSource): (name: string) => string | undefined {

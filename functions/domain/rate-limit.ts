@@ -58,12 +58,15 @@ export function decide(count: number, limit: number, window: RateWindow, now: Da
   };
 }
 
-/** The headers every response of a limited key carries. */
-export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+/**
+ * The headers of a call the exact counter decided: Reset in seconds (domain/rate-limit-headers.ts),
+ * the same figure as Retry-After.
+ */
+export function decisionHeaders(decision: RateLimitDecision): Record<string, string> {
   return {
     'X-RateLimit-Limit': String(decision.limit),
     'X-RateLimit-Remaining': String(decision.remaining),
-    'X-RateLimit-Reset': String(decision.resetAt),
+    'X-RateLimit-Reset': String(decision.retryAfterSeconds),
   };
 }
 

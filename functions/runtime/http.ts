@@ -65,11 +65,13 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
   // middy runs `before` in this order and `after`/`onError` in reverse: the rate limit, then
   // credits, run before the handler (a rejected call does no work and is not charged), and their
   // `after`/`onError` run after the error handler, so they can put headers on its responses too.
+  // The rate limit comes first so that the X-RateLimit-* headers are on every answer, the other
+  // checks' refusals included (API Gateway's usage plan counts those calls too).
   const stack = middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(rateLimit(rateLimiter, logger))
     .use(oneKeyPerRequest())
     .use(wholeOrganizationOnly(wholeOrganizationRoutes))
-    .use(rateLimit(rateLimiter, logger))
     .use(credits(creditLedger, routeCosts(), logger))
     .use(errorHandler());
   if (options.auditAction) stack.use(auditTrail(options.auditAction, auditStore, systemClock));

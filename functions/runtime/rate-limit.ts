@@ -1,20 +1,31 @@
 /**
- * The per-key rate limit as a middy middleware. It runs before the handler (and before credits are
- * charged), so a rejected call does no work and costs nothing.
+ * Rate limits in the platform's route handlers (and so in the metered proxy) as a middy
+ * middleware. It runs first, before the handler and before credits are charged, so a rejected
+ * call does no work and costs nothing, and every response, errors included, carries
+ * X-RateLimit-Limit, -Remaining and -Reset (domain/rate-limit-headers.ts).
  *
- * - Keys without `rateLimitPerMinute` in the authorizer context are skipped before any parsing:
- *   no DynamoDB request, no header. The organization's plan limit is API Gateway's usage plan.
- * - Limited keys cost one atomic ADD per call (none once this instance has seen the window used
- *   up), get 429 with Retry-After when over, and every response of theirs carries X-RateLimit-*.
- * - Fail open: when the counter cannot be reached the call goes through, with an error logged.
- *   A per-key limit is a cap the customer chose, not billing or security, and the organization's
- *   usage plan still throttles at the gateway; failing closed would turn a DynamoDB throttle or
- *   outage into an outage of every limited key. (Credits, which are money, fail closed.)
+ * - A key with its own `rateLimitPerMinute` is held to it exactly: one atomic ADD per call (none
+ *   once this instance has seen the window used up), 429 with Retry-After when over, and the
+ *   headers from that exact count.
+ * - Any other key gets its organization's plan figure in the headers, with what remains estimated
+ *   from this instance's own count: no DynamoDB request. API Gateway's usage plan enforces it.
+ * - Fail open: when the counter cannot be reached the call goes through, with an error logged and
+ *   the estimate in the headers. A per-key limit is a cap the customer chose, not billing or
+ *   security, and the organization's usage plan still throttles at the gateway; failing closed
+ *   would turn a DynamoDB throttle or outage into an outage of every limited key. (Credits, which
+ *   are money, fail closed.)
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { type Clock, systemClock } from '../domain/clock';
 import { RateLimitedError } from '../domain/errors';
-import { type RateLimitDecision, type RateLimiter, rateLimitedMessage, rateLimitHeaders } from '../domain/rate-limit';
+import { decisionHeaders, type RateLimitDecision, type RateLimiter, rateLimitedMessage } from '../domain/rate-limit';
+import {
+  type EffectiveRateLimit,
+  effectiveRateLimitOf,
+  estimatedRateLimitHeaders,
+  InstanceCallCounter,
+} from '../domain/rate-limit-headers';
 import { platformCallerOf } from './http-request';
 import type { HttpResponse } from './http-response';
 
@@ -24,34 +35,71 @@ export interface RateLimitLog {
   error(message: string, details: Record<string, unknown>): void;
 }
 
+export interface RateLimitOptions {
+  /** This instance's calls per scope and minute, for the estimated headers. */
+  counter?: InstanceCallCounter;
+  clock?: Clock;
+}
+
 export function rateLimit(
   limiter: Pick<RateLimiter, 'check'>,
   log: RateLimitLog,
+  options: RateLimitOptions = {},
 ): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
-  const decisions = new WeakMap<HttpRequest, RateLimitDecision>();
+  const counter = options.counter ?? new InstanceCallCounter();
+  const clock = options.clock ?? systemClock;
+  const headersOf = new WeakMap<HttpRequest, Record<string, string>>();
   const addHeaders = async (request: HttpRequest) => {
-    const decision = decisions.get(request);
-    if (decision && request.response) {
-      request.response.headers = { ...request.response.headers, ...rateLimitHeaders(decision) };
-    }
+    const headers = headersOf.get(request);
+    if (headers && request.response) request.response = withHeaders(request.response, headers);
   };
   return {
     before: async (request: HttpRequest) => {
-      const limited = request.event.requestContext?.authorizer?.rateLimitPerMinute;
-      if (limited === undefined || limited === null) return;
-      const { keyId, rateLimitPerMinute } = platformCallerOf(request.event);
-      if (rateLimitPerMinute === undefined) return;
-      let decision: RateLimitDecision;
-      try {
-        decision = await limiter.check(keyId, rateLimitPerMinute);
-      } catch (error) {
-        log.error('Rate limit counter failed; the call goes through (fail open)', { keyId, error });
-        return;
+      const context = request.event.requestContext?.authorizer;
+      const own = context?.rateLimitPerMinute;
+      if (own !== undefined && own !== null) {
+        const { keyId, organizationId, rateLimitPerMinute } = platformCallerOf(request.event);
+        if (rateLimitPerMinute !== undefined) {
+          let decision: RateLimitDecision;
+          try {
+            decision = await limiter.check(keyId, rateLimitPerMinute);
+          } catch (error) {
+            log.error('Rate limit counter failed; the call goes through (fail open)', { keyId, error });
+            const limit: EffectiveRateLimit = { perMinute: rateLimitPerMinute, scope: 'key' };
+            headersOf.set(request, estimatedRateLimitHeaders(counter, limit, { keyId, organizationId }, clock()));
+            return;
+          }
+          headersOf.set(request, decisionHeaders(decision));
+          if (!decision.allowed) throw new RateLimitedError(rateLimitedMessage(decision), decision.retryAfterSeconds);
+          return;
+        }
       }
-      decisions.set(request, decision);
-      if (!decision.allowed) throw new RateLimitedError(rateLimitedMessage(decision), decision.retryAfterSeconds);
+      const limit = effectiveRateLimitOf(context);
+      const keyId = context?.keyId;
+      const organizationId = context?.organizationId;
+      if (!limit || typeof keyId !== 'string' || typeof organizationId !== 'string') return;
+      headersOf.set(request, estimatedRateLimitHeaders(counter, limit, { keyId, organizationId }, clock()));
     },
     after: addHeaders,
     onError: addHeaders,
+  };
+}
+
+/**
+ * The response with `headers` set, replacing any of the same name in another letter case (an HTTP
+ * backend's answer through the metered proxy comes lower-cased) or among multiValueHeaders.
+ */
+function withHeaders<Response extends HttpResponse & { multiValueHeaders?: Record<string, string[]> }>(
+  response: Response,
+  headers: Record<string, string>,
+): Response {
+  const names = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  const without = <V>(entries: Record<string, V> | undefined) =>
+    entries && Object.fromEntries(Object.entries(entries).filter(([name]) => !names.has(name.toLowerCase())));
+  const multiValueHeaders = without(response.multiValueHeaders);
+  return {
+    ...response,
+    headers: { ...without(response.headers), ...headers },
+    ...(multiValueHeaders && { multiValueHeaders }),
   };
 }

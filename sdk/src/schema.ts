@@ -1919,6 +1919,12 @@ export interface components {
         /** @description The request is invalid: `fields` names each problem. */
         Error400: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1937,6 +1943,12 @@ export interface components {
         /** @description Not enough credits in the organization's balance for this call. */
         Error402: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1946,6 +1958,12 @@ export interface components {
         /** @description The key may not call this route, or not with these values. */
         Error403: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1955,6 +1973,12 @@ export interface components {
         /** @description Not found, or not visible to this key. */
         Error404: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1964,6 +1988,12 @@ export interface components {
         /** @description A conflict with the current state: re-read and retry. */
         Error409: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1973,6 +2003,12 @@ export interface components {
         /** @description The request body is too large. */
         Error413: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1982,6 +2018,12 @@ export interface components {
         /** @description The request body must be application/json. */
         Error415: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1991,6 +2033,12 @@ export interface components {
         /** @description Error 422. */
         Error422: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -2002,6 +2050,12 @@ export interface components {
             headers: {
                 /** @description Seconds to wait before retrying. */
                 "Retry-After"?: number;
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -2011,6 +2065,12 @@ export interface components {
         /** @description Something went wrong on our side; retry later. */
         Error500: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -2020,6 +2080,12 @@ export interface components {
         /** @description The backend answered with something that is not a valid answer. */
         Error502: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -2029,6 +2095,12 @@ export interface components {
         /** @description The backend did not answer in time. */
         Error504: {
             headers: {
+                /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                "X-RateLimit-Limit"?: string;
+                /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                "X-RateLimit-Remaining"?: string;
+                /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                "X-RateLimit-Reset"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -2060,11 +2132,11 @@ export interface operations {
             /** @description The organization's keys of the calling key's environment, newest first. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2102,11 +2174,11 @@ export interface operations {
                 headers: {
                     /** @description The path of the created resource. */
                     Location?: string;
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2138,11 +2210,11 @@ export interface operations {
             /** @description The key. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2172,11 +2244,11 @@ export interface operations {
             /** @description The key is deleted; its audit trail stays. */
             204: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2209,11 +2281,11 @@ export interface operations {
             /** @description The key as edited. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2246,11 +2318,11 @@ export interface operations {
             /** @description The key, now inactive. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2281,11 +2353,11 @@ export interface operations {
             /** @description The key, active again. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2316,11 +2388,11 @@ export interface operations {
             /** @description The key, revoked for good. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2357,11 +2429,11 @@ export interface operations {
                 headers: {
                     /** @description The path of the created resource. */
                     Location?: string;
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2397,11 +2469,11 @@ export interface operations {
             /** @description The audit log of the calling key's environment, newest first. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2440,11 +2512,11 @@ export interface operations {
             /** @description The key's calls of the last 7 days, newest first. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2486,11 +2558,11 @@ export interface operations {
             /** @description Usage statistics. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2523,11 +2595,11 @@ export interface operations {
             /** @description The organization's notifications of the calling key's environment, newest first. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2561,11 +2633,11 @@ export interface operations {
             /** @description The notification, read (a second call keeps the first time). */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2598,11 +2670,11 @@ export interface operations {
             /** @description The organization's endpoints of the calling key's environment. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2640,11 +2712,11 @@ export interface operations {
                 headers: {
                     /** @description The path of the created resource. */
                     Location?: string;
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2676,11 +2748,11 @@ export interface operations {
             /** @description The endpoint. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2709,11 +2781,11 @@ export interface operations {
             /** @description The endpoint is deleted. */
             204: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2745,11 +2817,11 @@ export interface operations {
             /** @description The endpoint as edited. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2782,11 +2854,11 @@ export interface operations {
             /** @description The endpoint and its new secret; the old one keeps signing for 24 hours. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2823,11 +2895,11 @@ export interface operations {
             /** @description The test event was sent once (no retries); `succeeded` says how the receiver answered. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2866,11 +2938,11 @@ export interface operations {
             /** @description The endpoint's deliveries, newest first. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2906,11 +2978,11 @@ export interface operations {
             /** @description The delivery is queued for one more attempt. */
             202: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2950,11 +3022,11 @@ export interface operations {
             /** @description Failed deliveries since `since` are queued again, up to a batch per call. */
             202: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -2987,11 +3059,11 @@ export interface operations {
                 headers: {
                     /** @description public, max-age=300: the catalog changes only with a deployment. */
                     "Cache-Control"?: string;
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -3042,11 +3114,11 @@ export interface operations {
             /** @description The event is queued for delivery. */
             202: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
@@ -3114,11 +3186,11 @@ export interface operations {
             /** @description The calling key. */
             200: {
                 headers: {
-                    /** @description The key's own limit of requests per minute (keys with rateLimitPerMinute only). */
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
                     "X-RateLimit-Limit"?: string;
-                    /** @description Requests left in the key's current minute. */
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
                     "X-RateLimit-Remaining"?: string;
-                    /** @description When the current minute window resets, in epoch seconds. */
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
                     "X-RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };

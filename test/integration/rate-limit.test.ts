@@ -70,7 +70,7 @@ describe('per-key rate limit', () => {
     expect(responses.map((response) => response.headers['x-ratelimit-remaining'])).toEqual(['2', '1', '0', '0']);
     for (const response of responses) {
       expect(response.headers['x-ratelimit-limit']).toBe('3');
-      expect(response.headers['x-ratelimit-reset']).toBe(String(windowStart + 60));
+      expect(response.headers['x-ratelimit-reset']).toBe('50');
     }
     const rejected = responses[3];
     expect(rejected?.headers['retry-after']).toBe('50');
@@ -83,7 +83,7 @@ describe('per-key rate limit', () => {
   });
 
   it('says to retry after at least 1 s in the last instant of a window', async () => {
-    const windowStart = pinToAFreshMinute(59.999);
+    pinToAFreshMinute(59.999);
     const { key } = await platform.createKey({ permissions: ['read'], rateLimitPerMinute: 1 });
     const api = platform.live(key);
     await api.get(`/v1/whoami`);
@@ -92,7 +92,7 @@ describe('per-key rate limit', () => {
 
     expect(rejected.status).toBe(429);
     expect(rejected.headers['retry-after']).toBe('1');
-    expect(rejected.headers['x-ratelimit-reset']).toBe(String(windowStart + 60));
+    expect(rejected.headers['x-ratelimit-reset']).toBe('1');
   });
 
   it('starts counting again in the next window', async () => {
@@ -107,10 +107,10 @@ describe('per-key rate limit', () => {
 
     expect(next.status).toBe(200);
     expect(next.headers['x-ratelimit-remaining']).toBe('1');
-    expect(next.headers['x-ratelimit-reset']).toBe(String(windowStart + 120));
+    expect(next.headers['x-ratelimit-reset']).toBe('60');
   });
 
-  it('never limits a key without a limit of its own, and writes no counter for it', async () => {
+  it("never limits a key without a limit of its own, and writes no counter for it: the plan's limit is in the headers", async () => {
     pinToAFreshMinute();
     const { id, key } = await platform.createKey({ permissions: ['read'] });
     const api = platform.live(key);
@@ -119,7 +119,8 @@ describe('per-key rate limit', () => {
     for (let call = 0; call < 25; call++) {
       const response = await api.get(`/v1/whoami`);
       statuses.push(response.status);
-      expect(response.headers).not.toHaveProperty('x-ratelimit-limit');
+      // The suite's organization is on a custom figure of a million a minute (test/support/platform.ts).
+      expect(response.headers['x-ratelimit-limit']).toBe('1000000');
     }
 
     expect(statuses.every((status) => status === 200)).toBe(true);
@@ -152,7 +153,7 @@ describe('per-key rate limit', () => {
     expect(raised.status).toBe(200);
     expect(raised.headers['x-ratelimit-limit']).toBe('10');
     expect(cleared.status).toBe(200);
-    expect(cleared.headers).not.toHaveProperty('x-ratelimit-limit');
+    expect(cleared.headers['x-ratelimit-limit']).toBe('1000000'); // the organization's, again
   });
 
   it('is honoured across two concurrent instances of the handler: with limit N, exactly N of 2N calls pass', async () => {

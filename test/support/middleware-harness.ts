@@ -31,6 +31,8 @@ export function anAuthorizedEvent(
     organizationId?: string;
     environment?: 'live' | 'test';
     rateLimitPerMinute?: string | number;
+    /** The effective limit the authorizer puts in its context, as `rateLimit` and `rateLimitScope`. */
+    rateLimit?: { perMinute: string | number; scope: string };
   } = {},
 ): APIGatewayProxyEvent {
   const event = aProxyEvent({ method: options.method ?? 'GET', path: options.path ?? '/v1/whoami', body: null });
@@ -41,6 +43,7 @@ export function anAuthorizedEvent(
     principalId: 'key_AAAAAAAAAAAAAAAA',
     ...(options.environment && { environment: options.environment }),
     ...(options.rateLimitPerMinute !== undefined && { rateLimitPerMinute: options.rateLimitPerMinute }),
+    ...(options.rateLimit && { rateLimit: options.rateLimit.perMinute, rateLimitScope: options.rateLimit.scope }),
   });
   return event;
 }

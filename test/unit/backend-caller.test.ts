@@ -134,6 +134,9 @@ describe('callerFromHeaders', () => {
 
   it('names each header in CALLER_HEADERS', () => {
     const signature = ['X-Caller-Audience', 'X-Caller-Issued-At', 'X-Caller-Signature'];
-    expect(Object.keys(CALLER_HEADERS).sort()).toEqual([...Object.keys(someHeaders()), ...signature].sort());
+    const rateLimit = ['X-Caller-Rate-Limit', 'X-Caller-Rate-Limit-Scope'];
+    expect(Object.keys(CALLER_HEADERS).sort()).toEqual(
+      [...Object.keys(someHeaders()), ...signature, ...rateLimit].sort(),
+    );
   });
 });

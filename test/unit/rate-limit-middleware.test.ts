@@ -16,16 +16,23 @@ function aLimiterDeciding(decision: RateLimitDecision | Error) {
   return { check };
 }
 
-function aRateLimitedStack(decision: RateLimitDecision | Error, handler = async () => json(200, { ok: true })) {
+function aRateLimitedStack(
+  decision: RateLimitDecision | Error,
+  handler = async () => json(200, { ok: true }),
+  clock = () => new Date((MINUTE + 15) * 1000),
+) {
   const limiter = aLimiterDeciding(decision);
   const log = { error: jest.fn() };
   const work = jest.fn(handler);
-  const invoke = aStack(rateLimit(limiter, log), work);
+  const invoke = aStack(rateLimit(limiter, log, { clock }), work);
   return { invoke, limiter, log, work };
 }
 
+const rateLimitHeadersOf = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('X-RateLimit')));
+
 describe('rateLimit', () => {
-  it('does nothing for a key without a limit of its own: no check, no headers', async () => {
+  it('adds nothing when the authorizer context carries no limit at all', async () => {
     const { invoke, limiter, work } = aRateLimitedStack(decide(1, 5, WINDOW, new Date(MINUTE * 1000)));
 
     const response = await invoke(anAuthorizedEvent());
@@ -33,7 +40,55 @@ describe('rateLimit', () => {
     expect(response.statusCode).toBe(200);
     expect(limiter.check).not.toHaveBeenCalled();
     expect(work).toHaveBeenCalledTimes(1);
-    expect(Object.keys(response.headers).filter((name) => name.startsWith('X-RateLimit'))).toEqual([]);
+    expect(rateLimitHeadersOf(response.headers)).toEqual({});
+  });
+
+  it("reports the organization's plan limit for a key without its own, counted on this instance, with no check", async () => {
+    const { invoke, limiter } = aRateLimitedStack(decide(1, 5, WINDOW, new Date(MINUTE * 1000)));
+    const event = () => anAuthorizedEvent({ rateLimit: { perMinute: '60', scope: 'organization' } });
+
+    await invoke(event());
+    const response = await invoke(event());
+
+    expect(limiter.check).not.toHaveBeenCalled();
+    expect(rateLimitHeadersOf(response.headers)).toEqual({
+      'X-RateLimit-Limit': '60',
+      'X-RateLimit-Remaining': '58',
+      'X-RateLimit-Reset': '45',
+    });
+  });
+
+  it("replaces a backend's own X-RateLimit-* in any letter case (the metered proxy's answer)", async () => {
+    const backendAnswer = async () => ({
+      statusCode: 200,
+      headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59', 'content-type': 'application/json' },
+      multiValueHeaders: { 'X-RATELIMIT-RESET': ['44'] },
+      body: '{}',
+    });
+    const { invoke } = aRateLimitedStack(decide(2, 5, WINDOW, new Date(MINUTE * 1000)), backendAnswer);
+
+    const response = (await invoke(anAuthorizedEvent({ rateLimitPerMinute: '5' }))) as Awaited<
+      ReturnType<typeof backendAnswer>
+    >;
+
+    expect(response.headers).toEqual({
+      'content-type': 'application/json',
+      'X-RateLimit-Limit': '5',
+      'X-RateLimit-Remaining': '3',
+      'X-RateLimit-Reset': '60',
+    });
+    expect(response.multiValueHeaders).toEqual({});
+  });
+
+  it("puts the plan's headers on error answers too, the other checks' refusals included", async () => {
+    const { invoke } = aRateLimitedStack(decide(1, 5, WINDOW, new Date(MINUTE * 1000)), async () => {
+      throw new NotFoundError('No contact ct_1.');
+    });
+
+    const response = await invoke(anAuthorizedEvent({ rateLimit: { perMinute: 60, scope: 'organization' } }));
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['X-RateLimit-Limit']).toBe('60');
   });
 
   it("checks a limited key against its own limit and puts X-RateLimit-* on the handler's response", async () => {
@@ -46,7 +101,7 @@ describe('rateLimit', () => {
     expect(response.headers).toMatchObject({
       'X-RateLimit-Limit': '5',
       'X-RateLimit-Remaining': '3',
-      'X-RateLimit-Reset': String(MINUTE + 60),
+      'X-RateLimit-Reset': '60',
     });
   });
 
@@ -64,7 +119,7 @@ describe('rateLimit', () => {
       'Retry-After': '40',
       'X-RateLimit-Limit': '5',
       'X-RateLimit-Remaining': '0',
-      'X-RateLimit-Reset': String(MINUTE + 60),
+      'X-RateLimit-Reset': '40',
     });
   });
 
@@ -79,14 +134,18 @@ describe('rateLimit', () => {
     expect(response.headers['X-RateLimit-Remaining']).toBe('4');
   });
 
-  it('fails open when the counter fails: the call goes through and the failure is logged', async () => {
+  it('fails open when the counter fails: the call goes through with estimated headers, and the failure is logged', async () => {
     const { invoke, work, log } = aRateLimitedStack(new Error('ProvisionedThroughputExceededException'));
 
     const response = await invoke(anAuthorizedEvent({ rateLimitPerMinute: '5' }));
 
     expect(response.statusCode).toBe(200);
     expect(work).toHaveBeenCalledTimes(1);
-    expect(response.headers).not.toHaveProperty('X-RateLimit-Limit');
+    expect(rateLimitHeadersOf(response.headers)).toEqual({
+      'X-RateLimit-Limit': '5',
+      'X-RateLimit-Remaining': '4',
+      'X-RateLimit-Reset': '45',
+    });
     expect(log.error).toHaveBeenCalledWith(expect.stringContaining('fail open'), {
       keyId: 'key_AAAAAAAAAAAAAAAA',
       error: expect.any(Error),

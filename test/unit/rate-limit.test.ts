@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import {
   COUNTER_TTL_GRACE_SECONDS,
   decide,
+  decisionHeaders,
   type RateLimitCounter,
   RateLimiter,
   rateLimitedMessage,
-  rateLimitHeaders,
   windowAt,
 } from '../../functions/domain/rate-limit';
 import { aManualClock } from '../support/unit-factories';
@@ -99,14 +99,14 @@ describe('decide', () => {
   });
 });
 
-describe('rateLimitHeaders', () => {
-  it('sends the limit, what remains and the reset time in epoch seconds', () => {
+describe('decisionHeaders', () => {
+  it('sends the limit, what remains and the seconds until the window resets', () => {
     const decision = decide(4, 10, { start: MINUTE, end: MINUTE + 60 }, at(MINUTE + 5));
 
-    expect(rateLimitHeaders(decision)).toEqual({
+    expect(decisionHeaders(decision)).toEqual({
       'X-RateLimit-Limit': '10',
       'X-RateLimit-Remaining': '6',
-      'X-RateLimit-Reset': String(MINUTE + 60),
+      'X-RateLimit-Reset': '55',
     });
   });
 });

@@ -7,7 +7,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type CallerHeaderOptions, callerFromHeaders, requireAccount } from 'api-key-platform/backend';
+import {
+  type CallerHeaderOptions,
+  callerFromHeaders,
+  callerRateLimitHeaders,
+  requireAccount,
+} from 'api-key-platform/backend';
 import { ServiceError } from './errors';
 import type { EventSink } from './events';
 import { matchServiceRoute } from './routes';
@@ -35,12 +40,15 @@ function fleetRequestHandler(options: Omit<FleetServiceOptions, 'port' | 'host'>
   const newId = options.newId ?? randomId;
   const store = new FleetStore(clock, newId);
   return async (request: IncomingMessage, response: ServerResponse) => {
+    // X-RateLimit-* on every answer to a caller the gateway vouched for, errors included.
+    let rateLimit: Record<string, string> = {};
     try {
       const url = new URL(request.url ?? '/', 'http://fleet.internal');
       const method = request.method ?? 'GET';
       const check = options.callerCheck();
       if (!check) throw new ServiceError(503, 'not_ready', 'The service does not know the caller signing secret yet.');
       const caller = callerFromHeaders(request.headers, check);
+      rateLimit = callerRateLimitHeaders(caller, clock());
       const matched = matchRoute(method, url.pathname);
       const accountId = await requireAccount(caller, url.searchParams.get('account_id'));
       const body = await readJson(request);
@@ -61,9 +69,9 @@ function fleetRequestHandler(options: Omit<FleetServiceOptions, 'port' | 'host'>
       });
       // Published before answering, so a client that saw the change can count on its events being queued.
       for (const event of answer.events ?? []) await options.events.publish(caller, event);
-      send(response, answer.status, answer.body);
+      send(response, answer.status, answer.body, rateLimit);
     } catch (error) {
-      answerError(response, error);
+      answerError(response, error, rateLimit);
     }
   };
 }
@@ -123,22 +131,28 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function answerError(response: ServerResponse, error: unknown) {
+function answerError(response: ServerResponse, error: unknown, headers: Record<string, string>) {
   // ServiceError, and the AccountAccessError and caller errors (403, 401) of api-key-platform/backend.
   const known = error as { status?: unknown; toJSON?: () => unknown };
   const answerable = error instanceof ServiceError || (typeof known.status === 'number' && known.status < 500);
   if (answerable && typeof known.status === 'number' && typeof known.toJSON === 'function') {
-    send(response, known.status, known.toJSON());
+    send(response, known.status, known.toJSON(), headers);
     return;
   }
   console.error('fleet service: unexpected error', error);
-  send(response, 500, { error: { code: 'internal_error', message: 'Something went wrong on our side. Retry later.' } });
+  send(
+    response,
+    500,
+    { error: { code: 'internal_error', message: 'Something went wrong on our side. Retry later.' } },
+    headers,
+  );
 }
 
-function send(response: ServerResponse, status: number, body?: unknown) {
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>) {
   if (response.headersSent) return;
   const text = body === undefined ? '' : JSON.stringify(body);
   response.writeHead(status, {
+    ...headers,
     'cache-control': 'no-store',
     ...(text && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }),
   });

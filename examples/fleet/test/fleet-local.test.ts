@@ -211,6 +211,50 @@ describe('the fleet plans', () => {
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(throttled.status).toBe(429);
     expect(throttled.body.error.code).toBe('rate_limited');
+    // The gateway's own 429 can carry only a static header: Remaining 0.
+    expect(throttled.headers['x-ratelimit-remaining']).toBe('0');
+  });
+});
+
+describe('rate-limit headers from the fleet service', () => {
+  const rateLimitOf = (response: { headers: Record<string, string | string[] | undefined> }) => ({
+    limit: response.headers['x-ratelimit-limit'],
+    remaining: Number(response.headers['x-ratelimit-remaining']),
+    reset: Number(response.headers['x-ratelimit-reset']),
+  });
+
+  it("carries the basic plan's 60 a minute, counting down, on answers and errors alike", async () => {
+    const other = await platform.createOrganization();
+    const admin = live(other.adminKeys.live as string);
+    const query = `?account_id=${other.organization.accounts[0]?.id}`;
+    gatewayNow += 120_000;
+
+    const first = await admin.get(`/v1/zones${query}`);
+    const refused = await admin.get(`/v1/zones?account_id=${account}`);
+
+    expect([first.status, refused.status]).toEqual([200, 403]);
+    expect(rateLimitOf(first)).toMatchObject({ limit: '60' });
+    expect(rateLimitOf(refused)).toMatchObject({ limit: '60', remaining: rateLimitOf(first).remaining - 1 });
+    expect(rateLimitOf(first).reset).toBeGreaterThanOrEqual(1);
+    expect(rateLimitOf(first).reset).toBeLessThanOrEqual(60);
+  });
+
+  it("carries the key's own limit for a key that has one", async () => {
+    const api = live((await createKey({ permissions: ['read'], rateLimitPerMinute: 9 })).key);
+
+    const rides = await api.get(`/v1/rides?account_id=${account}`);
+
+    expect(rides.status).toBe(200);
+    expect(rateLimitOf(rides)).toMatchObject({ limit: '9', remaining: 8 });
+  });
+
+  it('answers a paid route through the metered proxy with one set of headers, the exact count for a key limit', async () => {
+    const api = live((await createKey({ permissions: ['analytics:read'], rateLimitPerMinute: 9 })).key);
+
+    const response = await api.get(`/v1/analytics/revenue?account_id=${account}`);
+
+    expect(response.status).toBe(200);
+    expect(rateLimitOf(response)).toMatchObject({ limit: '9', remaining: 8 });
   });
 });
 

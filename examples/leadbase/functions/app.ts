@@ -2,7 +2,8 @@
  * What every Leadbase handler shares: the store on Leadbase's own table, the platform's event
  * publisher, and the middy stack that checks `account_id` and answers errors. The caller and its
  * sub-account come from `api-key-platform/backend`; the platform has already checked the key, the
- * route's permission, the rate limit and, for paid routes, charged the credits.
+ * route's permission, the rate limit and, for paid routes, charged the credits; the toolkit puts
+ * the X-RateLimit-* headers on every answer.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,6 +14,7 @@ import {
   type Caller,
   eventPublisher,
   type PublishInput,
+  rateLimitHeadersMiddleware,
 } from 'api-key-platform/backend';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResponse, LeadbaseError } from './http';
@@ -52,7 +54,14 @@ export async function emit(input: Omit<PublishInput, 'organizationId' | 'environ
 /** One Lambda function for several routes of a resource, keyed `METHOD /path` as in api.ts. */
 export function leadbaseHandler(operations: Record<string, Operation>) {
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, AccountScopedContext>()
-    .use({ onError: async (request) => errorResponse(request.error) })
+    // First, so that it runs after the error handler: X-RateLimit-* on every answer, errors included.
+    .use(rateLimitHeadersMiddleware())
+    // Sets the response rather than returning it: a returned one would end the onError chain there.
+    .use({
+      onError: async (request) => {
+        request.response = errorResponse(request.error);
+      },
+    })
     .use(accountScope())
     .handler(async (event, context) => {
       const key = `${event.httpMethod} ${event.resource}`;

@@ -3,6 +3,7 @@
  * api.ts), as the `Error` component, and the error answers each kind of route can give.
  */
 import { isPlatformRoute, type RouteDefinition } from '../routes';
+import { RATE_LIMIT_HEADERS } from '../schemas/common';
 import { componentRef, type JsonSchema } from './json-schema';
 
 export const ERROR_SCHEMA: JsonSchema = {
@@ -88,11 +89,25 @@ export function errorResponseName(status: number): string {
 export function errorResponses(statuses: Iterable<number>): Record<string, JsonSchema> {
   const responses: Record<string, JsonSchema> = {};
   for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {
+    const retryAfter = status === 429 || status === 503;
+    // Documented, not required: answers a handler or backend makes carry the rate-limit headers;
+    // the gateway's own cannot (a 401 comes before any key is known, a policy's 403 has none), and
+    // its 429 carries only X-RateLimit-Remaining: 0.
+    const rateLimited = status !== 401;
     responses[errorResponseName(status)] = {
       description: ERROR_DESCRIPTIONS[status] ?? `Error ${status}.`,
-      ...((status === 429 || status === 503) && {
+      ...((retryAfter || rateLimited) && {
         headers: {
-          'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
+          ...(retryAfter && {
+            'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
+          }),
+          ...(rateLimited &&
+            Object.fromEntries(
+              Object.entries(RATE_LIMIT_HEADERS).map(([name, description]) => [
+                name,
+                { description, schema: { type: 'string' } },
+              ]),
+            )),
         },
       }),
       content: { 'application/json': { schema: componentRef('Error') } },

@@ -46,11 +46,13 @@ export const accountScope = z
   .union([z.literal('*'), z.array(z.string())])
   .describe("The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids.");
 
-/** Sent on every answer to a key that has its own rate limit (rateLimitPerMinute). */
+/** Sent on every answer to a key (functions/domain/rate-limit-headers.ts). */
 export const RATE_LIMIT_HEADERS: Record<string, string> = {
-  'X-RateLimit-Limit': "The key's own limit of requests per minute (keys with rateLimitPerMinute only).",
-  'X-RateLimit-Remaining': "Requests left in the key's current minute.",
-  'X-RateLimit-Reset': 'When the current minute window resets, in epoch seconds.',
+  'X-RateLimit-Limit':
+    "Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan.",
+  'X-RateLimit-Remaining':
+    "Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low.",
+  'X-RateLimit-Reset': 'Seconds until the current minute (aligned to the clock) ends and the count starts again.',
 };
 
 /** A success answer of a route behind the key authorizer (which may rate-limit the key). */
