@@ -5,6 +5,8 @@
  *   (shard = usageShardOf(organization)), `data` = gzip of the JSON of their OrgWindow[] (Binary),
  *   a part per 300 KB of it (nearly always one); `ttl` 48 hours. `<hour>` is the hour the window is
  *   filed under (see putWindow).
+ * - `USAGE#RECENT#<shard>` / `LATE#<windowId>`: the hour a late window was filed under, so every
+ *   retry files it there (rare: objects ingested 3 minutes or more after their hour ended).
  * - `USAGE#RECENT#<shard>` / `ROLLED_UP`: the marker, `hour` = the last hour folded into the day
  *   items; it only moves forward.
  * - `ORG#<org>#USAGE` / `CALLS#<env>#<hour>#<part>`: the call index of an organization's environment
@@ -15,8 +17,21 @@
  * after it from the windows, reading the marker first, so every window counts once.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CALL_LOG_OBJECT_RETENTION_DAYS, USAGE_RECENT_RETENTION_HOURS, USAGE_RECENT_SHARDS } from '../definition/usage';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  CALL_LOG_OBJECT_RETENTION_DAYS,
+  USAGE_INGEST_TIMEOUT_SECONDS,
+  USAGE_RECENT_RETENTION_HOURS,
+  USAGE_RECENT_SHARDS,
+  USAGE_ROLLUP_GRACE_SECONDS,
+} from '../definition/usage';
 import type { Clock } from '../domain/clock';
 import { inParallel } from '../domain/in-parallel';
 import type { KeyEnvironment } from '../domain/keys/key-token';
@@ -32,14 +47,17 @@ import type {
 } from '../domain/usage/usage-model';
 import { HOUR_MS, hourOf, hourStart, nextHour, usageShardOf, windowShards } from '../domain/usage/window';
 import { writeIfCondition } from './conditional';
-import { itemsOf, queryAll } from './query-page';
+import { queryAll } from './query-page';
 
 /** Gzipped bytes per item: DynamoDB items end at 400 KB, keys and other attributes included. */
 export const MAX_PART_BYTES = 300_000;
 const MARKER = 'ROLLED_UP';
+/** Claims of late windows' hours; sorts after every hour and before the marker. */
+const LATE_PREFIX = 'LATE#';
 /** Sorts after every hour (`2026-…`) and before the marker. */
 const AFTER_HOURS = '9999';
 const WRITES_AT_ONCE = 8;
+const MARKER_READ_ATTEMPTS = 6;
 
 const SHARD_PREFIX = 'USAGE#RECENT#';
 const shardPartition = (shard: number) => `${SHARD_PREFIX}${shard}`;
@@ -47,6 +65,14 @@ const markerKey = (shard: number) => ({ pk: shardPartition(shard), sk: MARKER })
 const organizationUsage = (organizationId: string) => `ORG#${organizationId}#USAGE`;
 const callIndexPrefix = (environment: KeyEnvironment) => `CALLS#${environment}#`;
 const windowSortKey = (hour: string, windowId: string, part: number) => `${hour}#${windowId}#${part}`;
+
+/**
+ * Whether the rollup of `hour` may be running at `now`: it starts USAGE_ROLLUP_GRACE_SECONDS after
+ * the hour's end, and a window written now may land up to usage-ingest's timeout later.
+ */
+export function isLate(hour: string, now: number): boolean {
+  return now >= hourStart(hour) + HOUR_MS + (USAGE_ROLLUP_GRACE_SECONDS - USAGE_INGEST_TIMEOUT_SECONDS) * 1000;
+}
 
 const gzipJson = (value: unknown) => gzipSync(JSON.stringify(value));
 const gunzipJson = <T>(bytes: unknown): T => JSON.parse(gunzipSync(bytes as Uint8Array).toString('utf8')) as T;
@@ -97,28 +123,23 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
 
   /**
    * One PutItem per shard with data (and part), after one BatchGetItem of those shards' markers.
-   * A window is filed under the hour of its object's creation, unless the rollup has passed that
-   * hour: then under the current hour (or the one after the marker, if later), so it is still
-   * counted, by the next rollup. A window already written under its own hour before that rollup (a
-   * redelivery) was counted by it and is not written again.
+   * A window is filed under the hour of its object's creation while that hour's rollup cannot have
+   * started (see `isLate`). Otherwise (a late or retried object) it is filed under an hour the
+   * rollup cannot be reading yet, recorded in a claim item (`LATE#<windowId>`) so that every retry
+   * files it under the same hour; a window found already filed (under its own hour, or its claimed
+   * one) is not written again: the rollup of that hour counts it, or has counted it.
    */
   async putWindow(window: UsageWindow): Promise<void> {
     const byShard = windowShards(window, this.shards);
     if (byShard.size === 0) return;
     const markers = await this.markers([...byShard.keys()]);
-    const now = this.clock().getTime();
-    const ownHour = hourOf(window.createdAt);
+    // An object is never ingested before it was created: a clock behind that (a virtual one) is ignored.
+    const now = Math.max(this.clock().getTime(), window.createdAt);
     const writes: (() => Promise<unknown>)[] = [];
     for (const [shard, organizations] of byShard) {
-      const marker = markers.get(shard);
-      let hour = ownHour;
-      if (marker !== undefined && ownHour <= marker) {
-        if (await this.exists(shard, windowSortKey(ownHour, window.id, 0))) continue;
-        const current = hourOf(now);
-        const afterMarker = nextHour(marker);
-        hour = current > afterMarker ? current : afterMarker;
-      }
-      const ttl = Math.floor((Math.max(now, window.createdAt) + USAGE_RECENT_RETENTION_HOURS * HOUR_MS) / 1000);
+      const hour = await this.hourToFile(shard, window, markers.get(shard), now);
+      if (hour === undefined) continue;
+      const ttl = Math.floor((now + USAGE_RECENT_RETENTION_HOURS * HOUR_MS) / 1000);
       windowParts(organizations).forEach((data, part) => {
         const item = {
           pk: shardPartition(shard),
@@ -133,6 +154,71 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
       });
     }
     await inParallel(writes, WRITES_AT_ONCE);
+  }
+
+  /** The hour to file the window's shard item under; undefined when it is filed already. */
+  private async hourToFile(shard: number, window: UsageWindow, marker: string | undefined, now: number) {
+    const own = hourOf(window.createdAt);
+    const open = (hour: string) => (marker === undefined || hour > marker) && !isLate(hour, now);
+    if (open(own)) return own;
+    if (await this.exists(shard, windowSortKey(own, window.id, 0))) return undefined;
+    const current = hourOf(now);
+    const candidate = marker === undefined || current > nextHour(marker) ? current : nextHour(marker);
+    let claimed = await this.claim(shard, window.id, candidate, now);
+    for (let attempt = 0; claimed !== candidate; attempt++) {
+      if (await this.exists(shard, windowSortKey(claimed, window.id, 0))) return undefined;
+      // An earlier attempt claimed an hour and failed before filing the window there.
+      if (open(claimed)) return claimed;
+      if (attempt === 3) throw new Error(`The late window ${window.id}'s claim keeps moving`);
+      claimed = await this.moveClaim(shard, window.id, claimed, candidate);
+    }
+    return candidate;
+  }
+
+  /** The hour claimed for a late window: `hour` if none was, else the earlier claim's. */
+  private async claim(shard: number, windowId: string, hour: string, now: number): Promise<string> {
+    const key = { pk: shardPartition(shard), sk: `${LATE_PREFIX}${windowId}` };
+    const written = await writeIfCondition(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            type: 'usage-late-window',
+            hour,
+            ttl: Math.floor(now / 1000) + USAGE_RECENT_RETENTION_HOURS * 3600,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    if (written) return hour;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return String(Item?.hour);
+  }
+
+  /** Moves a claim from `from` to `to`; the claim's hour after the attempt (another run may have moved it). */
+  private async moveClaim(shard: number, windowId: string, from: string, to: string): Promise<string> {
+    const key = { pk: shardPartition(shard), sk: `${LATE_PREFIX}${windowId}` };
+    const moved = await writeIfCondition(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #hour = :to',
+          ConditionExpression: '#hour = :from',
+          ExpressionAttributeNames: { '#hour': 'hour' },
+          ExpressionAttributeValues: { ':from': from, ':to': to },
+        }),
+      ),
+    );
+    if (moved) return to;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return String(Item?.hour);
   }
 
   async organizationWindows(organizationId: string, environment: KeyEnvironment): Promise<RecentOrgWindow[]> {
@@ -181,12 +267,24 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     return typeof Item?.hour === 'string' ? Item.hour : undefined;
   }
 
+  /**
+   * The shards' markers in one strongly consistent BatchGetItem (at most 16 keys, 1 RU each): a
+   * marker read stale just after a rollup would file a window under an hour already rolled up.
+   */
   private async markers(shards: readonly number[]): Promise<Map<number, string>> {
-    const items = await itemsOf(this.client, this.tableName, shards.map(markerKey));
     const markers = new Map<number, string>();
-    for (const item of items) {
-      const shard = Number(String(item.pk).slice(SHARD_PREFIX.length));
-      if (typeof item.hour === 'string') markers.set(shard, item.hour);
+    let pending: Record<string, unknown>[] | undefined = shards.map(markerKey);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt === MARKER_READ_ATTEMPTS) throw new Error(`${pending.length} rollup markers stayed unread`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result: BatchGetCommandOutput = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const shard = Number(String(item.pk).slice(SHARD_PREFIX.length));
+        if (typeof item.hour === 'string') markers.set(shard, item.hour);
+      }
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
     }
     return markers;
   }

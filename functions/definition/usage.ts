@@ -52,6 +52,13 @@ export const USAGE_RECENT_RETENTION_HOURS = 48;
  */
 export const USAGE_ROLLUP_GRACE_SECONDS = 300;
 
+/**
+ * usage-ingest's timeout (infra sets the function's from it). An object ingested later than the
+ * grace period minus this after its hour's end might race that hour's rollup, so it is filed under
+ * an hour the rollup cannot be reading.
+ */
+export const USAGE_INGEST_TIMEOUT_SECONDS = 120;
+
 /** Where Firehose writes the raw access log, and where usage-ingest writes the call-log archive. */
 export const ACCESS_LOG_OBJECT_PREFIX = 'access-logs/';
 export const CALL_LOG_OBJECT_PREFIX = 'call-log/';
