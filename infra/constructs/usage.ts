@@ -28,14 +28,16 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PLATFORM_METRICS } from '../../functions/definition/metrics';
 import { QUEUES } from '../../functions/definition/queues';
+import type { StageStatusMetric } from '../../functions/domain/usage/ingest';
 import { ConsumerEventSource } from '../grants';
 import { AccessLogDelivery } from './access-log-delivery';
 import { queueWithDeadLetterQueue } from './queue-with-dlq';
 
-/** Where usage-ingest publishes the 429s it counts (embedded metric format); dimension `Stage`. */
-export const ACCESS_LOG_METRICS_NAMESPACE = 'ApiKeyPlatform';
-export const THROTTLED_METRIC = 'Status429';
+/** Where usage-ingest publishes the statuses it counts (embedded metric format); dimension `Stage`. */
+export const ACCESS_LOG_METRICS_NAMESPACE = PLATFORM_METRICS.namespace;
+export const THROTTLED_METRIC: StageStatusMetric = 'Status429';
 
 /** HH:05 UTC: the hour before ended USAGE_ROLLUP_GRACE_SECONDS ago, so its windows are all written. */
 export const USAGE_ROLLUP_SCHEDULE = 'cron(5 * * * ? *)';
