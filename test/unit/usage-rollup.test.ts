@@ -367,6 +367,29 @@ describe('rollUp', () => {
     ]);
   });
 
+  it('leaves a shard that failed at its marker, for the next run, and rolls up the others', async () => {
+    const pipeline = await aPipeline(at('10:30:00'));
+    await pipeline.put('w', [aCall(), aCall({ organizationId: 'org_2', keyId: 'key_CCCCCCCCCCCCCCCC' })]);
+    const failing = usageShardOf('org_2');
+    const source = Object.create(pipeline.recent) as DynamoRecentUsageStore;
+    source.hourWindows = async (shard, hour) => {
+      if (shard === failing) throw new Error('throttled');
+      return pipeline.recent.hourWindows(shard, hour);
+    };
+
+    const run = await rollUp(
+      { source, usage: pipeline.usage, lastUsed: pipeline.lastUsed, shards: USAGE_RECENT_SHARDS },
+      at('11:05:00'),
+    );
+
+    expect(run.failures.map((failure) => failure.shard)).toEqual([failing]);
+    expect(run.rolled.map((hour) => hour.shard)).toEqual([usageShardOf('org_1')]);
+    expect(await pipeline.recent.marker(failing)).toBeUndefined();
+    expect(await requestsSeen(pipeline, 'org_2', 'live')).toBe(1);
+    expect((await pipeline.rollUp(at('11:10:00'))).rolled.map((hour) => hour.shard)).toEqual([failing]);
+    expect(await requestsSeen(pipeline, 'org_2', 'live')).toBe(1);
+  });
+
   it('counts every call exactly once, rolled up or recent, whenever windows arrive and the rollup runs', async () => {
     await fc.assert(
       fc.asyncProperty(
