@@ -45,7 +45,7 @@ import { type LocalIamOptions, localSecretArns, startLocalIam } from './iam/loca
 import { repoRoot } from './paths';
 import { localPartnerKeysJson } from './secret-scanning-partner';
 import type { SqsHandler } from './sqs-event-source';
-import { startUsagePipeline } from './usage-pipeline';
+import { type RollupHandler, startUsagePipeline } from './usage-pipeline';
 import { startWorkers } from './workers';
 
 /**
@@ -100,11 +100,8 @@ export interface PlatformOptions {
   logLevel?: string;
   /** The local gateway's clock (usage-plan buckets, authorizer cache); tests pin it. */
   gatewayClock?: () => number;
-  /**
-   * The usage pipeline's clock: the time of each access-log object (its name and its S3
-   * notification's eventTime, which picks the usage window's hour).
-   */
-  usageClock?: () => number;
+  /** How often usage-rollup runs (every minute by default; 0: only through `rollUpUsage`). */
+  usageRollupIntervalMs?: number;
   onRequest?: Parameters<typeof startLocalGateway>[0]['onRequest'];
   /**
    * With messaging: how often the local schedule runs the reminder scan (default
@@ -228,7 +225,9 @@ export async function startPlatform(options: PlatformOptions) {
       s3: s3Client,
       bucket: USAGE_BUCKET,
       ingest: () => load<SqsHandler>('usage-ingest'),
-      ...(options.usageClock && { clock: options.usageClock }),
+      // Hourly on AWS; every minute here, so an hour is rolled up soon after its grace period.
+      rollup: () => load<RollupHandler>('usage-rollup'),
+      ...(options.usageRollupIntervalMs !== undefined && { rollupIntervalMs: options.usageRollupIntervalMs }),
     });
     closers.push(usage.close);
 
@@ -415,6 +414,8 @@ export async function startPlatform(options: PlatformOptions) {
      * object (it also runs every second).
      */
     const flushUsage = () => usage.flush();
+    /** Runs usage-rollup once, as its schedule does at `at` (default: now). */
+    const rollUpUsage = (at?: Date) => usage.rollup(at);
     /** With messaging: runs the scan once (as the schedule does, at `now` if given) and delivers the queue. */
     const reminders = workers && {
       scan: async (now?: Date) => (await load<ScanHandler>('reminders-scan'))(now ? { now: now.toISOString() } : {}),
@@ -443,6 +444,7 @@ export async function startPlatform(options: PlatformOptions) {
       gateway,
       close,
       flushUsage,
+      rollUpUsage,
       usagePipeline: usage,
       reminders,
       webhooks,
