@@ -14,6 +14,7 @@ import { repoRoot } from '../local/paths';
 import { startPlatform } from '../local/platform';
 import { call } from '../test/support/http-client';
 import { bundleAuthorizer, coldStart } from './bundle';
+import { benchCostModelInChildProcess } from './cost-model/run';
 import { countDynamoDbRequests } from './dynamodb-counter';
 import { benchHeaderModesInChildProcesses } from './header-modes';
 import { interleaved, median, ms, percentile, us } from './measure';
@@ -178,4 +179,6 @@ await benchTeamRoutesInChildProcess({ quick, report });
 // as receivers across the internet do, is what the ≥ 0.5 target is about.
 await benchWebhooksInChildProcess({ quick, report, receiverDelayMs: 0 });
 await benchWebhooksInChildProcess({ quick, report, receiverDelayMs: 200 });
+// What the platform costs per 1M calls at 100, 10,000 and 100,000 keys (bench/cost-model/).
+await benchCostModelInChildProcess({ quick, report });
 console.log('\nFigures are from one machine and one run; compare ratios, not absolute times.');

@@ -23,6 +23,7 @@ import { type SqsHandler, startSqsEventSource } from '../../local/sqs-event-sour
 import { startHoldingProxy } from '../support/holding-proxy';
 import type { apiAs } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { seededRandom } from '../support/seeded-random';
 import { waitUntil } from '../support/wait-until';
 import { type Receiver, type ReceiverAnswer, startReceiver } from '../support/webhook-receiver';
 
@@ -326,18 +327,6 @@ describe('a webhook worker killed mid-batch', () => {
     await platform.sandboxAdmin.delete(`/v1/webhooks/${id}`);
   }, 60_000);
 });
-
-/** mulberry32: a small seeded PRNG, so a run's sequence of answers can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('webhook delivery to a receiver that fails 30% of the time', () => {
   it('ends each delivery of 2,000 events succeeded once, or failed after 8 attempts', async () => {
