@@ -21,26 +21,16 @@ import { startPlatform } from '../../local/platform';
 import type { SqsHandler } from '../../local/sqs-event-source';
 import type { RollupHandler } from '../../local/usage-pipeline';
 import { isEntryPoint, type Report, runInChildProcess } from '../child-process';
-import { GB, PRICES, PRICES_DATE, PRICES_REGION } from '../prices';
+import { GB } from '../prices';
 import { runAuthorizer } from './authorizer';
 import { countAwsRequests, newUsage } from './aws-requests';
-import { customMetricCount, priceSize, requestsPer1000, type SizeMeasures, scaled, totalOf } from './costs';
+import { customMetricCount, type SizeMeasures, scaled } from './costs';
 import { seedKeyPool } from './key-pool';
 import { runFirehosePipeline } from './pipeline';
+import { printCostTables } from './report';
 import { activeInHour, simulateCalls, trafficModel } from './traffic';
 
 const DEFAULT_SIZES = [100, 10_000, 100_000];
-/** `--keys 10000,100000` runs only those sizes. */
-function sizesFromArguments(argv: readonly string[]): number[] {
-  const given = argv[argv.indexOf('--keys') + 1];
-  if (!argv.includes('--keys') || !given) return DEFAULT_SIZES;
-  return given.split(',').map((size) => {
-    const keys = Number(size);
-    if (!Number.isInteger(keys) || keys < 1)
-      throw new Error(`--keys takes whole numbers separated by commas, not ${size}`);
-    return keys;
-  });
-}
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -199,61 +189,21 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
   }
 }
 
-const dollars = (value: number) => `$${value.toFixed(value < 0.1 ? 4 : 3)}`;
-const row = (label: string, cells: string[]) =>
-  `  ${label.padEnd(62)}${cells.map((cell) => cell.padStart(15)).join('')}`;
-
-export function printCostTables(results: readonly SizeMeasures[]): void {
-  const sizes = results.map((result) => `${result.keys.toLocaleString('en')} keys`);
-  const priced = results.map((result) => priceSize(result));
-  console.log(
-    `\nPlatform share of AWS cost, $ per 1M authorized calls (${PRICES_REGION} list prices of ${PRICES_DATE}, bench/prices.ts)`,
-  );
-  console.log(row('component', sizes));
-  for (const [index, line] of (priced[0] ?? []).entries()) {
-    console.log(
-      row(
-        line.component,
-        priced.map((lines) => dollars(lines[index]?.dollarsPerMillion ?? 0)),
-      ),
-    );
-  }
-  console.log(
-    row(
-      'platform share (total)',
-      priced.map((lines) => dollars(totalOf(lines))),
-    ),
-  );
-  console.log(
-    row(
-      'API Gateway REST requests (reference only)',
-      sizes.map(() => dollars(PRICES.apiGateway.perMillionRequests)),
-    ),
-  );
-
-  console.log('\nAWS requests per 1,000 authorized calls, by service and operation');
-  const tables = results.map((result) => requestsPer1000(result));
-  const names = [...new Set(tables.flatMap((table) => [...table.keys()]))].sort();
-  console.log(row('request', sizes));
-  for (const name of names)
-    console.log(
-      row(
-        name,
-        tables.map((table) => (table.get(name) ?? 0).toFixed(1)),
-      ),
-    );
-
-  const defaultModel = results.findIndex((result) => result.keys === 10_000);
-  if (defaultModel >= 0) {
-    console.log(
-      `\nplatform share, 10,000 keys: $${totalOf(priced[defaultModel] ?? []).toFixed(2)} per 1M authorized calls`,
-    );
-  }
-}
-
 /** bench/run.ts: the cost model in a process of its own (handlers read their configuration once per process). */
 export function benchCostModelInChildProcess(options: { quick: boolean; report: Report }): Promise<void> {
   return runInChildProcess(import.meta.url, options.quick ? ['--quick'] : [], { report: options.report });
+}
+
+/** `--keys 10000,100000` runs only those sizes. */
+function sizesFromArguments(argv: readonly string[]): number[] {
+  const given = argv[argv.indexOf('--keys') + 1];
+  if (!argv.includes('--keys') || !given) return DEFAULT_SIZES;
+  return given.split(',').map((size) => {
+    const keys = Number(size);
+    if (!Number.isInteger(keys) || keys < 1)
+      throw new Error(`--keys takes whole numbers separated by commas, not ${size}`);
+    return keys;
+  });
 }
 
 if (isEntryPoint(import.meta.url)) {
