@@ -39,6 +39,8 @@ export interface SizeMeasures {
   modelledRequests?: Map<string, number>;
   /** GB-months of S3 storage for these calls (bytes × retention). */
   s3GbMonths?: number;
+  /** How this size was run: what was sampled and scaled, printed under the tables. */
+  howMeasured?: string;
 }
 
 export interface CostLine {

@@ -48,6 +48,9 @@ export function printCostTables(results: readonly SizeMeasures[]): void {
       ),
     );
 
+  console.log('\nHow each size was run (modelled: SQS requests, Lambda log lines, organization reads per 5 min)');
+  for (const [index, result] of results.entries()) console.log(`  ${sizes[index]}: ${result.howMeasured ?? ''}`);
+
   const defaultModel = results.findIndex((result) => result.keys === 10_000);
   if (defaultModel >= 0) {
     console.log(

@@ -115,7 +115,6 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
       authorizerMeasure.usage.requests.set('dynamoDb GetItem ORG#…', authorizerRun.organizationReads);
       authorizerMeasure.usage.readUnits += authorizerRun.organizationReads / 2;
 
-      const authorizerSeconds = (performance.now() - sizeStarted) / 1000;
       // The rollup writes per key and organization active in the hour: past a budget of requests,
       // it folds a sample of the shards (each a random share of the organizations), scaled up after.
       const active = activeInHour(simulateCalls(model, routes, start, HOUR));
@@ -175,10 +174,12 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
           ['sqs ReceiveMessage, idle long polls', (IDLE_RECEIVES_PER_MONTH * authorizedCalls) / model.monthlyCalls],
         ]),
         s3GbMonths: storedBytes / GB / DAYS_PER_MONTH,
+        howMeasured: [
+          `authorizer: ${authorizerRun.invocations.toLocaleString('en')} invocations for ${authorizerRun.authorizedCalls.toLocaleString('en')} calls (15 virtual min), ${authorizerRun.sampled} run and scaled`,
+          `pipeline: ${run.calls.toLocaleString('en')} calls, ${run.ingest.invocations} objects, the rollup of ${rolledShards}/${USAGE_RECENT_SHARDS} shards scaled`,
+          `${((performance.now() - sizeStarted) / 1000).toFixed(0)} s`,
+        ].join('; '),
       });
-      console.error(
-        `  cost model, ${keys.toLocaleString('en')} keys: ${authorizerRun.invocations} authorizer invocations modelled (${authorizerRun.sampled} run) for ${authorizerRun.authorizedCalls} calls; pipeline ${run.calls} calls in ${run.ingest.invocations} objects, rollup of ${rolledShards}/${USAGE_RECENT_SHARDS} shards (${run.rollup.billedMs} ms); ${authorizerSeconds.toFixed(0)} s + ${((performance.now() - sizeStarted) / 1000 - authorizerSeconds).toFixed(0)} s`,
-      );
     }
     counter.detach();
     firehose.detach();
