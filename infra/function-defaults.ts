@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { CompiledApi } from '../functions/definition/api-definition';
 import { FUNCTIONS, type FunctionId } from '../functions/definition/functions';
 import { platformFunctionCode } from './function-code';
+import { functionLoggingOf } from './function-logging';
 
 const FUNCTIONS_DEFINITION = 'functions/definition/functions.ts';
 
@@ -66,6 +67,7 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
   });
   logGroup.grantWrite(role);
   const sourceMaps = props.sourceMaps ?? true;
+  const logging = functionLoggingOf(props.functionId);
 
   return new lambda.Function(scope, id, {
     code: platformFunctionCode({
@@ -82,6 +84,14 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
     timeout: props.timeout ?? Duration.seconds(10),
     role,
     logGroup,
+    // Which functions log as JSON, and why: infra/function-logging.ts (the cost model reads it too).
+    ...(logging.format === 'JSON' && {
+      loggingFormat: lambda.LoggingFormat.JSON,
+      ...(logging.systemLogLevel && { systemLogLevelV2: logging.systemLogLevel as lambda.SystemLogLevel }),
+      ...(logging.applicationLogLevel && {
+        applicationLogLevelV2: logging.applicationLogLevel as lambda.ApplicationLogLevel,
+      }),
+    }),
     ...(props.tracing && { tracing: props.tracing }),
     environment: {
       ...(sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),

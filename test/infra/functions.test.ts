@@ -1,6 +1,7 @@
 /** Functions: shared runtime defaults, and environment and IAM derived from each entry's `needs`. */
 import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
+import { runsPerCall } from '../../infra/function-logging';
 import { actionsOf, logicalIdOf, type Statement, statementsOfRole, synthDemo } from './synth';
 
 const { stack, template } = synthDemo();
@@ -53,6 +54,26 @@ describe('every function', () => {
 
   it('runs the authorizer without source maps: it throws on every refused key', () => {
     expect(lambdaOf('authorizer').Environment.Variables.NODE_OPTIONS).toBeUndefined();
+  });
+
+  it.each(
+    functionIds.filter(runsPerCall),
+  )('%s, invoked per call, logs as JSON without Lambda’s START/END/REPORT lines (system WARN), application INFO', (functionId) => {
+    expect(lambdaOf(functionId).LoggingConfig).toEqual({
+      LogFormat: 'JSON',
+      SystemLogLevel: 'WARN',
+      ApplicationLogLevel: 'INFO',
+      LogGroup: { Ref: logicalIdOf(stack.platform.functions[functionId].logGroup) },
+    });
+  });
+
+  it('leaves the functions that run per minute or per management call in the text format, with their REPORT lines', () => {
+    expect(functionIds.filter(runsPerCall).sort()).toEqual(['authorizer', 'metered-proxy']);
+    for (const functionId of functionIds.filter((id) => !runsPerCall(id))) {
+      expect(lambdaOf(functionId).LoggingConfig).toEqual({
+        LogGroup: { Ref: logicalIdOf(stack.platform.functions[functionId].logGroup) },
+      });
+    }
   });
 
   it('keeps logs for a month', () => {
