@@ -18,6 +18,7 @@ import {
   CALL_LOG_OBJECT_RETENTION_DAYS,
   USAGE_WINDOW_SECONDS,
 } from '../../functions/definition/usage';
+import { STAGE_STATUS_METRICS } from '../../functions/domain/usage/ingest';
 import { ApiKeyPlatform, ApiKeyPlatformPropsError } from '../../infra/api-key-platform';
 import { platformStageOptions } from '../../infra/stage-options';
 import {
@@ -379,6 +380,12 @@ describe('alarms', () => {
     expect(dimension(metricOf(found[0] as Alarm), 'ApiName')).toEqual(
       stack.resolve((stack.api as apigateway.RestApi).restApiName),
     );
+  });
+
+  it('has an alarm on every per-stage status metric usage-ingest emits: each costs $0.30 a month per stage', () => {
+    const read = new Set(alarms().map((alarm) => metricOf(alarm)?.MetricName));
+    for (const name of STAGE_STATUS_METRICS) expect(read).toContain(name);
+    expect(STAGE_STATUS_METRICS).toEqual(['Status429']);
   });
 
   it.each(
