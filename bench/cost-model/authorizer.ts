@@ -29,6 +29,9 @@ export interface AuthorizerRun {
   organizationReads: number;
 }
 
+/** The TTL API Gateway caches authorizer answers for, in the definition's key header mode. */
+export const gatewayCacheTtlSeconds = () => authorizerCacheOf(activeApi().compiled.apiKeyHeader).resultsCacheTtlSeconds;
+
 /** PLAN_CACHE_MS in functions/authorizer/handler.ts. */
 const ORGANIZATION_PLAN_CACHE_MS = 300_000;
 
@@ -40,9 +43,11 @@ export async function runAuthorizer(options: {
   handler: (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
   /** Real invocations at most; the rest of the misses are counted, not run. */
   sampleBudget: number;
+  /** The gateway cache's TTL: the definition's mode's (GATEWAY_CACHE_TTL_SECONDS) unless given. */
+  cacheTtlSeconds?: number;
 }): Promise<AuthorizerRun> {
   const api = activeApi();
-  const ttlMs = authorizerCacheOf(api.compiled.apiKeyHeader).resultsCacheTtlSeconds * 1000;
+  const ttlMs = (options.cacheTtlSeconds ?? gatewayCacheTtlSeconds()) * 1000;
   const cachedUntil = new Map<string, number>();
   const run: AuthorizerRun = {
     calls: 0,

@@ -2,18 +2,27 @@
  * Prices what one size of the model measured: dollars per 1M authorized calls by component, and
  * AWS requests per 1,000 calls by service and operation. Pure arithmetic on the counts.
  */
+import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { PLATFORM_METRICS } from '../../functions/definition/metrics';
+import { STAGE_STATUS_METRICS } from '../../functions/domain/usage/ingest';
+import { functionLoggingOf, systemLogLinesPerInvocation } from '../../infra/function-logging';
 import { GB, PRICES } from '../prices';
 import { type FunctionUsage, newUsage } from './aws-requests';
+import type { Sensitivity } from './sensitivity';
 
 /** Memory of each function (infra/api-key-platform.ts SIZING; 256 MB for the others). */
 export const MEMORY_MB: Record<string, number> = { authorizer: 512, 'usage-ingest': 512 };
 const memoryGb = (functionId: string) => (MEMORY_MB[functionId] ?? 256) / 1024;
 /**
- * Lambda's own START, END and REPORT lines per invocation in the function's log group (text
- * format): about 260 bytes, plus CloudWatch Logs' 26 bytes per event. Modelled, not measured.
+ * One of Lambda's own START, END and REPORT lines in the function's log group (text format): the
+ * three are about 260 bytes, plus CloudWatch Logs' 26 bytes per event. Modelled, not measured; how
+ * many a function writes per invocation comes from its logging config (infra/function-logging.ts).
  */
-const LAMBDA_SYSTEM_LOG_BYTES = 260 + 3 * PRICES.cloudWatchLogs.eventOverheadBytes;
+const LAMBDA_SYSTEM_LINE_BYTES = 260 / 3 + PRICES.cloudWatchLogs.eventOverheadBytes;
+const systemLogBytesPerInvocation = (functionId: string) =>
+  functionId in FUNCTIONS
+    ? systemLogLinesPerInvocation(functionLoggingOf(functionId as FunctionId)) * LAMBDA_SYSTEM_LINE_BYTES
+    : 0;
 
 /** What one function did while the model ran, scaled to `per` of its invocations. */
 export interface FunctionMeasure {
@@ -39,6 +48,8 @@ export interface SizeMeasures {
   modelledRequests?: Map<string, number>;
   /** GB-months of S3 storage for these calls (bytes × retention). */
   s3GbMonths?: number;
+  /** The same size with one thing changed, priced beside it (the default model only). */
+  sensitivities?: Sensitivity[];
   /** How this size was run: what was sampled and scaled, printed under the tables. */
   howMeasured?: string;
 }
@@ -81,7 +92,7 @@ export function priceSize(measures: SizeMeasures): CostLine[] {
       );
       add(`${label} DynamoDB writes`, (usage.writeUnits / 1e6) * PRICES.dynamoDb.perMillionWriteUnits);
       add(`${label} DynamoDB reads`, (usage.readUnits / 1e6) * PRICES.dynamoDb.perMillionReadUnits);
-      systemLogBytes += measure.invocations * LAMBDA_SYSTEM_LOG_BYTES;
+      systemLogBytes += measure.invocations * systemLogBytesPerInvocation(measure.functionId);
     }
     for (const [name, count] of usage.requests) {
       const [service, operation] = name.split(' ');
@@ -138,7 +149,7 @@ export function requestsPer1000(measures: SizeMeasures): Map<string, number> {
   return new Map([...table].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The platform's metric names (one dimension each) plus the access-log metrics per stage. */
-export function customMetricCount(perStageMetrics: number, stages: number): number {
-  return Object.keys(PLATFORM_METRICS.names).length + perStageMetrics * stages;
+/** The metrics the code declares: the platform's names (one dimension each) and usage-ingest's per stage. */
+export function customMetricCount(stages: number): number {
+  return Object.keys(PLATFORM_METRICS.names).length + STAGE_STATUS_METRICS.length * stages;
 }

@@ -1,6 +1,7 @@
 /** The cost model's tables: dollars per 1M authorized calls by component, AWS requests per 1,000. */
 import { PRICES, PRICES_DATE, PRICES_REGION } from '../prices';
-import { priceSize, requestsPer1000, type SizeMeasures, totalOf } from './costs';
+import { type CostLine, priceSize, requestsPer1000, type SizeMeasures, totalOf } from './costs';
+import type { Sensitivity } from './sensitivity';
 
 /** Fractions of a request show as such: an hourly rollup is 0.007 per 1,000 calls, not 0. */
 const count = (value: number) => (value === 0 || value >= 1 ? value.toFixed(1) : value.toFixed(3));
@@ -56,5 +57,25 @@ export function printCostTables(results: readonly SizeMeasures[]): void {
     console.log(
       `\nplatform share, 10,000 keys: $${totalOf(priced[defaultModel] ?? []).toFixed(2)} per 1M authorized calls`,
     );
+    printSensitivities(priced[defaultModel] ?? [], results[defaultModel]?.sensitivities ?? []);
+  }
+}
+
+/** Each variant's share and the components that moved, beside the default's. */
+function printSensitivities(defaults: readonly CostLine[], sensitivities: readonly Sensitivity[]): void {
+  if (sensitivities.length === 0) return;
+  console.log('  beside it, with one thing changed (the defaults stay):');
+  const before = new Map(defaults.map((line) => [line.component, line.dollarsPerMillion]));
+  for (const { label, lines } of sensitivities) {
+    const moved = lines
+      .filter((line) => Math.abs(line.dollarsPerMillion - (before.get(line.component) ?? 0)) >= 0.0005)
+      .map((line) =>
+        before.has(line.component)
+          ? `${line.component} ${dollars(line.dollarsPerMillion)} instead of ${dollars(before.get(line.component) ?? 0)}`
+          : `${line.component} ${dollars(line.dollarsPerMillion)}`,
+      );
+    const gone = defaults.filter((line) => !lines.some((other) => other.component === line.component));
+    moved.push(...gone.map((line) => `no ${line.component} (${dollars(line.dollarsPerMillion)})`));
+    console.log(`  - ${label}: $${totalOf(lines).toFixed(2)} (${moved.join('; ')})`);
   }
 }

@@ -22,12 +22,13 @@ import type { SqsHandler } from '../../local/sqs-event-source';
 import type { RollupHandler } from '../../local/usage-pipeline';
 import { isEntryPoint, type Report, runInChildProcess } from '../child-process';
 import { GB } from '../prices';
-import { runAuthorizer } from './authorizer';
+import { gatewayCacheTtlSeconds, runAuthorizer } from './authorizer';
 import { countAwsRequests, newUsage } from './aws-requests';
 import { customMetricCount, type SizeMeasures, scaled } from './costs';
 import { seedKeyPool } from './key-pool';
 import { runFirehosePipeline } from './pipeline';
 import { printCostTables } from './report';
+import { cloudWatchLogsToFirehose, longerCacheTtl, SENSITIVITY_CACHE_TTL_SECONDS } from './sensitivity';
 import { activeInHour, simulateCalls, trafficModel } from './traffic';
 
 const DEFAULT_SIZES = [100, 10_000, 100_000];
@@ -42,6 +43,8 @@ const VIRTUAL_START = Date.UTC(2027, 0, 4);
 /** Lambda's SQS event source long-polls with 5 pollers (20 s each) while the queue is idle. */
 const IDLE_RECEIVES_PER_MONTH = 5 * 3 * 60 * 24 * 30;
 const DAYS_PER_MONTH = 30;
+/** The pipeline's calls: an hour, the rollup's grace and a minute, so the rollup folds the hour. */
+const PIPELINE_RUN_MS = HOUR + (USAGE_ROLLUP_GRACE_SECONDS + 60) * 1000;
 
 async function measureSizes(options: { quick: boolean; sizes: readonly number[] }): Promise<SizeMeasures[]> {
   const platform = await startPlatform({ app: leadbaseApp, port: 0, logLevel: 'CRITICAL' });
@@ -93,27 +96,34 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
         const warmUp = pool.live.map((_, key) => ({ ...firstCall, key, environment: 'live' as const }));
         await runAuthorizer({ calls: warmUp, countFrom: 0, pool, handler: authorizer, sampleBudget: warmUp.length });
       }
-      counter.reset();
-      const authorizerRun = await runAuthorizer({
-        calls: simulateCalls(model, routes, start, 20 * MINUTE),
-        countFrom: start + 5 * MINUTE,
-        pool,
-        handler: authorizer,
-        sampleBudget: options.quick ? 150 : 500,
-      });
-      const authorizerMeasure = scaled(
-        {
-          functionId: 'authorizer',
-          usage: counter.byFunction.get('authorizer') ?? newUsage(),
-          invocations: authorizerRun.sampled,
-          billedMs: authorizerRun.sampledBilledMs,
-        },
-        authorizerRun.invocations / Math.max(1, authorizerRun.sampled),
-      );
-
-      // Organization reads, modelled per simulated organization: eventually consistent, ≤ 4 KB.
-      authorizerMeasure.usage.requests.set('dynamoDb GetItem ORG#…', authorizerRun.organizationReads);
-      authorizerMeasure.usage.readUnits += authorizerRun.organizationReads / 2;
+      // The authorizer behind the gateway's cache: 15 virtual minutes counted, after a TTL's worth
+      // of calls has filled the cache.
+      const measureAuthorizer = async (cacheTtlSeconds: number) => {
+        counter.reset();
+        const authorizerRun = await runAuthorizer({
+          calls: simulateCalls(model, routes, start, cacheTtlSeconds * 1000 + 15 * MINUTE),
+          countFrom: start + cacheTtlSeconds * 1000,
+          cacheTtlSeconds,
+          pool,
+          handler: authorizer,
+          sampleBudget: options.quick ? 150 : 500,
+        });
+        const authorizerMeasure = scaled(
+          {
+            functionId: 'authorizer',
+            usage: counter.byFunction.get('authorizer') ?? newUsage(),
+            invocations: authorizerRun.sampled,
+            billedMs: authorizerRun.sampledBilledMs,
+          },
+          authorizerRun.invocations / Math.max(1, authorizerRun.sampled),
+        );
+        // Organization reads, modelled per simulated organization: eventually consistent, ≤ 4 KB.
+        authorizerMeasure.usage.requests.set('dynamoDb GetItem ORG#…', authorizerRun.organizationReads);
+        authorizerMeasure.usage.readUnits += authorizerRun.organizationReads / 2;
+        return { authorizerRun, authorizerMeasure };
+      };
+      const { authorizerRun, authorizerMeasure } = await measureAuthorizer(gatewayCacheTtlSeconds());
+      const longerTtl = keys === 10_000 ? await measureAuthorizer(SENSITIVITY_CACHE_TTL_SECONDS) : undefined;
 
       // The rollup writes per key and organization active in the hour: past a budget of requests,
       // it folds a sample of the shards (each a random share of the organizations), scaled up after.
@@ -127,7 +137,7 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
       counter.reset();
       firehose.reset();
       const run = await runFirehosePipeline({
-        calls: simulateCalls(model, routes, start, HOUR + (USAGE_ROLLUP_GRACE_SECONDS + 60) * 1000),
+        calls: simulateCalls(model, routes, start, PIPELINE_RUN_MS),
         size: keys,
         hourStart: start,
         s3: firehoseS3,
@@ -141,7 +151,7 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
       const storedBytes =
         (firehoseUsage.s3PutBytes.get('access-logs') ?? 0) * ACCESS_LOG_OBJECT_RETENTION_DAYS +
         (ingestUsage.s3PutBytes.get('call-log') ?? 0) * (CALL_LOG_RETENTION_DAYS + 1);
-      results.push({
+      const measures: SizeMeasures = {
         keys,
         monthlyCalls: model.monthlyCalls,
         authorizedCalls,
@@ -164,8 +174,8 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
           },
         ],
         transport: { kind: 'Firehose', billedBytes: run.transportBytes },
-        // EMF: the platform's metric names, and 401, 403, 429 and 5xx per stage.
-        customMetrics: customMetricCount(4, 2),
+        // EMF: the platform's metric names, and usage-ingest's per stage.
+        customMetrics: customMetricCount(Object.keys(api.compiled.stages).length),
         modelledRequests: new Map([
           // Per object: S3's notification to the queue, the event source's receive and delete.
           ['sqs SendMessage', run.ingest.invocations],
@@ -179,7 +189,21 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
           `pipeline: ${run.calls.toLocaleString('en')} calls, ${run.ingest.invocations} objects, the rollup of ${rolledShards}/${USAGE_RECENT_SHARDS} shards scaled`,
           `${((performance.now() - sizeStarted) / 1000).toFixed(0)} s`,
         ].join('; '),
-      });
+      };
+      if (longerTtl) {
+        measures.sensitivities = [
+          longerCacheTtl(
+            measures,
+            scaled(longerTtl.authorizerMeasure, authorizedCalls / longerTtl.authorizerRun.authorizedCalls),
+          ),
+          cloudWatchLogsToFirehose(measures, {
+            ...run,
+            seconds: PIPELINE_RUN_MS / 1000,
+            stages: Object.keys(api.compiled.stages).length,
+          }),
+        ];
+      }
+      results.push(measures);
     }
     counter.detach();
     firehose.detach();

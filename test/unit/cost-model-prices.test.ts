@@ -1,5 +1,7 @@
 import { indexWrites, itemKind, newUsage } from '../../bench/cost-model/aws-requests';
 import { priceSize, requestsPer1000, type SizeMeasures, scaled, totalOf } from '../../bench/cost-model/costs';
+import { compactFormatSavingsPerLine } from '../../bench/cost-model/sensitivity';
+import { renderAccessLogLine } from '../../functions/domain/usage/access-call';
 
 describe('indexWrites', () => {
   it('counts one index write per index whose key attributes an item carries', () => {
@@ -65,7 +67,20 @@ describe('priceSize', () => {
     expect(cost(lines, 'access-log transport (Firehose)')).toBeCloseTo(0.13828, 4);
     // 10 metrics × $0.30 a month, over 100 times 1M calls a month
     expect(cost(lines, 'custom metrics')).toBeCloseTo(0.03, 6);
-    expect(totalOf(lines)).toBeCloseTo(0.02 + 0.0066667 + 0.0125 + 0.13828 + 0.03 + (100_000 * 338) / 1024 ** 3 / 2, 4);
+    // The authorizer logs as JSON with Lambda's lines at WARN: no START/END/REPORT line to pay for.
+    expect(cost(lines, 'Lambda START/END/REPORT log lines')).toBe(0);
+    expect(totalOf(lines)).toBeCloseTo(0.02 + 0.0066667 + 0.0125 + 0.13828 + 0.03, 4);
+  });
+
+  it('prices Lambda’s own log lines as the function’s logging config writes them (infra/function-logging.ts)', () => {
+    const withWorker = measures();
+    withWorker.functions.push({ functionId: 'usage-ingest', usage: newUsage(), invocations: 100_000, billedMs: 0 });
+
+    // usage-ingest keeps the text format: START, END and REPORT, ≈ 260 B, each + 26 B, at $0.50 per GB
+    expect(cost(priceSize(withWorker), 'Lambda START/END/REPORT log lines')).toBeCloseTo(
+      ((100_000 * 338) / 1024 ** 3) * 0.5,
+      9,
+    );
   });
 
   it('gives the same dollars per 1M calls for twice the calls and twice the counts', () => {
@@ -75,5 +90,33 @@ describe('priceSize', () => {
 
     expect(totalOf(priceSize(double))).toBeCloseTo(totalOf(priceSize(single)), 9);
     expect(requestsPer1000(double)).toEqual(requestsPer1000(single));
+  });
+});
+
+describe('compactFormatSavingsPerLine', () => {
+  it('is what a line of the access log loses from JSON to its values tab-separated', () => {
+    const record = {
+      requestId: '0d9f8c1e-6b1a-4c3e-9d2f-2a7b5e8c1f00',
+      requestTimeEpoch: '1796428800000',
+      stage: 'live',
+      httpMethod: 'GET',
+      resourcePath: '/v1/leads/{id}',
+      status: '200',
+      responseLatency: '42',
+      sourceIp: '203.0.113.7',
+      keyId: 'key_0000000000000001',
+      organizationId: 'org_0000000000000001',
+      errorType: '',
+      path: '/v1/leads/ld_1',
+      userAgent: 'leadbase-sdk/1.2',
+    };
+    const compact = Object.values(record)
+      .map((value) => value || '-')
+      .join('\t');
+
+    expect(Buffer.byteLength(renderAccessLogLine(record)) - compactFormatSavingsPerLine()).toBe(compact.length);
+    expect(compactFormatSavingsPerLine()).toBe(
+      2 + Object.keys(record).join('').length + 5 * Object.keys(record).length,
+    );
   });
 });
