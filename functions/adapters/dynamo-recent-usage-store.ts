@@ -383,16 +383,19 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     }
     yield* release(hourStart(nextHour(marker)));
     const prefix = callIndexPrefix(environment);
-    const items = queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': organizationUsage(organizationId),
-        ':from': `${prefix}${hourOf(since)}`,
-        ':to': `${prefix}${marker}#~`,
-      },
-      ScanIndexForward: false,
-    });
+    const from = `${prefix}${hourOf(since)}`;
+    const to = `${prefix}${marker}#~`;
+    // `since` after every rolled-up hour (the rollup days behind): no index item is wanted, and
+    // DynamoDB refuses a BETWEEN whose bounds run backwards.
+    const items =
+      from <= to
+        ? queryAll(this.client, {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': organizationUsage(organizationId), ':from': from, ':to': to },
+            ScanIndexForward: false,
+          })
+        : [];
     for await (const item of items) {
       const hour = String(item.sk).slice(prefix.length, prefix.length + 13);
       buffer.push(...gunzipJson<CallSectionRef[]>(item.sections).filter(wanted));

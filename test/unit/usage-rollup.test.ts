@@ -289,8 +289,20 @@ describe('DynamoRecentUsageStore', () => {
       }),
     );
 
+    // Since after every rolled-up hour (a rollup days behind, or a restarted .local/ stack): the
+    // call index's key range would run backwards, which DynamoDB refuses (BETWEEN needs from <= to).
+    const sinceAfterMarker = await all(
+      pipeline.recent.callSections({
+        organizationId: 'org_1',
+        environment: 'live',
+        since: at('12:00:00'),
+        until: at('23:00:00'),
+      }),
+    );
+
     expect(listed).toEqual([...sections].reverse());
     expect(recentOnly).toEqual([sections[2], sections[1]]);
+    expect(sinceAfterMarker).toEqual([sections[3]]);
     expect(
       await all(
         pipeline.recent.callSections({ organizationId: 'org_1', environment: 'test', since: 0, until: at('23:00:00') }),
