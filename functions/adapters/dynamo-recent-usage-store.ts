@@ -396,10 +396,14 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
             ScanIndexForward: false,
           })
         : [];
+    // An hour's index may span several parts, in any order: its sections are released only once
+    // every part of it is read, when the next hour starts (release sorts them newest first).
+    let reading: string | undefined;
     for await (const item of items) {
       const hour = String(item.sk).slice(prefix.length, prefix.length + 13);
+      if (reading !== undefined && hour !== reading) yield* release(hourStart(reading));
+      reading = hour;
       buffer.push(...gunzipJson<CallSectionRef[]>(item.sections).filter(wanted));
-      yield* release(hourStart(hour));
     }
     yield* release(Number.NEGATIVE_INFINITY);
   }
