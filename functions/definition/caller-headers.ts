@@ -24,8 +24,9 @@ export const CALLER_HEADERS = {
   'X-Caller-Environment': 'environment',
   /**
    * The caller's requests per minute: the key's own `rateLimitPerMinute`, else its organization's
-   * plan figure. For the X-RateLimit-* response headers. Missing or empty when the authorizer could
-   * not tell (its organization unreadable): then the backend sends no such headers.
+   * plan figure. For the X-RateLimit-* response headers. Not sent when the authorizer could not tell
+   * (its organization unreadable); a backend treats an empty one the same. Then it sends no such
+   * headers.
    */
   'X-Caller-Rate-Limit': 'rateLimit',
   /** Whose that limit is: `key` or `organization` (shared by the organization's keys). */
@@ -80,9 +81,17 @@ export function keyHeadersOf(mode: ApiKeyHeaderMode): readonly string[] {
   return mode === 'x-api-key' ? ['x-api-key'] : ['x-api-key', 'Authorization'];
 }
 
-/** The caller headers of a request, from an authorizer context (the local gateway, the metered proxy). */
-export function callerHeadersOf(context: Readonly<Record<string, unknown>>): Record<CallerHeader, string> {
+/**
+ * The caller headers of a request, from an authorizer context (the local gateway, the metered
+ * proxy), as API Gateway's HTTP_PROXY maps them: a header whose context value is missing or empty
+ * is not sent at all (the mapping is skipped, not sent empty). So a caller whose authorizer could
+ * not tell its rate limit gets no X-Caller-Rate-Limit, and its caller-v1 signature verifies.
+ */
+export function callerHeadersOf(context: Readonly<Record<string, unknown>>): Partial<Record<CallerHeader, string>> {
   return Object.fromEntries(
-    Object.entries(CALLER_HEADERS).map(([header, key]) => [header, String(context[key] ?? '')]),
-  ) as Record<CallerHeader, string>;
+    Object.entries(CALLER_HEADERS).flatMap(([header, key]) => {
+      const value = context[key];
+      return value === undefined || value === null || value === '' ? [] : [[header, String(value)]];
+    }),
+  );
 }

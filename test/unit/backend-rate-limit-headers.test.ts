@@ -137,6 +137,26 @@ describe('callerRateLimitHeaders (HTTP backends)', () => {
     expect(callerRateLimitHeaders(verified, NOW)).toEqual({});
   });
 
+  it.each([
+    ['sent empty', { 'X-Caller-Rate-Limit': '', 'X-Caller-Rate-Limit-Scope': '' }],
+    ['sent blank', { 'X-Caller-Rate-Limit': ' ', 'X-Caller-Rate-Limit-Scope': '' }],
+    ['with only the scope empty', { 'X-Caller-Rate-Limit-Scope': '' }],
+  ])('treats a limit %s as none: the caller-v1 signature verifies and no headers follow', (_how, empty) => {
+    const headers = { ...signedCallerHeaders(caller, { signingSecret, now: NOW }), ...empty };
+
+    const verified = callerFromHeaders(headers, { signingSecret, now: () => NOW });
+
+    expect(verified.rateLimit).toBeUndefined();
+    expect(callerRateLimitHeaders(verified, NOW)).toEqual({});
+  });
+
+  it('sends no rate-limit caller headers for a caller without a limit, as the gateway does', () => {
+    const headers = signedCallerHeaders(caller, { signingSecret, now: NOW });
+
+    expect(Object.keys(headers)).not.toContain('X-Caller-Rate-Limit');
+    expect(Object.keys(headers)).not.toContain('X-Caller-Rate-Limit-Scope');
+  });
+
   it('refuses a malformed limit, naming the header', () => {
     const headers = { ...signedCallerHeaders(caller, { signingSecret, now: NOW }), 'X-Caller-Rate-Limit': 'many' };
 

@@ -290,6 +290,32 @@ describe('forwardedHeaders', () => {
     );
   });
 
+  it("sends no caller header whose context value is missing or empty, as API Gateway skips such a mapping, and drops the client's", () => {
+    const forwarded = forwardedHeaders(
+      { 'x-caller-rate-limit': ['100000'], 'X-Caller-Rate-Limit-Scope': ['key'] },
+      { ...context, rateLimitScope: '' },
+      'x-api-key',
+    );
+
+    const names = forwarded.map(([name]) => name.toLowerCase());
+    expect(names).not.toContain('x-caller-rate-limit');
+    expect(names).not.toContain('x-caller-rate-limit-scope');
+    expect(forwarded.every(([, value]) => value !== '')).toBe(true);
+  });
+
+  it('sends the rate limit and its scope when the context has them', () => {
+    const forwarded = forwardedHeaders(
+      {},
+      { ...context, rateLimit: '60', rateLimitScope: 'organization' },
+      'x-api-key',
+    );
+
+    expect(Object.fromEntries(forwarded)).toMatchObject({
+      'X-Caller-Rate-Limit': '60',
+      'X-Caller-Rate-Limit-Scope': 'organization',
+    });
+  });
+
   it('drops the headers the Connection header names, and keeps repeated values', () => {
     const forwarded = forwardedHeaders(
       { Connection: ['x-secret-hop'], 'x-secret-hop': ['1'], accept: ['a', 'b'] },
