@@ -11,6 +11,7 @@ import {
   estimatedRateLimitHeaders,
   InstanceCallCounter,
 } from '../domain/rate-limit-headers';
+import { type ResultHeaders, withHeaders } from '../domain/response-headers';
 import type { ProxyEventWithCaller } from './caller';
 import type { Caller } from './index';
 
@@ -65,11 +66,6 @@ export function callerRateLimitHeaders(
   return caller.rateLimit ? estimatedRateLimitHeaders(counter, caller.rateLimit, caller, now) : {};
 }
 
-/** A Lambda proxy result, as far as headers go (APIGatewayProxyResult fits). */
-interface ResultWithHeaders {
-  headers?: Record<string, boolean | number | string>;
-}
-
 /**
  * A middy middleware, as `use` of @middy/core takes it (spelled out, so the package's declarations
  * need no middy): see `rateLimitHeadersMiddleware`.
@@ -88,9 +84,12 @@ export interface RateLimitHeadersMiddleware {
  */
 export function rateLimitHeadersMiddleware(): RateLimitHeadersMiddleware {
   const addHeaders = async (request: { event: ProxyEventWithCaller; response: unknown }) => {
-    const response = request.response as ResultWithHeaders | undefined;
+    const response = request.response as ResultHeaders | undefined;
     if (!response || typeof response !== 'object') return;
-    response.headers = { ...response.headers, ...rateLimitHeaders(request.event) };
+    const headers = rateLimitHeaders(request.event);
+    if (Object.keys(headers).length === 0) return;
+    // Replaces the backend's own X-RateLimit-* in any letter case, multiValueHeaders included.
+    request.response = withHeaders(response, headers);
   };
   return { after: addHeaders, onError: addHeaders };
 }

@@ -26,6 +26,7 @@ import {
   estimatedRateLimitHeaders,
   InstanceCallCounter,
 } from '../domain/rate-limit-headers';
+import { withHeaders } from '../domain/response-headers';
 import { platformCallerOf } from './http-request';
 import type { HttpResponse } from './http-response';
 
@@ -82,24 +83,5 @@ export function rateLimit(
     },
     after: addHeaders,
     onError: addHeaders,
-  };
-}
-
-/**
- * The response with `headers` set, replacing any of the same name in another letter case (an HTTP
- * backend's answer through the metered proxy comes lower-cased) or among multiValueHeaders.
- */
-function withHeaders<Response extends HttpResponse & { multiValueHeaders?: Record<string, string[]> }>(
-  response: Response,
-  headers: Record<string, string>,
-): Response {
-  const names = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
-  const without = <V>(entries: Record<string, V> | undefined) =>
-    entries && Object.fromEntries(Object.entries(entries).filter(([name]) => !names.has(name.toLowerCase())));
-  const multiValueHeaders = without(response.multiValueHeaders);
-  return {
-    ...response,
-    headers: { ...without(response.headers), ...headers },
-    ...(multiValueHeaders && { multiValueHeaders }),
   };
 }

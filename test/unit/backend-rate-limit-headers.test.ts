@@ -66,6 +66,37 @@ describe('rateLimitHeadersMiddleware (Lambda backends, middy)', () => {
     expect(Number(response.headers?.['X-RateLimit-Reset'])).toBeGreaterThanOrEqual(1);
   });
 
+  it("replaces the handler's own X-RateLimit-* in any letter case, in headers and multiValueHeaders", async () => {
+    const handler = aHandler(async () => ({
+      statusCode: 200,
+      headers: { 'x-ratelimit-limit': '1000', 'X-RATELIMIT-RESET': '99', etag: '"1"' },
+      multiValueHeaders: { 'X-RateLimit-Remaining': ['5'], 'set-cookie': ['a=1', 'b=2'] },
+      body: '{}',
+    }));
+
+    const response = await handler(anEventOf('org_own_headers', plan(300)));
+
+    const all = [
+      ...Object.entries(response.headers ?? {}),
+      ...Object.entries(response.multiValueHeaders ?? {}).flatMap(([name, values]) => values.map((v) => [name, v])),
+    ];
+    const rateLimitNames = all
+      .map(([name]) => String(name).toLowerCase())
+      .filter((name) => name.startsWith('x-ratelimit-'));
+    expect(rateLimitNames.sort()).toEqual(['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']);
+    expect(response.headers).toMatchObject({ etag: '"1"', 'X-RateLimit-Limit': '300', 'X-RateLimit-Remaining': '299' });
+    expect(response.multiValueHeaders).toEqual({ 'set-cookie': ['a=1', 'b=2'] });
+  });
+
+  it("leaves the handler's answer as it is for an event without a limit", async () => {
+    const answer = { statusCode: 200, headers: { 'X-RateLimit-Limit': '7' }, body: '{}' };
+    const handler = aHandler(async () => answer);
+
+    const response = await handler(anEventOf('org_no_limit'));
+
+    expect(response.headers).toEqual({ 'X-RateLimit-Limit': '7' });
+  });
+
   it("puts them on the error handler's answer", async () => {
     const handler = aHandler(async () => {
       throw new Error('not found');
