@@ -13,10 +13,11 @@
  *
  * A range of days is one Query (at most 366 items). Counters are added with one UpdateItem ADD per
  * item; an item with very many counters is updated in a few chunks, since an update expression is
- * limited to 4 KB.
+ * limited to 4 KB. The rollup's writes also set `rolledUpTo` (`<hour>#<chunk>`) on condition that it
+ * was lower, so a retried hour adds nothing twice; items written before it have none.
  */
 
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { USAGE_ANOMALY, USAGE_RETENTION_DAYS } from '../definition/usage';
 import { chunks, inParallel } from '../domain/in-parallel';
 import type { KeyEnvironment } from '../domain/keys/key-token';
@@ -65,31 +66,43 @@ export class DynamoUsageStore implements UsageStore {
     private readonly tableName: string,
   ) {}
 
-  async add(updates: CounterUpdate[]): Promise<KeyDayTotal[]> {
+  async add(updates: CounterUpdate[], options: { watermark?: string } = {}): Promise<KeyDayTotal[]> {
+    const { watermark } = options;
     const totals = new Map<string, KeyDayTotal>();
-    const writes = updates.flatMap((update) =>
-      chunks(Object.entries(update.counters), COUNTERS_PER_UPDATE).map((counters) => async () => {
-        const item = await this.addToItem(update.scope, counters);
-        if (update.scope.kind !== 'key' || !item) return;
-        const { organizationId, keyId, day } = update.scope;
-        const total: KeyDayTotal = {
-          organizationId,
-          keyId,
-          day,
-          requests: summarize(dayCountersOf(item).counters).requests,
-        };
-        if (typeof item.anomalyBaseline === 'number') total.baseline = item.anomalyBaseline;
-        // An item split into chunks answers each write; the last one seen holds every chunk.
-        const id = `${organizationId}/${keyId}/${day}`;
-        if (total.requests >= (totals.get(id)?.requests ?? 0)) totals.set(id, total);
-      }),
-    );
+    const record = (scope: CounterScope, item: Record<string, unknown> | undefined) => {
+      if (scope.kind !== 'key' || !item) return;
+      const { organizationId, keyId, day } = scope;
+      const total: KeyDayTotal = {
+        organizationId,
+        keyId,
+        day,
+        requests: summarize(dayCountersOf(item).counters).requests,
+      };
+      if (typeof item.anomalyBaseline === 'number') total.baseline = item.anomalyBaseline;
+      // An item split into chunks answers each write; the last one seen holds every chunk.
+      const id = `${organizationId}/${keyId}/${day}`;
+      if (total.requests >= (totals.get(id)?.requests ?? 0)) totals.set(id, total);
+    };
+    const writes = updates.map((update) => async () => {
+      const counters = Object.entries(update.counters);
+      // A retried rollup must chunk an item's counters as the attempt before it did.
+      if (watermark !== undefined) counters.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      // One chunk after the other: with a watermark, each chunk's must be above the one before.
+      for (const [index, chunk] of chunks(counters, COUNTERS_PER_UPDATE).entries()) {
+        const mark = watermark === undefined ? undefined : `${watermark}#${String(index).padStart(4, '0')}`;
+        record(update.scope, await this.addToItem(update.scope, chunk, mark));
+      }
+    });
     await inParallel(writes, CONCURRENCY);
     return [...totals.values()];
   }
 
-  /** Key items answer with the item after the write, for the anomaly check; this costs no read. */
-  private async addToItem(scope: CounterScope, counters: [string, number][]) {
+  /**
+   * Key items answer with the item after the write, for the anomaly check; this costs no read.
+   * With a `mark`, the item keeps it (`rolledUpTo`) and takes the adds only below it: an item at
+   * or above it has them already (a retried rollup hour), and a key item is then read instead.
+   */
+  private async addToItem(scope: CounterScope, counters: [string, number][], mark?: string) {
     const names: Record<string, string> = { '#type': 'type', '#day': 'day', '#ttl': 'ttl' };
     const values: Record<string, unknown> = {
       ':type': 'usage',
@@ -101,17 +114,35 @@ export class DynamoUsageStore implements UsageStore {
       values[`:a${index}`] = amount;
       return `#a${index} :a${index}`;
     });
-    const { Attributes } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: usageItemKey(scope),
-        UpdateExpression: `SET #type = :type, #day = :day, #ttl = :ttl ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ...(scope.kind === 'key' && { ReturnValues: 'ALL_NEW' as const }),
-      }),
-    );
-    return Attributes;
+    let sets = '#type = :type, #day = :day, #ttl = :ttl';
+    if (mark !== undefined) {
+      names['#mark'] = 'rolledUpTo';
+      values[':mark'] = mark;
+      sets += ', #mark = :mark';
+    }
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: usageItemKey(scope),
+          UpdateExpression: `SET ${sets} ADD ${adds.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ...(mark !== undefined && { ConditionExpression: 'attribute_not_exists(#mark) OR #mark < :mark' }),
+          ...(scope.kind === 'key' && { ReturnValues: 'ALL_NEW' as const }),
+        }),
+      );
+      return Attributes;
+    } catch (error) {
+      if (mark === undefined || !isConditionFailure(error)) throw error;
+      if (scope.kind !== 'key') return undefined;
+      // Only on a retried hour. dynalite answers no item with ReturnValuesOnConditionCheckFailure,
+      // so the item is read, strongly consistent so that it holds the earlier attempt's adds.
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: usageItemKey(scope), ConsistentRead: true }),
+      );
+      return Item;
+    }
   }
 
   async setAnomalyBaseline(day: Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>, average: number) {

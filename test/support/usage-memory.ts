@@ -28,13 +28,21 @@ export class MemoryUsageStore implements UsageStore {
   readonly baselines = new Map<string, number>();
   readonly flagged = new Map<string, Anomaly>();
 
-  async add(updates: CounterUpdate[]): Promise<KeyDayTotal[]> {
+  /** Each item's watermark (DynamoUsageStore's `rolledUpTo`), by scope and day. */
+  readonly marks = new Map<string, string>();
+
+  async add(updates: CounterUpdate[], options: { watermark?: string } = {}): Promise<KeyDayTotal[]> {
     const totals: KeyDayTotal[] = [];
     for (const { scope, counters } of updates) {
       this.writes++;
       const days = this.items.get(scopeId(scope)) ?? new Map<string, Record<string, number>>();
       const item = days.get(scope.day) ?? {};
-      for (const [name, amount] of Object.entries(counters)) item[name] = (item[name] ?? 0) + amount;
+      const id = `${scopeId(scope)}/${scope.day}`;
+      const mark = this.marks.get(id);
+      const { watermark } = options;
+      const added = watermark !== undefined && mark !== undefined && mark >= watermark;
+      if (watermark !== undefined && !added) this.marks.set(id, watermark);
+      if (!added) for (const [name, amount] of Object.entries(counters)) item[name] = (item[name] ?? 0) + amount;
       days.set(scope.day, item);
       this.items.set(scopeId(scope), days);
       if (scope.kind !== 'key') continue;

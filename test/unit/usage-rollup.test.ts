@@ -6,7 +6,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { DynamoRecentUsageStore, windowParts } from '../../functions/adapters/dynamo-recent-usage-store';
 import { DynamoUsageStore } from '../../functions/adapters/dynamo-usage-store';
@@ -402,6 +402,65 @@ describe('rollUp', () => {
     expect(await requestsSeen(pipeline, 'org_2', 'live')).toBe(1);
   });
 
+  it('adds an hour once when a run fails after some of its counter writes and the next run retries it', async () => {
+    // 250 endpoints: the key's and the organization's items are written in two chunks each, and the
+    // other key's in one: five writes, any of which may be the one that fails.
+    const busy = Array.from({ length: 250 }, (_, index) =>
+      aCall({ requestId: `b${index}`, resourcePath: `/v1/r${index}`, time: at('10:20:00') + index }),
+    );
+    const quiet = [aCall({ keyId: OTHER_KEY, requestId: 'q', time: at('10:21:00') })];
+    for (let failAt = 1; failAt <= 5; failAt++) {
+      const pipeline = await aPipeline(at('10:30:00'));
+      await pipeline.put('w', [...busy, ...quiet]);
+      const failing = new DynamoUsageStore(failingAfterAdds(failAt - 1), pipeline.tableName);
+
+      const first = await rollUp(
+        { source: pipeline.recent, usage: failing, lastUsed: pipeline.lastUsed, shards: USAGE_RECENT_SHARDS },
+        at('11:05:00'),
+      );
+      const retry = await pipeline.rollUp(at('12:05:00'));
+
+      expect(first.failures).toHaveLength(1);
+      expect(retry.rolled.map((hour) => hour.hour)).toEqual(['2026-03-01T10']);
+      expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(251);
+      const keyDays = await pipeline.usage.days({
+        organizationId: 'org_1',
+        environment: 'live',
+        keyId: KEY,
+        from: DAY,
+        to: DAY,
+      });
+      expect(Object.values(keyDays[0]?.counters ?? {}).filter((count) => count !== 1)).toEqual([]);
+      expect(Object.keys(keyDays[0]?.counters ?? {}).filter((name) => name.startsWith('n|'))).toHaveLength(250);
+    }
+  });
+
+  it("still flags a key from its day's total when the retried hour finds the key's item added to already", async () => {
+    const pipeline = await aPipeline(at('10:30:00'));
+    await pipeline.put(
+      'busy',
+      Array.from({ length: 150 }, (_, index) => aCall({ requestId: `r${index}`, time: at('10:20:00') + index })),
+    );
+    // The key's item is added to, the organization's item is not.
+    const failing = new DynamoUsageStore(
+      failingOn((command) => command instanceof UpdateCommand && String(command.input.Key?.sk).startsWith('DAY#')),
+      pipeline.tableName,
+    );
+    const first = await rollUp(
+      { source: pipeline.recent, usage: failing, lastUsed: pipeline.lastUsed, shards: USAGE_RECENT_SHARDS },
+      at('11:05:00'),
+    );
+
+    const retry = await pipeline.rollUp(at('11:10:00'));
+
+    expect(first.failures).toHaveLength(1);
+    expect(retry.rolled[0]?.anomalies).toBe(1);
+    expect(await pipeline.usage.anomalies({ organizationId: 'org_1', environment: 'live', day: DAY })).toEqual([
+      { keyId: KEY, day: DAY, requests: 150, sevenDayAverage: 0, factor: null },
+    ]);
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(150);
+  });
+
   it('counts every call exactly once, rolled up or recent, whenever windows arrive and the rollup runs', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -517,4 +576,23 @@ function sectionsOf(id: string, calls: readonly AccessCall[]): WindowSection[] {
     environment: group.environment,
     ref: aSection(`${id}-${group.organizationId}-${group.environment}`, group.calls),
   }));
+}
+
+/** The test's client, except that the commands `fails` picks throw (as a throttled write would). */
+function failingOn(fails: (command: object) => boolean): DynamoDBDocumentClient {
+  return {
+    send: (command: Parameters<DynamoDBDocumentClient['send']>[0]) =>
+      fails(command) ? Promise.reject(new Error('throttled')) : documents.send(command),
+  } as unknown as DynamoDBDocumentClient;
+}
+
+/** The test's client, except that every counter write (an ADD) after the first `succeeding` throws. */
+function failingAfterAdds(succeeding: number): DynamoDBDocumentClient {
+  let seen = 0;
+  return failingOn(
+    (command) =>
+      command instanceof UpdateCommand &&
+      String(command.input.UpdateExpression).includes(' ADD ') &&
+      ++seen > succeeding,
+  );
 }

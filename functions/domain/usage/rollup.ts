@@ -5,16 +5,18 @@
  *
  * 1. the call index items (one per organization, environment and hour) and each key's lastUsedAt
  *    (once per key active in the hour, moved forward only): both idempotent;
- * 2. the counters, ADDed to the existing day items (per key and per organization and environment);
+ * 2. the counters, ADDed to the existing day items (per key and per organization and environment),
+ *    each item marked with the hour (`rolledUpTo`) in the same write, which only takes an hour above
+ *    the item's mark: an item belongs to one organization, so to one shard, whose hours are rolled
+ *    up one after the other, so a retried hour skips the items its failed attempt added to;
  * 3. the anomaly watch on the key totals those writes return (its failure is logged, not retried:
  *    the key's next hour checks again, as a retried hour would count its counters twice);
  * 4. the marker (forward only): readers then take the hour from the day items, no longer from the
  *    recent windows.
  *
- * A failure before the marker retries the whole hour at the next run: steps 1 and 3 are harmless
- * to repeat, but counter ADDs that landed before the failure are added again (at-least-once, the
- * same class as the access-log ingest before it). Two runs at the same moment would both add an
- * hour, so the function runs with a reserved concurrency of 1.
+ * A failure before the marker retries the whole hour at the next run: every step is harmless to
+ * repeat (the counters by their mark). Two runs at the same moment would race on the marker and the
+ * anomaly watch, so the function runs with a reserved concurrency of 1.
  */
 import { USAGE_ROLLUP_GRACE_SECONDS } from '../../definition/usage';
 import { inParallel } from '../in-parallel';
@@ -128,7 +130,7 @@ async function rollUpHour(deps: RollupDeps, shard: number, hour: string, windows
     ),
     LAST_USED_AT_ONCE,
   );
-  const totals = await deps.usage.add(sums.updates);
+  const totals = await deps.usage.add(sums.updates, { watermark: hour });
   let anomalies = 0;
   try {
     anomalies = await watchAnomalies(deps.usage, totals, sums.environments);

@@ -46,9 +46,11 @@ export interface KeyDayTotal {
 export interface UsageStore {
   /**
    * Adds every update's counters atomically per item (DynamoDB ADD), one write per item; returns
-   * each key item's state after the adds.
+   * each key item's state after the adds. With a `watermark` (the rollup's hour, which only grows
+   * per item), an item that already holds that watermark or a later one is left as it is (it was
+   * added to by an earlier attempt) and its state is returned all the same.
    */
-  add(updates: CounterUpdate[]): Promise<KeyDayTotal[]>;
+  add(updates: CounterUpdate[], options?: { watermark?: string }): Promise<KeyDayTotal[]>;
   /** Keeps a key's 7-day average on its day item, unless one is there already. */
   setAnomalyBaseline(day: Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>, average: number): Promise<void>;
   /** Records (or raises the count of) a key's anomaly of a day. */
