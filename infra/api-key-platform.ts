@@ -25,6 +25,7 @@ import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/def
 import { BACKEND_TIMEOUT_SECONDS } from '../functions/definition/metering';
 import { ROUTE_FUNCTIONS } from '../functions/definition/platform-routes';
 import { QUEUE_URL_VARIABLES, QUEUES } from '../functions/definition/queues';
+import { USAGE_INGEST_TIMEOUT_SECONDS } from '../functions/definition/usage';
 import { intervalMsPerRecipient } from '../functions/domain/reminders/send-pacing';
 import { parsePartnerKeys } from '../functions/domain/secret-scanning/partner-signature';
 import type { reminderPacingConfig, secretScanningConfig } from '../functions/runtime/config';
@@ -135,7 +136,7 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
   authorizer: { memorySize: 512, timeout: Duration.seconds(5) },
   // Up to 10 access-log objects of a window each (64 MB at most before gzip); off every request's
   // path. The object queue's visibility (QUEUES['access-log-objects'], 720 s) is six times this.
-  'usage-ingest': { memorySize: 512, timeout: Duration.minutes(2) },
+  'usage-ingest': { memorySize: 512, timeout: Duration.seconds(USAGE_INGEST_TIMEOUT_SECONDS) },
   // Every shard's windows of each due hour; after an outage, several hours at once.
   'usage-rollup': { memorySize: 512, timeout: Duration.minutes(5) },
   // Reads due keys only, but a backlog (the first run, an outage) can be large.

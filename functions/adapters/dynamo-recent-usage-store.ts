@@ -6,7 +6,7 @@
  *   a part per 300 KB of it (nearly always one); `ttl` 48 hours. `<hour>` is the hour the window is
  *   filed under (see putWindow).
  * - `USAGE#RECENT#<shard>` / `LATE#<windowId>`: the hour a late window was filed under, so every
- *   retry files it there (rare: objects ingested 3 minutes or more after their hour ended).
+ *   retry files it there (rare: objects ingested 2 minutes or more after their hour ended).
  * - `USAGE#RECENT#<shard>` / `ROLLED_UP`: the marker, `hour` = the last hour folded into the day
  *   items; it only moves forward.
  * - `ORG#<org>#USAGE` / `CALLS#<env>#<hour>#<part>`: the call index of an organization's environment
@@ -27,10 +27,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   CALL_LOG_OBJECT_RETENTION_DAYS,
-  USAGE_INGEST_TIMEOUT_SECONDS,
+  USAGE_LATE_AFTER_SECONDS,
   USAGE_RECENT_RETENTION_HOURS,
   USAGE_RECENT_SHARDS,
-  USAGE_ROLLUP_GRACE_SECONDS,
 } from '../definition/usage';
 import type { Clock } from '../domain/clock';
 import { inParallel } from '../domain/in-parallel';
@@ -67,11 +66,12 @@ const callIndexPrefix = (environment: KeyEnvironment) => `CALLS#${environment}#`
 const windowSortKey = (hour: string, windowId: string, part: number) => `${hour}#${windowId}#${part}`;
 
 /**
- * Whether the rollup of `hour` may be running at `now`: it starts USAGE_ROLLUP_GRACE_SECONDS after
- * the hour's end, and a window written now may land up to usage-ingest's timeout later.
+ * Whether the rollup of `hour` may be running when a window written at `now` lands: it starts
+ * USAGE_ROLLUP_GRACE_SECONDS after the hour's end, and a window written now may land up to
+ * usage-ingest's timeout later (USAGE_LATE_AFTER_SECONDS keeps a minute between the two).
  */
 export function isLate(hour: string, now: number): boolean {
-  return now >= hourStart(hour) + HOUR_MS + (USAGE_ROLLUP_GRACE_SECONDS - USAGE_INGEST_TIMEOUT_SECONDS) * 1000;
+  return now >= hourStart(hour) + HOUR_MS + USAGE_LATE_AFTER_SECONDS * 1000;
 }
 
 const gzipJson = (value: unknown) => gzipSync(JSON.stringify(value));
@@ -245,9 +245,19 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     return windows.sort((a, b) => a.createdAt - b.createdAt || (a.windowId < b.windowId ? -1 : 1));
   }
 
-  private async *storedWindows(shard: number, from: string, to: string): AsyncIterable<StoredWindow> {
+  /**
+   * `consistent` for the rollup: a window written just before it and not yet visible to an
+   * eventually consistent read would be lost once the marker passes its hour.
+   */
+  private async *storedWindows(
+    shard: number,
+    from: string,
+    to: string,
+    consistent = false,
+  ): AsyncIterable<StoredWindow> {
     const items = queryAll(this.client, {
       TableName: this.tableName,
+      ...(consistent && { ConsistentRead: true }),
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': shardPartition(shard), ':from': from, ':to': to },
     });
@@ -308,6 +318,7 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
       ExpressionAttributeValues: { ':pk': shardPartition(shard), ':from': '0', ':to': AFTER_HOURS },
       ProjectionExpression: 'sk',
       Limit: 1,
+      ConsistentRead: true,
     })) {
       return String(item.sk).slice(0, 13);
     }
@@ -316,7 +327,7 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
 
   async hourWindows(shard: number, hour: string): Promise<OrgWindow[]> {
     const organizations: OrgWindow[] = [];
-    for await (const stored of this.storedWindows(shard, `${hour}#`, `${hour}#~`)) {
+    for await (const stored of this.storedWindows(shard, `${hour}#`, `${hour}#~`, true)) {
       organizations.push(...stored.organizations);
     }
     return organizations;

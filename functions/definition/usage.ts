@@ -59,6 +59,13 @@ export const USAGE_ROLLUP_GRACE_SECONDS = 300;
  */
 export const USAGE_INGEST_TIMEOUT_SECONDS = 120;
 
+/**
+ * An object ingested this long or more after its hour ended is late (filed under an hour the
+ * rollup cannot be reading): the grace period less usage-ingest's timeout, less a minute for the
+ * clocks of Lambda and the scheduler and the rollup's own first reads.
+ */
+export const USAGE_LATE_AFTER_SECONDS = USAGE_ROLLUP_GRACE_SECONDS - USAGE_INGEST_TIMEOUT_SECONDS - 60;
+
 /** Where Firehose writes the raw access log, and where usage-ingest writes the call-log archive. */
 export const ACCESS_LOG_OBJECT_PREFIX = 'access-logs/';
 export const CALL_LOG_OBJECT_PREFIX = 'call-log/';

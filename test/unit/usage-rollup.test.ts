@@ -232,6 +232,39 @@ describe('DynamoRecentUsageStore', () => {
     expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(1);
   });
 
+  it("files an object ingested 2 minutes after its hour ended under a later hour, a minute before the rollup's grace less the ingest's timeout", async () => {
+    const pipeline = await aPipeline(at('12:01:59'));
+    const window = (id: string) =>
+      buildUsageWindow({ id, createdAt: at('11:59:30'), calls: [aCall({ time: at('11:59:10') })] });
+
+    await pipeline.recent.putWindow(window('in-time'));
+    pipeline.clock.set(new Date(at('12:02:00')));
+    await pipeline.recent.putWindow(window('late'));
+
+    const filed = (await pipeline.shardItems('org_1')).map((item) => String(item.sk));
+    expect(filed).toContain('2026-03-01T11#in-time#0');
+    expect(filed).toContain('2026-03-01T12#late#0');
+  });
+
+  it("reads an hour's windows for the rollup strongly consistent", async () => {
+    const pipeline = await aPipeline(at('10:30:00'));
+    await pipeline.put('w', [aCall({ time: at('10:20:00') })]);
+    const queries: Record<string, unknown>[] = [];
+    const recording = {
+      send: (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        if (command instanceof QueryCommand) queries.push(command.input);
+        return documents.send(command);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const source = new DynamoRecentUsageStore(recording, pipeline.tableName, pipeline.clock.clock);
+
+    await source.oldestHour(usageShardOf('org_1'));
+    await source.hourWindows(usageShardOf('org_1'), '2026-03-01T10');
+
+    expect(queries).toHaveLength(2);
+    for (const query of queries) expect(query.ConsistentRead).toBe(true);
+  });
+
   it('moves the claim of a late window whose first attempt failed before filing it, once its hour is rolled up', async () => {
     const pipeline = await aPipeline(at('12:30:00'));
     await pipeline.put('other', [aCall({ keyId: OTHER_KEY, time: at('12:29:00') })]);
