@@ -119,6 +119,8 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     private readonly tableName: string,
     private readonly clock: Clock,
     private readonly shards = USAGE_RECENT_SHARDS,
+    /** Gzipped bytes per window item; smaller in tests, to make parts of small windows. */
+    private readonly partBytes = MAX_PART_BYTES,
   ) {}
 
   /**
@@ -126,8 +128,9 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
    * A window is filed under the hour of its object's creation while that hour's rollup cannot have
    * started (see `isLate`). Otherwise (a late or retried object) it is filed under an hour the
    * rollup cannot be reading yet, recorded in a claim item (`LATE#<windowId>`) so that every retry
-   * files it under the same hour; a window found already filed (under its own hour, or its claimed
-   * one) is not written again: the rollup of that hour counts it, or has counted it.
+   * files it under the same hour; a part found already filed (under its own hour, or its claimed
+   * one) is not written again: the rollup of that hour counts it, or has counted it. Parts are
+   * checked one by one, since an attempt may have failed between them.
    */
   async putWindow(window: UsageWindow): Promise<void> {
     const byShard = windowShards(window, this.shards);
@@ -137,10 +140,13 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     const now = Math.max(this.clock().getTime(), window.createdAt);
     const writes: (() => Promise<unknown>)[] = [];
     for (const [shard, organizations] of byShard) {
-      const hour = await this.hourToFile(shard, window, markers.get(shard), now);
-      if (hour === undefined) continue;
+      const parts = windowParts(organizations, this.partBytes);
+      const filing = await this.hourToFile(shard, window, markers.get(shard), now, parts.length);
+      if (filing === undefined) continue;
+      const { hour } = filing;
       const ttl = Math.floor((now + USAGE_RECENT_RETENTION_HOURS * HOUR_MS) / 1000);
-      windowParts(organizations).forEach((data, part) => {
+      for (const part of filing.parts) {
+        const data = parts[part] as Buffer;
         const item = {
           pk: shardPartition(shard),
           sk: windowSortKey(hour, window.id, part),
@@ -151,28 +157,46 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
           ttl,
         };
         writes.push(() => this.client.send(new PutCommand({ TableName: this.tableName, Item: item })));
-      });
+      }
     }
     await inParallel(writes, WRITES_AT_ONCE);
   }
 
-  /** The hour to file the window's shard item under; undefined when it is filed already. */
-  private async hourToFile(shard: number, window: UsageWindow, marker: string | undefined, now: number) {
+  /**
+   * The hour to file the window's shard items under, and which of its `count` parts to file there;
+   * undefined when every part is filed already.
+   */
+  private async hourToFile(
+    shard: number,
+    window: UsageWindow,
+    marker: string | undefined,
+    now: number,
+    count: number,
+  ): Promise<{ hour: string; parts: number[] } | undefined> {
     const own = hourOf(window.createdAt);
     const open = (hour: string) => (marker === undefined || hour > marker) && !isLate(hour, now);
-    if (open(own)) return own;
-    if (await this.exists(shard, windowSortKey(own, window.id, 0))) return undefined;
+    let parts = Array.from({ length: count }, (_, part) => part);
+    if (open(own)) return { hour: own, parts };
+    parts = await this.unfiled(shard, own, window.id, parts);
+    if (parts.length === 0) return undefined;
     const current = hourOf(now);
     const candidate = marker === undefined || current > nextHour(marker) ? current : nextHour(marker);
     let claimed = await this.claim(shard, window.id, candidate, now);
     for (let attempt = 0; claimed !== candidate; attempt++) {
-      if (await this.exists(shard, windowSortKey(claimed, window.id, 0))) return undefined;
-      // An earlier attempt claimed an hour and failed before filing the window there.
-      if (open(claimed)) return claimed;
+      // An earlier attempt claimed an hour and failed before filing every part there.
+      if (open(claimed)) return { hour: claimed, parts };
+      parts = await this.unfiled(shard, claimed, window.id, parts);
+      if (parts.length === 0) return undefined;
       if (attempt === 3) throw new Error(`The late window ${window.id}'s claim keeps moving`);
       claimed = await this.moveClaim(shard, window.id, claimed, candidate);
     }
-    return candidate;
+    return { hour: candidate, parts };
+  }
+
+  /** The parts of the window not filed under `hour`: a strongly consistent GetItem each (rarely more than one). */
+  private async unfiled(shard: number, hour: string, windowId: string, parts: readonly number[]) {
+    const filed = await Promise.all(parts.map((part) => this.exists(shard, windowSortKey(hour, windowId, part))));
+    return parts.filter((_, index) => !filed[index]);
   }
 
   /** The hour claimed for a late window: `hour` if none was, else the earlier claim's. */

@@ -246,10 +246,40 @@ describe('DynamoRecentUsageStore', () => {
     expect(filed).toContain('2026-03-01T12#late#0');
   });
 
+  it.each([
+    0, 1,
+  ])('files the parts of a window whose first attempt failed at part %i, each once, when the retry comes after the rollup', async (failedPart) => {
+    const pipeline = await aPipeline(at('11:59:30'), 1);
+    const window = buildUsageWindow({
+      id: 'split',
+      createdAt: at('11:59:30'),
+      calls: [
+        aCall({ time: at('11:59:00') }),
+        aCall({ organizationId: 'org_2', keyId: OTHER_KEY, time: at('11:59:00') }),
+      ],
+    });
+    // A part per organization: the limit is just below both of them together.
+    const limit = (windowParts(window.organizations, Number.POSITIVE_INFINITY)[0] as Buffer).length - 1;
+    const store = (client: DynamoDBDocumentClient) =>
+      new DynamoRecentUsageStore(client, pipeline.tableName, pipeline.clock.clock, 1, limit);
+    const failing = failingOn(
+      (command) => command instanceof PutCommand && String(command.input.Item?.sk).endsWith(`#${failedPart}`),
+    );
+    await expect(store(failing).putWindow(window)).rejects.toThrow('throttled');
+    await pipeline.rollUp(at('12:05:00'));
+
+    pipeline.clock.set(new Date(at('12:11:30')));
+    await store(documents).putWindow(window);
+    await pipeline.rollUp(at('13:05:00'));
+
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(1);
+    expect(await requestsSeen(pipeline, 'org_2', 'live')).toBe(1);
+  });
+
   it("reads an hour's windows for the rollup strongly consistent", async () => {
     const pipeline = await aPipeline(at('10:30:00'));
     await pipeline.put('w', [aCall({ time: at('10:20:00') })]);
-    const queries: Record<string, unknown>[] = [];
+    const queries: { ConsistentRead?: boolean }[] = [];
     const recording = {
       send: (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
         if (command instanceof QueryCommand) queries.push(command.input);
