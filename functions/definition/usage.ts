@@ -66,6 +66,15 @@ export const USAGE_INGEST_TIMEOUT_SECONDS = 120;
  */
 export const USAGE_LATE_AFTER_SECONDS = USAGE_ROLLUP_GRACE_SECONDS - USAGE_INGEST_TIMEOUT_SECONDS - 60;
 
+/**
+ * usage-ingest refuses an object created longer ago than this: its window items and late claims
+ * (kept USAGE_RECENT_RETENTION_HOURS from its first ingest, which came after its creation) may be
+ * gone, so it could no longer tell whether the object was counted already. A notification
+ * redriven from the DLQ within this time is counted exactly once; later, it is logged and dropped.
+ * 6 hours below the retention, for a first ingest that came late and for the clocks.
+ */
+export const USAGE_INGEST_MAX_AGE_HOURS = USAGE_RECENT_RETENTION_HOURS - 6;
+
 /** Where Firehose writes the raw access log, and where usage-ingest writes the call-log archive. */
 export const ACCESS_LOG_OBJECT_PREFIX = 'access-logs/';
 export const CALL_LOG_OBJECT_PREFIX = 'call-log/';

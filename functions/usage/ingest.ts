@@ -8,6 +8,7 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { S3AccessLogObjects } from '../adapters/s3-access-log-objects';
+import { systemClock } from '../domain/clock';
 import { s3 } from '../runtime/clients';
 import { processAccessLogMessages } from './access-log-messages';
 import { callArchive, recentUsageStore, usageStore } from './stores';
@@ -15,5 +16,8 @@ import { callArchive, recentUsageStore, usageStore } from './stores';
 const objects = new S3AccessLogObjects(s3);
 
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event) =>
-  processAccessLogMessages({ archive: callArchive(), recent: recentUsageStore, usage: usageStore, objects }, event),
+  processAccessLogMessages(
+    { archive: callArchive(), recent: recentUsageStore, usage: usageStore, objects, clock: systemClock },
+    event,
+  ),
 );

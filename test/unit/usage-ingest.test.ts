@@ -8,6 +8,11 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { SQSEvent } from 'aws-lambda';
 import { S3AccessLogObjects } from '../../functions/adapters/s3-access-log-objects';
 import type { AccessLogRecord } from '../../functions/definition/access-log';
+import {
+  ACCESS_LOG_OBJECT_RETENTION_DAYS,
+  USAGE_INGEST_MAX_AGE_HOURS,
+  USAGE_RECENT_RETENTION_HOURS,
+} from '../../functions/definition/usage';
 import { renderAccessLogLine } from '../../functions/domain/usage/access-call';
 import { stageStatusCounts } from '../../functions/domain/usage/ingest';
 import type { UsageWindow } from '../../functions/domain/usage/usage-model';
@@ -80,7 +85,8 @@ const sqsEvent = (...bodies: unknown[]): SQSEvent =>
     Records: bodies.map((body, index) => ({ messageId: `m${index}`, body: JSON.stringify(body) })),
   }) as SQSEvent;
 
-function deps() {
+/** The stores, and a clock a minute after CREATED unless told otherwise. */
+function deps(now = Date.parse(CREATED) + 60_000) {
   const windows: UsageWindow[] = [];
   const archived: string[] = [];
   const usage = new MemoryUsageStore();
@@ -93,6 +99,7 @@ function deps() {
       recent: { putWindow: async (window: UsageWindow) => void windows.push(window) },
       usage,
       objects: new S3AccessLogObjects(s3),
+      clock: () => new Date(now),
     },
   };
 }
@@ -158,6 +165,43 @@ describe('processAccessLogMessages', () => {
     ]);
     expect(logged).toBe(3);
     expect(windows.map((window) => window.id)).toEqual([windowIdOf(key)]);
+  });
+
+  it('drops, as done and with a warning, a notification of an object older than its windows are kept, read or not', async () => {
+    const key = 'access-logs/2026/03/01/12/redriven.gz';
+    await putObject(key, [renderAccessLogLine(record())]);
+    const maxAge = USAGE_INGEST_MAX_AGE_HOURS * 3_600_000;
+    const { deps: ingestDeps, windows, usage } = deps(Date.parse(CREATED) + maxAge + 1);
+    const warnings = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+
+    const response = await processAccessLogMessages(
+      ingestDeps,
+      sqsEvent(notification(key), notification('access-logs/2026/03/01/12/expired.gz')),
+    );
+
+    const warned = warnings.mock.calls.map(([message]) => String(message));
+    warnings.mockRestore();
+    expect(response.batchItemFailures).toEqual([]);
+    expect(windows).toEqual([]);
+    expect(usage.writes).toBe(0);
+    expect(warned).toHaveLength(2);
+    expect(warned[0]).toMatch(/too old/);
+  });
+
+  it('ingests an object as old as the limit', async () => {
+    const key = 'access-logs/2026/03/01/12/in-time.gz';
+    await putObject(key, [renderAccessLogLine(record())]);
+    const { deps: ingestDeps, windows } = deps(Date.parse(CREATED) + USAGE_INGEST_MAX_AGE_HOURS * 3_600_000);
+
+    const response = await processAccessLogMessages(ingestDeps, sqsEvent(notification(key)));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(windows).toHaveLength(1);
+  });
+
+  it('refuses objects before their windows, late claims or raw objects expire', () => {
+    expect(USAGE_INGEST_MAX_AGE_HOURS).toBeLessThan(USAGE_RECENT_RETENTION_HOURS);
+    expect(USAGE_INGEST_MAX_AGE_HOURS).toBeLessThan(ACCESS_LOG_OBJECT_RETENTION_DAYS * 24);
   });
 
   it('names a redelivered object the same window and the same archive object', async () => {
