@@ -25,11 +25,13 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { QUEUES } from '../definition/queues';
 import {
   CALL_LOG_OBJECT_RETENTION_DAYS,
   USAGE_LATE_AFTER_SECONDS,
   USAGE_RECENT_RETENTION_HOURS,
   USAGE_RECENT_SHARDS,
+  USAGE_WINDOW_SECONDS,
 } from '../definition/usage';
 import type { Clock } from '../domain/clock';
 import { inParallel } from '../domain/in-parallel';
@@ -40,6 +42,7 @@ import type {
   CallIndexSource,
   CallSectionRef,
   OrgWindow,
+  RecentCalls,
   RecentOrgWindow,
   RecentUsageStore,
   UsageWindow,
@@ -56,6 +59,20 @@ const LATE_PREFIX = 'LATE#';
 /** Sorts after every hour (`2026-…`) and before the marker. */
 const AFTER_HOURS = '9999';
 const WRITES_AT_ONCE = 8;
+
+/** Call index items (an hour of an organization's sections, or a part of it) per Query request. */
+const INDEX_ITEMS_PER_QUERY = 2;
+
+const objectQueue = QUEUES['access-log-objects'];
+/**
+ * How much later than its newest call a call section is filed at most: a window is filed under the
+ * hour usage-ingest takes it in, or earlier (putWindow); Firehose writes the object a window after
+ * the calls, and the queue hands it over for at most maxReceiveCount visibility timeouts; an hour
+ * more for a backlog. An object ingested later still (redriven from the dead-letter queue) counts
+ * in usage, but its calls may be missing from call-log pages that start below them.
+ */
+export const MAX_FILING_DELAY_MS =
+  (USAGE_WINDOW_SECONDS + objectQueue.maxReceiveCount * objectQueue.visibilityTimeoutSeconds) * 1000 + HOUR_MS;
 const MARKER_READ_ATTEMPTS = 6;
 
 const SHARD_PREFIX = 'USAGE#RECENT#';
@@ -245,6 +262,12 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     return String(Item?.hour);
   }
 
+  async recentCalls(organizationId: string, environment: KeyEnvironment): Promise<RecentCalls> {
+    const shard = usageShardOf(organizationId, this.shards);
+    const after = await this.marker(shard);
+    return { after, windows: await this.windowsAfter(shard, after, organizationId, environment) };
+  }
+
   async organizationWindows(organizationId: string, environment: KeyEnvironment): Promise<RecentOrgWindow[]> {
     const shard = usageShardOf(organizationId, this.shards);
     const marker = await this.marker(shard);
@@ -400,14 +423,12 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     environment: KeyEnvironment;
     since: number;
     until: number;
+    recent?: RecentCalls;
   }): AsyncIterable<CallSectionRef> {
     const { organizationId, environment, since, until } = query;
     const wanted = (section: CallSectionRef) => section.to >= since && section.from <= until;
-    const shard = usageShardOf(organizationId, this.shards);
-    const marker = await this.marker(shard);
-    const buffer = (await this.windowsAfter(shard, marker, organizationId, environment)).flatMap((window) =>
-      window.calls && wanted(window.calls) ? [window.calls] : [],
-    );
+    const { after: marker, windows } = query.recent ?? (await this.recentCalls(organizationId, environment));
+    const buffer = windows.flatMap((window) => (window.calls && wanted(window.calls) ? [window.calls] : []));
     const release = function* (from: number) {
       buffer.sort((a, b) => b.to - a.to);
       while (buffer.length > 0 && (buffer[0] as CallSectionRef).to >= from) yield buffer.shift() as CallSectionRef;
@@ -419,7 +440,10 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     yield* release(hourStart(nextHour(marker)));
     const prefix = callIndexPrefix(environment);
     const from = `${prefix}${hourOf(since)}`;
-    const to = `${prefix}${marker}#~`;
+    // A section is filed at most MAX_FILING_DELAY_MS after its newest call: hours later than that
+    // hold no section with calls up to `until` (a page low in the log skips them).
+    const latest = hourOf(Math.min(until, hourStart(marker)) + MAX_FILING_DELAY_MS);
+    const to = `${prefix}${latest < marker ? latest : marker}#~`;
     // `since` after every rolled-up hour (the rollup days behind): no index item is wanted, and
     // DynamoDB refuses a BETWEEN whose bounds run backwards.
     const items =
@@ -429,6 +453,9 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: { ':pk': organizationUsage(organizationId), ':from': from, ':to': to },
             ScanIndexForward: false,
+            // A page stops once it has its calls or its index budget is spent (call-log.ts): a
+            // few hours' items per request, not 1 MB of them, so it reads little past that.
+            Limit: INDEX_ITEMS_PER_QUERY,
           })
         : [];
     // An hour's index may span several parts, in any order: its sections are released only once

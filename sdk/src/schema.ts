@@ -2509,7 +2509,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The key's calls of the last 7 days, newest first. */
+            /** @description The key's calls of the last 7 days, newest first. A page reads a bounded share of the log, so it may hold fewer calls than `limit`, or none, and still have a `nextCursor`: follow `nextCursor` until it is null. */
             200: {
                 headers: {
                     /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */

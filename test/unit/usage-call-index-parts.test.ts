@@ -120,7 +120,11 @@ describe('DynamoRecentUsageStore call index over several parts per hour', () => 
     }
     await store.putCallIndex([{ organizationId: 'org_1', environment: 'live', hour: HOUR, sections }]);
     await store.advanceMarker(usageShardOf('org_1'), '2026-11-30T11');
-    const keys = new MemoryKeyStore([{ id: KEY, organizationId: 'org_1', accounts: '*' }]) as unknown as KeyStore;
+    // The key's lastUsedAt as the rollup of the hour wrote it: its last call, the hour's last minute.
+    const lastUsedAt = new Date(HOUR_START + 59 * 60_000 + 2000).toISOString();
+    const keys = new MemoryKeyStore([
+      { id: KEY, organizationId: 'org_1', accounts: '*', lastUsedAt },
+    ]) as unknown as KeyStore;
     const deps = { keys, callIndex: store, archive, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
     const caller = {
       organizationId: 'org_1',

@@ -142,6 +142,108 @@ describe('reading the call log', () => {
     );
   });
 
+  it('pages through every call exactly once with small budgets, for a key with few calls among many', async () => {
+    const HOUR = 3_600_000;
+    const window = fc.record({
+      hour: fc.integer({ min: 0, max: 30 }),
+      calls: fc.array(
+        fc.record({
+          offset: fc.oneof(fc.integer({ min: 0, max: 70 * 60_000 }), fc.integer({ min: 0, max: 3 })),
+          // Mostly other keys: the key's calls are sparse, most sections do not list it.
+          key: fc.constantFrom(KEY, OTHER_KEY, OTHER_KEY, OTHER_KEY, OTHER_KEY),
+        }),
+        { maxLength: 8 },
+      ),
+      redelivered: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(window, { maxLength: 10 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.record({ reads: fc.integer({ min: 1, max: 4 }), indexEntries: fc.integer({ min: 1, max: 8 }) }),
+        async (windows, limit, budgets) => {
+          const { deps, ingest } = setup(T + 40 * HOUR);
+          let sequence = 0;
+          const all: ReturnType<typeof aCall>[] = [];
+          for (const [index, { hour, calls: shapes, redelivered }] of windows.entries()) {
+            const calls = shapes.map(({ offset, key }) =>
+              aCall({
+                time: T + hour * HOUR + offset,
+                keyId: key,
+                requestId: `r${String(sequence++).padStart(3, '0')}`,
+              }),
+            );
+            all.push(...calls);
+            await ingest(calls, `w${index}`);
+            if (redelivered) await ingest(calls, `w${index}-again`);
+          }
+
+          const pages = await readAll({ ...deps, budgets }, KEY, limit);
+
+          const expected = all
+            .filter((call) => call.keyId === KEY)
+            .map((call) => ({ time: call.time, requestId: call.requestId }))
+            .sort((a, b) => newestFirst(a as LoggedCall, b as LoggedCall));
+          expect(pages.flat().map((c) => ({ time: c.time, requestId: c.requestId }))).toEqual(expected);
+          expect(pages.length).toBeLessThan(1000);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('answers a key never used with an empty page and no index read', async () => {
+    const { deps, ingest, archive } = setup(T + 600_000);
+    await ingest([aCall({ keyId: OTHER_KEY, requestId: 'o' })], 'w');
+    const callSections = jest.spyOn(deps.callIndex, 'callSections');
+
+    const page = await listCalls(deps, caller(), KEY, { limit: 10 });
+
+    expect(page).toEqual({ items: [] });
+    expect(callSections).not.toHaveBeenCalled();
+    expect(archive.reads).toBe(0);
+  });
+
+  it('reads no index hour after the key’s last use', async () => {
+    const { deps, ingest } = setup(T + 12 * 3_600_000);
+    await ingest([aCall({ time: T, requestId: 'mine' })], 'w-mine');
+    for (let hour = 1; hour <= 10; hour++) {
+      await ingest([aCall({ keyId: OTHER_KEY, time: T + hour * 3_600_000, requestId: `o${hour}` })], `w${hour}`);
+    }
+
+    const page = await listCalls(deps, caller(), KEY, { limit: 10 });
+
+    expect(page.items.map((c) => c.requestId)).toEqual(['mine']);
+    expect(deps.callIndex.hoursRead).toBe(1);
+  });
+
+  it('goes through at most its index budget a page, and the next page goes on below', async () => {
+    const { deps, ingest } = setup(T + 600_000);
+    await ingest([aCall({ time: T, requestId: 'mine' })], 'w-mine');
+    for (let minute = 1; minute <= 20; minute++) {
+      await ingest([aCall({ keyId: OTHER_KEY, time: T + minute * 1000, requestId: `o${minute}` })], `w${minute}`);
+    }
+    // Ahead of every other key's call: the cap at the last use leaves them all in the range.
+    await ingest([aCall({ time: T + 30_000, requestId: 'latest' })], 'w-latest');
+    const budgets = { reads: MAX_SECTIONS_PER_PAGE, indexEntries: 10 };
+
+    const perPage: number[] = [];
+    const shown: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const before = deps.callIndex.entriesGoneThrough;
+      const page = await listCalls({ ...deps, budgets }, caller(), KEY, { limit: 10, ...(cursor && { cursor }) });
+      perPage.push(deps.callIndex.entriesGoneThrough - before);
+      shown.push(...page.items.map((c) => c.requestId));
+      cursor = page.nextCursor;
+    } while (cursor && perPage.length < 100);
+
+    expect(shown).toEqual(['latest', 'mine']);
+    // A section's entries (itself and its keys) may cross the budget by one section, read ahead.
+    for (const entries of perPage) expect(entries).toBeLessThanOrEqual(10 + 1);
+    expect(perPage.length).toBeGreaterThan(2);
+  });
+
   it('reads only the sections that list the key', async () => {
     const { deps, ingest, archive } = setup(T + 600_000);
     for (let minute = 0; minute < 5; minute++) {

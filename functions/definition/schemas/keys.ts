@@ -299,7 +299,11 @@ export const KEY_ROUTE_SCHEMAS = {
     errors: [...BODY_ERRORS, 404, 409],
   },
   'GET /v1/keys/{id}/calls': {
-    ...listRoute("The key's calls of the last 7 days, newest first.", callViewSchema, 'Calls, newest first.'),
+    ...listRoute(
+      "The key's calls of the last 7 days, newest first. A page reads a bounded share of the log, so it may hold fewer calls than `limit`, or none, and still have a `nextCursor`: follow `nextCursor` until it is null.",
+      callViewSchema,
+      'Calls, newest first.',
+    ),
     errors: [400, 404],
   },
 } satisfies Partial<Record<RouteKey, RouteSchemas>>;

@@ -18,6 +18,7 @@ import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
 import { readSection } from './call-archive';
 import { DAY_MS } from './days';
+import { latestUse } from './recent';
 import type { CallArchive, CallIndexSource, CallSectionRef, LoggedCall } from './usage-model';
 
 export const CALL_LOG_RETENTION_MS = CALL_LOG_RETENTION_DAYS * DAY_MS;
@@ -79,6 +80,8 @@ export interface CallLogDeps {
   archive: CallArchive;
   clock: Clock;
   cursors: CursorCodec;
+  /** Smaller budgets than MAX_SECTIONS_PER_PAGE and MAX_INDEX_ENTRIES_PER_PAGE, for tests. */
+  budgets?: { reads: number; indexEntries: number };
 }
 
 /**
@@ -90,6 +93,16 @@ export interface CallLogDeps {
  * so paging always ends.
  */
 export const MAX_SECTIONS_PER_PAGE = 120;
+/**
+ * The index a page goes through at most, in entries: one per section and one per key it lists
+ * (what the index's bytes grow with: about 10 gzipped bytes an entry). A quiet key in a busy
+ * organization finds few sections among many, so without it a page could go through the whole 7
+ * days of index (~56 MB for an organization with 600 keys active a minute) and time out. Past it
+ * the page answers with what it has, maybe nothing, and a cursor just above the last section it
+ * went through; the next page reads the index from there down (the store skips later hours). Like
+ * the read budget, it gives way only where stopping would not move on.
+ */
+export const MAX_INDEX_ENTRIES_PER_PAGE = 400_000;
 /** Sections read ahead in parallel, so a page does not wait for its reads one by one. */
 const READ_AHEAD = 4;
 
@@ -106,6 +119,9 @@ export async function listCalls(
   keyId: string,
   page: PageRequest,
 ): Promise<Page<LoggedCall>> {
+  // The recent windows before the key (as latestUseOf): a call the rollup folded in between is on
+  // the key's lastUsedAt, so the key's latest use is never missed.
+  const recent = await deps.callIndex.recentCalls(caller.organizationId, caller.environment);
   const key = await getKey(deps, caller, keyId);
   // The calls name the sub-accounts they acted on: a key limited to some reads only keys within them.
   if (!accountsWithin(caller.accounts, key.accounts)) {
@@ -113,12 +129,16 @@ export async function listCalls(
   }
   const after = await decodeCallCursor(deps.cursors, page.cursor, caller.organizationId, keyId);
   const oldest = deps.clock().getTime() - CALL_LOG_RETENTION_MS;
-  if (after && after.time < oldest) return { items: [] };
+  // No call after the key's last use: a key unused for 7 days reads no index at all.
+  const lastUse = latestUse(recent.windows)(key).lastUsedAt;
+  const until = Math.min(after ? after.time : Number.MAX_SAFE_INTEGER, lastUse ? Date.parse(lastUse) : -1);
+  if (until < oldest) return { items: [] };
   const sections = deps.callIndex.callSections({
     organizationId: caller.organizationId,
     environment: key.environment,
     since: oldest,
-    until: after ? after.time : Number.MAX_SAFE_INTEGER,
+    until,
+    recent,
   });
   const merged = await mergeSections({
     sections,
@@ -127,6 +147,7 @@ export async function listCalls(
     oldest,
     after,
     enough: page.limit + 1,
+    budgets: deps.budgets ?? { reads: MAX_SECTIONS_PER_PAGE, indexEntries: MAX_INDEX_ENTRIES_PER_PAGE },
   });
   const shown = merged.calls.slice(0, page.limit);
   const last = shown.at(-1);
@@ -156,6 +177,7 @@ async function mergeSections(input: {
   oldest: number;
   after: Position | undefined;
   enough: number;
+  budgets: { reads: number; indexEntries: number };
 }): Promise<{ calls: LoggedCall[]; resumeAt?: Position }> {
   const { keyId, after } = input;
   const calls: LoggedCall[] = [];
@@ -166,7 +188,12 @@ async function mergeSections(input: {
   const iterator = input.sections[Symbol.asyncIterator]();
   let exhausted = false;
   let reads = 0;
-  let budget = MAX_SECTIONS_PER_PAGE;
+  let budget = input.budgets.reads;
+  let entries = 0;
+  let entryBudget = input.budgets.indexEntries;
+  // Once the index budget is spent: the `to` of the last section gone through. Every section newer
+  // than it has been gone through, so every wanted call newer than it is known once read.
+  let stoppedAt: number | undefined;
   const startRead = (entry: (typeof queue)[number]) => {
     reads++;
     entry.bytes = input.read(entry.ref);
@@ -177,16 +204,29 @@ async function mergeSections(input: {
   let merged = 0;
   try {
     for (;;) {
-      while (!exhausted && queue.length < READ_AHEAD) {
+      while (!exhausted && stoppedAt === undefined && queue.length < READ_AHEAD) {
         const next = await iterator.next();
-        if (next.done) exhausted = true;
-        else if (next.value.keys.includes(keyId)) queue.push({ ref: next.value });
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        if (next.value.keys.includes(keyId)) queue.push({ ref: next.value });
+        entries += 1 + next.value.keys.length;
+        if (entries >= entryBudget) stoppedAt = next.value.to;
       }
       const head = queue.shift();
-      const unreadFrom = head?.ref.to ?? Number.NEGATIVE_INFINITY;
+      const unreadFrom = head?.ref.to ?? stoppedAt ?? Number.NEGATIVE_INFINITY;
       while (pending.length > 0 && (pending[0] as LoggedCall).time > unreadFrom) {
         calls.push(pending.shift() as LoggedCall);
         if (calls.length >= input.enough) return { calls };
+      }
+      if (!head && stoppedAt !== undefined) {
+        const resumeAt = { time: stoppedAt + 1, requestId: '' };
+        if (calls.length > 0 || !after || isBefore(resumeAt, after)) return { calls, resumeAt };
+        // As for the read budget below: a next page would go through the same sections again.
+        entryBudget = Number.POSITIVE_INFINITY;
+        stoppedAt = undefined;
+        continue;
       }
       if (!head) return { calls };
       // Reads ahead only once a section has not filled the page: a busy key's page needs one or two.

@@ -134,8 +134,19 @@ export interface RecentUsageStore {
   organizationWindows(organizationId: string, environment: KeyEnvironment): Promise<RecentOrgWindow[]>;
 }
 
+/**
+ * The windows not rolled up yet of an organization's environment, as the call log reads them once
+ * per page: before the key (for its latest use, see listCalls), then for their sections. `after`
+ * is the store's own note of where the rolled-up hours end.
+ */
+export interface RecentCalls {
+  after: string | undefined;
+  windows: RecentOrgWindow[];
+}
+
 /** The call sections of an organization's environment, newest first (by their newest call). */
 export interface CallIndexSource {
+  recentCalls(organizationId: string, environment: KeyEnvironment): Promise<RecentCalls>;
   callSections(query: {
     organizationId: string;
     environment: KeyEnvironment;
@@ -143,6 +154,8 @@ export interface CallIndexSource {
     since: number;
     /** Only sections with calls at or before this time (epoch ms). */
     until: number;
+    /** The recent windows read already (recentCalls); read again when left out. */
+    recent?: RecentCalls;
   }): AsyncIterable<CallSectionRef>;
 }
 
