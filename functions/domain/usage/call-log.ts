@@ -7,6 +7,8 @@
  * A page ends at a call, and the cursor is that call's position: the key, its time and its
  * requestId. The next page starts strictly below that position, re-reading the sections around
  * it, so calls archived in later windows for older times are still found and none is shown twice.
+ * The log ends at the key's last use, and a page's work is bounded (MAX_SECTIONS_PER_PAGE,
+ * MAX_INDEX_ENTRIES_PER_PAGE): a page may then end at a position between calls, short or empty.
  */
 import { CALL_LOG_RETENTION_DAYS } from '../../definition/usage';
 import type { Caller } from '../caller';
@@ -168,7 +170,9 @@ export async function listCalls(
  * overlap in time. A section's calls are all at or before its `to`, so a call read so far is final
  * once it is newer than the `to` of every section not read yet: the next one's. Stops after
  * `enough` calls, or when the read budget is spent: then every wanted call newer than the first
- * unread section's `to` is in `calls`, and `resumeAt` is the position just above that `to`.
+ * unread section's `to` is in `calls`, and `resumeAt` is the position just above that `to`. Once
+ * the index budget is spent it pulls no more sections, reads the ones it holds, and resumes just
+ * above the `to` of the last section it went through.
  */
 async function mergeSections(input: {
   sections: AsyncIterable<CallSectionRef>;
