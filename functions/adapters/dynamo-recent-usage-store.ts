@@ -48,6 +48,7 @@ import type {
   UsageWindow,
 } from '../domain/usage/usage-model';
 import { HOUR_MS, hourOf, hourStart, nextHour, usageShardOf, windowShards } from '../domain/usage/window';
+import { logger } from '../runtime/logger';
 import { writeIfCondition } from './conditional';
 import { queryAll } from './query-page';
 
@@ -97,23 +98,36 @@ const gunzipJson = <T>(bytes: unknown): T => JSON.parse(gunzipSync(bytes as Uint
 /**
  * The organizations as gzipped parts of at most `limit` bytes: halves until each part fits, an
  * organization with very many keys split by keys (its call section goes with the first half).
+ * Never throws, so one organization never fails the window of all the others: what does not fit
+ * even alone (one key's counters, or a call section's reference, over `limit`) is left out and
+ * handed to `dropped`.
  */
-export function windowParts(organizations: readonly OrgWindow[], limit = MAX_PART_BYTES): Buffer[] {
+export function windowParts(
+  organizations: readonly OrgWindow[],
+  limit = MAX_PART_BYTES,
+  dropped: (organization: OrgWindow) => void = () => undefined,
+): Buffer[] {
   const whole = gzipJson(organizations);
   if (whole.length <= limit) return [whole];
+  const split = (...halves: OrgWindow[][]) => halves.flatMap((half) => windowParts(half, limit, dropped));
   if (organizations.length > 1) {
     const half = Math.ceil(organizations.length / 2);
-    return [...windowParts(organizations.slice(0, half), limit), ...windowParts(organizations.slice(half), limit)];
+    return split(organizations.slice(0, half), organizations.slice(half));
   }
   const [organization] = organizations as [OrgWindow];
   const keys = Object.entries(organization.keys);
-  if (keys.length < 2) throw new Error(`One key's usage in one window is over ${limit} bytes gzipped`);
-  const half = Math.ceil(keys.length / 2);
   const { calls, ...rest } = organization;
-  return [
-    ...windowParts([{ ...rest, ...(calls && { calls }), keys: Object.fromEntries(keys.slice(0, half)) }], limit),
-    ...windowParts([{ ...rest, keys: Object.fromEntries(keys.slice(half)) }], limit),
-  ];
+  if (keys.length < 2) {
+    if (calls && keys.length === 1)
+      return split([{ ...rest, calls, keys: {} }], [{ ...rest, keys: organization.keys }]);
+    dropped(organization);
+    return [];
+  }
+  const half = Math.ceil(keys.length / 2);
+  return split(
+    [{ ...rest, ...(calls && { calls }), keys: Object.fromEntries(keys.slice(0, half)) }],
+    [{ ...rest, keys: Object.fromEntries(keys.slice(half)) }],
+  );
 }
 
 /** Sections as gzipped parts of at most `limit` bytes. */
@@ -157,7 +171,15 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     const now = Math.max(this.clock().getTime(), window.createdAt);
     const writes: (() => Promise<unknown>)[] = [];
     for (const [shard, organizations] of byShard) {
-      const parts = windowParts(organizations, this.partBytes);
+      const parts = windowParts(organizations, this.partBytes, (left) =>
+        logger.error("Left out of a usage window what does not fit in an item: this organization's usage is short", {
+          organizationId: left.organizationId,
+          environment: left.environment,
+          windowId: window.id,
+          keys: Object.keys(left.keys),
+          calls: left.calls !== undefined,
+        }),
+      );
       const filing = await this.hourToFile(shard, window, markers.get(shard), now, parts.length);
       if (filing === undefined) continue;
       const { hour } = filing;

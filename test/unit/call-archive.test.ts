@@ -1,7 +1,12 @@
 /** The call-log archive format: one object per window, one gzip section per organization and environment. */
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { archiveWindow, readSection } from '../../functions/domain/usage/call-archive';
+import {
+  archiveWindow,
+  readSection,
+  SECTION_KEY_LIST_MAX,
+  sectionHoldsKey,
+} from '../../functions/domain/usage/call-archive';
 import type { CallSectionRef } from '../../functions/domain/usage/usage-model';
 import { aCall } from '../support/usage-memory';
 
@@ -41,6 +46,26 @@ describe('archiveWindow', () => {
       (sections[0]?.ref.length ?? 0) + (sections[1]?.ref.length ?? 0),
     ]);
     expect(sections.reduce((sum, s) => sum + s.ref.length, 0)).toBe(body.length);
+  });
+
+  it('lists the keys of a section up to SECTION_KEY_LIST_MAX, and above that none, marking it for any key', () => {
+    const callsOf = (organizationId: string, count: number) =>
+      Array.from({ length: count }, (_, index) =>
+        aCall({ organizationId, keyId: `key_${index}`, time: T + index, requestId: `${organizationId}-${index}` }),
+      );
+
+    const { sections } = archiveWindow(
+      [...callsOf('org_1', SECTION_KEY_LIST_MAX), ...callsOf('org_2', SECTION_KEY_LIST_MAX + 1)],
+      'w',
+    );
+
+    const [listed, crowded] = sections.map((section) => section.ref);
+    expect(listed?.keys).toHaveLength(SECTION_KEY_LIST_MAX);
+    expect(listed?.anyKey).toBeUndefined();
+    expect(crowded?.keys).toEqual([]);
+    expect(crowded?.anyKey).toBe(true);
+    expect(crowded && sectionHoldsKey(crowded, 'key_7')).toBe(true);
+    expect(listed && sectionHoldsKey(listed, 'key_unknown')).toBe(false);
   });
 
   it('leaves out calls no key is named for, and a stage the API does not have', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { Caller } from '../../functions/domain/caller';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import type { KeyStore } from '../../functions/domain/keys/key-model';
+import { SECTION_KEY_LIST_MAX } from '../../functions/domain/usage/call-archive';
 import {
   CALL_LOG_RETENTION_MS,
   decodeCallCursor,
@@ -250,6 +251,19 @@ describe('reading the call log', () => {
       await ingest([aCall({ keyId: OTHER_KEY, time: T + minute * 60_000, requestId: `o${minute}` })], `w${minute}`);
     }
     await ingest([aCall({ time: T + 30_000, requestId: 'mine' })], 'w-mine');
+
+    const page = await listCalls(deps, caller(), KEY, { limit: 10 });
+
+    expect(page.items.map((c) => c.requestId)).toEqual(['mine']);
+    expect(archive.reads).toBe(1);
+  });
+
+  it('reads, for any key, a section of more keys than a reference lists', async () => {
+    const { deps, ingest, archive } = setup(T + 600_000);
+    const crowd = Array.from({ length: SECTION_KEY_LIST_MAX }, (_, index) =>
+      aCall({ keyId: `key_${String(index).padStart(16, 'X')}`, time: T + index, requestId: `c${index}` }),
+    );
+    await ingest([...crowd, aCall({ time: T + 30_000, requestId: 'mine' })], 'w-crowd');
 
     const page = await listCalls(deps, caller(), KEY, { limit: 10 });
 

@@ -13,6 +13,7 @@ import { DynamoUsageStore } from '../../functions/adapters/dynamo-usage-store';
 import { USAGE_RECENT_SHARDS } from '../../functions/definition/usage';
 import type { KeyEnvironment } from '../../functions/domain/keys/key-token';
 import type { AccessCall } from '../../functions/domain/usage/access-call';
+import { archiveWindow, sectionHoldsKey } from '../../functions/domain/usage/call-archive';
 import { aggregate } from '../../functions/domain/usage/counters';
 import { rollUp } from '../../functions/domain/usage/rollup';
 import type { CallSectionRef, OrgWindow } from '../../functions/domain/usage/usage-model';
@@ -20,6 +21,7 @@ import { buildUsageWindow, usageShardOf, type WindowSection } from '../../functi
 import { createTable, LOCAL_CREDENTIALS } from '../../local/bootstrap';
 import { startDynamoDb } from '../../local/emulators/dynamodb';
 import { LOCAL_REGION } from '../../local/gateway/events';
+import { seededRandom } from '../support/seeded-random';
 import { aManualClock } from '../support/unit-factories';
 import { someCalls } from '../support/usage-arbitraries';
 import { aCall, MemoryLastUsedStore } from '../support/usage-memory';
@@ -181,6 +183,57 @@ describe('DynamoRecentUsageStore', () => {
     const decoded = parts.flatMap((part) => JSON.parse(gunzipSync(part).toString('utf8')) as OrgWindow[]);
     expect(decoded.flatMap((each) => Object.keys(each.keys)).sort()).toEqual(calls.map((call) => call.keyId).sort());
     expect(decoded.filter((each) => each.calls)).toHaveLength(1);
+  });
+
+  it('stores and lists the window of an organization with 30,000 keys active in it, beside the others', async () => {
+    const pipeline = await aPipeline(at('10:30:00'));
+    const random = seededRandom(30_000);
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const keyIds = Array.from(
+      { length: 30_000 },
+      () => `key_${Array.from({ length: 16 }, () => letters[Math.floor(random() * letters.length)]).join('')}`,
+    );
+    const calls = [
+      ...keyIds.map((keyId, index) =>
+        aCall({ organizationId: 'org_big', keyId, requestId: `b${index}`, time: at('10:29:00') + (index % 59_000) }),
+      ),
+      aCall({ time: at('10:29:30') }),
+    ];
+    const archived = archiveWindow(calls, 'big');
+
+    await pipeline.recent.putWindow(
+      buildUsageWindow({ id: 'big', createdAt: at('10:30:00'), calls, sections: archived.sections }),
+    );
+
+    expect(await requestsSeen(pipeline, 'org_big', 'live')).toBe(30_000);
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(1);
+    const listed = await all(
+      pipeline.recent.callSections({ organizationId: 'org_big', environment: 'live', since: 0, until: at('11:00:00') }),
+    );
+    expect(listed).toHaveLength(1);
+    expect(sectionHoldsKey(listed[0] as CallSectionRef, keyIds[12_345] as string)).toBe(true);
+  }, 60_000);
+
+  it("leaves out of a window's parts only what cannot fit alone, and says which organization it was", () => {
+    const huge = buildUsageWindow({
+      id: 'w',
+      createdAt: at('10:00:00'),
+      calls: Array.from({ length: 300 }, (_, index) =>
+        aCall({
+          organizationId: 'org_huge',
+          resourcePath: `/v1/${index.toString(36)}x${index * 7919}`,
+          requestId: `h${index}`,
+        }),
+      ),
+    }).organizations;
+    const small = buildUsageWindow({ id: 'w', createdAt: at('10:00:00'), calls: [aCall()] }).organizations;
+    const dropped: string[] = [];
+
+    const parts = windowParts([...huge, ...small], 1_500, (organization) => dropped.push(organization.organizationId));
+
+    const decoded = parts.flatMap((part) => JSON.parse(gunzipSync(part).toString('utf8')) as OrgWindow[]);
+    expect(decoded.map((organization) => organization.organizationId)).toEqual(['org_1']);
+    expect(dropped).toEqual(['org_huge']);
   });
 
   it('files a window of an hour rolled up already under the current hour, and a redelivery counted already not at all', async () => {

@@ -16,8 +16,19 @@ import type { KeyEnvironment } from '../keys/key-token';
 import type { AccessCall } from './access-call';
 import { creditsOf, isAttributed } from './counters';
 import { dayOf } from './days';
-import type { LoggedCall } from './usage-model';
+import type { CallSectionRef, LoggedCall } from './usage-model';
 import type { WindowSection } from './window';
+
+/**
+ * Keys a section's reference lists at most. A section of more keys lists none and is marked
+ * `anyKey`: every key of its organization reads it, which costs those reads for an organization that
+ * busy, and keeps the reference (in window items and the call index, both bounded by DynamoDB's
+ * 400 KB) small whatever the organization's size.
+ */
+export const SECTION_KEY_LIST_MAX = 1000;
+
+/** Whether a key's call log reads the section. */
+export const sectionHoldsKey = (ref: CallSectionRef, keyId: string) => ref.anyKey === true || ref.keys.includes(keyId);
 
 /** A call as stored: a JSON array in a fixed order instead of an object with named fields. */
 export type PackedCall = [number, string, string, number, number, string, string, number, string];
@@ -100,6 +111,8 @@ export function archiveWindow(calls: readonly AccessCall[], windowId: string): A
     const lines = group.calls.map((call) => JSON.stringify([...packedOf(loggedCallOf(call)), call.keyId]));
     const member = gzipSync(`${lines.join('\n')}\n`);
     members.push(member);
+    const keys = [...new Set(group.calls.map((call) => call.keyId))].sort(compare);
+    const listed = keys.length <= SECTION_KEY_LIST_MAX;
     sections.push({
       organizationId: group.organizationId,
       environment: group.environment,
@@ -107,7 +120,8 @@ export function archiveWindow(calls: readonly AccessCall[], windowId: string): A
         object,
         offset,
         length: member.length,
-        keys: [...new Set(group.calls.map((call) => call.keyId))].sort(compare),
+        keys: listed ? keys : [],
+        ...(!listed && { anyKey: true as const }),
         from: group.calls[0]?.time ?? 0,
         to: group.calls.at(-1)?.time ?? 0,
       },

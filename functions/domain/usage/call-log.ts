@@ -18,7 +18,7 @@ import { ForbiddenError } from '../errors';
 import { accountsWithin } from '../keys/grant-rule';
 import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
-import { readSection } from './call-archive';
+import { readSection, sectionHoldsKey } from './call-archive';
 import { DAY_MS } from './days';
 import { latestUse } from './recent';
 import type { CallArchive, CallIndexSource, CallSectionRef, LoggedCall } from './usage-model';
@@ -214,7 +214,7 @@ async function mergeSections(input: {
           exhausted = true;
           break;
         }
-        if (next.value.keys.includes(keyId)) queue.push({ ref: next.value });
+        if (sectionHoldsKey(next.value, keyId)) queue.push({ ref: next.value });
         entries += 1 + next.value.keys.length;
         if (entries >= entryBudget) stoppedAt = next.value.to;
       }

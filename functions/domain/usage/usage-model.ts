@@ -91,6 +91,11 @@ export interface CallSectionRef {
   length: number;
   /** The keys with calls in the section: a key's call log skips sections that do not list it. */
   keys: string[];
+  /**
+   * The section has more keys than a reference lists (SECTION_KEY_LIST_MAX, call-archive.ts):
+   * `keys` is empty and every key of the organization reads the section.
+   */
+  anyKey?: true;
   /** Oldest and newest call time in the section, epoch ms. */
   from: number;
   to: number;
