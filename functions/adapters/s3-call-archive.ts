@@ -7,23 +7,41 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CallArchive, CallSectionRef } from '../domain/usage/usage-model';
 
+/** S3's answer to a conditional PUT of an object that exists: 412 Precondition Failed. */
+function isAlreadyThere(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'PreconditionFailed' || status === 412;
+}
+
 export class S3CallArchive implements CallArchive {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
   ) {}
 
+  /**
+   * Only if the object is not there yet (If-None-Match: *; S3 answers 412 otherwise): a redelivered
+   * window's object may already be indexed by its offsets, and the same calls compressed by another
+   * zlib (a runtime update between deliveries) could move them. The local S3 (fauxqs 1.9) ignores
+   * the header and rewrites, which is harmless there: the same runtime writes the same bytes.
+   */
   async put(object: string, body: Uint8Array): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: object,
-        Body: body,
-        // Sections are gzip members read by range: a Content-Encoding would have HTTP clients
-        // decompress the whole object, so the object stays opaque bytes.
-        ContentType: 'application/octet-stream',
-      }),
-    );
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: object,
+          Body: body,
+          // Sections are gzip members read by range: a Content-Encoding would have HTTP clients
+          // decompress the whole object, so the object stays opaque bytes.
+          ContentType: 'application/octet-stream',
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (error) {
+      if (!isAlreadyThere(error)) throw error;
+    }
   }
 
   async read(section: Pick<CallSectionRef, 'object' | 'offset' | 'length'>): Promise<Uint8Array> {

@@ -4,6 +4,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3CallArchive } from '../../functions/adapters/s3-call-archive';
 import { archiveWindow, readSection } from '../../functions/domain/usage/call-archive';
+import type { CallSectionRef } from '../../functions/domain/usage/usage-model';
 import { createBucket, localS3Client } from '../../local/bootstrap';
 import { startSqs } from '../../local/emulators/sqs';
 import { aCall } from '../support/usage-memory';
@@ -48,6 +49,37 @@ describe('S3CallArchive', () => {
     }
     const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: window.object }));
     expect(head).toMatchObject({ ContentType: 'application/octet-stream', ContentLength: window.body.length });
+  });
+
+  it("writes a window's object only if it is not there, and takes S3's 412 for an object already there as done", async () => {
+    const sent: Record<string, unknown>[] = [];
+    const conditional = localS3Client(s3.endpoint);
+    let existing = false;
+    // fauxqs ignores If-None-Match on PUT: answer as S3 does for an object already there.
+    conditional.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'PutObjectCommand') return next(args);
+        sent.push(args.input as Record<string, unknown>);
+        if (existing) {
+          throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+            name: 'PreconditionFailed',
+            $metadata: { httpStatusCode: 412 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'preconditionAsS3' },
+    );
+    const archive = new S3CallArchive(conditional, BUCKET);
+    const window = archiveWindow([aCall()], 'window-again');
+
+    await archive.put(window.object, window.body);
+    existing = true;
+    await archive.put(window.object, window.body);
+
+    expect(sent.map((input) => input.IfNoneMatch)).toEqual(['*', '*']);
+    expect(await archive.read(window.sections[0]?.ref as CallSectionRef)).toEqual(window.body);
+    conditional.destroy();
   });
 
   it('fails on a missing object rather than showing an empty section', async () => {
