@@ -123,12 +123,22 @@ export function startUsagePipeline(options: UsagePipelineOptions) {
     return run;
   };
 
-  /** Runs usage-rollup once, as its schedule does, with `time` = `at`. */
-  const rollup = async (at: Date = new Date(clock())) => {
-    if (!options.rollup) throw new Error('The local usage pipeline was started without the rollup');
-    const handler = await options.rollup();
-    stats.rollups++;
-    return handler(scheduledEvent(at), lambdaContext('usage-rollup', ROLLUP_TIMEOUT_MS));
+  /**
+   * The rollups, one after the other, as usage-rollup's reserved concurrency of 1 runs them on AWS:
+   * the timer's and those asked for (`rollup(at)`) queue up here, so they never overlap. close
+   * waits for it, so none outlives the emulators.
+   */
+  let rolling: Promise<unknown> = Promise.resolve();
+  /** Runs usage-rollup once, as its schedule does, with `time` = `at`, after any rollup in flight. */
+  const rollup = (at: Date = new Date(clock())): Promise<unknown> => {
+    const run = rolling.then(async () => {
+      if (!options.rollup) throw new Error('The local usage pipeline was started without the rollup');
+      const handler = await options.rollup();
+      stats.rollups++;
+      return handler(scheduledEvent(at), lambdaContext('usage-rollup', ROLLUP_TIMEOUT_MS));
+    });
+    rolling = run.catch(() => {});
+    return run;
   };
 
   const timers = [
@@ -136,13 +146,11 @@ export function startUsagePipeline(options: UsagePipelineOptions) {
       flush().catch(onError);
     }, options.intervalMs ?? LOCAL_ACCESS_LOG_FLUSH_MS),
   ];
-  /** The timed rollup in flight: close waits for it, so it never outlives the emulators. */
-  let timedRollup: Promise<unknown> = Promise.resolve();
   const rollupIntervalMs = options.rollupIntervalMs ?? 60_000;
   if (options.rollup && rollupIntervalMs > 0) {
     timers.push(
       setInterval(() => {
-        timedRollup = timedRollup.then(() => rollup().catch(onError));
+        rollup().catch(onError);
       }, rollupIntervalMs),
     );
   }
@@ -158,7 +166,7 @@ export function startUsagePipeline(options: UsagePipelineOptions) {
     rollup,
     async close() {
       for (const timer of timers) clearInterval(timer);
-      await timedRollup;
+      await rolling;
       await flush();
     },
   };

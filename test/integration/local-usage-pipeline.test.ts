@@ -212,4 +212,40 @@ describe('local usage pipeline', () => {
       jest.useRealTimers();
     }
   });
+
+  it('runs the rollups asked for and the timed ones one after the other, never two at once', async () => {
+    jest.useFakeTimers({
+      doNotFake: ['Date', 'nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
+    });
+    try {
+      let running = 0;
+      let most = 0;
+      const releases: (() => void)[] = [];
+      const pipeline = pipelineWith({
+        ingest: async () => async () => undefined,
+        rollup: async () => async () => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise<void>((resolve) => releases.push(resolve));
+          running--;
+        },
+        rollupIntervalMs: 60_000,
+      });
+
+      await jest.advanceTimersByTimeAsync(60_000);
+      await waitUntil(() => releases.length === 1, { timeoutMs: 5000, what: 'the timed rollup' });
+      const asked = [pipeline.rollup(), pipeline.rollup()];
+      for (let run = 0; run < 3; run++) {
+        await waitUntil(() => releases.length > run, { timeoutMs: 5000, what: `rollup ${run + 1}` });
+        releases[run]?.();
+      }
+      await Promise.all(asked);
+      await pipeline.close();
+
+      expect(releases).toHaveLength(3);
+      expect(most).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
