@@ -17,6 +17,11 @@ export const PLATFORM_METRICS = {
     /** Rotation reminders handled (emails sent) and those that failed back to the queue. */
     remindersSent: 'RemindersSent',
     reminderFailures: 'ReminderFailures',
+    /**
+     * Hours of usage windows the hourly rollup has left to fold after its run, on its furthest-behind
+     * shard: 0 normally; growing while it fails (day items, anomalies and the call index stay behind).
+     */
+    usageRollupLagHours: 'UsageRollupLagHours',
   },
 } as const;
 

@@ -26,6 +26,12 @@ export function publishMetrics(): void {
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 }
 
+/** A value measured once per run (a gauge), zero included, written at once. */
+export function recordMetricNow(name: PlatformMetricName, value: number): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
+  publishMetrics();
+}
+
 /** For rare events: counts and writes at once, so nothing waits for the end of an invocation. */
 export function countMetricNow(name: PlatformMetricName, value = 1): void {
   countMetric(name, value);

@@ -7,11 +7,13 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { DynamoKeyStore } from '../adapters/dynamo-key-store';
+import { PLATFORM_METRICS } from '../definition/metrics';
 import { USAGE_RECENT_SHARDS } from '../definition/usage';
 import { rollUp } from '../domain/usage/rollup';
 import { dynamoDb } from '../runtime/clients';
 import { loadConfig, tableConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
+import { recordMetricNow } from '../runtime/metrics';
 import { recentUsageStore, usageStore } from './stores';
 
 const { TABLE_NAME } = loadConfig(tableConfig);
@@ -20,7 +22,7 @@ const keys = new DynamoKeyStore(dynamoDb, TABLE_NAME);
 export const handler = async (event: Pick<ScheduledEvent, 'time'>) => {
   const now = Date.parse(event.time);
   if (!Number.isFinite(now)) throw new Error(`The rollup's event has no valid time: ${JSON.stringify(event.time)}`);
-  const { rolled, failures } = await rollUp(
+  const { rolled, failures, lagHours } = await rollUp(
     {
       source: recentUsageStore,
       usage: usageStore,
@@ -31,7 +33,10 @@ export const handler = async (event: Pick<ScheduledEvent, 'time'>) => {
     },
     now,
   );
+  // One data point a run, 0 included: the alarm on a rollup that stopped moving on reads it.
+  recordMetricNow(PLATFORM_METRICS.names.usageRollupLagHours, lagHours);
   logger.info('Rolled up usage windows', {
+    lagHours,
     hours: rolled.length,
     windows: rolled.reduce((sum, hour) => sum + hour.windows, 0),
     counterItems: rolled.reduce((sum, hour) => sum + hour.counterItems, 0),

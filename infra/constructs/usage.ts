@@ -13,8 +13,10 @@
  *   format, since API Gateway has no 429 metric; it counts usage-plan throttles and the platform's
  *   own rate limits alike);
  * - access-log objects in the DLQ (usage and the call log miss their calls until redriven);
- * - Firehose late in writing the access log to S3 (it retries for 24 hours, then writes the
- *   records under the error prefix, where nothing reads them);
+ * - Firehose late in writing the access log to S3 (it retries a failed delivery to S3 for 24
+ *   hours, then drops the records; its error prefix only ever gets records a processor failed on);
+ * - usage-rollup more than ROLLUP_LAG_ALARM_HOURS behind (its UsageRollupLagHours, one data point
+ *   a run): day items, anomalies and the call index stop moving on while readers still see usage;
  * - throttles of every platform function (`AWS/Lambda` Throttles): a throttled authorizer means
  *   500s for callers, a throttled usage-ingest means late statistics.
  * Errors of usage-ingest and usage-rollup are alarmed with every function's (constructs/operations.ts).
@@ -38,6 +40,9 @@ import { queueWithDeadLetterQueue } from './queue-with-dlq';
 /** Where usage-ingest publishes the statuses it counts (embedded metric format); dimension `Stage`. */
 export const ACCESS_LOG_METRICS_NAMESPACE = PLATFORM_METRICS.namespace;
 export const THROTTLED_METRIC: StageStatusMetric = 'Status429';
+
+/** Finished hours usage-rollup may have left after a run before its alarm raises. */
+export const ROLLUP_LAG_ALARM_HOURS = 3;
 
 /** HH:05 UTC: the hour before ended USAGE_ROLLUP_GRACE_SECONDS ago, so its windows are all written. */
 export const USAGE_ROLLUP_SCHEDULE = 'cron(5 * * * ? *)';
@@ -101,7 +106,7 @@ export class Usage extends Construct {
     const freshnessLimit = this.delivery.windowSeconds + 15 * 60;
     this.add(
       new cloudwatch.Alarm(this, 'AccessLogDeliveryLate', {
-        alarmDescription: `Firehose has held access-log records for over ${freshnessLimit / 60} minutes without writing them to the usage bucket: usage, lastUsedAt and the call log stop. Check the stream's DeliveryToS3 metrics and its role's access to the bucket.`,
+        alarmDescription: `Firehose has held access-log records for over ${freshnessLimit / 60} minutes without writing them to the usage bucket: usage, lastUsedAt and the call log stop. Firehose retries a failed delivery to S3 for 24 hours and then drops the records for good (they do not go to the error prefix). Check the stream's DeliveryToS3 metrics and its role's access to the bucket.`,
         metric: new cloudwatch.Metric({
           namespace: 'AWS/Firehose',
           metricName: 'DeliveryToS3.DataFreshness',
@@ -110,6 +115,23 @@ export class Usage extends Construct {
           period: Duration.minutes(5),
         }),
         threshold: freshnessLimit,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    this.add(
+      new cloudwatch.Alarm(this, 'RollupBehind', {
+        alarmDescription: `usage-rollup has more than ${ROLLUP_LAG_ALARM_HOURS} finished hours of usage windows left to fold into day items: anomalies, the call index and lastUsedAt fall behind, and windows older than 48 hours expire uncounted. Read usage-rollup's errors ('Rolling up a shard failed').`,
+        metric: new cloudwatch.Metric({
+          namespace: PLATFORM_METRICS.namespace,
+          metricName: PLATFORM_METRICS.names.usageRollupLagHours,
+          dimensionsMap: { service: PLATFORM_METRICS.service },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.hours(1),
+        }),
+        threshold: ROLLUP_LAG_ALARM_HOURS,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ACCESS_LOG_FORMAT } from '../../functions/definition/access-log';
 import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../../functions/definition/functions';
+import { PLATFORM_METRICS } from '../../functions/definition/metrics';
 import { QUEUES } from '../../functions/definition/queues';
 import {
   ACCESS_LOG_OBJECT_PREFIX,
@@ -20,6 +21,7 @@ import {
 } from '../../functions/definition/usage';
 import { STAGE_STATUS_METRICS } from '../../functions/domain/usage/ingest';
 import { ApiKeyPlatform, ApiKeyPlatformPropsError } from '../../infra/api-key-platform';
+import { ROLLUP_LAG_ALARM_HOURS } from '../../infra/constructs/usage';
 import { platformStageOptions } from '../../infra/stage-options';
 import {
   actionsOf,
@@ -150,6 +152,28 @@ describe('Firehose delivery', () => {
       Threshold: USAGE_WINDOW_SECONDS + 15 * 60,
       Dimensions: [{ Name: 'DeliveryStreamName', Value: { Ref: streamId } }],
     });
+  });
+});
+
+describe('usage-rollup falling behind', () => {
+  it('raises an alarm when a run leaves more than 3 finished hours, from the metric the rollup emits', () => {
+    const found = alarms().filter(
+      (alarm) => metricOf(alarm)?.MetricName === PLATFORM_METRICS.names.usageRollupLagHours,
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Properties).toMatchObject({
+      Namespace: PLATFORM_METRICS.namespace,
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: ROLLUP_LAG_ALARM_HOURS,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'service', Value: PLATFORM_METRICS.service }],
+    });
+  });
+
+  it('says Firehose drops what it could not deliver in 24 hours, rather than keeping it', () => {
+    const [late] = alarms().filter((alarm) => metricOf(alarm)?.MetricName === 'DeliveryToS3.DataFreshness');
+    expect(late?.Properties.AlarmDescription).toMatch(/24 hours and then drops/);
   });
 });
 

@@ -518,6 +518,24 @@ describe('rollUp', () => {
     expect(await requestsSeen(pipeline, 'org_2', 'live')).toBe(1);
   });
 
+  it('reports the finished hours the furthest-behind shard has left after the run, and none once it caught up', async () => {
+    const pipeline = await aPipeline(at('10:30:00'));
+    await pipeline.put('w', [aCall(), aCall({ organizationId: 'org_2', keyId: 'key_CCCCCCCCCCCCCCCC' })]);
+    const failing = usageShardOf('org_2');
+    const source = Object.create(pipeline.recent) as DynamoRecentUsageStore;
+    source.hourWindows = async (shard, hour) => {
+      if (shard === failing) throw new Error('throttled');
+      return pipeline.recent.hourWindows(shard, hour);
+    };
+    const deps = { source, usage: pipeline.usage, lastUsed: pipeline.lastUsed, shards: USAGE_RECENT_SHARDS };
+
+    const behind = await rollUp(deps, at('15:05:00'));
+    const caughtUp = await pipeline.rollUp(at('15:10:00'));
+
+    expect(behind.lagHours).toBe(5);
+    expect(caughtUp.lagHours).toBe(0);
+  });
+
   it('adds an hour once when a run fails after some of its counter writes and the next run retries it', async () => {
     // 250 endpoints: the key's and the organization's items are written in two chunks each, and the
     // other key's in one: five writes, any of which may be the one that fails.

@@ -87,18 +87,34 @@ export async function dueHours(source: RollupSource, shard: number, now: number,
   return { hours, last, marker };
 }
 
-/** Rolls up every due hour of every shard; a failed shard does not stop the others. */
+/**
+ * Rolls up every due hour of every shard; a failed shard does not stop the others. `lagHours`: how
+ * many due hours the furthest-behind shard has left, after the run (0 when every shard is at the
+ * last due hour), for the alarm on a rollup that no longer moves on.
+ */
 export async function rollUp(deps: RollupDeps, now: number) {
   const rolled: HourRollup[] = [];
   const failures: { shard: number; error: unknown }[] = [];
+  let lagHours = 0;
   for (let shard = 0; shard < deps.shards; shard++) {
     try {
       rolled.push(...(await rollUpShard(deps, shard, now)));
     } catch (error) {
       failures.push({ shard, error });
+      lagHours = Math.max(lagHours, await hoursLeft(deps.source, shard, now, deps.graceSeconds));
     }
   }
-  return { rolled, failures };
+  return { rolled, failures, lagHours };
+}
+
+/** The due hours a shard has left (a shard that rolled up has none); unknown ones (reads failing) count as 0. */
+async function hoursLeft(source: RollupSource, shard: number, now: number, graceSeconds?: number) {
+  try {
+    return (await dueHours(source, shard, now, graceSeconds)).hours.length;
+  } catch {
+    // The run fails on this shard anyway: usage-rollup's Errors alarm reports it.
+    return 0;
+  }
 }
 
 export async function rollUpShard(deps: RollupDeps, shard: number, now: number): Promise<HourRollup[]> {
