@@ -32,6 +32,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PLATFORM_METRICS } from '../../functions/definition/metrics';
 import { QUEUES } from '../../functions/definition/queues';
+import { USAGE_INGEST_MAX_AGE_HOURS } from '../../functions/definition/usage';
 import type { StageStatusMetric } from '../../functions/domain/usage/ingest';
 import { ConsumerEventSource } from '../grants';
 import { AccessLogDelivery } from './access-log-delivery';
@@ -75,8 +76,9 @@ export class Usage extends Construct {
   readonly objectQueue: sqs.Queue;
   /**
    * Notifications of objects usage-ingest failed on QUEUES['access-log-objects'].maxReceiveCount
-   * times. Redrive them to `objectQueue` once the cause is fixed (the objects stay
-   * ACCESS_LOG_OBJECT_RETENTION_DAYS): a window written again replaces itself, nothing counts twice.
+   * times. Redrive them to `objectQueue` once the cause is fixed, within USAGE_INGEST_MAX_AGE_HOURS
+   * of the objects' creation: a window written again replaces itself, nothing counts twice; an
+   * older object is dropped with a warning, since it can no longer be told whether it counted.
    */
   readonly objectDeadLetterQueue: sqs.Queue;
   /** Set by `connect`: usage-rollup's hourly schedule. */
@@ -96,8 +98,7 @@ export class Usage extends Construct {
       definition: QUEUES['access-log-objects'],
       idPrefix: 'AccessLogObject',
       ...(props.removalPolicy && { removalPolicy: props.removalPolicy }),
-      alarmDescription:
-        'Access-log objects failed usage-ingest repeatedly and their notifications are in the DLQ: usage, lastUsedAt and the call log miss those calls. Fix the cause (usage-ingest logs), then redrive the DLQ to its source queue within 3 days, while the objects exist.',
+      alarmDescription: `Access-log objects failed usage-ingest repeatedly and their notifications are in the DLQ: usage, lastUsedAt and the call log miss those calls. Fix the cause (usage-ingest logs), then redrive the DLQ to its source queue within ${USAGE_INGEST_MAX_AGE_HOURS} hours of the objects' creation: usage-ingest drops older ones uncounted.`,
     });
     this.objectQueue = queues.queue;
     this.objectDeadLetterQueue = queues.deadLetterQueue;

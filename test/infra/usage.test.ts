@@ -17,6 +17,7 @@ import {
   ACCESS_LOG_OBJECT_RETENTION_DAYS,
   CALL_LOG_OBJECT_PREFIX,
   CALL_LOG_OBJECT_RETENTION_DAYS,
+  USAGE_INGEST_MAX_AGE_HOURS,
   USAGE_WINDOW_SECONDS,
 } from '../../functions/definition/usage';
 import { STAGE_STATUS_METRICS } from '../../functions/domain/usage/ingest';
@@ -309,6 +310,7 @@ describe('the access-log object queue', () => {
     );
     expect(found).toHaveLength(1);
     expect(found[0]?.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(found[0]?.Properties.AlarmDescription).toContain(`within ${USAGE_INGEST_MAX_AGE_HOURS} hours`);
   });
 
   it('replaces the CloudWatch Logs path: no subscription, no metric filter, no async DLQ', () => {
