@@ -230,30 +230,34 @@ describe('rotation reminders', () => {
 
   test('a key reaching its rotation date sends api_key.rotation_due to subscribed webhooks, once', async () => {
     const receiver = await startReceiver();
-    const { secret, id: webhookId } = (
-      await platform.sandboxAdmin.post('/v1/webhooks', { url: receiver.url, events: ['api_key.rotation_due'] })
-    ).body as { id: string; secret: string };
-    const key = await platform.createKey({ name: 'Sandbox export' }, platform.sandboxAdmin);
-    const created = Date.parse(key.createdAt as string);
+    // Closed even when an expectation fails: a server left open would outlive this file in its Jest worker.
+    try {
+      const { secret, id: webhookId } = (
+        await platform.sandboxAdmin.post('/v1/webhooks', { url: receiver.url, events: ['api_key.rotation_due'] })
+      ).body as { id: string; secret: string };
+      const key = await platform.createKey({ name: 'Sandbox export' }, platform.sandboxAdmin);
+      const created = Date.parse(key.createdAt as string);
 
-    // Other keys (the sandbox admin key) become due in these scans too; count this key's only.
-    const forKey = () =>
-      receiver.received
-        .map((webhook) => new Webhook(secret).verify(webhook.body, webhook.headers as Record<string, string>))
-        .filter((payload) => (payload as { data: { id: string } }).data.id === key.id);
-    await scanAt(created + 153 * DAY_MS);
-    await platform.webhooks?.deliver();
-    expect(forKey()).toHaveLength(0);
-    await scanAt(created + 183 * DAY_MS);
-    await scanAt(created + 183 * DAY_MS);
-    await platform.webhooks?.deliver();
+      // Other keys (the sandbox admin key) become due in these scans too; count this key's only.
+      const forKey = () =>
+        receiver.received
+          .map((webhook) => new Webhook(secret).verify(webhook.body, webhook.headers as Record<string, string>))
+          .filter((payload) => (payload as { data: { id: string } }).data.id === key.id);
+      await scanAt(created + 153 * DAY_MS);
+      await platform.webhooks?.deliver();
+      expect(forKey()).toHaveLength(0);
+      await scanAt(created + 183 * DAY_MS);
+      await scanAt(created + 183 * DAY_MS);
+      await platform.webhooks?.deliver();
 
-    expect(forKey()).toHaveLength(1);
-    expect(forKey()[0]).toMatchObject({
-      type: 'api_key.rotation_due',
-      data: { id: key.id, name: 'Sandbox export', rotationPeriodDays: 182 },
-    });
-    await platform.sandboxAdmin.delete(`/v1/webhooks/${webhookId}`);
-    await receiver.close();
+      expect(forKey()).toHaveLength(1);
+      expect(forKey()[0]).toMatchObject({
+        type: 'api_key.rotation_due',
+        data: { id: key.id, name: 'Sandbox export', rotationPeriodDays: 182 },
+      });
+      await platform.sandboxAdmin.delete(`/v1/webhooks/${webhookId}`);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -212,18 +212,22 @@ describe('webhook delivery', () => {
 
   it('does not follow a redirect, and logs it as a failed attempt', async () => {
     const target = await startReceiver();
-    const { id } = await register();
-    receiver.answer(() => ({ status: 302, headers: { location: `${target.url}/elsewhere` } }));
+    // Closed even when an expectation fails: a server left open would outlive this file in its Jest worker.
+    try {
+      const { id } = await register();
+      receiver.answer(() => ({ status: 302, headers: { location: `${target.url}/elsewhere` } }));
 
-    await createContact();
-    await platform.webhooks?.deliver();
+      await createContact();
+      await platform.webhooks?.deliver();
 
-    expect(target.received).toHaveLength(0);
-    const [delivery] = await deliveriesOf(id);
-    expect(delivery?.status).toBe('failed');
-    expect(delivery?.attempts[0]).toMatchObject({ statusCode: 302, error: expect.stringContaining('redirect') });
-    await target.close();
-    await remove(id);
+      expect(target.received).toHaveLength(0);
+      const [delivery] = await deliveriesOf(id);
+      expect(delivery?.status).toBe('failed');
+      expect(delivery?.attempts[0]).toMatchObject({ statusCode: 302, error: expect.stringContaining('redirect') });
+      await remove(id);
+    } finally {
+      await target.close();
+    }
   });
 
   it('disables an endpoint that answers 410, emails the admins and sends it nothing more', async () => {

@@ -64,12 +64,19 @@ export async function startTestPlatform({ keepStarterPlan, app, ...options }: Te
     },
   };
   if (!keepStarterPlan) {
-    const [plan] = customLimitPlans();
-    if (!plan) throw new Error("The app's definition has no plan with customLimit; pass keepStarterPlan: true.");
-    await changePlan(testPlatform.provisioningDeps(), bootstrap.organizationId, {
-      plan,
-      customRequestsPerMinute: 1_000_000,
-    });
+    try {
+      const [plan] = customLimitPlans();
+      if (!plan) throw new Error("The app's definition has no plan with customLimit; pass keepStarterPlan: true.");
+      await changePlan(testPlatform.provisioningDeps(), bootstrap.organizationId, {
+        plan,
+        customRequestsPerMinute: 1_000_000,
+      });
+    } catch (error) {
+      // The caller never gets the platform to close: its servers would outlive the test file and
+      // show in later files of the same Jest worker (local-stack-closed counts listening ports).
+      await platform.close();
+      throw error;
+    }
   }
   return testPlatform;
 }
