@@ -79,6 +79,20 @@ async function aPipeline(start = at('12:00:00'), shards = USAGE_RECENT_SHARDS) {
 
 type Pipeline = Awaited<ReturnType<typeof aPipeline>>;
 
+/** A window of org_1 and org_2 at 10:30, and rollup deps whose reads of org_2's shard fail. */
+async function aPipelineWithFailingShard() {
+  const pipeline = await aPipeline(at('10:30:00'));
+  await pipeline.put('w', [aCall(), aCall({ organizationId: 'org_2', keyId: 'key_CCCCCCCCCCCCCCCC' })]);
+  const failing = usageShardOf('org_2');
+  const source = Object.create(pipeline.recent) as DynamoRecentUsageStore;
+  source.hourWindows = async (shard, hour) => {
+    if (shard === failing) throw new Error('throttled');
+    return pipeline.recent.hourWindows(shard, hour);
+  };
+  const deps = { source, usage: pipeline.usage, lastUsed: pipeline.lastUsed, shards: USAGE_RECENT_SHARDS };
+  return { pipeline, failing, deps };
+}
+
 /** An organization's requests of a day as readers see them: the day item plus the recent windows. */
 async function requestsSeen(pipeline: Pipeline, organizationId: string, environment: KeyEnvironment, day = DAY) {
   const counters = await countersSeen(pipeline, organizationId, environment, day, day);
@@ -496,19 +510,9 @@ describe('rollUp', () => {
   });
 
   it('leaves a shard that failed at its marker, for the next run, and rolls up the others', async () => {
-    const pipeline = await aPipeline(at('10:30:00'));
-    await pipeline.put('w', [aCall(), aCall({ organizationId: 'org_2', keyId: 'key_CCCCCCCCCCCCCCCC' })]);
-    const failing = usageShardOf('org_2');
-    const source = Object.create(pipeline.recent) as DynamoRecentUsageStore;
-    source.hourWindows = async (shard, hour) => {
-      if (shard === failing) throw new Error('throttled');
-      return pipeline.recent.hourWindows(shard, hour);
-    };
+    const { pipeline, failing, deps } = await aPipelineWithFailingShard();
 
-    const run = await rollUp(
-      { source, usage: pipeline.usage, lastUsed: pipeline.lastUsed, shards: USAGE_RECENT_SHARDS },
-      at('11:05:00'),
-    );
+    const run = await rollUp(deps, at('11:05:00'));
 
     expect(run.failures.map((failure) => failure.shard)).toEqual([failing]);
     expect(run.rolled.map((hour) => hour.shard)).toEqual([usageShardOf('org_1')]);
@@ -519,15 +523,7 @@ describe('rollUp', () => {
   });
 
   it('reports the finished hours the furthest-behind shard has left after the run, and none once it caught up', async () => {
-    const pipeline = await aPipeline(at('10:30:00'));
-    await pipeline.put('w', [aCall(), aCall({ organizationId: 'org_2', keyId: 'key_CCCCCCCCCCCCCCCC' })]);
-    const failing = usageShardOf('org_2');
-    const source = Object.create(pipeline.recent) as DynamoRecentUsageStore;
-    source.hourWindows = async (shard, hour) => {
-      if (shard === failing) throw new Error('throttled');
-      return pipeline.recent.hourWindows(shard, hour);
-    };
-    const deps = { source, usage: pipeline.usage, lastUsed: pipeline.lastUsed, shards: USAGE_RECENT_SHARDS };
+    const { pipeline, deps } = await aPipelineWithFailingShard();
 
     const behind = await rollUp(deps, at('15:05:00'));
     const caughtUp = await pipeline.rollUp(at('15:10:00'));
