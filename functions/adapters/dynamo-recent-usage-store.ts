@@ -9,9 +9,12 @@
  *   retry files it there (rare: objects ingested 2 minutes or more after their hour ended).
  * - `USAGE#RECENT#<shard>` / `ROLLED_UP`: the marker, `hour` = the last hour folded into the day
  *   items; it only moves forward.
- * - `ORG#<org>#USAGE` / `CALLS#<env>#<hour>#<part>`: the call index of an organization's environment
- *   for an hour that was rolled up: `sections` = gzip of the JSON of its CallSectionRef[]; `ttl` as
- *   long as the call-log objects.
+ * - `ORG#<org>#USAGE` / `CALLS#<env>#<call hour>#<filing hour>#<part>`: the call index of an
+ *   organization's environment: the sections of a rolled-up (filing) hour whose newest call is in
+ *   `call hour`, `sections` = gzip of the JSON of their CallSectionRef[]; `ttl` as long as the
+ *   call-log objects. Keyed by the calls' hour, so a section filed a day late is found where its
+ *   calls are, and never overwrites the items of an hour rolled up before. (Items written before,
+ *   `CALLS#<env>#<filing hour>#<part>`, read the same way.)
  *
  * Readers take the hours up to the marker from the day items and the call index, and the hours
  * after it from the windows, reading the marker first, so every window counts once.
@@ -25,13 +28,11 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { QUEUES } from '../definition/queues';
 import {
   CALL_LOG_OBJECT_RETENTION_DAYS,
   USAGE_LATE_AFTER_SECONDS,
   USAGE_RECENT_RETENTION_HOURS,
   USAGE_RECENT_SHARDS,
-  USAGE_WINDOW_SECONDS,
 } from '../definition/usage';
 import type { Clock } from '../domain/clock';
 import { inParallel } from '../domain/in-parallel';
@@ -64,16 +65,12 @@ const WRITES_AT_ONCE = 8;
 /** Call index items (an hour of an organization's sections, or a part of it) per Query request. */
 const INDEX_ITEMS_PER_QUERY = 2;
 
-const objectQueue = QUEUES['access-log-objects'];
 /**
- * How much later than its newest call a call section is filed at most: a window is filed under the
- * hour usage-ingest takes it in, or earlier (putWindow); Firehose writes the object a window after
- * the calls, and the queue hands it over for at most maxReceiveCount visibility timeouts; an hour
- * more for a backlog. An object ingested later still (redriven from the dead-letter queue) counts
- * in usage, but its calls may be missing from call-log pages that start below them.
+ * How far a section's newest call is after its oldest at most: a window's calls span Firehose's
+ * buffering interval (at most 900 s) and API Gateway's delivery lag. A page up to `until` also
+ * reads the sections of the hour after it, whose older calls may be at or before `until`.
  */
-export const MAX_FILING_DELAY_MS =
-  (USAGE_WINDOW_SECONDS + objectQueue.maxReceiveCount * objectQueue.visibilityTimeoutSeconds) * 1000 + HOUR_MS;
+const MAX_SECTION_SPAN_MS = HOUR_MS;
 const MARKER_READ_ATTEMPTS = 6;
 
 const SHARD_PREFIX = 'USAGE#RECENT#';
@@ -402,19 +399,27 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     return organizations;
   }
 
+  /** One item (or part) per hour of the sections' newest calls, within the filing hour's entry. */
   async putCallIndex(entries: readonly CallIndexEntry[]): Promise<void> {
     const writes = entries.flatMap((entry) => {
       const ttl = Math.floor((hourStart(entry.hour) + CALL_LOG_OBJECT_RETENTION_DAYS * DAY_MS) / 1000);
-      const newestFirst = [...entry.sections].sort((a, b) => b.to - a.to);
-      return sectionParts(newestFirst).map((sections, part) => () => {
-        const item = {
-          pk: organizationUsage(entry.organizationId),
-          sk: `${callIndexPrefix(entry.environment)}${entry.hour}#${part}`,
-          type: 'call-index',
-          sections,
-          ttl,
-        };
-        return this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+      const byCallHour = new Map<string, CallSectionRef[]>();
+      for (const section of entry.sections) {
+        const callHour = hourOf(section.to);
+        byCallHour.set(callHour, [...(byCallHour.get(callHour) ?? []), section]);
+      }
+      return [...byCallHour].flatMap(([callHour, sections]) => {
+        const newestFirst = [...sections].sort((a, b) => b.to - a.to);
+        return sectionParts(newestFirst).map((data, part) => () => {
+          const item = {
+            pk: organizationUsage(entry.organizationId),
+            sk: `${callIndexPrefix(entry.environment)}${callHour}#${entry.hour}#${part}`,
+            type: 'call-index',
+            sections: data,
+            ttl,
+          };
+          return this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+        });
       });
     });
     await inParallel(writes, WRITES_AT_ONCE);
@@ -437,8 +442,9 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
 
   /**
    * Newest first by their newest call. A window filed under an hour holds no call after that hour's
-   * end, so once an hour's sections are read, every buffered section newer than that hour's start
-   * can go: none still unread is newer.
+   * end, and an index item holds the sections whose newest call is in its call hour, so once an
+   * hour's items are read, every buffered section newer than that hour's start can go: none still
+   * unread is newer.
    */
   async *callSections(query: {
     organizationId: string;
@@ -462,9 +468,9 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     yield* release(hourStart(nextHour(marker)));
     const prefix = callIndexPrefix(environment);
     const from = `${prefix}${hourOf(since)}`;
-    // A section is filed at most MAX_FILING_DELAY_MS after its newest call: hours later than that
-    // hold no section with calls up to `until` (a page low in the log skips them).
-    const latest = hourOf(Math.min(until, hourStart(marker)) + MAX_FILING_DELAY_MS);
+    // Index items are keyed by their sections' newest call, however late they were filed: hours
+    // after `until` (and a section's span) hold no section with calls up to it.
+    const latest = until >= hourStart(marker) ? marker : hourOf(until + MAX_SECTION_SPAN_MS);
     const to = `${prefix}${latest < marker ? latest : marker}#~`;
     // `since` after every rolled-up hour (the rollup days behind): no index item is wanted, and
     // DynamoDB refuses a BETWEEN whose bounds run backwards.
@@ -480,8 +486,9 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
             Limit: INDEX_ITEMS_PER_QUERY,
           })
         : [];
-    // An hour's index may span several parts, in any order: its sections are released only once
-    // every part of it is read, when the next hour starts (release sorts them newest first).
+    // A call hour's sections may come from several filing hours and parts, in any order: they are
+    // released only once every item of it is read, when the next call hour starts (release sorts
+    // them newest first).
     let reading: string | undefined;
     for await (const item of items) {
       const hour = String(item.sk).slice(prefix.length, prefix.length + 13);

@@ -439,6 +439,42 @@ describe('DynamoRecentUsageStore', () => {
       ),
     ).toEqual([]);
   });
+
+  it("lists a section filed hours after its calls under its calls' hour, for a page that ends at them", async () => {
+    // A call at 10:59 in an object Firehose wrote at 15:30 (S3 delivery retried): filed under 15.
+    const pipeline = await aPipeline(at('15:30:00'), 1);
+    const calls = [aCall({ time: at('10:59:00') })];
+    const ref = aSection('late', calls);
+    await pipeline.put('late', calls, [{ organizationId: 'org_1', environment: 'live', ref }]);
+    pipeline.clock.set(new Date(at('16:10:00')));
+    await pipeline.rollUp(at('16:06:00'));
+
+    // The key's lastUsedAt is its call: the page ends there.
+    const listed = await all(
+      pipeline.recent.callSections({ organizationId: 'org_1', environment: 'live', since: 0, until: at('10:59:00') }),
+    );
+
+    expect(listed).toEqual([ref]);
+  });
+
+  it("files an hour's late sections beside, not over, the index items of their calls' hour", async () => {
+    const pipeline = await aPipeline(at('10:30:00'), 1);
+    const timely = [aCall({ time: at('10:20:00'), requestId: 'timely' })];
+    const timelyRef = aSection('timely', timely);
+    await pipeline.put('timely', timely, [{ organizationId: 'org_1', environment: 'live', ref: timelyRef }]);
+    await pipeline.rollUp(at('11:06:00'));
+    const late = [aCall({ time: at('10:40:00'), requestId: 'late' })];
+    const lateRef = aSection('late', late);
+    pipeline.clock.set(new Date(at('13:30:00')));
+    await pipeline.put('late', late, [{ organizationId: 'org_1', environment: 'live', ref: lateRef }]);
+    await pipeline.rollUp(at('14:06:00'));
+
+    const listed = await all(
+      pipeline.recent.callSections({ organizationId: 'org_1', environment: 'live', since: 0, until: at('10:40:00') }),
+    );
+
+    expect(listed).toEqual([lateRef, timelyRef]);
+  });
 });
 
 describe('rollUp', () => {
@@ -598,7 +634,8 @@ describe('rollUp', () => {
         fc.array(fc.nat(), { maxLength: 5 }),
         fc.array(fc.integer({ min: 0, max: 6 * 3600_000 }), { maxLength: 4 }),
         fc.array(fc.nat(), { maxLength: 3 }),
-        fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 90 * 60_000 })), { maxLength: 6 }),
+        // Up to 5 hours late: Firehose retries delivery for 24 hours, the queue redrives later still.
+        fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5 * 3600_000 })), { maxLength: 6 }),
         async (unordered, cuts, rollupOffsets, redelivered, delays) => {
           const calls = [...unordered].sort((a, b) => a.time - b.time);
           const start = Date.parse('2026-03-01T22:00:00.000Z');
@@ -678,6 +715,17 @@ describe('rollUp', () => {
             listed.length,
           );
           expect(listed.map((ref) => ref.to)).toEqual([...listed.map((ref) => ref.to)].sort((a, b) => b - a));
+          // A page that ends at a section's oldest call (a key's last use) lists it, however late it was filed.
+          const filedLate = new Set(objects.filter((object) => object.delay > 2 * 3600_000).map((object) => object.id));
+          const lateRefs = [...expected]
+            .filter(([id]) => id.startsWith('org_1/live/') && filedLate.has(id.split('/')[2] as string))
+            .map(([, ref]) => ref);
+          for (const ref of lateRefs.slice(0, 2)) {
+            const upTo = await all(
+              pipeline.recent.callSections({ organizationId: 'org_1', environment: 'live', since: 0, until: ref.from }),
+            );
+            expect(upTo.map((listedRef) => listedRef.object)).toContain(ref.object);
+          }
         },
       ),
       { numRuns: 8 },
