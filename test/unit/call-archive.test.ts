@@ -14,7 +14,7 @@ const T = Date.parse('2026-03-01T12:00:00.000Z');
 const rangeOf = (body: Uint8Array, ref: CallSectionRef) => body.subarray(ref.offset, ref.offset + ref.length);
 
 describe('archiveWindow', () => {
-  it('names the object after the day of the oldest call and the window', () => {
+  it('names the object after the day of the oldest call, the window and its bytes', () => {
     const calls = [
       aCall({ time: T, requestId: 'a' }),
       aCall({ time: Date.parse('2026-02-28T23:59:59Z'), requestId: 'b' }),
@@ -22,7 +22,16 @@ describe('archiveWindow', () => {
 
     const { object } = archiveWindow(calls, 'w-1');
 
-    expect(object).toBe('call-log/2026-02-28/w-1.bin');
+    expect(object).toMatch(/^call-log\/2026-02-28\/w-1-[0-9a-f]{16}\.bin$/);
+  });
+
+  it('gives other bytes of the same window an object of their own, so no offsets point into bytes they were not made from', () => {
+    // A redelivery compressed by another zlib, as any other bytes under the same window id.
+    const first = archiveWindow([aCall({ requestId: 'a' })], 'w');
+    const other = archiveWindow([aCall({ requestId: 'a', latencyMs: 99 })], 'w');
+
+    expect(other.object).not.toBe(first.object);
+    expect(other.sections.map((section) => section.ref.object)).toEqual([other.object]);
   });
 
   it('writes one section per organization and environment, sorted, each with its keys and time span', () => {

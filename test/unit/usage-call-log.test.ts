@@ -320,6 +320,22 @@ describe('reading the call log', () => {
     });
   });
 
+  it('leaves out, and tells of, a section whose bytes do not decode, and shows the others', async () => {
+    const { deps, ingest, archive } = setup(T + 1000);
+    await ingest([aCall({ time: T - 2, requestId: 'older' })], 'good');
+    await ingest([aCall({ time: T - 1, requestId: 'torn' })], 'torn');
+    const [torn] = [...archive.objects.keys()].filter((object) => object.includes('/torn-'));
+    archive.objects.set(torn as string, new TextEncoder().encode('not gzip at all'));
+    const unreadable: string[] = [];
+
+    const page = await listCalls({ ...deps, unreadable: (ref) => unreadable.push(ref.object) }, caller(), KEY, {
+      limit: 10,
+    });
+
+    expect(page.items.map((call) => call.requestId)).toEqual(['older']);
+    expect(unreadable).toEqual([torn]);
+  });
+
   it('shows a call archived twice under different windows once', async () => {
     const { deps, ingest } = setup(T + 1000);
     await ingest([aCall({ requestId: 'same' })], 'first');

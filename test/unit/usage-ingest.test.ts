@@ -126,7 +126,9 @@ describe('processAccessLogMessages', () => {
       'key_BBBBBBBBBBBBBBBB',
     ]);
     expect(windows[0]?.organizations[0]?.calls?.object).toBe(archived[0]);
-    expect(archived).toEqual([`call-log/2026-03-01/${windowIdOf(key)}.bin`]);
+    expect(archived).toEqual([
+      expect.stringMatching(new RegExp(`^call-log/2026-03-01/${windowIdOf(key)}-[0-9a-f]{16}\\.bin$`)),
+    ]);
     expect(await usage.stageDays({ stage: 'live', from: '2026-03-01', to: '2026-03-01' })).toEqual([
       { day: '2026-03-01', counters: { 'n|GET /v1/contacts|401': 1 } },
     ]);

@@ -1,6 +1,6 @@
 /**
  * The call-log archive format. One usage window's attributed calls become one object,
- * `call-log/<day of the window's oldest call>/<windowId>.bin`: the concatenation of one gzip member
+ * `call-log/<day of the window's oldest call>/<windowId>-<hash of its bytes>.bin`: the concatenation of one gzip member
  * per (organization, environment). Each member is read on its own with a byte-range GET, so a key's
  * call log never downloads other organizations' calls, and one object (one PUT) holds the whole
  * window whatever the number of organizations.
@@ -9,6 +9,7 @@
  * call), sorted by time then requestId. The keyId ends each line: a section holds all the
  * organization's keys, and the reader keeps the one it was asked for.
  */
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { environmentOfStage } from '../../definition/active-api';
 import { CALL_LOG_OBJECT_PREFIX } from '../../definition/usage';
@@ -99,7 +100,6 @@ export function archiveWindow(calls: readonly AccessCall[], windowId: string): A
     group.calls.push(call);
     oldest = Math.min(oldest, call.time);
   }
-  const object = `${CALL_LOG_OBJECT_PREFIX}${dayOf(Number.isFinite(oldest) ? oldest : 0)}/${windowId}.bin`;
   const ordered = [...groups.values()].sort(
     (a, b) => compare(a.organizationId, b.organizationId) || compare(a.environment, b.environment),
   );
@@ -117,7 +117,7 @@ export function archiveWindow(calls: readonly AccessCall[], windowId: string): A
       organizationId: group.organizationId,
       environment: group.environment,
       ref: {
-        object,
+        object: '',
         offset,
         length: member.length,
         keys: listed ? keys : [],
@@ -128,7 +128,13 @@ export function archiveWindow(calls: readonly AccessCall[], windowId: string): A
     });
     offset += member.length;
   }
-  return { object, body: new Uint8Array(Buffer.concat(members)), sections };
+  const body = Buffer.concat(members);
+  // The bytes' hash in the key: a redelivery compressed differently (another zlib) gets an object of
+  // its own, so the offsets each window item holds always point into the bytes they were made from.
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  const object = `${CALL_LOG_OBJECT_PREFIX}${dayOf(Number.isFinite(oldest) ? oldest : 0)}/${windowId}-${hash}.bin`;
+  for (const section of sections) section.ref.object = object;
+  return { object, body: new Uint8Array(body), sections };
 }
 
 /** One key's calls in a section (the bytes of its range), oldest first. */

@@ -84,6 +84,8 @@ export interface CallLogDeps {
   cursors: CursorCodec;
   /** Smaller budgets than MAX_SECTIONS_PER_PAGE and MAX_INDEX_ENTRIES_PER_PAGE, for tests. */
   budgets?: { reads: number; indexEntries: number };
+  /** Told of a section whose bytes do not decode (the page goes on without it). */
+  unreadable?: (ref: CallSectionRef, error: unknown) => void;
 }
 
 /**
@@ -150,6 +152,7 @@ export async function listCalls(
     after,
     enough: page.limit + 1,
     budgets: deps.budgets ?? { reads: MAX_SECTIONS_PER_PAGE, indexEntries: MAX_INDEX_ENTRIES_PER_PAGE },
+    unreadable: deps.unreadable ?? (() => undefined),
   });
   const shown = merged.calls.slice(0, page.limit);
   const last = shown.at(-1);
@@ -182,6 +185,7 @@ async function mergeSections(input: {
   after: Position | undefined;
   enough: number;
   budgets: { reads: number; indexEntries: number };
+  unreadable: (ref: CallSectionRef, error: unknown) => void;
 }): Promise<{ calls: LoggedCall[]; resumeAt?: Position }> {
   const { keyId, after } = input;
   const calls: LoggedCall[] = [];
@@ -206,6 +210,15 @@ async function mergeSections(input: {
     return entry.bytes;
   };
   let merged = 0;
+  // A section whose bytes do not decode (a torn or foreign object) costs the page its calls, not a 500.
+  const decoded = (bytes: Uint8Array, ref: CallSectionRef) => {
+    try {
+      return readSection(bytes, keyId);
+    } catch (error) {
+      input.unreadable(ref, error);
+      return [];
+    }
+  };
   try {
     for (;;) {
       while (!exhausted && stoppedAt === undefined && queue.length < READ_AHEAD) {
@@ -243,7 +256,7 @@ async function mergeSections(input: {
         // it could, since a next page would read the same overlapping sections again.
         budget = Number.POSITIVE_INFINITY;
       }
-      for (const call of readSection(await (head.bytes ?? startRead(head)), keyId)) {
+      for (const call of decoded(await (head.bytes ?? startRead(head)), head.ref)) {
         if (call.time < input.oldest || (after && !isBefore(call, after))) continue;
         if (call.requestId && seen.has(call.requestId)) continue;
         seen.add(call.requestId);

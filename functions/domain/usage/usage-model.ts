@@ -85,7 +85,7 @@ export interface LoggedCall {
  * window's archive object, read with one ranged GET.
  */
 export interface CallSectionRef {
-  /** The archive object's key (`call-log/<day>/<windowId>.bin`). */
+  /** The archive object's key (`call-log/<day>/<windowId>-<hash of its bytes>.bin`). */
   object: string;
   offset: number;
   length: number;
