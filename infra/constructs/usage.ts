@@ -124,7 +124,7 @@ export class Usage extends Construct {
 
     this.add(
       new cloudwatch.Alarm(this, 'RollupBehind', {
-        alarmDescription: `usage-rollup has more than ${ROLLUP_LAG_ALARM_HOURS} finished hours of usage windows left to fold into day items: anomalies, the call index and lastUsedAt fall behind, and windows older than 48 hours expire uncounted. Read usage-rollup's errors ('Rolling up a shard failed').`,
+        alarmDescription: `usage-rollup has more than ${ROLLUP_LAG_ALARM_HOURS} finished hours of usage windows left to fold into day items: anomalies, the call index and lastUsedAt fall behind, and windows older than 48 hours expire uncounted. Read usage-rollup's errors ('Rolling up a shard failed'). Also raised when the rollup reported nothing for 2 hours (it did not run).`,
         metric: new cloudwatch.Metric({
           namespace: PLATFORM_METRICS.namespace,
           metricName: PLATFORM_METRICS.names.usageRollupLagHours,
@@ -134,8 +134,10 @@ export class Usage extends Construct {
         }),
         threshold: ROLLUP_LAG_ALARM_HOURS,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        // Each run emits the metric (0 included), once an hour: two hours without it means the
+        // rollup did not run (schedule disabled, failing before its metric), which is as bad.
+        evaluationPeriods: 2,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
     );
 

@@ -172,6 +172,13 @@ describe('usage-rollup falling behind', () => {
     });
   });
 
+  it('raises it too when the rollup reports nothing for two hours (it does not run)', () => {
+    const [found] = alarms().filter(
+      (alarm) => metricOf(alarm)?.MetricName === PLATFORM_METRICS.names.usageRollupLagHours,
+    );
+    expect(found?.Properties).toMatchObject({ TreatMissingData: 'breaching', EvaluationPeriods: 2, Period: 3600 });
+  });
+
   it('says Firehose drops what it could not deliver in 24 hours, rather than keeping it', () => {
     const [late] = alarms().filter((alarm) => metricOf(alarm)?.MetricName === 'DeliveryToS3.DataFreshness');
     expect(late?.Properties.AlarmDescription).toMatch(/24 hours and then drops/);
