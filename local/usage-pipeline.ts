@@ -12,7 +12,11 @@ import { gzip } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import type { AccessLogRecord } from '../functions/definition/access-log';
-import { ACCESS_LOG_OBJECT_PREFIX, LOCAL_ACCESS_LOG_FLUSH_MS } from '../functions/definition/usage';
+import {
+  ACCESS_LOG_OBJECT_PREFIX,
+  LOCAL_ACCESS_LOG_FLUSH_MS,
+  USAGE_INGEST_TIMEOUT_SECONDS,
+} from '../functions/definition/usage';
 import { renderAccessLogLine } from '../functions/domain/usage/access-call';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lambdaContext } from './gateway/events';
 import type { SqsHandler } from './sqs-event-source';
@@ -42,7 +46,7 @@ export interface UsagePipelineOptions {
 }
 
 const gzipped = promisify(gzip);
-const INGEST_TIMEOUT_MS = 60_000;
+const INGEST_TIMEOUT_MS = USAGE_INGEST_TIMEOUT_SECONDS * 1000;
 const ROLLUP_TIMEOUT_MS = 300_000;
 
 export function startUsagePipeline(options: UsagePipelineOptions) {
@@ -148,9 +152,18 @@ export function startUsagePipeline(options: UsagePipelineOptions) {
   ];
   const rollupIntervalMs = options.rollupIntervalMs ?? 60_000;
   if (options.rollup && rollupIntervalMs > 0) {
+    // A tick while the last timed run is still in flight is skipped (on AWS, reserved concurrency 1
+    // throttles a schedule that finds usage-rollup busy): ticks never pile up behind a slow rollup.
+    let timedInFlight = false;
     timers.push(
       setInterval(() => {
-        rollup().catch(onError);
+        if (timedInFlight) return;
+        timedInFlight = true;
+        rollup()
+          .catch(onError)
+          .finally(() => {
+            timedInFlight = false;
+          });
       }, rollupIntervalMs),
     );
   }

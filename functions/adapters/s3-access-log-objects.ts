@@ -29,7 +29,8 @@ const notification = z.object({
     z.array(
       z.object({
         eventName: z.string(),
-        eventTime: z.string(),
+        // An unparseable time would make the object's age NaN, dropped as too old: fail the message instead.
+        eventTime: z.iso.datetime({ offset: true }),
         s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }),
       }),
     ),

@@ -40,7 +40,12 @@ export const LOCAL_ACCESS_LOG_FLUSH_MS = 1000;
  */
 export const USAGE_WINDOW_SECONDS = 60;
 
-/** Partitions the recent windows are written across, by organization (`USAGE#RECENT#0` … `#15`). */
+/**
+ * Partitions the recent windows are written across, by organization (`USAGE#RECENT#0` … `#15`).
+ * Never change it for a deployed stack: each organization's shard, and so which marker and which
+ * day items' rolledUpTo watermark its windows are checked against, depend on it (windows would be
+ * counted twice or lost).
+ */
 export const USAGE_RECENT_SHARDS = 16;
 
 /** Recent windows live this long: the hourly rollup folds them into day items long before. */

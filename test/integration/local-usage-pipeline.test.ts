@@ -9,6 +9,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Event, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createdObjectsOf, S3AccessLogObjects } from '../../functions/adapters/s3-access-log-objects';
 import type { AccessLogRecord } from '../../functions/definition/access-log';
+import { USAGE_INGEST_TIMEOUT_SECONDS } from '../../functions/definition/usage';
 import { parseAccessLogLine } from '../../functions/domain/usage/access-call';
 import { createBucket, localS3Client } from '../../local/bootstrap';
 import { startSqs } from '../../local/emulators/sqs';
@@ -119,6 +120,24 @@ describe('local usage pipeline', () => {
     expect(created).toEqual([{ bucket: BUCKET, key: expect.stringMatching(/^access-logs\//), createdAt: AT }]);
     const lines = await new S3AccessLogObjects(s3).lines(BUCKET, created[0]?.key ?? '');
     expect(lines.map((line) => parseAccessLogLine(line)?.requestId)).toEqual(['r1', 'r2']);
+  });
+
+  it('gives usage-ingest the time it has on AWS (USAGE_INGEST_TIMEOUT_SECONDS)', async () => {
+    const remaining: number[] = [];
+    const pipeline = pipelineWith({
+      ingest: async () => async (_event, context) => {
+        remaining.push(context.getRemainingTimeInMillis());
+        return undefined;
+      },
+    });
+
+    pipeline.push(record('r1'));
+    await pipeline.flush();
+    await pipeline.close();
+
+    expect(remaining).toHaveLength(1);
+    expect(remaining[0]).toBeGreaterThan((USAGE_INGEST_TIMEOUT_SECONDS - 10) * 1000);
+    expect(remaining[0]).toBeLessThanOrEqual(USAGE_INGEST_TIMEOUT_SECONDS * 1000);
   });
 
   it('sends the message again while usage-ingest reports it failed, as the event source does', async () => {
@@ -244,6 +263,39 @@ describe('local usage pipeline', () => {
 
       expect(releases).toHaveLength(3);
       expect(most).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('skips a timer tick while the last timed rollup is still running', async () => {
+    jest.useFakeTimers({
+      doNotFake: ['Date', 'nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
+    });
+    try {
+      const releases: (() => void)[] = [];
+      const pipeline = pipelineWith({
+        ingest: async () => async () => undefined,
+        rollup: async () => async () => {
+          await new Promise<void>((resolve) => releases.push(resolve));
+        },
+        rollupIntervalMs: 60_000,
+      });
+
+      await jest.advanceTimersByTimeAsync(60_000);
+      await waitUntil(() => releases.length === 1, { timeoutMs: 5000, what: 'the timed rollup' });
+      // Three more ticks while it runs: none queues a run behind it.
+      await jest.advanceTimersByTimeAsync(3 * 60_000);
+      releases[0]?.();
+      await jest.advanceTimersByTimeAsync(0);
+      const queued = pipeline.stats.rollups;
+      await jest.advanceTimersByTimeAsync(60_000);
+      await waitUntil(() => releases.length === 2, { timeoutMs: 5000, what: 'the next tick' });
+      releases[1]?.();
+      await pipeline.close();
+
+      expect(queued).toBe(1);
+      expect(releases).toHaveLength(2);
     } finally {
       jest.useRealTimers();
     }

@@ -169,6 +169,27 @@ describe('processAccessLogMessages', () => {
     expect(windows.map((window) => window.id)).toEqual([windowIdOf(key)]);
   });
 
+  it('fails a message whose eventTime is no ISO time, rather than dropping its object as too old', async () => {
+    const key = 'access-logs/2026/03/01/12/bad-time.gz';
+    await putObject(key, [renderAccessLogLine(record())]);
+    const { deps: ingestDeps, windows } = deps();
+    const [entry] = notification(key).Records;
+    const errors = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const warnings = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+
+    const response = await processAccessLogMessages(
+      ingestDeps,
+      sqsEvent({ Records: [{ ...entry, eventTime: 'Sun, 01 Mar 2026 12:01:00 GMT?' }] }),
+    );
+
+    const warned = warnings.mock.calls.length;
+    errors.mockRestore();
+    warnings.mockRestore();
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(warned).toBe(0);
+    expect(windows).toEqual([]);
+  });
+
   it('drops, as done and with a warning, a notification of an object older than its windows are kept, read or not', async () => {
     const key = 'access-logs/2026/03/01/12/redriven.gz';
     await putObject(key, [renderAccessLogLine(record())]);
