@@ -135,6 +135,12 @@ function sectionParts(sections: readonly CallSectionRef[], limit = MAX_PART_BYTE
   return [...sectionParts(sections.slice(0, half), limit), ...sectionParts(sections.slice(half), limit)];
 }
 
+/** A late window's claim: the hour it files under now, and every hour it was claimed for. */
+interface Claim {
+  latest: string;
+  hours: string[];
+}
+
 interface StoredWindow {
   windowId: string;
   createdAt: number;
@@ -200,7 +206,8 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
 
   /**
    * The hour to file the window's shard items under, and which of its `count` parts to file there;
-   * undefined when every part is filed already.
+   * undefined when every part is filed already. A part filed under any hour claimed before (the
+   * claim keeps them all) is not filed again: that hour's rollup counts it, or has counted it.
    */
   private async hourToFile(
     shard: number,
@@ -213,20 +220,34 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     const open = (hour: string) => (marker === undefined || hour > marker) && !isLate(hour, now);
     let parts = Array.from({ length: count }, (_, part) => part);
     if (open(own)) return { hour: own, parts };
-    parts = await this.unfiled(shard, own, window.id, parts);
+    const checked = new Set<string>();
+    // Drops the parts filed under any of these hours not checked yet; the hour to file under is
+    // left out: writing a part there again rewrites the same item.
+    const dropFiled = async (hours: Iterable<string>, filingUnder?: string) => {
+      for (const hour of hours) {
+        if (checked.has(hour) || hour === filingUnder || parts.length === 0) continue;
+        parts = await this.unfiled(shard, hour, window.id, parts);
+        checked.add(hour);
+      }
+    };
+    await dropFiled([own]);
     if (parts.length === 0) return undefined;
     const current = hourOf(now);
     const candidate = marker === undefined || current > nextHour(marker) ? current : nextHour(marker);
-    let claimed = await this.claim(shard, window.id, candidate, now);
-    for (let attempt = 0; claimed !== candidate; attempt++) {
+    let claim = await this.claim(shard, window.id, candidate, now);
+    for (let attempt = 0; claim.latest !== candidate; attempt++) {
       // An earlier attempt claimed an hour and failed before filing every part there.
-      if (open(claimed)) return { hour: claimed, parts };
-      parts = await this.unfiled(shard, claimed, window.id, parts);
+      if (open(claim.latest)) {
+        await dropFiled(claim.hours, claim.latest);
+        return parts.length === 0 ? undefined : { hour: claim.latest, parts };
+      }
+      await dropFiled(claim.hours);
       if (parts.length === 0) return undefined;
       if (attempt === 3) throw new Error(`The late window ${window.id}'s claim keeps moving`);
-      claimed = await this.moveClaim(shard, window.id, claimed, candidate);
+      claim = await this.moveClaim(shard, window.id, claim.latest, candidate);
     }
-    return { hour: candidate, parts };
+    await dropFiled(claim.hours, candidate);
+    return parts.length === 0 ? undefined : { hour: candidate, parts };
   }
 
   /** The parts of the window not filed under `hour`: a strongly consistent GetItem each (rarely more than one). */
@@ -235,8 +256,11 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     return parts.filter((_, index) => !filed[index]);
   }
 
-  /** The hour claimed for a late window: `hour` if none was, else the earlier claim's. */
-  private async claim(shard: number, windowId: string, hour: string, now: number): Promise<string> {
+  /**
+   * The claim of a late window: `hour` if none was, else the earlier claim's. `latest` is the hour
+   * to file under; `hours` every hour ever claimed (an attempt may have filed parts under each).
+   */
+  private async claim(shard: number, windowId: string, hour: string, now: number): Promise<Claim> {
     const key = { pk: shardPartition(shard), sk: `${LATE_PREFIX}${windowId}` };
     const written = await writeIfCondition(
       this.client.send(
@@ -246,39 +270,43 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
             ...key,
             type: 'usage-late-window',
             hour,
+            hours: new Set([hour]),
             ttl: Math.floor(now / 1000) + USAGE_RECENT_RETENTION_HOURS * 3600,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
     );
-    if (written) return hour;
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    return String(Item?.hour);
+    if (written) return { latest: hour, hours: [hour] };
+    return this.readClaim(key);
   }
 
-  /** Moves a claim from `from` to `to`; the claim's hour after the attempt (another run may have moved it). */
-  private async moveClaim(shard: number, windowId: string, from: string, to: string): Promise<string> {
+  /** Moves a claim from `from` to `to`, keeping both among its hours; the claim after the attempt (another run may have moved it). */
+  private async moveClaim(shard: number, windowId: string, from: string, to: string): Promise<Claim> {
     const key = { pk: shardPartition(shard), sk: `${LATE_PREFIX}${windowId}` };
     const moved = await writeIfCondition(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET #hour = :to',
+          // `from` too: a claim written before claims kept their hours has only `hour`.
+          UpdateExpression: 'SET #hour = :to ADD #hours :both',
           ConditionExpression: '#hour = :from',
-          ExpressionAttributeNames: { '#hour': 'hour' },
-          ExpressionAttributeValues: { ':from': from, ':to': to },
+          ExpressionAttributeNames: { '#hour': 'hour', '#hours': 'hours' },
+          ExpressionAttributeValues: { ':from': from, ':to': to, ':both': new Set([from, to]) },
         }),
       ),
     );
-    if (moved) return to;
+    return this.readClaim(key, moved ? to : undefined);
+  }
+
+  private async readClaim(key: { pk: string; sk: string }, expected?: string): Promise<Claim> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
-    return String(Item?.hour);
+    const latest = String(Item?.hour ?? expected);
+    const hours = Item?.hours instanceof Set ? [...(Item.hours as Set<string>)] : [];
+    return { latest, hours: [...new Set([...hours, latest])].sort() };
   }
 
   async recentCalls(organizationId: string, environment: KeyEnvironment): Promise<RecentCalls> {

@@ -343,6 +343,38 @@ describe('DynamoRecentUsageStore', () => {
     expect(await requestsSeen(pipeline, 'org_2', 'live')).toBe(1);
   });
 
+  it('files each part of a late window once when its claim moved between retries and a part was filed under the first claimed hour', async () => {
+    const pipeline = await aPipeline(at('11:59:30'), 1);
+    const window = buildUsageWindow({
+      id: 'split',
+      createdAt: at('11:59:30'),
+      calls: [
+        aCall({ time: at('11:59:00') }),
+        aCall({ organizationId: 'org_2', keyId: OTHER_KEY, time: at('11:59:00') }),
+      ],
+    });
+    // A part per organization: the limit is just below both of them together.
+    const limit = (windowParts(window.organizations, Number.POSITIVE_INFINITY)[0] as Buffer).length - 1;
+    const store = (client: DynamoDBDocumentClient) =>
+      new DynamoRecentUsageStore(client, pipeline.tableName, pipeline.clock.clock, 1, limit);
+    const failing = failingOn(
+      (command) => command instanceof PutCommand && String(command.input.Item?.sk).endsWith('#1'),
+    );
+    // Late at 12:03: claims 12, files part 0 there and fails at part 1; hour 12 is rolled up.
+    pipeline.clock.set(new Date(at('12:03:00')));
+    await expect(store(failing).putWindow(window)).rejects.toThrow('throttled');
+    await pipeline.rollUp(at('13:05:00'));
+    // The retry moves the claim to 13 and files part 1 there; a redelivery comes after it.
+    pipeline.clock.set(new Date(at('13:10:00')));
+    await store(documents).putWindow(window);
+    pipeline.clock.set(new Date(at('13:20:00')));
+    await store(documents).putWindow(window);
+    await pipeline.rollUp(at('14:05:00'));
+
+    expect(await requestsSeen(pipeline, 'org_1', 'live')).toBe(1);
+    expect(await requestsSeen(pipeline, 'org_2', 'live')).toBe(1);
+  });
+
   it("reads an hour's windows for the rollup strongly consistent", async () => {
     const pipeline = await aPipeline(at('10:30:00'));
     await pipeline.put('w', [aCall({ time: at('10:20:00') })]);
