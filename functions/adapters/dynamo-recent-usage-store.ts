@@ -1,25 +1,21 @@
 /**
- * The recent usage windows and the call index on DynamoDB.
+ * The recent usage windows and the rollup's markers on DynamoDB.
  *
  * - `USAGE#RECENT#<shard>` / `<hour>#<windowId>#<part>`: one window's organizations of the shard
  *   (shard = usageShardOf(organization)), `data` = gzip of the JSON of their OrgWindow[] (Binary),
  *   a part per 300 KB of it (nearly always one); `ttl` 48 hours. `<hour>` is the hour the window is
  *   filed under (see putWindow).
  * - `USAGE#RECENT#<shard>` / `LATE#<windowId>`: the hour a late window was filed under, so every
- *   retry files it there (rare: objects ingested 2 minutes or more after their hour ended).
+ *   retry files it there (rare: objects ingested 2 minutes or more after their hour ended); see
+ *   dynamo-late-window-claims.ts.
  * - `USAGE#RECENT#<shard>` / `ROLLED_UP`: the marker, `hour` = the last hour folded into the day
  *   items; it only moves forward.
- * - `ORG#<org>#USAGE` / `CALLS#<env>#<call hour>#<filing hour>#<part>`: the call index of an
- *   organization's environment: the sections of a rolled-up (filing) hour whose newest call is in
- *   `call hour`, `sections` = gzip of the JSON of their CallSectionRef[]; `ttl` as long as the
- *   call-log objects. Keyed by the calls' hour, so a section filed a day late is found where its
- *   calls are, and never overwrites the items of an hour rolled up before. (Items written before,
- *   `CALLS#<env>#<filing hour>#<part>`, read the same way.)
+ * - The call index (`ORG#<org>#USAGE` / `CALLS#…`): dynamo-call-index.ts; this store writes and
+ *   reads it through DynamoCallIndex, so the rollup and the call log keep one store.
  *
  * Readers take the hours up to the marker from the day items and the call index, and the hours
  * after it from the windows, reading the marker first, so every window counts once.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -28,16 +24,10 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  CALL_LOG_OBJECT_RETENTION_DAYS,
-  USAGE_LATE_AFTER_SECONDS,
-  USAGE_RECENT_RETENTION_HOURS,
-  USAGE_RECENT_SHARDS,
-} from '../definition/usage';
+import { USAGE_LATE_AFTER_SECONDS, USAGE_RECENT_RETENTION_HOURS, USAGE_RECENT_SHARDS } from '../definition/usage';
 import type { Clock } from '../domain/clock';
 import { inParallel } from '../domain/in-parallel';
 import type { KeyEnvironment } from '../domain/keys/key-token';
-import { DAY_MS } from '../domain/usage/days';
 import type { CallIndexEntry, RollupSource } from '../domain/usage/rollup';
 import type {
   CallIndexSource,
@@ -51,33 +41,26 @@ import type {
 import { HOUR_MS, hourOf, hourStart, nextHour, usageShardOf, windowShards } from '../domain/usage/window';
 import { logger } from '../runtime/logger';
 import { writeIfCondition } from './conditional';
+import { type CallSectionsQuery, DynamoCallIndex } from './dynamo-call-index';
+import { DynamoLateWindowClaims } from './dynamo-late-window-claims';
 import { queryAll } from './query-page';
+import {
+  gunzipJson,
+  gzipJson,
+  MAX_PART_BYTES,
+  shardOfPartition,
+  shardPartition,
+  WRITES_AT_ONCE,
+} from './recent-usage-items';
 
-/** Gzipped bytes per item: DynamoDB items end at 400 KB, keys and other attributes included. */
-export const MAX_PART_BYTES = 300_000;
+export { MAX_PART_BYTES } from './recent-usage-items';
+
 const MARKER = 'ROLLED_UP';
-/** Claims of late windows' hours; sorts after every hour and before the marker. */
-const LATE_PREFIX = 'LATE#';
 /** Sorts after every hour (`2026-…`) and before the marker. */
 const AFTER_HOURS = '9999';
-const WRITES_AT_ONCE = 8;
-
-/** Call index items (an hour of an organization's sections, or a part of it) per Query request. */
-const INDEX_ITEMS_PER_QUERY = 2;
-
-/**
- * How far a section's newest call is after its oldest at most: a window's calls span Firehose's
- * buffering interval (at most 900 s) and API Gateway's delivery lag. A page up to `until` also
- * reads the sections of the hour after it, whose older calls may be at or before `until`.
- */
-const MAX_SECTION_SPAN_MS = HOUR_MS;
 const MARKER_READ_ATTEMPTS = 6;
 
-const SHARD_PREFIX = 'USAGE#RECENT#';
-const shardPartition = (shard: number) => `${SHARD_PREFIX}${shard}`;
 const markerKey = (shard: number) => ({ pk: shardPartition(shard), sk: MARKER });
-const organizationUsage = (organizationId: string) => `ORG#${organizationId}#USAGE`;
-const callIndexPrefix = (environment: KeyEnvironment) => `CALLS#${environment}#`;
 const windowSortKey = (hour: string, windowId: string, part: number) => `${hour}#${windowId}#${part}`;
 
 /**
@@ -88,9 +71,6 @@ const windowSortKey = (hour: string, windowId: string, part: number) => `${hour}
 export function isLate(hour: string, now: number): boolean {
   return now >= hourStart(hour) + HOUR_MS + USAGE_LATE_AFTER_SECONDS * 1000;
 }
-
-const gzipJson = (value: unknown) => gzipSync(JSON.stringify(value));
-const gunzipJson = <T>(bytes: unknown): T => JSON.parse(gunzipSync(bytes as Uint8Array).toString('utf8')) as T;
 
 /**
  * The organizations as gzipped parts of at most `limit` bytes: halves until each part fits, an
@@ -127,20 +107,6 @@ export function windowParts(
   );
 }
 
-/** Sections as gzipped parts of at most `limit` bytes. */
-function sectionParts(sections: readonly CallSectionRef[], limit = MAX_PART_BYTES): Buffer[] {
-  const whole = gzipJson(sections);
-  if (whole.length <= limit || sections.length < 2) return [whole];
-  const half = Math.ceil(sections.length / 2);
-  return [...sectionParts(sections.slice(0, half), limit), ...sectionParts(sections.slice(half), limit)];
-}
-
-/** A late window's claim: the hour it files under now, and every hour it was claimed for. */
-interface Claim {
-  latest: string;
-  hours: string[];
-}
-
 interface StoredWindow {
   windowId: string;
   createdAt: number;
@@ -148,6 +114,9 @@ interface StoredWindow {
 }
 
 export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, CallIndexSource {
+  private readonly claims: DynamoLateWindowClaims;
+  private readonly callIndex: DynamoCallIndex;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -155,7 +124,10 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     private readonly shards = USAGE_RECENT_SHARDS,
     /** Gzipped bytes per window item; smaller in tests, to make parts of small windows. */
     private readonly partBytes = MAX_PART_BYTES,
-  ) {}
+  ) {
+    this.claims = new DynamoLateWindowClaims(client, tableName);
+    this.callIndex = new DynamoCallIndex(client, tableName, this);
+  }
 
   /**
    * One PutItem per shard with data (and part), after one BatchGetItem of those shards' markers.
@@ -234,7 +206,7 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     if (parts.length === 0) return undefined;
     const current = hourOf(now);
     const candidate = marker === undefined || current > nextHour(marker) ? current : nextHour(marker);
-    let claim = await this.claim(shard, window.id, candidate, now);
+    let claim = await this.claims.claim(shard, window.id, candidate, now);
     for (let attempt = 0; claim.latest !== candidate; attempt++) {
       // An earlier attempt claimed an hour and failed before filing every part there.
       if (open(claim.latest)) {
@@ -244,7 +216,7 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
       await dropFiled(claim.hours);
       if (parts.length === 0) return undefined;
       if (attempt === 3) throw new Error(`The late window ${window.id}'s claim keeps moving`);
-      claim = await this.moveClaim(shard, window.id, claim.latest, candidate);
+      claim = await this.claims.move(shard, window.id, claim.latest, candidate);
     }
     await dropFiled(claim.hours, candidate);
     return parts.length === 0 ? undefined : { hour: candidate, parts };
@@ -254,59 +226,6 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
   private async unfiled(shard: number, hour: string, windowId: string, parts: readonly number[]) {
     const filed = await Promise.all(parts.map((part) => this.exists(shard, windowSortKey(hour, windowId, part))));
     return parts.filter((_, index) => !filed[index]);
-  }
-
-  /**
-   * The claim of a late window: `hour` if none was, else the earlier claim's. `latest` is the hour
-   * to file under; `hours` every hour ever claimed (an attempt may have filed parts under each).
-   */
-  private async claim(shard: number, windowId: string, hour: string, now: number): Promise<Claim> {
-    const key = { pk: shardPartition(shard), sk: `${LATE_PREFIX}${windowId}` };
-    const written = await writeIfCondition(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...key,
-            type: 'usage-late-window',
-            hour,
-            hours: new Set([hour]),
-            ttl: Math.floor(now / 1000) + USAGE_RECENT_RETENTION_HOURS * 3600,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-    if (written) return { latest: hour, hours: [hour] };
-    return this.readClaim(key);
-  }
-
-  /** Moves a claim from `from` to `to`, keeping both among its hours; the claim after the attempt (another run may have moved it). */
-  private async moveClaim(shard: number, windowId: string, from: string, to: string): Promise<Claim> {
-    const key = { pk: shardPartition(shard), sk: `${LATE_PREFIX}${windowId}` };
-    const moved = await writeIfCondition(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          // `from` too: a claim written before claims kept their hours has only `hour`.
-          UpdateExpression: 'SET #hour = :to ADD #hours :both',
-          ConditionExpression: '#hour = :from',
-          ExpressionAttributeNames: { '#hour': 'hour', '#hours': 'hours' },
-          ExpressionAttributeValues: { ':from': from, ':to': to, ':both': new Set([from, to]) },
-        }),
-      ),
-    );
-    return this.readClaim(key, moved ? to : undefined);
-  }
-
-  private async readClaim(key: { pk: string; sk: string }, expected?: string): Promise<Claim> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    const latest = String(Item?.hour ?? expected);
-    const hours = Item?.hours instanceof Set ? [...(Item.hours as Set<string>)] : [];
-    return { latest, hours: [...new Set([...hours, latest])].sort() };
   }
 
   async recentCalls(organizationId: string, environment: KeyEnvironment): Promise<RecentCalls> {
@@ -385,7 +304,7 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
       for (const item of result.Responses?.[this.tableName] ?? []) {
-        const shard = Number(String(item.pk).slice(SHARD_PREFIX.length));
+        const shard = shardOfPartition(item.pk);
         if (typeof item.hour === 'string') markers.set(shard, item.hour);
       }
       pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
@@ -427,30 +346,9 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     return organizations;
   }
 
-  /** One item (or part) per hour of the sections' newest calls, within the filing hour's entry. */
-  async putCallIndex(entries: readonly CallIndexEntry[]): Promise<void> {
-    const writes = entries.flatMap((entry) => {
-      const ttl = Math.floor((hourStart(entry.hour) + CALL_LOG_OBJECT_RETENTION_DAYS * DAY_MS) / 1000);
-      const byCallHour = new Map<string, CallSectionRef[]>();
-      for (const section of entry.sections) {
-        const callHour = hourOf(section.to);
-        byCallHour.set(callHour, [...(byCallHour.get(callHour) ?? []), section]);
-      }
-      return [...byCallHour].flatMap(([callHour, sections]) => {
-        const newestFirst = [...sections].sort((a, b) => b.to - a.to);
-        return sectionParts(newestFirst).map((data, part) => () => {
-          const item = {
-            pk: organizationUsage(entry.organizationId),
-            sk: `${callIndexPrefix(entry.environment)}${callHour}#${entry.hour}#${part}`,
-            type: 'call-index',
-            sections: data,
-            ttl,
-          };
-          return this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
-        });
-      });
-    });
-    await inParallel(writes, WRITES_AT_ONCE);
+  /** The call index (dynamo-call-index.ts), written by the rollup with the hour it folds in. */
+  putCallIndex(entries: readonly CallIndexEntry[]): Promise<void> {
+    return this.callIndex.putCallIndex(entries);
   }
 
   async advanceMarker(shard: number, hour: string): Promise<void> {
@@ -468,62 +366,8 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
     );
   }
 
-  /**
-   * Newest first by their newest call. A window filed under an hour holds no call after that hour's
-   * end, and an index item holds the sections whose newest call is in its call hour, so once an
-   * hour's items are read, every buffered section newer than that hour's start can go: none still
-   * unread is newer.
-   */
-  async *callSections(query: {
-    organizationId: string;
-    environment: KeyEnvironment;
-    since: number;
-    until: number;
-    recent?: RecentCalls;
-  }): AsyncIterable<CallSectionRef> {
-    const { organizationId, environment, since, until } = query;
-    const wanted = (section: CallSectionRef) => section.to >= since && section.from <= until;
-    const { after: marker, windows } = query.recent ?? (await this.recentCalls(organizationId, environment));
-    const buffer = windows.flatMap((window) => (window.calls && wanted(window.calls) ? [window.calls] : []));
-    const release = function* (from: number) {
-      buffer.sort((a, b) => b.to - a.to);
-      while (buffer.length > 0 && (buffer[0] as CallSectionRef).to >= from) yield buffer.shift() as CallSectionRef;
-    };
-    if (marker === undefined) {
-      yield* release(Number.NEGATIVE_INFINITY);
-      return;
-    }
-    yield* release(hourStart(nextHour(marker)));
-    const prefix = callIndexPrefix(environment);
-    const from = `${prefix}${hourOf(since)}`;
-    // Index items are keyed by their sections' newest call, however late they were filed: hours
-    // after `until` (and a section's span) hold no section with calls up to it.
-    const latest = until >= hourStart(marker) ? marker : hourOf(until + MAX_SECTION_SPAN_MS);
-    const to = `${prefix}${latest < marker ? latest : marker}#~`;
-    // `since` after every rolled-up hour (the rollup days behind): no index item is wanted, and
-    // DynamoDB refuses a BETWEEN whose bounds run backwards.
-    const items =
-      from <= to
-        ? queryAll(this.client, {
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': organizationUsage(organizationId), ':from': from, ':to': to },
-            ScanIndexForward: false,
-            // A page stops once it has its calls or its index budget is spent (call-log.ts): a
-            // few hours' items per request, not 1 MB of them, so it reads little past that.
-            Limit: INDEX_ITEMS_PER_QUERY,
-          })
-        : [];
-    // A call hour's sections may come from several filing hours and parts, in any order: they are
-    // released only once every item of it is read, when the next call hour starts (release sorts
-    // them newest first).
-    let reading: string | undefined;
-    for await (const item of items) {
-      const hour = String(item.sk).slice(prefix.length, prefix.length + 13);
-      if (reading !== undefined && hour !== reading) yield* release(hourStart(reading));
-      reading = hour;
-      buffer.push(...gunzipJson<CallSectionRef[]>(item.sections).filter(wanted));
-    }
-    yield* release(Number.NEGATIVE_INFINITY);
+  /** The call index and the windows after the marker, for the call log (dynamo-call-index.ts). */
+  callSections(query: CallSectionsQuery): AsyncIterable<CallSectionRef> {
+    return this.callIndex.callSections(query);
   }
 }
