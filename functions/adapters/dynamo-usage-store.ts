@@ -29,11 +29,12 @@ import type {
   CounterUpdate,
   DayCounters,
   DaysQuery,
+  KeyDay,
   KeyDayTotal,
   UsageStore,
 } from '../domain/usage/usage-model';
 import { isConditionFailure } from './conditional';
-import { queryAll } from './query-page';
+import { itemsOf, queryAll } from './query-page';
 
 /** Counters per UpdateItem: `#a123 :a123, ` is 13 characters, so 200 of them stay well below 4 KB. */
 const COUNTERS_PER_UPDATE = 200;
@@ -69,7 +70,8 @@ export class DynamoUsageStore implements UsageStore {
   async add(updates: CounterUpdate[], options: { watermark?: string } = {}): Promise<KeyDayTotal[]> {
     const { watermark } = options;
     const totals = new Map<string, KeyDayTotal>();
-    const record = (scope: CounterScope, item: Record<string, unknown> | undefined) => {
+    const record = (update: CounterUpdate, item: Record<string, unknown> | undefined, retried: boolean) => {
+      const { scope } = update;
       if (scope.kind !== 'key' || !item) return;
       const { organizationId, keyId, day } = scope;
       const total: KeyDayTotal = {
@@ -79,6 +81,8 @@ export class DynamoUsageStore implements UsageStore {
         requests: summarize(dayCountersOf(item).counters).requests,
       };
       if (typeof item.anomalyBaseline === 'number') total.baseline = item.anomalyBaseline;
+      if (update.lastUsed !== undefined) total.lastUses = lastUsesOf(item).length;
+      if (retried) total.retried = true;
       // An item split into chunks answers each write; the last one seen holds every chunk.
       const id = `${organizationId}/${keyId}/${day}`;
       if (total.requests >= (totals.get(id)?.requests ?? 0)) totals.set(id, total);
@@ -88,9 +92,13 @@ export class DynamoUsageStore implements UsageStore {
       // A retried rollup must chunk an item's counters as the attempt before it did.
       if (watermark !== undefined) counters.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       // One chunk after the other: with a watermark, each chunk's must be above the one before.
+      let retried = false;
       for (const [index, chunk] of chunks(counters, COUNTERS_PER_UPDATE).entries()) {
         const mark = watermark === undefined ? undefined : `${watermark}#${String(index).padStart(4, '0')}`;
-        record(update.scope, await this.addToItem(update.scope, chunk, mark));
+        const lastUsed = index === 0 ? update.lastUsed : undefined;
+        const written = await this.addToItem(update.scope, chunk, mark, lastUsed);
+        retried ||= written.refused;
+        record(update, written.item, retried);
       }
     });
     await inParallel(writes, CONCURRENCY);
@@ -102,7 +110,7 @@ export class DynamoUsageStore implements UsageStore {
    * With a `mark`, the item keeps it (`rolledUpTo`) and takes the adds only below it: an item at
    * or above it has them already (a retried rollup hour), and a key item is then read instead.
    */
-  private async addToItem(scope: CounterScope, counters: [string, number][], mark?: string) {
+  private async addToItem(scope: CounterScope, counters: [string, number][], mark?: string, lastUsed?: number) {
     const names: Record<string, string> = { '#type': 'type', '#day': 'day', '#ttl': 'ttl' };
     const values: Record<string, unknown> = {
       ':type': 'usage',
@@ -114,6 +122,11 @@ export class DynamoUsageStore implements UsageStore {
       values[`:a${index}`] = amount;
       return `#a${index} :a${index}`;
     });
+    if (lastUsed !== undefined) {
+      names['#lastUsed'] = 'lastUsed';
+      values[':lastUsed'] = new Set([lastUsed]);
+      adds.push('#lastUsed :lastUsed');
+    }
     let sets = '#type = :type, #day = :day, #ttl = :ttl';
     if (mark !== undefined) {
       names['#mark'] = 'rolledUpTo';
@@ -132,17 +145,34 @@ export class DynamoUsageStore implements UsageStore {
           ...(scope.kind === 'key' && { ReturnValues: 'ALL_NEW' as const }),
         }),
       );
-      return Attributes;
+      return { item: Attributes, refused: false };
     } catch (error) {
       if (mark === undefined || !isConditionFailure(error)) throw error;
-      if (scope.kind !== 'key') return undefined;
+      if (scope.kind !== 'key') return { item: undefined, refused: true };
       // Only on a retried hour. dynalite answers no item with ReturnValuesOnConditionCheckFailure,
       // so the item is read, strongly consistent so that it holds the earlier attempt's adds.
       const { Item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: usageItemKey(scope), ConsistentRead: true }),
       );
-      return Item;
+      return { item: Item, refused: true };
     }
+  }
+
+  /** One BatchGetItem per 100 days (eventually consistent: the reader read the key item the same way). */
+  async latestUses(days: readonly KeyDay[]): Promise<Map<string, number>> {
+    const latest = new Map<string, number>();
+    if (days.length === 0) return latest;
+    const items = await itemsOf(
+      this.client,
+      this.tableName,
+      days.map((day) => usageItemKey({ kind: 'key', ...day })),
+    );
+    for (const item of items) {
+      const uses = lastUsesOf(item);
+      const keyId = /^KEY#(.+)#DAY#/.exec(String(item.sk))?.[1];
+      if (uses.length > 0 && keyId !== undefined) latest.set(`${keyId}/${String(item.day)}`, Math.max(...uses));
+    }
+    return latest;
   }
 
   async setAnomalyBaseline(day: Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>, average: number) {
@@ -219,6 +249,11 @@ export class DynamoUsageStore implements UsageStore {
     for await (const item of items) days.push(dayCountersOf(item));
     return days;
   }
+}
+
+/** The elements of an item's `lastUsed` number set (the document client reads it as a Set). */
+function lastUsesOf(item: Record<string, unknown>): number[] {
+  return item.lastUsed instanceof Set ? [...item.lastUsed].map(Number) : [];
 }
 
 function dayCountersOf(item: Record<string, unknown>): DayCounters {

@@ -112,7 +112,8 @@ export const FUNCTIONS = {
   'keys-list': {
     entry: 'functions/keys/list.ts',
     description: 'GET /v1/keys',
-    // The recent usage windows for lastUsedAt: the shard's rollup marker (GetItem), its windows (Query).
+    // The recent usage windows for lastUsedAt: the shard's rollup marker (GetItem), its windows (Query);
+    // the page's key days of their stored lastUsedAt (the same BatchGetItem).
     needs: {
       table: table(ROUTE_STACK, INDEX_LIST, ['GetItem', 'Query']),
       queryIndexes: ['gsi1'],
@@ -122,16 +123,18 @@ export const FUNCTIONS = {
   'keys-get': {
     entry: 'functions/keys/get.ts',
     description: 'GET /v1/keys/{id}',
-    // The key; the recent usage windows for lastUsedAt (the shard's marker, then a Query).
-    needs: { table: table(ROUTE_STACK, ['GetItem', 'Query']) },
+    // The key; the recent usage windows for lastUsedAt (the shard's marker, then a Query); its day item
+    // of its stored lastUsedAt (BatchGetItem).
+    needs: { table: table(ROUTE_STACK, ['GetItem', 'Query', 'BatchGetItem']) },
   },
   'keys-update': {
     entry: 'functions/keys/update.ts',
     description: 'PATCH /v1/keys/{id}',
     needs: {
       // The key, the acting key, the organization; the expiry entry; the edit (conditional on the version);
-      // the recent usage windows for the answer's lastUsedAt (the shard's marker, then a Query).
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'Query']),
+      // the recent usage windows for the answer's lastUsedAt (the shard's marker, then a Query), the key's
+      // day item of its stored lastUsedAt (BatchGetItem).
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem']),
       flushAuthorizerCache: true,
       scheduleKeyExpiry: true,
     },
@@ -148,8 +151,9 @@ export const FUNCTIONS = {
     entry: 'functions/keys/status.ts',
     description: 'POST /v1/keys/{id}/deactivate, /activate and /revoke',
     needs: {
-      // The key, the acting key; the change; the recent usage windows for the answer's lastUsedAt.
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'UpdateItem', 'Query']),
+      // The key, the acting key; the change; the recent usage windows and the key's day item (BatchGetItem)
+      // for the answer's lastUsedAt.
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'UpdateItem', 'Query', 'BatchGetItem']),
       flushAuthorizerCache: true,
       sendToQueue: 'webhook-events',
     },
@@ -159,8 +163,8 @@ export const FUNCTIONS = {
     description: 'POST /v1/keys/{id}/rotate',
     needs: {
       // The new key and its expiry entry; retiring the old one; deleting the new one if that fails;
-      // the recent usage windows for the old key's lastUsedAt in the answer.
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']),
+      // the recent usage windows and the old key's day item (BatchGetItem) for its lastUsedAt in the answer.
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem']),
       pepper: true,
       flushAuthorizerCache: true,
       sendToQueue: 'webhook-events',
@@ -176,9 +180,10 @@ export const FUNCTIONS = {
   'key-calls': {
     entry: 'functions/keys/calls.ts',
     description: 'GET /v1/keys/{id}/calls',
-    // The call index and the recent windows; the sections themselves, by ranged GETs of the archive.
+    // The call index and the recent windows, the key's day item of its stored lastUsedAt (BatchGetItem);
+    // the sections themselves, by ranged GETs of the archive.
     needs: {
-      table: table(ROUTE_STACK, ['GetItem', 'Query']),
+      table: table(ROUTE_STACK, ['GetItem', 'Query', 'BatchGetItem']),
       cursorKey: true,
       usageBucket: { read: [CALL_LOG_OBJECT_PREFIX] },
     },

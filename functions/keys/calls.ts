@@ -7,7 +7,7 @@ import { pageOf } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { logger } from '../runtime/logger';
 import { keyStore } from '../runtime/stores';
-import { callArchive, recentUsageStore } from '../usage/stores';
+import { callArchive, recentUsageStore, usageStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 export const handler = route(async ({ event, caller }) => {
@@ -15,6 +15,7 @@ export const handler = route(async ({ event, caller }) => {
     keys: keyStore,
     // The call index of rolled-up hours and the recent windows after them, on the platform's table.
     callIndex: recentUsageStore,
+    usage: usageStore,
     archive: callArchive(),
     clock: systemClock,
     cursors: cursorCodec,

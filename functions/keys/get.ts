@@ -1,17 +1,17 @@
 import { systemClock } from '../domain/clock';
 import { getKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
-import { latestUseOf } from '../domain/usage/recent';
+import { latestUseOf, withLatestUse } from '../domain/usage/last-use';
 import { route } from '../runtime/http';
 import { json } from '../runtime/http-response';
 import { keyStore } from '../runtime/stores';
-import { recentUsageStore } from '../usage/stores';
+import { recentUsageStore, usageStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 export const handler = route(async ({ event, caller }) => {
   const keyId = keyIdOf(event);
   // The recent windows before the key: see latestUseOf.
-  const latest = await latestUseOf(recentUsageStore, caller);
+  const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
   const key = await getKey({ keys: keyStore }, caller, keyId);
-  return json(200, keyView(latest(key), systemClock()));
+  return json(200, keyView(await withLatestUse(latest, key), systemClock()));
 });

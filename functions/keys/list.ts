@@ -1,20 +1,20 @@
 import { systemClock } from '../domain/clock';
 import { listKeys } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
-import { latestUseOf } from '../domain/usage/recent';
+import { latestUseOf } from '../domain/usage/last-use';
 import { route } from '../runtime/http';
 import { pageOf } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { keyStore } from '../runtime/stores';
-import { recentUsageStore } from '../usage/stores';
+import { recentUsageStore, usageStore } from '../usage/stores';
 
 export const handler = route(async ({ event, caller }) => {
   // The recent windows before the keys (see latestUseOf); the page holds the caller's own key at least.
-  const latest = await latestUseOf(recentUsageStore, caller);
+  const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
   const page = await listKeys({ keys: keyStore }, caller, pageOf(event));
   const now = systemClock();
   return json(200, {
-    items: page.items.map((key) => keyView(latest(key), now)),
+    items: (await latest(page.items)).map((key) => keyView(key, now)),
     nextCursor: page.nextCursor ?? null,
   });
 });

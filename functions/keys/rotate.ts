@@ -2,7 +2,7 @@ import { rotateKeyInput } from '../definition/schemas/keys';
 import { systemClock } from '../domain/clock';
 import { rotateKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
-import { latestUseOf } from '../domain/usage/recent';
+import { latestUseOf, withLatestUse } from '../domain/usage/last-use';
 import { keyCreatedEvent } from '../domain/webhooks/key-events';
 import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
@@ -10,7 +10,7 @@ import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
 import { authorizerCacheFromEnvironment, keyStore, organizationStore, pepperFromEnvironment } from '../runtime/stores';
-import { recentUsageStore } from '../usage/stores';
+import { recentUsageStore, usageStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
@@ -27,14 +27,14 @@ export const handler = route(
     const keyId = keyIdOf(event);
     const input = parseBody(event, rotateKeyInput);
     // The recent windows before the old key (see latestUseOf): the answer shows its lastUsedAt.
-    const latest = await latestUseOf(recentUsageStore, caller);
+    const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
     const { record, token, retired } = await rotateKey(deps, caller, keyId, input);
     await emit(keyCreatedEvent(record));
     audit.details = { newKeyId: record.id, gracePeriodSeconds: input.gracePeriodSeconds };
     const now = deps.clock();
     return json(
       201,
-      { ...keyView(record, now), key: token, previousKey: keyView(latest(retired), now) },
+      { ...keyView(record, now), key: token, previousKey: keyView(await withLatestUse(latest, retired), now) },
       { location: `/v1/keys/${record.id}` },
     );
   },

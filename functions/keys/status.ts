@@ -2,13 +2,13 @@ import { systemClock } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
 import { changeKeyStatus, type StatusChange } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
-import { latestUseOf } from '../domain/usage/recent';
+import { latestUseOf, withLatestUse } from '../domain/usage/last-use';
 import { keyRevokedEvent } from '../domain/webhooks/key-events';
 import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { json } from '../runtime/http-response';
 import { authorizerCacheFromEnvironment, keyStore } from '../runtime/stores';
-import { recentUsageStore } from '../usage/stores';
+import { recentUsageStore, usageStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
@@ -26,10 +26,10 @@ export const handler = route(
     if (!CHANGES.includes(change)) throw new ValidationError([{ field: 'path', message: `unknown action ${change}` }]);
     audit.details = { change };
     // The recent windows before the key: see latestUseOf.
-    const latest = await latestUseOf(recentUsageStore, caller);
+    const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
     const key = await changeKeyStatus(deps, caller, keyIdOf(event), change);
     if (change === 'revoke') await emit(keyRevokedEvent(key, deps.clock()));
-    return json(200, keyView(latest(key), deps.clock()));
+    return json(200, keyView(await withLatestUse(latest, key), deps.clock()));
   },
   { auditAction: 'key.status' },
 );

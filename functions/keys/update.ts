@@ -2,13 +2,13 @@ import { updateKeyInput } from '../definition/schemas/keys';
 import { systemClock } from '../domain/clock';
 import { updateKey } from '../domain/keys/key-service';
 import { keyView } from '../domain/keys/key-view';
-import { latestUseOf } from '../domain/usage/recent';
+import { latestUseOf, withLatestUse } from '../domain/usage/last-use';
 import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
 import { authorizerCacheFromEnvironment, keyStore, organizationStore } from '../runtime/stores';
-import { recentUsageStore } from '../usage/stores';
+import { recentUsageStore, usageStore } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
@@ -25,9 +25,9 @@ export const handler = route(
     const patch = parseBody(event, updateKeyInput);
     audit.details = { changed: Object.keys(patch) };
     // The recent windows before the key: see latestUseOf.
-    const latest = await latestUseOf(recentUsageStore, caller);
+    const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
     const key = await updateKey(deps, caller, keyId, patch);
-    return json(200, keyView(latest(key), deps.clock()));
+    return json(200, keyView(await withLatestUse(latest, key), deps.clock()));
   },
   { auditAction: 'key.update' },
 );

@@ -261,10 +261,11 @@ describe('usage statistics and the call log', () => {
     await ingest([aRecord(key.id, now - 1000, { path: '/live/older' }), aRecord(key.id, now, { path: '/live/newer' })]);
     const clock = aManualClock(new Date(now));
     // The handler's own stores: the recent windows and call index on the table, the usage bucket.
-    const { recentUsageStore, callArchive } = await import('../../functions/usage/stores');
+    const { recentUsageStore, usageStore, callArchive } = await import('../../functions/usage/stores');
     const deps = {
       keys: new DynamoKeyStore(clients.documents, platform.bootstrap.tableName),
       callIndex: recentUsageStore,
+      usage: usageStore,
       archive: callArchive(),
       clock: clock.clock,
       cursors: aCursorCodec(clock.clock),

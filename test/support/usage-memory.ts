@@ -10,6 +10,7 @@ import type {
   CounterUpdate,
   DayCounters,
   DaysQuery,
+  KeyDay,
   KeyDayTotal,
   UsageStore,
 } from '../../functions/domain/usage/usage-model';
@@ -30,10 +31,12 @@ export class MemoryUsageStore implements UsageStore {
 
   /** Each item's watermark (DynamoUsageStore's `rolledUpTo`), by scope and day. */
   readonly marks = new Map<string, string>();
+  /** Each key day's `lastUsed` set, by `<keyId>/<day>`. */
+  readonly lastUses = new Map<string, Set<number>>();
 
   async add(updates: CounterUpdate[], options: { watermark?: string } = {}): Promise<KeyDayTotal[]> {
     const totals: KeyDayTotal[] = [];
-    for (const { scope, counters } of updates) {
+    for (const { scope, counters, lastUsed } of updates) {
       this.writes++;
       const days = this.items.get(scopeId(scope)) ?? new Map<string, Record<string, number>>();
       const item = days.get(scope.day) ?? {};
@@ -48,16 +51,33 @@ export class MemoryUsageStore implements UsageStore {
       if (scope.kind !== 'key') continue;
       const baseline = this.baselines.get(`${scopeId(scope)}/${scope.day}`);
       const { organizationId, keyId, day } = scope;
+      const uses = this.lastUses.get(`${keyId}/${day}`) ?? new Set<number>();
+      if (lastUsed !== undefined && !added) this.lastUses.set(`${keyId}/${day}`, uses.add(lastUsed));
       totals.push({
         organizationId,
         keyId,
         day,
         requests: summarize(item).requests,
         ...(baseline !== undefined && { baseline }),
+        ...(lastUsed !== undefined && { lastUses: uses.size }),
+        ...(added && { retried: true }),
       });
     }
     return totals;
   }
+
+  async latestUses(days: readonly KeyDay[]) {
+    this.lastUseReads++;
+    const latest = new Map<string, number>();
+    for (const { keyId, day } of days) {
+      const uses = this.lastUses.get(`${keyId}/${day}`);
+      if (uses && uses.size > 0) latest.set(`${keyId}/${day}`, Math.max(...uses));
+    }
+    return latest;
+  }
+
+  /** How many times latestUses was called. */
+  lastUseReads = 0;
 
   async setAnomalyBaseline(day: Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>, average: number) {
     const id = `${scopeId({ kind: 'key', ...day })}/${day.day}`;

@@ -13,7 +13,7 @@ import { LOCAL_REGION } from '../../local/gateway/events';
 import { MemoryCallArchive } from '../support/call-archive-memory';
 import { seededRandom } from '../support/seeded-random';
 import { aCursorCodec, aManualClock } from '../support/unit-factories';
-import { aCall, MemoryKeyStore } from '../support/usage-memory';
+import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 
 const TABLE = 'call-index-parts';
 const KEY = 'key_AAAAAAAAAAAAAAAA';
@@ -125,7 +125,8 @@ describe('DynamoRecentUsageStore call index over several parts per hour', () => 
     const keys = new MemoryKeyStore([
       { id: KEY, organizationId: 'org_1', accounts: '*', lastUsedAt },
     ]) as unknown as KeyStore;
-    const deps = { keys, callIndex: store, archive, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
+    const usage = new MemoryUsageStore();
+    const deps = { keys, callIndex: store, usage, archive, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
     const caller = {
       organizationId: 'org_1',
       environment: 'live',

@@ -11,7 +11,7 @@ import { HOUR_MS, hourOf, usageShardOf } from '../../functions/domain/usage/wind
 import { MemoryCallArchive } from '../support/call-archive-memory';
 import { aLocalDynamoDb } from '../support/local-table';
 import { aCursorCodec, aManualClock } from '../support/unit-factories';
-import { aCall, MemoryKeyStore } from '../support/usage-memory';
+import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
@@ -73,7 +73,8 @@ describe('a call-log page over the call index', () => {
       }
       return result;
     }) as never);
-    const deps = { keys, callIndex: store, archive, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
+    const usage = new MemoryUsageStore();
+    const deps = { keys, callIndex: store, usage, archive, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
     return { deps, read };
   }
 

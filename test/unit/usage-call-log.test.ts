@@ -15,7 +15,7 @@ import {
 import type { LoggedCall } from '../../functions/domain/usage/usage-model';
 import { archiveCalls, MemoryCallArchive, MemoryCallIndex } from '../support/call-archive-memory';
 import { aCursorCodec, aManualClock } from '../support/unit-factories';
-import { aCall, MemoryKeyStore } from '../support/usage-memory';
+import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
@@ -33,10 +33,17 @@ function setup(now = T) {
   const clock = aManualClock(new Date(now));
   const archive = new MemoryCallArchive();
   const callIndex = new MemoryCallIndex();
-  const deps = { keys, callIndex, archive, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
+  const deps = {
+    keys,
+    callIndex,
+    usage: new MemoryUsageStore(),
+    archive,
+    clock: clock.clock,
+    cursors: aCursorCodec(clock.clock),
+  };
   const ingest = (calls: Parameters<typeof archiveCalls>[1], windowId: string) =>
     archiveCalls({ archive, index: callIndex }, calls, windowId);
-  return { clock, archive, deps, ingest };
+  return { clock, archive, callIndex, deps, ingest };
 }
 
 async function readAll(deps: Parameters<typeof listCalls>[0], keyId: string, limit: number) {
@@ -90,6 +97,23 @@ describe('reading the call log', () => {
 
     expect(page.items.map((c) => c.requestId)).toEqual(['c', 'b', 'a', 'z']);
     expect(page.nextCursor).toBeUndefined();
+  });
+
+  it("finds calls after the key item's stored lastUsedAt that the rollup put on the key's day item", async () => {
+    const { deps, ingest, callIndex } = setup(T + 600_000);
+    await ingest([aCall({ time: T + 1000, requestId: 'a' })], 'one');
+    await ingest([aCall({ time: T + 65_000, requestId: 'c' })], 'two');
+    // Rolled up: the windows show nothing; the key item has the day's first hour, its day item the later call.
+    callIndex.lastUsed.clear();
+    const usage = new MemoryUsageStore();
+    usage.lastUses.set(`${KEY}/2026-03-01`, new Set([T + 1000, T + 65_000]));
+    const stored = new MemoryKeyStore([
+      { id: KEY, organizationId: 'org_1', accounts: '*', lastUsedAt: new Date(T + 1000).toISOString() },
+    ]) as unknown as KeyStore;
+
+    const page = await listCalls({ ...deps, keys: stored, usage }, caller(), KEY, { limit: 10 });
+
+    expect(page.items.map((c) => c.requestId)).toEqual(['c', 'a']);
   });
 
   it('orders calls of one millisecond from different windows by requestId', async () => {

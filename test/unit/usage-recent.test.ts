@@ -15,7 +15,8 @@ import type { Clock } from '../../functions/domain/clock';
 import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-model';
 import type { AccessCall } from '../../functions/domain/usage/access-call';
 import { aggregate } from '../../functions/domain/usage/counters';
-import { latestUse, latestUseOf, withRecentUsage } from '../../functions/domain/usage/recent';
+import { latestUse, latestUseOf, withLatestUse } from '../../functions/domain/usage/last-use';
+import { withRecentUsage } from '../../functions/domain/usage/recent';
 import type { RecentOrgWindow } from '../../functions/domain/usage/usage-model';
 import { type UsageReport, usageReport } from '../../functions/domain/usage/usage-report';
 import { buildUsageWindow } from '../../functions/domain/usage/window';
@@ -24,7 +25,7 @@ import { startDynamoDb } from '../../local/emulators/dynamodb';
 import { LOCAL_REGION } from '../../local/gateway/events';
 import { aUsagePipeline, MemoryRecentUsageStore } from '../support/recent-usage-memory';
 import { aManualClock } from '../support/unit-factories';
-import { aCall, MemoryKeyStore } from '../support/usage-memory';
+import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const QUIET = 'key_BBBBBBBBBBBBBBBB';
@@ -64,15 +65,15 @@ function platform(start: Date, stores: (clock: Clock) => Parameters<typeof aUsag
   const keys = new MemoryKeyStore(KEYS) as unknown as KeyStore;
   const report = (query: Partial<UsageQuery> = {}, who = caller()) =>
     usageReport({ keys, usage, recent, clock: clock.clock }, who, usageQueryInput.parse(query));
-  /** lastUsedAt of a key as GET /v1/keys/{id} shows it: the windows first, then the key. */
+  /** lastUsedAt of a key as GET /v1/keys/{id} shows it: the windows first, then the key, then its day item. */
   const lastUsedAt = async (keyId: string, who = caller()) => {
-    const latest = await latestUseOf(recent, who);
+    const latest = await latestUseOf({ recent, usage }, who);
     const record = { ...(await keys.get(keyId)), lastUsedAt: lastUsed.lastUsedAt.get(keyId) } as ApiKeyRecord;
-    return latest(record).lastUsedAt;
+    return (await withLatestUse(latest, record)).lastUsedAt;
   };
   /** usage-rollup as scheduled now: every hour that ended more than the grace period ago. */
   const rollUp = () => pipeline.rollUp();
-  return { clock, usage, recent, report, lastUsedAt, ingest: pipeline.ingest, rollUp };
+  return { clock, usage, recent, report, lastUsedAt, lastUsed, ingest: pipeline.ingest, rollUp };
 }
 
 const aRecentWindow = (overrides: Partial<RecentOrgWindow> = {}): RecentOrgWindow => ({
@@ -137,42 +138,75 @@ describe('withRecentUsage', () => {
 });
 
 describe('latestUse', () => {
-  const key = (lastUsedAt?: string) =>
-    ({ id: KEY, organizationId: 'org_1', environment: 'live', ...(lastUsedAt && { lastUsedAt }) }) as const;
+  const key = (lastUsedAt?: string, id = KEY) =>
+    ({ id, organizationId: 'org_1', environment: 'live', ...(lastUsedAt && { lastUsedAt }) }) as const;
   const used = (lastUsed: number, overrides: Partial<RecentOrgWindow> = {}) =>
     aRecentWindow({ keys: { [KEY]: { lastUsed, days: {} } }, ...overrides });
+  /** A usage store whose key days hold these `lastUsed` sets, by `<keyId>/<day>`. */
+  const dayItems = (sets: Record<string, number[]> = {}) => {
+    const usage = new MemoryUsageStore();
+    for (const [id, uses] of Object.entries(sets)) usage.lastUses.set(id, new Set(uses));
+    return usage;
+  };
 
-  it("moves lastUsedAt up to the key's latest call in the windows", () => {
+  it("moves lastUsedAt up to the key's latest call in the windows", async () => {
     const at = Date.parse('2026-03-04T15:00:30.000Z');
-    const latest = latestUse([used(at - 1000), used(at)]);
+    const latest = latestUse([used(at - 1000), used(at)], dayItems());
 
-    expect(latest(key('2026-03-04T14:00:00.000Z')).lastUsedAt).toBe('2026-03-04T15:00:30.000Z');
-    expect(latest(key()).lastUsedAt).toBe('2026-03-04T15:00:30.000Z');
+    expect((await latest([key('2026-03-04T14:00:00.000Z')]))[0]?.lastUsedAt).toBe('2026-03-04T15:00:30.000Z');
+    expect((await latest([key()]))[0]?.lastUsedAt).toBe('2026-03-04T15:00:30.000Z');
   });
 
-  it('never moves lastUsedAt back: a stored later time wins over an earlier window', () => {
+  it('never moves lastUsedAt back: a stored later time wins over an earlier window and day item', async () => {
     const stored = key('2026-03-04T15:59:55.000Z');
-    expect(latestUse([used(Date.parse('2026-03-04T15:59:50.000Z'))])(stored)).toEqual(stored);
+    const usage = dayItems({ [`${KEY}/2026-03-04`]: [Date.parse('2026-03-04T15:00:00.000Z')] });
+    expect(await latestUse([used(Date.parse('2026-03-04T15:59:50.000Z'))], usage)([stored])).toEqual([stored]);
   });
 
-  it("ignores another organization's or environment's window that names the key", () => {
+  it("moves lastUsedAt up to the latest of the stored day's item, which the rollup adds later hours to", async () => {
+    const usage = dayItems({
+      [`${KEY}/2026-03-04`]: [Date.parse('2026-03-04T09:10:00.000Z'), Date.parse('2026-03-04T17:45:00.000Z')],
+      [`${QUIET}/2026-03-03`]: [Date.parse('2026-03-03T23:59:00.000Z')],
+    });
+
+    const shown = await latestUse([], usage)([key('2026-03-04T09:10:00.000Z'), key('2026-03-03T08:00:00.000Z', QUIET)]);
+
+    expect(shown.map((each) => each.lastUsedAt)).toEqual(['2026-03-04T17:45:00.000Z', '2026-03-03T23:59:00.000Z']);
+    expect(usage.lastUseReads).toBe(1);
+  });
+
+  it('reads no day item for keys never used', async () => {
+    const usage = dayItems();
+    expect(await latestUse([], usage)([key(), key(undefined, QUIET)])).toEqual([key(), key(undefined, QUIET)]);
+    expect(usage.lastUseReads).toBe(0);
+  });
+
+  it("ignores another organization's or environment's window that names the key", async () => {
     const at = Date.parse('2026-03-04T15:00:30.000Z');
-    const latest = latestUse([used(at, { organizationId: 'org_2' }), used(at, { environment: 'test' })]);
-    expect(latest(key())).toEqual(key());
+    const latest = latestUse([used(at, { organizationId: 'org_2' }), used(at, { environment: 'test' })], dayItems());
+    expect(await latest([key()])).toEqual([key()]);
   });
 });
 
 describe('latestUseOf', () => {
-  it("reads the caller's windows once, for every key shown", async () => {
+  it("reads the caller's windows once and the day items once, for every key shown", async () => {
     const recent = new MemoryRecentUsageStore();
+    const usage = new MemoryUsageStore();
     await recent.putWindow(
       buildUsageWindow({ id: 'w', createdAt: 1000, calls: [callOf(KEY, 900), callOf(QUIET, 800)] }),
     );
 
-    const latest = await latestUseOf(recent, caller());
-    const shown = KEYS.slice(0, 2).map((each) => latest({ ...each, environment: 'live' as const }));
+    const latest = await latestUseOf({ recent, usage }, caller());
+    const shown = await latest(
+      KEYS.slice(0, 2).map((each) => ({
+        ...each,
+        environment: 'live' as const,
+        lastUsedAt: new Date(500).toISOString(),
+      })),
+    );
 
     expect(recent.reads).toBe(1);
+    expect(usage.lastUseReads).toBe(1);
     expect(shown.map((each) => each.lastUsedAt)).toEqual([new Date(900).toISOString(), new Date(800).toISOString()]);
   });
 });
@@ -233,6 +267,22 @@ describe('usage and lastUsedAt freshness', () => {
     expect(seen.at(-1)).toBe('2026-03-04T15:59:55.000Z');
   });
 
+  it("show a key's later use of the day after the rollup of its hour, though the key item keeps the day's first", async () => {
+    const { clock, lastUsedAt, lastUsed, ingest, rollUp } = platform(new Date(T));
+    await ingest([callOf(KEY, T - 20_000)]);
+    clock.set(new Date(Date.parse('2026-03-04T16:00:00.000Z') + GRACE_MS));
+    await rollUp();
+    const later = Date.parse('2026-03-04T16:30:00.000Z');
+    clock.set(new Date(later + 10_000));
+    await ingest([callOf(KEY, later)]);
+    clock.set(new Date(Date.parse('2026-03-04T17:00:00.000Z') + GRACE_MS));
+
+    await rollUp();
+
+    expect(lastUsed.lastUsedAt.get(KEY)).toBe(new Date(T - 20_000).toISOString());
+    expect(await lastUsedAt(KEY)).toBe(new Date(later).toISOString());
+  });
+
   it('hold on the DynamoDB stores (dynalite): at once from the window, once after the rollup', async () => {
     const dynamo = await startDynamoDb({});
     try {
@@ -243,7 +293,7 @@ describe('usage and lastUsedAt freshness', () => {
       });
       const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
       await createTable(client, 'usage');
-      const { clock, report, lastUsedAt, ingest, rollUp } = platform(new Date(T), (now) => ({
+      const { clock, report, lastUsedAt, lastUsed, ingest, rollUp } = platform(new Date(T), (now) => ({
         usage: new DynamoUsageStore(documents, 'usage'),
         recent: new DynamoRecentUsageStore(documents, 'usage', now),
       }));
@@ -258,6 +308,14 @@ describe('usage and lastUsedAt freshness', () => {
       expect(await report()).toEqual(fresh);
       expect((await report({}, caller('org_1', 'test'))).totals.requests).toBe(1);
       expect(await lastUsedAt(QUIET)).toBe(new Date(T - 30_000).toISOString());
+      // A later hour of the same day: on the day item's `lastUsed` number set, not the key item.
+      const later = Date.parse('2026-03-04T16:30:00.000Z');
+      clock.set(new Date(later + 10_000));
+      await ingest([callOf(QUIET, later)]);
+      clock.set(new Date(Date.parse('2026-03-04T17:00:00.000Z') + GRACE_MS));
+      await rollUp();
+      expect(lastUsed.writes).toBe(3);
+      expect(await lastUsedAt(QUIET)).toBe(new Date(later).toISOString());
     } finally {
       await dynamo.close();
     }

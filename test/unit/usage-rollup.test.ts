@@ -541,22 +541,71 @@ describe('rollUp', () => {
     expect(await pipeline.recent.marker(usageShardOf('org_1'))).toBe('2026-03-01T11');
   });
 
-  it("writes each key's lastUsedAt once per hour, at its latest call, whatever the number of windows", async () => {
+  it("writes each key's lastUsedAt once per day, at the first rolled-up hour's latest call, and later hours on the day item", async () => {
     const pipeline = await aPipeline();
-    for (let minute = 0; minute < 6; minute++) {
-      pipeline.clock.set(new Date(at(`10:0${minute}:30`)));
-      await pipeline.put(`w${minute}`, [
-        aCall({ time: at(`10:0${minute}:10`) }),
-        aCall({ keyId: OTHER_KEY, time: at(`10:0${minute}:20`), status: 429 }),
-      ]);
-    }
-
+    const putHour = async (hour: string) => {
+      for (let minute = 0; minute < 6; minute++) {
+        pipeline.clock.set(new Date(at(`${hour}:0${minute}:30`)));
+        await pipeline.put(`w${hour}-${minute}`, [
+          aCall({ requestId: `a${hour}${minute}`, time: at(`${hour}:0${minute}:10`) }),
+          aCall({ requestId: `b${hour}${minute}`, keyId: OTHER_KEY, time: at(`${hour}:0${minute}:20`), status: 429 }),
+        ]);
+      }
+    };
+    await putHour('10');
     await pipeline.rollUp(at('11:05:00'));
+    await putHour('11');
+
+    const rolled = await pipeline.rollUp(at('12:05:00'));
 
     expect(pipeline.lastUsed.writes).toBe(2);
+    expect(rolled.rolled.map((hour) => hour.lastUsedWrites)).toEqual([0]);
     expect(Object.fromEntries(pipeline.lastUsed.lastUsedAt)).toEqual({
       [KEY]: '2026-03-01T10:05:10.000Z',
       [OTHER_KEY]: '2026-03-01T10:05:20.000Z',
+    });
+    const days = [KEY, OTHER_KEY].map((keyId) => ({ organizationId: 'org_1', keyId, day: DAY }));
+    expect(Object.fromEntries(await pipeline.usage.latestUses(days))).toEqual({
+      [`${KEY}/${DAY}`]: at('11:05:10'),
+      [`${OTHER_KEY}/${DAY}`]: at('11:05:20'),
+    });
+  });
+
+  it("writes a key's lastUsedAt again on its first rolled-up hour of the next day", async () => {
+    const pipeline = await aPipeline(at('10:00:00'));
+    await pipeline.put('w1', [aCall({ requestId: 'a', time: at('10:00:10') })]);
+    await pipeline.rollUp(at('11:05:00'));
+    const nextDay = Date.parse('2026-03-02T00:10:00.000Z');
+    pipeline.clock.set(new Date(nextDay + 30_000));
+    await pipeline.put('w2', [aCall({ requestId: 'b', time: nextDay })]);
+
+    await pipeline.rollUp(Date.parse('2026-03-02T01:05:00.000Z'));
+
+    expect(pipeline.lastUsed.writes).toBe(2);
+    expect(pipeline.lastUsed.lastUsedAt.get(KEY)).toBe('2026-03-02T00:10:00.000Z');
+  });
+
+  it("writes a key's lastUsedAt on a retried hour whose first attempt failed after the day item's write", async () => {
+    const pipeline = await aPipeline(at('10:30:00'));
+    await pipeline.put('w', [
+      aCall({ time: at('10:20:00') }),
+      aCall({ keyId: OTHER_KEY, requestId: 'o', time: at('10:21:00') }),
+    ]);
+    const failing = {
+      recordLastUsed: () => Promise.reject(new Error('throttled')),
+    };
+    const first = await rollUp(
+      { source: pipeline.recent, usage: pipeline.usage, lastUsed: failing, shards: USAGE_RECENT_SHARDS },
+      at('11:05:00'),
+    );
+
+    const retry = await pipeline.rollUp(at('12:05:00'));
+
+    expect(first.failures).toHaveLength(1);
+    expect(retry.rolled.map((hour) => [hour.hour, hour.lastUsedWrites])).toEqual([['2026-03-01T10', 2]]);
+    expect(Object.fromEntries(pipeline.lastUsed.lastUsedAt)).toEqual({
+      [KEY]: '2026-03-01T10:20:00.000Z',
+      [OTHER_KEY]: '2026-03-01T10:21:00.000Z',
     });
   });
 

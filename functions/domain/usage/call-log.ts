@@ -20,8 +20,8 @@ import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { getKey } from '../keys/key-service';
 import { readSection, sectionHoldsKey } from './call-archive';
 import { DAY_MS } from './days';
-import { latestUse } from './recent';
-import type { CallArchive, CallIndexSource, CallSectionRef, LoggedCall } from './usage-model';
+import { latestUse, withLatestUse } from './last-use';
+import type { CallArchive, CallIndexSource, CallSectionRef, LoggedCall, UsageStore } from './usage-model';
 
 export const CALL_LOG_RETENTION_MS = CALL_LOG_RETENTION_DAYS * DAY_MS;
 
@@ -79,6 +79,8 @@ const isBefore = (call: Position, position: Position) =>
 export interface CallLogDeps {
   keys: KeyStore;
   callIndex: CallIndexSource;
+  /** The key's day item of its stored lastUsedAt, for its last use (last-use.ts). */
+  usage: Pick<UsageStore, 'latestUses'>;
   archive: CallArchive;
   clock: Clock;
   cursors: CursorCodec;
@@ -124,7 +126,7 @@ export async function listCalls(
   page: PageRequest,
 ): Promise<Page<LoggedCall>> {
   // The recent windows before the key (as latestUseOf): a call the rollup folded in between is on
-  // the key's lastUsedAt, so the key's latest use is never missed.
+  // the key or its day item, so the key's latest use is never missed.
   const recent = await deps.callIndex.recentCalls(caller.organizationId, caller.environment);
   const key = await getKey(deps, caller, keyId);
   // The calls name the sub-accounts they acted on: a key limited to some reads only keys within them.
@@ -134,7 +136,7 @@ export async function listCalls(
   const after = await decodeCallCursor(deps.cursors, page.cursor, caller.organizationId, keyId);
   const oldest = deps.clock().getTime() - CALL_LOG_RETENTION_MS;
   // No call after the key's last use: a key unused for 7 days reads no index at all.
-  const lastUse = latestUse(recent.windows)(key).lastUsedAt;
+  const { lastUsedAt: lastUse } = await withLatestUse(latestUse(recent.windows, deps.usage), key);
   const until = Math.min(after ? after.time : Number.MAX_SAFE_INTEGER, lastUse ? Date.parse(lastUse) : -1);
   if (until < oldest) return { items: [] };
   const sections = deps.callIndex.callSections({

@@ -7,9 +7,7 @@
  * items hold part of that hour and the windows all of it, so a report read then may count part of
  * the hour twice until the marker moves (a later read is exact again).
  */
-import type { Caller } from '../caller';
-import type { ApiKeyRecord } from '../keys/key-model';
-import type { DayCounters, DaysQuery, RecentOrgWindow, RecentUsageStore } from './usage-model';
+import type { DayCounters, DaysQuery, RecentOrgWindow } from './usage-model';
 
 /**
  * The day counters plus the windows' counters of the days from `from` to `to`, oldest first: the
@@ -38,41 +36,4 @@ export function withRecentUsage(
     }
   }
   return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, counters]) => ({ day, counters }));
-}
-
-type UsedKey = Pick<ApiKeyRecord, 'id' | 'organizationId' | 'environment' | 'lastUsedAt'>;
-
-/**
- * A function that moves a key's `lastUsedAt` up to its latest call in the windows, never back: the
- * rollup writes the stored value an hour late, and may have written a later one than a window a
- * reader still gets (a late object is filed under a later hour than its calls').
- */
-export function latestUse(windows: readonly RecentOrgWindow[]): <K extends UsedKey>(key: K) => K {
-  const latest = new Map<string, number>();
-  for (const window of windows) {
-    for (const [keyId, { lastUsed }] of Object.entries(window.keys)) {
-      const scope = `${window.organizationId}/${window.environment}/${keyId}`;
-      if (lastUsed > (latest.get(scope) ?? Number.NEGATIVE_INFINITY)) latest.set(scope, lastUsed);
-    }
-  }
-  return (key) => {
-    const recent = latest.get(`${key.organizationId}/${key.environment}/${key.id}`);
-    if (recent === undefined || (key.lastUsedAt !== undefined && Date.parse(key.lastUsedAt) >= recent)) return key;
-    return { ...key, lastUsedAt: new Date(recent).toISOString() };
-  };
-}
-
-/**
- * Reads the caller's windows once, for every key a response shows. Call it before reading the
- * keys: the rollup writes an hour's lastUsedAt before it moves the marker past that hour, so a key
- * read after the windows holds whatever they no longer show, and lastUsedAt never goes back
- * between two responses (read the other way round, a rollup in between could hide the hour from
- * both). The caller's environment suffices: a caller only ever sees keys of its own organization
- * and environment (key-service.ts), and a key's calls are its environment's.
- */
-export async function latestUseOf(
-  recent: Pick<RecentUsageStore, 'organizationWindows'>,
-  caller: Pick<Caller, 'organizationId' | 'environment'>,
-) {
-  return latestUse(await recent.organizationWindows(caller.organizationId, caller.environment));
 }

@@ -3,12 +3,17 @@
  * change is folded into the day items the usage report and the anomaly watch read, once per hour
  * instead of once per window. In that order, per hour:
  *
- * 1. the call index items (one per organization, environment and hour) and each key's lastUsedAt
- *    (once per key active in the hour, moved forward only): both idempotent;
+ * 1. the call index items (one per organization, environment and hour): idempotent;
  * 2. the counters, ADDed to the existing day items (per key and per organization and environment),
  *    each item marked with the hour (`rolledUpTo`) in the same write, which only takes an hour above
  *    the item's mark: an item belongs to one organization, so to one shard, whose hours are rolled
- *    up one after the other, so a retried hour skips the items its failed attempt added to;
+ *    up one after the other, so a retried hour skips the items its failed attempt added to. The
+ *    key's day item of its latest call also gets that call in its `lastUsed` set;
+ * 2b. the key item's lastUsedAt (moved forward only), once per key and day rather than once per
+ *    key and hour: only when the day item's set was empty before (the key's first rolled-up hour
+ *    of that day), or when the mark refused the write (a retried hour: its failed attempt may have
+ *    stopped before this). So the key item always points at the key's latest day with rolled-up
+ *    calls, and that day item's set holds the latest of them (last-use.ts reads both);
  * 3. the anomaly watch on the key totals those writes return (its failure is logged, not retried:
  *    the key's next hour checks again, as a retried hour would count its counters twice);
  * 4. the marker (forward only): readers then take the hour from the day items, no longer from the
@@ -22,6 +27,7 @@ import { USAGE_ROLLUP_GRACE_SECONDS } from '../../definition/usage';
 import { inParallel } from '../in-parallel';
 import type { KeyEnvironment } from '../keys/key-token';
 import { watchAnomalies } from './anomaly-watch';
+import { dayOf } from './days';
 import type { CallSectionRef, CounterUpdate, OrgWindow, UsageStore } from './usage-model';
 import { HOUR_MS, hourOf, nextHour } from './window';
 
@@ -138,15 +144,13 @@ async function rollUpHour(deps: RollupDeps, shard: number, hour: string, windows
   const sums = sumHour(windows);
   const index = [...sums.sections.values()].map((entry) => ({ ...entry, hour }));
   await deps.source.putCallIndex(index);
-  await inParallel(
-    [...sums.lastUsed].map(
-      ([keyId, at]) =>
-        () =>
-          deps.lastUsed.recordLastUsed(keyId, new Date(at).toISOString()),
-    ),
-    LAST_USED_AT_ONCE,
-  );
   const totals = await deps.usage.add(sums.updates, { watermark: hour });
+  const keyWrites = totals.flatMap(({ keyId, lastUses, retried }) => {
+    const at = sums.lastUsed.get(keyId);
+    if (lastUses === undefined || at === undefined || !(retried || lastUses === 1)) return [];
+    return [() => deps.lastUsed.recordLastUsed(keyId, new Date(at).toISOString())];
+  });
+  await inParallel(keyWrites, LAST_USED_AT_ONCE);
   let anomalies = 0;
   try {
     anomalies = await watchAnomalies(deps.usage, totals, sums.environments);
@@ -158,7 +162,7 @@ async function rollUpHour(deps: RollupDeps, shard: number, hour: string, windows
     hour,
     windows: windows.length,
     counterItems: sums.updates.length,
-    lastUsedWrites: sums.lastUsed.size,
+    lastUsedWrites: keyWrites.length,
     indexItems: index.length,
     anomalies,
   } satisfies HourRollup;
@@ -169,6 +173,7 @@ export function sumHour(windows: readonly OrgWindow[]) {
   const updates = new Map<string, CounterUpdate>();
   const lastUsed = new Map<string, number>();
   const environments = new Map<string, KeyEnvironment>();
+  const organizations = new Map<string, string>();
   const sections = new Map<string, Omit<CallIndexEntry, 'hour'>>();
   const add = (id: string, scope: CounterUpdate['scope'], counters: Record<string, number>) => {
     let update = updates.get(id);
@@ -183,6 +188,7 @@ export function sumHour(windows: readonly OrgWindow[]) {
     for (const [keyId, { lastUsed: at, days }] of Object.entries(window.keys)) {
       lastUsed.set(keyId, Math.max(lastUsed.get(keyId) ?? Number.NEGATIVE_INFINITY, at));
       environments.set(keyId, environment);
+      organizations.set(keyId, organizationId);
       for (const [day, counters] of Object.entries(days)) {
         add(`key\n${organizationId}\n${keyId}\n${day}`, { kind: 'key', organizationId, keyId, day }, counters);
         add(
@@ -198,6 +204,11 @@ export function sumHour(windows: readonly OrgWindow[]) {
       entry.sections.push(window.calls);
       sections.set(id, entry);
     }
+  }
+  // The key's latest call goes to the day item of its own day: readers look there (last-use.ts).
+  for (const [keyId, at] of lastUsed) {
+    const update = updates.get(`key\n${organizations.get(keyId)}\n${keyId}\n${dayOf(at)}`);
+    if (update) update.lastUsed = at;
   }
   return { updates: [...updates.values()], lastUsed, environments, sections };
 }

@@ -27,6 +27,12 @@ export interface DaysQuery {
 export interface CounterUpdate {
   scope: CounterScope;
   counters: Record<string, number>;
+  /**
+   * A key's day only (the rollup's): the key's latest call of the day in these counters, added to
+   * the item's `lastUsed` number set. A set cannot go back: a late window adds an older element,
+   * and readers take the largest.
+   */
+  lastUsed?: number;
 }
 
 export interface DayCounters {
@@ -41,7 +47,14 @@ export interface KeyDayTotal {
   day: string;
   requests: number;
   baseline?: number;
+  /** With an update's `lastUsed`: how many elements the item's `lastUsed` set holds after the write. */
+  lastUses?: number;
+  /** The watermark refused the write: an earlier attempt of the same rollup hour added to the item. */
+  retried?: boolean;
 }
+
+/** A key's day, where its latest rolled-up calls of the day are (`lastUsed`). */
+export type KeyDay = Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>;
 
 export interface UsageStore {
   /**
@@ -51,6 +64,8 @@ export interface UsageStore {
    * added to by an earlier attempt) and its state is returned all the same.
    */
   add(updates: CounterUpdate[], options?: { watermark?: string }): Promise<KeyDayTotal[]>;
+  /** The largest element of each key day's `lastUsed` set, by `<keyId>/<day>`; days without one are left out. */
+  latestUses(days: readonly KeyDay[]): Promise<Map<string, number>>;
   /** Keeps a key's 7-day average on its day item, unless one is there already. */
   setAnomalyBaseline(day: Pick<KeyDayTotal, 'organizationId' | 'keyId' | 'day'>, average: number): Promise<void>;
   /** Records (or raises the count of) a key's anomaly of a day. */
