@@ -25,6 +25,7 @@ import { GB } from '../prices';
 import { gatewayCacheTtlSeconds, runAuthorizer } from './authorizer';
 import { countAwsRequests, newUsage } from './aws-requests';
 import { customMetricCount, type SizeMeasures, scaled } from './costs';
+import { addFirstHoursOfDay, keysOnShards, seedEarlierHour } from './first-hours';
 import { seedKeyPool } from './key-pool';
 import { runFirehosePipeline } from './pipeline';
 import { printCostTables } from './report';
@@ -134,6 +135,11 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
         USAGE_RECENT_SHARDS,
         Math.max(1, Math.round((USAGE_RECENT_SHARDS * budget) / expectedRequests)),
       );
+      // A typical hour of the day for the rollup's key item writes (first-hours.ts).
+      const tableName = process.env.TABLE_NAME as string;
+      const hourKeys = keysOnShards(simulateCalls(model, routes, start, HOUR), keys, rolledShards);
+      await seedEarlierHour(clients.dynamoDb, tableName, hourKeys, start);
+      const dayKeys = keysOnShards(simulateCalls(model, routes, start, DAY), keys, rolledShards).size;
       counter.reset();
       firehose.reset();
       const run = await runFirehosePipeline({
@@ -146,6 +152,8 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
         rollup: rolledShards === USAGE_RECENT_SHARDS ? rollup : rollupOfShards(rolledShards),
       });
       const { authorizedCalls } = run;
+      const rollupUsage = counter.byFunction.get('usage-rollup') ?? newUsage();
+      addFirstHoursOfDay(rollupUsage, dayKeys);
       const ingestUsage = counter.byFunction.get('usage-ingest') ?? newUsage();
       const firehoseUsage = firehose.byFunction.get('-') ?? newUsage();
       const storedBytes =
@@ -165,7 +173,7 @@ async function measureSizes(options: { quick: boolean; sizes: readonly number[] 
             ...scaled(
               {
                 functionId: 'usage-rollup',
-                usage: counter.byFunction.get('usage-rollup') ?? newUsage(),
+                usage: rollupUsage,
                 ...run.rollup,
               },
               (authorizedCalls / run.hourAuthorizedCalls) * (USAGE_RECENT_SHARDS / rolledShards),
