@@ -100,6 +100,21 @@ export async function createTable(client: DynamoDBClient, tableName: string) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await assertIndexes(client, tableName);
   }
+  await untilActive(client, tableName);
+}
+
+/**
+ * CreateTable answers while the table is still CREATING, and a request in that state is refused
+ * as ResourceNotFound (dynalite marks the table ACTIVE on a timer, so a loaded machine can run the
+ * first request before it): wait, as a deployment waits for CloudFormation.
+ */
+async function untilActive(client: DynamoDBClient, tableName: string) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`The local table ${tableName} did not become ACTIVE`);
 }
 
 const projectionOf = (projection: IndexProjection): Projection =>
