@@ -317,21 +317,7 @@ describe('DynamoRecentUsageStore', () => {
     0, 1,
   ])('files the parts of a window whose first attempt failed at part %i, each once, when the retry comes after the rollup', async (failedPart) => {
     const pipeline = await aPipeline(at('11:59:30'), 1);
-    const window = buildUsageWindow({
-      id: 'split',
-      createdAt: at('11:59:30'),
-      calls: [
-        aCall({ time: at('11:59:00') }),
-        aCall({ organizationId: 'org_2', keyId: OTHER_KEY, time: at('11:59:00') }),
-      ],
-    });
-    // A part per organization: the limit is just below both of them together.
-    const limit = (windowParts(window.organizations, Number.POSITIVE_INFINITY)[0] as Buffer).length - 1;
-    const store = (client: DynamoDBDocumentClient) =>
-      new DynamoRecentUsageStore(client, pipeline.tableName, pipeline.clock.clock, 1, limit);
-    const failing = failingOn(
-      (command) => command instanceof PutCommand && String(command.input.Item?.sk).endsWith(`#${failedPart}`),
-    );
+    const { window, store, failing } = aWindowInTwoParts(pipeline, failedPart);
     await expect(store(failing).putWindow(window)).rejects.toThrow('throttled');
     await pipeline.rollUp(at('12:05:00'));
 
@@ -345,21 +331,7 @@ describe('DynamoRecentUsageStore', () => {
 
   it('files each part of a late window once when its claim moved between retries and a part was filed under the first claimed hour', async () => {
     const pipeline = await aPipeline(at('11:59:30'), 1);
-    const window = buildUsageWindow({
-      id: 'split',
-      createdAt: at('11:59:30'),
-      calls: [
-        aCall({ time: at('11:59:00') }),
-        aCall({ organizationId: 'org_2', keyId: OTHER_KEY, time: at('11:59:00') }),
-      ],
-    });
-    // A part per organization: the limit is just below both of them together.
-    const limit = (windowParts(window.organizations, Number.POSITIVE_INFINITY)[0] as Buffer).length - 1;
-    const store = (client: DynamoDBDocumentClient) =>
-      new DynamoRecentUsageStore(client, pipeline.tableName, pipeline.clock.clock, 1, limit);
-    const failing = failingOn(
-      (command) => command instanceof PutCommand && String(command.input.Item?.sk).endsWith('#1'),
-    );
+    const { window, store, failing } = aWindowInTwoParts(pipeline, 1);
     // Late at 12:03: claims 12, files part 0 there and fails at part 1; hour 12 is rolled up.
     pipeline.clock.set(new Date(at('12:03:00')));
     await expect(store(failing).putWindow(window)).rejects.toThrow('throttled');
@@ -835,6 +807,29 @@ function sectionsOf(id: string, calls: readonly AccessCall[]): WindowSection[] {
     environment: group.environment,
     ref: aSection(`${id}-${group.organizationId}-${group.environment}`, group.calls),
   }));
+}
+
+/**
+ * A window of two organizations at 11:59 filed in two parts (a part per organization: the limit is
+ * just below both of them together), a store for it on a client, and a client whose write of
+ * `failedPart` throws.
+ */
+function aWindowInTwoParts(pipeline: Pipeline, failedPart: number) {
+  const window = buildUsageWindow({
+    id: 'split',
+    createdAt: at('11:59:30'),
+    calls: [
+      aCall({ time: at('11:59:00') }),
+      aCall({ organizationId: 'org_2', keyId: OTHER_KEY, time: at('11:59:00') }),
+    ],
+  });
+  const limit = (windowParts(window.organizations, Number.POSITIVE_INFINITY)[0] as Buffer).length - 1;
+  const store = (client: DynamoDBDocumentClient) =>
+    new DynamoRecentUsageStore(client, pipeline.tableName, pipeline.clock.clock, 1, limit);
+  const failing = failingOn(
+    (command) => command instanceof PutCommand && String(command.input.Item?.sk).endsWith(`#${failedPart}`),
+  );
+  return { window, store, failing };
 }
 
 /** The test's client, except that the commands `fails` picks throw (as a throttled write would). */
