@@ -19,6 +19,7 @@ import { DAY_MS } from '../domain/usage/days';
 import type { CallIndexEntry } from '../domain/usage/rollup';
 import type { CallIndexSource, CallSectionRef } from '../domain/usage/usage-model';
 import { HOUR_MS, hourOf, hourStart, nextHour } from '../domain/usage/window';
+import { organizationUsage } from './dynamo-usage-store';
 import { queryAll } from './query-page';
 import { gunzipJson, gzipJson, MAX_PART_BYTES, WRITES_AT_ONCE } from './recent-usage-items';
 
@@ -35,7 +36,6 @@ const MAX_SECTION_SPAN_MS = HOUR_MS;
 /** The call log's read of a page's sections, as CallIndexSource declares it. */
 export type CallSectionsQuery = Parameters<CallIndexSource['callSections']>[0];
 
-const organizationUsage = (organizationId: string) => `ORG#${organizationId}#USAGE`;
 const callIndexPrefix = (environment: KeyEnvironment) => `CALLS#${environment}#`;
 
 /** Sections as gzipped parts of at most `limit` bytes. */

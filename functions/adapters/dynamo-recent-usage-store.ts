@@ -53,8 +53,6 @@ import {
   WRITES_AT_ONCE,
 } from './recent-usage-items';
 
-export { MAX_PART_BYTES } from './recent-usage-items';
-
 const MARKER = 'ROLLED_UP';
 /** Sorts after every hour (`2026-…`) and before the marker. */
 const AFTER_HOURS = '9999';
@@ -68,7 +66,7 @@ const windowSortKey = (hour: string, windowId: string, part: number) => `${hour}
  * USAGE_ROLLUP_GRACE_SECONDS after the hour's end, and a window written now may land up to
  * usage-ingest's timeout later (USAGE_LATE_AFTER_SECONDS keeps a minute between the two).
  */
-export function isLate(hour: string, now: number): boolean {
+function isLate(hour: string, now: number): boolean {
   return now >= hourStart(hour) + HOUR_MS + USAGE_LATE_AFTER_SECONDS * 1000;
 }
 
@@ -235,9 +233,7 @@ export class DynamoRecentUsageStore implements RecentUsageStore, RollupSource, C
   }
 
   async organizationWindows(organizationId: string, environment: KeyEnvironment): Promise<RecentOrgWindow[]> {
-    const shard = usageShardOf(organizationId, this.shards);
-    const marker = await this.marker(shard);
-    return this.windowsAfter(shard, marker, organizationId, environment);
+    return (await this.recentCalls(organizationId, environment)).windows;
   }
 
   /** The organization's windows in hours after `marker`, oldest first; other organizations' never leave. */

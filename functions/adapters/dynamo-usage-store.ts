@@ -41,7 +41,8 @@ const COUNTERS_PER_UPDATE = 200;
 /** Concurrent writes per batch. */
 const CONCURRENCY = 8;
 
-const organizationUsage = (organizationId: string) => `ORG#${organizationId}#USAGE`;
+/** An organization's usage partition: its day items, and the call index (dynamo-call-index.ts). */
+export const organizationUsage = (organizationId: string) => `ORG#${organizationId}#USAGE`;
 /** The sort key prefix of an organization's days in an environment; live keeps the original `DAY#`. */
 const organizationDays = (environment: KeyEnvironment) => (environment === 'live' ? 'DAY#' : `ENV#${environment}#DAY#`);
 
