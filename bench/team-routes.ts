@@ -18,13 +18,10 @@ import { call } from '../test/support/http-client';
 import { childReporter, isEntryPoint, type Report, runInChildProcess } from './child-process';
 import { type CommandCounts, countCommands } from './command-counter';
 import { median, ms, percentile, timeEach } from './measure';
+import { PRICES } from './prices';
 
-/**
- * AWS Lambda list prices, us-east-1, from https://aws.amazon.com/lambda/pricing/ as recorded on
- * 2026-12-01 (requests; arm64 duration, first tier). The metered proxy has 256 MB
- * (BACKEND_CALLER_SIZING in infra/api-key-platform.ts).
- */
-const LAMBDA_PRICES = { perMillionRequests: 0.2, perGbSecondArm64: 0.000_013_333_4, proxyMemoryGb: 256 / 1024 };
+/** The metered proxy's memory (BACKEND_CALLER_SIZING in infra/api-key-platform.ts). */
+const PROXY_MEMORY_GB = 256 / 1024;
 
 const ROUTES = [
   { name: 'Lambda free', path: '/v1/lambda/free', backend: 'lambda', credits: 0 },
@@ -168,10 +165,10 @@ async function benchTeamRoutes(options: {
     // Lambda bills whole milliseconds. On AWS the proxy also waits out the backend's own run and
     // the network hops, so the local p50 difference is only a floor of its billed time.
     const proxyMs = Math.max(1, Math.ceil(median(paid) - median(free)));
-    const duration = 1_000_000 * (proxyMs / 1000) * LAMBDA_PRICES.proxyMemoryGb * LAMBDA_PRICES.perGbSecondArm64;
+    const duration = 1_000_000 * (proxyMs / 1000) * PROXY_MEMORY_GB * PRICES.lambda.perGbSecondArm64;
     options.report(
       `${kind} backend: extra hop per 1M paid calls (list prices)`,
-      `≥ $${(LAMBDA_PRICES.perMillionRequests + duration).toFixed(3)}: requests $${LAMBDA_PRICES.perMillionRequests.toFixed(2)} + duration $${duration.toFixed(3)} (256 MB arm64, ≥ ${proxyMs} ms = local p50 paid − free, a floor)`,
+      `≥ $${(PRICES.lambda.perMillionRequests + duration).toFixed(3)}: requests $${PRICES.lambda.perMillionRequests.toFixed(2)} + duration $${duration.toFixed(3)} (256 MB arm64, ≥ ${proxyMs} ms = local p50 paid − free, a floor)`,
     );
   }
 }
