@@ -10,7 +10,7 @@ import { environmentOfStage } from '../definition/active-api';
 import type { ApiKeyHeaderMode } from '../definition/api';
 import { callerHeaderContext } from '../definition/caller-headers';
 import { backendAccountsOf, type OrganizationAccounts } from '../domain/backend-accounts';
-import { audienceOf, signCaller } from '../domain/caller-assertion';
+import { audienceOf, signCaller, signedFieldsOfContext } from '../domain/caller-assertion';
 import type { AccountScope, ApiKeyRecord } from '../domain/keys/key-model';
 import { presentedKey } from '../domain/keys/presented-key';
 import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
@@ -83,24 +83,10 @@ export function createAuthorizer(deps: AuthorizerDeps) {
             ...caller,
             // Over exactly the header values just built. Cached with the policy for the authorizer
             // TTL: backends accept it for longer (caller.ts).
-            ...signCaller(
-              await signingSecret,
-              {
-                organizationId: caller.organizationId,
-                keyId: caller.keyId,
-                environment: caller.environment,
-                permissions: caller.callerPermissions,
-                accounts: caller.callerAccounts,
-                ...(caller.rateLimit !== undefined && {
-                  rateLimit: caller.rateLimit,
-                  rateLimitScope: caller.rateLimitScope,
-                }),
-              },
-              {
-                audience: audienceOf(arn.apiArn.slice(arn.apiArn.lastIndexOf(':') + 1), arn.stage),
-                issuedAtSeconds: deps.clock().getTime() / 1000,
-              },
-            ),
+            ...signCaller(await signingSecret, signedFieldsOfContext(caller), {
+              audience: audienceOf(arn.apiArn.slice(arn.apiArn.lastIndexOf(':') + 1), arn.stage),
+              issuedAtSeconds: deps.clock().getTime() / 1000,
+            }),
             // Shown by the ACCESS_DENIED gateway response when the policy does not cover the route.
             errorCode: 'insufficient_permissions',
             errorMessage: `This API key (permissions: ${verification.key.permissions.join(', ')}) may not call this route. Use a key with the needed permission; see GET /v1/whoami.`,

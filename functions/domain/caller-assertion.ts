@@ -34,14 +34,31 @@ export function signedFieldsOf(caller: {
   accounts: AccountScope;
   rateLimit?: EffectiveRateLimit;
 }): SignedCallerFields {
-  const { callerPermissions, callerAccounts, rateLimit, rateLimitScope } = callerHeaderContext(caller);
+  const { organizationId, keyId, environment } = caller;
+  return signedFieldsOfContext({ organizationId, keyId, environment, ...callerHeaderContext(caller) });
+}
+
+/**
+ * The signed fields from the authorizer context entries the caller headers are mapped from
+ * (CALLER_HEADERS): the one mapping of header values to fields, for the authorizer that signs
+ * and, through `signedFieldsOf`, the backend that verifies.
+ */
+export function signedFieldsOfContext(context: {
+  organizationId: string;
+  keyId: string;
+  environment: string;
+  callerPermissions: string;
+  callerAccounts: string;
+  rateLimit?: string;
+  rateLimitScope?: string;
+}): SignedCallerFields {
   return {
-    organizationId: caller.organizationId,
-    keyId: caller.keyId,
-    environment: caller.environment,
-    permissions: callerPermissions,
-    accounts: callerAccounts,
-    ...(rateLimit !== undefined && { rateLimit, rateLimitScope }),
+    organizationId: context.organizationId,
+    keyId: context.keyId,
+    environment: context.environment,
+    permissions: context.callerPermissions,
+    accounts: context.callerAccounts,
+    ...(context.rateLimit !== undefined && { rateLimit: context.rateLimit, rateLimitScope: context.rateLimitScope }),
   };
 }
 
