@@ -185,11 +185,26 @@ describe('local usage pipeline', () => {
     expect(await objectLines(key)).toContain('r2');
   });
 
-  it('delivers at least every interval, and what is left on close', async () => {
-    jest.useFakeTimers({
-      doNotFake: ['Date', 'nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
+  // Only setInterval is faked: the pipeline's timers tick on demand while the handlers' I/O runs for real.
+  describe('on its interval timers', () => {
+    beforeEach(() => {
+      jest.useFakeTimers({
+        doNotFake: [
+          'Date',
+          'nextTick',
+          'setImmediate',
+          'clearImmediate',
+          'setTimeout',
+          'clearTimeout',
+          'queueMicrotask',
+        ],
+      });
     });
-    try {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('delivers at least every interval, and what is left on close', async () => {
       const { events, handler } = ingestRecording();
       const pipeline = pipelineWith({ ingest: async () => handler, intervalMs: 1000 });
       pipeline.push(record('r1'));
@@ -200,16 +215,9 @@ describe('local usage pipeline', () => {
       expect(events).toHaveLength(2);
       await jest.advanceTimersByTimeAsync(5000);
       expect(events).toHaveLength(2);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
-
-  it('runs usage-rollup with a scheduled event at the time asked, and on its timer at the clock’s time', async () => {
-    jest.useFakeTimers({
-      doNotFake: ['Date', 'nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
     });
-    try {
+
+    it('runs usage-rollup with a scheduled event at the time asked, and on its timer at the clock’s time', async () => {
       const runs: ScheduledEvent[] = [];
       const pipeline = pipelineWith({
         ingest: async () => async () => undefined,
@@ -227,16 +235,9 @@ describe('local usage pipeline', () => {
         ['Scheduled Event', '2026-03-01T12:05:00.000Z'],
         ['Scheduled Event', '2026-03-01T10:20:30.000Z'],
       ]);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
-
-  it('runs the rollups asked for and the timed ones one after the other, never two at once', async () => {
-    jest.useFakeTimers({
-      doNotFake: ['Date', 'nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
     });
-    try {
+
+    it('runs the rollups asked for and the timed ones one after the other, never two at once', async () => {
       let running = 0;
       let most = 0;
       const releases: (() => void)[] = [];
@@ -263,16 +264,9 @@ describe('local usage pipeline', () => {
 
       expect(releases).toHaveLength(3);
       expect(most).toBe(1);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
-
-  it('skips a timer tick while the last timed rollup is still running', async () => {
-    jest.useFakeTimers({
-      doNotFake: ['Date', 'nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
     });
-    try {
+
+    it('skips a timer tick while the last timed rollup is still running', async () => {
       const releases: (() => void)[] = [];
       const pipeline = pipelineWith({
         ingest: async () => async () => undefined,
@@ -296,8 +290,6 @@ describe('local usage pipeline', () => {
 
       expect(queued).toBe(1);
       expect(releases).toHaveLength(2);
-    } finally {
-      jest.useRealTimers();
-    }
+    });
   });
 });
