@@ -6,11 +6,11 @@ import { route } from '../runtime/http';
 import { pageOf } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { keyStore } from '../runtime/stores';
-import { recentUsageStore, usageStore } from '../usage/stores';
+import { lastUseStores } from '../usage/stores';
 
 export const handler = route(async ({ event, caller }) => {
   // The recent windows before the keys (see latestUseOf); the page holds the caller's own key at least.
-  const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
+  const latest = await latestUseOf(lastUseStores, caller);
   const page = await listKeys({ keys: keyStore }, caller, pageOf(event));
   const now = systemClock();
   return json(200, {

@@ -10,7 +10,7 @@ import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
 import { authorizerCacheFromEnvironment, keyStore, organizationStore, pepperFromEnvironment } from '../runtime/stores';
-import { recentUsageStore, usageStore } from '../usage/stores';
+import { lastUseStores } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
@@ -27,7 +27,7 @@ export const handler = route(
     const keyId = keyIdOf(event);
     const input = parseBody(event, rotateKeyInput);
     // The recent windows before the old key (see latestUseOf): the answer shows its lastUsedAt.
-    const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
+    const latest = await latestUseOf(lastUseStores, caller);
     const { record, token, retired } = await rotateKey(deps, caller, keyId, input);
     await emit(keyCreatedEvent(record));
     audit.details = { newKeyId: record.id, gracePeriodSeconds: input.gracePeriodSeconds };

@@ -8,7 +8,7 @@ import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { json } from '../runtime/http-response';
 import { authorizerCacheFromEnvironment, keyStore } from '../runtime/stores';
-import { recentUsageStore, usageStore } from '../usage/stores';
+import { lastUseStores } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
@@ -26,7 +26,7 @@ export const handler = route(
     if (!CHANGES.includes(change)) throw new ValidationError([{ field: 'path', message: `unknown action ${change}` }]);
     audit.details = { change };
     // The recent windows before the key: see latestUseOf.
-    const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
+    const latest = await latestUseOf(lastUseStores, caller);
     const key = await changeKeyStatus(deps, caller, keyIdOf(event), change);
     if (change === 'revoke') await emit(keyRevokedEvent(key, deps.clock()));
     return json(200, keyView(await withLatestUse(latest, key), deps.clock()));

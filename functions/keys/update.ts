@@ -8,7 +8,7 @@ import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
 import { authorizerCacheFromEnvironment, keyStore, organizationStore } from '../runtime/stores';
-import { recentUsageStore, usageStore } from '../usage/stores';
+import { lastUseStores } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
@@ -25,7 +25,7 @@ export const handler = route(
     const patch = parseBody(event, updateKeyInput);
     audit.details = { changed: Object.keys(patch) };
     // The recent windows before the key: see latestUseOf.
-    const latest = await latestUseOf({ recent: recentUsageStore, usage: usageStore }, caller);
+    const latest = await latestUseOf(lastUseStores, caller);
     const key = await updateKey(deps, caller, keyId, patch);
     return json(200, keyView(await withLatestUse(latest, key), deps.clock()));
   },
