@@ -32,11 +32,11 @@ export const SECTION_KEY_LIST_MAX = 1000;
 export const sectionHoldsKey = (ref: CallSectionRef, keyId: string) => ref.anyKey === true || ref.keys.includes(keyId);
 
 /** A call as stored: a JSON array in a fixed order instead of an object with named fields. */
-export type PackedCall = [number, string, string, number, number, string, string, number, string];
+type PackedCall = [number, string, string, number, number, string, string, number, string];
 /** An archived call: the packed call, then the key that made it. */
 type ArchivedCall = [...PackedCall, string];
 
-export function packedOf(call: LoggedCall): PackedCall {
+function packedOf(call: LoggedCall): PackedCall {
   return [
     call.time,
     call.method,
@@ -50,13 +50,13 @@ export function packedOf(call: LoggedCall): PackedCall {
   ];
 }
 
-export function unpacked([time, method, path, status, latencyMs, ip, userAgent, credits, requestId]:
+function unpacked([time, method, path, status, latencyMs, ip, userAgent, credits, requestId]:
   | PackedCall
   | ArchivedCall): LoggedCall {
   return { time, method, path, status, latencyMs, ip, userAgent, credits, requestId };
 }
 
-export function loggedCallOf(call: AccessCall): LoggedCall {
+function loggedCallOf(call: AccessCall): LoggedCall {
   return {
     time: call.time,
     method: call.method,

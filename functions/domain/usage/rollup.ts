@@ -78,12 +78,12 @@ export interface HourRollup {
 }
 
 /** The last hour that is due at `now`: ended more than the grace period ago. */
-export function lastDueHour(now: number, graceSeconds = USAGE_ROLLUP_GRACE_SECONDS): string {
+function lastDueHour(now: number, graceSeconds = USAGE_ROLLUP_GRACE_SECONDS): string {
   return hourOf(now - graceSeconds * 1000 - HOUR_MS);
 }
 
 /** The shard's hours to roll up at `now`, oldest first: after the marker, up to the last due hour. */
-export async function dueHours(source: RollupSource, shard: number, now: number, graceSeconds?: number) {
+async function dueHours(source: RollupSource, shard: number, now: number, graceSeconds?: number) {
   const last = lastDueHour(now, graceSeconds);
   const marker = await source.marker(shard);
   const first = marker === undefined ? await source.oldestHour(shard) : nextHour(marker);
