@@ -3,7 +3,7 @@
  * endpoints, the local pipeline and the docs share.
  */
 
-/** The call log keeps a key's calls this long: DynamoDB TTL deletes them, and reads filter them out. */
+/** The call log shows a key's calls this long: reads filter older ones out, the usage bucket's lifecycle rule deletes their objects (CALL_LOG_OBJECT_RETENTION_DAYS). */
 export const CALL_LOG_RETENTION_DAYS = 7;
 
 /** Daily counters live this long, so a full year back can always be read. */
