@@ -6,8 +6,8 @@
  * instances answered in that minute (docs/design.md, "Rate-limit headers").
  */
 import {
+  contextRateLimitHeaders,
   type EffectiveRateLimit,
-  effectiveRateLimitOf,
   estimatedRateLimitHeaders,
   InstanceCallCounter,
 } from '../domain/rate-limit-headers';
@@ -35,13 +35,7 @@ export function rateLimitHeaders(event: ProxyEventWithCaller, now: Date = new Da
   const known = headersOfEvent.get(event);
   if (known) return known;
   const context = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
-  const limit = effectiveRateLimitOf(context);
-  const keyId = context?.keyId;
-  const organizationId = context?.organizationId;
-  const headers =
-    limit && typeof keyId === 'string' && typeof organizationId === 'string'
-      ? estimatedRateLimitHeaders(counter, limit, { keyId, organizationId }, now)
-      : {};
+  const headers = contextRateLimitHeaders(counter, context, now) ?? {};
   headersOfEvent.set(event, headers);
   return headers;
 }

@@ -103,3 +103,19 @@ export function estimatedRateLimitHeaders(
 ): Record<string, string> {
   return rateLimitHeaders(limit.perMinute, counter.count(scopeIdOf(limit, caller), now), now);
 }
+
+/**
+ * The estimated headers for a call from its authorizer context (`rateLimit`, `rateLimitScope`,
+ * `keyId`, `organizationId`); undefined when the context carries no limit.
+ */
+export function contextRateLimitHeaders(
+  counter: InstanceCallCounter,
+  context: Readonly<Record<string, unknown>> | null | undefined,
+  now: Date,
+): Record<string, string> | undefined {
+  const limit = effectiveRateLimitOf(context);
+  const keyId = context?.keyId;
+  const organizationId = context?.organizationId;
+  if (!limit || typeof keyId !== 'string' || typeof organizationId !== 'string') return undefined;
+  return estimatedRateLimitHeaders(counter, limit, { keyId, organizationId }, now);
+}

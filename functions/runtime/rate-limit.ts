@@ -21,8 +21,8 @@ import { type Clock, systemClock } from '../domain/clock';
 import { RateLimitedError } from '../domain/errors';
 import { decisionHeaders, type RateLimitDecision, type RateLimiter, rateLimitedMessage } from '../domain/rate-limit';
 import {
+  contextRateLimitHeaders,
   type EffectiveRateLimit,
-  effectiveRateLimitOf,
   estimatedRateLimitHeaders,
   InstanceCallCounter,
 } from '../domain/rate-limit-headers';
@@ -75,11 +75,8 @@ export function rateLimit(
           return;
         }
       }
-      const limit = effectiveRateLimitOf(context);
-      const keyId = context?.keyId;
-      const organizationId = context?.organizationId;
-      if (!limit || typeof keyId !== 'string' || typeof organizationId !== 'string') return;
-      headersOf.set(request, estimatedRateLimitHeaders(counter, limit, { keyId, organizationId }, clock()));
+      const headers = contextRateLimitHeaders(counter, context, clock());
+      if (headers) headersOf.set(request, headers);
     },
     after: addHeaders,
     onError: addHeaders,
