@@ -9,6 +9,7 @@ import type {
   webhookDeliveryQueueConfig,
   webhookEventQueueConfig,
 } from '../runtime/config';
+import { USAGE_INGEST_TIMEOUT_SECONDS } from './usage';
 
 export interface QueueDefinition {
   /** Queue name suffix; the local stack uses it as is, CDK lets CloudFormation name the queue. */
@@ -102,13 +103,13 @@ export const QUEUES = {
   /**
    * One S3 ObjectCreated notification per access-log object Firehose writes (about one a minute per
    * stage, more at high traffic): usage-ingest turns each object into a usage window. The
-   * visibility is six times usage-ingest's timeout (2 min). A redelivered object rewrites the
-   * same window items, so a retry counts nothing twice.
+   * visibility is six times usage-ingest's timeout, as AWS advises for an SQS event source. A
+   * redelivered object rewrites the same window items, so a retry counts nothing twice.
    */
   'access-log-objects': {
     name: 'api-key-platform-access-log-objects',
     deadLetterQueueName: 'api-key-platform-access-log-objects-dlq',
-    visibilityTimeoutSeconds: 720,
+    visibilityTimeoutSeconds: 6 * USAGE_INGEST_TIMEOUT_SECONDS,
     maxReceiveCount: 5,
     deadLetterRetentionDays: 14,
     batchSize: 10,

@@ -32,7 +32,11 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PLATFORM_METRICS } from '../../functions/definition/metrics';
 import { QUEUES } from '../../functions/definition/queues';
-import { USAGE_INGEST_MAX_AGE_HOURS } from '../../functions/definition/usage';
+import {
+  USAGE_INGEST_MAX_AGE_HOURS,
+  USAGE_RECENT_RETENTION_HOURS,
+  USAGE_ROLLUP_GRACE_SECONDS,
+} from '../../functions/definition/usage';
 import type { StageStatusMetric } from '../../functions/domain/usage/ingest';
 import { ConsumerEventSource } from '../grants';
 import { AccessLogDelivery } from './access-log-delivery';
@@ -46,7 +50,7 @@ export const THROTTLED_METRIC: StageStatusMetric = 'Status429';
 export const ROLLUP_LAG_ALARM_HOURS = 3;
 
 /** HH:05 UTC: the hour before ended USAGE_ROLLUP_GRACE_SECONDS ago, so its windows are all written. */
-export const USAGE_ROLLUP_SCHEDULE = 'cron(5 * * * ? *)';
+export const USAGE_ROLLUP_SCHEDULE = `cron(${USAGE_ROLLUP_GRACE_SECONDS / 60} * * * ? *)`;
 
 export interface UsageAlarmOptions {
   /** Share of a stage's requests answered 5XX that raises the alarm; 5% by default. */
@@ -124,7 +128,7 @@ export class Usage extends Construct {
 
     this.add(
       new cloudwatch.Alarm(this, 'RollupBehind', {
-        alarmDescription: `usage-rollup has more than ${ROLLUP_LAG_ALARM_HOURS} finished hours of usage windows left to fold into day items: anomalies, the call index and lastUsedAt fall behind, and windows older than 48 hours expire uncounted. Read usage-rollup's errors ('Rolling up a shard failed'). Also raised when the rollup reported nothing for 2 hours (it did not run).`,
+        alarmDescription: `usage-rollup has more than ${ROLLUP_LAG_ALARM_HOURS} finished hours of usage windows left to fold into day items: anomalies, the call index and lastUsedAt fall behind, and windows older than ${USAGE_RECENT_RETENTION_HOURS} hours expire uncounted. Read usage-rollup's errors ('Rolling up a shard failed'). Also raised when the rollup reported nothing for 2 hours (it did not run).`,
         metric: new cloudwatch.Metric({
           namespace: PLATFORM_METRICS.namespace,
           metricName: PLATFORM_METRICS.names.usageRollupLagHours,
