@@ -12,6 +12,7 @@ import { gzip } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import type { AccessLogRecord } from '../functions/definition/access-log';
+import { QUEUES } from '../functions/definition/queues';
 import {
   ACCESS_LOG_OBJECT_PREFIX,
   LOCAL_ACCESS_LOG_FLUSH_MS,
@@ -39,19 +40,23 @@ export interface UsagePipelineOptions {
   rollupIntervalMs?: number;
   /** The time of each object (its name and its notification's eventTime) and of timed rollups. */
   clock?: () => number;
-  /** Invocations of ingest per object before it is given up (the queue's receives before its DLQ). */
+  /**
+   * Invocations of ingest per object before it is given up: the queue's receives before its DLQ
+   * (QUEUES['access-log-objects'].maxReceiveCount by default).
+   */
   attempts?: number;
   /** A failed timed delivery or rollup is reported here; `flush()` and `rollup()` reject instead. */
   onError?: (error: unknown) => void;
 }
 
 const gzipped = promisify(gzip);
+const OBJECT_QUEUE = QUEUES['access-log-objects'];
 const INGEST_TIMEOUT_MS = USAGE_INGEST_TIMEOUT_SECONDS * 1000;
 const ROLLUP_TIMEOUT_MS = 300_000;
 
 export function startUsagePipeline(options: UsagePipelineOptions) {
   const clock = options.clock ?? Date.now;
-  const attempts = Math.max(1, options.attempts ?? 3);
+  const attempts = Math.max(1, options.attempts ?? OBJECT_QUEUE.maxReceiveCount);
   const onError = options.onError ?? ((error: unknown) => console.error('Local usage pipeline:', error));
   let pending: string[] = [];
   let delivering: Promise<void> = Promise.resolve();
@@ -100,7 +105,7 @@ export function startUsagePipeline(options: UsagePipelineOptions) {
             messageAttributes: {},
             md5OfBody: '',
             eventSource: 'aws:sqs',
-            eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:access-log-objects`,
+            eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${OBJECT_QUEUE.name}`,
             awsRegion: LOCAL_REGION,
           },
         ],
