@@ -8,7 +8,9 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { activeApi } from '../../functions/definition/active-api';
 import { authorizerCacheOf } from '../../functions/definition/api';
+import type { RouteDefinition } from '../../functions/definition/routes';
 import { generateKey } from '../../functions/domain/keys/key-token';
+import { authorizerEvent } from '../../local/gateway/events';
 import type { KeyPool } from './key-pool';
 import type { SimulatedCall } from './traffic';
 
@@ -91,15 +93,21 @@ export async function runAuthorizer(options: {
       call.key >= 0
         ? (keys[call.key % keys.length] as string)
         : generateKey(call.environment === 'live' ? 'live' : 'test').token;
-    const event = {
-      type: 'REQUEST',
-      methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/${stage(call.environment)}/${call.method}${call.resourcePath}`,
-      resource: call.resourcePath,
+    // The event the local gateway hands the authorizer for this call.
+    const event = authorizerEvent({
+      restApiId: 'local',
+      stage: stage(call.environment),
+      method: call.method,
       path: call.path,
-      httpMethod: call.method,
-      headers: { 'x-api-key': key, 'user-agent': call.userAgent },
-      requestContext: { stage: stage(call.environment), identity: { sourceIp: call.sourceIp } },
-    } as unknown as APIGatewayRequestAuthorizerEvent;
+      route: { path: call.resourcePath } as RouteDefinition,
+      pathParameters: {},
+      headers: { 'x-api-key': [key], 'user-agent': [call.userAgent] },
+      query: {},
+      body: Buffer.alloc(0),
+      sourceIp: call.sourceIp,
+      requestId: `cost-model-${index}`,
+      requestTime: new Date(call.time),
+    });
     const started = performance.now();
     await options.handler(event).catch(() => undefined); // a 401 is the handler throwing 'Unauthorized'
     run.sampledBilledMs += Math.ceil(performance.now() - started);
