@@ -245,6 +245,20 @@ describe('metered proxy and sub-accounts', () => {
     const [request] = backends.send.mock.calls[0] ?? [];
     expect(Object.fromEntries(request?.headers ?? [])).toMatchObject({ 'X-Caller-Accounts': 'acc_1,acc_2' });
   });
+
+  it('sends an HTTP backend the rate limit the authorizer signed (caller-v2), so the signature still verifies', async () => {
+    const { invoke, backends } = aMeteredProxy({ balance: 12 });
+    const event = aRideRead();
+    Object.assign(event.requestContext.authorizer ?? {}, { rateLimit: '600', rateLimitScope: 'organization' });
+
+    await invoke(event);
+
+    const [request] = backends.send.mock.calls[0] ?? [];
+    expect(Object.fromEntries(request?.headers ?? [])).toMatchObject({
+      'X-Caller-Rate-Limit': '600',
+      'X-Caller-Rate-Limit-Scope': 'organization',
+    });
+  });
 });
 
 describe('forwardedHeaders', () => {

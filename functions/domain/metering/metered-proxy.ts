@@ -9,8 +9,8 @@
 import type { ApiKeyHeaderMode } from '../../definition/api';
 import { callerHeaderContext } from '../../definition/caller-headers';
 import type { TeamRouteDefinition } from '../../definition/routes';
-import type { Caller } from '../caller';
 import type { CallerAssertion } from '../caller-assertion';
+import type { CallerIdentity } from '../caller-context';
 import { BadGatewayError } from '../errors';
 import { backendUrl, forwardedHeaders, type MultiValueHeaders } from './forwarded-request';
 
@@ -25,7 +25,8 @@ export interface IncomingRequest {
   query: MultiValueHeaders | null;
   headers: MultiValueHeaders | null;
   body: Uint8Array | undefined;
-  caller: Pick<Caller, 'organizationId' | 'keyId' | 'environment' | 'permissions' | 'accounts'>;
+  /** As backends get it (backendCallerOf): its rate limit is signed, so it must reach the headers too. */
+  caller: Pick<CallerIdentity, 'organizationId' | 'keyId' | 'environment' | 'permissions' | 'accounts' | 'rateLimit'>;
   /** The authorizer's signature over the caller, passed on as it is (X-Caller-Signature and co.). */
   assertion: Partial<CallerAssertion>;
 }
