@@ -37,17 +37,16 @@ export class FleetStack extends Stack {
     const definition = fleetApi(backendUrl);
     const { live, sandbox } = definition.compiled.stages;
 
-    // Access logs in the platform's format, to its Firehose stream (connected by addUsagePlans):
-    // usage statistics and the call log are read from them.
-    const stageOptions = (stageName: string) => platformStageOptions(stageName);
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'levy-fleets-partner-api',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       cloudWatchRole: false,
-      deployOptions: stageOptions(live),
+      // Access logs in the platform's format, to its Firehose stream (connected by addUsagePlans):
+      // usage statistics and the call log are read from them.
+      deployOptions: platformStageOptions(live),
     });
     const deployment = this.api.latestDeployment as apigateway.Deployment;
-    const sandboxStage = new apigateway.Stage(this, 'SandboxStage', { deployment, ...stageOptions(sandbox) });
+    const sandboxStage = new apigateway.Stage(this, 'SandboxStage', { deployment, ...platformStageOptions(sandbox) });
 
     this.platform = new ApiKeyPlatform(this, 'Platform', { api: this.api, definition });
     this.platform.addUsagePlans(this.api, [this.api.deploymentStage, sandboxStage]);

@@ -21,17 +21,16 @@ export class LeadbaseStack extends Stack {
   constructor(scope: Construct, id: string, props: LeadbaseStackProps = {}) {
     super(scope, id, props);
     const { live, sandbox } = leadbaseApi.compiled.stages;
-    // Access logs in the platform's format, to its Firehose stream (connected by addUsagePlans):
-    // usage statistics and the call log are read from them.
-    const stageOptions = (stageName: string) => platformStageOptions(stageName);
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'leadbase-api',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       cloudWatchRole: false,
-      deployOptions: stageOptions(live),
+      // Access logs in the platform's format, to its Firehose stream (connected by addUsagePlans):
+      // usage statistics and the call log are read from them.
+      deployOptions: platformStageOptions(live),
     });
     const deployment = this.api.latestDeployment as apigateway.Deployment;
-    const sandboxStage = new apigateway.Stage(this, 'SandboxStage', { deployment, ...stageOptions(sandbox) });
+    const sandboxStage = new apigateway.Stage(this, 'SandboxStage', { deployment, ...platformStageOptions(sandbox) });
 
     this.backends = new LeadbaseBackends(this, 'Leadbase', props);
     this.platform = new ApiKeyPlatform(this, 'Keys', {
