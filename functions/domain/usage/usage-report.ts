@@ -69,9 +69,11 @@ export async function usageReport(deps: UsageReportDeps, caller: Caller, query: 
     ...(query.keyId && { keyId: query.keyId }),
   };
   const range = { ...scope, from, to };
-  const [rolledUp, windows, anomalies] = await Promise.all([
+  // The windows before the day items: a rollup between the two reads then counts its hour twice
+  // for a moment, never not at all (recent.ts).
+  const windows = await deps.recent.organizationWindows(caller.organizationId, caller.environment);
+  const [rolledUp, anomalies] = await Promise.all([
     deps.usage.days(range),
-    deps.recent.organizationWindows(caller.organizationId, caller.environment),
     query.keyId
       ? keyAnomalies(deps.usage, { ...scope, keyId: query.keyId }, today)
       : deps.usage.anomalies({ ...scope, day: today }),
