@@ -34,10 +34,6 @@ const WEBHOOK_SECRET_ID: keyof typeof webhookSecretConfig = 'WEBHOOK_SECRET_ID';
 const USAGE_BUCKET: keyof typeof usageBucketConfig = 'USAGE_BUCKET';
 /** The metered proxy's map of backend name → function ARN (JSON). */
 export const BACKEND_FUNCTIONS = 'BACKEND_FUNCTIONS';
-/**
- * The variable that carries each queue's URL to the functions that send to it, and to its
- * consumer (the delivery worker hides its own messages with ChangeMessageVisibility to retry).
- */
 
 /** Where the platform's emails come from: SES send permission is limited to this sender. */
 export interface EmailIdentity {
