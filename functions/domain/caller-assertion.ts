@@ -73,7 +73,7 @@ export interface CallerAssertion {
 }
 
 /** Secrets Manager holds the secret as base64 text of random bytes; fewer than this is a setup mistake. */
-export const MIN_SIGNING_SECRET_BYTES = 32;
+const MIN_SIGNING_SECRET_BYTES = 32;
 
 /** The audience of an assertion: the REST API id and stage of the method the authorizer guarded. */
 export const audienceOf = (apiId: string, stage: string) => `${apiId}/${stage}`;
@@ -157,7 +157,7 @@ export function assertionProblem(
 }
 
 /** How far ahead of the backend's clock the authorizer's may run. */
-export const CLOCK_SKEW_SECONDS = 30;
+const CLOCK_SKEW_SECONDS = 30;
 
 /** The secret's bytes: Secrets Manager's text (base64) or bytes already decoded. */
 export function signingKeyOf(secret: string | Uint8Array): Buffer {

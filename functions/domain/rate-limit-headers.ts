@@ -14,7 +14,7 @@
 
 /** Whose limit it is: the key's own, or its organization's plan (shared by all its keys). */
 export type RateLimitScope = 'key' | 'organization';
-export const RATE_LIMIT_SCOPES: readonly RateLimitScope[] = ['key', 'organization'];
+const RATE_LIMIT_SCOPES: readonly RateLimitScope[] = ['key', 'organization'];
 
 /** The per-minute limit that holds for a caller, and whose it is. */
 export interface EffectiveRateLimit {
@@ -22,7 +22,7 @@ export interface EffectiveRateLimit {
   scope: RateLimitScope;
 }
 
-export const RATE_LIMIT_WINDOW_SECONDS = 60;
+const RATE_LIMIT_WINDOW_SECONDS = 60;
 
 /** Whole seconds until the current clock-aligned minute ends, at least 1. */
 export function secondsToReset(now: Date): number {
@@ -61,7 +61,7 @@ export function scopeIdOf(limit: EffectiveRateLimit, caller: { keyId: string; or
 }
 
 /** Past this many scopes in one minute an instance starts the minute's counts over (memory bound). */
-export const MAX_COUNTED_SCOPES = 10_000;
+const MAX_COUNTED_SCOPES = 10_000;
 
 /**
  * Calls this instance answered per scope in the current clock-aligned minute. A count can only be
