@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoRecentUsageStore } from '../../functions/adapters/dynamo-recent-usage-store';
 import type { Caller } from '../../functions/domain/caller';
 import type { KeyStore } from '../../functions/domain/keys/key-model';
@@ -7,10 +5,8 @@ import { archiveWindow } from '../../functions/domain/usage/call-archive';
 import { listCalls } from '../../functions/domain/usage/call-log';
 import type { CallSectionRef } from '../../functions/domain/usage/usage-model';
 import { usageShardOf } from '../../functions/domain/usage/window';
-import { createTable, LOCAL_CREDENTIALS } from '../../local/bootstrap';
-import { startDynamoDb } from '../../local/emulators/dynamodb';
-import { LOCAL_REGION } from '../../local/gateway/events';
 import { MemoryCallArchive } from '../support/call-archive-memory';
+import { aLocalDynamoDb } from '../support/local-table';
 import { seededRandom } from '../support/seeded-random';
 import { aCursorCodec, aManualClock } from '../support/unit-factories';
 import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
@@ -39,20 +35,14 @@ function draw(pool: readonly string[], count: number, random: () => number): str
 }
 
 describe('DynamoRecentUsageStore call index over several parts per hour', () => {
-  let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
+  let dynamo: Awaited<ReturnType<typeof aLocalDynamoDb>>;
   let store: DynamoRecentUsageStore;
   const clock = aManualClock(new Date('2026-11-30T12:00:00Z'));
 
   beforeAll(async () => {
-    dynamo = await startDynamoDb({});
-    const client = new DynamoDBClient({
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      endpoint: dynamo.endpoint,
-    });
-    await createTable(client, TABLE);
-    const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    store = new DynamoRecentUsageStore(documents, TABLE, clock.clock, 16);
+    dynamo = await aLocalDynamoDb();
+    await dynamo.table(TABLE);
+    store = new DynamoRecentUsageStore(dynamo.documents, TABLE, clock.clock, 16);
   });
   afterAll(() => dynamo.close());
 

@@ -3,8 +3,6 @@
  * not folded in yet to the day items and the stored lastUsedAt, so a call shows a window after it
  * was made, and once only after its hour is rolled up. On a manual clock; no sleeping.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { DynamoRecentUsageStore } from '../../functions/adapters/dynamo-recent-usage-store';
 import { DynamoUsageStore } from '../../functions/adapters/dynamo-usage-store';
@@ -20,9 +18,7 @@ import { withRecentUsage } from '../../functions/domain/usage/recent';
 import type { RecentOrgWindow } from '../../functions/domain/usage/usage-model';
 import { type UsageReport, usageReport } from '../../functions/domain/usage/usage-report';
 import { buildUsageWindow } from '../../functions/domain/usage/window';
-import { createTable, LOCAL_CREDENTIALS } from '../../local/bootstrap';
-import { startDynamoDb } from '../../local/emulators/dynamodb';
-import { LOCAL_REGION } from '../../local/gateway/events';
+import { aLocalDynamoDb } from '../support/local-table';
 import { aUsagePipeline, MemoryRecentUsageStore } from '../support/recent-usage-memory';
 import { aManualClock } from '../support/unit-factories';
 import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
@@ -284,15 +280,10 @@ describe('usage and lastUsedAt freshness', () => {
   });
 
   it('hold on the DynamoDB stores (dynalite): at once from the window, once after the rollup', async () => {
-    const dynamo = await startDynamoDb({});
+    const dynamo = await aLocalDynamoDb();
     try {
-      const client = new DynamoDBClient({
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-        endpoint: dynamo.endpoint,
-      });
-      const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-      await createTable(client, 'usage');
+      const { documents } = dynamo;
+      await dynamo.table('usage');
       const { clock, report, lastUsedAt, lastUsed, ingest, rollUp } = platform(new Date(T), (now) => ({
         usage: new DynamoUsageStore(documents, 'usage'),
         recent: new DynamoRecentUsageStore(documents, 'usage', now),

@@ -5,8 +5,7 @@
  * On a manual clock; no sleeping.
  */
 import { gunzipSync } from 'node:zlib';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { DynamoRecentUsageStore, windowParts } from '../../functions/adapters/dynamo-recent-usage-store';
 import { DynamoUsageStore } from '../../functions/adapters/dynamo-usage-store';
@@ -18,9 +17,7 @@ import { aggregate } from '../../functions/domain/usage/counters';
 import { rollUp } from '../../functions/domain/usage/rollup';
 import type { CallSectionRef, OrgWindow } from '../../functions/domain/usage/usage-model';
 import { buildUsageWindow, usageShardOf, type WindowSection } from '../../functions/domain/usage/window';
-import { createTable, LOCAL_CREDENTIALS } from '../../local/bootstrap';
-import { startDynamoDb } from '../../local/emulators/dynamodb';
-import { LOCAL_REGION } from '../../local/gateway/events';
+import { aLocalDynamoDb } from '../support/local-table';
 import { seededRandom } from '../support/seeded-random';
 import { aManualClock } from '../support/unit-factories';
 import { someCalls } from '../support/usage-arbitraries';
@@ -31,15 +28,13 @@ const DAY = '2026-03-01';
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
 
-let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
-let client: DynamoDBClient;
+let dynamo: Awaited<ReturnType<typeof aLocalDynamoDb>>;
 let documents: DynamoDBDocumentClient;
 let tables = 0;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDb({});
-  client = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: dynamo.endpoint });
-  documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  dynamo = await aLocalDynamoDb();
+  documents = dynamo.documents;
 });
 
 afterAll(() => dynamo.close());
@@ -47,7 +42,7 @@ afterAll(() => dynamo.close());
 /** A fresh table, the stores on it, and a clock. */
 async function aPipeline(start = at('12:00:00'), shards = USAGE_RECENT_SHARDS) {
   const tableName = `usage-${++tables}`;
-  await createTable(client, tableName);
+  await dynamo.table(tableName);
   const clock = aManualClock(new Date(start));
   const recent = new DynamoRecentUsageStore(documents, tableName, clock.clock, shards);
   const usage = new DynamoUsageStore(documents, tableName);
