@@ -25,7 +25,7 @@ import { FUNCTIONS, type FunctionId, type FunctionNeeds } from '../functions/def
 import { BACKEND_TIMEOUT_SECONDS } from '../functions/definition/metering';
 import { ROUTE_FUNCTIONS } from '../functions/definition/platform-routes';
 import { QUEUE_URL_VARIABLES, QUEUES } from '../functions/definition/queues';
-import { USAGE_INGEST_TIMEOUT_SECONDS } from '../functions/definition/usage';
+import { USAGE_INGEST_TIMEOUT_SECONDS, USAGE_ROLLUP_TIMEOUT_SECONDS } from '../functions/definition/usage';
 import { intervalMsPerRecipient } from '../functions/domain/reminders/send-pacing';
 import { parsePartnerKeys } from '../functions/domain/secret-scanning/partner-signature';
 import type { reminderPacingConfig, secretScanningConfig } from '../functions/runtime/config';
@@ -138,7 +138,7 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
   // path. The object queue's visibility (QUEUES['access-log-objects'], 720 s) is six times this.
   'usage-ingest': { memorySize: 512, timeout: Duration.seconds(USAGE_INGEST_TIMEOUT_SECONDS) },
   // Every shard's windows of each due hour; after an outage, several hours at once.
-  'usage-rollup': { memorySize: 512, timeout: Duration.minutes(5) },
+  'usage-rollup': { memorySize: 512, timeout: Duration.seconds(USAGE_ROLLUP_TIMEOUT_SECONDS) },
   // Reads due keys only, but a backlog (the first run, an outage) can be large.
   'reminders-scan': { memorySize: 256, timeout: Duration.minutes(5) },
   // Well under the queue's visibility timeout (QUEUES.reminders), so a message is not handed out twice.

@@ -17,6 +17,7 @@ import {
   ACCESS_LOG_OBJECT_PREFIX,
   LOCAL_ACCESS_LOG_FLUSH_MS,
   USAGE_INGEST_TIMEOUT_SECONDS,
+  USAGE_ROLLUP_TIMEOUT_SECONDS,
 } from '../functions/definition/usage';
 import { renderAccessLogLine } from '../functions/domain/usage/access-call';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, lambdaContext } from './gateway/events';
@@ -52,7 +53,7 @@ export interface UsagePipelineOptions {
 const gzipped = promisify(gzip);
 const OBJECT_QUEUE = QUEUES['access-log-objects'];
 const INGEST_TIMEOUT_MS = USAGE_INGEST_TIMEOUT_SECONDS * 1000;
-const ROLLUP_TIMEOUT_MS = 300_000;
+const ROLLUP_TIMEOUT_MS = USAGE_ROLLUP_TIMEOUT_SECONDS * 1000;
 
 export function startUsagePipeline(options: UsagePipelineOptions) {
   const clock = options.clock ?? Date.now;

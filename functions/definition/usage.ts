@@ -64,6 +64,9 @@ export const USAGE_ROLLUP_GRACE_SECONDS = 300;
  */
 export const USAGE_INGEST_TIMEOUT_SECONDS = 120;
 
+/** usage-rollup's timeout: a run folds every shard's due hours in one invocation. */
+export const USAGE_ROLLUP_TIMEOUT_SECONDS = 300;
+
 /**
  * An object ingested this long or more after its hour ended is late (filed under an hour the
  * rollup cannot be reading): the grace period less usage-ingest's timeout, less a minute for the
