@@ -19,6 +19,7 @@ import {
   shouldRefund,
 } from '../domain/credits';
 import { InsufficientCreditsError } from '../domain/errors';
+import { withHeaders } from '../domain/response-headers';
 import { platformCallerOf } from './http-request';
 import type { HttpResponse } from './http-response';
 
@@ -43,7 +44,8 @@ export function credits(
 
   const setHeaders = (request: HttpRequest, consumed: number, remaining: number) => {
     if (request.response) {
-      request.response.headers = { ...request.response.headers, ...creditHeaders(consumed, remaining) };
+      // A backend's own x-credits-* (any letter case; HTTP answers come lower-cased) never beside ours.
+      request.response = withHeaders(request.response, creditHeaders(consumed, remaining));
     }
   };
 
