@@ -8,9 +8,9 @@ module.exports = {
       { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } },
     ],
   },
-  // @middy/* and fauxqs (the local SQS) are ESM-only; let ts-jest turn them into CommonJS for Jest's
-  // module registry. fauxqs's own dependencies all ship CommonJS builds.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|fauxqs)/)'],
+  // @middy/*, fauxqs (the local SQS) and jose (OIDC tokens) are ESM-only; let ts-jest turn them into
+  // CommonJS for Jest's module registry. fauxqs's own dependencies all ship CommonJS builds.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|fauxqs|jose)/)'],
   moduleNameMapper: {
     '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
     '^fauxqs$': '<rootDir>/node_modules/fauxqs/dist/app.js',
