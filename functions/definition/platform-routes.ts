@@ -13,18 +13,55 @@ export type ServiceScope = (typeof SERVICE_SCOPES)[number];
 const admin = { kind: 'admin' } as const;
 const organizationAdmin = { kind: 'admin', wholeOrganization: true } as const;
 
+// Who among people may call a route (RouteDefinition `people`): members manage their own keys,
+// viewers read, owners and admins do everything.
+const keyWriters = ['owner', 'admin', 'member'] as const;
+const keyReaders = ['owner', 'admin', 'member', 'viewer'] as const;
+const organizationWriters = ['owner', 'admin'] as const;
+const organizationReaders = ['owner', 'admin', 'viewer'] as const;
+const everyone = keyReaders;
+
 export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
   // Key management
-  { method: 'POST', path: '/v1/keys', function: 'keys-create', access: admin, summary: 'Create a key' },
-  { method: 'GET', path: '/v1/keys', function: 'keys-list', access: admin, summary: 'List keys' },
-  { method: 'GET', path: '/v1/keys/{id}', function: 'keys-get', access: admin, summary: 'Get a key' },
-  { method: 'PATCH', path: '/v1/keys/{id}', function: 'keys-update', access: admin, summary: 'Edit a key' },
-  { method: 'DELETE', path: '/v1/keys/{id}', function: 'keys-delete', access: admin, summary: 'Delete a key' },
+  {
+    method: 'POST',
+    path: '/v1/keys',
+    function: 'keys-create',
+    access: admin,
+    people: keyWriters,
+    summary: 'Create a key',
+  },
+  { method: 'GET', path: '/v1/keys', function: 'keys-list', access: admin, people: keyReaders, summary: 'List keys' },
+  {
+    method: 'GET',
+    path: '/v1/keys/{id}',
+    function: 'keys-get',
+    access: admin,
+    people: keyReaders,
+    summary: 'Get a key',
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/keys/{id}',
+    function: 'keys-update',
+    access: admin,
+    people: keyWriters,
+    summary: 'Edit a key',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/keys/{id}',
+    function: 'keys-delete',
+    access: admin,
+    people: keyWriters,
+    summary: 'Delete a key',
+  },
   {
     method: 'POST',
     path: '/v1/keys/{id}/deactivate',
     function: 'keys-status',
     access: admin,
+    people: keyWriters,
     summary: 'Deactivate a key (reversible)',
   },
   {
@@ -32,6 +69,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/keys/{id}/activate',
     function: 'keys-status',
     access: admin,
+    people: keyWriters,
     summary: 'Reactivate a key',
   },
   {
@@ -39,14 +77,23 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/keys/{id}/revoke',
     function: 'keys-status',
     access: admin,
+    people: keyWriters,
     summary: 'Revoke a key (permanent)',
   },
-  { method: 'POST', path: '/v1/keys/{id}/rotate', function: 'keys-rotate', access: admin, summary: 'Rotate a key' },
+  {
+    method: 'POST',
+    path: '/v1/keys/{id}/rotate',
+    function: 'keys-rotate',
+    access: admin,
+    people: keyWriters,
+    summary: 'Rotate a key',
+  },
   {
     method: 'GET',
     path: '/v1/audit-log',
     function: 'audit-log',
     access: organizationAdmin,
+    people: organizationReaders,
     summary: 'Read the audit log',
   },
   {
@@ -54,6 +101,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/keys/{id}/calls',
     function: 'key-calls',
     access: admin,
+    people: keyReaders,
     summary: "A key's calls of the last 7 days, newest first",
   },
   {
@@ -61,6 +109,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/usage',
     function: 'usage-report',
     access: organizationAdmin,
+    people: organizationReaders,
     summary: 'Usage statistics',
   },
   {
@@ -68,6 +117,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/notifications',
     function: 'notifications-list',
     access: organizationAdmin,
+    people: organizationReaders,
     summary: "The organization's in-app notifications, newest first",
   },
   {
@@ -75,6 +125,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/notifications/{id}/read',
     function: 'notifications-read',
     access: organizationAdmin,
+    people: organizationWriters,
     summary: 'Mark a notification as read',
   },
   // Webhooks
@@ -83,6 +134,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks',
     function: 'webhooks',
     access: organizationAdmin,
+    people: organizationWriters,
     summary: 'Register a webhook endpoint',
   },
   {
@@ -90,6 +142,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks',
     function: 'webhooks',
     access: organizationAdmin,
+    people: organizationReaders,
     summary: 'List webhook endpoints',
   },
   {
@@ -97,6 +150,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks/{id}',
     function: 'webhooks',
     access: organizationAdmin,
+    people: organizationReaders,
     summary: 'Get a webhook endpoint',
   },
   {
@@ -104,6 +158,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks/{id}',
     function: 'webhooks',
     access: organizationAdmin,
+    people: organizationWriters,
     summary: 'Edit a webhook endpoint (also re-enables a disabled one)',
   },
   {
@@ -111,6 +166,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks/{id}',
     function: 'webhooks',
     access: organizationAdmin,
+    people: organizationWriters,
     summary: 'Delete a webhook endpoint',
   },
   {
@@ -118,6 +174,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks/{id}/rotate-secret',
     function: 'webhooks',
     access: organizationAdmin,
+    people: organizationWriters,
     summary: 'Rotate the signing secret; the old one keeps signing for 24 hours',
   },
   {
@@ -125,6 +182,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks/{id}/test',
     function: 'webhook-test',
     access: organizationAdmin,
+    people: organizationWriters,
     summary: 'Send a test event now and return the outcome',
   },
   {
@@ -132,6 +190,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks/{id}/deliveries',
     function: 'webhook-deliveries',
     access: organizationAdmin,
+    people: organizationReaders,
     summary: "An endpoint's deliveries with every attempt, newest first",
   },
   {
@@ -139,6 +198,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry',
     function: 'webhook-deliveries',
     access: organizationAdmin,
+    people: organizationWriters,
     summary: 'Redeliver one delivery',
   },
   {
@@ -146,6 +206,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhooks/{id}/recover',
     function: 'webhook-deliveries',
     access: organizationAdmin,
+    people: organizationWriters,
     summary: 'Redeliver every failed delivery since a time',
   },
   {
@@ -153,6 +214,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/webhook-event-types',
     function: 'webhook-event-types',
     access: { kind: 'any-key' },
+    people: everyone,
     summary: 'The event catalog, with an example payload each',
   },
   {
@@ -175,6 +237,7 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     path: '/v1/whoami',
     function: 'whoami',
     access: { kind: 'any-key' },
+    people: everyone,
     summary: 'Describe the calling key',
   },
   // The API's docs, public: the OpenAPI document of the calling stage and a page that renders it.

@@ -5,6 +5,7 @@
  * builds its policies from both, the local gateway routes with both, and the CDK stack creates a
  * method for each, so local and cloud cannot drift.
  */
+import type { MemberRole } from '../domain/organization';
 import type { Backend } from './api-definition';
 import type { FunctionId } from './functions';
 import type { ServiceScope } from './platform-routes';
@@ -54,6 +55,30 @@ interface RouteBase {
 /** A platform route, served by one of the platform's functions. */
 export interface PlatformRouteDefinition extends RouteBase {
   function: FunctionId;
+  /**
+   * The roles of people (signed in to the console) who may call it; none when absent. Only
+   * management routes (`admin`, `any-key`) list any, and only GET routes list `viewer`.
+   */
+  people?: readonly MemberRole[];
+}
+
+/**
+ * What checks a route's caller: nothing (public), the key authorizer (the team's routes and service
+ * routes: cached, keys only), or the management authorizer, which also takes people's session and
+ * OIDC tokens (uncached, so a revoked session stops within a second).
+ */
+export type RouteAuthorizer = 'none' | 'key' | 'management';
+
+export function authorizerOf(route: RouteDefinition): RouteAuthorizer {
+  switch (route.access.kind) {
+    case 'public':
+      return 'none';
+    case 'admin':
+    case 'any-key':
+      return 'management';
+    default:
+      return 'key';
+  }
 }
 
 /** A route of the team's API, served by the team's backend. */

@@ -6,9 +6,11 @@
  */
 import { z } from 'zod';
 import { type CallerHeader, NO_ACCOUNTS } from '../definition/caller-headers';
+import type { KeyActor, MemberActor } from './caller';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from './keys/key-environment';
 import type { AccountScope } from './keys/key-model';
+import { MEMBER_ROLES } from './organization';
 import { type EffectiveRateLimit, effectiveRateLimitOf } from './rate-limit-headers';
 
 /**
@@ -28,6 +30,25 @@ export const authorizerContext = z.object({
     .optional(),
 });
 export type AuthorizerContext = z.output<typeof authorizerContext>;
+
+/**
+ * The management authorizer's context for a person (functions/management-authorizer): no key, the
+ * person's role and what it holds. Only the platform's management routes ever see it.
+ */
+export const personAuthorizerContext = z.object({
+  actorType: z.literal('member'),
+  memberId: z.string(),
+  email: z.string(),
+  role: z.enum(MEMBER_ROLES),
+  readOnly: z.union([z.boolean(), z.enum(['true', 'false']).transform((raw) => raw === 'true')]),
+  authMethod: z.enum(['session', 'oidc']),
+  sessionId: z.string().optional(),
+  organizationId: z.string(),
+  environment: z.enum(KEY_ENVIRONMENTS),
+  permissions: authorizerContext.shape.permissions,
+  accounts: authorizerContext.shape.accounts,
+});
+export type PersonAuthorizerContext = z.output<typeof personAuthorizerContext>;
 
 /** Thrown where the caller should be and is not: the route is not behind the platform's gateway. */
 export class MissingCallerError extends ForbiddenError {
@@ -62,6 +83,28 @@ export function authorizerContextOf(authorizer: unknown): AuthorizerContext {
   }
   if (!parsed.success) throw missing(parsed.error);
   return parsed.data;
+}
+
+/**
+ * The caller of the platform's own management routes: a key, as authorizerContextOf reads it, or a
+ * person signed in (`actorType: 'member'`). Fails closed like authorizerContextOf.
+ */
+export function platformContextOf(
+  authorizer: unknown,
+): (AuthorizerContext & { actor: KeyActor }) | (PersonAuthorizerContext & { actor: MemberActor }) {
+  if ((authorizer as { actorType?: unknown } | null | undefined)?.actorType !== 'member') {
+    const context = authorizerContextOf(authorizer);
+    return { ...context, actor: { kind: 'key', keyId: context.keyId, memberId: context.memberId } };
+  }
+  const parsed = personAuthorizerContext.safeParse(authorizer);
+  if (!parsed.success) {
+    throw new MissingCallerError('This route must sit behind the management authorizer.', { cause: parsed.error });
+  }
+  const { memberId, email, role, readOnly, authMethod, sessionId } = parsed.data;
+  return {
+    ...parsed.data,
+    actor: { kind: 'member', memberId, email, role, readOnly, authMethod, ...(sessionId && { sessionId }) },
+  };
 }
 
 /**

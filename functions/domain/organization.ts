@@ -1,7 +1,8 @@
 /** Organizations, their sub-accounts and members. */
 import type { PlanName } from '../definition/plans';
 
-export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
+/** Owners and admins manage everything, members their own keys, viewers read (see domain/members). */
+export const MEMBER_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 export const LOCALES = ['en', 'de'] as const;

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import { pageQuery } from '../definition/schemas/common';
 import type { Caller } from '../domain/caller';
-import { authorizerContextOf } from '../domain/caller-context';
+import { type AuthorizerContext, platformContextOf } from '../domain/caller-context';
 import { type FieldIssue, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import type { PageRequest } from '../domain/keys/key-model';
 
@@ -14,12 +14,24 @@ import type { PageRequest } from '../domain/keys/key-model';
  * caller with `callerOf` of `api-key-platform/backend` instead (domain/caller-context.ts).
  */
 export function platformCallerOf(event: APIGatewayProxyEvent): Caller {
-  const context = authorizerContextOf(event.requestContext.authorizer);
+  const context = platformContextOf(event.requestContext.authorizer);
   const userAgent = event.requestContext.identity?.userAgent ?? headerOf(event, 'user-agent');
-  return {
-    ...context,
+  const common = {
+    actor: context.actor,
+    organizationId: context.organizationId,
+    memberId: context.memberId,
+    environment: context.environment,
+    permissions: context.permissions,
+    accounts: context.accounts,
     sourceIp: event.requestContext.identity?.sourceIp ?? '',
     ...(userAgent && { userAgent }),
+  };
+  if (context.actor.kind === 'member') return common;
+  const key = context as AuthorizerContext;
+  return {
+    ...common,
+    keyId: key.keyId,
+    ...(key.rateLimitPerMinute !== undefined && { rateLimitPerMinute: key.rateLimitPerMinute }),
   };
 }
 

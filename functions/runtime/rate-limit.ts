@@ -60,7 +60,7 @@ export function rateLimit(
       const own = context?.rateLimitPerMinute;
       if (own !== undefined && own !== null) {
         const { keyId, organizationId, rateLimitPerMinute } = platformCallerOf(request.event);
-        if (rateLimitPerMinute !== undefined) {
+        if (rateLimitPerMinute !== undefined && keyId !== undefined) {
           let decision: RateLimitDecision;
           try {
             decision = await limiter.check(keyId, rateLimitPerMinute);

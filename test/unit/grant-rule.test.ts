@@ -64,6 +64,7 @@ function serviceWith(...records: ApiKeyRecord[]) {
 
 function callerFor(actor: ApiKeyRecord): Caller {
   return {
+    actor: { kind: 'key', keyId: actor.id, memberId: actor.createdBy },
     keyId: actor.id,
     organizationId: actor.organizationId,
     memberId: actor.createdBy,

@@ -275,3 +275,53 @@ describe('platformCallerOf', () => {
     expect(caught(() => platformCallerOf(event))).toBeInstanceOf(ForbiddenError);
   });
 });
+
+describe('platformCallerOf for people', () => {
+  const personContext = (overrides: Record<string, unknown> = {}) => ({
+    actorType: 'member',
+    memberId: 'mem_9',
+    email: 'ana@example.com',
+    role: 'member',
+    readOnly: 'true',
+    authMethod: 'session',
+    sessionId: 'ses_1',
+    organizationId: 'org_1',
+    environment: 'test',
+    permissions: '["rides:read"]',
+    accounts: '["acc_1"]',
+    ...overrides,
+  });
+
+  it('reads a person as a member actor without a key', () => {
+    const event = aProxyEvent();
+    event.requestContext.authorizer = personContext();
+
+    const caller = platformCallerOf(event);
+
+    expect(caller.actor).toEqual({
+      kind: 'member',
+      memberId: 'mem_9',
+      email: 'ana@example.com',
+      role: 'member',
+      readOnly: true,
+      authMethod: 'session',
+      sessionId: 'ses_1',
+    });
+    expect(caller).toMatchObject({ memberId: 'mem_9', environment: 'test', accounts: ['acc_1'] });
+    expect(caller.keyId).toBeUndefined();
+  });
+
+  it('reads a key as a key actor', () => {
+    const event = aProxyEvent();
+    event.requestContext.authorizer = anAuthorizerContext();
+
+    expect(platformCallerOf(event).actor).toEqual({ kind: 'key', keyId: 'key_a', memberId: 'mem_1' });
+  });
+
+  it('fails closed on a person context with an unknown role', () => {
+    const event = aProxyEvent();
+    event.requestContext.authorizer = personContext({ role: 'superuser' });
+
+    expect(caught(() => platformCallerOf(event))).toBeInstanceOf(ForbiddenError);
+  });
+});

@@ -125,7 +125,10 @@ export function rightsOf(key: ApiKeyRecord): Rights {
  * to a cache TTL old, and it does not carry the key's expiry or allowlist.
  */
 async function actorRights(deps: Pick<KeyServiceDeps, 'keys' | 'clock'>, caller: Caller): Promise<Rights> {
-  const actor = await deps.keys.get(caller.keyId);
+  if (caller.actor.kind === 'member') {
+    throw new ForbiddenError('People cannot manage keys yet.'); // replaced by the person's rights (issue 14)
+  }
+  const actor = await deps.keys.get(caller.actor.keyId);
   if (!actor || actor.organizationId !== caller.organizationId || effectiveStatus(actor, deps.clock()) !== 'active') {
     throw new ForbiddenError('The calling key is no longer active; use an active key.');
   }
