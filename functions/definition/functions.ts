@@ -70,6 +70,8 @@ export interface FunctionNeeds {
   callerSigningSecret?: boolean;
   /** Reads the master secret that every webhook endpoint's signing secret is derived from. */
   webhookSecret?: boolean;
+  /** Reads the secret console session tokens are hashed with (SESSION_SECRET_ID). */
+  sessionSecret?: boolean;
   /** Posts to customers' webhook URLs on the internet (see the network note in infra/constructs/webhooks.ts). */
   webhookEgress?: boolean;
   /**

@@ -105,3 +105,7 @@ function isFunctionArnMap(raw: string): boolean {
     return false;
   }
 }
+/** The secret console session tokens are hashed with (HMAC-SHA256; domain/sessions/session-token.ts). */
+export const sessionSecretConfig = { SESSION_SECRET_ID: required('SESSION_SECRET_ID') };
+/** Where console sign-in links point (the construct's `identity.consoleUrl`); else the API's own `/<stage>/console`. */
+export const consoleUrlConfig = { CONSOLE_URL: z.optional(z.string()) };

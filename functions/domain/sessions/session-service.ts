@@ -1,0 +1,185 @@
+/**
+ * Console sessions, as Svix's app portal hands them out: the team's backend (an admin key) or an
+ * owner or admin asks for a session for one member and gets a bearer token and a one-time sign-in
+ * link. Nothing here logs or echoes a token or link: errors name members, never credentials.
+ */
+import { actorLabel, type Caller, isReadOnly } from '../caller';
+import type { Clock } from '../clock';
+import { ExceedsOwnRightsError, ForbiddenError, NotFoundError } from '../errors';
+import { excessOf } from '../keys/grant-rule';
+import type { Member, MemberStore } from '../members/member-model';
+import { rightsOfMember } from '../members/member-rights';
+import {
+  type ConsoleSession,
+  LINK_LIFETIME_SECONDS,
+  LinkUsedOrExpiredError,
+  SESSION_LIFETIME,
+  type SessionStore,
+} from './session-model';
+import {
+  isLinkToken,
+  linkTokenHash,
+  newLinkToken,
+  newSessionId,
+  newSessionToken,
+  type RandomSource,
+  sessionTokenHash,
+} from './session-token';
+
+export interface SessionServiceDeps {
+  sessions: SessionStore;
+  members: Pick<MemberStore, 'get' | 'findByEmail'>;
+  sessionSecret: () => Promise<Buffer>;
+  clock: Clock;
+  random?: RandomSource;
+}
+
+export type SessionTarget = { email: string } | { memberId: string };
+
+export interface CreateSessionInput {
+  target: SessionTarget;
+  expiresInSeconds?: number;
+  readOnly?: boolean;
+}
+
+export interface CreatedSession {
+  session: ConsoleSession;
+  member: Member;
+  /** The bearer token on the management routes: shown once, never stored. */
+  token: string;
+  /** The one-time sign-in link's token, for `<console>/sign-in#<linkToken>`. */
+  linkToken: string;
+}
+
+export async function createSession(
+  deps: SessionServiceDeps,
+  caller: Caller,
+  input: CreateSessionInput,
+): Promise<CreatedSession> {
+  assertMayCreateSessions(caller);
+  const member = await memberOf(deps, caller.organizationId, input.target);
+  assertMayActAs(caller, member);
+  const now = deps.clock();
+  const lifetime = input.expiresInSeconds ?? SESSION_LIFETIME.defaultSeconds;
+  const expiresAt = new Date(now.getTime() + lifetime * 1000).toISOString();
+  const sessionId = newSessionId(deps.random);
+  const token = newSessionToken(sessionId, deps.random);
+  const linkToken = newLinkToken(deps.random);
+  const linkHash = linkTokenHash(linkToken);
+  const session: ConsoleSession = {
+    id: sessionId,
+    organizationId: caller.organizationId,
+    memberId: member.id,
+    readOnly: input.readOnly ?? false,
+    createdAt: now.toISOString(),
+    expiresAt,
+    createdBy: actorLabel(caller),
+    tokenHash: sessionTokenHash(await deps.sessionSecret(), token),
+    linkHash,
+  };
+  const linkExpiry = Math.min(Date.parse(expiresAt), now.getTime() + LINK_LIFETIME_SECONDS * 1000);
+  await deps.sessions.create(session, {
+    hash: linkHash,
+    sessionId,
+    organizationId: caller.organizationId,
+    expiresAt: new Date(linkExpiry).toISOString(),
+  });
+  return { session, member, token, linkToken };
+}
+
+/** Signs a browser in with a link, once: a new token of the session, as the API's token is not the browser's. */
+export async function exchangeLink(
+  deps: Pick<SessionServiceDeps, 'sessions' | 'sessionSecret' | 'clock' | 'random'>,
+  link: string,
+): Promise<{ session: ConsoleSession; token: string }> {
+  if (!isLinkToken(link)) throw new LinkUsedOrExpiredError();
+  const secret = await deps.sessionSecret();
+  let token = '';
+  const session = await deps.sessions.exchange(
+    linkTokenHash(link),
+    (sessionId) => {
+      token = newSessionToken(sessionId, deps.random);
+      return sessionTokenHash(secret, token);
+    },
+    deps.clock(),
+  );
+  return { session, token };
+}
+
+export async function revokeSession(deps: Pick<SessionServiceDeps, 'sessions'>, caller: Caller, sessionId: string) {
+  assertMayCreateSessions(caller);
+  if (!(await deps.sessions.revoke(caller.organizationId, sessionId))) {
+    throw new NotFoundError(`No console session ${sessionId} in this organization (it may have expired).`);
+  }
+}
+
+export async function listSessions(
+  deps: Pick<SessionServiceDeps, 'sessions' | 'clock'>,
+  caller: Caller,
+): Promise<ConsoleSession[]> {
+  assertPeopleManager(caller);
+  return deps.sessions.listActive(caller.organizationId, deps.clock());
+}
+
+/** What the API shows of a session: never a hash. */
+export function sessionView(session: ConsoleSession) {
+  return {
+    id: session.id,
+    memberId: session.memberId,
+    readOnly: session.readOnly,
+    createdAt: session.createdAt,
+    expiresAt: session.expiresAt,
+    createdBy: session.createdBy,
+    signedIn: session.browserTokenHash !== undefined,
+  };
+}
+
+const SANDBOX_KEY_MESSAGE = 'People span live and sandbox; use a live admin key.';
+
+/**
+ * Keys: only admin keys over every sub-account on live (a sandbox key must never hand out a person's
+ * live rights). People: owners and admins, not read-only.
+ */
+function assertPeopleManager(caller: Caller): void {
+  if (caller.actor.kind === 'key') {
+    if (caller.environment !== 'live') throw new ForbiddenError(SANDBOX_KEY_MESSAGE);
+    if (!caller.permissions.includes('admin') || caller.accounts !== '*') {
+      throw new ForbiddenError("Console sessions need an admin key with accounts '*'.");
+    }
+    return;
+  }
+  if (caller.actor.role !== 'owner' && caller.actor.role !== 'admin') {
+    throw new ForbiddenError('Only owners and admins manage console sessions.');
+  }
+}
+
+function assertMayCreateSessions(caller: Caller): void {
+  assertPeopleManager(caller);
+  if (isReadOnly(caller)) throw new ForbiddenError('A read-only session cannot create or revoke sessions.');
+}
+
+/** A person hands out only sessions that fit within their own rights: an owner for anyone, an admin not for owners. */
+function assertMayActAs(caller: Caller, member: Member): void {
+  if (caller.actor.kind === 'key') return;
+  if (member.role === 'owner' && caller.actor.role !== 'owner') {
+    throw new ForbiddenError(`Only an owner may create a session for an owner (${member.email}).`);
+  }
+  const actor = { environment: caller.environment, permissions: caller.permissions, accounts: caller.accounts };
+  const issues = excessOf(actor, rightsOfMember(member, caller.environment));
+  if (issues.length > 0) throw new ExceedsOwnRightsError(issues);
+}
+
+async function memberOf(
+  deps: Pick<SessionServiceDeps, 'members'>,
+  organizationId: string,
+  target: SessionTarget,
+): Promise<Member> {
+  if ('email' in target) {
+    const member = await deps.members.findByEmail(organizationId, target.email.toLowerCase());
+    if (!member) throw new NotFoundError(`No member with email ${target.email} in this organization.`);
+    return member;
+  }
+  const member = await deps.members.get(organizationId, target.memberId);
+  if (!member) throw new NotFoundError(`No member ${target.memberId} in this organization.`);
+  return member;
+}
