@@ -1,0 +1,155 @@
+/**
+ * Verifies a person's OIDC token (a JWT from the team's identity provider: Cognito, Auth0, Okta, the
+ * local provider) against the issuer's published keys. Every token that is not provably good,
+ * whatever the reason, is `undefined`: the caller answers 401 and learns nothing more.
+ */
+import {
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  jwtVerify,
+} from 'jose';
+
+/** Asymmetric only: `none` and HMAC (HS256, whose key would be public) are refused. */
+export const OIDC_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'] as const;
+/** Seconds of clock skew allowed on exp, nbf and iat. */
+export const OIDC_CLOCK_TOLERANCE_SECONDS = 5;
+/** Verified tokens kept per instance; past it the oldest goes first. */
+const MAX_CACHED_TOKENS = 1000;
+
+export interface OidcVerifierOptions {
+  /** Exactly as the provider's tokens spell `iss` (Auth0's ends with a slash). */
+  issuer: string;
+  audience: string;
+  /** The claim naming the person; `sub` unless the provider's stable id is elsewhere. */
+  subjectClaim?: string;
+  emailClaim?: string;
+  fetch?: typeof fetch;
+  /** Milliseconds since the epoch; tests pin it. */
+  now?: () => number;
+}
+
+export interface OidcIdentity {
+  issuer: string;
+  subject: string;
+  email?: string;
+  /** Only `email_verified: true` (a boolean) counts: a person is mapped by email only then. */
+  emailVerified: boolean;
+}
+
+/**
+ * The issuer could not be asked for its keys (down, not an OIDC issuer, a JWKS that does not parse):
+ * no statement about the token. The management authorizer lets it surface as a 500 and a log line
+ * rather than a 401 that would send people to look for a wrong password.
+ */
+export class OidcIssuerUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OidcIssuerUnavailableError';
+  }
+}
+
+export interface OidcVerifier {
+  verify(token: string): Promise<OidcIdentity | undefined>;
+}
+
+export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
+  const { issuer, audience, subjectClaim = 'sub', emailClaim = 'email' } = options;
+  const fetchImpl = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const keysOfIssuer = remoteKeySet(issuer, fetchImpl);
+  const verified = new Map<string, { identity: OidcIdentity; expiresAtMs: number }>();
+
+  return {
+    async verify(token) {
+      const cached = verified.get(token);
+      if (cached && cached.expiresAtMs > now()) return cached.identity;
+      if (cached) verified.delete(token);
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, keysOfIssuer, {
+          issuer,
+          audience,
+          algorithms: [...OIDC_ALGORITHMS],
+          clockTolerance: OIDC_CLOCK_TOLERANCE_SECONDS,
+          currentDate: new Date(now()),
+          // A token without exp would never stop working.
+          requiredClaims: ['exp'],
+        }));
+      } catch (error) {
+        if (error instanceof OidcIssuerUnavailableError) throw error;
+        return undefined;
+      }
+      const identity = identityOf(payload, { issuer, subjectClaim, emailClaim });
+      if (!identity) return undefined;
+      if (verified.size >= MAX_CACHED_TOKENS) verified.delete(verified.keys().next().value as string);
+      verified.set(token, { identity, expiresAtMs: (payload.exp as number) * 1000 });
+      return identity;
+    },
+  };
+}
+
+function identityOf(
+  payload: Record<string, unknown>,
+  claims: { issuer: string; subjectClaim: string; emailClaim: string },
+): OidcIdentity | undefined {
+  const subject = payload[claims.subjectClaim];
+  if (typeof subject !== 'string' || subject === '') return undefined;
+  const email = payload[claims.emailClaim];
+  return {
+    issuer: claims.issuer,
+    subject,
+    ...(typeof email === 'string' && email !== '' && { email }),
+    emailVerified: payload.email_verified === true,
+  };
+}
+
+/**
+ * The issuer's keys: discovery once (retried after a failure), then jose's remote key set, which
+ * caches the keys and fetches them again when a token names a key id it has not seen (rotation).
+ * Nothing is fetched for a token whose header is already wrong: jose checks the algorithm first.
+ */
+function remoteKeySet(issuer: string, fetchImpl: typeof fetch) {
+  let keySet: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  return async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    keySet ??= discoverJwksUri(issuer, fetchImpl)
+      .then((jwksUri) => createRemoteJWKSet(jwksUri, { [customFetch]: fetchImpl }))
+      .catch((error: unknown) => {
+        keySet = undefined;
+        throw error;
+      });
+    const keys = await keySet;
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      if (error instanceof errors.JOSEError && !JWKS_FETCH_FAILURES.has(error.code)) throw error;
+      throw new OidcIssuerUnavailableError(`The OIDC issuer's keys could not be fetched: ${String(error)}`, {
+        cause: error,
+      });
+    }
+  };
+}
+
+/** jose's errors about fetching the key set, as opposed to the token naming no key of it. */
+const JWKS_FETCH_FAILURES = new Set(['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
+
+async function discoverJwksUri(issuer: string, fetchImpl: typeof fetch): Promise<URL> {
+  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  let document: { issuer?: unknown; jwks_uri?: unknown };
+  try {
+    const response = await fetchImpl(url, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    document = (await response.json()) as typeof document;
+  } catch (error) {
+    throw new OidcIssuerUnavailableError(`OIDC discovery failed: ${String(error)}`, { cause: error });
+  }
+  // OpenID Connect Discovery 1.0 §4.3: the document must name the issuer it was fetched for.
+  if (document.issuer !== issuer || typeof document.jwks_uri !== 'string') {
+    throw new OidcIssuerUnavailableError(
+      `${url} does not describe the issuer ${issuer} (its issuer is ${String(document.issuer)}, jwks_uri ${String(document.jwks_uri)}); check OIDC_ISSUER.`,
+    );
+  }
+  return new URL(document.jwks_uri);
+}

@@ -1,0 +1,187 @@
+import { type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
+import {
+  createOidcVerifier,
+  OIDC_ALGORITHMS,
+  OidcIssuerUnavailableError,
+} from '../../functions/adapters/oidc-verifier';
+
+const ISSUER = 'https://id.example.com';
+const AUDIENCE = 'api-key-platform';
+const NOW_S = Date.parse('2026-03-01T12:00:00.000Z') / 1000;
+
+/** One key pair per algorithm, made once: RSA key generation is slow. */
+const issuerKeys = (async () => {
+  const privateKeys = new Map<string, CryptoKey>();
+  const jwks: { keys: object[] } = { keys: [] };
+  for (const alg of OIDC_ALGORITHMS) {
+    const pair = await generateKeyPair(alg, { extractable: true });
+    privateKeys.set(alg, pair.privateKey);
+    jwks.keys.push({ ...(await exportJWK(pair.publicKey)), kid: `kid-${alg}`, alg, use: 'sig' });
+  }
+  return { privateKeys, jwks };
+})();
+
+/** An identity provider held in memory: its discovery document and JWKS behind an injected fetch. */
+async function anIssuer(options: { discoveredIssuer?: string; jwksStatus?: number } = {}) {
+  const { privateKeys: keys, jwks } = await issuerKeys;
+  const requests: string[] = [];
+  const fetchStub = (async (input: string | URL | Request) => {
+    const url = String(input);
+    requests.push(url);
+    if (url === `${ISSUER}/.well-known/openid-configuration`) {
+      return Response.json({ issuer: options.discoveredIssuer ?? ISSUER, jwks_uri: `${ISSUER}/jwks` });
+    }
+    if (url === `${ISSUER}/jwks`) return Response.json(jwks, { status: options.jwksStatus ?? 200 });
+    return new Response('not found', { status: 404 });
+  }) as typeof fetch;
+
+  const sign = (claims: JWTPayload, alg: (typeof OIDC_ALGORITHMS)[number] = 'RS256', signer = keys.get(alg)) =>
+    // A claim given as undefined is left out of the token (JSON drops it).
+    new SignJWT({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'user-1',
+      iat: NOW_S - 60,
+      exp: NOW_S + 600,
+      email: 'ada@acme.example',
+      email_verified: true,
+      ...claims,
+    })
+      .setProtectedHeader({ alg, kid: `kid-${alg}` })
+      .sign(signer as CryptoKey);
+  return { fetch: fetchStub, requests, sign };
+}
+
+function aVerifier(fetchImpl: typeof fetch, now = () => NOW_S * 1000, overrides = {}) {
+  return createOidcVerifier({ issuer: ISSUER, audience: AUDIENCE, fetch: fetchImpl, now, ...overrides });
+}
+
+describe('createOidcVerifier', () => {
+  it('answers the subject and the verified email of a good token', async () => {
+    const issuer = await anIssuer();
+    const token = await issuer.sign({});
+
+    const identity = await aVerifier(issuer.fetch).verify(token);
+
+    expect(identity).toEqual({ issuer: ISSUER, subject: 'user-1', email: 'ada@acme.example', emailVerified: true });
+  });
+
+  it.each(OIDC_ALGORITHMS)('accepts %s', async (alg) => {
+    const issuer = await anIssuer();
+
+    expect(await aVerifier(issuer.fetch).verify(await issuer.sign({}, alg))).toBeDefined();
+  });
+
+  it('refuses a token signed by a key that is not the issuer’s, under the issuer’s key id', async () => {
+    const issuer = await anIssuer();
+    const forger = await generateKeyPair('ES256');
+
+    expect(await aVerifier(issuer.fetch).verify(await issuer.sign({}, 'ES256', forger.privateKey))).toBeUndefined();
+  });
+
+  it('refuses a good token whose payload was changed', async () => {
+    const issuer = await anIssuer();
+    const [header, , signature] = (await issuer.sign({})).split('.');
+    const payload = Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'owner', exp: NOW_S + 600 }));
+
+    const forged = `${header}.${payload.toString('base64url')}.${signature}`;
+
+    expect(await aVerifier(issuer.fetch).verify(forged)).toBeUndefined();
+  });
+
+  it.each([
+    ['another issuer', { iss: 'https://evil.example.com' }],
+    ['another audience', { aud: 'someone-else' }],
+    ['expired beyond the 5 s tolerance', { exp: NOW_S - 6 }],
+    ['not yet valid', { nbf: NOW_S + 60 }],
+    ['an empty subject', { sub: '' }],
+  ])('refuses a token with %s', async (_, claims) => {
+    const issuer = await anIssuer();
+
+    expect(await aVerifier(issuer.fetch).verify(await issuer.sign(claims))).toBeUndefined();
+  });
+
+  it('accepts a token that expired within the clock tolerance', async () => {
+    const issuer = await anIssuer();
+
+    expect(await aVerifier(issuer.fetch).verify(await issuer.sign({ exp: NOW_S - 4 }))).toBeDefined();
+  });
+
+  it('refuses a token without exp', async () => {
+    const issuer = await anIssuer();
+
+    expect(await aVerifier(issuer.fetch).verify(await issuer.sign({ exp: undefined }))).toBeUndefined();
+  });
+
+  it('refuses alg none and HS256 without asking the issuer for keys', async () => {
+    const issuer = await anIssuer();
+    const claims = { iss: ISSUER, aud: AUDIENCE, sub: 'user-1', exp: NOW_S + 600 };
+    const unsecured = new UnsecuredJWT(claims).encode();
+    const hmac = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: 'kid-RS256' })
+      .sign(new TextEncoder().encode('a-secret-anyone-could-guess-0123'));
+
+    const verifier = aVerifier(issuer.fetch);
+
+    expect(await verifier.verify(unsecured)).toBeUndefined();
+    expect(await verifier.verify(hmac)).toBeUndefined();
+    expect(issuer.requests).toEqual([]);
+  });
+
+  it.each(['', 'not-a-jwt', 'a.b.c', 'eyJhbGciOiJSUzI1NiJ9.e30'])('refuses the malformed token %j', async (token) => {
+    const issuer = await anIssuer();
+
+    expect(await aVerifier(issuer.fetch).verify(token)).toBeUndefined();
+  });
+
+  it('says the email is unverified unless email_verified is the boolean true', async () => {
+    const issuer = await anIssuer();
+    const verifier = aVerifier(issuer.fetch);
+
+    const asString = await verifier.verify(await issuer.sign({ email_verified: 'true' }));
+    const absent = await verifier.verify(await issuer.sign({ email_verified: undefined }));
+
+    expect(asString?.emailVerified).toBe(false);
+    expect(absent?.emailVerified).toBe(false);
+  });
+
+  it('reads the person from the configured claims', async () => {
+    const issuer = await anIssuer();
+    const verifier = aVerifier(issuer.fetch, undefined, { subjectClaim: 'oid', emailClaim: 'upn' });
+
+    const identity = await verifier.verify(await issuer.sign({ oid: 'object-7', upn: 'ada@corp.example' }));
+
+    expect(identity).toMatchObject({ subject: 'object-7', email: 'ada@corp.example' });
+  });
+
+  it('discovers the issuer once and keeps a verified token until it expires', async () => {
+    const issuer = await anIssuer();
+    let nowMs = NOW_S * 1000;
+    const verifier = aVerifier(issuer.fetch, () => nowMs);
+    const token = await issuer.sign({ exp: NOW_S + 60 });
+
+    await verifier.verify(token);
+    await verifier.verify(await issuer.sign({ sub: 'user-2' }));
+    const again = await verifier.verify(token);
+    nowMs = (NOW_S + 66) * 1000;
+    const afterExpiry = await verifier.verify(token);
+
+    expect(again?.subject).toBe('user-1');
+    expect(afterExpiry).toBeUndefined();
+    expect(issuer.requests).toEqual([`${ISSUER}/.well-known/openid-configuration`, `${ISSUER}/jwks`]);
+  });
+
+  it('throws, rather than answering for the token, when the issuer’s keys cannot be fetched', async () => {
+    const issuer = await anIssuer({ jwksStatus: 503 });
+
+    await expect(aVerifier(issuer.fetch).verify(await issuer.sign({}))).rejects.toBeInstanceOf(
+      OidcIssuerUnavailableError,
+    );
+  });
+
+  it('refuses to trust a discovery document that names another issuer', async () => {
+    const issuer = await anIssuer({ discoveredIssuer: 'https://evil.example.com' });
+
+    await expect(aVerifier(issuer.fetch).verify(await issuer.sign({}))).rejects.toThrow(/check OIDC_ISSUER/);
+  });
+});
