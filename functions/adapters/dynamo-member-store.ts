@@ -1,0 +1,549 @@
+/**
+ * Members as items of their own (docs/dynamodb.md): `ORG#<org>/MEMBER#<id>`, an email lookup
+ * `EMAIL#<email>/ORG#<org>`, an OIDC subject lookup `OIDC#<issuer hash>#<sub>/ORG#<org>` and the
+ * organization's owners `ORG#<org>/OWNERS`.
+ *
+ * dynalite (the local DynamoDB) has no transactions, so every write touches one item, conditionally,
+ * in an order that fails safe (docs/design.md "Consistency without transactions"):
+ * - the email lookup is claimed first (`attribute_not_exists`): of two invites of one address one
+ *   wins; a claim whose member never got written (a crash) is taken over after CLAIM_LEASE_MS;
+ * - a change that makes or unmakes an owner first writes the OWNERS item with the new owner list
+ *   and the intent (`pending`), conditional on its version, then the member, then clears the intent.
+ *   Two concurrent removals of the last two owners race on that one item: one wins, the other finds
+ *   a single owner left. An intent left by a crash is settled after CLAIM_LEASE_MS by reading the member.
+ */
+import { createHash } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConcurrentModificationError, ConflictError, NotFoundError } from '../domain/errors';
+import { LastOwnerError, type Member, type MemberStore, type Membership } from '../domain/members/member-model';
+import type { MemberRole } from '../domain/organization';
+import { isConditionFailure, writeIfCondition } from './conditional';
+import { organizationKey } from './dynamo-organization-store';
+
+/** Longer than any management function runs: an older claim or intent was left by a crash. */
+export const CLAIM_LEASE_MS = 60_000;
+
+const memberKey = (organizationId: string, memberId: string) => ({
+  pk: `ORG#${organizationId}`,
+  sk: `MEMBER#${memberId}`,
+});
+const emailKey = (organizationId: string, email: string) => ({
+  pk: `EMAIL#${email.toLowerCase()}`,
+  sk: `ORG#${organizationId}`,
+});
+const ownersKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'OWNERS' });
+/** The issuer is hashed: URLs are long, and the lookup needs only to tell issuers apart. */
+export const oidcKey = (organizationId: string, issuer: string, subject: string) => ({
+  pk: `OIDC#${createHash('sha256').update(issuer).digest('hex').slice(0, 16)}#${subject}`,
+  sk: `ORG#${organizationId}`,
+});
+
+const MEMBER_FIELDS = [
+  'id',
+  'organizationId',
+  'email',
+  'role',
+  'accounts',
+  'permissions',
+  'status',
+  'invitedAt',
+  'invitedBy',
+  'joinedAt',
+  'oidcSubject',
+  'oidcIssuer',
+  'version',
+] as const;
+
+const OWNERS_NAMES = { '#owners': 'owners', '#version': 'version', '#pending': 'pending' };
+
+interface OwnersItem {
+  owners: string[];
+  version: number;
+  pending?: { memberId: string; becomesOwner: boolean; previous: string[]; at: number };
+}
+
+/** A member of an organization item written before members had items of their own. */
+interface LegacyMember {
+  id: string;
+  email: string;
+  role: MemberRole;
+}
+
+export class DynamoMemberStore implements MemberStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(organizationId: string): Promise<Member[]> {
+    // MEMBER#… sorts before ORG: one Query reads the members and the organization item, whose
+    // leftover `members` array (an organization made before member items) is migrated here.
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `ORG#${organizationId}`, ':from': 'MEMBER#', ':to': 'ORG' },
+      ConsistentRead: true,
+    });
+    const legacy = items.find((item) => item.sk === 'ORG')?.members as LegacyMember[] | undefined;
+    if (legacy) {
+      await this.migrate(organizationId, legacy, items);
+      return this.list(organizationId);
+    }
+    return items.filter((item) => String(item.sk).startsWith('MEMBER#')).map(memberOf);
+  }
+
+  async get(organizationId: string, memberId: string): Promise<Member | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: memberKey(organizationId, memberId), ConsistentRead: true }),
+    );
+    if (Item) return memberOf(Item);
+    // Only a miss looks for a legacy organization item: a member found costs one read.
+    if (!(await this.hasLegacyMembers(organizationId))) return undefined;
+    return (await this.list(organizationId)).find((member) => member.id === memberId);
+  }
+
+  async findByEmail(organizationId: string, email: string): Promise<Member | undefined> {
+    const wanted = email.toLowerCase();
+    return (await this.list(organizationId)).find((member) => member.email === wanted);
+  }
+
+  async membershipsOfEmail(email: string): Promise<Membership[]> {
+    const wanted = email.toLowerCase();
+    const lookups = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `EMAIL#${wanted}` },
+    });
+    // A lookup outlives its member when a removal stopped halfway: the member item decides.
+    return this.confirmed(lookups, (member) => member.email === wanted);
+  }
+
+  async membershipsOfOidcSubject(issuer: string, subject: string): Promise<Membership[]> {
+    const lookups = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': oidcKey('', issuer, subject).pk },
+    });
+    return this.confirmed(lookups, (member) => member.oidcSubject === subject && member.oidcIssuer === issuer);
+  }
+
+  async invite(member: Member): Promise<void> {
+    await this.claimEmail(member);
+    try {
+      const put = () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...memberKey(member.organizationId, member.id), type: 'member', ...member },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      if (member.role === 'owner') await this.changeOwnership(member.organizationId, member.id, true, put);
+      else await put();
+    } catch (error) {
+      await this.releaseEmail(member);
+      if (isConditionFailure(error)) throw new ConflictError(`Member ${member.id} exists.`, { cause: error });
+      throw error;
+    }
+  }
+
+  async update(next: Member): Promise<void> {
+    const previous = await this.get(next.organizationId, next.id);
+    if (!previous) throw new NotFoundError(`No member ${next.id} in this organization.`);
+    if (previous.version !== next.version - 1) {
+      throw new ConcurrentModificationError(
+        `Member ${next.id} changed while this request ran; read it again and retry.`,
+      );
+    }
+    const write = async () => {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: memberKey(next.organizationId, next.id),
+            UpdateExpression: 'SET #role = :role, #accounts = :accounts, #permissions = :permissions, #version = :next',
+            ConditionExpression: '#version = :read',
+            ExpressionAttributeNames: {
+              '#role': 'role',
+              '#accounts': 'accounts',
+              '#permissions': 'permissions',
+              '#version': 'version',
+            },
+            ExpressionAttributeValues: {
+              ':role': next.role,
+              ':accounts': next.accounts,
+              ':permissions': next.permissions,
+              ':next': next.version,
+              ':read': next.version - 1,
+            },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error))
+          throw new ConcurrentModificationError(
+            `Member ${next.id} changed while this request ran (or is gone); read it again and retry.`,
+            { cause: error },
+          );
+        throw error;
+      }
+    };
+    const wasOwner = previous.role === 'owner';
+    const isOwner = next.role === 'owner';
+    if (wasOwner !== isOwner) await this.changeOwnership(next.organizationId, next.id, isOwner, write);
+    else await write();
+  }
+
+  async remove(member: Member): Promise<void> {
+    const drop = async () => {
+      try {
+        await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: memberKey(member.organizationId, member.id),
+            ConditionExpression: '#version = :read',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':read': member.version },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error))
+          throw new ConcurrentModificationError(
+            `Member ${member.id} changed while this request ran (or is gone); read it again and retry.`,
+            { cause: error },
+          );
+        throw error;
+      }
+    };
+    if (member.role === 'owner') await this.changeOwnership(member.organizationId, member.id, false, drop);
+    else await drop();
+    // The lookups go after the member: one left behind by a crash points at nobody and is ignored.
+    await this.releaseEmail(member);
+    if (member.oidcIssuer && member.oidcSubject) {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: oidcKey(member.organizationId, member.oidcIssuer, member.oidcSubject),
+        }),
+      );
+    }
+  }
+
+  async markJoined(organizationId: string, memberId: string, at: string): Promise<Member | undefined> {
+    try {
+      // Not a version bump: joining changes nothing an edit of role or rights depends on.
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: memberKey(organizationId, memberId),
+          UpdateExpression: 'SET #status = :active, #joinedAt = if_not_exists(#joinedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status', '#joinedAt': 'joinedAt' },
+          ExpressionAttributeValues: { ':active': 'active', ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? memberOf(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async linkOidcSubject(organizationId: string, memberId: string, issuer: string, subject: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...oidcKey(organizationId, issuer, subject), type: 'member-oidc', memberId },
+      }),
+    );
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: memberKey(organizationId, memberId),
+          UpdateExpression: 'SET oidcSubject = :subject, oidcIssuer = :issuer',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':subject': subject, ':issuer': issuer },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`No member ${memberId} in this organization.`);
+      throw error;
+    }
+  }
+
+  /** Takes the organization's email lookup for the member; ConflictError when someone holds it. */
+  private async claimEmail(member: Member): Promise<void> {
+    const claim = (condition: string, values?: Record<string, unknown>) =>
+      writeIfCondition(
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...emailKey(member.organizationId, member.email),
+              type: 'member-email',
+              memberId: member.id,
+              at: this.now(),
+            },
+            ConditionExpression: condition,
+            ...(values && { ExpressionAttributeNames: { '#memberId': 'memberId' }, ExpressionAttributeValues: values }),
+          }),
+        ),
+      );
+    if (await claim('attribute_not_exists(pk)')) return;
+    const duplicate = new ConflictError(`${member.email} is already a member of this organization.`);
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: emailKey(member.organizationId, member.email),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item || this.now() - Number(Item.at ?? 0) < CLAIM_LEASE_MS) throw duplicate;
+    if (await this.get(member.organizationId, String(Item.memberId))) throw duplicate;
+    // A claim whose member was never written (or was removed without its lookup): take it over.
+    if (!(await claim('#memberId = :held', { ':held': Item.memberId }))) throw duplicate;
+  }
+
+  private async releaseEmail(member: Member): Promise<void> {
+    await writeIfCondition(
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: emailKey(member.organizationId, member.email),
+          ConditionExpression: '#memberId = :id',
+          ExpressionAttributeNames: { '#memberId': 'memberId' },
+          ExpressionAttributeValues: { ':id': member.id },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Makes or unmakes `memberId` an owner: the OWNERS item first (conditional on its version, with
+   * the intent), then `writeMember`, then the intent cleared; if `writeMember` fails, the owner
+   * list is put back. LastOwnerError when no owner would be left.
+   */
+  private async changeOwnership(
+    organizationId: string,
+    memberId: string,
+    becomesOwner: boolean,
+    writeMember: () => Promise<unknown>,
+  ): Promise<void> {
+    const current = await this.settledOwners(organizationId);
+    const next = becomesOwner
+      ? [...new Set([...current.owners, memberId])]
+      : current.owners.filter((id) => id !== memberId);
+    if (next.length === 0) throw new LastOwnerError();
+    const taken = await writeIfCondition(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ownersKey(organizationId),
+          UpdateExpression: 'SET #owners = :next, #version = :taken, #pending = :pending',
+          ConditionExpression: '#version = :read AND attribute_not_exists(#pending)',
+          ExpressionAttributeNames: OWNERS_NAMES,
+          ExpressionAttributeValues: {
+            ':next': next,
+            ':taken': current.version + 1,
+            ':read': current.version,
+            ':pending': { memberId, becomesOwner, previous: current.owners, at: this.now() },
+          },
+        }),
+      ),
+    );
+    if (!taken) {
+      throw new ConcurrentModificationError(
+        "The organization's owners changed while this request ran; read the members again and retry.",
+      );
+    }
+    try {
+      await writeMember();
+    } catch (error) {
+      await this.finishOwnership(organizationId, current.version + 1, current.owners);
+      throw error;
+    }
+    await this.finishOwnership(organizationId, current.version + 1);
+  }
+
+  /** Clears the intent of the OWNERS item at `version`, putting `restore` back as the owners if given. */
+  private async finishOwnership(organizationId: string, version: number, restore?: string[]): Promise<void> {
+    await writeIfCondition(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ownersKey(organizationId),
+          UpdateExpression: `SET #version = :next${restore ? ', #owners = :restore' : ''} REMOVE #pending`,
+          ConditionExpression: '#version = :read',
+          ExpressionAttributeNames: restore ? OWNERS_NAMES : { '#version': 'version', '#pending': 'pending' },
+          ExpressionAttributeValues: {
+            ':next': version + 1,
+            ':read': version,
+            ...(restore && { ':restore': restore }),
+          },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * The OWNERS item without an intent: one in progress is a concurrent change (409); one older than
+   * the lease was left by a crash and is settled by what the member item says happened.
+   */
+  private async settledOwners(organizationId: string): Promise<OwnersItem> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: ownersKey(organizationId), ConsistentRead: true }),
+    );
+    if (!Item) return this.countOwners(organizationId);
+    const owners = Item as unknown as OwnersItem;
+    const { pending } = owners;
+    if (!pending) return owners;
+    if (this.now() - pending.at < CLAIM_LEASE_MS) {
+      throw new ConcurrentModificationError(
+        "Another change to the organization's owners is in progress; retry in a few seconds.",
+      );
+    }
+    const member = await this.get(organizationId, pending.memberId);
+    const happened = pending.becomesOwner ? member?.role === 'owner' : member?.role !== 'owner';
+    await this.finishOwnership(organizationId, owners.version, happened ? undefined : pending.previous);
+    return this.settledOwners(organizationId);
+  }
+
+  /** An organization without an OWNERS item (one made before it existed) gets one from its members. */
+  private async countOwners(organizationId: string): Promise<OwnersItem> {
+    const owners = (await this.list(organizationId)).filter((m) => m.role === 'owner').map((m) => m.id);
+    await writeIfCondition(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...ownersKey(organizationId), type: 'owners', owners, version: 1 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    return this.settledOwners(organizationId);
+  }
+
+  private async hasLegacyMembers(organizationId: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: organizationKey(organizationId),
+        ProjectionExpression: '#members',
+        ExpressionAttributeNames: { '#members': 'members' },
+        ConsistentRead: true,
+      }),
+    );
+    return Array.isArray(Item?.members);
+  }
+
+  /**
+   * Writes member items for an organization item's `members` array, then removes the array.
+   * Idempotent: each write is skipped when already done, so a migration cut short is finished by
+   * the next read.
+   */
+  private async migrate(
+    organizationId: string,
+    legacy: readonly LegacyMember[],
+    items: Record<string, unknown>[],
+  ): Promise<void> {
+    const createdAt = String(items.find((item) => item.sk === 'ORG')?.createdAt ?? new Date(0).toISOString());
+    const existing = new Set(items.map((item) => item.sk));
+    const emails = new Set<string>();
+    for (const old of legacy) {
+      const email = old.email.toLowerCase();
+      if (emails.has(email)) continue;
+      emails.add(email);
+      const member: Member = {
+        id: old.id,
+        organizationId,
+        email,
+        role: old.role,
+        accounts: '*',
+        permissions: [],
+        status: 'active',
+        invitedAt: createdAt,
+        invitedBy: 'migration',
+        version: 1,
+      };
+      await writeIfCondition(
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...emailKey(organizationId, email), type: 'member-email', memberId: old.id, at: 0 },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      if (existing.has(`MEMBER#${old.id}`)) continue;
+      await writeIfCondition(
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...memberKey(organizationId, old.id), type: 'member', ...member },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    }
+    const owners = legacy.filter((member) => member.role === 'owner').map((member) => member.id);
+    await writeIfCondition(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...ownersKey(organizationId), type: 'owners', owners: [...new Set(owners)], version: 1 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    await writeIfCondition(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: organizationKey(organizationId),
+          UpdateExpression: 'REMOVE #members',
+          ConditionExpression: 'attribute_exists(#members)',
+          ExpressionAttributeNames: { '#members': 'members' },
+        }),
+      ),
+    );
+  }
+
+  /** The lookups whose member item exists and still matches. */
+  private async confirmed(
+    lookups: Record<string, unknown>[],
+    matches: (member: Member) => boolean,
+  ): Promise<Membership[]> {
+    const members = await Promise.all(
+      lookups.map((lookup) => this.get(String(lookup.sk).slice('ORG#'.length), String(lookup.memberId))),
+    );
+    return members
+      .filter((member): member is Member => member !== undefined && matches(member))
+      .map((member) => ({ organizationId: member.organizationId, memberId: member.id }));
+  }
+
+  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
+
+function memberOf(item: Record<string, unknown>): Member {
+  const member: Record<string, unknown> = {};
+  for (const field of MEMBER_FIELDS) if (item[field] !== undefined) member[field] = item[field];
+  return member as unknown as Member;
+}
