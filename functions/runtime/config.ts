@@ -107,5 +107,41 @@ function isFunctionArnMap(raw: string): boolean {
 }
 /** The secret console session tokens are hashed with (HMAC-SHA256; domain/sessions/session-token.ts). */
 export const sessionSecretConfig = { SESSION_SECRET_ID: required('SESSION_SECRET_ID') };
+
+/**
+ * People's sign-in with the team's identity provider (the construct's `identity.oidc`): the issuer
+ * exactly as its tokens spell `iss`, the audience its access tokens carry, and the claims that name
+ * the person. Unset: OIDC tokens are refused.
+ */
+export const oidcConfig = {
+  OIDC_ISSUER: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s]+$/, 'OIDC_ISSUER must be an http(s) URL'))),
+  OIDC_AUDIENCE: z.optional(z.string().check(z.minLength(1, 'OIDC_AUDIENCE is empty'))),
+  OIDC_SUBJECT_CLAIM: z.optional(z.string().check(z.minLength(1, 'OIDC_SUBJECT_CLAIM is empty'))),
+  OIDC_EMAIL_CLAIM: z.optional(z.string().check(z.minLength(1, 'OIDC_EMAIL_CLAIM is empty'))),
+};
+
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  subjectClaim: string;
+  emailClaim: string;
+}
+
+/** The OIDC settings, or undefined when OIDC is off; an issuer without an audience (or the reverse) fails here. */
+export function loadOidcConfig(env: NodeJS.ProcessEnv = process.env): OidcSettings | undefined {
+  const config = loadConfig(oidcConfig, env);
+  if (!config.OIDC_ISSUER && !config.OIDC_AUDIENCE) return undefined;
+  if (!config.OIDC_ISSUER || !config.OIDC_AUDIENCE) {
+    throw new Error(
+      `Invalid configuration: OIDC_ISSUER and OIDC_AUDIENCE go together (got only ${config.OIDC_ISSUER ? 'OIDC_ISSUER' : 'OIDC_AUDIENCE'}). Set both to let people sign in with the identity provider, or neither.`,
+    );
+  }
+  return {
+    issuer: config.OIDC_ISSUER,
+    audience: config.OIDC_AUDIENCE,
+    subjectClaim: config.OIDC_SUBJECT_CLAIM ?? 'sub',
+    emailClaim: config.OIDC_EMAIL_CLAIM ?? 'email',
+  };
+}
 /** Where console sign-in links point (the construct's `identity.consoleUrl`); else the API's own `/<stage>/console`. */
 export const consoleUrlConfig = { CONSOLE_URL: z.optional(z.string()) };
