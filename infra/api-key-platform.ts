@@ -43,6 +43,7 @@ import { Webhooks } from './constructs/webhooks';
 import { hasPrebuiltBundles } from './function-code';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
+import { type IdentityOptions, identityProblems } from './identity';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
 import { platformAccessLogDestinationOf } from './stage-options';
@@ -129,6 +130,12 @@ export interface ApiKeyPlatformProps {
    * fewer usage-ingest runs and fewer window writes.
    */
   usage?: { windowSeconds?: number };
+  /**
+   * How people sign in: `oidc`, the team's identity provider (Cognito, Auth0, Okta), whose tokens
+   * the management API accepts for the member they map to; `consoleUrl`, where console sign-in
+   * links point. Without `oidc`, people sign in with console sessions only.
+   */
+  identity?: IdentityOptions;
 }
 
 /** The authorizer is on every request's path: more memory buys a faster CPU, a short timeout fails fast. */
@@ -263,6 +270,7 @@ export class ApiKeyPlatform extends Construct {
     problems.push(...stageProblems(props.api, definition.stages));
     problems.push(...paidBackendTimeoutProblems(definition.routes, backends));
     if (props.usage?.windowSeconds !== undefined) problems.push(...usageWindowProblems(props.usage.windowSeconds));
+    problems.push(...identityProblems(props.identity));
     if (problems.length > 0) throw new ApiKeyPlatformPropsError(problems);
     this.definition = props.definition;
     this.stageNames = [definition.stages.live, definition.stages.sandbox];

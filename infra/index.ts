@@ -22,6 +22,7 @@ export type { OperationsAlarmOptions } from './constructs/operations';
 export type { RemindersOptions } from './constructs/reminders';
 export type { UsageAlarmOptions } from './constructs/usage';
 export type { UsagePlans } from './constructs/usage-plans';
+export type { IdentityOptions, OidcOptions } from './identity';
 export type { ConcurrencyOptions } from './isolation';
 export { platformStageOptions } from './stage-options';
 

@@ -1,0 +1,82 @@
+/**
+ * How people sign in (the construct's `identity`): the team's OIDC identity provider for the
+ * management API, and where console sign-in links point.
+ */
+import { Token } from 'aws-cdk-lib';
+import type { consoleUrlConfig, oidcConfig } from '../functions/runtime/config';
+
+export interface OidcOptions {
+  /**
+   * The issuer exactly as its tokens spell `iss` (https; Auth0's ends with a slash, Cognito's is
+   * `https://cognito-idp.<region>.amazonaws.com/<pool id>`). Its keys come from its discovery document.
+   */
+  issuer: string;
+  /** The `aud` of the tokens people send (an API identifier, or the app client id for ID tokens). */
+  audience: string;
+  /** The claim naming the person; `sub` by default. */
+  subjectClaim?: string;
+  /** The claim holding the person's email, mapped to a member when `email_verified` is true; `email` by default. */
+  emailClaim?: string;
+}
+
+export interface IdentityOptions {
+  /** People sign in to the management API with tokens of this provider; without it only console sessions and keys. */
+  oidc?: OidcOptions;
+  /** The console's base URL for sign-in links; `https://<host>/<stage>/console` of the request when unset. */
+  consoleUrl?: string;
+}
+
+type OidcVariable = keyof typeof oidcConfig;
+type ConsoleUrlVariable = keyof typeof consoleUrlConfig;
+
+/** One line per mistake, for ApiKeyPlatformPropsError. */
+export function identityProblems(identity: IdentityOptions | undefined): string[] {
+  const problems: string[] = [];
+  const oidc = identity?.oidc;
+  if (oidc) {
+    if (!isHttpsUrl(oidc.issuer)) {
+      problems.push(`identity.oidc.issuer must be an https URL (tokens' iss claim, exactly); got '${oidc.issuer}'`);
+    }
+    if (!Token.isUnresolved(oidc.audience) && oidc.audience.trim() === '') {
+      problems.push('identity.oidc.audience must name the audience (aud) of the tokens people send');
+    }
+    for (const claim of ['subjectClaim', 'emailClaim'] as const) {
+      if (oidc[claim] !== undefined && oidc[claim].trim() === '') {
+        problems.push(`identity.oidc.${claim} is empty: leave it out for the default`);
+      }
+    }
+  }
+  if (identity?.consoleUrl !== undefined && !isHttpsUrl(identity.consoleUrl)) {
+    problems.push(`identity.consoleUrl must be an https URL; got '${identity.consoleUrl}'`);
+  }
+  return problems;
+}
+
+/** The management authorizer's OIDC_* variables (functions/runtime/config.ts); none when OIDC is off. */
+export function identityEnvironment(identity: IdentityOptions | undefined): Partial<Record<OidcVariable, string>> {
+  const oidc = identity?.oidc;
+  if (!oidc) return {};
+  return {
+    OIDC_ISSUER: oidc.issuer,
+    OIDC_AUDIENCE: oidc.audience,
+    ...(oidc.subjectClaim && { OIDC_SUBJECT_CLAIM: oidc.subjectClaim }),
+    ...(oidc.emailClaim && { OIDC_EMAIL_CLAIM: oidc.emailClaim }),
+  };
+}
+
+/** CONSOLE_URL for the function that makes console sign-in links; none when unset. */
+export function consoleUrlEnvironment(
+  identity: IdentityOptions | undefined,
+): Partial<Record<ConsoleUrlVariable, string>> {
+  return identity?.consoleUrl ? { CONSOLE_URL: identity.consoleUrl.replace(/\/$/, '') } : {};
+}
+
+function isHttpsUrl(value: string): boolean {
+  if (Token.isUnresolved(value)) return true;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname !== '' && !/\s/.test(value);
+  } catch {
+    return false;
+  }
+}

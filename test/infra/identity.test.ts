@@ -1,0 +1,61 @@
+/** The construct's `identity` option: OIDC settings checked at synth and handed to the management authorizer. */
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { ApiKeyPlatform, ApiKeyPlatformPropsError } from '../../infra/api-key-platform';
+import { type IdentityOptions, identityEnvironment } from '../../infra/identity';
+import { teamApi, testApp } from './synth';
+
+const OIDC = { issuer: 'https://acme.eu.auth0.com/', audience: 'https://api.acme.example' };
+
+function aPlatform(identity?: IdentityOptions) {
+  const stack = new Stack(testApp(), 'Consumer');
+  const api = new apigateway.RestApi(stack, 'TeamApi', { deployOptions: { stageName: 'live' } });
+  api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
+  const platform = new ApiKeyPlatform(stack, 'Platform', { ...teamApi(stack), api, ...(identity && { identity }) });
+  return { stack, platform };
+}
+
+/** The OIDC_* variables of each function of the template that has any. */
+function oidcVariablesByFunction(stack: Stack) {
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  return Object.fromEntries(
+    Object.values(functions).flatMap((fn) => {
+      const variables = Object.entries((fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>).filter(
+        ([name]) => name.startsWith('OIDC_'),
+      );
+      return variables.length > 0 ? [[fn.Properties.Description as string, Object.fromEntries(variables)]] : [];
+    }),
+  );
+}
+
+describe('ApiKeyPlatform identity', () => {
+  it('names each mistake in the OIDC settings at synth', () => {
+    const attempt = () =>
+      aPlatform({ oidc: { issuer: 'http://id.example.com', audience: ' ', subjectClaim: '' }, consoleUrl: 'ftp://x' });
+
+    expect(attempt).toThrow(ApiKeyPlatformPropsError);
+    expect(attempt).toThrow(/identity\.oidc\.issuer must be an https URL.*'http:\/\/id\.example\.com'/);
+    expect(attempt).toThrow(/identity\.oidc\.audience must name the audience/);
+    expect(attempt).toThrow(/identity\.oidc\.subjectClaim is empty/);
+    expect(attempt).toThrow(/identity\.consoleUrl must be an https URL/);
+  });
+
+  it('gives no function OIDC settings without identity.oidc', () => {
+    const { stack } = aPlatform();
+
+    expect(oidcVariablesByFunction(stack)).toEqual({});
+  });
+
+  it('spells the settings as the variables loadOidcConfig reads, the claims only when given', () => {
+    expect(identityEnvironment({ oidc: OIDC })).toEqual({
+      OIDC_ISSUER: 'https://acme.eu.auth0.com/',
+      OIDC_AUDIENCE: 'https://api.acme.example',
+    });
+    expect(identityEnvironment({ oidc: { ...OIDC, subjectClaim: 'oid', emailClaim: 'upn' } })).toMatchObject({
+      OIDC_SUBJECT_CLAIM: 'oid',
+      OIDC_EMAIL_CLAIM: 'upn',
+    });
+    expect(identityEnvironment(undefined)).toEqual({});
+  });
+});
