@@ -56,6 +56,27 @@ export function organizationForAuthorizer(
   };
 }
 
+/**
+ * The organization's gateway API key, as the management authorizer needs it for a person's call
+ * (the usage plan applies to people too): one eventually consistent GetItem of that attribute
+ * (billed as the whole item, 0.5 RCU up to 4 KB). Undefined when there is no such organization.
+ */
+export function organizationUsageKeyReader(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): (organizationId: string) => Promise<string | undefined> {
+  return async (organizationId) => {
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: organizationKey(organizationId),
+        ProjectionExpression: 'usageIdentifierKey',
+      }),
+    );
+    return typeof Item?.usageIdentifierKey === 'string' ? Item.usageIdentifierKey : undefined;
+  };
+}
+
 export class DynamoOrganizationStore implements OrganizationStore, LeakedKeyActionSetting {
   constructor(
     private readonly client: DynamoDBDocumentClient,

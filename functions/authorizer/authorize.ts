@@ -108,6 +108,8 @@ function callerContext(
   rateLimit?: EffectiveRateLimit,
 ) {
   return {
+    // The management authorizer answers people too (actorType 'member'); domain/caller-context.ts tells them apart.
+    actorType: 'key',
     keyId: key.id,
     organizationId: key.organizationId,
     memberId: key.createdBy,

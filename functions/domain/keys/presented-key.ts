@@ -40,7 +40,7 @@ export function presentedKey(
 }
 
 /** Every value of a header, from both views of the request, trimmed; names are case-insensitive. */
-function valuesOf(request: RequestHeaders, name: string): string[] {
+export function valuesOf(request: RequestHeaders, name: string): string[] {
   const values: string[] = [];
   for (const [key, list] of Object.entries(request.multiValueHeaders ?? {})) {
     if (key.toLowerCase() === name) values.push(...(list ?? []));

@@ -1,0 +1,32 @@
+/**
+ * What the management authorizer reads for a person, kept per instance for at most
+ * IN_AUTHORIZER_CACHE_MS (a second): API Gateway does not cache its answers, so this bounds how late
+ * a revoked session, a removed member or a changed role stops, and a person's burst of calls costs
+ * one read of each per second per instance.
+ */
+import { IN_AUTHORIZER_CACHE_MS } from '../definition/api';
+import type { Member } from '../domain/members/member-model';
+import type { VerifiedSession } from '../domain/sessions/session-verify';
+import { ttlCache } from '../runtime/ttl-cache';
+
+export interface PersonReads {
+  session: (token: string) => Promise<VerifiedSession | undefined>;
+  member: (organizationId: string, memberId: string) => Promise<Member | undefined>;
+}
+
+/** A stream of distinct tokens cannot grow the caches past this. */
+const MAX_ENTRIES = 10_000;
+
+export function keptForASecond(reads: PersonReads, now: () => number = Date.now): PersonReads {
+  const session = ttlCache(reads.session, IN_AUTHORIZER_CACHE_MS, now, MAX_ENTRIES);
+  const member = ttlCache(
+    (key) => {
+      const [organizationId, memberId] = JSON.parse(key) as [string, string];
+      return reads.member(organizationId, memberId);
+    },
+    IN_AUTHORIZER_CACHE_MS,
+    now,
+    MAX_ENTRIES,
+  );
+  return { session, member: (organizationId, memberId) => member(JSON.stringify([organizationId, memberId])) };
+}

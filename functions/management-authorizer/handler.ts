@@ -1,0 +1,58 @@
+/**
+ * The management authorizer (FUNCTIONS['management-authorizer']): API keys as the key authorizer
+ * answers them, console session tokens and OIDC tokens as the person's role allows. API Gateway
+ * does not cache it; what it reads is kept here for a second at most, so a revoked session, a
+ * removed member or a changed role stops within one.
+ */
+import { DynamoMemberStore } from '../adapters/dynamo-member-store';
+import { organizationUsageKeyReader } from '../adapters/dynamo-organization-store';
+import { createOidcVerifier } from '../adapters/oidc-verifier';
+import { keyAuthorizerFromEnvironment } from '../authorizer/key-authorizer-runtime';
+import { createManagementAuthorizer } from '../authorizer/management-authorize';
+import { keptForASecond } from '../authorizer/person-reads';
+import type { MemberStore } from '../domain/members/member-model';
+import { personOfClaims } from '../domain/members/oidc-person';
+import { verifySessionToken } from '../domain/sessions/session-verify';
+import { dynamoDb } from '../runtime/clients';
+import { loadConfig, loadOidcConfig, tableConfig } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { sessionSecretFromEnvironment, sessionStore } from '../runtime/sessions';
+import { ttlCache } from '../runtime/ttl-cache';
+
+/** The organization's gateway API key changes only when its plan moves it: a minute is plenty. */
+const USAGE_KEY_CACHE_MS = 60_000;
+
+const { TABLE_NAME } = loadConfig(tableConfig);
+const storedMembers = new DynamoMemberStore(dynamoDb, TABLE_NAME);
+const sessionSecret = sessionSecretFromEnvironment();
+const { session, member } = keptForASecond({
+  // One strongly consistent GetItem of SESSION#<id>; a revoke deletes it.
+  session: (token) => verifySessionToken({ sessions: sessionStore, sessionSecret }, token, new Date()),
+  member: (organizationId, memberId) => storedMembers.get(organizationId, memberId),
+});
+// The store as personOfClaims uses it for an OIDC sign-in, its member reads through the same cache.
+const members: MemberStore = Object.assign(Object.create(storedMembers) as MemberStore, { get: member });
+const oidc = loadOidcConfig();
+const verifier = oidc && createOidcVerifier(oidc);
+
+export const handler = createManagementAuthorizer({
+  // Never behind API Gateway's cache: key records are kept for a second here instead.
+  keyAuthorizer: keyAuthorizerFromEnvironment({ cachedByGateway: () => false }),
+  session,
+  member,
+  ...(verifier && {
+    oidcPerson: async (token: string, organizationHint: string | undefined) => {
+      const claims = await verifier.verify(token);
+      return claims && personOfClaims(claims, members, organizationHint);
+    },
+  }),
+  organizationUsageKey: ttlCache(
+    organizationUsageKeyReader(dynamoDb, TABLE_NAME),
+    USAGE_KEY_CACHE_MS,
+    Date.now,
+    10_000,
+  ),
+  log: {
+    personRefused: (reason, sourceIp) => logger.info('Person credential refused', { reason, sourceIp }),
+  },
+});
