@@ -306,6 +306,19 @@ export const FUNCTIONS = {
       sendToQueue: 'webhook-events',
     },
   },
+  members: {
+    entry: 'functions/members/handler.ts',
+    description: 'Members: GET/POST /v1/members, GET/PATCH/DELETE /v1/members/{id}',
+    needs: {
+      // The organization (GetItem ORG#); its members (Query ORG#, strong); a member, an email claim,
+      // the OWNERS item (GetItem); invite, change, remove as single-item conditional writes: the
+      // email claim and the member (PutItem), the owners and the member (UpdateItem), the member and
+      // its EMAIL#/OIDC# lookups (DeleteItem); a legacy members array migrates on the first read.
+      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']),
+      // The invitation.
+      sendEmail: true,
+    },
+  },
   'api-docs': {
     entry: 'functions/docs/handler.ts',
     description: 'GET /v1/openapi.json, /docs and /docs/{asset}: the OpenAPI document and the page that renders it',

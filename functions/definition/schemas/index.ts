@@ -6,6 +6,7 @@
 import { ACCOUNT_ROUTE_SCHEMAS } from './account';
 import { EVENT_ROUTE_SCHEMAS } from './events';
 import { KEY_ROUTE_SCHEMAS } from './keys';
+import { MEMBER_ROUTE_SCHEMAS } from './members';
 import type { RouteKey, RouteSchemas } from './route-schemas';
 import { USAGE_ROUTE_SCHEMAS } from './usage';
 import { WEBHOOK_ROUTE_SCHEMAS } from './webhooks';
@@ -16,4 +17,5 @@ export const PLATFORM_ROUTE_SCHEMAS: Partial<Record<RouteKey, RouteSchemas>> = {
   ...USAGE_ROUTE_SCHEMAS,
   ...WEBHOOK_ROUTE_SCHEMAS,
   ...EVENT_ROUTE_SCHEMAS,
+  ...MEMBER_ROUTE_SCHEMAS,
 };
