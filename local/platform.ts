@@ -42,6 +42,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
 import { localUsagePlanIds } from './gateway/usage-plans';
 import { type LocalIamOptions, localSecretArns, startLocalIam } from './iam/local-iam';
+import { LOCAL_OIDC_STATE_FILE_NAME, startDemoOidcProvider } from './oidc/local-oidc-provider';
 import { repoRoot } from './paths';
 import { localPartnerKeysJson } from './secret-scanning-partner';
 import type { SqsHandler } from './sqs-event-source';
@@ -128,6 +129,11 @@ export interface PlatformOptions {
    * its role (on unless LOCAL_IAM=off); tests may replace the policies.
    */
   iam?: LocalIamOptions;
+  /**
+   * The development OIDC identity provider (local/oidc) for the demo organization's people, its
+   * issuer given to the management authorizer (OIDC_ISSUER, OIDC_AUDIENCE). npm start runs it.
+   */
+  oidcProvider?: boolean;
 }
 
 /** The sender identity of reminder emails locally (aws-ses-v2-local accepts any). */
@@ -154,6 +160,8 @@ export interface Bootstrap extends DemoOrganization {
   callerSigningSecretId: string;
   /** The served API's name (its definition's `name`). */
   apiName: string;
+  /** The local OIDC provider's issuer (development login form, no password), when it runs. */
+  oidcIssuer?: string;
   /** The compiled definition the functions read (API_DEFINITION_FILE); the CLI loads it too. */
   apiDefinitionFile: string;
 }
@@ -376,6 +384,21 @@ export async function startPlatform(options: PlatformOptions) {
       bootstrapFile,
     });
     const gatewayUrl = gateway.url.replace('127.0.0.1', 'localhost');
+    const oidc = options.oidcProvider
+      ? await startDemoOidcProvider({
+          endpoints,
+          tableName: TABLE_NAME,
+          organizationId: demo.organizationId,
+          consoleRedirectUri: `${gatewayUrl}/${api.compiled.stages.live}/console/sign-in`,
+          // Beside the definition: in dataDir its signing key outlives a restart, and so do its tokens.
+          stateFile: join(definitionDir, LOCAL_OIDC_STATE_FILE_NAME),
+        })
+      : undefined;
+    if (oidc) {
+      closers.push(oidc.close);
+      // Read by the management authorizer when it first loads, after startPlatform returns.
+      Object.assign(process.env, { OIDC_ISSUER: oidc.issuer, OIDC_AUDIENCE: oidc.audience });
+    }
     const bootstrap: Bootstrap = {
       // First: an earlier start's bootstrap.json comes back whole, its URLs with its ports.
       ...demo,
@@ -389,6 +412,7 @@ export async function startPlatform(options: PlatformOptions) {
       webhookSecretId: WEBHOOK_SECRET_ID,
       callerSigningSecretId: CALLER_SIGNING_SECRET_ID,
       apiName: api.compiled.name,
+      ...(oidc && { oidcIssuer: oidc.issuer }),
       apiDefinitionFile: definitionFile,
     };
     const appClosers: (() => Promise<void>)[] = [];
