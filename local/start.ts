@@ -47,6 +47,7 @@ const { bootstrap, close, iam } = await startPlatform({
   port,
   dataDir,
   messaging: true,
+  oidcProvider: true,
   // API_KEY_HEADER overrides the definition's apiKeyHeader: =authorization takes Bearer keys, =either both (without the gateway cache).
   ...(process.env.API_KEY_HEADER && { apiKeyHeader: apiKeyHeaderOf(process.env.API_KEY_HEADER) }),
   // AUTHORIZER_CACHE_TTL_SECONDS=0 turns the gateway cache off whatever the mode.
@@ -78,6 +79,7 @@ API key platform is running locally (no AWS account needed), serving the ${examp
   API docs:        ${bootstrap.liveUrl}/docs   (OpenAPI 3.1: ${bootstrap.liveUrl}/v1/openapi.json, no key needed)
   Email inbox:     ${bootstrap.emailInboxUrl}   (reminder and webhook emails; /store as JSON)
   Webhooks:        npm run webhook-receiver -- --register   (a demo receiver, in another terminal)
+  OIDC issuer:     ${bootstrap.oidcIssuer}   (development sign-in for the demo's people, no password; client "console", audience api-key-platform)
   IAM:             ${iam.enabled ? "each function's AWS calls are checked against its synthesized role (LOCAL_IAM=off to skip)" : 'not enforced (LOCAL_IAM=off)'}
 
 Everything above is in ${bootstrapFile}; the example's state in ${dataDir}. Try:
