@@ -43,7 +43,7 @@ import { Webhooks } from './constructs/webhooks';
 import { hasPrebuiltBundles } from './function-code';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
-import { type IdentityOptions, identityProblems } from './identity';
+import { consoleUrlEnvironment, type IdentityOptions, identityProblems } from './identity';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
 import { platformAccessLogDestinationOf } from './stage-options';
@@ -240,6 +240,8 @@ export class ApiKeyPlatform extends Construct {
    * `api-key-platform/backend`). Grant a backend on AWS read access with `grantCallerSecret`.
    */
   readonly callerSigningSecret: secretsmanager.Secret;
+  /** Console session tokens are stored as HMAC-SHA256 under it (functions/domain/sessions). */
+  readonly sessionSecret: secretsmanager.Secret;
   readonly functions: Record<FunctionId, lambda.Function>;
   readonly authorizer: apigateway.RequestAuthorizer;
   readonly methods: apigateway.Method[];
@@ -305,6 +307,13 @@ export class ApiKeyPlatform extends Construct {
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
+    // Generated like the pepper. Losing or changing it only signs every console session out, so it
+    // goes with the stack.
+    this.sessionSecret = new secretsmanager.Secret(this, 'SessionSecret', {
+      description: 'Console session tokens are stored as its HMAC. Changing it signs every console session out.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
 
     this.reminders = new Reminders(this, 'Reminders', {
       removalPolicy,
@@ -368,6 +377,7 @@ export class ApiKeyPlatform extends Construct {
           usageBucket: this.usage.delivery.bucket,
           webhookSecret: this.webhooks.secret,
           callerSigningSecret: this.callerSigningSecret,
+          sessionSecret: this.sessionSecret,
           ...(email && { email }),
         });
         return [functionId, fn];
@@ -403,6 +413,10 @@ export class ApiKeyPlatform extends Construct {
       keyHint: { ...definition, apiKeyHeader },
     });
     this.authorizer = keyApi.authorizer;
+    // Where console sign-in links point, when the team hosts the console elsewhere (CONSOLE_URL).
+    for (const [name, value] of Object.entries(consoleUrlEnvironment(props.identity))) {
+      this.functions['console-sessions'].addEnvironment(name, value);
+    }
     this.functions['key-expiry-sweep'].addEnvironment(
       'AUTHORIZER_CACHE_TTL_SECONDS',
       String(keyApi.cacheTtl.toSeconds()),

@@ -18,6 +18,7 @@ import type {
   cursorKeyConfig,
   emailConfig,
   pepperConfig,
+  sessionSecretConfig,
   tableConfig,
   usageBucketConfig,
   webhookSecretConfig,
@@ -31,6 +32,7 @@ const CALLER_SIGNING_SECRET_ID: keyof typeof callerSigningSecretConfig = 'CALLER
 const REST_API_ID: keyof typeof authorizerCacheConfig = 'REST_API_ID';
 const EMAIL_SENDER: keyof typeof emailConfig = 'EMAIL_SENDER';
 const WEBHOOK_SECRET_ID: keyof typeof webhookSecretConfig = 'WEBHOOK_SECRET_ID';
+const SESSION_SECRET_ID: keyof typeof sessionSecretConfig = 'SESSION_SECRET_ID';
 const USAGE_BUCKET: keyof typeof usageBucketConfig = 'USAGE_BUCKET';
 /** The metered proxy's map of backend name → function ARN (JSON). */
 export const BACKEND_FUNCTIONS = 'BACKEND_FUNCTIONS';
@@ -56,6 +58,8 @@ export interface PlatformResources {
   webhookSecret: secretsmanager.ISecret;
   /** The secret the authorizer signs the caller of HTTP backends with. */
   callerSigningSecret: secretsmanager.ISecret;
+  /** The secret console session tokens are hashed with (HMAC-SHA256). */
+  sessionSecret: secretsmanager.ISecret;
   /** Without it, functions that send email get no SES permission (and reminders stay off). */
   email?: EmailIdentity;
   /** The team's Lambda backends the metered proxy calls (those of paid routes), by backend name. */
@@ -81,6 +85,7 @@ export function grantNeeds(fn: lambda.Function, needs: FunctionNeeds, resources:
   }
   if (needs.sendEmail && resources.email) grantSendEmail(fn, resources.email);
   if (needs.webhookSecret) grantWebhookSecret(fn, resources.webhookSecret);
+  if (needs.sessionSecret) grantSessionSecret(fn, resources.sessionSecret);
   if (needs.usageBucket) grantUsageBucket(fn, needs.usageBucket, resources.usageBucket);
   // needs.webhookEgress takes no IAM: posting to receivers is plain internet egress, which the
   // functions have outside a VPC (see the network note in constructs/webhooks.ts).
@@ -182,6 +187,12 @@ export function grantCallerSigningSecret(fn: lambda.Function, secret: secretsman
 /** The webhook master secret: endpoint signing secrets are derived from it, never stored. */
 export function grantWebhookSecret(fn: lambda.Function, secret: secretsmanager.ISecret): void {
   fn.addEnvironment(WEBHOOK_SECRET_ID, secret.secretArn);
+  grantGetSecretValue(fn, secret);
+}
+
+/** The console session secret: session tokens are stored as its HMAC, never in plaintext. */
+export function grantSessionSecret(fn: lambda.Function, secret: secretsmanager.ISecret): void {
+  fn.addEnvironment(SESSION_SECRET_ID, secret.secretArn);
   grantGetSecretValue(fn, secret);
 }
 

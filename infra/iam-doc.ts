@@ -51,6 +51,7 @@ function secretsOf(needs: FunctionNeeds): string[] {
     ...(needs.cursorKey ? ['cursor key'] : []),
     ...(needs.webhookSecret ? ['webhook secret'] : []),
     ...(needs.callerSigningSecret ? ['caller signing secret'] : []),
+    ...(needs.sessionSecret ? ['session secret'] : []),
   ];
 }
 

@@ -70,6 +70,14 @@ export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
     },
   ]);
 
+  NagSuppressions.addResourceSuppressions(platform.sessionSecret, [
+    {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Console session tokens are stored as HMACs under this secret: a rotation would sign every person out at once. Sessions last at most 7 days; replace the value by hand if it ever leaks.',
+    },
+  ]);
+
   NagSuppressions.addResourceSuppressions(platform.webhooks.secret, [
     {
       id: 'AwsSolutions-SMG4',

@@ -18,12 +18,17 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayUsagePlans } from '../functions/adapters/api-gateway-usage-plans';
 import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
+import { DynamoMemberStore } from '../functions/adapters/dynamo-member-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
-import { pepperFromSecretsManager } from '../functions/adapters/pepper';
+import { DynamoSessionStore } from '../functions/adapters/dynamo-session-store';
+import { pepperFromSecretsManager, secretBytesFromSecretsManager } from '../functions/adapters/pepper';
 import { QUEUES, type QueueId } from '../functions/definition/queues';
 import { type IndexProjection, TABLE_SCHEMA } from '../functions/definition/table';
 import { systemClock } from '../functions/domain/clock';
+import { parseKey } from '../functions/domain/keys/key-token';
 import { type ProvisioningDeps, provisionOrganization } from '../functions/domain/provisioning';
+import { SESSION_LIFETIME } from '../functions/domain/sessions/session-model';
+import { createSession } from '../functions/domain/sessions/session-service';
 import { LOCAL_REGION } from './gateway/events';
 import { localUsagePlanIds } from './gateway/usage-plans';
 
@@ -63,6 +68,7 @@ export function localProvisioningDeps(
   return {
     keys: new DynamoKeyStore(clients.documents, config.tableName),
     organizations: new DynamoOrganizationStore(clients.documents, config.tableName),
+    members: new DynamoMemberStore(clients.documents, config.tableName),
     usagePlans: new ApiGatewayUsagePlans(clients.apiGateway, {
       restApiId: LOCAL_REST_API_ID,
       usagePlanIds: localUsagePlanIds(),
@@ -232,4 +238,38 @@ export async function ensureDemoOrganization(
     sandboxAdminKey: adminKeys.test as string,
     ownerEmail,
   };
+}
+
+/**
+ * A console sign-in link for the demo owner, new on every start (a link works once): a 7-day
+ * session asked for by the demo's live admin key, through the same service as POST /v1/console-sessions.
+ */
+export async function createDemoConsoleUrl(
+  clients: ReturnType<typeof localClients>,
+  config: { tableName: string; sessionSecretId: string; consoleBaseUrl: string },
+  demo: Pick<DemoOrganization, 'organizationId' | 'adminKey' | 'ownerEmail'>,
+): Promise<string> {
+  const adminKey = parseKey(demo.adminKey);
+  if (!adminKey)
+    throw new Error('The demo admin key in bootstrap.json is not a key of this API; `rm -rf .local` starts over.');
+  const { linkToken } = await createSession(
+    {
+      sessions: new DynamoSessionStore(clients.documents, config.tableName),
+      members: new DynamoMemberStore(clients.documents, config.tableName),
+      sessionSecret: secretBytesFromSecretsManager(clients.secretsManager, config.sessionSecretId),
+      clock: systemClock,
+    },
+    {
+      actor: { kind: 'key', keyId: adminKey.keyId, memberId: '' },
+      keyId: adminKey.keyId,
+      organizationId: demo.organizationId,
+      memberId: '',
+      environment: 'live',
+      permissions: ['admin'],
+      accounts: '*',
+      sourceIp: '127.0.0.1',
+    },
+    { target: { email: demo.ownerEmail }, expiresInSeconds: SESSION_LIFETIME.maxSeconds, readOnly: false },
+  );
+  return `${config.consoleBaseUrl}/sign-in#${linkToken}`;
 }

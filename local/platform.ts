@@ -21,6 +21,7 @@ import {
 } from '../functions/definition/usage';
 import {
   createBucket,
+  createDemoConsoleUrl,
   createPepper,
   createQueues,
   createTable,
@@ -162,6 +163,8 @@ export interface Bootstrap extends DemoOrganization {
   apiName: string;
   /** The local OIDC provider's issuer (development login form, no password), when it runs. */
   oidcIssuer?: string;
+  /** A one-time console sign-in link for the demo owner (a 7-day session), new on every start. */
+  consoleUrl: string;
   /** The compiled definition the functions read (API_DEFINITION_FILE); the CLI loads it too. */
   apiDefinitionFile: string;
 }
@@ -171,6 +174,8 @@ const PEPPER_SECRET_ID = 'api-key-platform/pepper';
 const WEBHOOK_SECRET_ID = 'api-key-platform/webhook-signing';
 const CURSOR_SECRET_ID = 'api-key-platform/cursor-key';
 const CALLER_SIGNING_SECRET_ID = 'api-key-platform/caller-signing';
+/** Console session tokens are stored as HMACs under it. */
+const SESSION_SECRET_ID = 'api-key-platform/session-secret';
 /** USAGE_BUCKET locally: Firehose's access-log objects and the call-log archive. */
 const USAGE_BUCKET = 'api-key-platform-usage';
 const USAGE_BUCKET_LIFECYCLE = [
@@ -352,6 +357,7 @@ export async function startPlatform(options: PlatformOptions) {
       PEPPER_SECRET_ID,
       CURSOR_SECRET_ID,
       CALLER_SIGNING_SECRET_ID,
+      SESSION_SECRET_ID,
       REST_API_ID: LOCAL_REST_API_ID,
       USAGE_PLAN_IDS: JSON.stringify(localUsagePlanIds()),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
@@ -365,6 +371,7 @@ export async function startPlatform(options: PlatformOptions) {
     await createPepper(clients.secretsManager, WEBHOOK_SECRET_ID);
     await createPepper(clients.secretsManager, CURSOR_SECRET_ID);
     await createPepper(clients.secretsManager, CALLER_SIGNING_SECRET_ID);
+    await createPepper(clients.secretsManager, SESSION_SECRET_ID);
     await iam.start({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
@@ -374,6 +381,7 @@ export async function startPlatform(options: PlatformOptions) {
         WEBHOOK_SECRET_ID,
         CURSOR_SECRET_ID,
         CALLER_SIGNING_SECRET_ID,
+        SESSION_SECRET_ID,
       ]),
       usagePlanIds: localUsagePlanIds(),
     });
@@ -414,6 +422,15 @@ export async function startPlatform(options: PlatformOptions) {
       apiName: api.compiled.name,
       ...(oidc && { oidcIssuer: oidc.issuer }),
       apiDefinitionFile: definitionFile,
+      consoleUrl: await createDemoConsoleUrl(
+        clients,
+        {
+          tableName: TABLE_NAME,
+          sessionSecretId: SESSION_SECRET_ID,
+          consoleBaseUrl: `${gatewayUrl}/${api.compiled.stages.live}/console`,
+        },
+        demo,
+      ),
     };
     const appClosers: (() => Promise<void>)[] = [];
     // The app's servers stop before the platform they call.

@@ -76,6 +76,7 @@ API key platform is running locally (no AWS account needed), serving the ${examp
   Organization:    ${bootstrap.organizationId}  sub-accounts: ${bootstrap.accountIds.join(', ')}
   Admin key:       ${bootstrap.adminKey}
   Sandbox admin:   ${bootstrap.sandboxAdminKey}
+  Console link:    ${bootstrap.consoleUrl}   (signs the demo owner in once; a new one each start)
   API docs:        ${bootstrap.liveUrl}/docs   (OpenAPI 3.1: ${bootstrap.liveUrl}/v1/openapi.json, no key needed)
   Email inbox:     ${bootstrap.emailInboxUrl}   (reminder and webhook emails; /store as JSON)
   Webhooks:        npm run webhook-receiver -- --register   (a demo receiver, in another terminal)

@@ -319,6 +319,24 @@ export const FUNCTIONS = {
       sendEmail: true,
     },
   },
+  'console-sessions': {
+    entry: 'functions/console-sessions/sessions.ts',
+    description: 'POST/GET /v1/console-sessions, DELETE /v1/console-sessions/{id}',
+    needs: {
+      // The member (by id or email lookup); the session and its link (PutItem; DeleteItem undoes a
+      // half-written pair and revokes); the organization's sessions (gsi1, then their items).
+      table: table(ROUTE_STACK, AUDITED, INDEX_LIST, ['GetItem', 'PutItem', 'DeleteItem', 'Query']),
+      queryIndexes: ['gsi1'],
+      sessionSecret: true,
+    },
+  },
+  'console-session-exchange': {
+    entry: 'functions/console-sessions/exchange.ts',
+    description: "POST /v1/console-sessions/exchange: a one-time sign-in link for the browser's session token",
+    // Public, no route stack: the link's conditional delete, the session's conditional update, and
+    // marking the member joined (their MEMBER# item under ORG#).
+    needs: { table: ['DeleteItem', 'UpdateItem'], tablePartitions: ['LINK#', 'SESSION#', 'ORG#'], sessionSecret: true },
+  },
   'api-docs': {
     entry: 'functions/docs/handler.ts',
     description: 'GET /v1/openapi.json, /docs and /docs/{asset}: the OpenAPI document and the page that renders it',

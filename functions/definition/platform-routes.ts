@@ -281,6 +281,39 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     people: everyone,
     summary: 'Describe the calling key',
   },
+  // Console sessions (Svix-style sign-in links): live admin keys and owners/admins hand them out.
+  {
+    method: 'POST',
+    path: '/v1/console-sessions',
+    function: 'console-sessions',
+    access: organizationAdmin,
+    people: organizationWriters,
+    summary: 'Create a console session for a member: a bearer token and a one-time sign-in link',
+  },
+  {
+    method: 'GET',
+    path: '/v1/console-sessions',
+    function: 'console-sessions',
+    access: organizationAdmin,
+    people: organizationWriters,
+    summary: "The organization's active console sessions (never their tokens)",
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/console-sessions/{id}',
+    function: 'console-sessions',
+    access: organizationAdmin,
+    people: organizationWriters,
+    summary: 'Revoke a console session; it stops within a second',
+  },
+  {
+    method: 'POST',
+    path: '/v1/console-sessions/exchange',
+    function: 'console-session-exchange',
+    access: { kind: 'public' },
+    summary: "Exchange a one-time sign-in link for the browser's session token (the link authenticates)",
+    operationId: 'exchangeConsoleLink',
+  },
   // The API's docs, public: the OpenAPI document of the calling stage and a page that renders it.
   {
     method: 'GET',

@@ -2,6 +2,7 @@
 
 import { DynamoAuditStore } from '../adapters/dynamo-audit-store';
 import { DynamoKeyStore } from '../adapters/dynamo-key-store';
+import { DynamoMemberStore } from '../adapters/dynamo-member-store';
 import { DynamoOrganizationStore } from '../adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../adapters/pepper';
 import { authorizerCacheWithMetrics } from './authorizer-cache';
@@ -15,6 +16,7 @@ const { TABLE_NAME } = loadConfig(tableConfig);
 export const keyStore = new DynamoKeyStore(dynamoDb, TABLE_NAME, cursorCodec);
 export const organizationStore = new DynamoOrganizationStore(dynamoDb, TABLE_NAME);
 export const auditStore = new DynamoAuditStore(dynamoDb, TABLE_NAME, cursorCodec);
+export const memberStore = new DynamoMemberStore(dynamoDb, TABLE_NAME);
 
 /** Only functions granted the pepper call this, at cold start. */
 export function pepperFromEnvironment() {

@@ -137,12 +137,20 @@ describe.each(functionIds)('%s gets exactly what its needs say', (functionId) =>
     );
   });
 
-  it('secrets: Secrets Manager access only for the pepper, the cursor key, the webhook or caller signing secret', () => {
+  it('session secret', () => {
+    expect('SESSION_SECRET_ID' in variables).toBe(needs.sessionSecret === true);
+    expect(JSON.stringify(statementsOf(functionId)).includes(logicalIdOf(stack.platform.sessionSecret))).toBe(
+      needs.sessionSecret === true,
+    );
+  });
+
+  it('secrets: Secrets Manager access only for the pepper, the cursor key, the webhook, caller signing or session secret', () => {
     expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(
       needs.pepper === true ||
         needs.cursorKey === true ||
         needs.webhookSecret === true ||
-        needs.callerSigningSecret === true,
+        needs.callerSigningSecret === true ||
+        needs.sessionSecret === true,
     );
   });
 

@@ -41,17 +41,12 @@ export function aKeyRecord(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord 
   };
 }
 
-/** An organization with an owner, an admin and a plain member (whose addresses differ in case). */
+/** An organization; its people are member items (test/support/member-memory.ts `acmePeople`). */
 export function anOrganization(overrides: Partial<Organization> = {}): Organization {
   return {
     id: 'org_1',
     name: 'Acme',
     accounts: [],
-    members: [
-      { id: 'mem_owner', email: 'Owner@Acme.example', role: 'owner' },
-      { id: 'mem_admin', email: 'admin@acme.example', role: 'admin' },
-      { id: 'mem_member', email: 'member@acme.example', role: 'member' },
-    ],
     rotationPeriodDays: 182,
     createdAt: NOW.toISOString(),
     plan: 'starter',

@@ -4,6 +4,7 @@
  */
 
 import { ACCOUNT_ROUTE_SCHEMAS } from './account';
+import { CONSOLE_SESSION_ROUTE_SCHEMAS } from './console-sessions';
 import { EVENT_ROUTE_SCHEMAS } from './events';
 import { KEY_ROUTE_SCHEMAS } from './keys';
 import { MEMBER_ROUTE_SCHEMAS } from './members';
@@ -18,4 +19,5 @@ export const PLATFORM_ROUTE_SCHEMAS: Partial<Record<RouteKey, RouteSchemas>> = {
   ...WEBHOOK_ROUTE_SCHEMAS,
   ...EVENT_ROUTE_SCHEMAS,
   ...MEMBER_ROUTE_SCHEMAS,
+  ...CONSOLE_SESSION_ROUTE_SCHEMAS,
 };

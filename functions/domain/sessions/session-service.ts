@@ -87,9 +87,16 @@ export async function createSession(
   return { session, member, token, linkToken };
 }
 
+export interface ExchangeDeps extends Pick<SessionServiceDeps, 'sessions' | 'sessionSecret' | 'clock' | 'random'> {
+  /** The member's first sign-in makes them `active`. */
+  members?: Pick<MemberStore, 'markJoined'>;
+  /** The link is spent by then, so a failure to mark the member joined does not fail the sign-in. */
+  onJoinFailure?: (error: unknown) => void;
+}
+
 /** Signs a browser in with a link, once: a new token of the session, as the API's token is not the browser's. */
 export async function exchangeLink(
-  deps: Pick<SessionServiceDeps, 'sessions' | 'sessionSecret' | 'clock' | 'random'>,
+  deps: ExchangeDeps,
   link: string,
 ): Promise<{ session: ConsoleSession; token: string }> {
   if (!isLinkToken(link)) throw new LinkUsedOrExpiredError();
@@ -103,6 +110,9 @@ export async function exchangeLink(
     },
     deps.clock(),
   );
+  await deps.members
+    ?.markJoined(session.organizationId, session.memberId, deps.clock().toISOString())
+    .catch((error: unknown) => deps.onJoinFailure?.(error));
   return { session, token };
 }
 

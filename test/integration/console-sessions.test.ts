@@ -1,0 +1,149 @@
+/**
+ * Console sessions over HTTP on the local stack: the team's backend (the live admin key) asks for a
+ * session for a member, the link signs a browser in once, and a revoke ends the session.
+ */
+import { FUNCTIONS } from '../../functions/definition/functions';
+import { apiAs } from '../support/http-client';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { waitUntil } from '../support/wait-until';
+
+/**
+ * Needs the management authorizer (H-authorizer: the `management-authorizer` function and the
+ * local gateway's per-route authorizer), which lets session tokens onto the management routes.
+ * These tests run once that function is declared.
+ */
+const withManagementAuthorizer = 'management-authorizer' in FUNCTIONS ? it : it.skip;
+
+describe('console sessions', () => {
+  let platform: TestPlatform;
+  let ownerEmail: string;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    ownerEmail = platform.bootstrap.ownerEmail;
+  });
+  afterAll(() => platform.close());
+
+  const anonymous = () => apiAs(platform.bootstrap.liveUrl);
+  const linkOf = (url: string) => url.slice(url.indexOf('#') + 1);
+
+  it('answers 201 with a one-time link to the console, a token and the expiry', async () => {
+    const response = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
+
+    expect(response.status).toBe(201);
+    expect(response.body.url).toMatch(
+      new RegExp(
+        `^${platform.bootstrap.liveUrl.replace('localhost', '(localhost|127\\.0\\.0\\.1)')}/console/sign-in#csl_`,
+      ),
+    );
+    expect(response.body.token).toMatch(/^cs_[0-9a-f]{32}_/);
+    expect(Date.parse(response.body.expiresAt) - Date.now()).toBeGreaterThan(3500_000);
+    expect(response.body.member).toMatchObject({ email: ownerEmail, role: 'owner' });
+  });
+
+  it('exchanges the link once; the second use is 401 link_used_or_expired', async () => {
+    const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail, readOnly: true });
+    const link = linkOf(created.body.url);
+
+    const first = await anonymous().post('/v1/console-sessions/exchange', { link });
+    const second = await anonymous().post('/v1/console-sessions/exchange', { link });
+
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ sessionId: created.body.id, expiresAt: created.body.expiresAt, readOnly: true });
+    expect(first.body.token).not.toBe(created.body.token);
+    expect(second.status).toBe(401);
+    expect(second.body.error.code).toBe('link_used_or_expired');
+  });
+
+  it('refuses a lifetime outside 1 hour to 7 days, naming the field', async () => {
+    for (const expiresInSeconds of [3599, 604_801]) {
+      const response = await platform.admin.post('/v1/console-sessions', { email: ownerEmail, expiresInSeconds });
+
+      expect(response.status).toBe(400);
+      expect(response.body.error.fields).toEqual([
+        { field: 'expiresInSeconds', message: expect.stringMatching(/3600/) },
+      ]);
+    }
+  });
+
+  it('answers 404 naming an unknown member', async () => {
+    const response = await platform.admin.post('/v1/console-sessions', { email: 'nobody@demo.example' });
+
+    expect(response.status).toBe(404);
+    expect(response.body.error.message).toContain('nobody@demo.example');
+  });
+
+  it('refuses sandbox admin keys: people span both environments (403)', async () => {
+    const response = await platform.sandboxAdmin.post('/v1/console-sessions', { email: ownerEmail });
+
+    expect(response.status).toBe(403);
+    expect(response.body.error.message).toMatch(/live admin key/);
+  });
+
+  it('lists active sessions without tokens, revokes one (204), and its link then fails', async () => {
+    const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
+
+    const listed = await platform.admin.get('/v1/console-sessions');
+    const revoked = await platform.admin.delete(`/v1/console-sessions/${created.body.id}`);
+    const again = await platform.admin.delete(`/v1/console-sessions/${created.body.id}`);
+    const exchange = await anonymous().post('/v1/console-sessions/exchange', { link: linkOf(created.body.url) });
+
+    expect(listed.body.items.map((session: { id: string }) => session.id)).toContain(created.body.id);
+    expect(listed.text).not.toContain(created.body.token);
+    expect(revoked.status).toBe(204);
+    expect(again.status).toBe(404);
+    expect(exchange.status).toBe(401);
+  });
+
+  it('records creation and revocation in the audit log, never the token or the link', async () => {
+    const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
+    await platform.admin.delete(`/v1/console-sessions/${created.body.id}`);
+
+    const audit = await platform.admin.get('/v1/audit-log?limit=20');
+
+    const actions = audit.body.items.map((entry: { action: string }) => entry.action);
+    expect(actions).toEqual(expect.arrayContaining(['console_session.created', 'console_session.revoked']));
+    expect(audit.text).not.toContain(created.body.token.slice(36));
+    expect(audit.text).not.toContain(linkOf(created.body.url).slice(4));
+  });
+
+  it('refuses a malformed exchange body with 400, without echoing it', async () => {
+    const response = await anonymous().post('/v1/console-sessions/exchange', { link: 'csl_x', extra: 'cs_secret' });
+
+    expect(response.status).toBe(400);
+    expect(response.text).not.toContain('cs_secret');
+  });
+
+  it('writes a sign-in link for the demo owner into the bootstrap', async () => {
+    const exchange = await anonymous().post('/v1/console-sessions/exchange', {
+      link: linkOf(platform.bootstrap.consoleUrl),
+    });
+
+    expect(exchange.status).toBe(200);
+    expect(Date.parse(exchange.body.expiresAt) - Date.now()).toBeGreaterThan(6 * 86_400_000);
+    expect(exchange.body.readOnly).toBe(false);
+  });
+
+  withManagementAuthorizer("lets the session's token reach GET /v1/keys as the member", async () => {
+    const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
+    const exchanged = await anonymous().post('/v1/console-sessions/exchange', { link: linkOf(created.body.url) });
+
+    for (const token of [created.body.token, exchanged.body.token]) {
+      const keys = await platform.live(token, { keyHeader: 'bearer' }).get('/v1/keys');
+      expect(keys.status).toBe(200);
+    }
+  });
+
+  withManagementAuthorizer('stops a revoked session within 1 s', async () => {
+    const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
+    const asSession = platform.live(created.body.token, { keyHeader: 'bearer' });
+    expect((await asSession.get('/v1/keys')).status).toBe(200);
+
+    await platform.admin.delete(`/v1/console-sessions/${created.body.id}`);
+
+    // The management authorizer keeps a session lookup at most 1 s per instance.
+    await waitUntil(async () => (await asSession.get('/v1/keys')).status === 401, {
+      timeoutMs: 1000,
+      what: 'the revoked session to be refused',
+    });
+  });
+});

@@ -1,0 +1,320 @@
+import type { Caller, MemberActor } from '../../functions/domain/caller';
+import { ExceedsOwnRightsError, ForbiddenError, NotFoundError } from '../../functions/domain/errors';
+import type { Member } from '../../functions/domain/members/member-model';
+import { LinkUsedOrExpiredError } from '../../functions/domain/sessions/session-model';
+import {
+  createSession,
+  exchangeLink,
+  listSessions,
+  revokeSession,
+  type SessionServiceDeps,
+  sessionView,
+} from '../../functions/domain/sessions/session-service';
+import { verifySessionToken } from '../../functions/domain/sessions/session-verify';
+import { aPerson, InMemorySessions, membersOf } from '../support/session-memory';
+import { aManualClock, NOW } from '../support/unit-factories';
+
+const SECRET = Buffer.alloc(32, 0x42);
+const HOUR_MS = 3_600_000;
+
+function aKeyCaller(overrides: Partial<Caller> = {}): Caller {
+  return {
+    actor: { kind: 'key', keyId: 'key_AAAAAAAAAAAAAAAA', memberId: 'mem_owner' },
+    keyId: 'key_AAAAAAAAAAAAAAAA',
+    organizationId: 'org_1',
+    memberId: 'mem_owner',
+    environment: 'live',
+    permissions: ['admin'],
+    accounts: '*',
+    sourceIp: '203.0.113.7',
+    ...overrides,
+  };
+}
+
+function aPersonCaller(
+  actor: Partial<MemberActor> & Pick<MemberActor, 'role'>,
+  overrides: Partial<Caller> = {},
+): Caller {
+  return {
+    actor: {
+      kind: 'member',
+      memberId: 'mem_00000000000000c0',
+      email: 'caller@acme.example',
+      readOnly: false,
+      authMethod: 'session',
+      ...actor,
+    },
+    organizationId: 'org_1',
+    memberId: 'mem_00000000000000c0',
+    environment: 'live',
+    permissions: ['admin'],
+    accounts: '*',
+    sourceIp: '203.0.113.7',
+    ...overrides,
+  };
+}
+
+function aService(people: Member[] = [aPerson()]) {
+  const time = aManualClock(NOW);
+  const sessions = new InMemorySessions();
+  const members = membersOf(people);
+  const deps: SessionServiceDeps & { members: typeof members } = {
+    sessions,
+    members,
+    sessionSecret: async () => SECRET,
+    clock: time.clock,
+  };
+  const verify = (token: string) => verifySessionToken(deps, token, time.clock());
+  return { deps, sessions, members, time, verify };
+}
+
+const ada = { email: 'ada@acme.example' };
+
+describe('createSession', () => {
+  it('lasts an hour unless told otherwise, and its link an hour at most', async () => {
+    const { deps, sessions } = aService();
+
+    const { session } = await createSession(deps, aKeyCaller(), { target: ada });
+
+    expect(session.expiresAt).toBe(new Date(NOW.getTime() + HOUR_MS).toISOString());
+    expect([...sessions.links.values()][0]?.expiresAt).toBe(session.expiresAt);
+  });
+
+  it('gives a 7-day session a link that still expires within the hour', async () => {
+    const { deps, sessions } = aService();
+
+    const { session } = await createSession(deps, aKeyCaller(), { target: ada, expiresInSeconds: 604_800 });
+
+    expect(session.expiresAt).toBe(new Date(NOW.getTime() + 7 * 24 * HOUR_MS).toISOString());
+    expect([...sessions.links.values()][0]?.expiresAt).toBe(new Date(NOW.getTime() + HOUR_MS).toISOString());
+  });
+
+  it('stores hashes only: neither the token nor the link is in the store', async () => {
+    const { deps, sessions } = aService();
+
+    const { token, linkToken } = await createSession(deps, aKeyCaller(), { target: ada });
+
+    const stored = JSON.stringify([...sessions.sessions.values(), ...sessions.links.values()]);
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(linkToken);
+    expect(stored).not.toContain(token.slice(36));
+  });
+
+  it('finds the member by email in any letter case, or by id', async () => {
+    const { deps } = aService();
+
+    const byEmail = await createSession(deps, aKeyCaller(), { target: { email: 'ADA@acme.example' } });
+    const byId = await createSession(deps, aKeyCaller(), { target: { memberId: aPerson().id } });
+
+    expect(byEmail.member.id).toBe(aPerson().id);
+    expect(byId.member.email).toBe('ada@acme.example');
+  });
+
+  it('answers 404 naming an unknown email or member id', async () => {
+    const { deps } = aService();
+
+    await expect(createSession(deps, aKeyCaller(), { target: { email: 'nobody@acme.example' } })).rejects.toThrow(
+      new NotFoundError('No member with email nobody@acme.example in this organization.'),
+    );
+    await expect(createSession(deps, aKeyCaller(), { target: { memberId: 'mem_missing' } })).rejects.toThrow(
+      /mem_missing/,
+    );
+  });
+
+  it("never finds another organization's member", async () => {
+    const { deps } = aService([aPerson({ organizationId: 'org_2' })]);
+
+    await expect(createSession(deps, aKeyCaller(), { target: ada })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it.each([
+    ['a sandbox admin key', aKeyCaller({ environment: 'test' }), /live admin key/],
+    ['an admin key limited to some sub-accounts', aKeyCaller({ accounts: ['acct_1'] }), /accounts '\*'/],
+    ['a member', aPersonCaller({ role: 'member' }, { permissions: ['read'] }), /owners and admins/],
+    ['a viewer', aPersonCaller({ role: 'viewer' }, { permissions: [] }), /owners and admins/],
+    ['a read-only session of an owner', aPersonCaller({ role: 'owner', readOnly: true }), /read-only/],
+  ])('refuses %s (403)', async (_case, caller, message) => {
+    const { deps, sessions } = aService();
+
+    const attempt = createSession(deps, caller, { target: ada });
+
+    await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(attempt).rejects.toThrow(message);
+    expect(sessions.sessions.size).toBe(0);
+  });
+
+  it('lets an owner sign in anyone, an owner included', async () => {
+    const owner = aPerson({ id: 'mem_00000000000000b1', email: 'boss@acme.example', role: 'owner', accounts: '*' });
+    const { deps } = aService([owner]);
+
+    const { member } = await createSession(deps, aPersonCaller({ role: 'owner' }), {
+      target: { email: owner.email },
+    });
+
+    expect(member.role).toBe('owner');
+  });
+
+  it('refuses an admin a session for an owner', async () => {
+    const owner = aPerson({ email: 'boss@acme.example', role: 'owner', accounts: '*' });
+    const { deps } = aService([owner]);
+
+    await expect(
+      createSession(deps, aPersonCaller({ role: 'admin' }), { target: { email: owner.email } }),
+    ).rejects.toThrow(/Only an owner/);
+  });
+
+  it('refuses an admin a session for a member who sees more sub-accounts than the admin', async () => {
+    const wide = aPerson({ accounts: ['acct_1', 'acct_2'] });
+    const { deps } = aService([wide]);
+    const admin = aPersonCaller({ role: 'admin' }, { accounts: ['acct_1'] });
+
+    await expect(createSession(deps, admin, { target: ada })).rejects.toBeInstanceOf(ExceedsOwnRightsError);
+  });
+
+  it('records who asked: the key id, or the person', async () => {
+    const { deps } = aService();
+
+    const byKey = await createSession(deps, aKeyCaller(), { target: ada });
+    const byPerson = await createSession(deps, aPersonCaller({ role: 'owner' }), { target: ada });
+
+    expect(byKey.session.createdBy).toBe('key_AAAAAAAAAAAAAAAA');
+    expect(byPerson.session.createdBy).toBe('mem_00000000000000c0');
+  });
+});
+
+describe('verifySessionToken', () => {
+  it("names the session's organization, member and rights", async () => {
+    const { deps, verify } = aService();
+    const { token, session } = await createSession(deps, aKeyCaller(), { target: ada, readOnly: true });
+
+    await expect(verify(token)).resolves.toEqual({
+      organizationId: 'org_1',
+      memberId: aPerson().id,
+      readOnly: true,
+      sessionId: session.id,
+      expiresAt: session.expiresAt,
+    });
+  });
+
+  it('refuses a token of the right session with another secret part', async () => {
+    const { deps, verify } = aService();
+    const { token } = await createSession(deps, aKeyCaller(), { target: ada });
+    const forged = `${token.slice(0, 36)}${token.slice(36).split('').reverse().join('')}`;
+
+    await expect(verify(forged)).resolves.toBeUndefined();
+  });
+
+  it('refuses the token once the session expires (injected clock)', async () => {
+    const { deps, verify, time } = aService();
+    const { token } = await createSession(deps, aKeyCaller(), { target: ada });
+
+    time.advance(HOUR_MS - 1);
+    await expect(verify(token)).resolves.toBeDefined();
+    time.advance(1);
+    await expect(verify(token)).resolves.toBeUndefined();
+  });
+
+  it('refuses the tokens of a revoked session', async () => {
+    const { deps, verify } = aService();
+    const { token, session, linkToken } = await createSession(deps, aKeyCaller(), { target: ada });
+    const browser = await exchangeLink(deps, linkToken);
+
+    await revokeSession(deps, aKeyCaller(), session.id);
+
+    await expect(verify(token)).resolves.toBeUndefined();
+    await expect(verify(browser.token)).resolves.toBeUndefined();
+  });
+
+  it('answers undefined for garbage without reading the store', async () => {
+    const { deps } = aService();
+    const get = jest.fn(deps.sessions.get.bind(deps.sessions));
+
+    await expect(verifySessionToken({ ...deps, sessions: { get } }, 'cs_not-a-token', NOW)).resolves.toBeUndefined();
+    expect(get).not.toHaveBeenCalled();
+  });
+});
+
+describe('exchangeLink', () => {
+  it('gives the browser a new token of the session, and marks the member joined', async () => {
+    const { deps, verify, members } = aService();
+    const { token, linkToken, session } = await createSession(deps, aKeyCaller(), { target: ada });
+
+    const exchanged = await exchangeLink(deps, linkToken);
+
+    expect(exchanged.token).not.toBe(token);
+    expect(exchanged.session.id).toBe(session.id);
+    await expect(verify(exchanged.token)).resolves.toMatchObject({ sessionId: session.id });
+    await expect(verify(token)).resolves.toMatchObject({ sessionId: session.id });
+    expect(members.joined).toEqual([`org_1/${aPerson().id}`]);
+  });
+
+  it('works once: the second use is link_used_or_expired', async () => {
+    const { deps } = aService();
+    const { linkToken } = await createSession(deps, aKeyCaller(), { target: ada });
+    await exchangeLink(deps, linkToken);
+
+    await expect(exchangeLink(deps, linkToken)).rejects.toBeInstanceOf(LinkUsedOrExpiredError);
+  });
+
+  it('refuses a link an hour old (injected clock)', async () => {
+    const { deps, time } = aService();
+    const { linkToken } = await createSession(deps, aKeyCaller(), { target: ada, expiresInSeconds: 86_400 });
+
+    time.advance(HOUR_MS);
+
+    await expect(exchangeLink(deps, linkToken)).rejects.toBeInstanceOf(LinkUsedOrExpiredError);
+  });
+
+  it('refuses a malformed link with the same answer, and never echoes it', async () => {
+    const { deps } = aService();
+
+    const attempt = exchangeLink(deps, 'csl_secret-looking-thing');
+
+    await expect(attempt).rejects.toBeInstanceOf(LinkUsedOrExpiredError);
+    await expect(attempt).rejects.not.toThrow(/secret-looking/);
+  });
+
+  it('signs the member in even when marking them joined fails, and says so', async () => {
+    const { deps } = aService();
+    const { linkToken } = await createSession(deps, aKeyCaller(), { target: ada });
+    const failures: unknown[] = [];
+
+    const exchanged = await exchangeLink(
+      {
+        ...deps,
+        members: { markJoined: () => Promise.reject(new Error('throttled')) },
+        onJoinFailure: (error) => failures.push(error),
+      },
+      linkToken,
+    );
+
+    expect(exchanged.token).toMatch(/^cs_/);
+    expect(failures).toHaveLength(1);
+  });
+});
+
+describe('revokeSession and listSessions', () => {
+  it("answers 404 for another organization's session and leaves it working", async () => {
+    const { deps, verify } = aService();
+    const { token, session } = await createSession(deps, aKeyCaller(), { target: ada });
+
+    await expect(revokeSession(deps, aKeyCaller({ organizationId: 'org_2' }), session.id)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(verify(token)).resolves.toBeDefined();
+  });
+
+  it('lists active sessions newest first, without hashes', async () => {
+    const { deps, time } = aService();
+    const first = await createSession(deps, aKeyCaller(), { target: ada });
+    time.advance(1000);
+    const second = await createSession(deps, aKeyCaller(), { target: ada, expiresInSeconds: 7200 });
+    time.advance(HOUR_MS);
+
+    const listed = (await listSessions(deps, aKeyCaller())).map(sessionView);
+
+    expect(listed.map((view) => view.id)).toEqual([second.session.id]);
+    expect(JSON.stringify(listed)).not.toMatch(/[0-9a-f]{64}/);
+    expect(first.session.id).not.toBe(second.session.id);
+  });
+});
