@@ -4,6 +4,7 @@
  * came to. The token goes in the fragment, which browsers never send to a server or its access log.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ValidationError } from '../domain/errors';
 import { headerOf } from '../runtime/http-request';
 
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
@@ -17,7 +18,12 @@ export function consoleBaseUrl(
   const { domainName, stage, path } = event.requestContext;
   const host = domainName ?? headerOf(event as APIGatewayProxyEvent, 'host') ?? '';
   if (!HOST.test(host)) {
-    throw new Error('The request names no plain host to build the console URL from; set CONSOLE_URL.');
+    throw new ValidationError([
+      {
+        field: 'Host',
+        message: 'must be a plain host name to build the console URL from (or the deployment sets CONSOLE_URL)',
+      },
+    ]);
   }
   // API Gateway's own domain serves HTTPS only; the local gateway is plain HTTP unless a proxy says otherwise.
   const scheme =
