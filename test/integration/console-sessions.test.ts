@@ -3,6 +3,7 @@
  * session for a member, the link signs a browser in once, and a revoke ends the session.
  */
 import { FUNCTIONS } from '../../functions/definition/functions';
+import { logger } from '../../functions/runtime/logger';
 import { apiAs } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -110,6 +111,29 @@ describe('console sessions', () => {
 
     expect(response.status).toBe(400);
     expect(response.text).not.toContain('cs_secret');
+  });
+
+  it('never hands a token or a link to the logger, on success or refusal', async () => {
+    const levels = ['debug', 'info', 'warn', 'error', 'critical'] as const;
+    const spies = levels.map((level) => jest.spyOn(logger, level));
+    try {
+      const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
+      const link = linkOf(created.body.url);
+      const exchanged = await anonymous().post('/v1/console-sessions/exchange', { link });
+      await anonymous().post('/v1/console-sessions/exchange', { link });
+      await anonymous().post('/v1/console-sessions/exchange', { link: `${link}x` });
+      await platform.admin.post('/v1/console-sessions', { email: ownerEmail, expiresInSeconds: 1, readOnly: link });
+      await platform.admin.delete(`/v1/console-sessions/${created.body.id}`);
+
+      const logged = JSON.stringify(spies.flatMap((spy) => spy.mock.calls));
+      // The exchange logs its outcome, so the spies do see the handlers' logger.
+      expect(logged).toContain('Console link exchanged');
+      for (const secret of [created.body.token, exchanged.body.token, link]) {
+        expect(logged).not.toContain(secret.slice(-43));
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('writes a sign-in link for the demo owner into the bootstrap', async () => {
