@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayUsagePlans } from '../functions/adapters/api-gateway-usage-plans';
 import { DynamoCreditLedger } from '../functions/adapters/dynamo-credit-ledger';
 import { DynamoKeyStore } from '../functions/adapters/dynamo-key-store';
+import { DynamoMemberStore } from '../functions/adapters/dynamo-member-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { pepperFromSecretsManager } from '../functions/adapters/pepper';
 import { SqsReminderQueue } from '../functions/adapters/sqs-reminder-queue';
@@ -84,6 +85,7 @@ function connect(): ProvisioningDeps & { credits: CreditLedger } {
     return {
       keys: new DynamoKeyStore(documents, TABLE_NAME),
       organizations: new DynamoOrganizationStore(documents, TABLE_NAME),
+      members: new DynamoMemberStore(documents, TABLE_NAME),
       usagePlans: new ApiGatewayUsagePlans(new APIGatewayClient({}), {
         restApiId: REST_API_ID,
         usagePlanIds: JSON.parse(USAGE_PLAN_IDS),

@@ -27,7 +27,7 @@ export interface OrganizationForAuthorizer {
 
 /**
  * The organization as the authorizer needs it: one eventually consistent GetItem of `accounts`,
- * `plan` and `customRequestsPerMinute` only, so it carries no members or gateway key (DynamoDB
+ * `plan` and `customRequestsPerMinute` only, so it carries no gateway key (DynamoDB
  * still charges for the whole item: 0.5 RCU up to 4 KB). Undefined when there is no such organization.
  */
 export function organizationForAuthorizer(
@@ -88,7 +88,8 @@ export class DynamoOrganizationStore implements OrganizationStore, LeakedKeyActi
       new GetCommand({ TableName: this.tableName, Key: organizationKey(organizationId) }),
     );
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, type: _type, ...organization } = Item;
+    // `members` of an item made before member items: DynamoMemberStore migrates it, nobody reads it here.
+    const { pk: _pk, sk: _sk, type: _type, members: _legacyMembers, ...organization } = Item;
     return organization as Organization;
   }
 

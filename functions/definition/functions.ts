@@ -227,8 +227,9 @@ export const FUNCTIONS = {
     entry: 'functions/reminders/worker.ts',
     description: 'Sends rotation reminders (email, in-app notification), exactly once per stage',
     needs: {
-      // The key and its organization; claiming and releasing a stage; the in-app notification.
-      table: ['GetItem', 'PutItem', 'UpdateItem'],
+      // The key and its organization; its members (Query ORG#, where a legacy members array
+      // migrates with PutItem and UpdateItem); claiming and releasing a stage; the in-app notification.
+      table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
       consumeQueue: 'reminders',
       sendEmail: true,
       sendToQueue: 'webhook-events',
@@ -298,8 +299,9 @@ export const FUNCTIONS = {
     description:
       'POST /v1/secret-scanning/reports: verifies a partner-signed report, stops the real keys in it and tells their organizations',
     needs: {
-      // Not a route: no middy stack. Keys and organizations; stopping a key; notifications; audit entries.
-      table: ['GetItem', 'PutItem', 'UpdateItem'],
+      // Not a route: no middy stack. Keys and organizations; the owners and admins to email (Query
+      // ORG#, a legacy members array migrating); stopping a key; notifications; audit entries.
+      table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
       pepper: true,
       flushAuthorizerCache: true,
       sendEmail: true,
@@ -361,8 +363,9 @@ export const FUNCTIONS = {
     description: 'Signs and posts deliveries, records every attempt and schedules retries',
     needs: {
       // A batch's deliveries, endpoints and events at once (each alone as a fallback); attempts,
-      // endpoint health; the disabled notice's organization and notification.
-      table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      // endpoint health; the disabled notice's organization, owners and admins (Query ORG#, a legacy
+      // members array migrating) and notification.
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
       consumeQueue: 'webhook-deliveries',
       hideMessages: true,
       // Waits longer than SQS's 15-minute delay travel as a new delayed message on its own queue.

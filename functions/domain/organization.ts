@@ -1,5 +1,6 @@
-/** Organizations, their sub-accounts and members. */
+/** Organizations and their sub-accounts; their people are member items (domain/members/). */
 import type { PlanName } from '../definition/plans';
+import type { Member } from './members/member-model';
 
 /** Owners and admins manage everything, members their own keys, viewers read (see domain/members). */
 export const MEMBER_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
@@ -12,12 +13,6 @@ export type Locale = (typeof LOCALES)[number];
 export const LEAKED_KEY_ACTIONS = ['revoke', 'deactivate'] as const;
 export type LeakedKeyAction = (typeof LEAKED_KEY_ACTIONS)[number];
 
-export interface Member {
-  id: string;
-  email: string;
-  role: MemberRole;
-}
-
 export interface SubAccount {
   id: string;
   name: string;
@@ -27,8 +22,6 @@ export interface Organization {
   id: string;
   name: string;
   accounts: SubAccount[];
-  /** Kept in the organization item: an organization has few members, and reminders read them all. */
-  members: Member[];
   rotationPeriodDays: number;
   /** Language of emails; English when unset. */
   locale?: Locale;
@@ -72,9 +65,12 @@ export interface LeakedKeyActionSetting {
 
 export const DEFAULT_ROTATION_PERIOD_DAYS = 182;
 
-/** The addresses of the organization's owners and admins, lower-cased, each once. */
-export function adminEmailsOf(organization: Organization, alsoMemberIds: readonly string[] = []): string[] {
-  const chosen = organization.members.filter(
+/** The addresses of the organization's owners and admins (and of `alsoMemberIds`), lower-cased, each once. */
+export function adminEmailsOf(
+  members: readonly Pick<Member, 'id' | 'email' | 'role'>[],
+  alsoMemberIds: readonly string[] = [],
+): string[] {
+  const chosen = members.filter(
     (member) => member.role === 'owner' || member.role === 'admin' || alsoMemberIds.includes(member.id),
   );
   return [...new Set(chosen.map((member) => member.email.toLowerCase()))];

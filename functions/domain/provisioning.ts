@@ -9,12 +9,15 @@ import { DEFAULT_CREDIT_BALANCE } from './credits';
 import type { ApiKeyRecord, KeyStore } from './keys/key-model';
 import { issueKey } from './keys/key-service';
 import type { KeyEnvironment } from './keys/key-token';
+import type { Member, MemberStore } from './members/member-model';
 import { DEFAULT_ROTATION_PERIOD_DAYS, type Organization, type OrganizationStore } from './organization';
 import type { UsagePlanRegistry } from './usage-plans';
 
 export interface ProvisioningDeps {
   keys: KeyStore;
   organizations: OrganizationStore;
+  /** The owner is a member item (with its email lookup and the OWNERS item), written last. */
+  members: Pick<MemberStore, 'invite'>;
   usagePlans: UsagePlanRegistry;
   pepper: () => Promise<Buffer>;
   clock: Clock;
@@ -34,8 +37,20 @@ export interface NewOrganization {
 const shortId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
 export async function provisionOrganization(deps: ProvisioningDeps, request: NewOrganization) {
-  const owner = { id: shortId('mem'), email: request.ownerEmail.toLowerCase(), role: 'owner' as const };
   const organizationId = shortId('org');
+  const createdAt = deps.clock().toISOString();
+  const owner: Member = {
+    id: shortId('mem'),
+    organizationId,
+    email: request.ownerEmail.trim().toLowerCase(),
+    role: 'owner',
+    accounts: '*',
+    permissions: [],
+    status: 'invited',
+    invitedAt: createdAt,
+    invitedBy: 'operator',
+    version: 1,
+  };
   const plan = request.plan ?? defaultPlan();
   const gatewayKey = await deps.usagePlans.createOrganizationKey(organizationId, { plan });
   const organization: Organization = {
@@ -45,9 +60,8 @@ export async function provisionOrganization(deps: ProvisioningDeps, request: New
       id: shortId('acct'),
       name: `Account ${index + 1}`,
     })),
-    members: [owner],
     rotationPeriodDays: DEFAULT_ROTATION_PERIOD_DAYS,
-    createdAt: deps.clock().toISOString(),
+    createdAt,
     plan,
     creditBalance: request.creditBalance ?? DEFAULT_CREDIT_BALANCE,
     sandboxCreditBalance: request.creditBalance ?? DEFAULT_CREDIT_BALANCE,
@@ -75,8 +89,9 @@ export async function provisionOrganization(deps: ProvisioningDeps, request: New
       adminKeys[environment] = token;
       issued.push(record);
     }
+    await deps.members.invite(owner);
   } catch (error) {
-    // Without its admin keys nobody could manage the organization: take it all away again.
+    // Without its admin keys or its owner nobody could manage the organization: take it all away again.
     await Promise.all(issued.map((record) => deps.keys.delete(record)));
     await deps.organizations.delete(organization.id);
     await deps.usagePlans.deleteKey(gatewayKey.id);

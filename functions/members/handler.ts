@@ -1,5 +1,4 @@
 /** members: invite, list, read, change and remove the people of an organization. */
-import { DynamoMemberStore } from '../adapters/dynamo-member-store';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { inviteMemberInput, updateMemberInput } from '../definition/schemas/members';
 import { systemClock } from '../domain/clock';
@@ -13,20 +12,20 @@ import {
   removeMember,
   updateMember,
 } from '../domain/members/member-service';
-import { dynamoDb, sesV2 } from '../runtime/clients';
-import { loadConfig, optionalEmailConfig, tableConfig } from '../runtime/config';
+import { sesV2 } from '../runtime/clients';
+import { loadConfig, optionalEmailConfig } from '../runtime/config';
 import { dispatch, type RouteContext } from '../runtime/http';
 import { parseBody, pathParameter } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
 import { logger } from '../runtime/logger';
-import { organizationStore } from '../runtime/stores';
+import { memberStore, organizationStore } from '../runtime/stores';
 
-const { TABLE_NAME, EMAIL_SENDER } = loadConfig({ ...tableConfig, ...optionalEmailConfig });
+const { EMAIL_SENDER } = loadConfig(optionalEmailConfig);
 // Where people sign in, named in the invitation; without it the invitation names no link.
 const consoleUrl = process.env.CONSOLE_URL || undefined;
 
 const deps: MemberServiceDeps = {
-  members: new DynamoMemberStore(dynamoDb, TABLE_NAME),
+  members: memberStore,
   organizations: organizationStore,
   clock: systemClock,
   ...(EMAIL_SENDER && { invitations: new SesEmailSender(sesV2, EMAIL_SENDER) }),

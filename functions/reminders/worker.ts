@@ -18,11 +18,12 @@ import { emailConfig, loadConfig, reminderPacingConfig, tableConfig } from '../r
 import { emit } from '../runtime/events';
 import { logger } from '../runtime/logger';
 import { countMetric, publishMetrics } from '../runtime/metrics';
-import { keyStore, organizationStore } from '../runtime/stores';
+import { keyStore, memberStore, organizationStore } from '../runtime/stores';
 
 const deps: WorkerDeps = {
   keys: keyStore,
   organizations: organizationStore,
+  members: memberStore,
   notifications: new DynamoNotificationStore(dynamoDb, loadConfig(tableConfig).TABLE_NAME),
   email: pacedEmailSender(new SesEmailSender(sesV2, loadConfig(emailConfig).EMAIL_SENDER), {
     intervalMsPerRecipient: Number(loadConfig(reminderPacingConfig).REMINDER_SEND_INTERVAL_MS ?? 0),

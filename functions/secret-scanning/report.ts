@@ -31,6 +31,7 @@ import {
   auditStore,
   authorizerCacheFromEnvironment,
   keyStore,
+  memberStore,
   organizationStore,
   pepperFromEnvironment,
 } from '../runtime/stores';
@@ -43,6 +44,7 @@ const { EMAIL_SENDER: emailSender } = loadConfig(optionalEmailConfig);
 const deps: LeakServiceDeps = {
   keys: keyStore,
   organizations: organizationStore,
+  members: memberStore,
   pepper: pepperFromEnvironment(),
   clock: systemClock,
   authorizerCache: authorizerCacheFromEnvironment(),

@@ -20,7 +20,7 @@ import { dynamoDb, sesV2 } from '../runtime/clients';
 import { loadConfig, optionalEmailConfig, tableConfig } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { countMetric, publishMetrics } from '../runtime/metrics';
-import { organizationStore } from '../runtime/stores';
+import { memberStore, organizationStore } from '../runtime/stores';
 import {
   deliveryQueueFromEnvironment,
   deliveryStore,
@@ -45,6 +45,7 @@ const deps: DeliveryDeps = {
   schedule: egress.schedule,
   onEndpointDisabled: endpointDisabledNotifier({
     organizations: organizationStore,
+    members: memberStore,
     notifications: new DynamoNotificationStore(dynamoDb, TABLE_NAME),
     ...(emailSender && { email: new SesEmailSender(sesV2, emailSender) }),
     clock: systemClock,

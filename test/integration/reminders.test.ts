@@ -6,14 +6,14 @@
 
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
+import { DynamoMemberStore } from '../../functions/adapters/dynamo-member-store';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamo-notification-store';
-import { organizationKey } from '../../functions/adapters/dynamo-organization-store';
 import { SesEmailSender } from '../../functions/adapters/ses-email-sender';
 import type { EmailSender, ReminderMessage } from '../../functions/domain/reminders/reminder-service';
 import { LOCAL_CREDENTIALS, localClients } from '../../local/bootstrap';
 import { LOCAL_REGION } from '../../local/gateway/events';
+import { aMemberOf } from '../support/member-memory';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startReceiver } from '../support/webhook-receiver';
 
@@ -41,20 +41,11 @@ describe('rotation reminders', () => {
     });
     // Recipients: owners and admins, and the key's creator; not other members.
     const clients = localClients(platform.bootstrap.endpoints);
-    await clients.documents.send(
-      new UpdateCommand({
-        TableName: platform.bootstrap.tableName,
-        Key: organizationKey(platform.bootstrap.organizationId),
-        UpdateExpression: 'SET members = list_append(members, :more)',
-        ExpressionAttributeValues: {
-          ':more': [
-            { id: 'mem_admin2', email: 'admin2@demo.example', role: 'admin' },
-            { id: 'mem_creator', email: 'creator@demo.example', role: 'member' },
-            { id: 'mem_bystander', email: 'bystander@demo.example', role: 'member' },
-          ],
-        },
-      }),
-    );
+    const members = new DynamoMemberStore(clients.documents, platform.bootstrap.tableName);
+    const organizationId = platform.bootstrap.organizationId;
+    await members.invite(aMemberOf({ id: 'mem_admin2', organizationId, email: 'admin2@demo.example', role: 'admin' }));
+    await members.invite(aMemberOf({ id: 'mem_creator', organizationId, email: 'creator@demo.example' }));
+    await members.invite(aMemberOf({ id: 'mem_bystander', organizationId, email: 'bystander@demo.example' }));
     clients.dynamoDb.destroy();
   });
   afterAll(async () => {
@@ -170,7 +161,7 @@ describe('rotation reminders', () => {
   test('a failed SES send is reported as a batch item failure, retried, and then sent once', async () => {
     const key = await newKey();
     const { processReminderBatch } = await import('../../functions/reminders/worker');
-    const { keyStore, organizationStore } = await import('../../functions/runtime/stores');
+    const { keyStore, memberStore, organizationStore } = await import('../../functions/runtime/stores');
     const ses = new SESv2Client({
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
@@ -187,6 +178,7 @@ describe('rotation reminders', () => {
     const deps = {
       keys: keyStore,
       organizations: organizationStore,
+      members: memberStore,
       notifications: new DynamoNotificationStore(
         (await import('../../functions/runtime/clients')).dynamoDb,
         platform.bootstrap.tableName,

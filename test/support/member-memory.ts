@@ -81,3 +81,12 @@ export function aMemberOf(overrides: Partial<Member> = {}): Member {
     ...overrides,
   };
 }
+
+/** The people of unit-factories' anOrganization: an owner, an admin and a plain member (addresses differ in case). */
+export function acmePeople(): Member[] {
+  return [
+    aMemberOf({ id: 'mem_owner', email: 'Owner@Acme.example', role: 'owner', accounts: '*', permissions: [] }),
+    aMemberOf({ id: 'mem_admin', email: 'admin@acme.example', role: 'admin', accounts: '*', permissions: [] }),
+    aMemberOf({ id: 'mem_member', email: 'member@acme.example' }),
+  ];
+}

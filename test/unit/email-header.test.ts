@@ -21,7 +21,6 @@ function anOrganization(overrides: Partial<Organization> = {}): Organization {
     id: 'org_1',
     name: 'Acme',
     accounts: [],
-    members: [{ id: 'mem_1', email: 'owner@acme.example', role: 'owner' }],
     rotationPeriodDays: 182,
     createdAt: NOW.toISOString(),
     plan: 'starter',

@@ -8,6 +8,7 @@ import type { LeakedKeyAction } from '../../functions/domain/organization';
 import type { Notification } from '../../functions/domain/reminders/reminder-service';
 import type { LeakReport } from '../../functions/domain/secret-scanning/leak-report';
 import { handleLeakReports, type LeakServiceDeps } from '../../functions/domain/secret-scanning/leak-service';
+import { acmePeople, MemoryMemberStore } from '../support/member-memory';
 import { anOrganization, aStoredKey, NOW, PEPPER } from '../support/unit-factories';
 
 /** Every dependency in memory, counting each call that would be I/O. */
@@ -43,6 +44,7 @@ function harness(options: { stored?: ApiKeyRecord[]; action?: LeakedKeyAction; f
         return anOrganization(options.action && { leakedKeyAction: options.action });
       },
     },
+    members: new MemoryMemberStore(acmePeople()),
     pepper: async () => {
       io.pepper++;
       return PEPPER;

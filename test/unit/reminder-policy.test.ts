@@ -1,8 +1,10 @@
 import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
+import type { Member } from '../../functions/domain/members/member-model';
 import type { Organization } from '../../functions/domain/organization';
 import { renderReminderEmail } from '../../functions/domain/reminders/email';
 import { dueStage, nextReminderAt, stageDueAt } from '../../functions/domain/reminders/policy';
 import { recipientsOf } from '../../functions/domain/reminders/reminder-service';
+import { aMemberOf } from '../support/member-memory';
 
 const DAY_MS = 24 * 3600 * 1000;
 const created = Date.parse('2026-01-01T00:00:00Z');
@@ -27,17 +29,17 @@ const organization: Organization = {
   id: 'org_1',
   name: 'Acme',
   accounts: [],
-  members: [
-    { id: 'mem_o', email: 'Owner@acme.example', role: 'owner' },
-    { id: 'mem_a', email: 'admin@acme.example', role: 'admin' },
-    { id: 'mem_c', email: 'creator@acme.example', role: 'member' },
-    { id: 'mem_m', email: 'other@acme.example', role: 'member' },
-  ],
   rotationPeriodDays: 182,
   createdAt: new Date(created).toISOString(),
   plan: 'starter',
   creditBalance: 0,
 };
+const members: Member[] = [
+  aMemberOf({ id: 'mem_o', email: 'Owner@acme.example', role: 'owner' }),
+  aMemberOf({ id: 'mem_a', email: 'admin@acme.example', role: 'admin' }),
+  aMemberOf({ id: 'mem_c', email: 'creator@acme.example', role: 'member' }),
+  aMemberOf({ id: 'mem_m', email: 'other@acme.example', role: 'member' }),
+];
 
 describe('reminder stages', () => {
   it('are due at 5/6 of the period, the period, then every further period', () => {
@@ -64,19 +66,16 @@ describe('reminder stages', () => {
 
 describe('reminder emails', () => {
   it('go to owners, admins and the creator', () => {
-    expect(recipientsOf(organization, key())).toEqual([
-      'owner@acme.example',
-      'admin@acme.example',
-      'creator@acme.example',
-    ]);
+    expect(recipientsOf(members, key())).toEqual(['owner@acme.example', 'admin@acme.example', 'creator@acme.example']);
   });
 
   it('are in German for a German organization and name the key, its age, creation and creator', () => {
-    const email = renderReminderEmail({ ...organization, locale: 'de' }, key(), {
-      kind: 'stage',
-      stage: 1,
-      asOf: at(152),
-    });
+    const email = renderReminderEmail(
+      { ...organization, locale: 'de' },
+      key(),
+      { kind: 'stage', stage: 1, asOf: at(152) },
+      'creator@acme.example',
+    );
     expect(email.subject).toContain('Export (…abcdefgh)');
     expect(email.text).toContain('152 Tage alt');
     expect(email.text).toContain('1. Januar 2026');

@@ -1,5 +1,6 @@
 import type { Notification } from '../../functions/domain/reminders/reminder-service';
 import { endpointDisabledNotifier, renderDisabledNotice } from '../../functions/domain/webhooks/disabled-notice';
+import { acmePeople, MemoryMemberStore } from '../support/member-memory';
 import { anOrganization, NOW } from '../support/unit-factories';
 import { anEndpoint } from '../support/webhook-memory';
 
@@ -8,6 +9,7 @@ function harness(options: { email?: boolean } = {}) {
   const emails: { to: string[]; subject: string; text: string }[] = [];
   const notify = endpointDisabledNotifier({
     organizations: { get: async (id) => (id === 'org_1' ? anOrganization() : undefined) },
+    members: new MemoryMemberStore(acmePeople()),
     notifications: { put: async (notification) => void notifications.push(notification) },
     ...(options.email !== false && { email: { send: async (email) => void emails.push(email) } }),
     clock: () => NOW,

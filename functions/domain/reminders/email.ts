@@ -20,13 +20,14 @@ export type ReminderKind = { kind: 'stage'; stage: number; asOf: Date } | { kind
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** `creator` names who made the key: their email, else the key's `createdBy` as stored. */
 export function renderReminderEmail(
   organization: Organization,
   key: ApiKeyRecord,
   reminder: ReminderKind,
+  creator: string = key.createdBy,
 ): ReminderEmail {
   const locale: Locale = organization.locale ?? 'en';
-  const creator = organization.members.find((member) => member.id === key.createdBy)?.email ?? key.createdBy;
   const ageDays = Math.floor((reminder.asOf.getTime() - Date.parse(key.createdAt)) / DAY_MS);
   const facts = {
     key: `${key.name} (…${key.last8})`,

@@ -7,6 +7,7 @@
 import type { Clock } from '../clock';
 import type { ApiKeyRecord } from '../keys/key-model';
 import type { KeyEnvironment } from '../keys/key-token';
+import type { Member, MemberStore } from '../members/member-model';
 import { adminEmailsOf, type Organization } from '../organization';
 import { type ReminderEmail, renderReminderEmail } from './email';
 import { dueStage, graceWarningDue, stageNotifies } from './policy';
@@ -113,6 +114,8 @@ export async function scanForReminders(deps: ScanDeps): Promise<{ read: number; 
 export interface WorkerDeps {
   keys: ReminderKeyStore;
   organizations: ReminderOrganizationStore;
+  /** Who gets the reminder: the organization's owners and admins, and the key's creator. */
+  members: Pick<MemberStore, 'list'>;
   notifications: NotificationStore;
   email: EmailSender;
   rotationDue?: RotationDueHook;
@@ -127,7 +130,9 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
   const organization = await deps.organizations.get(key.organizationId);
   if (!organization) return 'gone';
   const asOf = new Date(message.asOf);
-  const recipients = recipientsOf(organization, key);
+  const members = await deps.members.list(key.organizationId);
+  const recipients = recipientsOf(members, key);
+  const creator = members.find((member) => member.id === key.createdBy)?.email ?? key.createdBy;
 
   if (message.stage === 'grace') {
     if (!graceWarningDue(key, asOf)) {
@@ -140,7 +145,10 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
     }
     if (!(await deps.keys.claimGraceWarning(key, message.asOf))) return 'already-sent';
     try {
-      await deps.email.send({ to: recipients, ...renderReminderEmail(organization, key, { kind: 'grace', asOf }) });
+      await deps.email.send({
+        to: recipients,
+        ...renderReminderEmail(organization, key, { kind: 'grace', asOf }, creator),
+      });
     } catch (error) {
       await deps.keys.releaseGraceWarning(key);
       throw error;
@@ -158,7 +166,7 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
   if (!(await deps.keys.claimReminderStage(key, stage))) return 'already-sent';
   try {
     if (stageNotifies(stage)) {
-      const text = renderReminderEmail(organization, key, { kind: 'stage', stage, asOf });
+      const text = renderReminderEmail(organization, key, { kind: 'stage', stage, asOf }, creator);
       await deps.notifications.put({
         // One id per key and stage: a retry after a failed email does not add a second notification.
         id: `ntf_${key.id.slice(4)}${String(stage).padStart(3, '0')}`,
@@ -177,7 +185,7 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
     if (stageNotifies(stage)) await (deps.rotationDue ?? noRotationDueWebhook)({ key, stage, at: message.asOf });
     await deps.email.send({
       to: recipients,
-      ...renderReminderEmail(organization, key, { kind: 'stage', stage, asOf }),
+      ...renderReminderEmail(organization, key, { kind: 'stage', stage, asOf }, creator),
     });
   } catch (error) {
     await deps.keys.releaseReminderStage(key, stage);
@@ -187,6 +195,6 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
 }
 
 /** The organization's owners and admins, and the member who created the key; each address once. */
-export function recipientsOf(organization: Organization, key: ApiKeyRecord): string[] {
-  return adminEmailsOf(organization, [key.createdBy]);
+export function recipientsOf(members: readonly Member[], key: ApiKeyRecord): string[] {
+  return adminEmailsOf(members, [key.createdBy]);
 }

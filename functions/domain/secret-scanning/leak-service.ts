@@ -16,6 +16,7 @@ import { hashesMatch, hashKey } from '../keys/key-hash';
 import type { ApiKeyRecord, KeyStore } from '../keys/key-model';
 import type { AuthorizerCacheFlusher } from '../keys/key-service';
 import { type KeyEnvironment, parseKey } from '../keys/key-token';
+import type { MemberStore } from '../members/member-model';
 import { adminEmailsOf, type Organization } from '../organization';
 import type { EmailSender, NotificationStore, ReminderOrganizationStore } from '../reminders/reminder-service';
 import { type LeakAction, renderLeakNotice } from './leak-notice';
@@ -24,6 +25,8 @@ import type { LeakReport, LeakVerdict } from './leak-report';
 export interface LeakServiceDeps {
   keys: Pick<KeyStore, 'get' | 'replace'>;
   organizations: ReminderOrganizationStore;
+  /** The owners and admins the email goes to. */
+  members: Pick<MemberStore, 'list'>;
   pepper: () => Promise<Buffer>;
   clock: Clock;
   authorizerCache: AuthorizerCacheFlusher;
@@ -168,9 +171,13 @@ async function tellOfLeak(
         createdAt: at.toISOString(),
       }),
     );
-    const to = adminEmailsOf(organization);
     const email = deps.email;
-    if (email && to.length > 0) await attempt('email', () => email.send({ to, ...notice }));
+    if (email) {
+      await attempt('email', async () => {
+        const to = adminEmailsOf(await deps.members.list(organization.id));
+        if (to.length > 0) await email.send({ to, ...notice });
+      });
+    }
   }
   if (alert) await attempt('webhook', () => deps.publish(key, { at, url, source, action: alert }));
   await attempt('audit', () =>

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock';
 import { headerText } from '../email-header';
 import { escapeHtml } from '../escape-html';
+import type { MemberStore } from '../members/member-model';
 import { adminEmailsOf, type Organization } from '../organization';
 import type { EmailSender, NotificationStore, ReminderOrganizationStore } from '../reminders/reminder-service';
 import type { EndpointDisabledNotifier } from './delivery';
@@ -13,6 +14,8 @@ import type { DisabledReason, WebhookEndpoint } from './webhook-model';
 
 export interface DisabledNoticeDeps {
   organizations: ReminderOrganizationStore;
+  /** The owners and admins the email goes to. */
+  members: Pick<MemberStore, 'list'>;
   notifications: NotificationStore;
   /** Absent where the platform has no SES sender; the in-app notification is still made. */
   email?: EmailSender;
@@ -58,7 +61,8 @@ export function endpointDisabledNotifier(deps: DisabledNoticeDeps): EndpointDisa
       message: notice.summary,
       createdAt: now.toISOString(),
     });
-    const to = adminEmailsOf(organization);
-    if (deps.email && to.length > 0) await deps.email.send({ to, ...notice });
+    if (!deps.email) return;
+    const to = adminEmailsOf(await deps.members.list(organization.id));
+    if (to.length > 0) await deps.email.send({ to, ...notice });
   };
 }
