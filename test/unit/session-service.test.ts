@@ -304,6 +304,17 @@ describe('revokeSession and listSessions', () => {
     await expect(verify(token)).resolves.toBeDefined();
   });
 
+  it("refuses an admin the revocation of an owner's session, and lets an owner do it", async () => {
+    const owner = aPerson({ email: 'boss@acme.example', role: 'owner', accounts: '*' });
+    const { deps, verify } = aService([owner]);
+    const { token, session } = await createSession(deps, aKeyCaller(), { target: { email: owner.email } });
+
+    await expect(revokeSession(deps, aPersonCaller({ role: 'admin' }), session.id)).rejects.toThrow(/Only an owner/);
+    await expect(verify(token)).resolves.toBeDefined();
+    await revokeSession(deps, aPersonCaller({ role: 'owner' }), session.id);
+    await expect(verify(token)).resolves.toBeUndefined();
+  });
+
   it('lists active sessions newest first, without hashes', async () => {
     const { deps, time } = aService();
     const first = await createSession(deps, aKeyCaller(), { target: ada });

@@ -116,8 +116,22 @@ export async function exchangeLink(
   return { session, token };
 }
 
-export async function revokeSession(deps: Pick<SessionServiceDeps, 'sessions'>, caller: Caller, sessionId: string) {
+export async function revokeSession(
+  deps: Pick<SessionServiceDeps, 'sessions' | 'members'>,
+  caller: Caller,
+  sessionId: string,
+) {
   assertMayCreateSessions(caller);
+  if (caller.actor.kind === 'member' && caller.actor.role !== 'owner') {
+    // An admin ends no owner's session, as they may not start one.
+    const session = await deps.sessions.get(sessionId);
+    const member =
+      session?.organizationId === caller.organizationId
+        ? await deps.members.get(caller.organizationId, session.memberId)
+        : undefined;
+    if (member?.role === 'owner')
+      throw new ForbiddenError(`Only an owner may revoke an owner's session (${member.email}).`);
+  }
   if (!(await deps.sessions.revoke(caller.organizationId, sessionId))) {
     throw new NotFoundError(`No console session ${sessionId} in this organization (it may have expired).`);
   }
