@@ -8,6 +8,7 @@ import {
   AUDITED,
   INDEX_LIST,
   type IndexName,
+  MEMBER_READS,
   PAID,
   ROUTE_STACK,
   type TableAction,
@@ -104,8 +105,9 @@ export const FUNCTIONS = {
     entry: 'functions/keys/create.ts',
     description: 'POST /v1/keys',
     needs: {
-      // The acting key and the organization; the key, its expiry entry; unmarking a failed send.
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem']),
+      // The acting key or person (MEMBER_READS) and the organization; the key, its expiry entry;
+      // unmarking a failed send.
+      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, ['GetItem', 'PutItem', 'UpdateItem']),
       pepper: true,
       sendToQueue: 'webhook-events',
       scheduleKeyExpiry: true,
@@ -115,9 +117,9 @@ export const FUNCTIONS = {
     entry: 'functions/keys/list.ts',
     description: 'GET /v1/keys',
     // The recent usage windows for lastUsedAt: the shard's rollup marker (GetItem), its windows (Query);
-    // the page's key days of their stored lastUsedAt (the same BatchGetItem).
+    // the page's key days of their stored lastUsedAt (the same BatchGetItem); the creators' emails (MEMBER_READS).
     needs: {
-      table: table(ROUTE_STACK, INDEX_LIST, ['GetItem', 'Query']),
+      table: table(ROUTE_STACK, INDEX_LIST, MEMBER_READS, ['GetItem', 'Query']),
       queryIndexes: ['gsi1'],
       cursorKey: true,
     },
@@ -126,17 +128,17 @@ export const FUNCTIONS = {
     entry: 'functions/keys/get.ts',
     description: 'GET /v1/keys/{id}',
     // The key; the recent usage windows for lastUsedAt (the shard's marker, then a Query); its day item
-    // of its stored lastUsedAt (BatchGetItem).
-    needs: { table: table(ROUTE_STACK, ['GetItem', 'Query', 'BatchGetItem']) },
+    // of its stored lastUsedAt (BatchGetItem); its creator's email (MEMBER_READS); the view on the record.
+    needs: { table: table(ROUTE_STACK, AUDITED, MEMBER_READS, ['GetItem', 'Query', 'BatchGetItem']) },
   },
   'keys-update': {
     entry: 'functions/keys/update.ts',
     description: 'PATCH /v1/keys/{id}',
     needs: {
-      // The key, the acting key, the organization; the expiry entry; the edit (conditional on the version);
-      // the recent usage windows for the answer's lastUsedAt (the shard's marker, then a Query), the key's
-      // day item of its stored lastUsedAt (BatchGetItem).
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem']),
+      // The key, the acting key or person (MEMBER_READS), the organization; the expiry entry; the edit
+      // (conditional on the version); the recent usage windows for the answer's lastUsedAt (the shard's
+      // marker, then a Query), the key's day item of its stored lastUsedAt (BatchGetItem).
+      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem']),
       flushAuthorizerCache: true,
       scheduleKeyExpiry: true,
     },
@@ -145,7 +147,8 @@ export const FUNCTIONS = {
     entry: 'functions/keys/delete.ts',
     description: 'DELETE /v1/keys/{id}',
     needs: {
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'DeleteItem']),
+      // The key, the acting key or person (MEMBER_READS); the delete.
+      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, ['GetItem', 'DeleteItem']),
       flushAuthorizerCache: true,
     },
   },
@@ -153,9 +156,9 @@ export const FUNCTIONS = {
     entry: 'functions/keys/status.ts',
     description: 'POST /v1/keys/{id}/deactivate, /activate and /revoke',
     needs: {
-      // The key, the acting key; the change; the recent usage windows and the key's day item (BatchGetItem)
-      // for the answer's lastUsedAt.
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'UpdateItem', 'Query', 'BatchGetItem']),
+      // The key, the acting key or person (MEMBER_READS); the change; the recent usage windows and the
+      // key's day item (BatchGetItem) for the answer's lastUsedAt.
+      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, ['GetItem', 'UpdateItem', 'Query', 'BatchGetItem']),
       flushAuthorizerCache: true,
       sendToQueue: 'webhook-events',
     },
@@ -165,8 +168,16 @@ export const FUNCTIONS = {
     description: 'POST /v1/keys/{id}/rotate',
     needs: {
       // The new key and its expiry entry; retiring the old one; deleting the new one if that fails;
-      // the recent usage windows and the old key's day item (BatchGetItem) for its lastUsedAt in the answer.
-      table: table(ROUTE_STACK, AUDITED, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem']),
+      // the recent usage windows and the old key's day item (BatchGetItem) for its lastUsedAt in the answer;
+      // the acting person and the creators' emails (MEMBER_READS).
+      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, [
+        'GetItem',
+        'PutItem',
+        'UpdateItem',
+        'DeleteItem',
+        'Query',
+        'BatchGetItem',
+      ]),
       pepper: true,
       flushAuthorizerCache: true,
       sendToQueue: 'webhook-events',

@@ -40,6 +40,13 @@ export const AUDITED = ['PutItem'] as const satisfies readonly TableAction[];
 export const PAID = ['UpdateItem', 'GetItem'] as const satisfies readonly TableAction[];
 
 /**
+ * Reading a person (DynamoMemberStore `get`, GetItem) or an organization's people (`list`, a Query
+ * of `ORG#<org>`). The first read of an organization made before members had items of their own
+ * moves its members there (PutItem of the member and lookup items, UpdateItem removing the array).
+ */
+export const MEMBER_READS = ['GetItem', 'Query', 'PutItem', 'UpdateItem'] as const satisfies readonly TableAction[];
+
+/**
  * Lists read from an index since the indexes copy keys (and a few filtered attributes) only: the
  * index gives a page's keys, one BatchGetItem on the table their items (functions/adapters/query-page.ts).
  */

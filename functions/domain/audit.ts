@@ -1,6 +1,22 @@
 /** The audit trail: who did what to which key, when, from where, and how it ended. */
+import type { Caller } from './caller';
 import type { Page, PageRequest } from './keys/key-model';
 import type { KeyEnvironment } from './keys/key-token';
+
+/**
+ * Who acted, as the record names them: a person by member id and email (and how they signed in),
+ * or a key by its id and the member id it acts for (its creator).
+ */
+export type AuditActor =
+  | { type: 'member'; memberId: string; email: string; authMethod: 'session' | 'oidc' }
+  | { type: 'key'; keyId: string; memberId: string };
+
+export function auditActorOf(caller: Pick<Caller, 'actor'>): AuditActor {
+  const { actor } = caller;
+  return actor.kind === 'member'
+    ? { type: 'member', memberId: actor.memberId, email: actor.email, authMethod: actor.authMethod }
+    : { type: 'key', keyId: actor.keyId, memberId: actor.memberId };
+}
 
 export interface AuditEntry {
   id: string;
@@ -13,7 +29,9 @@ export interface AuditEntry {
   at: string;
   action: string;
   outcome: 'succeeded' | 'failed';
-  /** The key that made the call, and the member it belongs to; absent when a partner acted. */
+  /** Who made the call; absent when a partner acted, and in entries written before people signed in. */
+  actor?: AuditActor;
+  /** The key that made the call (absent when a person did), and the acting or creating member. */
   actorKeyId?: string;
   actorMemberId?: string;
   /** A secret-scanning partner that reported a leaked key, by the id of the key it signed with. */

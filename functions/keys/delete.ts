@@ -2,11 +2,12 @@ import { systemClock } from '../domain/clock';
 import { deleteKey } from '../domain/keys/key-service';
 import { route } from '../runtime/http';
 import { noContent } from '../runtime/http-response';
-import { authorizerCacheFromEnvironment, keyStore } from '../runtime/stores';
+import { authorizerCacheFromEnvironment, keyStore, memberStore } from '../runtime/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
   keys: keyStore,
+  members: memberStore,
   clock: systemClock,
   authorizerCache: authorizerCacheFromEnvironment(),
 };

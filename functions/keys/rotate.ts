@@ -1,7 +1,7 @@
 import { rotateKeyInput } from '../definition/schemas/keys';
 import { systemClock } from '../domain/clock';
 import { rotateKey } from '../domain/keys/key-service';
-import { keyView } from '../domain/keys/key-view';
+import { creatorEmailsOf, keyView } from '../domain/keys/key-view';
 import { latestUseOf, withLatestUse } from '../domain/usage/last-use';
 import { keyCreatedEvent } from '../domain/webhooks/key-events';
 import { emit } from '../runtime/events';
@@ -9,13 +9,20 @@ import { route } from '../runtime/http';
 import { parseBody } from '../runtime/http-request';
 import { json } from '../runtime/http-response';
 import { expirySchedulerFromEnvironment } from '../runtime/key-expiry';
-import { authorizerCacheFromEnvironment, keyStore, organizationStore, pepperFromEnvironment } from '../runtime/stores';
+import {
+  authorizerCacheFromEnvironment,
+  keyStore,
+  memberStore,
+  organizationStore,
+  pepperFromEnvironment,
+} from '../runtime/stores';
 import { lastUseStores } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
   keys: keyStore,
   organizations: organizationStore,
+  members: memberStore,
   pepper: pepperFromEnvironment(),
   clock: systemClock,
   expiries: expirySchedulerFromEnvironment(),
@@ -32,9 +39,14 @@ export const handler = route(
     await emit(keyCreatedEvent(record));
     audit.details = { newKeyId: record.id, gracePeriodSeconds: input.gracePeriodSeconds };
     const now = deps.clock();
+    const creators = await creatorEmailsOf(deps.members, caller, [record, retired]);
     return json(
       201,
-      { ...keyView(record, now), key: token, previousKey: keyView(await withLatestUse(latest, retired), now) },
+      {
+        ...keyView(record, now, creators),
+        key: token,
+        previousKey: keyView(await withLatestUse(latest, retired), now, creators),
+      },
       { location: `/v1/keys/${record.id}` },
     );
   },

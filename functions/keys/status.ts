@@ -1,18 +1,19 @@
 import { systemClock } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
 import { changeKeyStatus, type StatusChange } from '../domain/keys/key-service';
-import { keyView } from '../domain/keys/key-view';
+import { creatorEmailsOf, keyView } from '../domain/keys/key-view';
 import { latestUseOf, withLatestUse } from '../domain/usage/last-use';
 import { keyRevokedEvent } from '../domain/webhooks/key-events';
 import { emit } from '../runtime/events';
 import { route } from '../runtime/http';
 import { json } from '../runtime/http-response';
-import { authorizerCacheFromEnvironment, keyStore } from '../runtime/stores';
+import { authorizerCacheFromEnvironment, keyStore, memberStore } from '../runtime/stores';
 import { lastUseStores } from '../usage/stores';
 import { keyIdOf } from './deps';
 
 const deps = {
   keys: keyStore,
+  members: memberStore,
   clock: systemClock,
   authorizerCache: authorizerCacheFromEnvironment(),
 };
@@ -29,7 +30,8 @@ export const handler = route(
     const latest = await latestUseOf(lastUseStores, caller);
     const key = await changeKeyStatus(deps, caller, keyIdOf(event), change);
     if (change === 'revoke') await emit(keyRevokedEvent(key, deps.clock()));
-    return json(200, keyView(await withLatestUse(latest, key), deps.clock()));
+    const creators = await creatorEmailsOf(deps.members, caller, [key]);
+    return json(200, keyView(await withLatestUse(latest, key), deps.clock(), creators));
   },
   { auditAction: 'key.status' },
 );

@@ -13,8 +13,8 @@ import { DynamoRateLimitCounter } from '../adapters/dynamo-rate-limit-counter';
 import { perApi } from '../definition/active-api';
 import { DEFAULT_API_KEY_HEADER } from '../definition/api';
 import { PLATFORM_ROUTES } from '../definition/platform-routes';
-import type { AuditStore } from '../domain/audit';
-import type { Caller } from '../domain/caller';
+import { type AuditStore, auditActorOf } from '../domain/audit';
+import { actorLabel, type Caller } from '../domain/caller';
 import { type Clock, systemClock } from '../domain/clock';
 import { costTable } from '../domain/credits';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../domain/errors';
@@ -77,7 +77,8 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
   if (options.auditAction) stack.use(auditTrail(options.auditAction, auditStore, systemClock));
   return stack.handler(async (event: APIGatewayProxyEvent) => {
     const caller = platformCallerOf(event);
-    logger.appendKeys({ keyId: caller.keyId, organizationId: caller.organizationId });
+    // The acting key's id or the person's member id: never their email or token.
+    logger.appendKeys({ actor: actorLabel(caller), organizationId: caller.organizationId });
     const audit: RouteContext['audit'] = {};
     auditNotes.set(event, audit);
     return handler({ event, caller, audit });
@@ -163,7 +164,8 @@ function auditTrail(
         at: clock().toISOString(),
         action: typeof action === 'string' ? action : action(request.event),
         outcome,
-        actorKeyId: caller.keyId,
+        actor: auditActorOf(caller),
+        ...(caller.keyId && { actorKeyId: caller.keyId }),
         actorMemberId: caller.memberId,
         ...(targetKeyId && { targetKeyId }),
         sourceIp: caller.sourceIp,

@@ -88,7 +88,11 @@ describe('least privilege, against the grants before issue 10', () => {
     ['webhook-event-types', { [TABLE]: ['UpdateItem'] }],
     ['key-expiry-worker', { [TABLE]: ['GetItem', 'UpdateItem'] }],
     // Issue 13: GetItem and Query for the recent usage windows (lastUsedAt).
-    ['keys-list', { [TABLE]: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'], [`${TABLE}/index/gsi1`]: ['Query'] }],
+    // Issue 14: PutItem for moving a legacy organization's members to items of their own (MEMBER_READS).
+    [
+      'keys-list',
+      { [TABLE]: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], [`${TABLE}/index/gsi1`]: ['Query'] },
+    ],
     ['reminders-scan', { [TABLE]: ['BatchGetItem'], [`${TABLE}/index/gsi2`]: ['Query'] }],
   ] as const)('spells out %s', (functionId, expected) => {
     expect(accessOf(functionId, 'dynamodb')).toEqual(expected);

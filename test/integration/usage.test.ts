@@ -18,7 +18,7 @@ import { HOUR_MS } from '../../functions/domain/usage/window';
 import { localClients } from '../../local/bootstrap';
 import type { apiAs } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { aCursorCodec, aManualClock } from '../support/unit-factories';
+import { ADMIN_KEY_ACTOR, aCursorCodec, aManualClock } from '../support/unit-factories';
 
 type Api = ReturnType<typeof apiAs>;
 interface Made {
@@ -270,7 +270,12 @@ describe('usage statistics and the call log', () => {
       clock: clock.clock,
       cursors: aCursorCodec(clock.clock),
     };
-    const caller = { organizationId: platform.bootstrap.organizationId, environment: 'live', accounts: '*' } as Caller;
+    const caller = {
+      actor: ADMIN_KEY_ACTOR,
+      organizationId: platform.bootstrap.organizationId,
+      environment: 'live',
+      accounts: '*',
+    } as Caller;
     const paths = async () => (await listCalls(deps, caller, key.id, { limit: 10 })).items.map((call) => call.path);
     expect(await paths()).toEqual(['/live/newer', '/live/older']);
     clock.set(new Date(now - 1000 + CALL_LOG_RETENTION_MS + 1));

@@ -22,6 +22,9 @@ export const NOW = new Date('2026-03-01T12:00:00.000Z');
 
 export const API_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abc123';
 
+/** The actor of an admin key, for tests that build a Caller by hand (the key service reads who acts). */
+export const ADMIN_KEY_ACTOR = { kind: 'key', keyId: 'key_ADMINADMINADMIN', memberId: 'mem_1' } as const;
+
 export function aKeyRecord(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
   return {
     id: 'key_AAAAAAAAAAAAAAAA',

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { activeApi } from '../../functions/definition/active-api';
 import { createKeyInput, updateKeyInput } from '../../functions/definition/schemas/keys';
-import type { Caller } from '../../functions/domain/caller';
 import { AppError, ExceedsOwnRightsError } from '../../functions/domain/errors';
 import { ipAllowed } from '../../functions/domain/ip-allowlist';
 import { entryWithin, excessOf, type Rights } from '../../functions/domain/keys/grant-rule';
-import type { ApiKeyRecord, KeyStore } from '../../functions/domain/keys/key-model';
+import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { changeKeyStatus, createKey, deleteKey, rotateKey, updateKey } from '../../functions/domain/keys/key-service';
 import { grantsRoute } from '../../functions/domain/permissions';
-import { aKeyRecord, aManualClock, anOrganization, NOW, PEPPER } from '../support/unit-factories';
+import { keyCaller, keyServiceWith } from '../support/key-service-memory';
+import { aKeyRecord, anOrganization, NOW } from '../support/unit-factories';
 
 /** The platform's routes and Leadbase's (the active definition, test/support/active-api-setup.ts). */
 const ROUTES = activeApi().routes;
@@ -22,58 +22,11 @@ function rights(overrides: Partial<Rights> = {}): Rights {
   return { environment: 'live', permissions: ['admin'], accounts: '*', ...overrides };
 }
 
-class InMemoryKeys implements KeyStore {
-  readonly records = new Map<string, ApiKeyRecord>();
-  async get(keyId: string) {
-    const record = this.records.get(keyId);
-    return record && structuredClone(record);
-  }
-  async create(record: ApiKeyRecord) {
-    this.records.set(record.id, structuredClone(record));
-  }
-  async replace(next: ApiKeyRecord) {
-    this.records.set(next.id, structuredClone(next));
-  }
-  async delete(record: ApiKeyRecord) {
-    this.records.delete(record.id);
-  }
-  async listByOrganization() {
-    return { items: [...this.records.values()] };
-  }
-  async recordLastUsed() {}
-}
-
 function serviceWith(...records: ApiKeyRecord[]) {
-  const keys = new InMemoryKeys();
-  for (const record of records) keys.records.set(record.id, record);
-  const deps = {
-    keys,
-    organizations: {
-      get: async () => ORGANIZATION,
-      create: async () => {},
-      setPlan: async () => {},
-      delete: async () => {},
-      setLeakedKeyAction: async () => {},
-    },
-    pepper: async () => PEPPER,
-    clock: aManualClock().clock,
-    authorizerCache: { flush: async () => {} },
-  };
-  return { keys, deps };
+  return keyServiceWith(records, { organization: ORGANIZATION });
 }
 
-function callerFor(actor: ApiKeyRecord): Caller {
-  return {
-    actor: { kind: 'key', keyId: actor.id, memberId: actor.createdBy },
-    keyId: actor.id,
-    organizationId: actor.organizationId,
-    memberId: actor.createdBy,
-    environment: actor.environment,
-    permissions: actor.permissions,
-    accounts: actor.accounts,
-    sourceIp: '203.0.113.7',
-  };
-}
+const callerFor = keyCaller;
 
 describe('excessOf', () => {
   it('lets an unrestricted admin grant anything of its environment', () => {

@@ -32,7 +32,6 @@ describe('createKeyInput', () => {
       expiresAt: '2027-01-31T00:00:00Z',
       rateLimitPerMinute: 600,
       ipAllowlist: ['203.0.113.7', '10.0.0.0/8', '2001:db8::/32'],
-      createdBy: 'ops@example.com',
     };
 
     expect(createKeyInput.parse(input)).toEqual(input);
@@ -65,6 +64,12 @@ describe('createKeyInput', () => {
     const issues = issuesOf(createKeyInput, { name: 'k', permissions: ['read'], status: 'active' });
 
     expect(issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', keys: ['status'] })]);
+  });
+
+  it('refuses createdBy: a key names the person or key that made it, never what a body says', () => {
+    const issues = issuesOf(createKeyInput, { name: 'k', permissions: ['read'], createdBy: 'mem_someone_else' });
+
+    expect(issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', keys: ['createdBy'] })]);
   });
 });
 

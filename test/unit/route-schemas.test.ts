@@ -40,7 +40,7 @@ import { endpointView } from '../../functions/domain/webhooks/endpoint-service';
 import { deliveryView } from '../../functions/domain/webhooks/redelivery';
 import { anAuthorizedEvent } from '../support/middleware-harness';
 import { MemoryRecentUsageStore } from '../support/recent-usage-memory';
-import { aKeyRecord, aManualClock, NOW } from '../support/unit-factories';
+import { ADMIN_KEY_ACTOR, aKeyRecord, aManualClock, NOW } from '../support/unit-factories';
 import { MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 import { aDelivery, anAttempt, anEndpoint } from '../support/webhook-memory';
 
@@ -210,7 +210,12 @@ describe('the response schemas', () => {
       recent: new MemoryRecentUsageStore(),
       clock: aManualClock().clock,
     };
-    const caller = { organizationId: 'org_1', environment: 'live', keyId: 'key_ADMINADMINADMIN' } as Caller;
+    const caller = {
+      actor: ADMIN_KEY_ACTOR,
+      organizationId: 'org_1',
+      environment: 'live',
+      keyId: 'key_ADMINADMINADMIN',
+    } as Caller;
 
     for (const query of [{}, { keyId: 'key_AAAAAAAAAAAAAAAA', granularity: 'week' }]) {
       const report = await usageReport(deps, caller, usageQueryInput.parse(query));

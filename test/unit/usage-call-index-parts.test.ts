@@ -8,7 +8,7 @@ import { usageShardOf } from '../../functions/domain/usage/window';
 import { MemoryCallArchive } from '../support/call-archive-memory';
 import { aLocalDynamoDb } from '../support/local-table';
 import { seededRandom } from '../support/seeded-random';
-import { aCursorCodec, aManualClock } from '../support/unit-factories';
+import { ADMIN_KEY_ACTOR, aCursorCodec, aManualClock } from '../support/unit-factories';
 import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 
 const TABLE = 'call-index-parts';
@@ -118,6 +118,7 @@ describe('DynamoRecentUsageStore call index over several parts per hour', () => 
     const usage = new MemoryUsageStore();
     const deps = { keys, callIndex: store, usage, archive, clock: clock.clock, cursors: aCursorCodec(clock.clock) };
     const caller = {
+      actor: ADMIN_KEY_ACTOR,
       organizationId: 'org_1',
       environment: 'live',
       keyId: 'key_ADMINADMINADMIN',

@@ -10,14 +10,20 @@ import type { CallSectionRef } from '../../functions/domain/usage/usage-model';
 import { HOUR_MS, hourOf, usageShardOf } from '../../functions/domain/usage/window';
 import { MemoryCallArchive } from '../support/call-archive-memory';
 import { aLocalDynamoDb } from '../support/local-table';
-import { aCursorCodec, aManualClock } from '../support/unit-factories';
+import { ADMIN_KEY_ACTOR, aCursorCodec, aManualClock } from '../support/unit-factories';
 import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
 const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
 const START = Date.parse('2026-11-20T00:00:00Z');
 const HOURS = 48;
-const caller = { organizationId: 'org_1', environment: 'live', keyId: 'key_ADMINADMINADMIN', accounts: '*' } as Caller;
+const caller = {
+  actor: ADMIN_KEY_ACTOR,
+  organizationId: 'org_1',
+  environment: 'live',
+  keyId: 'key_ADMINADMINADMIN',
+  accounts: '*',
+} as Caller;
 
 describe('a call-log page over the call index', () => {
   let dynamo: Awaited<ReturnType<typeof aLocalDynamoDb>>;

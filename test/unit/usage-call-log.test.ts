@@ -14,7 +14,7 @@ import {
 } from '../../functions/domain/usage/call-log';
 import type { LoggedCall } from '../../functions/domain/usage/usage-model';
 import { archiveCalls, MemoryCallArchive, MemoryCallIndex } from '../support/call-archive-memory';
-import { aCursorCodec, aManualClock } from '../support/unit-factories';
+import { ADMIN_KEY_ACTOR, aCursorCodec, aManualClock } from '../support/unit-factories';
 import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
@@ -22,7 +22,7 @@ const OTHER_KEY = 'key_BBBBBBBBBBBBBBBB';
 const T = Date.parse('2026-03-01T12:00:00.000Z');
 
 const caller = (organizationId = 'org_1', accounts: Caller['accounts'] = '*') =>
-  ({ organizationId, environment: 'live', keyId: 'key_ADMINADMINADMIN', accounts }) as Caller;
+  ({ actor: ADMIN_KEY_ACTOR, organizationId, environment: 'live', keyId: 'key_ADMINADMINADMIN', accounts }) as Caller;
 const keys = new MemoryKeyStore([
   { id: KEY, organizationId: 'org_1', accounts: '*' },
   { id: OTHER_KEY, organizationId: 'org_1' },

@@ -20,7 +20,7 @@ import { type UsageReport, usageReport } from '../../functions/domain/usage/usag
 import { buildUsageWindow } from '../../functions/domain/usage/window';
 import { aLocalDynamoDb } from '../support/local-table';
 import { aUsagePipeline, MemoryRecentUsageStore } from '../support/recent-usage-memory';
-import { aManualClock } from '../support/unit-factories';
+import { ADMIN_KEY_ACTOR, aManualClock } from '../support/unit-factories';
 import { aCall, MemoryKeyStore, MemoryUsageStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
@@ -40,7 +40,7 @@ const STAGE_OF: Record<string, string> = { [SANDBOX_KEY]: 'sandbox' };
 const ORGANIZATION_OF: Record<string, string> = { [OTHER_ORG_KEY]: 'org_2' };
 
 const caller = (organizationId = 'org_1', environment: Caller['environment'] = 'live') =>
-  ({ organizationId, environment, keyId: 'key_ADMINADMINADMIN' }) as Caller;
+  ({ actor: ADMIN_KEY_ACTOR, organizationId, environment, keyId: 'key_ADMINADMINADMIN' }) as Caller;
 
 /** A call of `keyId` at `time`, in its organization and environment. */
 const callOf = (keyId: string, time: number, overrides: Partial<AccessCall> = {}) =>

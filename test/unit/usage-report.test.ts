@@ -14,7 +14,7 @@ import { DAY_MS } from '../../functions/domain/usage/days';
 import { usageReport } from '../../functions/domain/usage/usage-report';
 import { HOUR_MS } from '../../functions/domain/usage/window';
 import { aUsagePipeline } from '../support/recent-usage-memory';
-import { aManualClock } from '../support/unit-factories';
+import { ADMIN_KEY_ACTOR, aManualClock } from '../support/unit-factories';
 import { aCall, MemoryKeyStore } from '../support/usage-memory';
 
 const KEY = 'key_AAAAAAAAAAAAAAAA';
@@ -22,7 +22,7 @@ const QUIET = 'key_BBBBBBBBBBBBBBBB';
 const NOW = Date.parse('2026-03-04T15:00:00.000Z'); // a Wednesday
 const SANDBOX_KEY = 'key_SANDBOXSANDBOXSA';
 const caller = (organizationId = 'org_1', environment: Caller['environment'] = 'live') =>
-  ({ organizationId, environment, keyId: 'key_ADMINADMINADMIN' }) as Caller;
+  ({ actor: ADMIN_KEY_ACTOR, organizationId, environment, keyId: 'key_ADMINADMINADMIN' }) as Caller;
 const keys = new MemoryKeyStore([
   { id: KEY, organizationId: 'org_1' },
   { id: QUIET, organizationId: 'org_1' },

@@ -1,19 +1,38 @@
 /** The calling key's own description and the organization's audit log (functions/account/). */
 import { z } from 'zod';
+import { MEMBER_ROLES } from '../../domain/organization';
 import { accountScope, answer, environment, listRoute, timestamp } from './common';
 import type { RouteKey, RouteSchemas } from './route-schemas';
 
-/** functions/account/whoami.ts: the caller as the authorizer described it, nothing else. */
-export const whoamiSchema = z
+const keyWhoami = z
   .strictObject({
     keyId: z.string(),
     organizationId: z.string(),
-    memberId: z.string().describe('The member the key belongs to.'),
+    memberId: z.string().describe('Who created the key: a member id, or the id of the key that did.'),
     environment,
     permissions: z.array(z.string()),
     accounts: accountScope,
   })
-  .describe('The calling key.')
+  .describe('A calling key.');
+
+const personWhoami = z
+  .strictObject({
+    type: z.literal('member'),
+    memberId: z.string(),
+    email: z.string(),
+    role: z.enum(MEMBER_ROLES),
+    readOnly: z.boolean().describe('A viewer or a read-only session: GET routes only.'),
+    organizationId: z.string(),
+    environment: environment.describe("The calling stage's environment: people span live and sandbox."),
+    permissions: z.array(z.string()).describe('What the person holds, as keys they create are judged against.'),
+    accounts: accountScope,
+  })
+  .describe('A person signed in with a console session or an OIDC token.');
+
+/** functions/account/whoami.ts: the caller as the authorizer described it, nothing else. */
+export const whoamiSchema = z
+  .union([keyWhoami, personWhoami])
+  .describe('The calling key, or the signed-in person.')
   .meta({
     id: 'WhoAmI',
     examples: [
@@ -25,8 +44,35 @@ export const whoamiSchema = z
         permissions: ['admin'],
         accounts: '*',
       },
+      {
+        type: 'member',
+        memberId: 'mem_5f1c9a7e3b2d4c60',
+        email: 'ops@acme.example',
+        role: 'member',
+        readOnly: false,
+        organizationId: 'org_acme',
+        environment: 'live',
+        permissions: ['read'],
+        accounts: ['acct_eu'],
+      },
     ],
   });
+
+const auditActor = z
+  .union([
+    z.strictObject({
+      type: z.literal('member'),
+      memberId: z.string(),
+      email: z.string(),
+      authMethod: z.enum(['session', 'oidc']),
+    }),
+    z.strictObject({
+      type: z.literal('key'),
+      keyId: z.string(),
+      memberId: z.string().describe('Who created the key: a member id, or the id of the key that did.'),
+    }),
+  ])
+  .describe('Who made the call: a person (by member id and email) or a key; absent when a partner acted.');
 
 /**
  * domain/audit.ts `AuditEntry`, as the audit store lists it: the stored item's attributes, so open
@@ -38,10 +84,14 @@ export const auditEntrySchema = z
     organizationId: z.string(),
     environment,
     at: timestamp,
-    action: z.string().describe('What was done, such as key.create, key.rotate or webhook.update.'),
+    action: z.string().describe('What was done, such as key.create, key.rotate, api_key.viewed or webhook.update.'),
     outcome: z.enum(['succeeded', 'failed']),
-    actorKeyId: z.string().optional().describe('The key that made the call; absent when a partner acted.'),
-    actorMemberId: z.string().optional(),
+    actor: auditActor.optional(),
+    actorKeyId: z
+      .string()
+      .optional()
+      .describe('The key that made the call; absent when a person or a partner acted. See `actor`.'),
+    actorMemberId: z.string().optional().describe('The acting person, or the member the calling key acts for.'),
     actorPartner: z
       .string()
       .optional()
@@ -63,6 +113,7 @@ export const auditEntrySchema = z
         at: '2026-11-23T10:00:00.000Z',
         action: 'key.rotate',
         outcome: 'succeeded',
+        actor: { type: 'key', keyId: 'key_A1b2C3d4E5f6G7h8', memberId: 'mem_owner' },
         actorKeyId: 'key_A1b2C3d4E5f6G7h8',
         actorMemberId: 'mem_owner',
         targetKeyId: 'key_4fGh7JkL9mNpQr2s',
@@ -74,7 +125,7 @@ export const auditEntrySchema = z
   });
 
 export const ACCOUNT_ROUTE_SCHEMAS = {
-  'GET /v1/whoami': { responses: { 200: answer('The calling key.', whoamiSchema) } },
+  'GET /v1/whoami': { responses: { 200: answer('The calling key, or the signed-in person.', whoamiSchema) } },
   'GET /v1/audit-log': listRoute(
     "The audit log of the calling key's environment, newest first.",
     auditEntrySchema,

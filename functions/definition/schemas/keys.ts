@@ -32,7 +32,9 @@ const permissions = z
     if (new Set(values).size !== values.length)
       ctx.addIssue({ code: 'custom', message: 'must not repeat a permission' });
   })
-  .describe("Presets (such as 'read') or resource:action scopes; at most the calling key's own rights.");
+  .describe(
+    "Presets (such as 'read') or resource:action scopes; at most the caller's own (the calling key's, or the signed-in person's).",
+  );
 
 const accounts = z
   .union([
@@ -42,7 +44,7 @@ const accounts = z
       .min(1, "must list at least one sub-account, or be '*'")
       .max(100, 'must have at most 100 entries'),
   ])
-  .describe("The sub-accounts the key reaches: '*' for all, or their ids; within the calling key's own.");
+  .describe("The sub-accounts the key reaches: '*' for all, or their ids; within the caller's own.");
 
 const ipAllowlist = z
   .array(z.string({ error: 'must be a string' }), { error: 'must be an array of IP addresses or CIDR ranges' })
@@ -70,22 +72,16 @@ export const createKeyInput = z
   .strictObject({
     name,
     permissions,
-    /** Defaults to the acting key's own sub-accounts ('*' for an unrestricted key). */
+    /** Defaults to the caller's own sub-accounts ('*' for an unrestricted key or an owner). */
     accounts: accounts.optional(),
     environment: z
       .enum(KEY_ENVIRONMENTS, { error: "must be 'live' or 'test'" })
       .optional()
-      .describe("'test' for a sandbox key; defaults to the calling key's environment."),
+      .describe("'test' for a sandbox key; defaults to the calling key's environment (for a person, the stage's)."),
     expiresAt: expiresAt.optional(),
     rateLimitPerMinute: rateLimitPerMinute.optional(),
     ipAllowlist: ipAllowlist.optional(),
-    /** Member id or email of the person creating the key; defaults to the calling key's member. */
-    createdBy: z
-      .string()
-      .min(1)
-      .max(254)
-      .optional()
-      .describe("Member id or email of the person creating the key; defaults to the calling key's member."),
+    // No createdBy: the record names the person or key that acted (key-service.ts), never what a body says.
   })
   .meta({
     id: 'CreateKeyRequest',
@@ -148,7 +144,8 @@ const keyViewExample = {
   expiresAt: null,
   rateLimitPerMinute: null,
   createdAt: '2026-11-22T09:30:00.000Z',
-  createdBy: 'mem_owner',
+  createdBy: 'mem_5f1c9a7e3b2d4c60',
+  createdByEmail: 'ops@acme.example',
   lastUsedAt: '2026-11-23T08:00:00.000Z',
   rotationDueAt: '2027-05-22T09:30:00.000Z',
   ageDays: 1,
@@ -193,7 +190,15 @@ export const keyViewSchema = z
       .nullable()
       .describe("The key's own limit of requests per minute; null: the plan's only."),
     createdAt: timestamp,
-    createdBy: z.string().describe('Member id of the person who created the key.'),
+    createdBy: z
+      .string()
+      .describe(
+        'Who created the key: the member id (mem_…) of the person who did, or the id of the key that did (key_…).',
+      ),
+    createdByEmail: z
+      .string()
+      .optional()
+      .describe('The email of the person who created the key; absent when a key did, or the person was removed.'),
     lastUsedAt: timestamp
       .nullable()
       .describe(
@@ -265,7 +270,7 @@ export const KEY_ROUTE_SCHEMAS = {
     errors: [...BODY_ERRORS, 404],
   },
   'GET /v1/keys': listRoute(
-    "The organization's keys of the calling key's environment, newest first.",
+    "The organization's keys of the caller's environment, newest first; a person with the member role sees only the keys they created, so a page may hold fewer keys than `limit` and still have a `nextCursor`.",
     keyViewSchema,
     'Keys, newest first.',
   ),

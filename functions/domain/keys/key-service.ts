@@ -4,10 +4,12 @@
  */
 
 import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from '../../definition/schemas/keys';
-import type { Caller } from '../caller';
+import { actorLabel, type Caller, isReadOnly } from '../caller';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { type ExpiryScheduler, scheduleExpiryOf } from '../key-expiry/schedule';
+import type { MemberStore } from '../members/member-model';
+import { rightsOfMember } from '../members/member-rights';
 import type { Organization, OrganizationStore } from '../organization';
 import { assertWithinActor, type Rights, withActorBounds } from './grant-rule';
 import { hashKey } from './key-hash';
@@ -22,6 +24,8 @@ export interface AuthorizerCacheFlusher {
 export interface KeyServiceDeps {
   keys: KeyStore;
   organizations: OrganizationStore;
+  /** A person's role and holdings, read afresh on every write they make (the authorizer's may be a second old). */
+  members: Pick<MemberStore, 'get'>;
   pepper: () => Promise<Buffer>;
   clock: Clock;
   authorizerCache: AuthorizerCacheFlusher;
@@ -38,10 +42,11 @@ export type StatusChange = 'deactivate' | 'activate' | 'revoke';
 const DAY_MS = 24 * 3600 * 1000;
 
 export async function createKey(
-  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'pepper' | 'clock' | 'random' | 'expiries'>,
+  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'members' | 'pepper' | 'clock' | 'random' | 'expiries'>,
   caller: Caller,
   input: CreateKeyInput,
 ) {
+  assertMayWrite(caller);
   const organization = await organizationOf(deps, caller);
   const actor = await actorRights(deps, caller);
   const settings = withActorBounds(actor, { ...input, environment: input.environment ?? caller.environment });
@@ -49,11 +54,11 @@ export async function createKey(
   assertAccountsBelong(organization, accounts, 'accounts');
   assertFuture(settings.expiresAt, deps.clock(), 'expiresAt');
   assertWithinActor(actor, { ...settings, accounts });
-  const createdBy = input.createdBy === undefined ? caller.memberId : memberIdOf(organization, input.createdBy);
-  return issueKey(deps, organization, { ...settings, accounts, createdBy });
+  // The person or key that acted, never what a request says: the record must not be forgeable.
+  return issueKey(deps, organization, { ...settings, accounts, createdBy: actorLabel(caller) });
 }
 
-export type KeySettings = Omit<CreateKeyInput, 'createdBy' | 'environment' | 'accounts'> & {
+export type KeySettings = Omit<CreateKeyInput, 'environment' | 'accounts'> & {
   environment: KeyEnvironment;
   accounts: AccountScope;
   createdBy: string;
@@ -91,21 +96,66 @@ export async function issueKey(
   return { record, token: generated.token };
 }
 
+/** How many pages of the organization's keys one list of a member's own keys reads at most. */
+export const OWN_KEYS_PAGES_READ = 5;
+
+/**
+ * A person with the `member` role sees only the keys they made. There is no index by creator, so
+ * their list reads the organization's pages, each asking for what is still missing, until the page
+ * is full or OWN_KEYS_PAGES_READ pages were read: a page may come back short (even empty) with a
+ * `nextCursor`, and following it goes on where the reading stopped.
+ */
 export async function listKeys(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller, page: PageRequest) {
-  return deps.keys.listByOrganization(caller.organizationId, caller.environment, page);
+  const owner = ownKeysOnly(caller);
+  if (!owner) return deps.keys.listByOrganization(caller.organizationId, caller.environment, page);
+  const items: ApiKeyRecord[] = [];
+  let cursor = page.cursor;
+  for (let read = 0; read < OWN_KEYS_PAGES_READ && items.length < page.limit; read++) {
+    const next = await deps.keys.listByOrganization(caller.organizationId, caller.environment, {
+      limit: page.limit - items.length,
+      ...(cursor !== undefined && { cursor }),
+    });
+    items.push(...next.items.filter((key) => key.createdBy === owner));
+    cursor = next.nextCursor;
+    if (cursor === undefined) break;
+  }
+  return { items, ...(cursor !== undefined && { nextCursor: cursor }) };
 }
 
 /**
  * Another organization's key, or a key of the other environment, is reported as missing, not
- * forbidden, so ids leak nothing: a sandbox key never sees or touches a live one.
+ * forbidden, so ids leak nothing: a sandbox key never sees or touches a live one. So is another
+ * person's key to a person with the `member` role, who sees their own keys only.
  */
 export async function getKey(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller, keyId: string) {
   const key = await deps.keys.get(keyId);
-  if (!key || key.organizationId !== caller.organizationId || key.environment !== caller.environment) {
-    const where = caller.environment === 'live' ? 'live' : 'sandbox';
-    throw new NotFoundError(`No ${where} key ${keyId} in this organization. List keys with GET /v1/keys.`);
+  const owner = ownKeysOnly(caller);
+  if (
+    !key ||
+    key.organizationId !== caller.organizationId ||
+    key.environment !== caller.environment ||
+    (owner !== undefined && key.createdBy !== owner)
+  ) {
+    throw notFound(caller, keyId);
   }
   return key;
+}
+
+function notFound(caller: Caller, keyId: string) {
+  const where = caller.environment === 'live' ? 'live' : 'sandbox';
+  return new NotFoundError(`No ${where} key ${keyId} in this organization. List keys with GET /v1/keys.`);
+}
+
+/** The member id whose keys alone the caller may see, when the caller is a person with the `member` role. */
+function ownKeysOnly(caller: Caller): string | undefined {
+  return caller.actor.kind === 'member' && caller.actor.role === 'member' ? caller.actor.memberId : undefined;
+}
+
+/** Viewers and read-only sessions read only: the management authorizer lets them call GET routes alone, and this checks again. */
+function assertMayWrite(caller: Caller) {
+  if (isReadOnly(caller)) {
+    throw new ForbiddenError("This session is read-only (or a viewer's): it may read keys, not change them.");
+  }
 }
 
 /** What a key holds, as the grant rule compares it. */
@@ -121,12 +171,25 @@ export function rightsOf(key: ApiKeyRecord): Rights {
 }
 
 /**
- * The acting key's rights, read afresh (one consistent GetItem): the authorizer's context may be up
- * to a cache TTL old, and it does not carry the key's expiry or allowlist.
+ * The actor's rights, read afresh (one consistent GetItem): the authorizer's context may be up to a
+ * cache TTL old, and it does not carry a key's expiry or allowlist. A person holds what their role
+ * holds now (domain/members/member-rights.ts): a removed member holds nothing, a member demoted a
+ * moment ago holds the new role's rights, and a person now in the `member` role acts on their own
+ * keys only (`target`, the key acted on).
  */
-async function actorRights(deps: Pick<KeyServiceDeps, 'keys' | 'clock'>, caller: Caller): Promise<Rights> {
+async function actorRights(
+  deps: Pick<KeyServiceDeps, 'keys' | 'members' | 'clock'>,
+  caller: Caller,
+  target?: ApiKeyRecord,
+): Promise<Rights> {
   if (caller.actor.kind === 'member') {
-    throw new ForbiddenError('People cannot manage keys yet.'); // replaced by the person's rights (issue 14)
+    const member = await deps.members.get(caller.organizationId, caller.actor.memberId);
+    if (!member) {
+      throw new ForbiddenError('You are no longer a member of this organization; ask one of its admins to invite you.');
+    }
+    if (member.role === 'viewer') throw new ForbiddenError('A viewer may read keys, not change them.');
+    if (member.role === 'member' && target && target.createdBy !== member.id) throw notFound(caller, target.id);
+    return rightsOfMember(member, caller.environment);
   }
   const actor = await deps.keys.get(caller.actor.keyId);
   if (!actor || actor.organizationId !== caller.organizationId || effectiveStatus(actor, deps.clock()) !== 'active') {
@@ -136,11 +199,12 @@ async function actorRights(deps: Pick<KeyServiceDeps, 'keys' | 'clock'>, caller:
 }
 
 export async function updateKey(
-  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'clock' | 'authorizerCache' | 'expiries'>,
+  deps: Pick<KeyServiceDeps, 'keys' | 'organizations' | 'members' | 'clock' | 'authorizerCache' | 'expiries'>,
   caller: Caller,
   keyId: string,
   patch: UpdateKeyInput,
 ) {
+  assertMayWrite(caller);
   const current = await getKey(deps, caller, keyId);
   if (current.status === 'revoked') throw new ConflictError(`Key ${keyId} is revoked; a revoked key cannot be edited.`);
   // Editing a retired key (e.g. clearing the expiresAt its rotation set) would bring it back to life.
@@ -150,7 +214,7 @@ export async function updateKey(
     );
   }
   const now = deps.clock();
-  const actor = await actorRights(deps, caller);
+  const actor = await actorRights(deps, caller, current);
   if (patch.accounts !== undefined)
     assertAccountsBelong(await organizationOf(deps, caller), patch.accounts, 'accounts');
   if (patch.expiresAt) assertFuture(patch.expiresAt, now, 'expiresAt');
@@ -170,11 +234,12 @@ export async function updateKey(
 }
 
 export async function changeKeyStatus(
-  deps: Pick<KeyServiceDeps, 'keys' | 'clock' | 'authorizerCache'>,
+  deps: Pick<KeyServiceDeps, 'keys' | 'members' | 'clock' | 'authorizerCache'>,
   caller: Caller,
   keyId: string,
   change: StatusChange,
 ) {
+  assertMayWrite(caller);
   const current = await getKey(deps, caller, keyId);
   const status = effectiveStatus(current, deps.clock());
   if (status === 'revoked') throw new ConflictError(`Key ${keyId} is revoked; revocation is permanent.`);
@@ -186,7 +251,7 @@ export async function changeKeyStatus(
       `Key ${keyId} was rotated to ${current.rotatedToKeyId}; a rotated key cannot be activated again.`,
     );
   }
-  assertWithinActor(await actorRights(deps, caller), rightsOf(current));
+  assertWithinActor(await actorRights(deps, caller, current), rightsOf(current));
   const target = { deactivate: 'inactive', activate: 'active', revoke: 'revoked' } as const;
   const next: ApiKeyRecord = { ...current, status: target[change], version: current.version + 1 };
   await deps.keys.replace(next);
@@ -195,12 +260,13 @@ export async function changeKeyStatus(
 }
 
 export async function deleteKey(
-  deps: Pick<KeyServiceDeps, 'keys' | 'clock' | 'authorizerCache'>,
+  deps: Pick<KeyServiceDeps, 'keys' | 'members' | 'clock' | 'authorizerCache'>,
   caller: Caller,
   keyId: string,
 ) {
+  assertMayWrite(caller);
   const current = await getKey(deps, caller, keyId);
-  assertWithinActor(await actorRights(deps, caller), rightsOf(current));
+  assertWithinActor(await actorRights(deps, caller, current), rightsOf(current));
   await deps.keys.delete(current);
   await deps.authorizerCache.flush(current.environment);
   return current;
@@ -213,6 +279,7 @@ export async function deleteKey(
  * so nobody can use it.
  */
 export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: string, input: RotateKeyInput) {
+  assertMayWrite(caller);
   const old = await getKey(deps, caller, keyId);
   const now = deps.clock();
   const status = effectiveStatus(old, now);
@@ -221,7 +288,7 @@ export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: str
   }
   if (old.rotatedToKeyId) throw new ConflictError(`Key ${keyId} was already rotated to ${old.rotatedToKeyId}.`);
   // The new key copies the old one's rights: rotating must not hand out a key wider than the actor's.
-  assertWithinActor(await actorRights(deps, caller), rightsOf(old));
+  assertWithinActor(await actorRights(deps, caller, old), rightsOf(old));
   const organization = await organizationOf(deps, caller);
   const generated = generateKey(old.environment, deps.random);
   const replacement: ApiKeyRecord = {
@@ -230,7 +297,7 @@ export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: str
     secretHash: hashKey(generated.token, await deps.pepper()),
     last8: generated.last8,
     createdAt: now.toISOString(),
-    createdBy: caller.memberId,
+    createdBy: actorLabel(caller),
     rotationDueAt: rotationDueAt(organization, now),
     rotatedFromKeyId: old.id,
     version: 1,
@@ -287,17 +354,6 @@ function assertFuture(isoDate: string | undefined, now: Date, field: string) {
   if (isoDate !== undefined && Date.parse(isoDate) <= now.getTime()) {
     throw new ValidationError([{ field, message: 'must be in the future' }]);
   }
-}
-
-function memberIdOf(organization: Organization, idOrEmail: string): string {
-  const needle = idOrEmail.toLowerCase();
-  const member = organization.members.find((m) => m.id === idOrEmail || m.email.toLowerCase() === needle);
-  if (!member) {
-    throw new ValidationError([
-      { field: 'createdBy', message: `'${idOrEmail}' is not a member id or email of this organization` },
-    ]);
-  }
-  return member.id;
 }
 
 function rotationDueAt(organization: Organization, from: Date): string {

@@ -1,10 +1,34 @@
 /** The public representation of a key: what lists and responses show. Never the hash. */
+import type { Caller } from '../caller';
+import type { MemberStore } from '../members/member-model';
 import type { ApiKeyRecord } from './key-model';
 import { effectiveStatus } from './key-model';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export function keyView(key: ApiKeyRecord, now: Date) {
+/** Email addresses of the people who made keys, by member id. */
+export type CreatorEmails = ReadonlyMap<string, string>;
+
+/**
+ * `createdBy` is a member id or the id of the key that acted (`key_…`). A view names the person by
+ * email too: one read of the organization's members for a whole page, and none when every creator
+ * on it is a key or the calling person themself (whose email the authorizer vouched for).
+ */
+export async function creatorEmailsOf(
+  members: Pick<MemberStore, 'list'>,
+  caller: Caller,
+  keys: readonly ApiKeyRecord[],
+): Promise<CreatorEmails> {
+  const emails = new Map<string, string>();
+  if (caller.actor.kind === 'member') emails.set(caller.actor.memberId, caller.actor.email);
+  const unknown = keys.some((key) => !key.createdBy.startsWith('key_') && !emails.has(key.createdBy));
+  if (!unknown) return emails;
+  for (const member of await members.list(caller.organizationId)) emails.set(member.id, member.email);
+  return emails;
+}
+
+export function keyView(key: ApiKeyRecord, now: Date, creators: CreatorEmails = new Map()) {
+  const createdByEmail = creators.get(key.createdBy);
   return {
     id: key.id,
     name: key.name,
@@ -18,6 +42,7 @@ export function keyView(key: ApiKeyRecord, now: Date) {
     rateLimitPerMinute: key.rateLimitPerMinute ?? null,
     createdAt: key.createdAt,
     createdBy: key.createdBy,
+    ...(createdByEmail !== undefined && { createdByEmail }),
     lastUsedAt: key.lastUsedAt ?? null,
     rotationDueAt: key.rotationDueAt,
     ageDays: Math.floor((now.getTime() - Date.parse(key.createdAt)) / DAY_MS),
