@@ -416,6 +416,8 @@ export class ApiKeyPlatform extends Construct {
     // Where console sign-in links point, when the team hosts the console elsewhere (CONSOLE_URL).
     for (const [name, value] of Object.entries(consoleUrlEnvironment(props.identity))) {
       this.functions['console-sessions'].addEnvironment(name, value);
+      // The invitation names the console too.
+      this.functions.members.addEnvironment(name, value);
     }
     this.functions['key-expiry-sweep'].addEnvironment(
       'AUTHORIZER_CACHE_TTL_SECONDS',

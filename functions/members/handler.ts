@@ -1,7 +1,9 @@
 /** members: invite, list, read, change and remove the people of an organization. */
 import { SesEmailSender } from '../adapters/ses-email-sender';
+import { consoleBaseUrl } from '../console-sessions/console-url';
 import { inviteMemberInput, updateMemberInput } from '../definition/schemas/members';
 import { systemClock } from '../domain/clock';
+import { AppError } from '../domain/errors';
 import {
   getMember,
   inviteMember,
@@ -13,23 +15,20 @@ import {
   updateMember,
 } from '../domain/members/member-service';
 import { sesV2 } from '../runtime/clients';
-import { loadConfig, optionalEmailConfig } from '../runtime/config';
+import { consoleUrlConfig, loadConfig, optionalEmailConfig } from '../runtime/config';
 import { dispatch, type RouteContext } from '../runtime/http';
 import { parseBody, pathParameter } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
 import { logger } from '../runtime/logger';
 import { memberStore, organizationStore } from '../runtime/stores';
 
-const { EMAIL_SENDER } = loadConfig(optionalEmailConfig);
-// Where people sign in, named in the invitation; without it the invitation names no link.
-const consoleUrl = process.env.CONSOLE_URL || undefined;
+const { EMAIL_SENDER, CONSOLE_URL } = loadConfig({ ...optionalEmailConfig, ...consoleUrlConfig });
 
 const deps: MemberServiceDeps = {
   members: memberStore,
   organizations: organizationStore,
   clock: systemClock,
   ...(EMAIL_SENDER && { invitations: new SesEmailSender(sesV2, EMAIL_SENDER) }),
-  ...(consoleUrl && { consoleUrl }),
   onInviteFailure: (error, memberId) => logger.error('Sending the invitation failed', { memberId, error }),
 };
 
@@ -41,6 +40,16 @@ const AUDIT_ACTIONS: Record<string, string> = {
   'GET /v1/members/{id}': 'member.get',
 };
 
+/** Where people sign in, as console links name it; none (the invitation names no link) when the request names no plain host. */
+function consoleUrlOf(event: RouteContext['event']): string | undefined {
+  try {
+    return consoleBaseUrl(event, '/v1/members', CONSOLE_URL);
+  } catch (error) {
+    if (error instanceof AppError) return undefined;
+    throw error;
+  }
+}
+
 const idOf = ({ event }: RouteContext) =>
   pathParameter(event, 'id', MEMBER_ID_PATTERN, 'mem_ followed by letters or digits (see GET /v1/members)');
 
@@ -50,7 +59,7 @@ export const handler = dispatch(
     'POST /v1/members': async ({ event, caller, audit }) => {
       const input = parseBody(event, inviteMemberInput);
       audit.details = { email: input.email.toLowerCase(), role: input.role };
-      const member = await inviteMember(deps, caller, input);
+      const member = await inviteMember({ ...deps, consoleUrl: consoleUrlOf(event) }, caller, input);
       audit.details = { memberId: member.id, email: member.email, role: member.role, accounts: member.accounts };
       return json(201, memberView(member), { location: `/v1/members/${member.id}` });
     },

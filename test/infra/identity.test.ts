@@ -41,6 +41,18 @@ describe('ApiKeyPlatform identity', () => {
     expect(attempt).toThrow(/identity\.consoleUrl must be an https URL/);
   });
 
+  it('hands identity.consoleUrl to the functions that name the console: sign-in links and invitations', () => {
+    const { stack } = aPlatform({ consoleUrl: 'https://console.acme.example/' });
+    const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    const withConsoleUrl = Object.values(functions)
+      .filter((fn) => fn.Properties.Environment?.Variables?.CONSOLE_URL === 'https://console.acme.example')
+      .map((fn) => (fn.Properties.Description as string).split(':')[0]);
+
+    expect(withConsoleUrl.sort()).toEqual(
+      ['Members', 'POST/GET /v1/console-sessions, DELETE /v1/console-sessions/{id}'].sort(),
+    );
+  });
+
   it('gives no function OIDC settings without identity.oidc', () => {
     const { stack } = aPlatform();
 

@@ -36,6 +36,7 @@ describe('members API', () => {
     };
     const invitation = inbox.emails.find((email) => email.destination.to.includes('ada@example.com'));
     expect(invitation?.subject).toMatch(/^You were invited to /);
+    expect(invitation?.body.text).toContain(`Sign in to the console: ${platform.bootstrap.liveUrl}/console`);
     expect(invitation?.body.text).not.toMatch(/cs_|csl_|sk_live_/);
     const listed = await platform.admin.get('/v1/members');
     expect(listed.status).toBe(200);
@@ -70,6 +71,59 @@ describe('members API', () => {
     expect(removal.status).toBe(403);
     expect(removal.body.error.message).toMatch(/owner/);
     expect((await platform.admin.get(`/v1/members/${owner.id}`)).status).toBe(200);
+  });
+
+  describe('as people signed in with a console session', () => {
+    const sessionOf = async (email: string) => {
+      const created = await platform.admin.post('/v1/console-sessions', { email });
+      expect(created.status).toBe(201);
+      return platform.live(created.body.token, { keyHeader: 'bearer' });
+    };
+
+    it('the last owner cannot remove or demote themselves (409 last_owner); a second owner, made by the owner, can go', async () => {
+      const owner = await sessionOf(platform.bootstrap.ownerEmail);
+      const ownerId = (await owner.get('/v1/members')).body.items.find(
+        (member: { role: string }) => member.role === 'owner',
+      ).id;
+
+      const removal = await owner.delete(`/v1/members/${ownerId}`);
+      const demotion = await owner.patch(`/v1/members/${ownerId}`, { role: 'admin' });
+
+      expect(removal.status).toBe(409);
+      expect(removal.body.error.code).toBe('last_owner');
+      expect(removal.body.error.message).toMatch(/at least one owner/);
+      expect(demotion.status).toBe(409);
+      const second = await owner.post('/v1/members', { email: 'second-owner@example.com', role: 'owner' });
+      expect(second.status).toBe(201);
+      expect((await owner.delete(`/v1/members/${second.body.id}`)).status).toBe(204);
+    });
+
+    it('an admin invites admins, members and viewers but never an owner; one limited to some sub-accounts manages nobody', async () => {
+      const [mine] = platform.bootstrap.accountIds as [string];
+      await platform.admin.post('/v1/members', { email: 'all-admin@example.com', role: 'admin' });
+      await platform.admin.post('/v1/members', { email: 'eu-admin@example.com', role: 'admin', accounts: [mine] });
+      const admin = await sessionOf('all-admin@example.com');
+      const limited = await sessionOf('eu-admin@example.com');
+
+      const member = await admin.post('/v1/members', { email: 'eu-dev@example.com', accounts: [mine] });
+      const owner = await admin.post('/v1/members', { email: 'boss@example.com', role: 'owner' });
+      // Member routes span the organization (wholeOrganization), like the audit log: all sub-accounts or none.
+      const byLimited = await limited.post('/v1/members', { email: 'eu-dev2@example.com', accounts: [mine] });
+
+      expect(member.status).toBe(201);
+      expect(member.body.invitedBy).toMatch(/^mem_/);
+      expect(owner.status).toBe(403);
+      expect(owner.body.error.message).toMatch(/Only an owner/);
+      expect(byLimited.status).toBe(403);
+    });
+
+    it('a viewer lists members but changes nobody', async () => {
+      await platform.admin.post('/v1/members', { email: 'viewer@example.com', role: 'viewer' });
+      const viewer = await sessionOf('viewer@example.com');
+
+      expect((await viewer.get('/v1/members')).status).toBe(200);
+      expect((await viewer.post('/v1/members', { email: 'x@example.com', role: 'viewer' })).status).toBe(403);
+    });
   });
 
   it('refuses sandbox admin keys: people span live and sandbox', async () => {
