@@ -333,6 +333,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's members */
+        get: operations["listMembers"];
+        put?: never;
+        /** Invite a member by email */
+        post: operations["createMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a member */
+        get: operations["getMember"];
+        put?: never;
+        post?: never;
+        /** Remove a member (never the last owner) */
+        delete: operations["deleteMember"];
+        options?: never;
+        head?: never;
+        /** Change a member's role, sub-accounts or permissions */
+        patch: operations["updateMember"];
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -378,6 +415,58 @@ export interface paths {
         get: operations["getWhoami"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's active console sessions (never their tokens) */
+        get: operations["listConsoleSessions"];
+        put?: never;
+        /** Create a console session for a member: a bearer token and a one-time sign-in link */
+        post: operations["createConsoleSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a console session; it stops within a second */
+        delete: operations["deleteConsoleSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console-sessions/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange a one-time sign-in link for the browser's session token (the link authenticates) */
+        post: operations["exchangeConsoleLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -775,12 +864,12 @@ export interface components {
         CreateKeyRequest: {
             /** @description A name to recognize the key by, such as the service that uses it. */
             name: string;
-            /** @description Presets (such as 'read') or resource:action scopes; at most the calling key's own rights. */
+            /** @description Presets (such as 'read') or resource:action scopes; at most the caller's own (the calling key's, or the signed-in person's). */
             permissions: string[];
-            /** @description The sub-accounts the key reaches: '*' for all, or their ids; within the calling key's own. */
+            /** @description The sub-accounts the key reaches: '*' for all, or their ids; within the caller's own. */
             accounts?: "*" | string[];
             /**
-             * @description 'test' for a sandbox key; defaults to the calling key's environment.
+             * @description 'test' for a sandbox key; defaults to the calling key's environment (for a person, the stage's).
              * @enum {string}
              */
             environment?: "live" | "test";
@@ -793,8 +882,6 @@ export interface components {
             rateLimitPerMinute?: number;
             /** @description IP addresses and CIDR ranges the key may be used from; leave out for any. */
             ipAllowlist?: string[];
-            /** @description Member id or email of the person creating the key; defaults to the calling key's member. */
-            createdBy?: string;
         };
         /**
          * @description The created key, with the key itself shown this once.
@@ -813,7 +900,8 @@ export interface components {
          *       "expiresAt": null,
          *       "rateLimitPerMinute": null,
          *       "createdAt": "2026-11-22T09:30:00.000Z",
-         *       "createdBy": "mem_owner",
+         *       "createdBy": "mem_5f1c9a7e3b2d4c60",
+         *       "createdByEmail": "ops@acme.example",
          *       "lastUsedAt": "2026-11-23T08:00:00.000Z",
          *       "rotationDueAt": "2027-05-22T09:30:00.000Z",
          *       "ageDays": 1,
@@ -849,8 +937,10 @@ export interface components {
             rateLimitPerMinute: number | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description Member id of the person who created the key. */
+            /** @description Who created the key: the member id (mem_…) of the person who did, or the id of the key that did (key_…). */
             createdBy: string;
+            /** @description The email of the person who created the key; absent when a key did, or the person was removed. */
+            createdByEmail?: string;
             /** @description The key's latest call, from the access log: up to one usage window (60 s) plus delivery, about 1-2 minutes, behind the call; null: never used. */
             lastUsedAt: string | null;
             /** Format: date-time */
@@ -880,7 +970,8 @@ export interface components {
          *       "expiresAt": null,
          *       "rateLimitPerMinute": null,
          *       "createdAt": "2026-11-22T09:30:00.000Z",
-         *       "createdBy": "mem_owner",
+         *       "createdBy": "mem_5f1c9a7e3b2d4c60",
+         *       "createdByEmail": "ops@acme.example",
          *       "lastUsedAt": "2026-11-23T08:00:00.000Z",
          *       "rotationDueAt": "2027-05-22T09:30:00.000Z",
          *       "ageDays": 1,
@@ -915,8 +1006,10 @@ export interface components {
             rateLimitPerMinute: number | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description Member id of the person who created the key. */
+            /** @description Who created the key: the member id (mem_…) of the person who did, or the id of the key that did (key_…). */
             createdBy: string;
+            /** @description The email of the person who created the key; absent when a key did, or the person was removed. */
+            createdByEmail?: string;
             /** @description The key's latest call, from the access log: up to one usage window (60 s) plus delivery, about 1-2 minutes, behind the call; null: never used. */
             lastUsedAt: string | null;
             /** Format: date-time */
@@ -938,9 +1031,9 @@ export interface components {
         UpdateKeyRequest: {
             /** @description A name to recognize the key by, such as the service that uses it. */
             name?: string;
-            /** @description Presets (such as 'read') or resource:action scopes; at most the calling key's own rights. */
+            /** @description Presets (such as 'read') or resource:action scopes; at most the caller's own (the calling key's, or the signed-in person's). */
             permissions?: string[];
-            /** @description The sub-accounts the key reaches: '*' for all, or their ids; within the calling key's own. */
+            /** @description The sub-accounts the key reaches: '*' for all, or their ids; within the caller's own. */
             accounts?: "*" | string[];
             ipAllowlist?: string[] | null;
             expiresAt?: string | null;
@@ -975,7 +1068,8 @@ export interface components {
          *       "expiresAt": null,
          *       "rateLimitPerMinute": null,
          *       "createdAt": "2026-11-23T10:00:00.000Z",
-         *       "createdBy": "mem_owner",
+         *       "createdBy": "mem_5f1c9a7e3b2d4c60",
+         *       "createdByEmail": "ops@acme.example",
          *       "lastUsedAt": null,
          *       "rotationDueAt": "2027-05-23T10:00:00.000Z",
          *       "ageDays": 0,
@@ -998,7 +1092,8 @@ export interface components {
          *         "expiresAt": "2026-11-24T10:00:00.000Z",
          *         "rateLimitPerMinute": null,
          *         "createdAt": "2026-11-22T09:30:00.000Z",
-         *         "createdBy": "mem_owner",
+         *         "createdBy": "mem_5f1c9a7e3b2d4c60",
+         *         "createdByEmail": "ops@acme.example",
          *         "lastUsedAt": "2026-11-23T08:00:00.000Z",
          *         "rotationDueAt": "2027-05-22T09:30:00.000Z",
          *         "ageDays": 1,
@@ -1034,8 +1129,10 @@ export interface components {
             rateLimitPerMinute: number | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description Member id of the person who created the key. */
+            /** @description Who created the key: the member id (mem_…) of the person who did, or the id of the key that did (key_…). */
             createdBy: string;
+            /** @description The email of the person who created the key; absent when a key did, or the person was removed. */
+            createdByEmail?: string;
             /** @description The key's latest call, from the access log: up to one usage window (60 s) plus delivery, about 1-2 minutes, behind the call; null: never used. */
             lastUsedAt: string | null;
             /** Format: date-time */
@@ -1059,6 +1156,11 @@ export interface components {
          *       "at": "2026-11-23T10:00:00.000Z",
          *       "action": "key.rotate",
          *       "outcome": "succeeded",
+         *       "actor": {
+         *         "type": "key",
+         *         "keyId": "key_A1b2C3d4E5f6G7h8",
+         *         "memberId": "mem_owner"
+         *       },
          *       "actorKeyId": "key_A1b2C3d4E5f6G7h8",
          *       "actorMemberId": "mem_owner",
          *       "targetKeyId": "key_4fGh7JkL9mNpQr2s",
@@ -1080,12 +1182,28 @@ export interface components {
             environment: "live" | "test";
             /** Format: date-time */
             at: string;
-            /** @description What was done, such as key.create, key.rotate or webhook.update. */
+            /** @description What was done, such as key.create, key.rotate, api_key.viewed or webhook.update. */
             action: string;
             /** @enum {string} */
             outcome: "succeeded" | "failed";
-            /** @description The key that made the call; absent when a partner acted. */
+            /** @description Who made the call: a person (by member id and email) or a key; absent when a partner acted. */
+            actor?: {
+                /** @constant */
+                type: "member";
+                memberId: string;
+                email: string;
+                /** @enum {string} */
+                authMethod: "session" | "oidc";
+            } | {
+                /** @constant */
+                type: "key";
+                keyId: string;
+                /** @description Who created the key: a member id, or the id of the key that did. */
+                memberId: string;
+            };
+            /** @description The key that made the call; absent when a person or a partner acted. See `actor`. */
             actorKeyId?: string;
+            /** @description The acting person, or the member the calling key acts for. */
             actorMemberId?: string;
             /** @description A secret-scanning partner that reported a leaked key, by the id of its signing key. */
             actorPartner?: string;
@@ -1605,6 +1723,92 @@ export interface components {
             }[];
         };
         /**
+         * @description A person of the organization.
+         * @example {
+         *       "id": "mem_3f9c2a7b1e5d4c8a",
+         *       "email": "ada@example.com",
+         *       "role": "member",
+         *       "accounts": [
+         *         "acct_eu"
+         *       ],
+         *       "permissions": [
+         *         "read"
+         *       ],
+         *       "status": "invited",
+         *       "invitedAt": "2026-12-01T10:00:00.000Z",
+         *       "invitedBy": "mem_owner",
+         *       "joinedAt": null
+         *     }
+         */
+        Member: {
+            id: string;
+            email: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member" | "viewer";
+            /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
+            accounts: "*" | string[];
+            /** @description A member's own permissions; empty for the other roles. */
+            permissions: string[];
+            /**
+             * @description invited until the person first signs in.
+             * @enum {string}
+             */
+            status: "invited" | "active";
+            /** Format: date-time */
+            invitedAt: string;
+            /** @description The member or key that invited them. */
+            invitedBy: string;
+            /** @description When they first signed in; null until then. */
+            joinedAt: string | null;
+        };
+        /**
+         * @description Whom to invite, with which role and rights.
+         * @example {
+         *       "email": "ada@example.com",
+         *       "role": "member",
+         *       "accounts": [
+         *         "acct_eu"
+         *       ],
+         *       "permissions": [
+         *         "read"
+         *       ]
+         *     }
+         */
+        InviteMemberRequest: {
+            /**
+             * Format: email
+             * @description Where the invitation goes; the person signs in as it.
+             */
+            email: string;
+            /**
+             * @description owner: everything, and the owner role; admin: keys, webhooks and members; member: their own keys within their permissions and sub-accounts; viewer: reads only.
+             * @default member
+             * @enum {string}
+             */
+            role: "owner" | "admin" | "member" | "viewer";
+            /** @description The sub-accounts the person sees: '*' for all, or their ids; within the caller's own. Required for a member; '*' by default for the other roles. */
+            accounts?: "*" | string[];
+            /** @description A member's own permissions (presets such as 'read', or resource:action scopes), never 'admin'; the keys they make hold at most these. Only for role member. */
+            permissions?: string[];
+        };
+        /**
+         * @description The fields to change.
+         * @example {
+         *       "role": "admin"
+         *     }
+         */
+        UpdateMemberRequest: {
+            /**
+             * @description owner: everything, and the owner role; admin: keys, webhooks and members; member: their own keys within their permissions and sub-accounts; viewer: reads only.
+             * @enum {string}
+             */
+            role?: "owner" | "admin" | "member" | "viewer";
+            /** @description The sub-accounts the person sees: '*' for all, or their ids; within the caller's own. Required for a member; '*' by default for the other roles. */
+            accounts?: "*" | string[];
+            /** @description A member's own permissions (presets such as 'read', or resource:action scopes), never 'admin'; the keys they make hold at most these. Only for role member. */
+            permissions?: string[];
+        };
+        /**
          * @description The event is queued for every endpoint subscribed to its type.
          * @example {
          *       "id": "evt_9b2c4d6e8f0a1b3c5d7e9f1a",
@@ -1638,7 +1842,7 @@ export interface components {
             label: "true_positive" | "false_positive";
         }[];
         /**
-         * @description The calling key.
+         * @description The calling key, or the signed-in person.
          * @example {
          *       "keyId": "key_4fGh7JkL9mNpQr2s",
          *       "organizationId": "org_acme",
@@ -1649,11 +1853,26 @@ export interface components {
          *       ],
          *       "accounts": "*"
          *     }
+         * @example {
+         *       "type": "member",
+         *       "memberId": "mem_5f1c9a7e3b2d4c60",
+         *       "email": "ops@acme.example",
+         *       "role": "member",
+         *       "readOnly": false,
+         *       "organizationId": "org_acme",
+         *       "environment": "live",
+         *       "permissions": [
+         *         "read"
+         *       ],
+         *       "accounts": [
+         *         "acct_eu"
+         *       ]
+         *     }
          */
         WhoAmI: {
             keyId: string;
             organizationId: string;
-            /** @description The member the key belongs to. */
+            /** @description Who created the key: a member id, or the id of the key that did. */
             memberId: string;
             /**
              * @description 'live' for production keys and traffic, 'test' for the sandbox stage.
@@ -1663,6 +1882,132 @@ export interface components {
             permissions: string[];
             /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
             accounts: "*" | string[];
+        } | {
+            /** @constant */
+            type: "member";
+            memberId: string;
+            email: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member" | "viewer";
+            /** @description A viewer or a read-only session: GET routes only. */
+            readOnly: boolean;
+            organizationId: string;
+            /**
+             * @description The calling stage's environment: people span live and sandbox.
+             * @enum {string}
+             */
+            environment: "live" | "test";
+            /** @description What the person holds, as keys they create are judged against. */
+            permissions: string[];
+            /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
+            accounts: "*" | string[];
+        };
+        /**
+         * @description Whom to sign in, for how long.
+         * @example {
+         *       "email": "ada@example.com",
+         *       "expiresInSeconds": 3600,
+         *       "readOnly": false
+         *     }
+         */
+        CreateConsoleSessionRequest: {
+            /**
+             * Format: email
+             * @description The member, by email.
+             */
+            email?: string;
+            /** @description The member, by id. */
+            memberId?: string;
+            /**
+             * @description How long the session lasts, 1 hour to 7 days; 1 hour when left out.
+             * @default 3600
+             */
+            expiresInSeconds: number;
+            /**
+             * @description true: the session may call GET routes only.
+             * @default false
+             */
+            readOnly: boolean;
+        };
+        /**
+         * @description The session, its token and its sign-in link, shown this once.
+         * @example {
+         *       "id": "3f9c2a7b1e5d4c8a9b0f6e2d1c7a5b3e",
+         *       "url": "https://api.example.com/live/console/sign-in#csl_…",
+         *       "token": "cs_3f9c2a7b1e5d4c8a9b0f6e2d1c7a5b3e_…",
+         *       "expiresAt": "2026-11-22T10:30:00.000Z",
+         *       "readOnly": false,
+         *       "member": {
+         *         "id": "mem_0123456789abcdef",
+         *         "email": "ada@example.com",
+         *         "role": "admin"
+         *       }
+         *     }
+         */
+        CreatedConsoleSession: {
+            id: string;
+            /** @description The one-time sign-in link of the console; it works once, within an hour. */
+            url: string;
+            /** @description A bearer credential on the management routes (Authorization: Bearer cs_…), shown only now. */
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+            readOnly: boolean;
+            member: {
+                id: string;
+                email: string;
+                role: string;
+            };
+        };
+        /**
+         * @description An active console session.
+         * @example {
+         *       "id": "3f9c2a7b1e5d4c8a9b0f6e2d1c7a5b3e",
+         *       "memberId": "mem_0123456789abcdef",
+         *       "readOnly": false,
+         *       "createdAt": "2026-11-22T09:30:00.000Z",
+         *       "expiresAt": "2026-11-22T10:30:00.000Z",
+         *       "createdBy": "key_0123456789ABCDEF",
+         *       "signedIn": true
+         *     }
+         */
+        ConsoleSession: {
+            id: string;
+            memberId: string;
+            readOnly: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description The member or key that asked for it. */
+            createdBy: string;
+            /** @description Whether its sign-in link was used. */
+            signedIn: boolean;
+        };
+        /**
+         * @example {
+         *       "link": "csl_…"
+         *     }
+         */
+        ExchangeConsoleLinkRequest: {
+            /** @description The link token: what follows # in the sign-in URL. */
+            link: string;
+        };
+        /**
+         * @example {
+         *       "token": "cs_3f9c…_…",
+         *       "sessionId": "3f9c2a7b1e5d4c8a9b0f6e2d1c7a5b3e",
+         *       "expiresAt": "2026-11-22T10:30:00.000Z",
+         *       "readOnly": false
+         *     }
+         */
+        ExchangedConsoleSession: {
+            /** @description The browser's bearer credential (Authorization: Bearer cs_…). */
+            token: string;
+            sessionId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            readOnly: boolean;
         };
         /** @description A contact was created. */
         ContactCreatedEvent: {
@@ -2129,7 +2474,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The organization's keys of the calling key's environment, newest first. */
+            /** @description The organization's keys of the caller's environment, newest first; a person with the member role sees only the keys they created, so a page may hold fewer keys than `limit` and still have a `nextCursor`. */
             200: {
                 headers: {
                     /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
@@ -3077,6 +3422,187 @@ export interface operations {
             500: components["responses"]["Error500"];
         };
     };
+    listMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization's members, owners first. */
+            200: {
+                headers: {
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Owners first, then by email. */
+                        items: components["schemas"]["Member"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    createMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description The member is invited; an email tells them so. */
+            201: {
+                headers: {
+                    /** @description The path of the created resource. */
+                    Location?: string;
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    getMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member. */
+            200: {
+                headers: {
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    deleteMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member is removed; their sessions stop within a second. */
+            204: {
+                headers: {
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    updateMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description The member as changed. */
+            200: {
+                headers: {
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
     publishEvent: {
         parameters: {
             query?: never;
@@ -3183,7 +3709,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The calling key. */
+            /** @description The calling key, or the signed-in person. */
             200: {
                 headers: {
                     /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
@@ -3201,6 +3727,139 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    listConsoleSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization's sessions that have not expired, newest first. */
+            200: {
+                headers: {
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ConsoleSession"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    createConsoleSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConsoleSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session; `token` and `url` are shown only this once. */
+            201: {
+                headers: {
+                    /** @description The path of the created resource. */
+                    Location?: string;
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedConsoleSession"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    deleteConsoleSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is revoked: its tokens stop within a second. */
+            204: {
+                headers: {
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    exchangeConsoleLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeConsoleLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The browser's token of the session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangedConsoleSession"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             500: components["responses"]["Error500"];
         };
     };
