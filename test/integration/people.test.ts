@@ -74,10 +74,13 @@ describeWithManagementAuthorizer('people on the record', () => {
 
     const listed = await session.get('/v1/keys?limit=100');
     const fetched = await session.get(`/v1/keys/${theirs.id}`);
+    const calls = await session.get(`/v1/keys/${theirs.id}/calls`);
+    const revoked = await session.post(`/v1/keys/${theirs.id}/revoke`);
 
     expect(listed.status).toBe(200);
     expect((listed.body.items as { createdBy: string }[]).every((key) => key.createdBy === member.id)).toBe(true);
-    expect(fetched.status).toBe(404);
+    expect([fetched.status, calls.status, revoked.status]).toEqual([404, 404, 404]);
+    expect((await platform.admin.get(`/v1/keys/${theirs.id}`)).body.status).toBe('active');
   });
 
   it('records an admin key viewing a key as api_key.viewed', async () => {
