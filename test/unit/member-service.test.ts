@@ -19,8 +19,9 @@ import {
   updateMember,
 } from '../../functions/domain/members/member-service';
 import type { MemberRole } from '../../functions/domain/organization';
+import { keyCaller, personCaller } from '../support/key-service-memory';
 import { aMemberOf, MemoryMemberStore } from '../support/member-memory';
-import { aManualClock, anOrganization } from '../support/unit-factories';
+import { aKeyRecord, aManualClock, anOrganization } from '../support/unit-factories';
 
 const ACCOUNTS = ['acct_1', 'acct_2', 'acct_3'];
 const PERMISSIONS = ['read', 'write', 'delete', 'contacts:read', 'tables:write', 'search'];
@@ -40,38 +41,9 @@ function serviceWith(members: readonly Member[] = []) {
   return { deps, store, sent };
 }
 
-function adminKeyCaller(environment: 'live' | 'test' = 'live', accounts: AccountScope = '*'): Caller {
-  return {
-    actor: { kind: 'key', keyId: 'key_AAAAAAAAAAAAAAAA', memberId: 'mem_owner' },
-    keyId: 'key_AAAAAAAAAAAAAAAA',
-    organizationId: 'org_1',
-    memberId: 'mem_owner',
-    environment,
-    permissions: ['admin'],
-    accounts,
-    sourceIp: '203.0.113.7',
-  };
-}
-
-function personCaller(member: Member, readOnly = false): Caller {
-  const rights = rightsOfMember(member, 'live');
-  return {
-    actor: {
-      kind: 'member',
-      memberId: member.id,
-      email: member.email,
-      role: member.role,
-      readOnly,
-      authMethod: 'session',
-    },
-    organizationId: member.organizationId,
-    memberId: member.id,
-    environment: 'live',
-    permissions: [...rights.permissions],
-    accounts: rights.accounts,
-    sourceIp: '203.0.113.7',
-  };
-}
+/** The organization's admin key: live with every sub-account unless told otherwise. */
+const adminKeyCaller = (environment: 'live' | 'test' = 'live'): Caller =>
+  keyCaller(aKeyRecord({ id: 'key_AAAAAAAAAAAAAAAA', permissions: ['admin'], accounts: '*', environment }));
 
 const owner = aMemberOf({
   id: 'mem_owner',
@@ -167,7 +139,7 @@ describe('inviteMember', () => {
       ForbiddenError,
     );
     await expect(
-      inviteMember(deps, personCaller(owner, true), { email: 'x@acme.example', role: 'viewer' }),
+      inviteMember(deps, personCaller(owner, { readOnly: true }), { email: 'x@acme.example', role: 'viewer' }),
     ).rejects.toThrow(/read-only/);
     expect(await listMembers(deps, personCaller(viewer))).toHaveLength(2);
   });

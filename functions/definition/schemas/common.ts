@@ -46,6 +46,19 @@ export const accountScope = z
   .union([z.literal('*'), z.array(z.string())])
   .describe("The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids.");
 
+/** Sub-accounts as a request names them: '*' for all, or 1 to 100 ids; `description` says whose. */
+export function accountScopeInput(description: string) {
+  return z
+    .union([
+      z.literal('*'),
+      z
+        .array(z.string().min(1).max(64), { error: "must be '*' or an array of sub-account ids" })
+        .min(1, "must list at least one sub-account, or be '*'")
+        .max(100, 'must have at most 100 entries'),
+    ])
+    .describe(description);
+}
+
 /** Sent on every answer to a key (functions/domain/rate-limit-headers.ts). */
 export const RATE_LIMIT_HEADERS: Record<string, string> = {
   'X-RateLimit-Limit':

@@ -8,7 +8,16 @@ import { KEY_ENVIRONMENTS } from '../../domain/keys/key-environment';
 import { KEY_ID_PATTERN } from '../../domain/keys/key-token';
 import { permissionProblem } from '../../domain/permissions';
 import { USAGE_WINDOW_SECONDS } from '../usage';
-import { accountScope, answer, BODY_ERRORS, created, environment, listRoute, timestamp } from './common';
+import {
+  accountScope,
+  accountScopeInput,
+  answer,
+  BODY_ERRORS,
+  created,
+  environment,
+  listRoute,
+  timestamp,
+} from './common';
 import type { RouteKey, RouteSchemas } from './route-schemas';
 
 const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
@@ -36,15 +45,9 @@ const permissions = z
     "Presets (such as 'read') or resource:action scopes; at most the caller's own (the calling key's, or the signed-in person's).",
   );
 
-const accounts = z
-  .union([
-    z.literal('*'),
-    z
-      .array(z.string().min(1).max(64), { error: "must be '*' or an array of sub-account ids" })
-      .min(1, "must list at least one sub-account, or be '*'")
-      .max(100, 'must have at most 100 entries'),
-  ])
-  .describe("The sub-accounts the key reaches: '*' for all, or their ids; within the caller's own.");
+const accounts = accountScopeInput(
+  "The sub-accounts the key reaches: '*' for all, or their ids; within the caller's own.",
+);
 
 const ipAllowlist = z
   .array(z.string({ error: 'must be a string' }), { error: 'must be an array of IP addresses or CIDR ranges' })

@@ -7,7 +7,7 @@ import { MEMBER_STATUSES } from '../../domain/members/member-model';
 import { MEMBER_ROLES } from '../../domain/organization';
 import { permissionProblem } from '../../domain/permissions';
 import { ADMIN_PRESET } from '../scopes';
-import { accountScope, answer, BODY_ERRORS, created, timestamp } from './common';
+import { accountScope, accountScopeInput, answer, BODY_ERRORS, created, timestamp } from './common';
 import type { RouteKey, RouteSchemas } from './route-schemas';
 
 const roles = MEMBER_ROLES.map((role) => `'${role}'`).join(', ');
@@ -17,17 +17,9 @@ const role = z
     'owner: everything, and the owner role; admin: keys, webhooks and members; member: their own keys within their permissions and sub-accounts; viewer: reads only.',
   );
 
-const accounts = z
-  .union([
-    z.literal('*'),
-    z
-      .array(z.string().min(1).max(64), { error: "must be '*' or an array of sub-account ids" })
-      .min(1, "must list at least one sub-account, or be '*'")
-      .max(100, 'must have at most 100 entries'),
-  ])
-  .describe(
-    "The sub-accounts the person sees: '*' for all, or their ids; within the caller's own. Required for a member; '*' by default for the other roles.",
-  );
+const accounts = accountScopeInput(
+  "The sub-accounts the person sees: '*' for all, or their ids; within the caller's own. Required for a member; '*' by default for the other roles.",
+);
 
 const permissions = z
   .array(z.string({ error: 'must be a string' }), { error: 'must be an array of permission strings' })
