@@ -79,5 +79,8 @@ export const handler = dispatch(
       return noContent();
     },
   },
-  { auditAction: (event) => AUDIT_ACTIONS[`${event.httpMethod} ${event.resource}`] ?? 'member' },
+  {
+    auditAction: (event) => AUDIT_ACTIONS[`${event.httpMethod} ${event.resource}`] ?? 'member',
+    peopleAuditedLive: true,
+  },
 );

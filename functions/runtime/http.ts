@@ -59,6 +59,11 @@ const wholeOrganizationRoutes = new Set(
 export interface RouteOptions {
   /** Records every call in the audit log under this action name (or the name for this request). */
   auditAction?: string | ((event: APIGatewayProxyEvent) => string);
+  /**
+   * A person's calls go to the live audit log whichever stage they came through: people span live
+   * and sandbox, and what they change (members, sessions) is not a sandbox's. Keys keep their own.
+   */
+  peopleAuditedLive?: boolean;
 }
 
 export function route(handler: RouteHandler, options: RouteOptions = {}) {
@@ -74,7 +79,8 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
     .use(wholeOrganizationOnly(wholeOrganizationRoutes))
     .use(credits(creditLedger, routeCosts(), logger))
     .use(errorHandler());
-  if (options.auditAction) stack.use(auditTrail(options.auditAction, auditStore, systemClock));
+  if (options.auditAction)
+    stack.use(auditTrail(options.auditAction, auditStore, systemClock, options.peopleAuditedLive ?? false));
   return stack.handler(async (event: APIGatewayProxyEvent) => {
     const caller = platformCallerOf(event);
     // The acting key's id or the person's member id: never their email or token.
@@ -145,6 +151,7 @@ function auditTrail(
   action: string | ((event: APIGatewayProxyEvent) => string),
   store: AuditStore,
   clock: Clock,
+  peopleAuditedLive: boolean,
 ): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
   const record = async (request: HttpRequest, outcome: 'succeeded' | 'failed') => {
     let caller: Caller;
@@ -160,7 +167,7 @@ function auditTrail(
       .append({
         id: randomUUID(),
         organizationId: caller.organizationId,
-        environment: caller.environment,
+        environment: peopleAuditedLive && caller.actor.kind === 'member' ? 'live' : caller.environment,
         at: clock().toISOString(),
         action: typeof action === 'string' ? action : action(request.event),
         outcome,

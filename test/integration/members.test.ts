@@ -117,6 +117,22 @@ describe('members API', () => {
       expect(byLimited.status).toBe(403);
     });
 
+    it("records a person's member changes in the live audit log, whichever stage they came through", async () => {
+      const created = await platform.admin.post('/v1/console-sessions', { email: platform.bootstrap.ownerEmail });
+      const ownerOnSandbox = platform.sandbox(created.body.token, { keyHeader: 'bearer' });
+
+      const invited = await ownerOnSandbox.post('/v1/members', { email: 'from-sandbox@example.com', role: 'viewer' });
+
+      expect(invited.status).toBe(201);
+      const entryOf = async (client: typeof platform.admin) =>
+        (await client.get('/v1/audit-log?limit=50')).body.items.find(
+          (entry: { action: string; details?: { memberId?: string } }) =>
+            entry.action === 'member.invited' && entry.details?.memberId === invited.body.id,
+        );
+      expect(await entryOf(platform.admin)).toMatchObject({ environment: 'live', outcome: 'succeeded' });
+      expect(await entryOf(platform.sandboxAdmin)).toBeUndefined();
+    });
+
     it('a viewer lists members but changes nobody', async () => {
       await platform.admin.post('/v1/members', { email: 'viewer@example.com', role: 'viewer' });
       const viewer = await sessionOf('viewer@example.com');
