@@ -50,7 +50,7 @@ export class ExceedsOwnRightsError extends AppError {
     options?: { cause?: unknown },
   ) {
     super(
-      `A key cannot grant more than the key that makes it holds. ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
+      `Nobody grants more than they hold, key or person. ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
       options,
     );
   }

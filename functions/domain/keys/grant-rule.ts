@@ -38,7 +38,7 @@ export function excessOf(actor: Rights, granted: Rights, api: LoadedApi = active
   if (beyond.length > 0) {
     issues.push({
       field: 'permissions',
-      message: `would allow ${beyond.map((route) => `${route.method} ${route.path}`).join(', ')}, which the acting key (permissions: ${actor.permissions.join(', ')}) may not call`,
+      message: `would allow ${beyond.map((route) => `${route.method} ${route.path}`).join(', ')}, which the caller (permissions: ${actor.permissions.join(', ')}) may not call`,
     });
   }
   const outsideAccounts = accountsBeyond(actor.accounts, granted.accounts);
@@ -101,10 +101,10 @@ export function accountsWithin(actor: AccountScope, accounts: AccountScope): boo
 
 function accountsBeyond(actor: AccountScope, granted: AccountScope): string | undefined {
   if (actor === '*') return undefined;
-  if (granted === '*') return `must list sub-accounts within the acting key's own (${actor.join(', ')}), not '*'`;
+  if (granted === '*') return `must list sub-accounts within the caller's own (${actor.join(', ')}), not '*'`;
   const outside = granted.filter((account) => !actor.includes(account));
   return outside.length > 0
-    ? `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside the acting key's sub-accounts (${actor.join(', ')})`
+    ? `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside the caller's sub-accounts (${actor.join(', ')})`
     : undefined;
 }
 
