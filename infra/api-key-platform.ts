@@ -43,7 +43,7 @@ import { Webhooks } from './constructs/webhooks';
 import { hasPrebuiltBundles } from './function-code';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
-import { consoleUrlEnvironment, type IdentityOptions, identityProblems } from './identity';
+import { consoleUrlEnvironment, type IdentityOptions, identityEnvironment, identityProblems } from './identity';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
 import { platformAccessLogDestinationOf } from './stage-options';
@@ -141,6 +141,8 @@ export interface ApiKeyPlatformProps {
 /** The authorizer is on every request's path: more memory buys a faster CPU, a short timeout fails fast. */
 const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration }>> = {
   authorizer: { memorySize: 512, timeout: Duration.seconds(5) },
+  // On every management call; an OIDC token's first sight may wait on the issuer's JWKS.
+  'management-authorizer': { memorySize: 512, timeout: Duration.seconds(10) },
   // Up to 10 access-log objects of a window each (64 MB at most before gzip); off every request's
   // path. The object queue's visibility (QUEUES['access-log-objects'], 720 s) is six times this.
   'usage-ingest': { memorySize: 512, timeout: Duration.seconds(USAGE_INGEST_TIMEOUT_SECONDS) },
@@ -172,8 +174,12 @@ const SIZING: Partial<Record<FunctionId, { memorySize: number; timeout: Duration
  * workers only continue traces that reach them sampled, so background volume adds no traces of its own.
  */
 function tracingOf(functionId: FunctionId): lambda.Tracing {
-  const apiFacing = functionId === 'authorizer' || ROUTE_FUNCTIONS.has(functionId) || callsBackends(functionId);
+  const apiFacing = isAuthorizer(functionId) || ROUTE_FUNCTIONS.has(functionId) || callsBackends(functionId);
   return apiFacing ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH;
+}
+
+function isAuthorizer(functionId: FunctionId): boolean {
+  return functionId === 'authorizer' || functionId === 'management-authorizer';
 }
 
 /** The metered proxy: it serves the team's paid routes and calls their backends. */
@@ -244,6 +250,8 @@ export class ApiKeyPlatform extends Construct {
   readonly sessionSecret: secretsmanager.Secret;
   readonly functions: Record<FunctionId, lambda.Function>;
   readonly authorizer: apigateway.RequestAuthorizer;
+  /** The management routes' authorizer (keys, console sessions, OIDC tokens), uncached. */
+  readonly managementAuthorizer: apigateway.RequestAuthorizer;
   readonly methods: apigateway.Method[];
   /** The methods of the team's routes, in the definition's order. */
   readonly teamMethods: apigateway.Method[];
@@ -354,8 +362,8 @@ export class ApiKeyPlatform extends Construct {
           logRetention: props.logRetention,
           removalPolicy,
           ...(props.tracing !== false && { tracing: tracingOf(functionId) }),
-          // The authorizer throws on every refused key; source-mapping those stacks buys nothing.
-          sourceMaps: functionId !== 'authorizer',
+          // The authorizers throw on every refused key; source-mapping those stacks buys nothing.
+          sourceMaps: !isAuthorizer(functionId),
         });
         // The authorizer reads the key from the mode's header; handlers refuse requests with two keys in it.
         fn.addEnvironment('API_KEY_HEADER', apiKeyHeader);
@@ -401,6 +409,7 @@ export class ApiKeyPlatform extends Construct {
     const keyApi = new KeyApi(this, 'Api', {
       api: props.api,
       authorizerFunction: this.functions.authorizer,
+      managementAuthorizerFunction: this.functions['management-authorizer'],
       routeFunctions: this.functions,
       teamRoutes: teamRouteMethods(definition.routes, {
         backends,
@@ -413,6 +422,11 @@ export class ApiKeyPlatform extends Construct {
       keyHint: { ...definition, apiKeyHeader },
     });
     this.authorizer = keyApi.authorizer;
+    this.managementAuthorizer = keyApi.managementAuthorizer;
+    // The team's identity provider, when people sign in with it (OIDC_*); without it OIDC tokens get 401.
+    for (const [name, value] of Object.entries(identityEnvironment(props.identity))) {
+      this.functions['management-authorizer'].addEnvironment(name, value);
+    }
     // Where console sign-in links point, when the team hosts the console elsewhere (CONSOLE_URL).
     for (const [name, value] of Object.entries(consoleUrlEnvironment(props.identity))) {
       this.functions['console-sessions'].addEnvironment(name, value);

@@ -21,6 +21,11 @@ export function runsPerCall(functionId: FunctionId): boolean {
   return functionId === 'authorizer' || (FUNCTIONS[functionId].needs as FunctionNeeds).invokeBackends === true;
 }
 
+/** The management authorizer runs on every management call (API Gateway does not cache it). */
+function runsPerManagementCall(functionId: FunctionId): boolean {
+  return functionId === 'management-authorizer';
+}
+
 /**
  * The per-call functions log as JSON with Lambda's own lines at WARN: their START, END and REPORT
  * lines were CloudWatch Logs ingestion on every invocation ($0.04 per 1M calls at 10,000 keys),
@@ -36,7 +41,7 @@ export function runsPerCall(functionId: FunctionId): boolean {
  * application level would drop the platform's metrics with it.
  */
 export function functionLoggingOf(functionId: FunctionId): FunctionLogging {
-  return runsPerCall(functionId)
+  return runsPerCall(functionId) || runsPerManagementCall(functionId)
     ? { format: 'JSON', systemLogLevel: 'WARN', applicationLogLevel: 'INFO' }
     : { format: 'Text' };
 }

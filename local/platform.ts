@@ -229,6 +229,7 @@ export async function startPlatform(options: PlatformOptions) {
         iam.wrap(functionId, module.handler),
       );
     let authorizer: AuthorizerHandler | undefined;
+    let managementAuthorizer: AuthorizerHandler | undefined;
     // Access logs to usage-ingest through the usage bucket, as Firehose, the bucket's notification
     // and the SQS event source do; closed after the gateway.
     const s3Client = localS3Client(sqs.endpoint);
@@ -297,6 +298,11 @@ export async function startPlatform(options: PlatformOptions) {
       authorizer: async (event) => {
         authorizer ??= await load<AuthorizerHandler>('authorizer');
         return authorizer(event);
+      },
+      // Keys, console sessions and OIDC tokens on the management routes, uncached (OIDC_* as set below).
+      managementAuthorizer: async (event) => {
+        managementAuthorizer ??= await load<AuthorizerHandler>('management-authorizer');
+        return managementAuthorizer(event);
       },
       handlerOf: (functionId) => {
         if (!handlers.has(functionId)) handlers.set(functionId, load<ProxyHandler>(functionId));

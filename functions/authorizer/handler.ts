@@ -1,6 +1,7 @@
 import { authorizerCacheOf } from '../definition/api';
 import { keyAuthorizerFromEnvironment } from './key-authorizer-runtime';
 
+// Without API Gateway's cache (`either` mode) key records are kept a second, so a hot key costs one read per second.
 export const handler = keyAuthorizerFromEnvironment({
-  cachedByGateway: (headerMode) => authorizerCacheOf(headerMode).resultsCacheTtlSeconds > 0,
+  keepKeyRecords: (headerMode) => authorizerCacheOf(headerMode).resultsCacheTtlSeconds === 0,
 });

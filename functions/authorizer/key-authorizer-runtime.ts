@@ -27,12 +27,11 @@ const PLAN_CACHE_MS = 300_000;
 
 export interface KeyAuthorizerRuntimeOptions {
   /**
-   * Whether API Gateway caches this authorizer's answers. Behind its cache no cache of our own: one
-   * here could hand a revoked key's stale "allow" back to API Gateway right after a flush, to live
-   * for the whole TTL. Without it key records are kept for at most a second (IN_AUTHORIZER_CACHE_MS),
-   * which bounds how late a stop is.
+   * Whether to keep key records in the instance for IN_AUTHORIZER_CACHE_MS (a second), which bounds
+   * how late a stop is. Not behind API Gateway's cache: one here could hand a revoked key's stale
+   * "allow" back to API Gateway right after a flush, to live for the whole TTL.
    */
-  cachedByGateway: (headerMode: ApiKeyHeaderMode) => boolean;
+  keepKeyRecords: (headerMode: ApiKeyHeaderMode) => boolean;
 }
 
 export function keyAuthorizerFromEnvironment(options: KeyAuthorizerRuntimeOptions) {
@@ -64,9 +63,9 @@ export function keyAuthorizerFromEnvironment(options: KeyAuthorizerRuntimeOption
 
   return createAuthorizer({
     headerMode,
-    findKey: options.cachedByGateway(headerMode)
-      ? (keyId) => keys.get(keyId)
-      : ttlCache((keyId) => keys.get(keyId), IN_AUTHORIZER_CACHE_MS, Date.now, 10_000),
+    findKey: options.keepKeyRecords(headerMode)
+      ? ttlCache((keyId) => keys.get(keyId), IN_AUTHORIZER_CACHE_MS, Date.now, 10_000)
+      : (keyId) => keys.get(keyId),
     pepper: pepperFromSecretsManager(secretsManager, config.PEPPER_SECRET_ID),
     callerSigningSecret: secretBytesFromSecretsManager(secretsManager, config.CALLER_SIGNING_SECRET_ID),
     organizationAccounts: async (organizationId) => (await organizationOf(organizationId))?.accounts,

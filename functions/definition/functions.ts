@@ -101,6 +101,22 @@ export const FUNCTIONS = {
     // KEY# for the key; ORG# for the sub-account ids of a key with accounts `*` (backends get them spelled out).
     needs: { table: ['GetItem'], tablePartitions: ['KEY#', 'ORG#'], pepper: true, callerSigningSecret: true },
   },
+  'management-authorizer': {
+    entry: 'functions/management-authorizer/handler.ts',
+    description:
+      'REQUEST authorizer of the management routes, uncached: API keys as the key authorizer answers them, console session and OIDC tokens by the person’s role',
+    needs: {
+      // Keys as the key authorizer reads them (KEY#, ORG#); the session (SESSION#); the member and
+      // the organization's gateway key (ORG#). An OIDC sign-in looks the person up (Query on OIDC#
+      // and EMAIL#), links the subject (PutItem OIDC#, UpdateItem MEMBER#) and marks them joined;
+      // a legacy organization's members array migrates on the first read (Query, PutItem, UpdateItem).
+      table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+      tablePartitions: ['KEY#', 'ORG#', 'SESSION#', 'EMAIL#', 'OIDC#'],
+      pepper: true,
+      callerSigningSecret: true,
+      sessionSecret: true,
+    },
+  },
   'keys-create': {
     entry: 'functions/keys/create.ts',
     description: 'POST /v1/keys',

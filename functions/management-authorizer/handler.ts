@@ -36,8 +36,9 @@ const oidc = loadOidcConfig();
 const verifier = oidc && createOidcVerifier(oidc);
 
 export const handler = createManagementAuthorizer({
-  // Never behind API Gateway's cache: key records are kept for a second here instead.
-  keyAuthorizer: keyAuthorizerFromEnvironment({ cachedByGateway: () => false }),
+  // A key is read on every management call (1 RU; management rate, not product rate), so a stopped
+  // key stops here at once, as a flushed gateway cache stops it on the team's routes.
+  keyAuthorizer: keyAuthorizerFromEnvironment({ keepKeyRecords: () => false }),
   session,
   member,
   ...(verifier && {

@@ -1,5 +1,6 @@
 /**
- * The platform's surface on an API Gateway REST API: the REQUEST authorizer, one method per route
+ * The platform's surface on an API Gateway REST API: the two REQUEST authorizers (keys on the
+ * team's and service routes, keys and people on the management routes), one method per route
  * (the platform's own, PLATFORM_ROUTES, and the team's) and API Gateway's own error answers in the
  * platform's JSON shape.
  */
@@ -16,12 +17,14 @@ import {
 } from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
 import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
-import { isPublicRoute } from '../../functions/definition/routes';
+import { authorizerOf, isPublicRoute } from '../../functions/definition/routes';
 import type { TeamRouteMethod } from './team-integrations';
 
 export interface KeyApiProps {
   api: apigateway.IRestApi;
   authorizerFunction: lambda.IFunction;
+  /** The management routes' authorizer (FUNCTIONS['management-authorizer']): keys, session and OIDC tokens. */
+  managementAuthorizerFunction: lambda.IFunction;
   /** The function that serves each route's `function` id. */
   routeFunctions: Record<FunctionId, lambda.IFunction>;
   /** The team's routes and what serves each (team-integrations.ts). */
@@ -36,6 +39,11 @@ export interface KeyApiProps {
 
 export class KeyApi extends Construct {
   readonly authorizer: apigateway.RequestAuthorizer;
+  /**
+   * The management routes' authorizer, never cached: it runs on every management call, so a revoked
+   * console session or a removed member stops within the second it keeps its reads.
+   */
+  readonly managementAuthorizer: apigateway.RequestAuthorizer;
   /** How long API Gateway keeps an authorizer answer: how far back an expiry still needs a flush. */
   readonly cacheTtl: Duration;
   readonly methods: apigateway.Method[];
@@ -63,6 +71,13 @@ export class KeyApi extends Construct {
     });
     // CDK renders no sources as an empty string; leave the property out instead.
     if (!cached) (this.authorizer.node.defaultChild as CfnResource).addPropertyDeletionOverride('IdentitySource');
+    // No identity sources either: a Bearer session or OIDC token and an x-api-key both reach it.
+    this.managementAuthorizer = new apigateway.RequestAuthorizer(this, 'ManagementAuthorizer', {
+      handler: props.managementAuthorizerFunction,
+      resultsCacheTtl: Duration.seconds(0),
+      identitySources: [],
+    });
+    (this.managementAuthorizer.node.defaultChild as CfnResource).addPropertyDeletionOverride('IdentitySource');
 
     const integrations = new Map<FunctionId, apigateway.LambdaIntegration>();
     const integrationOf = (functionId: FunctionId) => {
@@ -78,13 +93,15 @@ export class KeyApi extends Construct {
       return integration;
     };
 
-    const authorized = {
-      authorizer: this.authorizer,
+    const authorizedBy = (authorizer: apigateway.RequestAuthorizer) => ({
+      authorizer,
       authorizationType: apigateway.AuthorizationType.CUSTOM,
       // The key comes from the authorizer's usageIdentifierKey (apiKeySourceType AUTHORIZER), so the
-      // organization's usage plan applies; clients never see or send a gateway API key.
+      // organization's usage plan applies, to people as to keys; clients never see or send a gateway API key.
       apiKeyRequired: true,
-    };
+    });
+    const authorized = authorizedBy(this.authorizer);
+    const managementAuthorized = authorizedBy(this.managementAuthorizer);
     const platformMethods = PLATFORM_ROUTES.map((route) =>
       props.api.root.resourceForPath(route.path).addMethod(
         route.method,
@@ -92,7 +109,9 @@ export class KeyApi extends Construct {
         isPublicRoute(route)
           ? // Callers prove themselves to the function (a partner's signature), or need not (the API docs).
             { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false }
-          : authorized,
+          : authorizerOf(route) === 'management'
+            ? managementAuthorized
+            : authorized,
       ),
     );
     const teamMethods = props.teamRoutes.map(({ route, integration, requestParameters }) =>

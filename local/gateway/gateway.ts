@@ -1,6 +1,7 @@
 /**
  * A local API Gateway (REST API) in front of the real handlers: it routes with the shared route
- * definition, calls the REQUEST authorizer, caches and applies its policy, answers 401/403/404 with
+ * definition, calls the route's REQUEST authorizer (the key authorizer, cached, or the management
+ * authorizer, never cached), applies its policy, answers 401/403/404 with
  * the shared gateway responses. Its control plane (usage plans, FlushStageAuthorizersCache) is on
  * a loopback port of its own, behind a token: see control-plane.ts.
  */
@@ -11,7 +12,7 @@ import type { AccessLogRecord } from '../../functions/definition/access-log';
 import { activeApi, environmentOfStage } from '../../functions/definition/active-api';
 import { type ApiKeyHeaderMode, DEFAULT_API_KEY_HEADER } from '../../functions/definition/api';
 import type { FunctionId } from '../../functions/definition/functions';
-import { isPlatformRoute, isPublicRoute, matchRoute } from '../../functions/definition/routes';
+import { authorizerOf, isPlatformRoute, isPublicRoute, matchRoute } from '../../functions/definition/routes';
 import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
 import { closeServer, listen, readBody } from '../emulators/listen';
 import { AuthorizerResultCache } from './authorizer-cache';
@@ -28,6 +29,11 @@ export interface LocalGatewayOptions {
   port: number;
   restApiId: string;
   authorizer: AuthorizerHandler;
+  /**
+   * The management routes' authorizer (authorizerOf), run on every call as API Gateway runs it with
+   * no cache and no identity sources. Without it the key authorizer checks those routes too.
+   */
+  managementAuthorizer?: AuthorizerHandler;
   handlerOf: (functionId: FunctionId) => Promise<ProxyHandler>;
   /** The team's in-process handlers for `{ lambda }` and `{ integration }` backends (the app's). */
   backends?: Readonly<Record<string, ProxyHandler>>;
@@ -55,7 +61,13 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
    * What API Gateway's and Lambda's metrics would show: how often the authorizer ran and how often
    * its cache answered, and the team routes' Lambda integrations (metered proxy, backends) by function.
    */
-  const stats = { authorizerCalls: 0, authorizerCacheHits: 0, invocations: {} as Record<string, number> };
+  const stats = {
+    authorizerCalls: 0,
+    authorizerCacheHits: 0,
+    /** Runs of the management authorizer: one per management call. */
+    managementAuthorizerCalls: 0,
+    invocations: {} as Record<string, number>,
+  };
   const counted =
     (name: string, handler: ProxyHandler): ProxyHandler =>
     (event, context) => {
@@ -134,7 +146,10 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
       const publicHandler = await options.handlerOf(match.route.function);
       return invoke(publicHandler, match.route.function, proxyEvent(call, {}), call.requestId);
     }
-    const authorization = await authorize(call);
+    const authorization =
+      options.managementAuthorizer && authorizerOf(match.route) === 'management'
+        ? await authorizeManagement(call, options.managementAuthorizer)
+        : await authorize(call);
     if ('statusCode' in authorization) return authorization;
     const policy = authorization.policyDocument as unknown as PolicyDocument;
     const authorizerContext: Record<string, unknown> = {
@@ -169,19 +184,15 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
       return cached;
     }
     stats.authorizerCalls++;
-    let result: APIGatewayAuthorizerResult;
-    try {
-      result = await options.authorizer(authorizerEvent(call));
-    } catch (error) {
-      if (error instanceof Error && error.message === 'Unauthorized') return gatewayResponse('UNAUTHORIZED', context);
-      console.error('local gateway: authorizer failed', error);
-      return gatewayResponse('AUTHORIZER_FAILURE', context);
-    }
-    if (!result?.principalId || !Array.isArray(result.policyDocument?.Statement)) {
-      return gatewayResponse('AUTHORIZER_CONFIGURATION_ERROR', context);
-    }
-    if (caching) cache.set(call.stage, identity as string[], result);
+    const result = await runAuthorizer(options.authorizer, call);
+    if (caching && !('statusCode' in result)) cache.set(call.stage, identity as string[], result);
     return result;
+  }
+
+  /** No cache and no identity sources: every call runs it, whatever credential it carries. */
+  async function authorizeManagement(call: IncomingCall, authorizer: AuthorizerHandler) {
+    stats.managementAuthorizerCalls++;
+    return runAuthorizer(authorizer, call);
   }
 
   const port = await listen(server, options.port);
@@ -204,6 +215,26 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
     },
     flush: (stage: string) => cache.flush(stage),
   };
+}
+
+/** Calls an authorizer and answers as API Gateway does when it throws or answers nonsense. */
+async function runAuthorizer(
+  authorizer: AuthorizerHandler,
+  call: IncomingCall,
+): Promise<APIGatewayAuthorizerResult | GatewayResponse> {
+  const context = { httpMethod: call.method, path: `/${call.stage}${call.path}` };
+  let result: APIGatewayAuthorizerResult;
+  try {
+    result = await authorizer(authorizerEvent(call));
+  } catch (error) {
+    if (error instanceof Error && error.message === 'Unauthorized') return gatewayResponse('UNAUTHORIZED', context);
+    console.error('local gateway: authorizer failed', error);
+    return gatewayResponse('AUTHORIZER_FAILURE', context);
+  }
+  if (!result?.principalId || !Array.isArray(result.policyDocument?.Statement)) {
+    return gatewayResponse('AUTHORIZER_CONFIGURATION_ERROR', context);
+  }
+  return result;
 }
 
 function newAccessLogRecord(request: IncomingMessage, url: URL, epochMs: number): AccessLogRecord {

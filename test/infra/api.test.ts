@@ -5,7 +5,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { AUTHORIZER_CACHE, gatewayResponsesFor } from '../../functions/definition/api';
 import { FUNCTIONS, type FunctionId } from '../../functions/definition/functions';
 import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
-import { isPublicRoute } from '../../functions/definition/routes';
+import { authorizerOf, isPublicRoute } from '../../functions/definition/routes';
 import { ApiKeyPlatform } from '../../infra/api-key-platform';
 import { toIdentitySource } from '../../infra/constructs/key-api';
 import { logicalIdOf, synthDemo, TEST_DEFINITION, teamApi, testApp } from './synth';
@@ -22,6 +22,7 @@ const expectedTargets = [
   ),
 ];
 const authorizerId = logicalIdOf(stack.platform.authorizer);
+const managementAuthorizerId = logicalIdOf(stack.platform.managementAuthorizer);
 
 type CfnResource = { Properties: Record<string, unknown> };
 
@@ -36,13 +37,22 @@ function pathOfResource(resources: Record<string, CfnResource>, resourceId: stri
 
 describe('authorizer', () => {
   it('is a cached REQUEST authorizer keyed on the API key header and the source IP', () => {
-    template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
       AuthorizerResultTtlInSeconds: 300,
       IdentitySource: 'method.request.header.x-api-key,context.identity.sourceIp',
     });
     expect(AUTHORIZER_CACHE.resultsCacheTtlSeconds).toBe(300);
+  });
+
+  it('has an uncached management authorizer with no identity source, so Bearer session and OIDC tokens reach it', () => {
+    const management = template.findResources('AWS::ApiGateway::Authorizer')[managementAuthorizerId] as CfnResource;
+    expect(management.Properties).toMatchObject({ Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
+    expect(management.Properties).not.toHaveProperty('IdentitySource');
+    expect(JSON.stringify(management.Properties.AuthorizerUri)).toContain(
+      `"${logicalIdOf(stack.platform.functions['management-authorizer'])}","Arn"`,
+    );
   });
 
   it('invokes the authorizer function', () => {
@@ -122,8 +132,24 @@ describe('routes', () => {
       PLATFORM_ROUTES.filter((route) => !isPublicRoute(route)).length + teamRoutes.length,
     );
     for (const method of authorized) {
-      expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+      expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
     }
+  });
+
+  it('checks management routes with the management authorizer, the team’s and service routes with the key authorizer', () => {
+    const authorizerOfMethod = Object.values(methods).map((method) => {
+      const resourceId = (method.Properties.ResourceId as { Ref: string }).Ref;
+      const { Ref } = (method.Properties.AuthorizerId ?? {}) as { Ref?: string };
+      const by = Ref === managementAuthorizerId ? 'management' : Ref === authorizerId ? 'key' : Ref ? Ref : 'none';
+      return `${method.Properties.HttpMethod as string} ${pathOfResource(resources, resourceId)} -> ${by}`;
+    });
+    const expected = [
+      ...PLATFORM_ROUTES.map((route) => `${route.method} ${route.path} -> ${authorizerOf(route)}`),
+      ...teamRoutes.map((route) => `${route.method} ${route.path} -> key`),
+    ];
+    expect(authorizerOfMethod.sort()).toEqual(expected.sort());
+    expect(expected.some((line) => line.endsWith('-> key'))).toBe(true);
+    expect(expected.some((line) => line.endsWith('-> none'))).toBe(true);
   });
 
   it('routes each method and path to its function, the team’s backend or the metered proxy, as a Lambda proxy integration', () => {
@@ -262,6 +288,6 @@ describe('on a team’s own API', () => {
     const consumerTemplate = Template.fromStack(consumer);
     consumerTemplate.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     consumerTemplate.resourceCountIs('AWS::ApiGateway::Method', PLATFORM_ROUTES.length + teamRoutes.length + 1);
-    consumerTemplate.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+    consumerTemplate.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
   });
 });

@@ -6,6 +6,9 @@ import { actionsOf, logicalIdOf, type Statement, statementsOfRole, synthDemo } f
 
 const { stack, template } = synthDemo();
 const functionIds = Object.keys(FUNCTIONS) as FunctionId[];
+const AUTHORIZERS: FunctionId[] = ['authorizer', 'management-authorizer'];
+/** Invoked per product call (runsPerCall), or per management call for the uncached management authorizer. */
+const JSON_LOGGERS: FunctionId[] = ['authorizer', 'management-authorizer', 'metered-proxy'];
 
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const usesTable = (needs: FunctionNeeds) => needs.table.length > 0 || (needs.queryIndexes ?? []).length > 0;
@@ -47,17 +50,17 @@ describe('every function', () => {
   });
 
   it.each(
-    functionIds.filter((functionId) => functionId !== 'authorizer'),
+    functionIds.filter((functionId) => !AUTHORIZERS.includes(functionId)),
   )('%s maps stack traces to the source', (functionId) => {
     expect(lambdaOf(functionId).Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
   });
 
-  it('runs the authorizer without source maps: it throws on every refused key', () => {
-    expect(lambdaOf('authorizer').Environment.Variables.NODE_OPTIONS).toBeUndefined();
+  it.each(AUTHORIZERS)('runs %s without source maps: it throws on every refused key', (functionId) => {
+    expect(lambdaOf(functionId).Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
   it.each(
-    functionIds.filter(runsPerCall),
+    JSON_LOGGERS,
   )('%s, invoked per call, logs as JSON without Lambda’s START/END/REPORT lines (system WARN), application INFO', (functionId) => {
     expect(lambdaOf(functionId).LoggingConfig).toEqual({
       LogFormat: 'JSON',
@@ -67,9 +70,9 @@ describe('every function', () => {
     });
   });
 
-  it('leaves the functions that run per minute or per management call in the text format, with their REPORT lines', () => {
+  it('leaves the functions that run per minute or serve a management call in the text format, with their REPORT lines', () => {
     expect(functionIds.filter(runsPerCall).sort()).toEqual(['authorizer', 'metered-proxy']);
-    for (const functionId of functionIds.filter((id) => !runsPerCall(id))) {
+    for (const functionId of functionIds.filter((id) => !JSON_LOGGERS.includes(id))) {
       expect(lambdaOf(functionId).LoggingConfig).toEqual({
         LogGroup: { Ref: logicalIdOf(stack.platform.functions[functionId].logGroup) },
       });

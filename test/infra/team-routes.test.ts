@@ -150,7 +150,7 @@ describe('the team’s routes on ApiKeyPlatform', () => {
     });
   });
 
-  it('lets a team’s role read the caller signing secret through grantCallerSecret, and no platform function but the authorizer', () => {
+  it('lets a team’s role read the caller signing secret through grantCallerSecret, and no platform function but the two authorizers', () => {
     const { stack, construct } = teamStack();
     const platform = construct();
     const taskRole = new iam.Role(stack, 'FleetTaskRole', {
@@ -168,7 +168,8 @@ describe('the team’s routes on ApiKeyPlatform', () => {
     const readers = Object.entries(platform.functions)
       .filter(([, fn]) => JSON.stringify(statementsOfRole(template, fn.role as iam.IRole)).includes(secretId))
       .map(([functionId]) => functionId);
-    expect(readers).toEqual(['authorizer']);
+    // The management authorizer answers keys exactly as the key authorizer does, signature included.
+    expect(readers).toEqual(['authorizer', 'management-authorizer']);
     expect(
       template.findResources('AWS::Lambda::Function')[logicalIdOf(platform.functions.authorizer)]?.Properties
         .Environment.Variables.CALLER_SIGNING_SECRET_ID,

@@ -36,7 +36,8 @@ describe("local IAM enforcement on the authorizer's organization read", () => {
   it("answers 500 for a '*' key when the authorizer may read KEY# items only: its sub-accounts are in ORG#", async () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
 
-    const response = await platform.admin.get('/v1/whoami');
+    // A team's route: the key authorizer's (management routes have their own, management-authorizer).
+    const response = await platform.admin.get(`/v1/contacts?account_id=${platform.bootstrap.accountIds[0]}`);
 
     expect(response.status).toBe(500);
     logged.mockRestore();

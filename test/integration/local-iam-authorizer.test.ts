@@ -23,7 +23,8 @@ describe('local IAM enforcement on the authorizer', () => {
   it('answers 500 for every call when the authorizer may not read keys', async () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
 
-    const response = await platform.admin.get('/v1/whoami');
+    // A team's route: the key authorizer's (management routes have their own, management-authorizer).
+    const response = await platform.admin.get(`/v1/contacts?account_id=${platform.bootstrap.accountIds[0]}`);
 
     expect(response.status).toBe(500);
     expect(logged).toHaveBeenCalledWith(
