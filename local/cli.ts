@@ -45,6 +45,10 @@ Commands:
       Adds credits to the organization's live balance (default) or its sandbox balance (test), and
       prints the new balance. Sandbox calls draw on the sandbox balance only.
 ${LEAK_USAGE}
+  members migrate
+      Moves the members of organizations made before member items out of their organization item
+      into items of their own (one Scan; each organization also migrates on its first member read,
+      but a sign-in by email finds only migrated ones). Harmless to repeat. Prints {read, migrated}.
   keys reindex
       Lists keys made before key lists were per environment in their environment's list (one Scan;
       once per upgraded stack or .local/, harmless to repeat). Prints {read, moved}.
@@ -293,6 +297,9 @@ async function main(argv: string[]) {
   if (group === 'orgs' && command === 'set-leak-action')
     return setLeakAction(rest, () => connect().organizations as DynamoOrganizationStore, fail);
   if (group === 'leaks' && command === 'report') return reportLeak(rest, readLocalBootstrap(), fail);
+  if (group === 'members' && command === 'migrate') {
+    return console.log(JSON.stringify(await (connect().members as DynamoMemberStore).migrateAll()));
+  }
   if (group === 'keys' && command === 'reindex') {
     return console.log(JSON.stringify(await (connect().keys as DynamoKeyStore).reindexListings()));
   }

@@ -19,6 +19,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, NotFoundError } from '../domain/errors';
@@ -234,6 +235,36 @@ export class DynamoMemberStore implements MemberStore {
         }),
       );
     }
+  }
+
+  /**
+   * Migrates every organization item that still holds a `members` array (the operator CLI's
+   * `members migrate`: one Scan, with the operator's credentials; no function scans). Until then an
+   * organization migrates on its first member read, but a sign-in by email across organizations
+   * (membershipsOfEmail) finds only migrated ones. Harmless to repeat.
+   */
+  async migrateAll(): Promise<{ read: number; migrated: number }> {
+    const counts = { read: 0, migrated: 0 };
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :org AND attribute_exists(#members)',
+          ProjectionExpression: 'id',
+          ExpressionAttributeNames: { '#members': 'members' },
+          ExpressionAttributeValues: { ':org': 'ORG' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        counts.read++;
+        await this.list(String(item.id));
+        counts.migrated++;
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return counts;
   }
 
   async markJoined(organizationId: string, memberId: string, at: string): Promise<Member | undefined> {

@@ -206,6 +206,35 @@ describe('DynamoMemberStore', () => {
     expect(await store.markJoined('org_1', 'mem_nobody', '2026-12-01T11:00:00.000Z')).toBeUndefined();
   });
 
+  it('migrates every legacy organization at once for the operator, so a sign-in by email finds them', async () => {
+    const { store, tableName } = await aStore();
+    for (const organizationId of ['org_a', 'org_b']) {
+      await local.documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: `ORG#${organizationId}`,
+            sk: 'ORG',
+            id: organizationId,
+            createdAt: '2025-01-01T00:00:00.000Z',
+            members: [{ id: `mem_${organizationId}`, email: 'pat@example.com', role: 'owner' }],
+          },
+        }),
+      );
+    }
+    await store.invite(aMember({ email: 'pat@example.com', organizationId: 'org_new' }));
+    expect(await store.membershipsOfEmail('pat@example.com')).toHaveLength(1);
+
+    expect(await store.migrateAll()).toEqual({ read: 2, migrated: 2 });
+    expect(await store.migrateAll()).toEqual({ read: 0, migrated: 0 });
+
+    expect((await store.membershipsOfEmail('pat@example.com')).map((m) => m.organizationId).sort()).toEqual([
+      'org_a',
+      'org_b',
+      'org_new',
+    ]);
+  });
+
   it("migrates an organization item's members array once, on the first read", async () => {
     const { store, tableName } = await aStore();
     await local.documents.send(
