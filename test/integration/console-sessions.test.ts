@@ -2,17 +2,9 @@
  * Console sessions over HTTP on the local stack: the team's backend (the live admin key) asks for a
  * session for a member, the link signs a browser in once, and a revoke ends the session.
  */
-import { FUNCTIONS } from '../../functions/definition/functions';
 import { logger } from '../../functions/runtime/logger';
 import { apiAs } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-
-/**
- * Needs the management authorizer (H-authorizer: the `management-authorizer` function and the
- * local gateway's per-route authorizer), which lets session tokens onto the management routes.
- * These tests run once that function is declared.
- */
-const withManagementAuthorizer = 'management-authorizer' in FUNCTIONS ? it : it.skip;
 
 describe('console sessions', () => {
   let platform: TestPlatform;
@@ -146,7 +138,8 @@ describe('console sessions', () => {
     expect(exchange.body.readOnly).toBe(false);
   });
 
-  withManagementAuthorizer("lets the session's token reach GET /v1/keys as the member", async () => {
+  // Through the management authorizer: session tokens are Bearer credentials on the management routes.
+  it("lets the session's token reach GET /v1/keys as the member", async () => {
     const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
     const exchanged = await anonymous().post('/v1/console-sessions/exchange', { link: linkOf(created.body.url) });
 
@@ -156,7 +149,23 @@ describe('console sessions', () => {
     }
   });
 
-  withManagementAuthorizer('stops a revoked session within 1 s', async () => {
+  it('lets an owner hand out a session with their own, and a read-only session none (403)', async () => {
+    const owner = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
+    const readOnly = await platform.admin.post('/v1/console-sessions', { email: ownerEmail, readOnly: true });
+    const asOwner = platform.live(owner.body.token, { keyHeader: 'bearer' });
+    const asReader = platform.live(readOnly.body.token, { keyHeader: 'bearer' });
+
+    const byOwner = await asOwner.post('/v1/console-sessions', { email: ownerEmail });
+    const byReader = await asReader.post('/v1/console-sessions', { email: ownerEmail });
+
+    expect(byOwner.status).toBe(201);
+    const listed = await platform.admin.get('/v1/console-sessions');
+    const entry = listed.body.items.find((session: { id: string }) => session.id === byOwner.body.id);
+    expect(entry.createdBy).toBe(owner.body.member.id);
+    expect(byReader.status).toBe(403);
+  });
+
+  it('stops a revoked session within 1 s', async () => {
     const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
     const asSession = platform.live(created.body.token, { keyHeader: 'bearer' });
     expect((await asSession.get('/v1/keys')).status).toBe(200);
