@@ -53,6 +53,14 @@ describe('authorizer', () => {
     expect(JSON.stringify(management.Properties.AuthorizerUri)).toContain(
       `"${logicalIdOf(stack.platform.functions['management-authorizer'])}","Arn"`,
     );
+    const invokers = Object.values(
+      template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }),
+    ).filter(
+      (permission) =>
+        permission.Properties.FunctionName['Fn::GetAtt']?.[0] ===
+        logicalIdOf(stack.platform.functions['management-authorizer']),
+    );
+    expect(JSON.stringify(invokers)).toContain(`"/authorizers/"`);
   });
 
   it('invokes the authorizer function', () => {
