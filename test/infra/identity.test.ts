@@ -2,6 +2,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { FUNCTIONS } from '../../functions/definition/functions';
 import { ApiKeyPlatform, ApiKeyPlatformPropsError } from '../../infra/api-key-platform';
 import { type IdentityOptions, identityEnvironment } from '../../infra/identity';
 import { teamApi, testApp } from './synth';
@@ -57,6 +58,18 @@ describe('ApiKeyPlatform identity', () => {
     const { stack } = aPlatform();
 
     expect(oidcVariablesByFunction(stack)).toEqual({});
+  });
+
+  it('gives the management authorizer the OIDC settings, and no other function', () => {
+    const { stack } = aPlatform({ oidc: { ...OIDC, subjectClaim: 'oid' } });
+
+    expect(oidcVariablesByFunction(stack)).toEqual({
+      [FUNCTIONS['management-authorizer'].description]: {
+        OIDC_ISSUER: OIDC.issuer,
+        OIDC_AUDIENCE: OIDC.audience,
+        OIDC_SUBJECT_CLAIM: 'oid',
+      },
+    });
   });
 
   it('spells the settings as the variables loadOidcConfig reads, the claims only when given', () => {
