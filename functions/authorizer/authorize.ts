@@ -11,7 +11,7 @@ import type { ApiKeyHeaderMode } from '../definition/api';
 import { callerHeaderContext } from '../definition/caller-headers';
 import { backendAccountsOf, type OrganizationAccounts } from '../domain/backend-accounts';
 import { audienceOf, signCaller, signedFieldsOfContext } from '../domain/caller-assertion';
-import type { AccountScope, ApiKeyRecord } from '../domain/keys/key-model';
+import { type AccountScope, type ApiKeyRecord, answerableMemberOf } from '../domain/keys/key-model';
 import { presentedKey } from '../domain/keys/presented-key';
 import { type Verification, type VerifyKeyDeps, verifyKey } from '../domain/keys/verify-key';
 import { allowPolicy, denyPolicy, parseMethodArn } from '../domain/policy';
@@ -112,7 +112,8 @@ function callerContext(
     actorType: 'key',
     keyId: key.id,
     organizationId: key.organizationId,
-    memberId: key.createdBy,
+    // The person behind the key, also when a key made it: audit entries and whoami name a person.
+    memberId: answerableMemberOf(key),
     environment: key.environment,
     permissions: JSON.stringify(key.permissions),
     accounts: JSON.stringify(key.accounts),

@@ -85,6 +85,7 @@ export async function provisionOrganization(deps: ProvisioningDeps, request: New
         accounts: '*',
         environment,
         createdBy: owner.id,
+        ownerMemberId: owner.id,
       });
       adminKeys[environment] = token;
       issued.push(record);

@@ -247,12 +247,13 @@ describe('key management API', () => {
       expect(response.body).toEqual({
         keyId: id,
         organizationId: platform.bootstrap.organizationId,
-        // Its creator: the admin key that made it.
-        memberId: (await platform.admin.get('/v1/whoami')).body.keyId,
+        // The person answerable for it: the owner behind the admin key that made it.
+        memberId: (await platform.admin.get('/v1/whoami')).body.memberId,
         environment: 'live',
         permissions: ['search'],
         accounts: [platform.bootstrap.accountIds[1]],
       });
+      expect(response.body.memberId).toMatch(/^mem_/);
     });
   });
 

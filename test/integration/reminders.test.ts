@@ -70,7 +70,7 @@ describe('rotation reminders', () => {
       new UpdateCommand({
         TableName: platform.bootstrap.tableName,
         Key: keyItemKey(key.id),
-        UpdateExpression: 'SET createdBy = :creator',
+        UpdateExpression: 'SET createdBy = :creator, ownerMemberId = :creator',
         ExpressionAttributeValues: { ':creator': 'mem_creator' },
       }),
     );

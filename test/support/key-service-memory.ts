@@ -1,6 +1,11 @@
 /** The key service's stores in memory, for unit tests of its rules: keys, an organization, members. */
 import type { Caller } from '../../functions/domain/caller';
-import type { ApiKeyRecord, KeyStore, PageRequest } from '../../functions/domain/keys/key-model';
+import {
+  type ApiKeyRecord,
+  answerableMemberOf,
+  type KeyStore,
+  type PageRequest,
+} from '../../functions/domain/keys/key-model';
 import type { Member } from '../../functions/domain/members/member-model';
 import type { Organization } from '../../functions/domain/organization';
 import { MemoryMemberStore } from './member-memory';
@@ -74,10 +79,10 @@ export function keyServiceWith(
 /** A key acting on the management API, as the authorizer vouches for it. */
 export function keyCaller(actor: ApiKeyRecord): Caller {
   return {
-    actor: { kind: 'key', keyId: actor.id, memberId: actor.createdBy },
+    actor: { kind: 'key', keyId: actor.id, memberId: answerableMemberOf(actor) },
     keyId: actor.id,
     organizationId: actor.organizationId,
-    memberId: actor.createdBy,
+    memberId: answerableMemberOf(actor),
     environment: actor.environment,
     permissions: actor.permissions,
     accounts: actor.accounts,

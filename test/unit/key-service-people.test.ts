@@ -1,5 +1,6 @@
 import { createKeyInput } from '../../functions/definition/schemas/keys';
 import { ExceedsOwnRightsError, ForbiddenError, NotFoundError } from '../../functions/domain/errors';
+import { answerableMemberOf } from '../../functions/domain/keys/key-model';
 import {
   changeKeyStatus,
   createKey,
@@ -110,6 +111,26 @@ describe('createdBy is whoever acted', () => {
     );
 
     expect(record.createdBy).toBe(admin.id);
+  });
+
+  it('keeps the person behind the acting key answerable, through keys made by keys', async () => {
+    const admin = aKeyRecord({ id: 'key_ADMINADMINADMIN', permissions: ['admin'], createdBy: OWNER.id });
+    const { deps } = keyServiceWith([admin], { organization: ORGANIZATION });
+    const { record: child } = await createKey(
+      deps,
+      keyCaller(admin),
+      createKeyInput.parse({ name: 'child', permissions: ['admin'] }),
+    );
+
+    const { record: grandchild } = await createKey(
+      deps,
+      keyCaller(child),
+      createKeyInput.parse({ name: 'grandchild', permissions: ['read'] }),
+    );
+
+    expect(child).toMatchObject({ createdBy: admin.id, ownerMemberId: OWNER.id });
+    expect(grandchild).toMatchObject({ createdBy: child.id, ownerMemberId: OWNER.id });
+    expect(answerableMemberOf(grandchild)).toBe(OWNER.id);
   });
 
   it('names the rotating person as the new key’s creator', async () => {

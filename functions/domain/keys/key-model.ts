@@ -23,8 +23,13 @@ export interface ApiKeyRecord {
   expiresAt?: string;
   rateLimitPerMinute?: number;
   createdAt: string;
-  /** Member id of the person who created the key. */
+  /** Who created the key: a member id (`mem_…`) for a person, the acting key's id (`key_…`) for a key. */
   createdBy: string;
+  /**
+   * The person answerable for the key: its maker, or for a key made by a key that key's person.
+   * Absent on keys made before people signed in, whose `createdBy` was always a member id.
+   */
+  ownerMemberId?: string;
   lastUsedAt?: string;
   rotationDueAt: string;
   rotatedFromKeyId?: string;
@@ -72,4 +77,9 @@ export function effectiveStatus(key: ApiKeyRecord, now: Date): KeyStatus {
     return 'expired';
   }
   return key.status;
+}
+
+/** The member answerable for a key (reminders, the caller's `memberId`): see `ownerMemberId`. */
+export function answerableMemberOf(key: Pick<ApiKeyRecord, 'createdBy' | 'ownerMemberId'>): string {
+  return key.ownerMemberId ?? key.createdBy;
 }

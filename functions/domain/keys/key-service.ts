@@ -55,13 +55,19 @@ export async function createKey(
   assertFuture(settings.expiresAt, deps.clock(), 'expiresAt');
   assertWithinActor(actor, { ...settings, accounts });
   // The person or key that acted, never what a request says: the record must not be forgeable.
-  return issueKey(deps, organization, { ...settings, accounts, createdBy: actorLabel(caller) });
+  return issueKey(deps, organization, {
+    ...settings,
+    accounts,
+    createdBy: actorLabel(caller),
+    ownerMemberId: caller.memberId,
+  });
 }
 
 export type KeySettings = Omit<CreateKeyInput, 'environment' | 'accounts'> & {
   environment: KeyEnvironment;
   accounts: AccountScope;
   createdBy: string;
+  ownerMemberId: string;
 };
 
 /** Generates, hashes and stores a new key; the plaintext is returned once and never kept. */
@@ -87,6 +93,7 @@ export async function issueKey(
     ...(settings.rateLimitPerMinute !== undefined && { rateLimitPerMinute: settings.rateLimitPerMinute }),
     createdAt: now.toISOString(),
     createdBy: settings.createdBy,
+    ownerMemberId: settings.ownerMemberId,
     rotationDueAt: rotationDueAt(organization, now),
     ...(organization.usageIdentifierKey && { usageIdentifierKey: organization.usageIdentifierKey }),
     version: 1,
@@ -298,6 +305,7 @@ export async function rotateKey(deps: KeyServiceDeps, caller: Caller, keyId: str
     last8: generated.last8,
     createdAt: now.toISOString(),
     createdBy: actorLabel(caller),
+    ownerMemberId: caller.memberId,
     rotationDueAt: rotationDueAt(organization, now),
     rotatedFromKeyId: old.id,
     version: 1,

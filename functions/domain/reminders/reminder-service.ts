@@ -5,7 +5,7 @@
  * delivers.
  */
 import type { Clock } from '../clock';
-import type { ApiKeyRecord } from '../keys/key-model';
+import { type ApiKeyRecord, answerableMemberOf } from '../keys/key-model';
 import type { KeyEnvironment } from '../keys/key-token';
 import type { Member, MemberStore } from '../members/member-model';
 import { adminEmailsOf, type Organization } from '../organization';
@@ -132,7 +132,7 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
   const asOf = new Date(message.asOf);
   const members = await deps.members.list(key.organizationId);
   const recipients = recipientsOf(members, key);
-  const creator = members.find((member) => member.id === key.createdBy)?.email ?? key.createdBy;
+  const creator = members.find((member) => member.id === answerableMemberOf(key))?.email ?? key.createdBy;
 
   if (message.stage === 'grace') {
     if (!graceWarningDue(key, asOf)) {
@@ -194,7 +194,10 @@ export async function sendReminder(deps: WorkerDeps, message: ReminderMessage): 
   return 'sent';
 }
 
-/** The organization's owners and admins, and the member who created the key; each address once. */
+/**
+ * The organization's owners and admins, and the person answerable for the key (its maker, or the
+ * person behind the key that made it); each address once.
+ */
 export function recipientsOf(members: readonly Member[], key: ApiKeyRecord): string[] {
-  return adminEmailsOf(members, [key.createdBy]);
+  return adminEmailsOf(members, [answerableMemberOf(key)]);
 }
