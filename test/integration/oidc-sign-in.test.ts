@@ -43,6 +43,30 @@ describe('OIDC sign-in on the local stack', () => {
     expect(response.body.items).toEqual(expect.any(Array));
   });
 
+  it('asks a person of two organizations to name one, and serves the one named', async () => {
+    const email = 'both@demo.example';
+    await platform.admin.post('/v1/members', { email, role: 'viewer' });
+    const other = await platform.createOrganization({ ownerEmail: email });
+    const { access_token: token } = await signInAtLocalOidc(issuer, email);
+    const as = (organizationId?: string) =>
+      platform
+        .live(token, {
+          keyHeader: 'bearer',
+          ...(organizationId && { headers: { 'x-organization-id': organizationId } }),
+        })
+        .get('/v1/keys');
+
+    const unnamed = await as();
+    const named = await as(other.organization.id);
+    const keysOfOther = await other.admin.get('/v1/keys');
+
+    expect(unnamed.status).toBe(403);
+    expect(unnamed.body.error).toMatchObject({ code: 'organization_required' });
+    expect(unnamed.body.error.message).toContain(other.organization.id);
+    expect(named.status).toBe(200);
+    expect(named.body.items).toEqual(keysOfOther.body.items);
+  });
+
   it('refuses a token signed by another key under the provider’s key id', async () => {
     const { access_token: genuine } = await signInAtLocalOidc(issuer, platform.bootstrap.ownerEmail);
     const forger = await generateKeyPair('ES256');
