@@ -1,4 +1,4 @@
-/** The authorizer bundled as CDK bundles it (esbuild, minified, node22, CommonJS), and its cold start. */
+/** An authorizer (the key one unless another entry is named) bundled as CDK bundles it (esbuild, minified, node22, CommonJS), and its cold start. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,11 +7,11 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { median } from './measure';
 
-export async function bundleAuthorizer(root: string) {
+export async function bundleAuthorizer(root: string, entry = 'functions/authorizer/handler.ts') {
   const outdir = mkdtempSync(join(tmpdir(), 'authorizer-bundle-'));
   const outfile = join(outdir, 'index.js');
   await build({
-    entryPoints: [join(root, 'functions/authorizer/handler.ts')],
+    entryPoints: [join(root, entry)],
     bundle: true,
     minify: true,
     platform: 'node',

@@ -19,6 +19,7 @@ import { countDynamoDbRequests } from './dynamodb-counter';
 import { benchHeaderModesInChildProcesses } from './header-modes';
 import { interleaved, median, ms, percentile, us } from './measure';
 import { measureRateLimitMiddleware } from './middleware';
+import { benchPeople } from './people';
 import { benchTeamRoutesInChildProcess } from './team-routes';
 import { benchUsage } from './usage';
 import { benchWebhooksInChildProcess } from './webhooks';
@@ -27,7 +28,7 @@ const quick = process.argv.includes('--quick');
 const scale = quick ? 0.2 : 1;
 const n = (count: number) => Math.max(10, Math.round(count * scale));
 
-const platform = await startPlatform({ app: leadbaseApp, port: 0, logLevel: 'CRITICAL' });
+const platform = await startPlatform({ app: leadbaseApp, port: 0, logLevel: 'CRITICAL', oidcProvider: true });
 const { bootstrap } = platform;
 // The demo organization starts on starter (60 calls a minute); the bench measures the platform, not the plan.
 await changePlan(localProvisioningDeps(localClients(bootstrap.endpoints), bootstrap), bootstrap.organizationId, {
@@ -174,6 +175,9 @@ console.log('\nAuthorizer bundle and cold start');
 
 console.log('\nUsage statistics and the call log on (product calls GET /v1/contacts, steady state)');
 await benchUsage({ platform, counter, report, calls: n(2000) });
+
+console.log('\nPeople on the management routes (GET /v1/keys through the management authorizer)');
+await benchPeople({ platform, counter, report, quick });
 
 await platform.close();
 await benchHeaderModesInChildProcesses({ quick, report });
