@@ -306,7 +306,8 @@ describe('finding 9: the demo stack', () => {
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
     for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
-      if (secret.Properties.Description?.includes('cursors')) continue; // holds nothing lasting
+      // Hold nothing lasting: cursors of the last 24 hours, and console sessions (at most 7 days).
+      if (/cursors|console session/.test(secret.Properties.Description ?? '')) continue;
       expect(secret.DeletionPolicy).toBe('Retain');
     }
     const throwaway = Template.fromStack(synthDemo(testApp({ ...DEMO_CONTEXT, destroyOnRemoval: 'true' })).stack);
