@@ -15,8 +15,18 @@ export interface OidcOptions {
   audience: string;
   /** The claim naming the person; `sub` by default. */
   subjectClaim?: string;
-  /** The claim holding the person's email, mapped to a member when `email_verified` is true; `email` by default. */
+  /**
+   * The claim holding the person's email, mapped to an invited member when the provider vouches for
+   * it (see emailVerifiedClaim); `email` by default.
+   */
   emailClaim?: string;
+  /**
+   * The boolean claim that vouches for emailClaim. Defaults to `email_verified`, but only for the
+   * `email` claim: with another emailClaim nobody is mapped by email unless this names the claim
+   * that verifies it, because a custom claim may be one users write themselves (Cognito's
+   * `custom:*` attributes) and would let anyone take over a member by typing their address.
+   */
+  emailVerifiedClaim?: string;
 }
 
 export interface IdentityOptions {
@@ -40,7 +50,7 @@ export function identityProblems(identity: IdentityOptions | undefined): string[
     if (!Token.isUnresolved(oidc.audience) && oidc.audience.trim() === '') {
       problems.push('identity.oidc.audience must name the audience (aud) of the tokens people send');
     }
-    for (const claim of ['subjectClaim', 'emailClaim'] as const) {
+    for (const claim of ['subjectClaim', 'emailClaim', 'emailVerifiedClaim'] as const) {
       if (oidc[claim] !== undefined && oidc[claim].trim() === '') {
         problems.push(`identity.oidc.${claim} is empty: leave it out for the default`);
       }
@@ -61,6 +71,7 @@ export function identityEnvironment(identity: IdentityOptions | undefined): Part
     OIDC_AUDIENCE: oidc.audience,
     ...(oidc.subjectClaim && { OIDC_SUBJECT_CLAIM: oidc.subjectClaim }),
     ...(oidc.emailClaim && { OIDC_EMAIL_CLAIM: oidc.emailClaim }),
+    ...(oidc.emailVerifiedClaim && { OIDC_EMAIL_VERIFIED_CLAIM: oidc.emailVerifiedClaim }),
   };
 }
 

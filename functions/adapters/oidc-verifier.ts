@@ -25,24 +25,36 @@ export interface OidcVerifierOptions {
   audience: string;
   /** The claim naming the person; `sub` unless the provider's stable id is elsewhere. */
   subjectClaim?: string;
+  /** The claim holding the person's email; `email` by default. */
   emailClaim?: string;
+  /**
+   * The boolean claim by which the provider vouches for `emailClaim`. `email_verified` speaks for
+   * `email` only, so it is the default only when `emailClaim` is `email`. With another email claim
+   * and no verified claim named, nobody is mapped by email (only by a linked subject): a custom
+   * claim may be one the user writes themselves (Cognito's `custom:*`), and trusting it would let
+   * anyone take over a member by typing their address.
+   */
+  emailVerifiedClaim?: string;
   fetch?: typeof fetch;
   /** Milliseconds since the epoch; tests pin it. */
   now?: () => number;
+  /** Told when the issuer's keys could not be fetched: once per OIDC_ISSUER_RETRY_AFTER_MS window. */
+  onIssuerUnavailable?: (error: OidcIssuerUnavailableError) => void;
 }
 
 export interface OidcIdentity {
   issuer: string;
   subject: string;
   email?: string;
-  /** Only `email_verified: true` (a boolean) counts: a person is mapped by email only then. */
+  /** Only the verified claim (`email_verified` for `email`) as the boolean true counts: a person is mapped by email only then. */
   emailVerified: boolean;
 }
 
 /**
  * The issuer could not be asked for its keys (down, not an OIDC issuer, a JWKS that does not parse):
- * no statement about the token. The management authorizer lets it surface as a 500 and a log line
- * rather than a 401 that would send people to look for a wrong password.
+ * no statement about the token. The management authorizer lets it surface as a 500
+ * (AUTHORIZER_FAILURE: the platform's dependency is down, not the caller's fault) rather than a 401
+ * that would send people to look for a wrong password.
  */
 export class OidcIssuerUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -57,9 +69,10 @@ export interface OidcVerifier {
 
 export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
   const { issuer, audience, subjectClaim = 'sub', emailClaim = 'email' } = options;
+  const emailVerifiedClaim = options.emailVerifiedClaim ?? (emailClaim === 'email' ? 'email_verified' : undefined);
   const fetchImpl = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
-  const keysOfIssuer = remoteKeySet(issuer, fetchImpl);
+  const keysOfIssuer = remoteKeySet(issuer, fetchImpl, now, options.onIssuerUnavailable ?? (() => {}));
   const verified = new Map<string, { identity: OidcIdentity; expiresAtMs: number }>();
 
   return {
@@ -82,7 +95,7 @@ export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
         if (error instanceof OidcIssuerUnavailableError) throw error;
         return undefined;
       }
-      const identity = identityOf(payload, { issuer, subjectClaim, emailClaim });
+      const identity = identityOf(payload, { issuer, subjectClaim, emailClaim, emailVerifiedClaim });
       if (!identity) return undefined;
       if (verified.size >= MAX_CACHED_TOKENS) verified.delete(verified.keys().next().value as string);
       verified.set(token, { identity, expiresAtMs: (payload.exp as number) * 1000 });
@@ -93,7 +106,7 @@ export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
 
 function identityOf(
   payload: Record<string, unknown>,
-  claims: { issuer: string; subjectClaim: string; emailClaim: string },
+  claims: { issuer: string; subjectClaim: string; emailClaim: string; emailVerifiedClaim: string | undefined },
 ): OidcIdentity | undefined {
   const subject = payload[claims.subjectClaim];
   if (typeof subject !== 'string' || subject === '') return undefined;
@@ -102,32 +115,63 @@ function identityOf(
     issuer: claims.issuer,
     subject,
     ...(typeof email === 'string' && email !== '' && { email }),
-    emailVerified: payload.email_verified === true,
+    emailVerified: claims.emailVerifiedClaim !== undefined && payload[claims.emailVerifiedClaim] === true,
   };
 }
+
+/**
+ * After the issuer failed to give its keys, every token that needs them gets the same failure,
+ * without asking again, for this long: an issuer outage must not turn each management call into a
+ * discovery or JWKS fetch that waits out its timeout.
+ */
+export const OIDC_ISSUER_RETRY_AFTER_MS = 10_000;
 
 /**
  * The issuer's keys: discovery once (retried after a failure), then jose's remote key set, which
  * caches the keys and fetches them again when a token names a key id it has not seen (rotation).
  * Nothing is fetched for a token whose header is already wrong: jose checks the algorithm first.
+ * A failed fetch is remembered for OIDC_ISSUER_RETRY_AFTER_MS and reported once per such window.
  */
-function remoteKeySet(issuer: string, fetchImpl: typeof fetch) {
+function remoteKeySet(
+  issuer: string,
+  fetchImpl: typeof fetch,
+  now: () => number,
+  onUnavailable: (error: OidcIssuerUnavailableError) => void,
+) {
   let keySet: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  let failure: { error: OidcIssuerUnavailableError; untilMs: number } | undefined;
+  const currentFailure = () => (failure && failure.untilMs > now() ? failure.error : undefined);
+  const unavailable = (error: OidcIssuerUnavailableError): OidcIssuerUnavailableError => {
+    // Calls waiting on the same fetch fail together: the first reports it, the others join its window.
+    const known = currentFailure();
+    if (known) return known;
+    failure = { error, untilMs: now() + OIDC_ISSUER_RETRY_AFTER_MS };
+    onUnavailable(error);
+    return error;
+  };
   return async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    const known = currentFailure();
+    if (known) throw known;
     keySet ??= discoverJwksUri(issuer, fetchImpl)
       .then((jwksUri) => createRemoteJWKSet(jwksUri, { [customFetch]: fetchImpl }))
       .catch((error: unknown) => {
         keySet = undefined;
-        throw error;
+        throw unavailable(
+          error instanceof OidcIssuerUnavailableError
+            ? error
+            : new OidcIssuerUnavailableError(`OIDC discovery failed: ${String(error)}`, { cause: error }),
+        );
       });
     const keys = await keySet;
     try {
       return await keys(header, token);
     } catch (error) {
       if (error instanceof errors.JOSEError && !JWKS_FETCH_FAILURES.has(error.code)) throw error;
-      throw new OidcIssuerUnavailableError(`The OIDC issuer's keys could not be fetched: ${String(error)}`, {
-        cause: error,
-      });
+      throw unavailable(
+        new OidcIssuerUnavailableError(`The OIDC issuer's keys could not be fetched: ${String(error)}`, {
+          cause: error,
+        }),
+      );
     }
   };
 }

@@ -118,6 +118,7 @@ export const oidcConfig = {
   OIDC_AUDIENCE: z.optional(z.string().check(z.minLength(1, 'OIDC_AUDIENCE is empty'))),
   OIDC_SUBJECT_CLAIM: z.optional(z.string().check(z.minLength(1, 'OIDC_SUBJECT_CLAIM is empty'))),
   OIDC_EMAIL_CLAIM: z.optional(z.string().check(z.minLength(1, 'OIDC_EMAIL_CLAIM is empty'))),
+  OIDC_EMAIL_VERIFIED_CLAIM: z.optional(z.string().check(z.minLength(1, 'OIDC_EMAIL_VERIFIED_CLAIM is empty'))),
 };
 
 export interface OidcSettings {
@@ -125,6 +126,8 @@ export interface OidcSettings {
   audience: string;
   subjectClaim: string;
   emailClaim: string;
+  /** Set only when configured: the verifier defaults it to `email_verified` for the `email` claim alone. */
+  emailVerifiedClaim?: string;
 }
 
 /** The OIDC settings, or undefined when OIDC is off; an issuer without an audience (or the reverse) fails here. */
@@ -141,6 +144,7 @@ export function loadOidcConfig(env: NodeJS.ProcessEnv = process.env): OidcSettin
     audience: config.OIDC_AUDIENCE,
     subjectClaim: config.OIDC_SUBJECT_CLAIM ?? 'sub',
     emailClaim: config.OIDC_EMAIL_CLAIM ?? 'email',
+    ...(config.OIDC_EMAIL_VERIFIED_CLAIM && { emailVerifiedClaim: config.OIDC_EMAIL_VERIFIED_CLAIM }),
   };
 }
 /** Where console sign-in links point (the construct's `identity.consoleUrl`); else the API's own `/<stage>/console`. */

@@ -33,12 +33,16 @@ function oidcVariablesByFunction(stack: Stack) {
 describe('ApiKeyPlatform identity', () => {
   it('names each mistake in the OIDC settings at synth', () => {
     const attempt = () =>
-      aPlatform({ oidc: { issuer: 'http://id.example.com', audience: ' ', subjectClaim: '' }, consoleUrl: 'ftp://x' });
+      aPlatform({
+        oidc: { issuer: 'http://id.example.com', audience: ' ', subjectClaim: '', emailVerifiedClaim: ' ' },
+        consoleUrl: 'ftp://x',
+      });
 
     expect(attempt).toThrow(ApiKeyPlatformPropsError);
     expect(attempt).toThrow(/identity\.oidc\.issuer must be an https URL.*'http:\/\/id\.example\.com'/);
     expect(attempt).toThrow(/identity\.oidc\.audience must name the audience/);
     expect(attempt).toThrow(/identity\.oidc\.subjectClaim is empty/);
+    expect(attempt).toThrow(/identity\.oidc\.emailVerifiedClaim is empty/);
     expect(attempt).toThrow(/identity\.consoleUrl must be an https URL/);
   });
 
@@ -77,9 +81,14 @@ describe('ApiKeyPlatform identity', () => {
       OIDC_ISSUER: 'https://acme.eu.auth0.com/',
       OIDC_AUDIENCE: 'https://api.acme.example',
     });
-    expect(identityEnvironment({ oidc: { ...OIDC, subjectClaim: 'oid', emailClaim: 'upn' } })).toMatchObject({
+    expect(
+      identityEnvironment({
+        oidc: { ...OIDC, subjectClaim: 'oid', emailClaim: 'upn', emailVerifiedClaim: 'upn_verified' },
+      }),
+    ).toMatchObject({
       OIDC_SUBJECT_CLAIM: 'oid',
       OIDC_EMAIL_CLAIM: 'upn',
+      OIDC_EMAIL_VERIFIED_CLAIM: 'upn_verified',
     });
     expect(identityEnvironment(undefined)).toEqual({});
   });

@@ -16,6 +16,20 @@ describe('loadOidcConfig', () => {
     });
   });
 
+  it('reads the claim that vouches for the email only when it is set', () => {
+    const settings = loadOidcConfig({
+      OIDC_ISSUER: 'https://id.example.com/',
+      OIDC_AUDIENCE: 'api-key-platform',
+      OIDC_EMAIL_CLAIM: 'custom:work_email',
+      OIDC_EMAIL_VERIFIED_CLAIM: 'custom:work_email_verified',
+    });
+
+    expect(settings).toMatchObject({
+      emailClaim: 'custom:work_email',
+      emailVerifiedClaim: 'custom:work_email_verified',
+    });
+  });
+
   it('fails fast, naming both variables, when the issuer comes without an audience', () => {
     expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://id.example.com' })).toThrow(
       /OIDC_ISSUER and OIDC_AUDIENCE go together \(got only OIDC_ISSUER\)/,

@@ -2,6 +2,7 @@ import { type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT, U
 import {
   createOidcVerifier,
   OIDC_ALGORITHMS,
+  OIDC_ISSUER_RETRY_AFTER_MS,
   OidcIssuerUnavailableError,
 } from '../../functions/adapters/oidc-verifier';
 
@@ -22,12 +23,13 @@ const issuerKeys = (async () => {
 })();
 
 /** An identity provider held in memory: its discovery document and JWKS behind an injected fetch. */
-async function anIssuer(options: { discoveredIssuer?: string; jwksStatus?: number } = {}) {
+async function anIssuer(options: { discoveredIssuer?: string; jwksStatus?: number; discoveryDown?: boolean } = {}) {
   const { privateKeys: keys, jwks } = await issuerKeys;
   const requests: string[] = [];
   const fetchStub = (async (input: string | URL | Request) => {
     const url = String(input);
     requests.push(url);
+    if (options.discoveryDown) throw new TypeError('fetch failed');
     if (url === `${ISSUER}/.well-known/openid-configuration`) {
       return Response.json({ issuer: options.discoveredIssuer ?? ISSUER, jwks_uri: `${ISSUER}/jwks` });
     }
@@ -49,7 +51,11 @@ async function anIssuer(options: { discoveredIssuer?: string; jwksStatus?: numbe
     })
       .setProtectedHeader({ alg, kid: `kid-${alg}` })
       .sign(signer as CryptoKey);
-  return { fetch: fetchStub, requests, sign };
+  const restore = () => {
+    options.discoveryDown = false;
+    options.jwksStatus = 200;
+  };
+  return { fetch: fetchStub, requests, sign, restore };
 }
 
 function aVerifier(fetchImpl: typeof fetch, now = () => NOW_S * 1000, overrides = {}) {
@@ -145,6 +151,36 @@ describe('createOidcVerifier', () => {
     expect(absent?.emailVerified).toBe(false);
   });
 
+  it('does not let email_verified vouch for another email claim: nobody is mapped by a custom claim', async () => {
+    const issuer = await anIssuer();
+    const verifier = aVerifier(issuer.fetch, undefined, { emailClaim: 'custom:work_email' });
+
+    // Cognito's custom:* attributes may be user-writable: anyone could type a member's address.
+    const identity = await verifier.verify(
+      await issuer.sign({ 'custom:work_email': 'owner@acme.example', email_verified: true }),
+    );
+
+    expect(identity).toMatchObject({ email: 'owner@acme.example', emailVerified: false });
+  });
+
+  it('maps a custom email claim when the claim that verifies it is configured', async () => {
+    const issuer = await anIssuer();
+    const verifier = aVerifier(issuer.fetch, undefined, {
+      emailClaim: 'custom:work_email',
+      emailVerifiedClaim: 'custom:work_email_verified',
+    });
+
+    const vouched = await verifier.verify(
+      await issuer.sign({ 'custom:work_email': 'ada@acme.example', 'custom:work_email_verified': true }),
+    );
+    const onlyEmailVerified = await verifier.verify(
+      await issuer.sign({ sub: 'user-2', 'custom:work_email': 'ada@acme.example', email_verified: true }),
+    );
+
+    expect(vouched?.emailVerified).toBe(true);
+    expect(onlyEmailVerified?.emailVerified).toBe(false);
+  });
+
   it('reads the person from the configured claims', async () => {
     const issuer = await anIssuer();
     const verifier = aVerifier(issuer.fetch, undefined, { subjectClaim: 'oid', emailClaim: 'upn' });
@@ -183,5 +219,38 @@ describe('createOidcVerifier', () => {
     const issuer = await anIssuer({ discoveredIssuer: 'https://evil.example.com' });
 
     await expect(aVerifier(issuer.fetch).verify(await issuer.sign({}))).rejects.toThrow(/check OIDC_ISSUER/);
+  });
+
+  describe('when the issuer is down', () => {
+    it.each([
+      ['discovery', { discoveryDown: true }],
+      ['the key set', { jwksStatus: 503 }],
+    ])('fails every token at once for a while after %s failed, reporting it once, then asks again', async (_, down) => {
+      const issuer = await anIssuer(down);
+      let nowMs = NOW_S * 1000;
+      const reported: OidcIssuerUnavailableError[] = [];
+      const verifier = aVerifier(issuer.fetch, () => nowMs, {
+        onIssuerUnavailable: (e: OidcIssuerUnavailableError) => reported.push(e),
+      });
+      const tokens = await Promise.all([
+        issuer.sign({}),
+        issuer.sign({ sub: 'user-2' }),
+        issuer.sign({ sub: 'user-3' }),
+      ]);
+
+      const first = await verifier.verify(tokens[0] as string).catch((error: unknown) => error);
+      const requestsAfterFirst = issuer.requests.length;
+      const within = await Promise.all(tokens.map((t) => verifier.verify(t).catch((error: unknown) => error)));
+      const requestsWithin = issuer.requests.length;
+      issuer.restore();
+      nowMs += OIDC_ISSUER_RETRY_AFTER_MS;
+      const after = await verifier.verify(tokens[1] as string);
+
+      expect(first).toBeInstanceOf(OidcIssuerUnavailableError);
+      for (const outcome of within) expect(outcome).toBeInstanceOf(OidcIssuerUnavailableError);
+      expect(requestsWithin).toBe(requestsAfterFirst);
+      expect(reported).toHaveLength(1);
+      expect(after?.subject).toBe('user-2');
+    });
   });
 });
