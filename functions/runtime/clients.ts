@@ -33,11 +33,14 @@ export const apiGateway = /* @__PURE__ */ new APIGatewayClient({
 });
 // The metered proxy's calls to the team's Lambda backends: one attempt, since a retried Invoke may
 // run the backend twice; a request timeout below API Gateway's 29 s leaves time to refund and answer.
+// Computed outside the constructor call: esbuild keeps a call whose arguments may have effects (an
+// arithmetic on an import), and with it the whole Lambda client in every bundle, the authorizers' too.
+const backendRequestTimeoutMs = BACKEND_TIMEOUT_SECONDS * 1000;
 export const lambda = /* @__PURE__ */ new LambdaClient({
   maxAttempts: 1,
   requestHandler: {
     connectionTimeout: 1_000,
-    requestTimeout: BACKEND_TIMEOUT_SECONDS * 1000,
+    requestTimeout: backendRequestTimeoutMs,
     throwOnRequestTimeout: true,
   },
 });

@@ -39,6 +39,8 @@ describe('the authorizer bundle', () => {
     '@aws-sdk/client-sesv2',
     '@aws-sdk/client-sqs',
     '@aws-sdk/client-api-gateway',
+    // The metered proxy's client: 115 KB that came in through runtime/clients.ts (see `lambda` there).
+    '@aws-sdk/client-lambda',
     '@middy/core',
     // OIDC tokens are the management authorizer's business (functions/management-authorizer).
     'jose',
@@ -63,5 +65,45 @@ describe('the authorizer bundle', () => {
     const zodFiles = Object.keys(result.metafile.inputs).filter((path) => path.includes('node_modules/zod/'));
     expect(zodFiles.some((path) => path.includes('/v4/mini/'))).toBe(true);
     expect(zodFiles.some((path) => path.includes('/v4/classic/'))).toBe(false);
+  });
+});
+
+/** The management authorizer runs on every management call, uncached: it carries what people's sign-in needs, no more. */
+describe('the management authorizer bundle', () => {
+  let packages: Set<string>;
+  beforeAll(async () => {
+    const result = await build({
+      entryPoints: [FUNCTIONS['management-authorizer'].entry],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      minify: true,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    packages = new Set(
+      Object.values(result.metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, input]) => input.bytesInOutput > 0)
+          .flatMap(([path]) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []),
+      ),
+    );
+  });
+
+  it('holds the OIDC verifier and the clients it reads with', () => {
+    expect(packages).toContain('jose');
+    expect(packages).toContain('@aws-sdk/client-dynamodb');
+  });
+
+  it.each([
+    '@aws-sdk/client-lambda',
+    '@aws-sdk/client-sesv2',
+    '@aws-sdk/client-sqs',
+    '@aws-sdk/client-api-gateway',
+    '@middy/core',
+  ])('leaves out %s', (name) => {
+    expect(packages).not.toContain(name);
   });
 });
