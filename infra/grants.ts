@@ -10,8 +10,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { consumedQueues, type FunctionNeeds } from '../functions/definition/functions';
+import { consumedQueues, type FunctionNeeds, type TablePartitions } from '../functions/definition/functions';
 import { QUEUE_URL_VARIABLES, type QueueId } from '../functions/definition/queues';
+import type { TableAction } from '../functions/definition/table-access';
 import type {
   authorizerCacheConfig,
   callerSigningSecretConfig,
@@ -124,8 +125,9 @@ export function sesIdentitiesOf(email: Pick<EmailIdentity, 'senderAddress' | 'id
 
 /**
  * Exactly the actions `needs.table` names on the table, and Query on the indexes of
- * `needs.queryIndexes` (named one by one, never `index/*`). `tablePartitions` adds a
- * dynamodb:LeadingKeys condition: every item touched must have a partition key of those prefixes.
+ * `needs.queryIndexes` (named one by one, never `index/*`). With `tablePartitions`, one statement
+ * per group of actions held to the same partition key prefixes (a dynamodb:LeadingKeys condition:
+ * every item an action touches has a partition key of its prefixes); the indexes take Query's.
  */
 export function grantTableAccess(
   fn: lambda.Function,
@@ -136,27 +138,68 @@ export function grantTableAccess(
   if (needs.table.length === 0 && indexes.length === 0) return;
   fn.addEnvironment(TABLE_NAME, table.tableName);
   const partitions = needs.tablePartitions;
-  const conditions = partitions && {
-    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions.map((prefix) => `${prefix}*`) },
-  };
-  if (needs.table.length > 0) {
+  for (const { actions, prefixes } of tableStatementsOf(needs.table, partitions)) {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: [...new Set(needs.table)].map((action) => `dynamodb:${action}`),
+        actions: actions.map((action) => `dynamodb:${action}`),
         resources: [table.tableArn],
-        ...(conditions && { conditions }),
+        ...(prefixes && { conditions: leadingKeysCondition(prefixes) }),
       }),
     );
   }
   if (indexes.length > 0) {
+    const queryPrefixes = partitions && prefixesOf(partitions, 'Query');
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
         resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
-        ...(conditions && { conditions }),
+        ...(queryPrefixes && { conditions: leadingKeysCondition(queryPrefixes) }),
       }),
     );
   }
+}
+
+/**
+ * The table statements of `needs.table`: one without a condition when no partitions are given,
+ * else one per distinct prefix set, in the order their first action is named.
+ */
+export function tableStatementsOf(
+  actions: readonly TableAction[],
+  partitions: TablePartitions | undefined,
+): { actions: TableAction[]; prefixes?: readonly string[] }[] {
+  const unique = [...new Set(actions)];
+  if (unique.length === 0) return [];
+  if (!partitions) return [{ actions: unique }];
+  const unused = Object.keys(partitions).filter((action) => !unique.includes(action as TableAction));
+  if (unused.length > 0) {
+    throw new Error(
+      `tablePartitions names ${unused.join(', ')}, which its table actions do not: add them or drop them.`,
+    );
+  }
+  const groups = new Map<string, { actions: TableAction[]; prefixes: readonly string[] }>();
+  for (const action of unique) {
+    const prefixes = [...new Set(prefixesOf(partitions, action))];
+    const key = [...prefixes].sort().join('\0');
+    const group = groups.get(key) ?? { actions: [], prefixes };
+    group.actions.push(action);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** An action's prefixes; an action without them would reach every item, so a definition naming some must name all. */
+function prefixesOf(partitions: TablePartitions, action: TableAction): readonly string[] {
+  const prefixes = partitions[action];
+  if (!prefixes || prefixes.length === 0) {
+    throw new Error(
+      `tablePartitions names no partition key prefixes for ${action}: give them, or it would reach every item of the table.`,
+    );
+  }
+  return prefixes;
+}
+
+function leadingKeysCondition(prefixes: readonly string[]) {
+  return { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) } };
 }
 
 /** secretsmanager:GetSecretValue, the one call the runtime makes (functions/adapters/pepper.ts), on one secret. */

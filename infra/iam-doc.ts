@@ -27,7 +27,10 @@ own log group, and nothing else.
   \`invoke\` is \`lambda:InvokeFunction\` on exactly the team's Lambda backends of paid routes;
   \`email\` is \`ses:SendEmail\` on the sender address's identity and its domain's (and the team's
   \`senderIdentity\`), with \`ses:FromAddress\` equal to the sender, and only when a sender is
-  configured; \`KEY#…\` is a \`dynamodb:LeadingKeys\` condition on every table action.
+  configured.
+- **Partitions**: a table action followed by prefixes, as \`GetItem (KEY#…, ORG#…)\`, may touch only
+  items whose partition key starts with one of them (a \`dynamodb:LeadingKeys\` condition on that
+  action's statement); an action without them reaches every item.
 
 | Function | Table | Indexes | Queues | Secrets | Usage bucket | Other |
 | --- | --- | --- | --- | --- | --- | --- |
@@ -67,8 +70,16 @@ function otherOf(needs: FunctionNeeds): string[] {
     ...(needs.flushAuthorizerCache ? ['flush'] : []),
     ...(needs.invokeBackends ? ['invoke'] : []),
     ...(needs.sendEmail ? ['email'] : []),
-    ...(needs.tablePartitions ?? []).map((prefix) => `${prefix}…`),
   ];
+}
+
+/** Each table action, with the partition key prefixes it is held to when the needs name them. */
+function tableOf(needs: FunctionNeeds): string[] {
+  const partitions = needs.tablePartitions;
+  return [...new Set(needs.table)].map((action) => {
+    const prefixes = partitions?.[action];
+    return prefixes ? `${action} (${prefixes.map((prefix) => `${prefix}…`).join(', ')})` : action;
+  });
 }
 
 export function renderIamDoc(): string {
@@ -76,7 +87,7 @@ export function renderIamDoc(): string {
     const needs: FunctionNeeds = FUNCTIONS[functionId].needs;
     const cells = [
       `\`${functionId}\``,
-      list([...new Set(needs.table)]),
+      list(tableOf(needs)),
       list(needs.queryIndexes ?? []),
       list(queuesOf(needs)),
       list(secretsOf(needs)),

@@ -22,6 +22,9 @@ import { ACCESS_LOG_OBJECT_PREFIX, CALL_LOG_OBJECT_PREFIX } from './usage';
  */
 export type UsageBucketPrefix = typeof ACCESS_LOG_OBJECT_PREFIX | typeof CALL_LOG_OBJECT_PREFIX;
 
+/** Partition key prefixes per table action (`needs.tablePartitions`). */
+export type TablePartitions = { readonly [action in TableAction]?: readonly string[] };
+
 export interface FunctionNeeds {
   /**
    * The DynamoDB actions it takes on the table's items, each one read off its code paths: its
@@ -32,10 +35,13 @@ export interface FunctionNeeds {
   /** The indexes it queries: dynamodb:Query on these only, never on the table's other indexes. */
   queryIndexes?: readonly IndexName[];
   /**
-   * Partition key prefixes of the only items it touches: a `dynamodb:LeadingKeys` condition holds
-   * every table action to them (the authorizer reads `KEY#…` and `ORG#…` items and nothing else).
+   * For each action of `table`, the partition key prefixes of the only items it may touch: one
+   * statement per group of actions with the same prefixes, each held to them by a
+   * `dynamodb:LeadingKeys` condition (the management authorizer reads `SESSION#…` items but writes
+   * none). When given, every action of `table` must name its prefixes (infra/grants.ts refuses
+   * otherwise). Without it, the table actions reach every item.
    */
-  tablePartitions?: readonly string[];
+  tablePartitions?: TablePartitions;
   /** Reads the HMAC pepper from Secrets Manager. */
   pepper?: boolean;
   /** Reads the key that seals list cursors (functions/domain/cursors.ts): every function that pages. */
@@ -99,7 +105,12 @@ export const FUNCTIONS = {
     entry: 'functions/authorizer/handler.ts',
     description: 'REQUEST authorizer: verifies API keys and returns the policy of every route the key may call',
     // KEY# for the key; ORG# for the sub-account ids of a key with accounts `*` (backends get them spelled out).
-    needs: { table: ['GetItem'], tablePartitions: ['KEY#', 'ORG#'], pepper: true, callerSigningSecret: true },
+    needs: {
+      table: ['GetItem'],
+      tablePartitions: { GetItem: ['KEY#', 'ORG#'] },
+      pepper: true,
+      callerSigningSecret: true,
+    },
   },
   'management-authorizer': {
     entry: 'functions/management-authorizer/handler.ts',
@@ -111,7 +122,14 @@ export const FUNCTIONS = {
       // and EMAIL#), links the subject (PutItem OIDC#, UpdateItem MEMBER#) and marks them joined;
       // a legacy organization's members array migrates on the first read (Query, PutItem, UpdateItem).
       table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-      tablePartitions: ['KEY#', 'ORG#', 'SESSION#', 'EMAIL#', 'OIDC#'],
+      // Internet-facing: each action held to the partitions it needs, so no token or key it is shown
+      // can make it write a key or a session.
+      tablePartitions: {
+        GetItem: ['KEY#', 'ORG#', 'SESSION#'],
+        Query: ['ORG#', 'EMAIL#', 'OIDC#'],
+        PutItem: ['OIDC#', 'EMAIL#', 'ORG#'],
+        UpdateItem: ['ORG#'],
+      },
       pepper: true,
       callerSigningSecret: true,
       sessionSecret: true,
@@ -364,7 +382,11 @@ export const FUNCTIONS = {
     description: "POST /v1/console-sessions/exchange: a one-time sign-in link for the browser's session token",
     // Public, no route stack: the link's conditional delete, the session's conditional update, and
     // marking the member joined (their MEMBER# item under ORG#).
-    needs: { table: ['DeleteItem', 'UpdateItem'], tablePartitions: ['LINK#', 'SESSION#', 'ORG#'], sessionSecret: true },
+    needs: {
+      table: ['DeleteItem', 'UpdateItem'],
+      tablePartitions: { DeleteItem: ['LINK#'], UpdateItem: ['SESSION#', 'ORG#'] },
+      sessionSecret: true,
+    },
   },
   'api-docs': {
     entry: 'functions/docs/handler.ts',

@@ -130,6 +130,52 @@ describe('least privilege, against the grants before issue 10', () => {
   });
 });
 
+/** Each table action of a role, with the LeadingKeys prefixes it is held to ('any item' when unconditioned). */
+function partitionsOf(functionId: FunctionId): Record<string, string[]> {
+  const partitions: Record<string, Set<string>> = {};
+  for (const statement of statementsOf(functionId) as (Statement & { Condition?: Record<string, never> })[]) {
+    if (resourceName(statement.Resource) !== TABLE) continue;
+    const leadingKeys: string[] | undefined =
+      statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+    for (const action of [statement.Action].flat().filter((name) => name.startsWith('dynamodb:'))) {
+      const held = partitions[action.slice('dynamodb:'.length)] ?? new Set<string>();
+      for (const prefix of leadingKeys ?? ['any item']) held.add(prefix);
+      partitions[action.slice('dynamodb:'.length)] = held;
+    }
+  }
+  return Object.fromEntries(Object.entries(partitions).map(([action, held]) => [action, [...held].sort()]));
+}
+
+describe('table partitions per action (issue 14 review: one condition over every action let the internet-facing functions write any partition they read)', () => {
+  it.each(
+    functionIds.filter((functionId) => needsOf(functionId).tablePartitions),
+  )('%s holds each table action to the partitions its needs name for it', (functionId) => {
+    const { table, tablePartitions } = needsOf(functionId);
+    const expected = Object.fromEntries(
+      [...new Set(table)].map((action) => [action, (tablePartitions?.[action] ?? []).map((p) => `${p}*`).sort()]),
+    );
+    expect(partitionsOf(functionId)).toEqual(expected);
+  });
+
+  it('lets the management authorizer write no key, session or link, and read no link', () => {
+    const partitions = partitionsOf('management-authorizer');
+
+    for (const write of ['PutItem', 'UpdateItem', 'DeleteItem']) {
+      expect(partitions[write] ?? []).not.toEqual(expect.arrayContaining(['KEY#*']));
+      expect(partitions[write] ?? []).not.toEqual(expect.arrayContaining(['SESSION#*']));
+    }
+    expect(partitions.DeleteItem).toBeUndefined();
+    expect(Object.values(partitions).flat()).not.toContain('LINK#*');
+  });
+
+  it('lets the public exchange delete only links and update only sessions and members (ORG#)', () => {
+    expect(partitionsOf('console-session-exchange')).toEqual({
+      DeleteItem: ['LINK#*'],
+      UpdateItem: ['ORG#*', 'SESSION#*'],
+    });
+  });
+});
+
 describe('needs cover the runtime each function runs in', () => {
   const served = (predicate: (route: (typeof PLATFORM_ROUTES)[number]) => boolean) =>
     [...new Set(PLATFORM_ROUTES.filter(predicate).map((route) => route.function))].sort();
