@@ -1,6 +1,6 @@
 /** Reading what a proxy event carries: the caller, the body, the query and path. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import { ZodError, type z } from 'zod';
 import { pageQuery } from '../definition/schemas/common';
 import type { Caller } from '../domain/caller';
 import { type AuthorizerContext, platformContextOf } from '../domain/caller-context';
@@ -64,20 +64,22 @@ export function parseBody<Schema extends z.ZodType>(
     }
     try {
       value = JSON.parse(raw);
-    } catch (error) {
-      throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }], { cause: error });
+    } catch {
+      // No cause: JSON.parse's message quotes the body, which may hold a key or a token.
+      throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }]);
     }
   }
   return validate(schema, value, 'body');
 }
 
 export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown, root: string): z.output<Schema> {
-  // reportInput tells a missing field from one of the wrong type; the input never leaves this function.
+  // reportInput tells a missing field from one of the wrong type; the input never leaves this
+  // function: the cause keeps zod's issues without it, since a logged error may print its cause.
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) => fieldIssue(issue, root)),
-    { cause: result.error },
+    { cause: new ZodError(result.error.issues.map(({ input: _input, ...issue }) => issue as z.core.$ZodIssue)) },
   );
 }
 

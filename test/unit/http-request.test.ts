@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { z } from 'zod';
 import { createKeyInput } from '../../functions/definition/schemas/keys';
 import { ForbiddenError, UnsupportedMediaTypeError, ValidationError } from '../../functions/domain/errors';
@@ -162,6 +163,27 @@ describe('parseBody', () => {
 });
 
 describe('validate', () => {
+  const secret = 'sk_live_0123456789abcdef';
+
+  it('keeps zod issues as the cause, without the input they were about (a logged error prints its cause)', () => {
+    const error = caught(() => validate(schema, { name: { token: secret }, nested: { size: secret } }, 'body'));
+
+    const cause = (error as ValidationError).cause as z.ZodError;
+    expect(cause).toBeInstanceOf(z.ZodError);
+    expect(cause.issues.map((issue) => [issue.path.join('.'), issue.code])).toEqual([
+      ['name', 'invalid_type'],
+      ['nested.size', 'invalid_type'],
+    ]);
+    expect(cause.issues.some((issue) => 'input' in issue)).toBe(false);
+    expect(inspect(error, { depth: 20 })).not.toContain(secret);
+  });
+
+  it('keeps no cause quoting a body that is not JSON (JSON.parse quotes its first characters)', () => {
+    const error = caught(() => parseBody(aProxyEvent({ body: secret }), schema));
+
+    expect(inspect(error, { depth: 20 })).not.toContain(secret.slice(0, 10));
+  });
+
   it('returns the parsed value', () => {
     expect(validate(z.object({ a: z.coerce.number() }), { a: '3' }, 'query')).toEqual({ a: 3 });
   });
