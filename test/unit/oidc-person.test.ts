@@ -1,3 +1,4 @@
+import { ConflictError, NotFoundError } from '../../functions/domain/errors';
 import { type OidcClaims, personOfClaims } from '../../functions/domain/members/oidc-person';
 import { aMemberOf, MemoryMemberStore } from '../support/member-memory';
 import { NOW } from '../support/unit-factories';
@@ -54,22 +55,76 @@ describe('personOfClaims', () => {
     expect(linkOf('mem_1')).toEqual({ issuer: ISSUER, subject: 'user-0' });
   });
 
-  it('asks a member of several organizations to choose one, and takes the one named', async () => {
+  it('asks a person linked in several organizations to choose one, listing every candidate, and takes the one named', async () => {
     const { store } = membersOf(
+      aMember({ organizationId: 'org_1', id: 'mem_1', oidcIssuer: ISSUER, oidcSubject: 'user-1' }),
+      aMember({ organizationId: 'org_2', id: 'mem_2', oidcIssuer: ISSUER, oidcSubject: 'user-1' }),
+      aMember({ organizationId: 'org_3', id: 'mem_3' }),
+    );
+
+    const unnamed = await personOfClaims(claimsOf(), store, undefined, clock);
+    const named = await personOfClaims(claimsOf(), store, 'org_3', clock);
+    const elsewhere = await personOfClaims(claimsOf(), store, 'org_4', clock);
+
+    expect(unnamed).toEqual({ kind: 'choose-organization', organizationIds: ['org_1', 'org_2', 'org_3'] });
+    expect(named).toEqual({
+      kind: 'member',
+      member: expect.objectContaining({ id: 'mem_3', organizationId: 'org_3' }),
+    });
+    expect(elsewhere).toBeUndefined();
+  });
+
+  it('takes the one organization the subject is linked to, without a hint, though another invited the email', async () => {
+    const { store, linkOf } = membersOf(
       aMember({ organizationId: 'org_1', id: 'mem_1', oidcIssuer: ISSUER, oidcSubject: 'user-1' }),
       aMember({ organizationId: 'org_2', id: 'mem_2' }),
     );
 
-    const unnamed = await personOfClaims(claimsOf(), store, undefined, clock);
-    const named = await personOfClaims(claimsOf(), store, 'org_2', clock);
-    const elsewhere = await personOfClaims(claimsOf(), store, 'org_3', clock);
+    const person = await personOfClaims(claimsOf(), store, undefined, clock);
 
-    expect(unnamed).toEqual({ kind: 'choose-organization', organizationIds: ['org_1', 'org_2'] });
-    expect(named).toEqual({
+    expect(person).toEqual({
       kind: 'member',
-      member: expect.objectContaining({ id: 'mem_2', organizationId: 'org_2' }),
+      member: expect.objectContaining({ id: 'mem_1', organizationId: 'org_1' }),
     });
-    expect(elsewhere).toBeUndefined();
+    expect(linkOf('mem_2')).toBeUndefined();
+  });
+
+  it('asks a person found by email only in several organizations to choose one', async () => {
+    const { store } = membersOf(
+      aMember({ organizationId: 'org_1', id: 'mem_1' }),
+      aMember({ organizationId: 'org_2', id: 'mem_2' }),
+    );
+
+    expect(await personOfClaims(claimsOf(), store, undefined, clock)).toEqual({
+      kind: 'choose-organization',
+      organizationIds: ['org_1', 'org_2'],
+    });
+  });
+
+  it.each([
+    ['the member was removed before the link', new NotFoundError('mem_1')],
+    ['a concurrent sign-in linked another subject', new ConflictError('linked')],
+  ])('refuses, rather than failing, when %s', async (_, refusal) => {
+    const { store } = membersOf(aMember());
+    store.linkOidcSubject = async () => {
+      throw refusal;
+    };
+
+    expect(await personOfClaims(claimsOf(), store, undefined, clock)).toBeUndefined();
+  });
+
+  it('refuses an invited member whose joining the store refuses, and lets a platform failure through', async () => {
+    const { store } = membersOf(aMember({ status: 'invited', oidcIssuer: ISSUER, oidcSubject: 'user-1' }));
+    store.markJoined = async () => {
+      throw new NotFoundError('mem_1');
+    };
+    const refused = await personOfClaims(claimsOf(), store, undefined, clock);
+    store.markJoined = async () => {
+      throw new Error('DynamoDB is down');
+    };
+
+    expect(refused).toBeUndefined();
+    await expect(personOfClaims(claimsOf(), store, undefined, clock)).rejects.toThrow('DynamoDB is down');
   });
 
   it('marks an invited member joined on the first sign-in', async () => {

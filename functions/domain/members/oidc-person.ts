@@ -4,7 +4,14 @@
  * sign-in links the subject, so a later change of address at the provider keeps the person.
  */
 import { type Clock, systemClock } from '../clock';
+import { AppError } from '../errors';
 import type { Member, MemberStore, Membership } from './member-model';
+
+/** What a sign-in reads and writes of the members: the management authorizer hands its cached reads in. */
+export type OidcMemberStore = Pick<
+  MemberStore,
+  'get' | 'membershipsOfOidcSubject' | 'membershipsOfEmail' | 'linkOidcSubject' | 'markJoined'
+>;
 
 /** What a verified token says about the person (functions/adapters/oidc-verifier.ts). */
 export interface OidcClaims {
@@ -19,10 +26,13 @@ export type OidcPerson =
   /** A member of several organizations who sent no X-Organization-Id: they must name one. */
   | { kind: 'choose-organization'; organizationIds: string[] };
 
-/** undefined: not a member (of the hinted organization), or the email is unverified and no subject is linked. */
+/**
+ * undefined: not a member (of the hinted organization), the email is unverified and no subject is
+ * linked, or the member changed under the sign-in (removed, linked to another subject meanwhile).
+ */
 export async function personOfClaims(
   claims: OidcClaims,
-  members: MemberStore,
+  members: OidcMemberStore,
   organizationHint?: string,
   clock: Clock = systemClock,
 ): Promise<OidcPerson | undefined> {
@@ -38,10 +48,13 @@ export async function personOfClaims(
     ...bySubject.map((membership) => ({ membership, link: false })),
     ...byEmail.map((membership) => ({ membership, link: true })),
   ];
+  // Without a hint, the organizations this very account is linked to come first: an invitation of
+  // the same address elsewhere must not make a linked person name their organization on every call.
+  const unhinted = bySubject.length > 0 ? candidates.filter((c) => !c.link) : candidates;
   const chosen = organizationHint
     ? candidates.find((c) => c.membership.organizationId === organizationHint)
-    : candidates.length === 1
-      ? candidates[0]
+    : unhinted.length === 1
+      ? unhinted[0]
       : undefined;
   if (!chosen) {
     if (organizationHint || candidates.length === 0) return undefined;
@@ -59,19 +72,36 @@ export async function personOfClaims(
     if (member.oidcSubject && member.oidcIssuer === claims.issuer && member.oidcSubject !== claims.subject) {
       return undefined;
     }
-    await members.linkOidcSubject(organizationId, memberId, claims.issuer, claims.subject);
+    const link = await orRefused(members.linkOidcSubject(organizationId, memberId, claims.issuer, claims.subject));
+    if (link === REFUSED) return undefined;
   }
   return memberOf(member, members, clock);
+}
+
+const REFUSED = Symbol('refused');
+
+/**
+ * A write of the sign-in refused by the store's own rules (the member removed meanwhile, or linked
+ * to another subject by a concurrent sign-in) refuses the sign-in: a 401, not a 500. Anything else
+ * (DynamoDB down) is the platform's failure and stays one.
+ */
+async function orRefused<T>(write: Promise<T>): Promise<T | typeof REFUSED> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof AppError) return REFUSED;
+    throw error;
+  }
 }
 
 /** An invited member who signs in has joined. */
 async function memberOf(
   member: Member | undefined,
-  members: MemberStore,
+  members: OidcMemberStore,
   clock: Clock,
 ): Promise<OidcPerson | undefined> {
   if (!member) return undefined;
   if (member.status !== 'invited') return { kind: 'member', member };
-  const joined = await members.markJoined(member.organizationId, member.id, clock().toISOString());
-  return joined && { kind: 'member', member: joined };
+  const joined = await orRefused(members.markJoined(member.organizationId, member.id, clock().toISOString()));
+  return joined === REFUSED || !joined ? undefined : { kind: 'member', member: joined };
 }
