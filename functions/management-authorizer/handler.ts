@@ -9,9 +9,8 @@ import { organizationUsageKeyReader } from '../adapters/dynamo-organization-stor
 import { createOidcVerifier } from '../adapters/oidc-verifier';
 import { keyAuthorizerFromEnvironment } from '../authorizer/key-authorizer-runtime';
 import { createManagementAuthorizer } from '../authorizer/management-authorize';
-import { keptForASecond } from '../authorizer/person-reads';
-import type { MemberStore } from '../domain/members/member-model';
-import { personOfClaims } from '../domain/members/oidc-person';
+import { keptForASecond, oidcPersonKeptForASecond } from '../authorizer/person-reads';
+import { type OidcMemberStore, personOfClaims } from '../domain/members/oidc-person';
 import { verifySessionToken } from '../domain/sessions/session-verify';
 import { dynamoDb } from '../runtime/clients';
 import { loadConfig, loadOidcConfig, tableConfig } from '../runtime/config';
@@ -30,10 +29,23 @@ const { session, member } = keptForASecond({
   session: (token) => verifySessionToken({ sessions: sessionStore, sessionSecret }, token, new Date()),
   member: (organizationId, memberId) => storedMembers.get(organizationId, memberId),
 });
-// The store as personOfClaims uses it for an OIDC sign-in, its member reads through the same cache.
-const members: MemberStore = Object.assign(Object.create(storedMembers) as MemberStore, { get: member });
+// What an OIDC sign-in reads and writes of the members; its member reads go through the same cache.
+const oidcMembers: OidcMemberStore = {
+  get: member,
+  membershipsOfOidcSubject: (issuer, subject) => storedMembers.membershipsOfOidcSubject(issuer, subject),
+  membershipsOfEmail: (email) => storedMembers.membershipsOfEmail(email),
+  linkOidcSubject: (organizationId, memberId, issuer, subject) =>
+    storedMembers.linkOidcSubject(organizationId, memberId, issuer, subject),
+  markJoined: (organizationId, memberId, at) => storedMembers.markJoined(organizationId, memberId, at),
+};
 const oidc = loadOidcConfig();
-const verifier = oidc && createOidcVerifier(oidc);
+const verifier =
+  oidc &&
+  createOidcVerifier({
+    ...oidc,
+    // Once per outage window (OIDC_ISSUER_RETRY_AFTER_MS): the calls in between fail without a fetch.
+    onIssuerUnavailable: (error) => logger.error('The OIDC issuer is unavailable: OIDC sign-ins fail', { error }),
+  });
 
 export const handler = createManagementAuthorizer({
   // A key is read on every management call (1 RU; management rate, not product rate), so a stopped
@@ -42,10 +54,10 @@ export const handler = createManagementAuthorizer({
   session,
   member,
   ...(verifier && {
-    oidcPerson: async (token: string, organizationHint: string | undefined) => {
+    oidcPerson: oidcPersonKeptForASecond(async (token, organizationHint) => {
       const claims = await verifier.verify(token);
-      return claims && personOfClaims(claims, members, organizationHint);
-    },
+      return claims && personOfClaims(claims, oidcMembers, organizationHint);
+    }),
   }),
   organizationUsageKey: ttlCache(
     organizationUsageKeyReader(dynamoDb, TABLE_NAME),

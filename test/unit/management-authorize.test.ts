@@ -4,7 +4,7 @@ import {
   createManagementAuthorizer,
   type ManagementAuthorizerDeps,
 } from '../../functions/authorizer/management-authorize';
-import { keptForASecond } from '../../functions/authorizer/person-reads';
+import { keptForASecond, oidcPersonKeptForASecond } from '../../functions/authorizer/person-reads';
 import { personAuthorizerContext } from '../../functions/domain/caller-context';
 import type { Member } from '../../functions/domain/members/member-model';
 import type { OidcPerson } from '../../functions/domain/members/oidc-person';
@@ -313,6 +313,30 @@ describe('createManagementAuthorizer', () => {
       expect(result.principalId).toBe('mem_1');
       expect(result.context).toMatchObject({ authMethod: 'oidc', readOnly: 'false', permissions: '["admin"]' });
       expect(result.context).not.toHaveProperty('sessionId');
+    });
+
+    it('maps a token once a second per organization named, so a burst reads the member store once', async () => {
+      const clock = aManualClock();
+      const member = aMember({ role: 'owner' });
+      const mapped = jest.fn(async (): Promise<OidcPerson | undefined> => ({ kind: 'member', member }));
+      const { authorize } = managementAuthorizer({ oidcPerson: oidcPersonKeptForASecond(mapped, clock.now) });
+      const call = (headers: Record<string, string> = {}) =>
+        authorize(anAuthorizerEvent({ headers: { ...bearer(jwt), ...headers } }));
+
+      await Promise.all([call(), call(), call()]);
+      await call({ 'X-Organization-Id': 'org_1' });
+      clock.advance(999);
+      await call();
+      const withinTheSecond = mapped.mock.calls.length;
+      clock.advance(2);
+      await call();
+
+      expect(withinTheSecond).toBe(2);
+      expect(mapped.mock.calls).toEqual([
+        [jwt, undefined],
+        [jwt, 'org_1'],
+        [jwt, undefined],
+      ]);
     });
 
     it('answers 401 for a token that maps to nobody', async () => {
