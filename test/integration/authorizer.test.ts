@@ -173,10 +173,12 @@ describe('authorizer through the local gateway', () => {
       for (let index = 0; index < 3; index++) expect((await platform.live(key).get(cached)).status).toBe(200);
 
       expect((await platform.admin.post(`/v1/keys/${id}/${action}`)).status).toBe(200);
-      const stoppedBy = Date.now() + 1000;
+      const stoppedAt = Date.now();
 
+      // Any call that starts a second after the change is refused, however slow the machine: the
+      // gateway's cache is flushed and the authorizer keeps a key record at most a second.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, stoppedAt + 1000 - Date.now())));
       expect((await platform.live(key).get(cached)).status).toBe(401);
-      expect(Date.now()).toBeLessThan(stoppedBy);
     });
 
     it('a narrowed key loses its routes at once', async () => {
