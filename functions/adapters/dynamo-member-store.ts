@@ -11,6 +11,13 @@
  *   and the intent (`pending`), conditional on its version, then the member, then clears the intent.
  *   Two concurrent removals of the last two owners race on that one item: one wins, the other finds
  *   a single owner left. An intent left by a crash is settled after CLAIM_LEASE_MS by reading the member.
+ * - a write whose answer is lost (the SDK's retry then fails its condition) is judged by the member
+ *   item read afresh: what it shows happened, happened.
+ *
+ * Organization items written before member items hold a `members` array. Reads (every function that
+ * reads people) treat its members as members without writing; only a store built with
+ * `migratesOnRead` (the members function) moves them into items on a read, and every member write
+ * (invite, update, remove) moves them first, so no address is claimed twice.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -18,7 +25,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  type QueryCommandInput,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -27,6 +34,7 @@ import { LastOwnerError, type Member, type MemberStore, type Membership } from '
 import type { MemberRole } from '../domain/organization';
 import { isConditionFailure, writeIfCondition } from './conditional';
 import { organizationKey } from './dynamo-organization-store';
+import { itemsOf, queryAll } from './query-page';
 
 /** Longer than any management function runs: an older claim or intent was left by a crash. */
 export const CLAIM_LEASE_MS = 60_000;
@@ -77,38 +85,67 @@ interface LegacyMember {
   role: MemberRole;
 }
 
+/**
+ * What a removed member that came from a legacy `members` array leaves behind for a day: a migration
+ * that read the array before the removal must not write the member again (its put needs no item).
+ */
+const REMOVED = 'member-removed';
+const TOMBSTONE_SECONDS = 24 * 60 * 60;
+
+export interface MemberStoreOptions {
+  /**
+   * Moves a legacy `members` array into member items on a read too (PutItem, UpdateItem): only for
+   * the function that manages members. Other readers see legacy members without writing.
+   */
+  migratesOnRead?: boolean;
+}
+
 export class DynamoMemberStore implements MemberStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly now: () => number = Date.now,
+    private readonly options: MemberStoreOptions = {},
   ) {}
 
   async list(organizationId: string): Promise<Member[]> {
-    // MEMBER#… sorts before ORG: one Query reads the members and the organization item, whose
-    // leftover `members` array (an organization made before member items) is migrated here.
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': `ORG#${organizationId}`, ':from': 'MEMBER#', ':to': 'ORG' },
-      ConsistentRead: true,
-    });
-    const legacy = items.find((item) => item.sk === 'ORG')?.members as LegacyMember[] | undefined;
-    if (legacy) {
+    const items = await this.organizationItems(organizationId);
+    const legacy = legacyOf(items);
+    if (legacy && this.options.migratesOnRead) {
       await this.migrate(organizationId, legacy, items);
       return this.list(organizationId);
     }
-    return items.filter((item) => String(item.sk).startsWith('MEMBER#')).map(memberOf);
+    const members = items.filter(isMemberItem).map(memberOf);
+    return legacy ? [...members, ...legacyMembersOf(organizationId, legacy, items)] : members;
   }
 
   async get(organizationId: string, memberId: string): Promise<Member | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: memberKey(organizationId, memberId), ConsistentRead: true }),
-    );
-    if (Item) return memberOf(Item);
+    const Item = await this.storedItem(organizationId, memberId);
+    if (Item) return isMemberItem(Item) ? memberOf(Item) : undefined;
     // Only a miss looks for a legacy organization item: a member found costs one read.
     if (!(await this.hasLegacyMembers(organizationId))) return undefined;
     return (await this.list(organizationId)).find((member) => member.id === memberId);
+  }
+
+  /**
+   * The members' items by key, one BatchGetItem per 100 ids (itemsOf), eventually consistent: half
+   * a read unit per member, whatever the organization's size. Only when an id is missing (a removed
+   * member) is the organization item asked whether it still holds its people (one GetItem), as `get` does.
+   */
+  async getMany(organizationId: string, memberIds: readonly string[]): Promise<Member[]> {
+    const ids = [...new Set(memberIds)];
+    if (ids.length === 0) return [];
+    const items = await itemsOf(
+      this.client,
+      this.tableName,
+      ids.map((id) => memberKey(organizationId, id)),
+    );
+    // A removed legacy member's tombstone is found but is nobody.
+    if (items.length === ids.length || !(await this.hasLegacyMembers(organizationId))) {
+      return items.filter(isMemberItem).map(memberOf);
+    }
+    const wanted = new Set(ids);
+    return (await this.list(organizationId)).filter((member) => wanted.has(member.id));
   }
 
   async findByEmail(organizationId: string, email: string): Promise<Member | undefined> {
@@ -137,15 +174,22 @@ export class DynamoMemberStore implements MemberStore {
   }
 
   async invite(member: Member): Promise<void> {
+    // A legacy member holds their address without a lookup yet: move them first, then claim.
+    await this.migrateIfLegacy(member.organizationId);
     await this.claimEmail(member);
     try {
       const put = () =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...memberKey(member.organizationId, member.id), type: 'member', ...member },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
+        this.writeMember(
+          member,
+          () =>
+            this.client.send(
+              new PutCommand({
+                TableName: this.tableName,
+                Item: { ...memberKey(member.organizationId, member.id), type: 'member', ...member },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            ),
+          (stored) => stored?.email === member.email && stored.invitedAt === member.invitedAt,
         );
       if (member.role === 'owner') await this.changeOwnership(member.organizationId, member.id, true, put);
       else await put();
@@ -157,6 +201,7 @@ export class DynamoMemberStore implements MemberStore {
   }
 
   async update(next: Member): Promise<void> {
+    await this.migrateIfLegacy(next.organizationId);
     const previous = await this.get(next.organizationId, next.id);
     if (!previous) throw new NotFoundError(`No member ${next.id} in this organization.`);
     if (previous.version !== next.version - 1) {
@@ -166,26 +211,32 @@ export class DynamoMemberStore implements MemberStore {
     }
     const write = async () => {
       try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: memberKey(next.organizationId, next.id),
-            UpdateExpression: 'SET #role = :role, #accounts = :accounts, #permissions = :permissions, #version = :next',
-            ConditionExpression: '#version = :read',
-            ExpressionAttributeNames: {
-              '#role': 'role',
-              '#accounts': 'accounts',
-              '#permissions': 'permissions',
-              '#version': 'version',
-            },
-            ExpressionAttributeValues: {
-              ':role': next.role,
-              ':accounts': next.accounts,
-              ':permissions': next.permissions,
-              ':next': next.version,
-              ':read': next.version - 1,
-            },
-          }),
+        await this.writeMember(
+          next,
+          () =>
+            this.client.send(
+              new UpdateCommand({
+                TableName: this.tableName,
+                Key: memberKey(next.organizationId, next.id),
+                UpdateExpression:
+                  'SET #role = :role, #accounts = :accounts, #permissions = :permissions, #version = :next',
+                ConditionExpression: '#version = :read',
+                ExpressionAttributeNames: {
+                  '#role': 'role',
+                  '#accounts': 'accounts',
+                  '#permissions': 'permissions',
+                  '#version': 'version',
+                },
+                ExpressionAttributeValues: {
+                  ':role': next.role,
+                  ':accounts': next.accounts,
+                  ':permissions': next.permissions,
+                  ':next': next.version,
+                  ':read': next.version - 1,
+                },
+              }),
+            ),
+          (stored) => stored?.version === next.version && stored.role === next.role,
         );
       } catch (error) {
         if (isConditionFailure(error))
@@ -203,16 +254,28 @@ export class DynamoMemberStore implements MemberStore {
   }
 
   async remove(member: Member): Promise<void> {
+    await this.migrateIfLegacy(member.organizationId);
+    const condition = {
+      ConditionExpression: '#version = :read',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':read': member.version },
+    };
+    const key = memberKey(member.organizationId, member.id);
     const drop = async () => {
       try {
-        await this.client.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: memberKey(member.organizationId, member.id),
-            ConditionExpression: '#version = :read',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':read': member.version },
-          }),
+        await this.writeMember(
+          member,
+          () =>
+            member.invitedBy === MIGRATION
+              ? this.client.send(
+                  new PutCommand({
+                    TableName: this.tableName,
+                    Item: { ...key, type: REMOVED, ttl: Math.floor(this.now() / 1000) + TOMBSTONE_SECONDS },
+                    ...condition,
+                  }),
+                )
+              : this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key, ...condition })),
+          (stored) => stored === undefined,
         );
       } catch (error) {
         if (isConditionFailure(error))
@@ -259,7 +322,7 @@ export class DynamoMemberStore implements MemberStore {
       );
       for (const item of page.Items ?? []) {
         counts.read++;
-        await this.list(String(item.id));
+        await this.migrateIfLegacy(String(item.id));
         counts.migrated++;
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -275,8 +338,9 @@ export class DynamoMemberStore implements MemberStore {
           TableName: this.tableName,
           Key: memberKey(organizationId, memberId),
           UpdateExpression: 'SET #status = :active, #joinedAt = if_not_exists(#joinedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status', '#joinedAt': 'joinedAt' },
+          // A member item has a version; a removed member's tombstone has none.
+          ConditionExpression: 'attribute_exists(#version)',
+          ExpressionAttributeNames: { '#status': 'status', '#joinedAt': 'joinedAt', '#version': 'version' },
           ExpressionAttributeValues: { ':active': 'active', ':at': at },
           ReturnValues: 'ALL_NEW',
         }),
@@ -288,6 +352,11 @@ export class DynamoMemberStore implements MemberStore {
     }
   }
 
+  /**
+   * ConflictError when the member is linked to another subject (a racing sign-in of another account
+   * with the same address), NotFoundError when gone. The lookup left by a refused link points at a
+   * member whose subject differs, so membershipsOfOidcSubject ignores it.
+   */
   async linkOidcSubject(organizationId: string, memberId: string, issuer: string, subject: string): Promise<void> {
     await this.client.send(
       new PutCommand({
@@ -300,14 +369,20 @@ export class DynamoMemberStore implements MemberStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: memberKey(organizationId, memberId),
-          UpdateExpression: 'SET oidcSubject = :subject, oidcIssuer = :issuer',
-          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET #subject = :subject, #issuer = :issuer',
+          // As oidc-person.ts decides, unless a racing sign-in of another account linked it meanwhile.
+          ConditionExpression:
+            'attribute_exists(#version) AND (attribute_not_exists(#subject) OR #issuer <> :issuer OR #subject = :subject)',
+          ExpressionAttributeNames: { '#subject': 'oidcSubject', '#issuer': 'oidcIssuer', '#version': 'version' },
           ExpressionAttributeValues: { ':subject': subject, ':issuer': issuer },
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new NotFoundError(`No member ${memberId} in this organization.`);
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      if (await this.get(organizationId, memberId)) {
+        throw new ConflictError(`Member ${memberId} is linked to another account of this identity provider.`);
+      }
+      throw new NotFoundError(`No member ${memberId} in this organization.`);
     }
   }
 
@@ -359,9 +434,29 @@ export class DynamoMemberStore implements MemberStore {
   }
 
   /**
+   * Runs a write of `member`'s item. When it fails, the item read afresh decides: if it shows the
+   * write (`landed`), the write happened and its answer was lost (the SDK's retry of an applied
+   * conditional write fails its condition), so this succeeds.
+   */
+  private async writeMember(
+    member: Member,
+    write: () => Promise<unknown>,
+    landed: (stored: Member | undefined) => boolean,
+  ): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (landed(await this.storedMember(member.organizationId, member.id))) return;
+      throw error;
+    }
+  }
+
+  /**
    * Makes or unmakes `memberId` an owner: the OWNERS item first (conditional on its version, with
-   * the intent), then `writeMember`, then the intent cleared; if `writeMember` fails, the owner
-   * list is put back. LastOwnerError when no owner would be left.
+   * the intent), then `writeMember`, then the intent cleared. If `writeMember` fails, the member item
+   * read afresh says whether the change happened, and the owner list is put back only if not; if
+   * even that read fails, the intent stays for settledOwners to settle after the lease.
+   * LastOwnerError when no owner would be left.
    */
   private async changeOwnership(
     organizationId: string,
@@ -372,7 +467,10 @@ export class DynamoMemberStore implements MemberStore {
     const current = await this.settledOwners(organizationId);
     const next = becomesOwner
       ? [...new Set([...current.owners, memberId])]
-      : current.owners.filter((id) => id !== memberId);
+      : await this.actualOwners(
+          organizationId,
+          current.owners.filter((id) => id !== memberId),
+        );
     if (next.length === 0) throw new LastOwnerError();
     const taken = await writeIfCondition(
       this.client.send(
@@ -399,15 +497,32 @@ export class DynamoMemberStore implements MemberStore {
     try {
       await writeMember();
     } catch (error) {
-      await this.finishOwnership(organizationId, current.version + 1, current.owners);
+      const member = await this.storedMember(organizationId, memberId);
+      const happened = becomesOwner ? member?.role === 'owner' : member?.role !== 'owner';
+      await this.finishOwnership(organizationId, current.version + 1, memberId, happened ? undefined : current.owners);
       throw error;
     }
-    await this.finishOwnership(organizationId, current.version + 1);
+    await this.finishOwnership(organizationId, current.version + 1, memberId);
   }
 
-  /** Clears the intent of the OWNERS item at `version`, putting `restore` back as the owners if given. */
-  private async finishOwnership(organizationId: string, version: number, restore?: string[]): Promise<void> {
-    await writeIfCondition(
+  /** Of `candidates`, the ones whose member item says they are owners: a list never keeps an owner who is gone. */
+  private async actualOwners(organizationId: string, candidates: readonly string[]): Promise<string[]> {
+    const members = await Promise.all(candidates.map((id) => this.storedMember(organizationId, id)));
+    return candidates.filter((_, index) => members[index]?.role === 'owner');
+  }
+
+  /**
+   * Clears the intent of the OWNERS item at `version`, putting `restore` back as the owners if given.
+   * When the item moved on (the change outlived the lease and someone settled it, perhaps before
+   * the member was written), the owner list is brought in line with the member item.
+   */
+  private async finishOwnership(
+    organizationId: string,
+    version: number,
+    memberId: string,
+    restore?: string[],
+  ): Promise<void> {
+    const finished = await writeIfCondition(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -423,6 +538,32 @@ export class DynamoMemberStore implements MemberStore {
         }),
       ),
     );
+    if (!finished) await this.reconcileOwner(organizationId, memberId);
+  }
+
+  /** Puts `memberId` in or out of the settled owner list as their member item says. */
+  private async reconcileOwner(organizationId: string, memberId: string): Promise<void> {
+    const owners = await this.settledOwners(organizationId);
+    const isOwner = (await this.storedMember(organizationId, memberId))?.role === 'owner';
+    if (owners.owners.includes(memberId) === isOwner) return;
+    const corrected = isOwner ? [...owners.owners, memberId] : owners.owners.filter((id) => id !== memberId);
+    const written = await writeIfCondition(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ownersKey(organizationId),
+          UpdateExpression: 'SET #owners = :owners, #version = :next',
+          ConditionExpression: '#version = :read AND attribute_not_exists(#pending)',
+          ExpressionAttributeNames: { '#owners': 'owners', '#version': 'version', '#pending': 'pending' },
+          ExpressionAttributeValues: { ':owners': corrected, ':next': owners.version + 1, ':read': owners.version },
+        }),
+      ),
+    );
+    if (!written) {
+      throw new ConcurrentModificationError(
+        "The organization's owners changed while this request ran; read the members again and retry.",
+      );
+    }
   }
 
   /**
@@ -442,9 +583,24 @@ export class DynamoMemberStore implements MemberStore {
         "Another change to the organization's owners is in progress; retry in a few seconds.",
       );
     }
-    const member = await this.get(organizationId, pending.memberId);
+    const member = await this.storedMember(organizationId, pending.memberId);
     const happened = pending.becomesOwner ? member?.role === 'owner' : member?.role !== 'owner';
-    await this.finishOwnership(organizationId, owners.version, happened ? undefined : pending.previous);
+    await writeIfCondition(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ownersKey(organizationId),
+          UpdateExpression: `SET #version = :next${happened ? '' : ', #owners = :restore'} REMOVE #pending`,
+          ConditionExpression: '#version = :read',
+          ExpressionAttributeNames: happened ? { '#version': 'version', '#pending': 'pending' } : OWNERS_NAMES,
+          ExpressionAttributeValues: {
+            ':next': owners.version + 1,
+            ':read': owners.version,
+            ...(!happened && { ':restore': pending.previous }),
+          },
+        }),
+      ),
+    );
     return this.settledOwners(organizationId);
   }
 
@@ -463,6 +619,29 @@ export class DynamoMemberStore implements MemberStore {
     return this.settledOwners(organizationId);
   }
 
+  /** The member item as stored, strongly read; never a legacy member (whose change migrates first). */
+  private async storedMember(organizationId: string, memberId: string): Promise<Member | undefined> {
+    const item = await this.storedItem(organizationId, memberId);
+    return item && isMemberItem(item) ? memberOf(item) : undefined;
+  }
+
+  private async storedItem(organizationId: string, memberId: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: memberKey(organizationId, memberId), ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  /** MEMBER#… sorts before ORG: one strong Query reads the member items and the organization item. */
+  private organizationItems(organizationId: string): Promise<Record<string, unknown>[]> {
+    return this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `ORG#${organizationId}`, ':from': 'MEMBER#', ':to': 'ORG' },
+      ConsistentRead: true,
+    });
+  }
+
   private async hasLegacyMembers(organizationId: string): Promise<boolean> {
     const { Item } = await this.client.send(
       new GetCommand({
@@ -476,61 +655,58 @@ export class DynamoMemberStore implements MemberStore {
     return Array.isArray(Item?.members);
   }
 
+  /** Moves a legacy `members` array into member items, if the organization still has one. */
+  private async migrateIfLegacy(organizationId: string): Promise<void> {
+    if (!(await this.hasLegacyMembers(organizationId))) return;
+    const items = await this.organizationItems(organizationId);
+    const legacy = legacyOf(items);
+    if (legacy) await this.migrate(organizationId, legacy, items);
+  }
+
   /**
    * Writes member items for an organization item's `members` array, then removes the array.
    * Idempotent: each write is skipped when already done, so a migration cut short is finished by
-   * the next read.
+   * the next one. A member removed meanwhile left a tombstone that this put does not replace.
    */
   private async migrate(
     organizationId: string,
     legacy: readonly LegacyMember[],
     items: Record<string, unknown>[],
   ): Promise<void> {
-    const createdAt = String(items.find((item) => item.sk === 'ORG')?.createdAt ?? new Date(0).toISOString());
+    const members = legacyMembersOf(
+      organizationId,
+      legacy,
+      items.filter((item) => item.sk === 'ORG'),
+    );
     const existing = new Set(items.map((item) => item.sk));
-    const emails = new Set<string>();
-    for (const old of legacy) {
-      const email = old.email.toLowerCase();
-      if (emails.has(email)) continue;
-      emails.add(email);
-      const member: Member = {
-        id: old.id,
-        organizationId,
-        email,
-        role: old.role,
-        accounts: '*',
-        permissions: [],
-        status: 'active',
-        invitedAt: createdAt,
-        invitedBy: 'migration',
-        version: 1,
-      };
+    for (const member of members) {
       await writeIfCondition(
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...emailKey(organizationId, email), type: 'member-email', memberId: old.id, at: 0 },
+            Item: { ...emailKey(organizationId, member.email), type: 'member-email', memberId: member.id, at: 0 },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
       );
-      if (existing.has(`MEMBER#${old.id}`)) continue;
+      if (existing.has(`MEMBER#${member.id}`)) continue;
       await writeIfCondition(
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...memberKey(organizationId, old.id), type: 'member', ...member },
+            Item: { ...memberKey(organizationId, member.id), type: 'member', ...member },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
       );
     }
-    const owners = legacy.filter((member) => member.role === 'owner').map((member) => member.id);
+    // The owners are the members written: an owner whose address repeated an earlier one is not one.
+    const owners = members.filter((member) => member.role === 'owner').map((member) => member.id);
     await writeIfCondition(
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...ownersKey(organizationId), type: 'owners', owners: [...new Set(owners)], version: 1 },
+          Item: { ...ownersKey(organizationId), type: 'owners', owners, version: 1 },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -561,14 +737,9 @@ export class DynamoMemberStore implements MemberStore {
       .map((member) => ({ organizationId: member.organizationId, memberId: member.id }));
   }
 
-  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+  private async queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const item of queryAll(this.client, input)) items.push(item);
     return items;
   }
 }
@@ -577,4 +748,48 @@ function memberOf(item: Record<string, unknown>): Member {
   const member: Record<string, unknown> = {};
   for (const field of MEMBER_FIELDS) if (item[field] !== undefined) member[field] = item[field];
   return member as unknown as Member;
+}
+
+const MIGRATION = 'migration';
+
+const isMemberItem = (item: Record<string, unknown>) => String(item.sk).startsWith('MEMBER#') && item.type !== REMOVED;
+
+function legacyOf(items: readonly Record<string, unknown>[]): LegacyMember[] | undefined {
+  const members = items.find((item) => item.sk === 'ORG')?.members;
+  return Array.isArray(members) ? (members as LegacyMember[]) : undefined;
+}
+
+/**
+ * The members of a legacy `members` array as member items would hold them, leaving out those that
+ * have an item (or a tombstone) among `items` and each address after its first.
+ */
+function legacyMembersOf(
+  organizationId: string,
+  legacy: readonly LegacyMember[],
+  items: readonly Record<string, unknown>[],
+): Member[] {
+  const organization = items.find((item) => item.sk === 'ORG');
+  const invitedAt = String(organization?.createdAt ?? new Date(0).toISOString());
+  const stored = new Set(items.map((item) => item.sk));
+  const emails = new Set(items.filter(isMemberItem).map((item) => String(item.email)));
+  const members: Member[] = [];
+  for (const old of legacy) {
+    const email = old.email.toLowerCase();
+    if (emails.has(email)) continue;
+    emails.add(email);
+    if (stored.has(`MEMBER#${old.id}`)) continue;
+    members.push({
+      id: old.id,
+      organizationId,
+      email,
+      role: old.role,
+      accounts: '*',
+      permissions: [],
+      status: 'active',
+      invitedAt,
+      invitedBy: MIGRATION,
+      version: 1,
+    });
+  }
+  return members;
 }
