@@ -8,13 +8,30 @@ import type { KeyEnvironment } from './keys/key-token';
  * or a key by its id and the member id it acts for (its creator).
  */
 export type AuditActor =
-  | { type: 'member'; memberId: string; email: string; authMethod: 'session' | 'oidc' }
+  | {
+      type: 'member';
+      memberId: string;
+      email: string;
+      authMethod: 'session' | 'oidc';
+      /**
+       * The console session acted through. An admin key may hand out a session for another person,
+       * so the person alone does not say who acted: the session's `console_session.created` entry
+       * names who made it.
+       */
+      sessionId?: string;
+    }
   | { type: 'key'; keyId: string; memberId: string };
 
 export function auditActorOf(caller: Pick<Caller, 'actor'>): AuditActor {
   const { actor } = caller;
   return actor.kind === 'member'
-    ? { type: 'member', memberId: actor.memberId, email: actor.email, authMethod: actor.authMethod }
+    ? {
+        type: 'member',
+        memberId: actor.memberId,
+        email: actor.email,
+        authMethod: actor.authMethod,
+        ...(actor.sessionId && { sessionId: actor.sessionId }),
+      }
     : { type: 'key', keyId: actor.keyId, memberId: actor.memberId };
 }
 

@@ -1194,6 +1194,8 @@ export interface components {
                 email: string;
                 /** @enum {string} */
                 authMethod: "session" | "oidc";
+                /** @description The console session acted through; its console_session.created entry names who made it. */
+                sessionId?: string;
             } | {
                 /** @constant */
                 type: "key";

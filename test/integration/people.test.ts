@@ -21,6 +21,7 @@ describeWithManagementAuthorizer('people on the record', () => {
   let platform: TestPlatform;
   let member: { id: string; email: string };
   let session: ReturnType<typeof apiAs>;
+  let sessionId: string;
   let ownAccount: string;
   let otherAccount: string;
 
@@ -37,6 +38,7 @@ describeWithManagementAuthorizer('people on the record', () => {
     member = invited.body;
     const opened = await platform.admin.post('/v1/console-sessions', { memberId: member.id });
     expect(opened.status).toBe(201);
+    sessionId = opened.body.id;
     session = platform.live(opened.body.token, { keyHeader: 'bearer' });
   });
   afterAll(() => platform.close());
@@ -57,7 +59,7 @@ describeWithManagementAuthorizer('people on the record', () => {
       expect.objectContaining({
         action: 'key.create',
         outcome: 'succeeded',
-        actor: { type: 'member', memberId: member.id, email: 'ana@demo.example', authMethod: 'session' },
+        actor: { type: 'member', memberId: member.id, email: 'ana@demo.example', authMethod: 'session', sessionId },
       }),
     ]);
   });

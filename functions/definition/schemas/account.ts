@@ -65,6 +65,10 @@ const auditActor = z
       memberId: z.string(),
       email: z.string(),
       authMethod: z.enum(['session', 'oidc']),
+      sessionId: z
+        .string()
+        .optional()
+        .describe('The console session acted through; its console_session.created entry names who made it.'),
     }),
     z.strictObject({
       type: z.literal('key'),
