@@ -60,7 +60,14 @@ export function personDenial(
   api: LoadedApi = activeApi(),
 ): { errorCode: string; errorMessage: string } {
   const match = matchRoute(arn.method, arn.path, api.routes);
-  const route = match && match !== 'method-not-allowed' ? match.route : undefined;
+  return personRefusal(grant, match && match !== 'method-not-allowed' ? match.route : undefined);
+}
+
+/** Why the person may not call the route (undefined: a route the definition does not know). */
+export function personRefusal(
+  grant: PersonGrant,
+  route: RouteDefinition | undefined,
+): { errorCode: 'read_only_session' | 'insufficient_role'; errorMessage: string } {
   if (route && grant.readOnly && personMayCall({ ...grant, readOnly: false }, route)) {
     return {
       errorCode: 'read_only_session',

@@ -126,3 +126,17 @@ export class GatewayTimeoutError extends AppError {
   readonly status = 504;
   readonly code = 'gateway_timeout';
 }
+
+/**
+ * A person called a route their role or read-only session does not allow: the code is the one the
+ * management authorizer's ACCESS_DENIED answer gives for the same refusal.
+ */
+export class PersonRouteRefusedError extends AppError {
+  readonly status = 403;
+  constructor(
+    readonly code: 'read_only_session' | 'insufficient_role',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -27,6 +27,7 @@ import { errorCodeOf, errorResponse } from './http-errors';
 import { platformCallerOf } from './http-request';
 import type { HttpResponse } from './http-response';
 import { logger } from './logger';
+import { peopleWithinTheirRole } from './people-routes';
 import { rateLimit } from './rate-limit';
 import { auditStore } from './stores';
 
@@ -48,6 +49,9 @@ const { TABLE_NAME, API_KEY_HEADER } = loadConfig({ ...tableConfig, ...apiKeyHea
 const rateLimiter = new RateLimiter(new DynamoRateLimitCounter(dynamoDb, TABLE_NAME), systemClock);
 const creditLedger = new DynamoCreditLedger(dynamoDb, TABLE_NAME);
 const routeCosts = perApi((api) => costTable(api.routes));
+const platformRoutes = new Map(
+  PLATFORM_ROUTES.map((definition) => [`${definition.method} ${definition.path}`, definition]),
+);
 const wholeOrganizationRoutes = new Set(
   PLATFORM_ROUTES.flatMap((definition) =>
     definition.access.kind === 'admin' && definition.access.wholeOrganization
@@ -76,6 +80,7 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(rateLimit(rateLimiter, logger))
     .use(oneKeyPerRequest())
+    .use(peopleWithinTheirRole(platformRoutes))
     .use(wholeOrganizationOnly(wholeOrganizationRoutes))
     .use(credits(creditLedger, routeCosts(), logger))
     .use(errorHandler());
@@ -83,8 +88,12 @@ export function route(handler: RouteHandler, options: RouteOptions = {}) {
     stack.use(auditTrail(options.auditAction, auditStore, systemClock, options.peopleAuditedLive ?? false));
   return stack.handler(async (event: APIGatewayProxyEvent) => {
     const caller = platformCallerOf(event);
-    // The acting key's id or the person's member id: never their email or token.
-    logger.appendKeys({ actor: actorLabel(caller), organizationId: caller.organizationId });
+    // The acting key's id or the person's member id (and session id): never their email or token.
+    logger.appendKeys({
+      actor: actorLabel(caller),
+      organizationId: caller.organizationId,
+      ...(caller.actor.kind === 'member' && caller.actor.sessionId && { sessionId: caller.actor.sessionId }),
+    });
     const audit: RouteContext['audit'] = {};
     auditNotes.set(event, audit);
     return handler({ event, caller, audit });

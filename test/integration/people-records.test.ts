@@ -17,6 +17,12 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+interface AuditItem {
+  outcome: string;
+  errorCode?: string;
+  actor?: { type: string };
+}
+
 /** The management authorizer's context for a person signed in with a console session. */
 function personContext(member: Member, options: { readOnly?: boolean } = {}) {
   const rights = rightsOfMember(member, 'live');
@@ -39,7 +45,7 @@ function personContext(member: Member, options: { readOnly?: boolean } = {}) {
 describe('people on the record (handlers with a person’s context)', () => {
   let platform: TestPlatform;
   let member: Member;
-  let handlers: Record<'create' | 'get' | 'whoami' | 'remove', ProxyHandler>;
+  let handlers: Record<'create' | 'get' | 'whoami' | 'remove' | 'auditLog' | 'webhooks', ProxyHandler>;
 
   beforeAll(async () => {
     platform = await startTestPlatform();
@@ -60,6 +66,8 @@ describe('people on the record (handlers with a person’s context)', () => {
       get: (await import('../../functions/keys/get')).handler as ProxyHandler,
       whoami: (await import('../../functions/account/whoami')).handler as ProxyHandler,
       remove: (await import('../../functions/keys/delete')).handler as ProxyHandler,
+      auditLog: (await import('../../functions/account/audit-log')).handler as ProxyHandler,
+      webhooks: (await import('../../functions/webhooks/endpoints')).handler as ProxyHandler,
     };
   });
   afterAll(() => platform.close());
@@ -99,6 +107,30 @@ describe('people on the record (handlers with a person’s context)', () => {
     );
 
     expect(refused.status).toBe(403);
+  });
+
+  it('refuses, in the route stack itself, a role outside the route’s people and a read-only write: handlers that check neither', async () => {
+    const owner = { ...member, role: 'owner' as const, accounts: '*' as const, permissions: [] };
+
+    const auditLogAsMember = await call(
+      handlers.auditLog,
+      { method: 'GET', path: '/v1/audit-log' },
+      personContext(member),
+    );
+    const webhookOfReadOnlyOwner = await call(
+      handlers.webhooks,
+      { method: 'POST', path: '/v1/webhooks', body: { url: 'https://hooks.example.com/x', events: ['key.created'] } },
+      personContext(owner, { readOnly: true }),
+    );
+    const entries = (await platform.admin.get('/v1/audit-log?limit=50')).body.items as AuditItem[];
+
+    expect([auditLogAsMember.status, auditLogAsMember.body.error.code]).toEqual([403, 'insufficient_role']);
+    expect([webhookOfReadOnlyOwner.status, webhookOfReadOnlyOwner.body.error.code]).toEqual([403, 'read_only_session']);
+    // The refused attempt is on the record, naming the session it came through.
+    expect(entries.find((entry) => entry.outcome === 'failed' && entry.actor?.type === 'member')).toMatchObject({
+      errorCode: 'read_only_session',
+      actor: { type: 'member', memberId: member.id, authMethod: 'session', sessionId: 'ses_0123456789abcdef' },
+    });
   });
 
   it('hides another’s key from a member as missing', async () => {
