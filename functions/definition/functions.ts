@@ -6,6 +6,7 @@
 import type { QueueId } from './queues';
 import {
   AUDITED,
+  CREATOR_EMAILS,
   INDEX_LIST,
   type IndexName,
   MEMBER_READS,
@@ -151,9 +152,9 @@ export const FUNCTIONS = {
     entry: 'functions/keys/list.ts',
     description: 'GET /v1/keys',
     // The recent usage windows for lastUsedAt: the shard's rollup marker (GetItem), its windows (Query);
-    // the page's key days of their stored lastUsedAt (the same BatchGetItem); the creators' emails (MEMBER_READS).
+    // the page's key days of their stored lastUsedAt (the same BatchGetItem); the creators' emails (CREATOR_EMAILS).
     needs: {
-      table: table(ROUTE_STACK, INDEX_LIST, MEMBER_READS, ['GetItem', 'Query']),
+      table: table(ROUTE_STACK, INDEX_LIST, CREATOR_EMAILS, ['GetItem', 'Query']),
       queryIndexes: ['gsi1'],
       cursorKey: true,
     },
@@ -162,8 +163,8 @@ export const FUNCTIONS = {
     entry: 'functions/keys/get.ts',
     description: 'GET /v1/keys/{id}',
     // The key; the recent usage windows for lastUsedAt (the shard's marker, then a Query); its day item
-    // of its stored lastUsedAt (BatchGetItem); its creator's email (MEMBER_READS); the view on the record.
-    needs: { table: table(ROUTE_STACK, AUDITED, MEMBER_READS, ['GetItem', 'Query', 'BatchGetItem']) },
+    // of its stored lastUsedAt (BatchGetItem); its creator's email (CREATOR_EMAILS); the view on the record.
+    needs: { table: table(ROUTE_STACK, AUDITED, CREATOR_EMAILS, ['GetItem', 'Query', 'BatchGetItem']) },
   },
   'keys-update': {
     entry: 'functions/keys/update.ts',
@@ -171,8 +172,14 @@ export const FUNCTIONS = {
     needs: {
       // The key, the acting key or person (MEMBER_READS), the organization; the expiry entry; the edit
       // (conditional on the version); the recent usage windows for the answer's lastUsedAt (the shard's
-      // marker, then a Query), the key's day item of its stored lastUsedAt (BatchGetItem).
-      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem']),
+      // marker, then a Query), the key's day item of its stored lastUsedAt (BatchGetItem); its creator's email.
+      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, CREATOR_EMAILS, [
+        'GetItem',
+        'PutItem',
+        'UpdateItem',
+        'Query',
+        'BatchGetItem',
+      ]),
       flushAuthorizerCache: true,
       scheduleKeyExpiry: true,
     },
@@ -191,8 +198,13 @@ export const FUNCTIONS = {
     description: 'POST /v1/keys/{id}/deactivate, /activate and /revoke',
     needs: {
       // The key, the acting key or person (MEMBER_READS); the change; the recent usage windows and the
-      // key's day item (BatchGetItem) for the answer's lastUsedAt.
-      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, ['GetItem', 'UpdateItem', 'Query', 'BatchGetItem']),
+      // key's day item (BatchGetItem) for the answer's lastUsedAt; its creator's email (CREATOR_EMAILS).
+      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, CREATOR_EMAILS, [
+        'GetItem',
+        'UpdateItem',
+        'Query',
+        'BatchGetItem',
+      ]),
       flushAuthorizerCache: true,
       sendToQueue: 'webhook-events',
     },
@@ -203,8 +215,8 @@ export const FUNCTIONS = {
     needs: {
       // The new key and its expiry entry; retiring the old one; deleting the new one if that fails;
       // the recent usage windows and the old key's day item (BatchGetItem) for its lastUsedAt in the answer;
-      // the acting person and the creators' emails (MEMBER_READS).
-      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, [
+      // the acting person (MEMBER_READS) and the creators' emails (CREATOR_EMAILS).
+      table: table(ROUTE_STACK, AUDITED, MEMBER_READS, CREATOR_EMAILS, [
         'GetItem',
         'PutItem',
         'UpdateItem',

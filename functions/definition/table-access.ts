@@ -47,6 +47,13 @@ export const PAID = ['UpdateItem', 'GetItem'] as const satisfies readonly TableA
 export const MEMBER_READS = ['GetItem', 'Query', 'PutItem', 'UpdateItem'] as const satisfies readonly TableAction[];
 
 /**
+ * A key view names the person who made the key by email: one BatchGetItem of the shown keys'
+ * creators' `MEMBER#` items (DynamoMemberStore `getMany`, issue 14), never the whole member list;
+ * a missing one asks the organization item whether it is not migrated yet (MEMBER_READS).
+ */
+export const CREATOR_EMAILS = ['BatchGetItem', ...MEMBER_READS] as const satisfies readonly TableAction[];
+
+/**
  * Lists read from an index since the indexes copy keys (and a few filtered attributes) only: the
  * index gives a page's keys, one BatchGetItem on the table their items (functions/adapters/query-page.ts).
  */

@@ -2476,7 +2476,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The organization's keys of the caller's environment, newest first; a person with the member role sees only the keys they created, so a page may hold fewer keys than `limit` and still have a `nextCursor`. */
+            /** @description The organization's keys of the caller's environment, newest first; a person with the member role sees only the keys they created, and a person limited to some sub-accounts only keys within them, so a page may hold fewer keys than `limit` and still have a `nextCursor`. */
             200: {
                 headers: {
                     /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */

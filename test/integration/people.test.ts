@@ -85,6 +85,29 @@ describeWithManagementAuthorizer('people on the record', () => {
     expect((await platform.admin.get(`/v1/keys/${theirs.id}`)).body.status).toBe('active');
   });
 
+  it('shows an admin limited to one sub-account only keys within it, and names creators by email', async () => {
+    const invited = await platform.admin.post('/v1/members', {
+      email: 'lia@demo.example',
+      role: 'admin',
+      accounts: [ownAccount],
+    });
+    const opened = await platform.admin.post('/v1/console-sessions', { memberId: invited.body.id });
+    const limitedAdmin = platform.live(opened.body.token, { keyHeader: 'bearer' });
+    const anas = await session.post('/v1/keys', { name: 'Ana’s second', permissions: ['read'] });
+    const beyond = await platform.createKey({ name: 'other sub-account', accounts: [otherAccount] });
+
+    const listed = await limitedAdmin.get('/v1/keys?limit=100');
+    const fetched = await limitedAdmin.get(`/v1/keys/${beyond.id}`);
+    const shown = await limitedAdmin.get(`/v1/keys/${anas.body.id}`);
+
+    expect(listed.status).toBe(200);
+    const ids = (listed.body.items as { id: string }[]).map((key) => key.id);
+    expect(ids).toContain(anas.body.id);
+    expect(ids).not.toContain(beyond.id);
+    expect(fetched.status).toBe(404);
+    expect(shown.body).toMatchObject({ createdBy: member.id, createdByEmail: 'ana@demo.example' });
+  });
+
   it('records an admin key viewing a key as api_key.viewed', async () => {
     const key = await platform.createKey({ name: 'viewed' });
     const adminKeyId = (await platform.admin.get('/v1/whoami')).body.keyId;

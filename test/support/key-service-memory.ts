@@ -41,12 +41,17 @@ export class InMemoryKeys implements KeyStore {
   async recordLastUsed() {}
 }
 
-/** Members, counting the reads of a whole organization's (key views make at most one per page). */
+/** Members, counting reads of a whole organization's and recording the ids each getMany asked for. */
 export class CountingMemberStore extends MemoryMemberStore {
   listCalls = 0;
+  readonly getManyCalls: string[][] = [];
   override async list(organizationId: string) {
     this.listCalls += 1;
     return super.list(organizationId);
+  }
+  override async getMany(organizationId: string, memberIds: readonly string[]) {
+    this.getManyCalls.push([...memberIds]);
+    return super.getMany(organizationId, memberIds);
   }
 }
 

@@ -19,6 +19,12 @@ export class MemoryMemberStore implements MemberStore {
     const member = this.members.get(memberId);
     return member?.organizationId === organizationId ? structuredClone(member) : undefined;
   }
+  async getMany(organizationId: string, memberIds: readonly string[]) {
+    return [...new Set(memberIds)].flatMap((id) => {
+      const member = this.members.get(id);
+      return member?.organizationId === organizationId ? [structuredClone(member)] : [];
+    });
+  }
   async findByEmail(organizationId: string, email: string) {
     return (await this.list(organizationId)).find((m) => m.email === email.toLowerCase());
   }

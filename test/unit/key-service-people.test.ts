@@ -5,9 +5,9 @@ import {
   changeKeyStatus,
   createKey,
   deleteKey,
+  FILTERED_PAGES_READ,
   getKey,
   listKeys,
-  OWN_KEYS_PAGES_READ,
   rotateKey,
   updateKey,
 } from '../../functions/domain/keys/key-service';
@@ -198,7 +198,9 @@ describe('listKeys for a member', () => {
     Array.from({ length: count }, (_, i) =>
       aKeyRecord({ id: `key_OTHER${String(from + i).padStart(11, '0')}`, createdBy: BEN.id }),
     );
-  const mineNumbered = (i: number) => aKeyRecord({ id: `key_MINE${String(i).padStart(12, '0')}`, createdBy: ANA.id });
+  // A member makes keys within their sub-accounts only.
+  const mineNumbered = (i: number) =>
+    aKeyRecord({ id: `key_MINE${String(i).padStart(12, '0')}`, createdBy: ANA.id, accounts: ANA.accounts });
 
   it('lists only their own keys, reading pages until the page is full', async () => {
     const mine = [mineNumbered(1), mineNumbered(2), mineNumbered(3)];
@@ -213,7 +215,7 @@ describe('listKeys for a member', () => {
     expect(rest.nextCursor).toBeUndefined();
   });
 
-  it(`reads at most ${OWN_KEYS_PAGES_READ} pages, then answers a short page whose cursor goes on`, async () => {
+  it(`reads at most ${FILTERED_PAGES_READ} pages, then answers a short page whose cursor goes on`, async () => {
     const mine = mineNumbered(1);
     const { keys, deps } = keyServiceWith([...others(20), mine], { members: [ANA, BEN] });
 
@@ -222,7 +224,7 @@ describe('listKeys for a member', () => {
 
     expect(page.items).toEqual([]);
     expect(page.nextCursor).toBe('15');
-    expect(keys.pagesRead.slice(0, OWN_KEYS_PAGES_READ).every((request) => request.limit === 3)).toBe(true);
+    expect(keys.pagesRead.slice(0, FILTERED_PAGES_READ).every((request) => request.limit === 3)).toBe(true);
     expect(next.items.map((key) => key.id)).toEqual([mine.id]);
   });
 
@@ -232,6 +234,75 @@ describe('listKeys for a member', () => {
     const page = await listKeys(deps, personCaller({ ...ANA, role: 'admin' }), { limit: 10 });
 
     expect(page.items).toHaveLength(2);
+  });
+});
+
+describe('a person limited to some sub-accounts', () => {
+  const LIMITED_ADMIN = aMemberOf({ id: 'mem_limited', role: 'admin', accounts: ['acct_1'], permissions: [] });
+  const LIMITED_VIEWER = aMemberOf({ id: 'mem_viewer', role: 'viewer', accounts: ['acct_1'], permissions: [] });
+  const inAcct1 = aKeyRecord({ id: 'key_ACCT1ACCT1ACCT1', createdBy: OWNER.id, accounts: ['acct_1'] });
+  const inAcct2 = aKeyRecord({ id: 'key_ACCT2ACCT2ACCT2', createdBy: OWNER.id, accounts: ['acct_2'] });
+  const inBoth = aKeyRecord({ id: 'key_BOTHBOTHBOTHBOTH', createdBy: OWNER.id, accounts: ['acct_1', 'acct_2'] });
+  const inEvery = aKeyRecord({ id: 'key_EVERYEVERYEVERY', createdBy: OWNER.id, accounts: '*' });
+  const beyond = [inAcct2, inBoth, inEvery];
+
+  function limited(members = [LIMITED_ADMIN, LIMITED_VIEWER, OWNER]) {
+    return keyServiceWith([inAcct2, inEvery, inAcct1, inBoth], { organization: ORGANIZATION, members });
+  }
+
+  it.each([
+    ['an admin', LIMITED_ADMIN],
+    ['a viewer', LIMITED_VIEWER],
+  ])('%s gets keys within their sub-accounts, and the others as missing', async (_label, person) => {
+    const { deps } = limited();
+
+    await expect(getKey(deps, personCaller(person), inAcct1.id)).resolves.toMatchObject({ id: inAcct1.id });
+    for (const key of beyond) {
+      await expect(getKey(deps, personCaller(person), key.id)).rejects.toBeInstanceOf(NotFoundError);
+    }
+  });
+
+  it.each([
+    ['an admin', LIMITED_ADMIN],
+    ['a viewer', LIMITED_VIEWER],
+  ])('%s lists only keys within their sub-accounts, filling the page', async (_label, person) => {
+    const { deps } = limited();
+
+    const page = await listKeys(deps, personCaller(person), { limit: 1 });
+
+    expect(page.items.map((key) => key.id)).toEqual([inAcct1.id]);
+  });
+
+  it.each([
+    ['edit', (deps: Deps, key: string) => updateKey(deps, personCaller(LIMITED_ADMIN), key, { name: 'taken' })],
+    ['deactivate', (deps: Deps, key: string) => changeKeyStatus(deps, personCaller(LIMITED_ADMIN), key, 'deactivate')],
+    [
+      'rotate',
+      (deps: Deps, key: string) => rotateKey(deps, personCaller(LIMITED_ADMIN), key, { gracePeriodSeconds: 0 }),
+    ],
+    ['delete', (deps: Deps, key: string) => deleteKey(deps, personCaller(LIMITED_ADMIN), key)],
+  ])('an admin cannot %s a key beyond their sub-accounts: 404, nothing changed', async (_action, act) => {
+    const { keys, deps } = limited();
+    const before = structuredClone([...keys.records.values()]);
+
+    for (const key of beyond) await expect(act(deps, key.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect([...keys.records.values()]).toEqual(before);
+  });
+
+  it('is held to the sub-accounts the store holds now, though the session still says every one', async () => {
+    const { keys, deps } = limited();
+    const session = personCaller({ ...LIMITED_ADMIN, accounts: '*' });
+
+    await expect(deleteKey(deps, session, inAcct2.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(keys.records.has(inAcct2.id)).toBe(true);
+  });
+
+  it('does not narrow an owner, whatever sub-accounts their member item lists', async () => {
+    const { deps } = limited();
+
+    const page = await listKeys(deps, personCaller({ ...OWNER, accounts: ['acct_1'] }), { limit: 10 });
+
+    expect(page.items).toHaveLength(4);
   });
 });
 
@@ -263,24 +334,36 @@ describe('read-only callers', () => {
 });
 
 describe('creatorEmailsOf and keyView', () => {
-  it('names people by email with one read of the members for a whole page, keys by id alone', async () => {
-    const byKey = aKeyRecord({ id: 'key_BYKEYBYKEYBYKEY', createdBy: 'key_ADMINADMINADMIN' });
+  const byKey = aKeyRecord({ id: 'key_BYKEYBYKEYBYKEY', createdBy: 'key_ADMINADMINADMIN' });
+
+  it("reads only the page's distinct creators, once, never the whole member list", async () => {
+    const anasOther = aKeyRecord({ id: 'key_ANA2ANA2ANA2ANA2', createdBy: ANA.id });
     const { members } = service();
 
-    const creators = await creatorEmailsOf(members, personCaller(OWNER), [ANAS_KEY, BENS_KEY, byKey]);
+    const creators = await creatorEmailsOf(members, personCaller(OWNER), [ANAS_KEY, BENS_KEY, anasOther, byKey]);
 
-    expect(members.listCalls).toBe(1);
+    expect(members.listCalls).toBe(0);
+    expect(members.getManyCalls).toEqual([[ANA.id, BEN.id]]);
     expect(keyView(ANAS_KEY, NOW, creators)).toMatchObject({ createdBy: ANA.id, createdByEmail: ANA.email });
+    expect(keyView(BENS_KEY, NOW, creators).createdByEmail).toBe(BEN.email);
     expect(keyView(byKey, NOW, creators)).not.toHaveProperty('createdByEmail');
   });
 
+  it('shows no email for a creator who is no longer a member', async () => {
+    const { members } = service([ANA, OWNER]);
+
+    const creators = await creatorEmailsOf(members, personCaller(OWNER), [BENS_KEY]);
+
+    expect(keyView(BENS_KEY, NOW, creators)).not.toHaveProperty('createdByEmail');
+  });
+
   it('reads no members when every creator is a key or the calling person', async () => {
-    const byKey = aKeyRecord({ id: 'key_BYKEYBYKEYBYKEY', createdBy: 'key_ADMINADMINADMIN' });
     const { members } = service();
 
     const creators = await creatorEmailsOf(members, personCaller(ANA), [ANAS_KEY, byKey]);
 
     expect(members.listCalls).toBe(0);
+    expect(members.getManyCalls).toEqual([]);
     expect(keyView(ANAS_KEY, NOW, creators).createdByEmail).toBe(ANA.email);
   });
 });

@@ -273,7 +273,7 @@ export const KEY_ROUTE_SCHEMAS = {
     errors: [...BODY_ERRORS, 404],
   },
   'GET /v1/keys': listRoute(
-    "The organization's keys of the caller's environment, newest first; a person with the member role sees only the keys they created, so a page may hold fewer keys than `limit` and still have a `nextCursor`.",
+    "The organization's keys of the caller's environment, newest first; a person with the member role sees only the keys they created, and a person limited to some sub-accounts only keys within them, so a page may hold fewer keys than `limit` and still have a `nextCursor`.",
     keyViewSchema,
     'Keys, newest first.',
   ),

@@ -11,7 +11,7 @@ import { type ExpiryScheduler, scheduleExpiryOf } from '../key-expiry/schedule';
 import type { MemberStore } from '../members/member-model';
 import { rightsOfMember } from '../members/member-rights';
 import type { Organization, OrganizationStore } from '../organization';
-import { assertWithinActor, type Rights, withActorBounds } from './grant-rule';
+import { accountsWithin, assertWithinActor, type Rights, withActorBounds } from './grant-rule';
 import { hashKey } from './key-hash';
 import { type AccountScope, type ApiKeyRecord, effectiveStatus, type KeyStore, type PageRequest } from './key-model';
 import { generateKey, type KeyEnvironment, type RandomSource } from './key-token';
@@ -103,26 +103,26 @@ export async function issueKey(
   return { record, token: generated.token };
 }
 
-/** How many pages of the organization's keys one list of a member's own keys reads at most. */
-export const OWN_KEYS_PAGES_READ = 5;
+/** How many pages of the organization's keys one list of a person's visible keys reads at most. */
+export const FILTERED_PAGES_READ = 5;
 
 /**
- * A person with the `member` role sees only the keys they made. There is no index by creator, so
+ * A person sees only some keys (keysVisibleTo). There is no index by creator or sub-account, so
  * their list reads the organization's pages, each asking for what is still missing, until the page
- * is full or OWN_KEYS_PAGES_READ pages were read: a page may come back short (even empty) with a
+ * is full or FILTERED_PAGES_READ pages were read: a page may come back short (even empty) with a
  * `nextCursor`, and following it goes on where the reading stopped.
  */
 export async function listKeys(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller, page: PageRequest) {
-  const owner = ownKeysOnly(caller);
-  if (!owner) return deps.keys.listByOrganization(caller.organizationId, caller.environment, page);
+  const visible = keysVisibleTo(caller);
+  if (!visible) return deps.keys.listByOrganization(caller.organizationId, caller.environment, page);
   const items: ApiKeyRecord[] = [];
   let cursor = page.cursor;
-  for (let read = 0; read < OWN_KEYS_PAGES_READ && items.length < page.limit; read++) {
+  for (let read = 0; read < FILTERED_PAGES_READ && items.length < page.limit; read++) {
     const next = await deps.keys.listByOrganization(caller.organizationId, caller.environment, {
       limit: page.limit - items.length,
       ...(cursor !== undefined && { cursor }),
     });
-    items.push(...next.items.filter((key) => key.createdBy === owner));
+    items.push(...next.items.filter(visible));
     cursor = next.nextCursor;
     if (cursor === undefined) break;
   }
@@ -131,17 +131,17 @@ export async function listKeys(deps: Pick<KeyServiceDeps, 'keys'>, caller: Calle
 
 /**
  * Another organization's key, or a key of the other environment, is reported as missing, not
- * forbidden, so ids leak nothing: a sandbox key never sees or touches a live one. So is another
- * person's key to a person with the `member` role, who sees their own keys only.
+ * forbidden, so ids leak nothing: a sandbox key never sees or touches a live one. So is a key the
+ * calling person may not see (keysVisibleTo).
  */
 export async function getKey(deps: Pick<KeyServiceDeps, 'keys'>, caller: Caller, keyId: string) {
   const key = await deps.keys.get(keyId);
-  const owner = ownKeysOnly(caller);
+  const visible = keysVisibleTo(caller);
   if (
     !key ||
     key.organizationId !== caller.organizationId ||
     key.environment !== caller.environment ||
-    (owner !== undefined && key.createdBy !== owner)
+    (visible !== undefined && !visible(key))
   ) {
     throw notFound(caller, keyId);
   }
@@ -153,9 +153,24 @@ function notFound(caller: Caller, keyId: string) {
   return new NotFoundError(`No ${where} key ${keyId} in this organization. List keys with GET /v1/keys.`);
 }
 
-/** The member id whose keys alone the caller may see, when the caller is a person with the `member` role. */
-function ownKeysOnly(caller: Caller): string | undefined {
-  return caller.actor.kind === 'member' && caller.actor.role === 'member' ? caller.actor.memberId : undefined;
+/**
+ * Which of the organization's keys a person sees, as the authorizer vouched for them (writes check
+ * again against the member read afresh, in actorRights): a person with the `member` role only the
+ * keys they made, and anyone but an owner, when limited to some sub-accounts, only keys within
+ * them. Undefined when the caller sees every key of the environment (keys, owners, people with '*').
+ */
+function keysVisibleTo(caller: Caller): ((key: ApiKeyRecord) => boolean) | undefined {
+  if (caller.actor.kind !== 'member') return undefined;
+  const { role, memberId } = caller.actor;
+  return visibilityOf(role === 'member' ? memberId : undefined, role === 'owner' ? '*' : caller.accounts);
+}
+
+function visibilityOf(
+  creator: string | undefined,
+  accounts: AccountScope,
+): ((key: ApiKeyRecord) => boolean) | undefined {
+  if (creator === undefined && accounts === '*') return undefined;
+  return (key) => (creator === undefined || key.createdBy === creator) && accountsWithin(accounts, key.accounts);
 }
 
 /** Viewers and read-only sessions read only: the management authorizer lets them call GET routes alone, and this checks again. */
@@ -181,8 +196,8 @@ export function rightsOf(key: ApiKeyRecord): Rights {
  * The actor's rights, read afresh (one consistent GetItem): the authorizer's context may be up to a
  * cache TTL old, and it does not carry a key's expiry or allowlist. A person holds what their role
  * holds now (domain/members/member-rights.ts): a removed member holds nothing, a member demoted a
- * moment ago holds the new role's rights, and a person now in the `member` role acts on their own
- * keys only (`target`, the key acted on).
+ * moment ago holds the new role's rights, and a person acts only on keys they see now (`target`,
+ * the key acted on; keysVisibleTo): one narrowed a moment ago gets 404, as on a read.
  */
 async function actorRights(
   deps: Pick<KeyServiceDeps, 'keys' | 'members' | 'clock'>,
@@ -195,8 +210,10 @@ async function actorRights(
       throw new ForbiddenError('You are no longer a member of this organization; ask one of its admins to invite you.');
     }
     if (member.role === 'viewer') throw new ForbiddenError('A viewer may read keys, not change them.');
-    if (member.role === 'member' && target && target.createdBy !== member.id) throw notFound(caller, target.id);
-    return rightsOfMember(member, caller.environment);
+    const rights = rightsOfMember(member, caller.environment);
+    const visible = visibilityOf(member.role === 'member' ? member.id : undefined, rights.accounts);
+    if (target && visible && !visible(target)) throw notFound(caller, target.id);
+    return rights;
   }
   const actor = await deps.keys.get(caller.actor.keyId);
   if (!actor || actor.organizationId !== caller.organizationId || effectiveStatus(actor, deps.clock()) !== 'active') {

@@ -11,19 +11,22 @@ export type CreatorEmails = ReadonlyMap<string, string>;
 
 /**
  * `createdBy` is a member id or the id of the key that acted (`key_…`). A view names the person by
- * email too: one read of the organization's members for a whole page, and none when every creator
- * on it is a key or the calling person themself (whose email the authorizer vouched for).
+ * email too: one read of just the page's distinct creators' member items (never the whole member
+ * list), and none when every creator on it is a key or the calling person themself (whose email
+ * the authorizer vouched for).
  */
 export async function creatorEmailsOf(
-  members: Pick<MemberStore, 'list'>,
+  members: Pick<MemberStore, 'getMany'>,
   caller: Caller,
   keys: readonly ApiKeyRecord[],
 ): Promise<CreatorEmails> {
   const emails = new Map<string, string>();
   if (caller.actor.kind === 'member') emails.set(caller.actor.memberId, caller.actor.email);
-  const unknown = keys.some((key) => !key.createdBy.startsWith('key_') && !emails.has(key.createdBy));
-  if (!unknown) return emails;
-  for (const member of await members.list(caller.organizationId)) emails.set(member.id, member.email);
+  const unknown = new Set(
+    keys.map((key) => key.createdBy).filter((creator) => !creator.startsWith('key_') && !emails.has(creator)),
+  );
+  if (unknown.size === 0) return emails;
+  for (const member of await members.getMany(caller.organizationId, [...unknown])) emails.set(member.id, member.email);
   return emails;
 }
 

@@ -47,6 +47,11 @@ export interface MemberStore {
   /** The organization's members, in no promised order (the service sorts). */
   list(organizationId: string): Promise<Member[]>;
   get(organizationId: string, memberId: string): Promise<Member | undefined>;
+  /**
+   * The members among `memberIds`, in no promised order, ids of nobody left out; eventually
+   * consistent (a second-old answer does: it names who made a key). One read for any number of ids.
+   */
+  getMany(organizationId: string, memberIds: readonly string[]): Promise<Member[]>;
   findByEmail(organizationId: string, email: string): Promise<Member | undefined>;
   /** Every organization the email belongs to (for a sign-in by verified email). */
   membershipsOfEmail(email: string): Promise<Membership[]>;
