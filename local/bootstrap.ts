@@ -256,6 +256,7 @@ export async function createDemoConsoleUrl(
     {
       sessions: new DynamoSessionStore(clients.documents, config.tableName),
       members: new DynamoMemberStore(clients.documents, config.tableName),
+      keys: new DynamoKeyStore(clients.documents, config.tableName),
       sessionSecret: secretBytesFromSecretsManager(clients.secretsManager, config.sessionSecretId),
       clock: systemClock,
     },

@@ -10,16 +10,21 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec } from '../domain/cursors';
+import type { Page, PageRequest } from '../domain/keys/key-model';
 import {
   type ConsoleSession,
   LinkUsedOrExpiredError,
+  SESSION_LIFETIME,
   type SessionLink,
   type SessionStore,
 } from '../domain/sessions/session-model';
 import { isConditionFailure } from './conditional';
-import { itemsOf, queryAll } from './query-page';
+import { decodeCursor, encodeCursor, type ListQuery } from './cursor';
+import { itemsOf } from './query-page';
 
 const DAY_SECONDS = 86_400;
 export const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
@@ -32,6 +37,8 @@ export class DynamoSessionStore implements SessionStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Only the console-sessions function lists; the authorizer and the exchange are built without one. */
+    private readonly cursors?: CursorCodec,
   ) {}
 
   async create(session: ConsoleSession, link: SessionLink): Promise<void> {
@@ -135,22 +142,42 @@ export class DynamoSessionStore implements SessionStore {
     return true;
   }
 
-  async listActive(organizationId: string, now: Date): Promise<ConsoleSession[]> {
-    const entries: Record<string, unknown>[] = [];
-    for await (const entry of queryAll(this.client, {
+  async listActive(organizationId: string, now: Date, page: PageRequest): Promise<Page<ConsoleSession>> {
+    if (!this.cursors) throw new Error('This store was built without a CursorCodec, so it cannot list; pass one.');
+    // The cursor is bound to the organization's list; the lower bound moves with the clock, so it is not part of it.
+    const list: ListQuery = {
       TableName: this.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      // ttl is projected: entries past it (waiting for TTL's deletion) cost no item read.
-      FilterExpression: '#ttl > :nowSeconds',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':pk': sessionsOf(organizationId), ':nowSeconds': Math.floor(now.getTime() / 1000) },
+      ExpressionAttributeValues: { ':pk': sessionsOf(organizationId) },
       ScanIndexForward: false,
-    })) {
-      entries.push(entry);
-    }
-    const items = await itemsOf(this.client, this.tableName, entries);
-    return items.map(toSession).filter((session) => Date.parse(session.expiresAt) > now.getTime());
+    };
+    const start = await decodeCursor(this.cursors, page.cursor, list, { gsi1pk: sessionsOf(organizationId) });
+    // No session lives longer than the longest lifetime: older entries are expired, whatever TTL has not deleted yet.
+    const since = new Date(now.getTime() - SESSION_LIFETIME.maxSeconds * 1000).toISOString();
+    if (start && !(String(start.gsi1sk) > since)) return { items: [] };
+    const result = await this.client.send(
+      new QueryCommand({
+        ...list,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :since',
+        // ttl (expiry + a day, whole seconds) is projected: expired entries cost no item read.
+        FilterExpression: '#ttl >= :liveTtl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':pk': sessionsOf(organizationId),
+          ':since': since,
+          ':liveTtl': Math.floor(now.getTime() / 1000) + DAY_SECONDS,
+        },
+        Limit: page.limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const items = await itemsOf(this.client, this.tableName, result.Items ?? []);
+    const nextCursor = await encodeCursor(this.cursors, result.LastEvaluatedKey, list);
+    return {
+      items: items.map(toSession).filter((session) => Date.parse(session.expiresAt) > now.getTime()),
+      ...(nextCursor && { nextCursor }),
+    };
   }
 }
 

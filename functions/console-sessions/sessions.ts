@@ -3,7 +3,9 @@
  * a one-time link), `GET` lists the organization's active sessions, `DELETE …/{id}` revokes one.
  * The audit entry names the session and the member, never the token or the link.
  */
+import { DynamoKeyStore } from '../adapters/dynamo-key-store';
 import { DynamoMemberStore } from '../adapters/dynamo-member-store';
+import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { createSessionInput } from '../definition/schemas/console-sessions';
 import { systemClock } from '../domain/clock';
 import {
@@ -16,17 +18,20 @@ import {
 import { SESSION_ID_PATTERN } from '../domain/sessions/session-token';
 import { dynamoDb } from '../runtime/clients';
 import { consoleUrlConfig, loadConfig, tableConfig } from '../runtime/config';
+import { cursorCodec } from '../runtime/cursors';
 import { dispatch } from '../runtime/http';
-import { parseBody, pathParameter } from '../runtime/http-request';
+import { pageOf, parseBody, pathParameter } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
-import { sessionSecretFromEnvironment, sessionStore } from '../runtime/sessions';
+import { sessionSecretFromEnvironment } from '../runtime/sessions';
 import { consoleBaseUrl, signInUrl } from './console-url';
 
 const { TABLE_NAME, CONSOLE_URL } = loadConfig({ ...tableConfig, ...consoleUrlConfig });
 
 const deps: SessionServiceDeps = {
-  sessions: sessionStore,
+  // Its own store: only this function lists, so only it holds the cursor codec.
+  sessions: new DynamoSessionStore(dynamoDb, TABLE_NAME, cursorCodec),
   members: new DynamoMemberStore(dynamoDb, TABLE_NAME),
+  keys: new DynamoKeyStore(dynamoDb, TABLE_NAME),
   sessionSecret: sessionSecretFromEnvironment(),
   clock: systemClock,
 };
@@ -68,9 +73,9 @@ export const handler = dispatch(
         { location: `/v1/console-sessions/${session.id}` },
       );
     },
-    'GET /v1/console-sessions': async ({ caller }) => {
-      const sessions = await listSessions(deps, caller);
-      return json(200, { items: sessions.map(sessionView) });
+    'GET /v1/console-sessions': async ({ event, caller }) => {
+      const page = await listSessions(deps, caller, pageOf(event));
+      return json(200, { items: page.items.map(sessionView), nextCursor: page.nextCursor ?? null });
     },
     'DELETE /v1/console-sessions/{id}': async ({ event, caller, audit }) => {
       const sessionId = pathParameter(

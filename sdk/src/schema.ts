@@ -3734,14 +3734,19 @@ export interface operations {
     };
     listConsoleSessions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How many items to return, 1 to 100. */
+                limit?: number;
+                /** @description The nextCursor of the previous page; leave out for the first page. A cursor lasts 24 hours. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The organization's sessions that have not expired, newest first. */
+            /** @description The organization's sessions that have not expired, newest first; a page may hold fewer sessions than `limit` and still have a `nextCursor`. */
             200: {
                 headers: {
                     /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
@@ -3754,10 +3759,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Active sessions, newest first. */
                         items: components["schemas"]["ConsoleSession"][];
+                        /** @description Pass as ?cursor= to read the next page; null when this is the last one. */
+                        nextCursor: string | null;
                     };
                 };
             };
+            400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             429: components["responses"]["Error429"];

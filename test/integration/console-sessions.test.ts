@@ -165,6 +165,66 @@ describe('console sessions', () => {
     expect(byReader.status).toBe(403);
   });
 
+  it("refuses an admin's own admin key a session for the owner (403): a key never lends more than its person holds", async () => {
+    const invited = await platform.admin.post('/v1/members', { email: 'eve.admin@demo.example', role: 'admin' });
+    const opened = await platform.admin.post('/v1/console-sessions', { memberId: invited.body.id });
+    const asAdmin = platform.live(opened.body.token, { keyHeader: 'bearer' });
+    const adminsKey = await asAdmin.post('/v1/keys', { name: 'Eve’s backend', permissions: ['admin'] });
+    expect(adminsKey.status).toBe(201);
+
+    const forOwner = await platform.live(adminsKey.body.key).post('/v1/console-sessions', { email: ownerEmail });
+    const forSelf = await platform
+      .live(adminsKey.body.key)
+      .post('/v1/console-sessions', { email: 'eve.admin@demo.example' });
+
+    expect(forOwner.status).toBe(403);
+    expect(forOwner.body.error.message).toMatch(/Only an owner/);
+    expect(forSelf.status).toBe(201);
+  });
+
+  it('ends a session by the asking key’s expiry, and refuses a key with an IP allowlist (403)', async () => {
+    const inTwoHours = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    const shortKey = await platform.admin.post('/v1/keys', {
+      name: 'short',
+      permissions: ['admin'],
+      expiresAt: inTwoHours,
+    });
+    const pinnedKey = await platform.admin.post('/v1/keys', {
+      name: 'pinned',
+      permissions: ['admin'],
+      ipAllowlist: ['127.0.0.0/8'],
+    });
+
+    const short = await platform
+      .live(shortKey.body.key)
+      .post('/v1/console-sessions', { email: ownerEmail, expiresInSeconds: 604_800 });
+    const pinned = await platform.live(pinnedKey.body.key).post('/v1/console-sessions', { email: ownerEmail });
+
+    expect(short.status).toBe(201);
+    expect(short.body.expiresAt).toBe(shortKey.body.expiresAt);
+    expect(pinned.status).toBe(403);
+    expect(pinned.body.error.message).toMatch(/IP allowlist/);
+  });
+
+  it('pages the list with limit and cursor', async () => {
+    for (let i = 0; i < 3; i++) await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
+
+    const first = await platform.admin.get('/v1/console-sessions?limit=2');
+    const second = await platform.admin.get(`/v1/console-sessions?limit=2&cursor=${first.body.nextCursor}`);
+
+    expect(first.body.items).toHaveLength(2);
+    expect(typeof first.body.nextCursor).toBe('string');
+    expect(second.status).toBe(200);
+    expect(second.body.items.map((session: { id: string }) => session.id)).not.toContain(first.body.items[0].id);
+  });
+
+  it('names email and memberId when neither is sent (400)', async () => {
+    const response = await platform.admin.post('/v1/console-sessions', {});
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.fields.map((field: { field: string }) => field.field)).toEqual(['email', 'memberId']);
+  });
+
   it('stops a revoked session within 1 s', async () => {
     const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
     const asSession = platform.live(created.body.token, { keyHeader: 'bearer' });

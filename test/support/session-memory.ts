@@ -1,4 +1,5 @@
 /** In-memory SessionStore and member lookups for the session service's unit tests (same contract as the DynamoDB adapter). */
+import type { ApiKeyRecord, PageRequest } from '../../functions/domain/keys/key-model';
 import type { Member } from '../../functions/domain/members/member-model';
 import {
   type ConsoleSession,
@@ -41,10 +42,14 @@ export class InMemorySessions implements SessionStore {
     return true;
   }
 
-  async listActive(organizationId: string, now: Date) {
-    return [...this.sessions.values()]
+  /** The cursor is the offset: enough for the service's tests (the adapter's test covers sealed cursors). */
+  async listActive(organizationId: string, now: Date, page: PageRequest) {
+    const active = [...this.sessions.values()]
       .filter((session) => session.organizationId === organizationId && Date.parse(session.expiresAt) > now.getTime())
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const from = Number(page.cursor ?? 0);
+    const next = from + page.limit;
+    return { items: active.slice(from, next), ...(next < active.length && { nextCursor: String(next) }) };
   }
 }
 
@@ -78,5 +83,15 @@ export function aPerson(overrides: Partial<Member> = {}): Member {
     invitedBy: 'key_AAAAAAAAAAAAAAAA',
     version: 1,
     ...overrides,
+  };
+}
+
+/** The key lookups the session service makes of the calling key. */
+export function keysOf(list: ApiKeyRecord[]) {
+  return {
+    async get(keyId: string) {
+      const key = list.find((candidate) => candidate.id === keyId);
+      return key && { ...key };
+    },
   };
 }

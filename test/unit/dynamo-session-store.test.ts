@@ -5,6 +5,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoSessionStore, linkKey, sessionKey } from '../../functions/adapters/dynamo-session-store';
+import { sealedCursors } from '../../functions/domain/cursors';
+import { ValidationError } from '../../functions/domain/errors';
 import {
   type ConsoleSession,
   LinkUsedOrExpiredError,
@@ -27,7 +29,8 @@ afterAll(() => local.close());
 async function aStore() {
   const tableName = `sessions-${++tableCount}`;
   await local.table(tableName);
-  return { store: new DynamoSessionStore(local.documents, tableName), tableName };
+  const cursors = sealedCursors(async () => Buffer.alloc(32, 0x17));
+  return { store: new DynamoSessionStore(local.documents, tableName, cursors), tableName };
 }
 
 function aSessionWithLink(
@@ -125,9 +128,41 @@ describe('DynamoSessionStore', () => {
     const elsewhere = aSessionWithLink({ organizationId: 'org_2' });
     for (const { session, link } of [older, newer, expired, elsewhere]) await store.create(session, link);
 
-    const listed = await store.listActive('org_1', NOW);
+    const listed = await store.listActive('org_1', NOW, { limit: 20 });
 
-    expect(listed.map((session) => session.id)).toEqual([newer.session.id, older.session.id]);
+    expect(listed.items.map((session) => session.id)).toEqual([newer.session.id, older.session.id]);
+  });
+
+  it('pages with a cursor bound to the organization', async () => {
+    const { store } = await aStore();
+    const made = ['09:00', '09:10', '09:20'].map((at) => aSessionWithLink({ createdAt: `2026-12-01T${at}:00.000Z` }));
+    for (const { session, link } of made) await store.create(session, link);
+
+    const first = await store.listActive('org_1', NOW, { limit: 2 });
+    const second = await store.listActive('org_1', NOW, { limit: 2, cursor: first.nextCursor });
+
+    expect([...first.items, ...second.items].map((session) => session.id)).toEqual(
+      made.map(({ session }) => session.id).reverse(),
+    );
+    expect(second.nextCursor).toBeUndefined();
+    await expect(store.listActive('org_2', NOW, { limit: 2, cursor: first.nextCursor })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  it('reads only sessions created within the longest lifetime (7 days), whatever their stored expiry', async () => {
+    const { store } = await aStore();
+    // No session lives beyond 7 days; an older entry is one TTL has not deleted yet, so it is never read.
+    const stale = aSessionWithLink({
+      createdAt: new Date(NOW.getTime() - 8 * 24 * HOUR_MS).toISOString(),
+      expiresAt: new Date(NOW.getTime() + HOUR_MS).toISOString(),
+    });
+    const recent = aSessionWithLink();
+    for (const { session, link } of [stale, recent]) await store.create(session, link);
+
+    const listed = await store.listActive('org_1', NOW, { limit: 20 });
+
+    expect(listed.items.map((session) => session.id)).toEqual([recent.session.id]);
   });
 
   it('takes the session back out when its link cannot be written', async () => {

@@ -1,5 +1,6 @@
 import type { Caller, MemberActor } from '../../functions/domain/caller';
 import { ExceedsOwnRightsError, ForbiddenError, NotFoundError } from '../../functions/domain/errors';
+import type { ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import type { Member } from '../../functions/domain/members/member-model';
 import { LinkUsedOrExpiredError } from '../../functions/domain/sessions/session-model';
 import {
@@ -11,16 +12,41 @@ import {
   sessionView,
 } from '../../functions/domain/sessions/session-service';
 import { verifySessionToken } from '../../functions/domain/sessions/session-verify';
-import { aPerson, InMemorySessions, membersOf } from '../support/session-memory';
-import { aManualClock, NOW } from '../support/unit-factories';
+import { aPerson, InMemorySessions, keysOf, membersOf } from '../support/session-memory';
+import { aKeyRecord, aManualClock, NOW } from '../support/unit-factories';
 
 const SECRET = Buffer.alloc(32, 0x42);
 const HOUR_MS = 3_600_000;
 
-function aKeyCaller(overrides: Partial<Caller> = {}): Caller {
+const ADMIN_KEY_ID = 'key_AAAAAAAAAAAAAAAA';
+const theOwner = aPerson({
+  id: 'mem_owner',
+  email: 'owner@acme.example',
+  role: 'owner',
+  accounts: '*',
+  permissions: [],
+});
+/** The person callers below act as; their member item decides what they may do, not the caller. */
+const CALLER_ID = 'mem_00000000000000c0';
+const callerAs = (overrides: Partial<Member>) =>
+  aPerson({ id: CALLER_ID, email: 'caller@acme.example', accounts: '*', permissions: [], ...overrides });
+
+/** The live admin key the team's backend holds, answerable to the owner (as provisioning makes it). */
+function anAdminKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return aKeyRecord({
+    id: ADMIN_KEY_ID,
+    permissions: ['admin'],
+    accounts: '*',
+    createdBy: theOwner.id,
+    ownerMemberId: theOwner.id,
+    ...overrides,
+  });
+}
+
+function aKeyCaller(overrides: Partial<Caller> = {}, keyId = ADMIN_KEY_ID): Caller {
   return {
-    actor: { kind: 'key', keyId: 'key_AAAAAAAAAAAAAAAA', memberId: 'mem_owner' },
-    keyId: 'key_AAAAAAAAAAAAAAAA',
+    actor: { kind: 'key', keyId, memberId: 'mem_owner' },
+    keyId,
     organizationId: 'org_1',
     memberId: 'mem_owner',
     environment: 'live',
@@ -38,14 +64,14 @@ function aPersonCaller(
   return {
     actor: {
       kind: 'member',
-      memberId: 'mem_00000000000000c0',
+      memberId: CALLER_ID,
       email: 'caller@acme.example',
       readOnly: false,
       authMethod: 'session',
       ...actor,
     },
     organizationId: 'org_1',
-    memberId: 'mem_00000000000000c0',
+    memberId: CALLER_ID,
     environment: 'live',
     permissions: ['admin'],
     accounts: '*',
@@ -54,13 +80,14 @@ function aPersonCaller(
   };
 }
 
-function aService(people: Member[] = [aPerson()]) {
+function aService(people: Member[] = [aPerson()], keys: ApiKeyRecord[] = [anAdminKey()]) {
   const time = aManualClock(NOW);
   const sessions = new InMemorySessions();
-  const members = membersOf(people);
+  const members = membersOf([theOwner, ...people]);
   const deps: SessionServiceDeps & { members: typeof members } = {
     sessions,
     members,
+    keys: keysOf(keys),
     sessionSecret: async () => SECRET,
     clock: time.clock,
   };
@@ -145,7 +172,7 @@ describe('createSession', () => {
 
   it('lets an owner sign in anyone, an owner included', async () => {
     const owner = aPerson({ id: 'mem_00000000000000b1', email: 'boss@acme.example', role: 'owner', accounts: '*' });
-    const { deps } = aService([owner]);
+    const { deps } = aService([owner, callerAs({ role: 'owner' })]);
 
     const { member } = await createSession(deps, aPersonCaller({ role: 'owner' }), {
       target: { email: owner.email },
@@ -156,7 +183,7 @@ describe('createSession', () => {
 
   it('refuses an admin a session for an owner', async () => {
     const owner = aPerson({ email: 'boss@acme.example', role: 'owner', accounts: '*' });
-    const { deps } = aService([owner]);
+    const { deps } = aService([owner, callerAs({ role: 'admin' })]);
 
     await expect(
       createSession(deps, aPersonCaller({ role: 'admin' }), { target: { email: owner.email } }),
@@ -165,20 +192,123 @@ describe('createSession', () => {
 
   it('refuses an admin a session for a member who sees more sub-accounts than the admin', async () => {
     const wide = aPerson({ accounts: ['acct_1', 'acct_2'] });
-    const { deps } = aService([wide]);
+    const { deps } = aService([wide, callerAs({ role: 'admin', accounts: ['acct_1'] })]);
     const admin = aPersonCaller({ role: 'admin' }, { accounts: ['acct_1'] });
 
     await expect(createSession(deps, admin, { target: ada })).rejects.toBeInstanceOf(ExceedsOwnRightsError);
   });
 
   it('records who asked: the key id, or the person', async () => {
-    const { deps } = aService();
+    const { deps } = aService([aPerson(), callerAs({ role: 'owner' })]);
 
     const byKey = await createSession(deps, aKeyCaller(), { target: ada });
     const byPerson = await createSession(deps, aPersonCaller({ role: 'owner' }), { target: ada });
 
     expect(byKey.session.createdBy).toBe('key_AAAAAAAAAAAAAAAA');
     expect(byPerson.session.createdBy).toBe('mem_00000000000000c0');
+  });
+});
+
+describe('createSession and revokeSession by a key: bound by the person answerable for it', () => {
+  const admin = aPerson({ id: 'mem_00000000000000d1', email: 'admin@acme.example', role: 'admin', accounts: '*' });
+  const adminsKey = anAdminKey({ id: 'key_DDDDDDDDDDDDDDDD', createdBy: admin.id, ownerMemberId: admin.id });
+  const asAdminsKey = aKeyCaller({ memberId: admin.id }, adminsKey.id);
+
+  it("refuses an admin's key a session for an owner: an admin cannot become an owner by making a key first", async () => {
+    const { deps, sessions } = aService([admin], [anAdminKey(), adminsKey]);
+
+    const attempt = createSession(deps, asAdminsKey, { target: { email: theOwner.email } });
+
+    await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(attempt).rejects.toThrow(/Only an owner may create a session for an owner .*admin@acme\.example/);
+    expect(sessions.sessions.size).toBe(0);
+  });
+
+  it("refuses a key a session for a member beyond its person's sub-accounts", async () => {
+    const narrowAdmin = { ...admin, accounts: ['acct_2'] };
+    const { deps } = aService([aPerson(), narrowAdmin], [anAdminKey(), adminsKey]);
+
+    await expect(createSession(deps, asAdminsKey, { target: ada })).rejects.toBeInstanceOf(ExceedsOwnRightsError);
+  });
+
+  it.each([
+    ['is no longer a member', [], /no longer a member/],
+    ['is now a member', [{ ...admin, role: 'member' as const }], /now a member/],
+  ])('refuses a key whose person %s (403)', async (_case, people, message) => {
+    const { deps } = aService([aPerson(), ...people], [anAdminKey(), adminsKey]);
+
+    await expect(createSession(deps, asAdminsKey, { target: ada })).rejects.toThrow(message);
+  });
+
+  it("refuses an admin's key the revocation of an owner's session, and leaves it working", async () => {
+    const { deps, verify } = aService([admin], [anAdminKey(), adminsKey]);
+    const { token, session } = await createSession(deps, aKeyCaller(), { target: { email: theOwner.email } });
+
+    await expect(revokeSession(deps, asAdminsKey, session.id)).rejects.toThrow(/Only an owner may revoke/);
+    await expect(verify(token)).resolves.toBeDefined();
+  });
+
+  it("ends a session by the calling key's expiry, however long it was asked for", async () => {
+    const keyExpiry = new Date(NOW.getTime() + 2 * HOUR_MS).toISOString();
+    const { deps, sessions } = aService([aPerson()], [anAdminKey({ expiresAt: keyExpiry })]);
+
+    const { session } = await createSession(deps, aKeyCaller(), { target: ada, expiresInSeconds: 604_800 });
+
+    expect(session.expiresAt).toBe(keyExpiry);
+    expect([...sessions.links.values()][0]?.expiresAt).toBe(new Date(NOW.getTime() + HOUR_MS).toISOString());
+  });
+
+  it("refuses a key with an IP allowlist: a session's token is bound to no address (403)", async () => {
+    const { deps, sessions } = aService([aPerson()], [anAdminKey({ ipAllowlist: ['203.0.113.0/24'] })]);
+
+    const attempt = createSession(deps, aKeyCaller(), { target: ada });
+
+    await expect(attempt).rejects.toThrow(/IP allowlist/);
+    expect(sessions.sessions.size).toBe(0);
+  });
+
+  it.each([
+    ['revoked', { status: 'revoked' as const }],
+    ['expired', { expiresAt: NOW.toISOString() }],
+    ['gone', { id: 'key_GONEGONEGONEGONE' }],
+  ])('refuses a key %s since the authorizer saw it (read afresh)', async (_case, change) => {
+    const { deps } = aService([aPerson()], [anAdminKey(change)]);
+
+    await expect(createSession(deps, aKeyCaller(), { target: ada })).rejects.toThrow(/no longer active/);
+  });
+});
+
+describe("createSession by a person: their member item now, not the authorizer's second-old answer", () => {
+  it('refuses an admin demoted to member a moment ago', async () => {
+    const { deps } = aService([aPerson(), callerAs({ role: 'member', permissions: ['read'] })]);
+
+    await expect(createSession(deps, aPersonCaller({ role: 'admin' }), { target: ada })).rejects.toThrow(
+      /Only owners and admins/,
+    );
+  });
+
+  it('refuses a person removed a moment ago', async () => {
+    const { deps } = aService([aPerson()]);
+
+    await expect(createSession(deps, aPersonCaller({ role: 'owner' }), { target: ada })).rejects.toThrow(
+      /no longer a member/,
+    );
+  });
+});
+
+describe('listSessions', () => {
+  it("pages: limit and the next page's cursor", async () => {
+    const { deps, time } = aService();
+    const first = await createSession(deps, aKeyCaller(), { target: ada });
+    time.advance(1000);
+    const second = await createSession(deps, aKeyCaller(), { target: ada });
+
+    const page = await listSessions(deps, aKeyCaller(), { limit: 1 });
+    const next = await listSessions(deps, aKeyCaller(), { limit: 1, cursor: page.nextCursor });
+
+    expect(page.items.map((session) => session.id)).toEqual([second.session.id]);
+    expect(next.items.map((session) => session.id)).toEqual([first.session.id]);
+    expect(next.nextCursor).toBeUndefined();
   });
 });
 
@@ -295,23 +425,26 @@ describe('exchangeLink', () => {
 
 describe('revokeSession and listSessions', () => {
   it("answers 404 for another organization's session and leaves it working", async () => {
-    const { deps, verify } = aService();
+    const otherOwner = aPerson({ id: 'mem_owner2', organizationId: 'org_2', role: 'owner', accounts: '*' });
+    const otherKey = anAdminKey({ id: 'key_BBBBBBBBBBBBBBBB', organizationId: 'org_2', ownerMemberId: otherOwner.id });
+    const { deps, verify } = aService([aPerson(), otherOwner], [anAdminKey(), otherKey]);
     const { token, session } = await createSession(deps, aKeyCaller(), { target: ada });
 
-    await expect(revokeSession(deps, aKeyCaller({ organizationId: 'org_2' }), session.id)).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    const otherCaller = aKeyCaller({ organizationId: 'org_2' }, otherKey.id);
+    await expect(revokeSession(deps, otherCaller, session.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(verify(token)).resolves.toBeDefined();
   });
 
   it("refuses an admin the revocation of an owner's session, and lets an owner do it", async () => {
     const owner = aPerson({ email: 'boss@acme.example', role: 'owner', accounts: '*' });
-    const { deps, verify } = aService([owner]);
+    const admin = callerAs({ role: 'admin' });
+    const otherOwner = callerAs({ id: 'mem_00000000000000c1', role: 'owner' });
+    const { deps, verify } = aService([owner, admin, otherOwner]);
     const { token, session } = await createSession(deps, aKeyCaller(), { target: { email: owner.email } });
 
     await expect(revokeSession(deps, aPersonCaller({ role: 'admin' }), session.id)).rejects.toThrow(/Only an owner/);
     await expect(verify(token)).resolves.toBeDefined();
-    await revokeSession(deps, aPersonCaller({ role: 'owner' }), session.id);
+    await revokeSession(deps, aPersonCaller({ role: 'owner', memberId: otherOwner.id }), session.id);
     await expect(verify(token)).resolves.toBeUndefined();
   });
 
@@ -322,7 +455,7 @@ describe('revokeSession and listSessions', () => {
     const second = await createSession(deps, aKeyCaller(), { target: ada, expiresInSeconds: 7200 });
     time.advance(HOUR_MS);
 
-    const listed = (await listSessions(deps, aKeyCaller())).map(sessionView);
+    const listed = (await listSessions(deps, aKeyCaller(), { limit: 20 })).items.map(sessionView);
 
     expect(listed.map((view) => view.id)).toEqual([second.session.id]);
     expect(JSON.stringify(listed)).not.toMatch(/[0-9a-f]{64}/);

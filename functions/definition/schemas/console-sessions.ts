@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SESSION_LIFETIME } from '../../domain/sessions/session-model';
 import { SESSION_ID_PATTERN } from '../../domain/sessions/session-token';
-import { answer, BODY_ERRORS, created, timestamp } from './common';
+import { answer, BODY_ERRORS, created, listRoute, timestamp } from './common';
 import type { RouteKey, RouteSchemas } from './route-schemas';
 
 const { minSeconds, maxSeconds, defaultSeconds } = SESSION_LIFETIME;
@@ -27,8 +27,13 @@ export const createSessionInput = z
       .describe('How long the session lasts, 1 hour to 7 days; 1 hour when left out.'),
     readOnly: z.boolean().default(false).describe('true: the session may call GET routes only.'),
   })
-  .refine((input) => (input.email === undefined) !== (input.memberId === undefined), {
-    message: 'send exactly one of email and memberId',
+  .superRefine((input, context) => {
+    if ((input.email === undefined) === (input.memberId === undefined)) {
+      // Both fields named, so the error says which to send (a refinement alone would name the body).
+      for (const field of ['email', 'memberId'] as const) {
+        context.addIssue({ code: 'custom', path: [field], message: 'send exactly one of email and memberId' });
+      }
+    }
   })
   .describe('Whom to sign in, for how long.')
   .meta({
@@ -67,11 +72,6 @@ export const sessionViewSchema = z
       },
     ],
   });
-
-const sessionListSchema = z
-  .object({ items: z.array(sessionViewSchema) })
-  .describe("The organization's active console sessions, newest first.")
-  .meta({ examples: [{ items: z.globalRegistry.get(sessionViewSchema)?.examples ?? [] }] });
 
 export const createdSessionSchema = z
   .strictObject({
@@ -121,11 +121,11 @@ export const CONSOLE_SESSION_ROUTE_SCHEMAS = {
     responses: { 201: created('The session; `token` and `url` are shown only this once.', createdSessionSchema) },
     errors: [...BODY_ERRORS, 404],
   },
-  'GET /v1/console-sessions': {
-    responses: {
-      200: answer("The organization's sessions that have not expired, newest first.", sessionListSchema),
-    },
-  },
+  'GET /v1/console-sessions': listRoute(
+    "The organization's sessions that have not expired, newest first; a page may hold fewer sessions than `limit` and still have a `nextCursor`.",
+    sessionViewSchema,
+    'Active sessions, newest first.',
+  ),
   'DELETE /v1/console-sessions/{id}': {
     responses: { 204: answer('The session is revoked: its tokens stop within a second.') },
     errors: [400, 404],

@@ -1,5 +1,6 @@
 /** Console sessions and their one-time sign-in links, and the store that keeps them (no AWS types). */
 import { AppError } from '../errors';
+import type { Page, PageRequest } from '../keys/key-model';
 
 /** 1 hour to 7 days, as the issue asks; 1 hour when not said. */
 export const SESSION_LIFETIME = { minSeconds: 3600, maxSeconds: 604_800, defaultSeconds: 3600 } as const;
@@ -44,8 +45,12 @@ export interface SessionStore {
   exchange(linkHash: string, browserTokenHashFor: (sessionId: string) => string, now: Date): Promise<ConsoleSession>;
   /** Deletes the organization's session and its link; false when it has no such session. */
   revoke(organizationId: string, sessionId: string): Promise<boolean>;
-  /** The organization's sessions that have not expired, newest first. */
-  listActive(organizationId: string, now: Date): Promise<ConsoleSession[]>;
+  /**
+   * One page of the organization's sessions that have not expired, newest first. Only sessions
+   * created within the longest lifetime are read, however many expired ones wait for TTL; a page
+   * may hold fewer than `limit` and still have a `nextCursor`.
+   */
+  listActive(organizationId: string, now: Date, page: PageRequest): Promise<Page<ConsoleSession>>;
 }
 
 /** A sign-in link that was used already, expired, or whose session was revoked: one answer for all. */

@@ -7,6 +7,7 @@ import { actorLabel, type Caller, isReadOnly } from '../caller';
 import type { Clock } from '../clock';
 import { ExceedsOwnRightsError, ForbiddenError, NotFoundError } from '../errors';
 import { excessOf } from '../keys/grant-rule';
+import { answerableMemberOf, effectiveStatus, type KeyStore, type Page, type PageRequest } from '../keys/key-model';
 import type { Member, MemberStore } from '../members/member-model';
 import { rightsOfMember } from '../members/member-rights';
 import {
@@ -29,6 +30,8 @@ import {
 export interface SessionServiceDeps {
   sessions: SessionStore;
   members: Pick<MemberStore, 'get' | 'findByEmail'>;
+  /** The calling key, read afresh: its expiry, allowlist and answerable person bound what it hands out. */
+  keys: Pick<KeyStore, 'get'>;
   sessionSecret: () => Promise<Buffer>;
   clock: Clock;
   random?: RandomSource;
@@ -57,11 +60,16 @@ export async function createSession(
   input: CreateSessionInput,
 ): Promise<CreatedSession> {
   assertMayCreateSessions(caller);
+  const acting = await actingPersonOf(deps, caller, 'create');
   const member = await memberOf(deps, caller.organizationId, input.target);
-  assertMayActAs(caller, member);
+  assertMayActAs(acting, member, caller.environment);
   const now = deps.clock();
   const lifetime = input.expiresInSeconds ?? SESSION_LIFETIME.defaultSeconds;
-  const expiresAt = new Date(now.getTime() + lifetime * 1000).toISOString();
+  const asked = now.getTime() + lifetime * 1000;
+  // A session never outlives the key that asked for it: the key's bounds must not vanish into it.
+  const expiresAt = new Date(
+    acting.expiresAt === undefined ? asked : Math.min(asked, Date.parse(acting.expiresAt)),
+  ).toISOString();
   const sessionId = newSessionId(deps.random);
   const token = newSessionToken(sessionId, deps.random);
   const linkToken = newLinkToken(deps.random);
@@ -117,20 +125,21 @@ export async function exchangeLink(
 }
 
 export async function revokeSession(
-  deps: Pick<SessionServiceDeps, 'sessions' | 'members'>,
+  deps: Pick<SessionServiceDeps, 'sessions' | 'members' | 'keys' | 'clock'>,
   caller: Caller,
   sessionId: string,
 ) {
   assertMayCreateSessions(caller);
-  if (caller.actor.kind === 'member' && caller.actor.role !== 'owner') {
-    // An admin ends no owner's session, as they may not start one.
+  const acting = await actingPersonOf(deps, caller, 'revoke');
+  if (acting.person.role !== 'owner') {
+    // Nobody but an owner (or an owner's key) ends an owner's session, as only they may start one.
     const session = await deps.sessions.get(sessionId);
     const member =
       session?.organizationId === caller.organizationId
         ? await deps.members.get(caller.organizationId, session.memberId)
         : undefined;
     if (member?.role === 'owner')
-      throw new ForbiddenError(`Only an owner may revoke an owner's session (${member.email}).`);
+      throw new ForbiddenError(`Only an owner may revoke an owner's session (${member.email}).${keyNote(acting)}`);
   }
   if (!(await deps.sessions.revoke(caller.organizationId, sessionId))) {
     throw new NotFoundError(`No console session ${sessionId} in this organization (it may have expired).`);
@@ -140,9 +149,10 @@ export async function revokeSession(
 export async function listSessions(
   deps: Pick<SessionServiceDeps, 'sessions' | 'clock'>,
   caller: Caller,
-): Promise<ConsoleSession[]> {
+  page: PageRequest,
+): Promise<Page<ConsoleSession>> {
   assertPeopleManager(caller);
-  return deps.sessions.listActive(caller.organizationId, deps.clock());
+  return deps.sessions.listActive(caller.organizationId, deps.clock(), page);
 }
 
 /** What the API shows of a session: never a hash. */
@@ -182,14 +192,71 @@ function assertMayCreateSessions(caller: Caller): void {
   if (isReadOnly(caller)) throw new ForbiddenError('A read-only session cannot create or revoke sessions.');
 }
 
-/** A person hands out only sessions that fit within their own rights: an owner for anyone, an admin not for owners. */
-function assertMayActAs(caller: Caller, member: Member): void {
-  if (caller.actor.kind === 'key') return;
-  if (member.role === 'owner' && caller.actor.role !== 'owner') {
-    throw new ForbiddenError(`Only an owner may create a session for an owner (${member.email}).`);
+/**
+ * Whose rights bound what the caller hands out, read afresh (the authorizer's answer may be a
+ * second old): the signed-in person, or for a key the person answerable for it
+ * (`answerableMemberOf`): an admin cannot lend a session beyond their own rights by making a key first.
+ */
+interface ActingPerson {
+  person: Member;
+  /** The calling key, when a key calls. */
+  keyId?: string;
+  /** The calling key's expiry: a session it asks for ends by then. */
+  expiresAt?: string;
+}
+
+async function actingPersonOf(
+  deps: Pick<SessionServiceDeps, 'members' | 'keys' | 'clock'>,
+  caller: Caller,
+  purpose: 'create' | 'revoke',
+): Promise<ActingPerson> {
+  if (caller.actor.kind === 'member') {
+    const person = await deps.members.get(caller.organizationId, caller.actor.memberId);
+    if (!person) {
+      throw new ForbiddenError('You are no longer a member of this organization; ask one of its admins to invite you.');
+    }
+    if (!isPeopleManager(person)) throw new ForbiddenError('Only owners and admins manage console sessions.');
+    return { person };
   }
-  const actor = { environment: caller.environment, permissions: caller.permissions, accounts: caller.accounts };
-  const issues = excessOf(actor, rightsOfMember(member, caller.environment));
+  const key = await deps.keys.get(caller.actor.keyId);
+  if (!key || key.organizationId !== caller.organizationId || effectiveStatus(key, deps.clock()) !== 'active') {
+    throw new ForbiddenError('The calling key is no longer active; use an active key.');
+  }
+  if (key.environment !== 'live') throw new ForbiddenError(SANDBOX_KEY_MESSAGE);
+  if (!key.permissions.includes('admin') || key.accounts !== '*') {
+    throw new ForbiddenError("Console sessions need an admin key with accounts '*'.");
+  }
+  if (purpose === 'create' && (key.ipAllowlist?.length ?? 0) > 0) {
+    throw new ForbiddenError(
+      `Key ${key.id} has an IP allowlist, and a console session's token works from any address; create sessions with an admin key without an allowlist.`,
+    );
+  }
+  const personId = answerableMemberOf(key);
+  const person = await deps.members.get(caller.organizationId, personId);
+  if (!person) {
+    throw new ForbiddenError(
+      `Key ${key.id} answers to ${personId}, who is no longer a member of this organization; use a key of a current owner or admin.`,
+    );
+  }
+  if (!isPeopleManager(person)) {
+    throw new ForbiddenError(
+      `Key ${key.id} answers to ${person.email}, who is now a ${person.role}; only owners' and admins' keys manage console sessions.`,
+    );
+  }
+  return { person, keyId: key.id, ...(key.expiresAt !== undefined && { expiresAt: key.expiresAt }) };
+}
+
+const isPeopleManager = (person: Member) => person.role === 'owner' || person.role === 'admin';
+
+const keyNote = (acting: ActingPerson) =>
+  acting.keyId ? ` Key ${acting.keyId} answers to ${acting.person.email}, who is a ${acting.person.role}.` : '';
+
+/** A session hands out the target's rights: they must fit within the acting person's, and only owners sign owners in. */
+function assertMayActAs(acting: ActingPerson, member: Member, environment: Caller['environment']): void {
+  if (member.role === 'owner' && acting.person.role !== 'owner') {
+    throw new ForbiddenError(`Only an owner may create a session for an owner (${member.email}).${keyNote(acting)}`);
+  }
+  const issues = excessOf(rightsOfMember(acting.person, environment), rightsOfMember(member, environment));
   if (issues.length > 0) throw new ExceedsOwnRightsError(issues);
 }
 
