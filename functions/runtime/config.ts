@@ -148,4 +148,25 @@ export function loadOidcConfig(env: NodeJS.ProcessEnv = process.env): OidcSettin
   };
 }
 /** Where console sign-in links point (the construct's `identity.consoleUrl`); else the API's own `/<stage>/console`. */
-export const consoleUrlConfig = { CONSOLE_URL: z.optional(z.string()) };
+export const consoleUrlConfig = {
+  CONSOLE_URL: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          isAbsoluteHttpUrl,
+          'CONSOLE_URL must be an absolute http(s) URL such as https://console.example.com (identity.consoleUrl)',
+        ),
+      ),
+  ),
+};
+
+/** Sign-in links are `<CONSOLE_URL>/sign-in#…`: anything but an absolute http(s) URL would hand out broken links. */
+function isAbsoluteHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.host !== '' && !url.hash && !url.search;
+  } catch {
+    return false;
+  }
+}
