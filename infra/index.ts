@@ -27,4 +27,4 @@ export type { ConcurrencyOptions } from './isolation';
 export { platformStageOptions } from './stage-options';
 
 /** The package's version (semver): breaking changes to these exports raise the major number. */
-export const VERSION = '0.3.0';
+export const VERSION = '0.4.0';
