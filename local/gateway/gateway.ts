@@ -31,9 +31,10 @@ export interface LocalGatewayOptions {
   authorizer: AuthorizerHandler;
   /**
    * The management routes' authorizer (authorizerOf), run on every call as API Gateway runs it with
-   * no cache and no identity sources. Without it the key authorizer checks those routes too.
+   * no cache and no identity sources. Required: were the key authorizer to check those routes
+   * instead, locally they would refuse people and cache key answers, unlike the deployment.
    */
-  managementAuthorizer?: AuthorizerHandler;
+  managementAuthorizer: AuthorizerHandler;
   handlerOf: (functionId: FunctionId) => Promise<ProxyHandler>;
   /** The team's in-process handlers for `{ lambda }` and `{ integration }` backends (the app's). */
   backends?: Readonly<Record<string, ProxyHandler>>;
@@ -147,7 +148,7 @@ export async function startLocalGateway(options: LocalGatewayOptions) {
       return invoke(publicHandler, match.route.function, proxyEvent(call, {}), call.requestId);
     }
     const authorization =
-      options.managementAuthorizer && authorizerOf(match.route) === 'management'
+      authorizerOf(match.route) === 'management'
         ? await authorizeManagement(call, options.managementAuthorizer)
         : await authorize(call);
     if ('statusCode' in authorization) return authorization;

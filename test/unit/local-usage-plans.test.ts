@@ -1,3 +1,4 @@
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { startLocalGateway } from '../../local/gateway/gateway';
 import { type QuotaPeriod, quotaPeriodStart } from '../../local/gateway/quota-period';
@@ -107,20 +108,24 @@ describe('the local gateway with a quota', () => {
   usingApi(aTestApi({ plans: { basic: { requestsPerMinute: 600, quota: { limit: 2, period: 'MONTH' } } } }));
 
   it('answers 429 quota_exceeded once the key has used its quota for the month', async () => {
+    const allowTheKey = async (): Promise<APIGatewayAuthorizerResult> => ({
+      principalId: 'key_1',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ['arn:aws:execute-api:*'] }],
+      },
+      usageIdentifierKey: key,
+    });
+    const keyAuthorizer = jest.fn(allowTheKey);
     const gateway = await startLocalGateway({
       port: 0,
       restApiId: 'api1',
       cacheTtlSeconds: 0,
       identitySources: [],
       now: () => at('2026-12-01T10:00:00Z'),
-      authorizer: async () => ({
-        principalId: 'key_1',
-        policyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ['arn:aws:execute-api:*'] }],
-        },
-        usageIdentifierKey: key,
-      }),
+      authorizer: keyAuthorizer,
+      // GET /v1/whoami is a management route: its own authorizer, never the key authorizer.
+      managementAuthorizer: allowTheKey,
       handlerOf: async () => async () => ({ statusCode: 200, body: '{}' }),
     });
     const key = aKeyInPlan(gateway.usagePlans, 'basic');
@@ -135,8 +140,29 @@ describe('the local gateway with a quota', () => {
       expect(statuses).toEqual([200, 200, 429]);
       expect(await last?.json()).toMatchObject({ error: { code: 'quota_exceeded' } });
       expect(last?.headers.get('x-amzn-errortype')).toBe('QUOTA_EXCEEDED');
+      expect(keyAuthorizer).not.toHaveBeenCalled();
     } finally {
       await gateway.close();
     }
+  });
+});
+
+describe('the local gateway options', () => {
+  it('require the management authorizer: management routes never fall back to the key authorizer', () => {
+    const authorizer = async (): Promise<APIGatewayAuthorizerResult> => ({
+      principalId: 'x',
+      policyDocument: { Version: '2012-10-17', Statement: [] },
+    });
+    // @ts-expect-error managementAuthorizer is required (tsc fails here if it becomes optional again)
+    const options: Parameters<typeof startLocalGateway>[0] = {
+      port: 0,
+      restApiId: 'api1',
+      cacheTtlSeconds: 0,
+      identitySources: [],
+      authorizer,
+      handlerOf: async () => async () => ({ statusCode: 200, body: '{}' }),
+    };
+
+    expect(options).not.toHaveProperty('managementAuthorizer');
   });
 });
