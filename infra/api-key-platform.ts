@@ -46,6 +46,7 @@ import { grantNeeds } from './grants';
 import { consoleUrlEnvironment, type IdentityOptions, identityEnvironment, identityProblems } from './identity';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
+import { throttlePublicRoutes } from './public-throttle';
 import { platformAccessLogDestinationOf } from './stage-options';
 
 /** What `new ApiKeyPlatform(scope, id, props)` takes: the team's API, its definition and its backends. */
@@ -481,8 +482,9 @@ export class ApiKeyPlatform extends Construct {
   /**
    * Creates the usage plans of the definition's plans over these stages, and sends each stage's
    * access log to the platform's Firehose stream in ACCESS_LOG_FORMAT (usage statistics and the
-   * call log are read from it). The API must take API keys from the authorizer
-   * (`apiKeySourceType: AUTHORIZER`); for a RestApi defined in the same app, this sets it.
+   * call log are read from it). Each stage also throttles the public console link exchange
+   * (infra/public-throttle.ts), which no usage plan reaches. The API must take API keys from the
+   * authorizer (`apiKeySourceType: AUTHORIZER`); for a RestApi defined in the same app, this sets it.
    */
   addUsagePlans(api: apigateway.IRestApi, stages: apigateway.Stage[]): UsagePlans {
     const problems = stages.flatMap((stage) => [
@@ -490,6 +492,7 @@ export class ApiKeyPlatform extends Construct {
       ...this.logToPlatform(stage),
     ]);
     if (problems.length > 0) throw new ApiKeyPlatformPropsError(problems);
+    for (const stage of stages) throttlePublicRoutes(stage);
     const restApi = api.node.defaultChild;
     if (restApi instanceof apigateway.CfnRestApi) restApi.apiKeySourceType = 'AUTHORIZER';
     return new UsagePlans(this, 'UsagePlans', { api, stages, definition: this.definition.compiled });

@@ -267,9 +267,13 @@ describe('finding 8: operations', () => {
 });
 
 describe('finding 9: the demo stack', () => {
-  it('sets no stage throttle, which would apply per method', () => {
+  it('sets no stage-wide throttle, which would apply per method: only the public exchange has one', () => {
     for (const stage of Object.values(template.findResources('AWS::ApiGateway::Stage'))) {
-      for (const setting of stage.Properties.MethodSettings ?? []) {
+      const settings = (stage.Properties.MethodSettings ?? []) as Record<string, unknown>[];
+      expect(settings.filter((setting) => setting.ThrottlingRateLimit !== undefined)).toEqual([
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1console-sessions~1exchange' }),
+      ]);
+      for (const setting of settings.filter((candidate) => candidate.ResourcePath === '/*')) {
         expect(setting.ThrottlingRateLimit).toBeUndefined();
         expect(setting.ThrottlingBurstLimit).toBeUndefined();
       }
