@@ -121,14 +121,14 @@ export const FUNCTIONS = {
       // Keys as the key authorizer reads them (KEY#, ORG#); the session (SESSION#); the member and
       // the organization's gateway key (ORG#). An OIDC sign-in looks the person up (Query on OIDC#
       // and EMAIL#), links the subject (PutItem OIDC#, UpdateItem MEMBER#) and marks them joined;
-      // a legacy organization's members array migrates on the first read (Query, PutItem, UpdateItem).
+      // a legacy organization's members array is read as it is (only the members function moves it).
       table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
       // Internet-facing: each action held to the partitions it needs, so no token or key it is shown
       // can make it write a key or a session.
       tablePartitions: {
         GetItem: ['KEY#', 'ORG#', 'SESSION#'],
         Query: ['ORG#', 'EMAIL#', 'OIDC#'],
-        PutItem: ['OIDC#', 'EMAIL#', 'ORG#'],
+        PutItem: ['OIDC#'],
         UpdateItem: ['ORG#'],
       },
       pepper: true,
@@ -284,8 +284,8 @@ export const FUNCTIONS = {
     entry: 'functions/reminders/worker.ts',
     description: 'Sends rotation reminders (email, in-app notification), exactly once per stage',
     needs: {
-      // The key and its organization; its members (Query ORG#, where a legacy members array
-      // migrates with PutItem and UpdateItem); claiming and releasing a stage; the in-app notification.
+      // The key and its organization; its members (Query ORG#); claiming and releasing a stage; the
+      // in-app notification.
       table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
       consumeQueue: 'reminders',
       sendEmail: true,
@@ -357,7 +357,7 @@ export const FUNCTIONS = {
       'POST /v1/secret-scanning/reports: verifies a partner-signed report, stops the real keys in it and tells their organizations',
     needs: {
       // Not a route: no middy stack. Keys and organizations; the owners and admins to email (Query
-      // ORG#, a legacy members array migrating); stopping a key; notifications; audit entries.
+      // ORG#); stopping a key; notifications; audit entries.
       table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
       pepper: true,
       flushAuthorizerCache: true,
@@ -372,7 +372,8 @@ export const FUNCTIONS = {
       // The organization (GetItem ORG#); its members (Query ORG#, strong); a member, an email claim,
       // the OWNERS item (GetItem); invite, change, remove as single-item conditional writes: the
       // email claim and the member (PutItem), the owners and the member (UpdateItem), the member and
-      // its EMAIL#/OIDC# lookups (DeleteItem); a legacy members array migrates on the first read.
+      // its EMAIL#/OIDC# lookups (DeleteItem); the only function that moves a legacy members array
+      // into member items (on a read, or before a write: PutItem of the items, UpdateItem removing it).
       table: table(ROUTE_STACK, AUDITED, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']),
       // The invitation.
       sendEmail: true,
@@ -426,8 +427,8 @@ export const FUNCTIONS = {
     description: 'Signs and posts deliveries, records every attempt and schedules retries',
     needs: {
       // A batch's deliveries, endpoints and events at once (each alone as a fallback); attempts,
-      // endpoint health; the disabled notice's organization, owners and admins (Query ORG#, a legacy
-      // members array migrating) and notification.
+      // endpoint health; the disabled notice's organization, owners and admins (Query ORG#) and
+      // notification.
       table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
       consumeQueue: 'webhook-deliveries',
       hideMessages: true,

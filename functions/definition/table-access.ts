@@ -41,10 +41,10 @@ export const PAID = ['UpdateItem', 'GetItem'] as const satisfies readonly TableA
 
 /**
  * Reading a person (DynamoMemberStore `get`, GetItem) or an organization's people (`list`, a Query
- * of `ORG#<org>`). The first read of an organization made before members had items of their own
- * moves its members there (PutItem of the member and lookup items, UpdateItem removing the array).
+ * of `ORG#<org>`). An organization made before members had items of their own is read as it is:
+ * only the members function (and the operator CLI) moves its members into items, so readers write nothing.
  */
-export const MEMBER_READS = ['GetItem', 'Query', 'PutItem', 'UpdateItem'] as const satisfies readonly TableAction[];
+export const MEMBER_READS = ['GetItem', 'Query'] as const satisfies readonly TableAction[];
 
 /**
  * A key view names the person who made the key by email: one BatchGetItem of the shown keys'

@@ -1,4 +1,5 @@
 /** members: invite, list, read, change and remove the people of an organization. */
+import { DynamoMemberStore } from '../adapters/dynamo-member-store';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { consoleBaseUrl } from '../console-sessions/console-url';
 import { inviteMemberInput, updateMemberInput } from '../definition/schemas/members';
@@ -14,18 +15,23 @@ import {
   removeMember,
   updateMember,
 } from '../domain/members/member-service';
-import { sesV2 } from '../runtime/clients';
-import { consoleUrlConfig, loadConfig, optionalEmailConfig } from '../runtime/config';
+import { dynamoDb, sesV2 } from '../runtime/clients';
+import { consoleUrlConfig, loadConfig, optionalEmailConfig, tableConfig } from '../runtime/config';
 import { dispatch, type RouteContext } from '../runtime/http';
 import { parseBody, pathParameter } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
 import { logger } from '../runtime/logger';
-import { memberStore, organizationStore } from '../runtime/stores';
+import { organizationStore } from '../runtime/stores';
 
-const { EMAIL_SENDER, CONSOLE_URL } = loadConfig({ ...optionalEmailConfig, ...consoleUrlConfig });
+const { EMAIL_SENDER, CONSOLE_URL, TABLE_NAME } = loadConfig({
+  ...optionalEmailConfig,
+  ...consoleUrlConfig,
+  ...tableConfig,
+});
 
 const deps: MemberServiceDeps = {
-  members: memberStore,
+  // The one function that moves a legacy organization's members array into member items.
+  members: new DynamoMemberStore(dynamoDb, TABLE_NAME, Date.now, { migratesOnRead: true }),
   organizations: organizationStore,
   clock: systemClock,
   ...(EMAIL_SENDER && { invitations: new SesEmailSender(sesV2, EMAIL_SENDER) }),

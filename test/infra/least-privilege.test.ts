@@ -88,11 +88,8 @@ describe('least privilege, against the grants before issue 10', () => {
     ['webhook-event-types', { [TABLE]: ['UpdateItem'] }],
     ['key-expiry-worker', { [TABLE]: ['GetItem', 'UpdateItem'] }],
     // Issue 13: GetItem and Query for the recent usage windows (lastUsedAt).
-    // Issue 14: PutItem for moving a legacy organization's members to items of their own (MEMBER_READS).
-    [
-      'keys-list',
-      { [TABLE]: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], [`${TABLE}/index/gsi1`]: ['Query'] },
-    ],
+    // Issue 14: no PutItem: a reader of people reads a legacy organization's members array as it is.
+    ['keys-list', { [TABLE]: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'], [`${TABLE}/index/gsi1`]: ['Query'] }],
     ['reminders-scan', { [TABLE]: ['BatchGetItem'], [`${TABLE}/index/gsi2`]: ['Query'] }],
   ] as const)('spells out %s', (functionId, expected) => {
     expect(accessOf(functionId, 'dynamodb')).toEqual(expected);
@@ -166,6 +163,10 @@ describe('table partitions per action (issue 14 review: one condition over every
     }
     expect(partitions.DeleteItem).toBeUndefined();
     expect(Object.values(partitions).flat()).not.toContain('LINK#*');
+  });
+
+  it('lets the management authorizer put only OIDC subject lookups: it moves no legacy members', () => {
+    expect(partitionsOf('management-authorizer').PutItem).toEqual(['OIDC#*']);
   });
 
   it('lets the public exchange delete only links and update only sessions and members (ORG#)', () => {
