@@ -46,6 +46,13 @@ const statements: PolicyStatement[] = [
     Resource: TABLE,
     Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['KEY#*'] } },
   },
+  // Partitions per action (needs.tablePartitions): UpdateItem held to ORG# items only.
+  {
+    Effect: 'Allow',
+    Action: 'dynamodb:UpdateItem',
+    Resource: TABLE,
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#*'] } },
+  },
   { Effect: 'Allow', Action: 'dynamodb:Query', Resource: `${TABLE}/index/gsi1` },
   { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], Resource: QUEUE },
   { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: PEPPER },
@@ -210,6 +217,8 @@ describe('iamRequestsOf', () => {
 
 describe('PolicyEvaluator', () => {
   const getItem = (pk: string) => call('DynamoDBClient', 'GetItemCommand', { TableName: 't', Key: { pk: { S: pk } } });
+  const updateItem = (pk: string) =>
+    call('DynamoDBClient', 'UpdateItemCommand', { TableName: 't', Key: { pk: { S: pk } } });
   const query = (index: string) =>
     call('DynamoDBClient', 'QueryCommand', {
       TableName: 't',
@@ -239,6 +248,8 @@ describe('PolicyEvaluator', () => {
       false,
       call('DynamoDBClient', 'PutItemCommand', { TableName: 't', Item: { pk: { S: 'KEY#a' } } }),
     ],
+    ['UpdateItem within its own partitions', true, updateItem('ORG#o')],
+    ["UpdateItem in another action's partitions", false, updateItem('KEY#a')],
     ['Query on the granted index', true, query('gsi1')],
     ['Query on another index', false, query('gsi2')],
     ['DeleteMessageBatch on the consumed queue', true, sqs('DeleteMessageBatch')],
