@@ -1921,7 +1921,7 @@ export interface components {
             /** @description The member, by id. */
             memberId?: string;
             /**
-             * @description How long the session lasts, 1 hour to 7 days; 1 hour when left out.
+             * @description How long the session lasts, 1 hour to 7 days; 1 hour when left out. Never beyond the asking key's expiresAt.
              * @default 3600
              */
             expiresInSeconds: number;

@@ -24,7 +24,9 @@ export const createSessionInput = z
       .min(minSeconds, lifetimeMessage)
       .max(maxSeconds, lifetimeMessage)
       .default(defaultSeconds)
-      .describe('How long the session lasts, 1 hour to 7 days; 1 hour when left out.'),
+      .describe(
+        "How long the session lasts, 1 hour to 7 days; 1 hour when left out. Never beyond the asking key's expiresAt.",
+      ),
     readOnly: z.boolean().default(false).describe('true: the session may call GET routes only.'),
   })
   .superRefine((input, context) => {
