@@ -46,16 +46,24 @@ export const accountScope = z
   .union([z.literal('*'), z.array(z.string())])
   .describe("The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids.");
 
+const ACCOUNT_SCOPE = 'must be \'*\' (every sub-account) or a list of 1 to 100 sub-account ids, such as ["acct_1"]';
+const SUB_ACCOUNT_ID = 'each sub-account id is 1 to 64 characters';
+
 /** Sub-accounts as a request names them: '*' for all, or 1 to 100 ids; `description` says whose. */
 export function accountScopeInput(description: string) {
+  const id = z.string().min(1, SUB_ACCOUNT_ID).max(64, SUB_ACCOUNT_ID);
   return z
-    .union([
-      z.literal('*'),
-      z
-        .array(z.string().min(1).max(64), { error: "must be '*' or an array of sub-account ids" })
-        .min(1, "must list at least one sub-account, or be '*'")
-        .max(100, 'must have at most 100 entries'),
-    ])
+    .union(
+      [
+        z.literal('*'),
+        z
+          .array(id, { error: ACCOUNT_SCOPE })
+          .min(1, "must list at least one sub-account, or be '*'")
+          .max(100, "must list at most 100 sub-accounts; send '*' for all of them"),
+      ],
+      // What zod says of a value that is neither ('Invalid input') tells nobody what to send.
+      { error: ACCOUNT_SCOPE },
+    )
     .describe(description);
 }
 
