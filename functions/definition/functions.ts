@@ -121,7 +121,8 @@ export const FUNCTIONS = {
       // Keys as the key authorizer reads them (KEY#, ORG#); the session (SESSION#); the member and
       // the organization's gateway key (ORG#). An OIDC sign-in looks the person up (Query on OIDC#
       // and EMAIL#), links the subject (PutItem OIDC#, UpdateItem MEMBER#) and marks them joined;
-      // a legacy organization's members array is read as it is (only the members function moves it).
+      // a legacy organization's members array is read as it is (GetItem, Query ORG#; only the members
+      // function moves it).
       table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
       // Internet-facing: each action held to the partitions it needs, so no token or key it is shown
       // can make it write a key or a session.
