@@ -80,6 +80,8 @@ describe('personOfClaims', () => {
       aMember({ organizationId: 'org_2', id: 'mem_2' }),
     );
 
+    const emailLookups = jest.spyOn(store, 'membershipsOfEmail');
+
     const person = await personOfClaims(claimsOf(), store, undefined, clock);
 
     expect(person).toEqual({
@@ -87,6 +89,8 @@ describe('personOfClaims', () => {
       member: expect.objectContaining({ id: 'mem_1', organizationId: 'org_1' }),
     });
     expect(linkOf('mem_2')).toBeUndefined();
+    // Not even looked up: the email lookup is a Query and a read per membership, on every sign-in.
+    expect(emailLookups).not.toHaveBeenCalled();
   });
 
   it('asks a person found by email only in several organizations to choose one', async () => {

@@ -39,6 +39,12 @@ export async function personOfClaims(
   const bySubject = await members.membershipsOfOidcSubject(claims.issuer, claims.subject);
   const hinted = organizationHint && bySubject.find((m) => m.organizationId === organizationHint);
   if (hinted) return memberOf(await members.get(hinted.organizationId, hinted.memberId), members, clock);
+  // Linked to one organization and naming none: that one. An invitation of the same address
+  // elsewhere must not make them name it on every call, so the email is not even looked up.
+  const [onlyLinked] = bySubject;
+  if (!organizationHint && onlyLinked && bySubject.length === 1) {
+    return memberOf(await members.get(onlyLinked.organizationId, onlyLinked.memberId), members, clock);
+  }
   const linked = new Set(bySubject.map((m) => m.organizationId));
   const byEmail =
     claims.email && claims.emailVerified
@@ -48,8 +54,8 @@ export async function personOfClaims(
     ...bySubject.map((membership) => ({ membership, link: false })),
     ...byEmail.map((membership) => ({ membership, link: true })),
   ];
-  // Without a hint, the organizations this very account is linked to come first: an invitation of
-  // the same address elsewhere must not make a linked person name their organization on every call.
+  // Without a hint, the organizations this very account is linked to come first (several of them
+  // here: the person chooses, among every candidate).
   const unhinted = bySubject.length > 0 ? candidates.filter((c) => !c.link) : candidates;
   const chosen = organizationHint
     ? candidates.find((c) => c.membership.organizationId === organizationHint)
