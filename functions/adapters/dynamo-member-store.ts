@@ -7,7 +7,7 @@
  * in an order that fails safe (docs/design.md "Consistency without transactions"):
  * - the email lookup is claimed first (`attribute_not_exists`): of two invites of one address one
  *   wins; a claim whose member never got written (a crash) is taken over after CLAIM_LEASE_MS;
- * - a change that makes or unmakes an owner first writes the OWNERS item with the new owner list
+ * - a change that makes or unmakes an owner first writes the OWNERS item (dynamo-owner-list.ts) with the new owner list
  *   and the intent (`pending`), conditional on its version, then the member, then clears the intent.
  *   Two concurrent removals of the last two owners race on that one item: one wins, the other finds
  *   a single owner left. An intent left by a crash is settled after CLAIM_LEASE_MS by reading the member.
@@ -30,14 +30,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, NotFoundError } from '../domain/errors';
-import { LastOwnerError, type Member, type MemberStore, type Membership } from '../domain/members/member-model';
-import type { MemberRole } from '../domain/organization';
+import type { Member, MemberStore, Membership } from '../domain/members/member-model';
 import { isConditionFailure, writeIfCondition } from './conditional';
 import { organizationKey } from './dynamo-organization-store';
+import { CLAIM_LEASE_MS, DynamoOwnerList, ownersKey } from './dynamo-owner-list';
+import { isMemberItem, type LegacyMember, legacyMembersOf, legacyOf, MIGRATION, REMOVED } from './legacy-members';
 import { itemsOf, queryAll } from './query-page';
 
-/** Longer than any management function runs: an older claim or intent was left by a crash. */
-export const CLAIM_LEASE_MS = 60_000;
+export { CLAIM_LEASE_MS };
 
 const memberKey = (organizationId: string, memberId: string) => ({
   pk: `ORG#${organizationId}`,
@@ -47,7 +47,6 @@ const emailKey = (organizationId: string, email: string) => ({
   pk: `EMAIL#${email.toLowerCase()}`,
   sk: `ORG#${organizationId}`,
 });
-const ownersKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'OWNERS' });
 /** The issuer is hashed: URLs are long, and the lookup needs only to tell issuers apart. */
 export const oidcKey = (organizationId: string, issuer: string, subject: string) => ({
   pk: `OIDC#${createHash('sha256').update(issuer).digest('hex').slice(0, 16)}#${subject}`,
@@ -70,26 +69,6 @@ const MEMBER_FIELDS = [
   'version',
 ] as const;
 
-const OWNERS_NAMES = { '#owners': 'owners', '#version': 'version', '#pending': 'pending' };
-
-interface OwnersItem {
-  owners: string[];
-  version: number;
-  pending?: { memberId: string; becomesOwner: boolean; previous: string[]; at: number };
-}
-
-/** A member of an organization item written before members had items of their own. */
-interface LegacyMember {
-  id: string;
-  email: string;
-  role: MemberRole;
-}
-
-/**
- * What a removed member that came from a legacy `members` array leaves behind for a day: a migration
- * that read the array before the removal must not write the member again (its put needs no item).
- */
-const REMOVED = 'member-removed';
 const TOMBSTONE_SECONDS = 24 * 60 * 60;
 
 export interface MemberStoreOptions {
@@ -106,7 +85,15 @@ export class DynamoMemberStore implements MemberStore {
     private readonly tableName: string,
     private readonly now: () => number = Date.now,
     private readonly options: MemberStoreOptions = {},
-  ) {}
+  ) {
+    this.owners = new DynamoOwnerList(client, tableName, now, {
+      stored: (organizationId, memberId) => this.storedMember(organizationId, memberId),
+      owners: async (organizationId) =>
+        (await this.list(organizationId)).filter((member) => member.role === 'owner').map((member) => member.id),
+    });
+  }
+
+  private readonly owners: DynamoOwnerList;
 
   async list(organizationId: string): Promise<Member[]> {
     const items = await this.organizationItems(organizationId);
@@ -191,7 +178,7 @@ export class DynamoMemberStore implements MemberStore {
             ),
           (stored) => stored?.email === member.email && stored.invitedAt === member.invitedAt,
         );
-      if (member.role === 'owner') await this.changeOwnership(member.organizationId, member.id, true, put);
+      if (member.role === 'owner') await this.owners.change(member.organizationId, member.id, true, put);
       else await put();
     } catch (error) {
       await this.releaseEmail(member);
@@ -249,7 +236,7 @@ export class DynamoMemberStore implements MemberStore {
     };
     const wasOwner = previous.role === 'owner';
     const isOwner = next.role === 'owner';
-    if (wasOwner !== isOwner) await this.changeOwnership(next.organizationId, next.id, isOwner, write);
+    if (wasOwner !== isOwner) await this.owners.change(next.organizationId, next.id, isOwner, write);
     else await write();
   }
 
@@ -286,7 +273,7 @@ export class DynamoMemberStore implements MemberStore {
         throw error;
       }
     };
-    if (member.role === 'owner') await this.changeOwnership(member.organizationId, member.id, false, drop);
+    if (member.role === 'owner') await this.owners.change(member.organizationId, member.id, false, drop);
     else await drop();
     // The lookups go after the member: one left behind by a crash points at nobody and is ignored.
     await this.releaseEmail(member);
@@ -451,174 +438,6 @@ export class DynamoMemberStore implements MemberStore {
     }
   }
 
-  /**
-   * Makes or unmakes `memberId` an owner: the OWNERS item first (conditional on its version, with
-   * the intent), then `writeMember`, then the intent cleared. If `writeMember` fails, the member item
-   * read afresh says whether the change happened, and the owner list is put back only if not; if
-   * even that read fails, the intent stays for settledOwners to settle after the lease.
-   * LastOwnerError when no owner would be left.
-   */
-  private async changeOwnership(
-    organizationId: string,
-    memberId: string,
-    becomesOwner: boolean,
-    writeMember: () => Promise<unknown>,
-  ): Promise<void> {
-    const current = await this.settledOwners(organizationId);
-    const next = becomesOwner
-      ? [...new Set([...current.owners, memberId])]
-      : await this.actualOwners(
-          organizationId,
-          current.owners.filter((id) => id !== memberId),
-        );
-    if (next.length === 0) throw new LastOwnerError();
-    const taken = await writeIfCondition(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: ownersKey(organizationId),
-          UpdateExpression: 'SET #owners = :next, #version = :taken, #pending = :pending',
-          ConditionExpression: '#version = :read AND attribute_not_exists(#pending)',
-          ExpressionAttributeNames: OWNERS_NAMES,
-          ExpressionAttributeValues: {
-            ':next': next,
-            ':taken': current.version + 1,
-            ':read': current.version,
-            ':pending': { memberId, becomesOwner, previous: current.owners, at: this.now() },
-          },
-        }),
-      ),
-    );
-    if (!taken) {
-      throw new ConcurrentModificationError(
-        "The organization's owners changed while this request ran; read the members again and retry.",
-      );
-    }
-    try {
-      await writeMember();
-    } catch (error) {
-      const member = await this.storedMember(organizationId, memberId);
-      const happened = becomesOwner ? member?.role === 'owner' : member?.role !== 'owner';
-      await this.finishOwnership(organizationId, current.version + 1, memberId, happened ? undefined : current.owners);
-      throw error;
-    }
-    await this.finishOwnership(organizationId, current.version + 1, memberId);
-  }
-
-  /** Of `candidates`, the ones whose member item says they are owners: a list never keeps an owner who is gone. */
-  private async actualOwners(organizationId: string, candidates: readonly string[]): Promise<string[]> {
-    const members = await Promise.all(candidates.map((id) => this.storedMember(organizationId, id)));
-    return candidates.filter((_, index) => members[index]?.role === 'owner');
-  }
-
-  /**
-   * Clears the intent of the OWNERS item at `version`, putting `restore` back as the owners if given.
-   * When the item moved on (the change outlived the lease and someone settled it, perhaps before
-   * the member was written), the owner list is brought in line with the member item.
-   */
-  private async finishOwnership(
-    organizationId: string,
-    version: number,
-    memberId: string,
-    restore?: string[],
-  ): Promise<void> {
-    const finished = await writeIfCondition(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: ownersKey(organizationId),
-          UpdateExpression: `SET #version = :next${restore ? ', #owners = :restore' : ''} REMOVE #pending`,
-          ConditionExpression: '#version = :read',
-          ExpressionAttributeNames: restore ? OWNERS_NAMES : { '#version': 'version', '#pending': 'pending' },
-          ExpressionAttributeValues: {
-            ':next': version + 1,
-            ':read': version,
-            ...(restore && { ':restore': restore }),
-          },
-        }),
-      ),
-    );
-    if (!finished) await this.reconcileOwner(organizationId, memberId);
-  }
-
-  /** Puts `memberId` in or out of the settled owner list as their member item says. */
-  private async reconcileOwner(organizationId: string, memberId: string): Promise<void> {
-    const owners = await this.settledOwners(organizationId);
-    const isOwner = (await this.storedMember(organizationId, memberId))?.role === 'owner';
-    if (owners.owners.includes(memberId) === isOwner) return;
-    const corrected = isOwner ? [...owners.owners, memberId] : owners.owners.filter((id) => id !== memberId);
-    const written = await writeIfCondition(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: ownersKey(organizationId),
-          UpdateExpression: 'SET #owners = :owners, #version = :next',
-          ConditionExpression: '#version = :read AND attribute_not_exists(#pending)',
-          ExpressionAttributeNames: { '#owners': 'owners', '#version': 'version', '#pending': 'pending' },
-          ExpressionAttributeValues: { ':owners': corrected, ':next': owners.version + 1, ':read': owners.version },
-        }),
-      ),
-    );
-    if (!written) {
-      throw new ConcurrentModificationError(
-        "The organization's owners changed while this request ran; read the members again and retry.",
-      );
-    }
-  }
-
-  /**
-   * The OWNERS item without an intent: one in progress is a concurrent change (409); one older than
-   * the lease was left by a crash and is settled by what the member item says happened.
-   */
-  private async settledOwners(organizationId: string): Promise<OwnersItem> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: ownersKey(organizationId), ConsistentRead: true }),
-    );
-    if (!Item) return this.countOwners(organizationId);
-    const owners = Item as unknown as OwnersItem;
-    const { pending } = owners;
-    if (!pending) return owners;
-    if (this.now() - pending.at < CLAIM_LEASE_MS) {
-      throw new ConcurrentModificationError(
-        "Another change to the organization's owners is in progress; retry in a few seconds.",
-      );
-    }
-    const member = await this.storedMember(organizationId, pending.memberId);
-    const happened = pending.becomesOwner ? member?.role === 'owner' : member?.role !== 'owner';
-    await writeIfCondition(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: ownersKey(organizationId),
-          UpdateExpression: `SET #version = :next${happened ? '' : ', #owners = :restore'} REMOVE #pending`,
-          ConditionExpression: '#version = :read',
-          ExpressionAttributeNames: happened ? { '#version': 'version', '#pending': 'pending' } : OWNERS_NAMES,
-          ExpressionAttributeValues: {
-            ':next': owners.version + 1,
-            ':read': owners.version,
-            ...(!happened && { ':restore': pending.previous }),
-          },
-        }),
-      ),
-    );
-    return this.settledOwners(organizationId);
-  }
-
-  /** An organization without an OWNERS item (one made before it existed) gets one from its members. */
-  private async countOwners(organizationId: string): Promise<OwnersItem> {
-    const owners = (await this.list(organizationId)).filter((m) => m.role === 'owner').map((m) => m.id);
-    await writeIfCondition(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...ownersKey(organizationId), type: 'owners', owners, version: 1 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-    return this.settledOwners(organizationId);
-  }
-
   /** The member item as stored, strongly read; never a legacy member (whose change migrates first). */
   private async storedMember(organizationId: string, memberId: string): Promise<Member | undefined> {
     const item = await this.storedItem(organizationId, memberId);
@@ -748,48 +567,4 @@ function memberOf(item: Record<string, unknown>): Member {
   const member: Record<string, unknown> = {};
   for (const field of MEMBER_FIELDS) if (item[field] !== undefined) member[field] = item[field];
   return member as unknown as Member;
-}
-
-const MIGRATION = 'migration';
-
-const isMemberItem = (item: Record<string, unknown>) => String(item.sk).startsWith('MEMBER#') && item.type !== REMOVED;
-
-function legacyOf(items: readonly Record<string, unknown>[]): LegacyMember[] | undefined {
-  const members = items.find((item) => item.sk === 'ORG')?.members;
-  return Array.isArray(members) ? (members as LegacyMember[]) : undefined;
-}
-
-/**
- * The members of a legacy `members` array as member items would hold them, leaving out those that
- * have an item (or a tombstone) among `items` and each address after its first.
- */
-function legacyMembersOf(
-  organizationId: string,
-  legacy: readonly LegacyMember[],
-  items: readonly Record<string, unknown>[],
-): Member[] {
-  const organization = items.find((item) => item.sk === 'ORG');
-  const invitedAt = String(organization?.createdAt ?? new Date(0).toISOString());
-  const stored = new Set(items.map((item) => item.sk));
-  const emails = new Set(items.filter(isMemberItem).map((item) => String(item.email)));
-  const members: Member[] = [];
-  for (const old of legacy) {
-    const email = old.email.toLowerCase();
-    if (emails.has(email)) continue;
-    emails.add(email);
-    if (stored.has(`MEMBER#${old.id}`)) continue;
-    members.push({
-      id: old.id,
-      organizationId,
-      email,
-      role: old.role,
-      accounts: '*',
-      permissions: [],
-      status: 'active',
-      invitedAt,
-      invitedBy: MIGRATION,
-      version: 1,
-    });
-  }
-  return members;
 }
