@@ -33,7 +33,7 @@ import { ConcurrentModificationError, ConflictError, NotFoundError } from '../do
 import type { Member, MemberStore, Membership } from '../domain/members/member-model';
 import { isConditionFailure, writeIfCondition } from './conditional';
 import { organizationKey } from './dynamo-organization-store';
-import { CLAIM_LEASE_MS, DynamoOwnerList, ownersKey } from './dynamo-owner-list';
+import { CLAIM_LEASE_MS, DynamoOwnerList } from './dynamo-owner-list';
 import { isMemberItem, type LegacyMember, legacyMembersOf, legacyOf, MIGRATION, REMOVED } from './legacy-members';
 import { itemsOf, queryAll } from './query-page';
 
@@ -520,15 +520,9 @@ export class DynamoMemberStore implements MemberStore {
       );
     }
     // The owners are the members written: an owner whose address repeated an earlier one is not one.
-    const owners = members.filter((member) => member.role === 'owner').map((member) => member.id);
-    await writeIfCondition(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...ownersKey(organizationId), type: 'owners', owners, version: 1 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
+    await this.owners.start(
+      organizationId,
+      members.filter((member) => member.role === 'owner').map((member) => member.id),
     );
     await writeIfCondition(
       this.client.send(

@@ -12,7 +12,7 @@ import { writeIfCondition } from './conditional';
 /** Longer than any management function runs: an older claim or intent was left by a crash. */
 export const CLAIM_LEASE_MS = 60_000;
 
-export const ownersKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'OWNERS' });
+const ownersKey = (organizationId: string) => ({ pk: `ORG#${organizationId}`, sk: 'OWNERS' });
 
 const OWNERS_NAMES = { '#owners': 'owners', '#version': 'version', '#pending': 'pending' };
 
@@ -186,7 +186,12 @@ export class DynamoOwnerList {
 
   /** An organization without an OWNERS item (one made before it existed) gets one from its members. */
   private async count(organizationId: string): Promise<OwnersItem> {
-    const owners = await this.members.owners(organizationId);
+    await this.start(organizationId, await this.members.owners(organizationId));
+    return this.settled(organizationId);
+  }
+
+  /** Writes the organization's first owner list, unless it has one. */
+  async start(organizationId: string, owners: readonly string[]): Promise<void> {
     await writeIfCondition(
       this.client.send(
         new PutCommand({
@@ -196,6 +201,5 @@ export class DynamoOwnerList {
         }),
       ),
     );
-    return this.settled(organizationId);
   }
 }
