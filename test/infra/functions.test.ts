@@ -198,7 +198,15 @@ describe('least privilege, spelled out', () => {
       JSON.stringify(statementsOf(functionId)).includes(logicalIdOf(stack.platform.cursorKey)),
     );
     expect(readers.sort()).toEqual(
-      ['audit-log', 'key-calls', 'keys-list', 'notifications-list', 'webhook-deliveries', 'webhooks'].sort(),
+      [
+        'audit-log',
+        'console-sessions',
+        'key-calls',
+        'keys-list',
+        'notifications-list',
+        'webhook-deliveries',
+        'webhooks',
+      ].sort(),
     );
   });
 

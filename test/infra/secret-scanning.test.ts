@@ -33,9 +33,9 @@ const statementsNaming = (construct: Parameters<typeof logicalIdOf>[0]) =>
 
 describe('POST /v1/secret-scanning/reports', () => {
   it('is a route of its own, public', () => {
-    expect(PLATFORM_ROUTES.filter((route) => route.access.kind === 'public' && route.function !== 'api-docs')).toEqual([
-      expect.objectContaining({ method: 'POST', path: '/v1/secret-scanning/reports' }),
-    ]);
+    expect(
+      PLATFORM_ROUTES.filter((route) => route.access.kind === 'public' && route.function === 'secret-scanning-report'),
+    ).toEqual([expect.objectContaining({ method: 'POST', path: '/v1/secret-scanning/reports' })]);
   });
 
   it('has no authorizer and requires no API key, so no usage plan applies', () => {
@@ -47,13 +47,15 @@ describe('POST /v1/secret-scanning/reports', () => {
     expect(JSON.stringify(method.Properties.Integration)).toContain(`"${logicalIdOf(reportFunction)}","Arn"`);
   });
 
-  it('is the only method without the authorizer but the API docs', () => {
+  it('is the only method without an authorizer but the API docs and the console link exchange', () => {
     const open = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
       (method) => method.Properties.AuthorizationType !== 'CUSTOM',
     );
-    const docs = PLATFORM_ROUTES.filter((route) => route.function === 'api-docs');
-    expect(open).toHaveLength(1 + docs.length);
-    expect(platform.publicMethods).toHaveLength(1 + docs.length);
+    const otherPublic = PLATFORM_ROUTES.filter(
+      (route) => route.function === 'api-docs' || route.function === 'console-session-exchange',
+    );
+    expect(open).toHaveLength(1 + otherPublic.length);
+    expect(platform.publicMethods).toHaveLength(1 + otherPublic.length);
   });
 });
 

@@ -139,6 +139,7 @@ describe('grantsRoute', () => {
     const publicRoutes = routes.filter(isPublicRoute);
     expect(publicRoutes.map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /v1/secret-scanning/reports',
+      'POST /v1/console-sessions/exchange',
       'GET /v1/openapi.json',
       'GET /docs',
       'GET /docs/{asset}',
