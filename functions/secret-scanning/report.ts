@@ -84,8 +84,9 @@ export async function answerReport(
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }], { cause: error });
+  } catch {
+    // No cause: JSON.parse's message quotes the body, which holds the leaked keys.
+    throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }]);
   }
   const reports = validate(leakReportSchema, value, 'body');
   const verdicts = await handleLeakReports(serviceDeps, reports, {
