@@ -4,12 +4,15 @@
  * whatever the reason, is `undefined`: the caller answers 401 and learns nothing more.
  */
 import {
+  createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
   errors,
   type FlattenedJWSInput,
+  type JSONWebKeySet,
   type JWSHeaderParameters,
   jwtVerify,
+  type RemoteJWKSet,
 } from 'jose';
 
 /** Asymmetric only: `none` and HMAC (HS256, whose key would be public) are refused. */
@@ -38,7 +41,10 @@ export interface OidcVerifierOptions {
   fetch?: typeof fetch;
   /** Milliseconds since the epoch; tests pin it. */
   now?: () => number;
-  /** Told when the issuer's keys could not be fetched: once per OIDC_ISSUER_RETRY_AFTER_MS window. */
+  /**
+   * Told when the issuer's keys could not be fetched (all tokens fail, or with keys held only tokens
+   * naming a new key id are refused; the message says which): once per OIDC_ISSUER_RETRY_AFTER_MS window.
+   */
   onIssuerUnavailable?: (error: OidcIssuerUnavailableError) => void;
 }
 
@@ -120,17 +126,25 @@ function identityOf(
 }
 
 /**
- * After the issuer failed to give its keys, every token that needs them gets the same failure,
- * without asking again, for this long: an issuer outage must not turn each management call into a
- * discovery or JWKS fetch that waits out its timeout.
+ * After the issuer failed to give its keys, the issuer is not asked again for this long (see
+ * remoteKeySet for which tokens fail meanwhile): an issuer outage must not turn each management call
+ * into a discovery or JWKS fetch that waits out its timeout.
  */
 export const OIDC_ISSUER_RETRY_AFTER_MS = 10_000;
 
 /**
  * The issuer's keys: discovery once (retried after a failure), then jose's remote key set, which
- * caches the keys and fetches them again when a token names a key id it has not seen (rotation).
- * Nothing is fetched for a token whose header is already wrong: jose checks the algorithm first.
- * A failed fetch is remembered for OIDC_ISSUER_RETRY_AFTER_MS and reported once per such window.
+ * caches the keys (10 min) and fetches them again when a token names a key id it has not seen
+ * (rotation, at most every 30 s after a fetch that worked). Nothing is fetched for a token whose
+ * header is already wrong: jose checks the algorithm first.
+ *
+ * Two failures, two answers. Without usable keys (discovery failed, the first fetch failed, or the
+ * keys went stale and fetching them again failed) no token can be judged: every token fails with
+ * OidcIssuerUnavailableError, without asking again, for OIDC_ISSUER_RETRY_AFTER_MS. With fresh keys
+ * held, a failed fetch for an unknown key id refuses only the tokens naming a key not held, and for
+ * the same window those are refused without a fetch: anyone can mint a token with a random key id,
+ * and must not turn a short JWKS blip into an outage for the people whose keys are held, nor make
+ * each call a fetch. Either failure is reported once per window.
  */
 function remoteKeySet(
   issuer: string,
@@ -138,8 +152,10 @@ function remoteKeySet(
   now: () => number,
   onUnavailable: (error: OidcIssuerUnavailableError) => void,
 ) {
-  let keySet: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  let keySet: Promise<RemoteJWKSet> | undefined;
+  let discovered: RemoteJWKSet | undefined;
   let failure: { error: OidcIssuerUnavailableError; untilMs: number } | undefined;
+  let refetchFailure: { untilMs: number; keysHeld: ReturnType<typeof createLocalJWKSet> } | undefined;
   const currentFailure = () => (failure && failure.untilMs > now() ? failure.error : undefined);
   const unavailable = (error: OidcIssuerUnavailableError): OidcIssuerUnavailableError => {
     // Calls waiting on the same fetch fail together: the first reports it, the others join its window.
@@ -149,11 +165,43 @@ function remoteKeySet(
     onUnavailable(error);
     return error;
   };
+  const refetchFailed = (keys: RemoteJWKSet, cause: unknown): errors.JWKSNoMatchingKey => {
+    if (!(refetchFailure && refetchFailure.untilMs > now())) {
+      refetchFailure = {
+        untilMs: now() + OIDC_ISSUER_RETRY_AFTER_MS,
+        keysHeld: createLocalJWKSet(keys.jwks() as JSONWebKeySet),
+      };
+      onUnavailable(
+        new OidcIssuerUnavailableError(
+          `The OIDC issuer's keys could not be fetched again for a token naming a key id not held: such tokens are refused (401); tokens under the keys held still verify: ${String(cause)}`,
+          { cause },
+        ),
+      );
+    }
+    return new errors.JWKSNoMatchingKey();
+  };
+  const usable = (keys: RemoteJWKSet | undefined) => (keys?.fresh && keys.jwks() ? keys : undefined);
+
   return async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    const held = usable(discovered);
+    if (held) {
+      if (refetchFailure && refetchFailure.untilMs > now()) return refetchFailure.keysHeld(header, token);
+      try {
+        return await held(header, token);
+      } catch (error) {
+        if (!isFetchFailure(error)) throw error;
+        // The keys went stale in between: the fetch that failed was for all tokens, not this one.
+        if (!usable(held)) throw unavailable(keysNotFetched(error));
+        throw refetchFailed(held, error);
+      }
+    }
     const known = currentFailure();
     if (known) throw known;
     keySet ??= discoverJwksUri(issuer, fetchImpl)
-      .then((jwksUri) => createRemoteJWKSet(jwksUri, { [customFetch]: fetchImpl }))
+      .then((jwksUri) => {
+        discovered = createRemoteJWKSet(jwksUri, { [customFetch]: fetchImpl });
+        return discovered;
+      })
       .catch((error: unknown) => {
         keySet = undefined;
         throw unavailable(
@@ -166,15 +214,16 @@ function remoteKeySet(
     try {
       return await keys(header, token);
     } catch (error) {
-      if (error instanceof errors.JOSEError && !JWKS_FETCH_FAILURES.has(error.code)) throw error;
-      throw unavailable(
-        new OidcIssuerUnavailableError(`The OIDC issuer's keys could not be fetched: ${String(error)}`, {
-          cause: error,
-        }),
-      );
+      if (!isFetchFailure(error)) throw error;
+      throw unavailable(keysNotFetched(error));
     }
   };
 }
+
+const isFetchFailure = (error: unknown) => !(error instanceof errors.JOSEError) || JWKS_FETCH_FAILURES.has(error.code);
+
+const keysNotFetched = (cause: unknown) =>
+  new OidcIssuerUnavailableError(`The OIDC issuer's keys could not be fetched: ${String(cause)}`, { cause });
 
 /** jose's errors about fetching the key set, as opposed to the token naming no key of it. */
 const JWKS_FETCH_FAILURES = new Set(['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);

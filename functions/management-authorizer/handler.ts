@@ -43,8 +43,8 @@ const verifier =
   oidc &&
   createOidcVerifier({
     ...oidc,
-    // Once per outage window (OIDC_ISSUER_RETRY_AFTER_MS): the calls in between fail without a fetch.
-    onIssuerUnavailable: (error) => logger.error('The OIDC issuer is unavailable: OIDC sign-ins fail', { error }),
+    // Once per window (OIDC_ISSUER_RETRY_AFTER_MS); the error's message says which tokens fail meanwhile.
+    onIssuerUnavailable: (error) => logger.error("The OIDC issuer's keys could not be fetched", { error }),
   });
 
 export const handler = createManagementAuthorizer({

@@ -37,7 +37,12 @@ async function anIssuer(options: { discoveredIssuer?: string; jwksStatus?: numbe
     return new Response('not found', { status: 404 });
   }) as typeof fetch;
 
-  const sign = (claims: JWTPayload, alg: (typeof OIDC_ALGORITHMS)[number] = 'RS256', signer = keys.get(alg)) =>
+  const sign = (
+    claims: JWTPayload,
+    alg: (typeof OIDC_ALGORITHMS)[number] = 'RS256',
+    signer = keys.get(alg),
+    kid = `kid-${alg}`,
+  ) =>
     // A claim given as undefined is left out of the token (JSON drops it).
     new SignJWT({
       iss: ISSUER,
@@ -49,13 +54,14 @@ async function anIssuer(options: { discoveredIssuer?: string; jwksStatus?: numbe
       email_verified: true,
       ...claims,
     })
-      .setProtectedHeader({ alg, kid: `kid-${alg}` })
+      .setProtectedHeader({ alg, kid })
       .sign(signer as CryptoKey);
   const restore = () => {
     options.discoveryDown = false;
     options.jwksStatus = 200;
   };
-  return { fetch: fetchStub, requests, sign, restore };
+  const takeDown = (down: { discoveryDown?: boolean; jwksStatus?: number }) => Object.assign(options, down);
+  return { fetch: fetchStub, requests, sign, restore, takeDown };
 }
 
 function aVerifier(fetchImpl: typeof fetch, now = () => NOW_S * 1000, overrides = {}) {
@@ -251,6 +257,91 @@ describe('createOidcVerifier', () => {
       expect(requestsWithin).toBe(requestsAfterFirst);
       expect(reported).toHaveLength(1);
       expect(after?.subject).toBe('user-2');
+    });
+  });
+
+  describe('when the key set cannot be fetched again', () => {
+    // jose times its cooldown (30 s) and key cache (10 min) with Date.now: one clock for both.
+    let nowMs: number;
+    beforeEach(() => {
+      nowMs = NOW_S * 1000;
+      jest.spyOn(Date, 'now').mockImplementation(() => nowMs);
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    async function aVerifierHoldingKeys() {
+      const issuer = await anIssuer();
+      const reported: OidcIssuerUnavailableError[] = [];
+      const verifier = aVerifier(issuer.fetch, () => nowMs, {
+        onIssuerUnavailable: (e: OidcIssuerUnavailableError) => reported.push(e),
+      });
+      await verifier.verify(await issuer.sign({ sub: 'first-sign-in' }));
+      const forger = await generateKeyPair('RS256');
+      const forged = () => issuer.sign({ sub: 'owner' }, 'RS256', forger.privateKey, `kid-${crypto.randomUUID()}`);
+      return { issuer, verifier, reported, forged };
+    }
+
+    it('refuses a token naming an unknown key id (401, not 500), reports it once a window and does not ask again within it', async () => {
+      const { issuer, verifier, reported, forged } = await aVerifierHoldingKeys();
+      nowMs += 31_000;
+      issuer.takeDown({ jwksStatus: 503 });
+
+      const first = await verifier.verify(await forged());
+      const requestsAfterFirst = issuer.requests.length;
+      const second = await verifier.verify(await forged());
+      const requestsWithin = issuer.requests.length;
+      nowMs += OIDC_ISSUER_RETRY_AFTER_MS;
+      await verifier.verify(await forged());
+
+      expect(issuer.requests.filter((url) => url.endsWith('/jwks'))).toHaveLength(3);
+      expect(first).toBeUndefined();
+      expect(second).toBeUndefined();
+      expect(requestsWithin).toBe(requestsAfterFirst);
+      expect(reported).toHaveLength(2);
+    });
+
+    it('still verifies a good token under a key held while a forged key id made the fetch fail', async () => {
+      const { issuer, verifier, forged } = await aVerifierHoldingKeys();
+      nowMs += 31_000;
+      issuer.takeDown({ jwksStatus: 503 });
+      await verifier.verify(await forged());
+
+      const identity = await verifier.verify(await issuer.sign({ sub: 'user-2' }, 'ES256'));
+
+      expect(identity?.subject).toBe('user-2');
+    });
+
+    it('fails every token for a while when the held keys went stale and fetching them again failed', async () => {
+      const { issuer, verifier, reported } = await aVerifierHoldingKeys();
+      nowMs += 10 * 60_000 + 1;
+      issuer.takeDown({ jwksStatus: 503 });
+      const token = await issuer.sign({ sub: 'user-2', exp: nowMs / 1000 + 600 });
+
+      const first = await verifier.verify(token).catch((error: unknown) => error);
+      const requestsAfterFirst = issuer.requests.length;
+      const second = await verifier.verify(token).catch((error: unknown) => error);
+
+      expect(first).toBeInstanceOf(OidcIssuerUnavailableError);
+      expect(second).toBeInstanceOf(OidcIssuerUnavailableError);
+      expect(issuer.requests.length).toBe(requestsAfterFirst);
+      expect(reported).toHaveLength(1);
+    });
+
+    it('fails fast during a discovery outage, a forged key id included, without asking again', async () => {
+      const issuer = await anIssuer({ discoveryDown: true });
+      const verifier = aVerifier(issuer.fetch, () => nowMs);
+      const forger = await generateKeyPair('RS256');
+      await verifier.verify(await issuer.sign({})).catch(() => undefined);
+      const requestsAfterFirst = issuer.requests.length;
+
+      const forged = await verifier
+        .verify(await issuer.sign({}, 'RS256', forger.privateKey, 'kid-unknown'))
+        .catch((error: unknown) => error);
+      const good = await verifier.verify(await issuer.sign({ sub: 'user-2' })).catch((error: unknown) => error);
+
+      expect(forged).toBeInstanceOf(OidcIssuerUnavailableError);
+      expect(good).toBeInstanceOf(OidcIssuerUnavailableError);
+      expect(issuer.requests.length).toBe(requestsAfterFirst);
     });
   });
 });
