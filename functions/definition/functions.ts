@@ -371,10 +371,11 @@ export const FUNCTIONS = {
     description: 'Members: GET/POST /v1/members, GET/PATCH/DELETE /v1/members/{id}',
     needs: {
       // The organization (GetItem ORG#); its members (Query ORG#, strong); a member, an email claim,
-      // the OWNERS item (GetItem); invite, change, remove as single-item conditional writes: the
-      // email claim and the member (PutItem), the owners and the member (UpdateItem), the member and
-      // its EMAIL#/OIDC# lookups (DeleteItem); the only function that moves a legacy members array
-      // into member items (on a read, or before a write: PutItem of the items, UpdateItem removing it).
+      // the OWNERS item, the calling key (GetItem KEY#: a key changes people only while its person
+      // may); invite, change, remove as single-item conditional writes: the email claim and the
+      // member (PutItem), the owners and the member (UpdateItem), the member and its EMAIL#/OIDC#
+      // lookups (DeleteItem); the only function that moves a legacy members array into member items
+      // (on a read, or before a write: PutItem of the items, UpdateItem removing it).
       table: table(ROUTE_STACK, AUDITED, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']),
       // The invitation.
       sendEmail: true,

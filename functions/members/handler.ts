@@ -1,4 +1,5 @@
 /** members: invite, list, read, change and remove the people of an organization. */
+import { DynamoKeyStore } from '../adapters/dynamo-key-store';
 import { DynamoMemberStore } from '../adapters/dynamo-member-store';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { consoleBaseUrl } from '../console-sessions/console-url';
@@ -33,6 +34,7 @@ const deps: MemberServiceDeps = {
   // The one function that moves a legacy organization's members array into member items.
   members: new DynamoMemberStore(dynamoDb, TABLE_NAME, Date.now, { migratesOnRead: true }),
   organizations: organizationStore,
+  keys: new DynamoKeyStore(dynamoDb, TABLE_NAME),
   clock: systemClock,
   ...(EMAIL_SENDER && { invitations: new SesEmailSender(sesV2, EMAIL_SENDER) }),
   onInviteFailure: (error, memberId) => logger.error('Sending the invitation failed', { memberId, error }),

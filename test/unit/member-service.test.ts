@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { Caller } from '../../functions/domain/caller';
 import { ExceedsOwnRightsError, ForbiddenError, ValidationError } from '../../functions/domain/errors';
 import { excessOf } from '../../functions/domain/keys/grant-rule';
-import type { AccountScope } from '../../functions/domain/keys/key-model';
+import type { AccountScope, ApiKeyRecord } from '../../functions/domain/keys/key-model';
 import { LastOwnerError, type Member } from '../../functions/domain/members/member-model';
 import { rightsOfMember } from '../../functions/domain/members/member-rights';
 import {
@@ -19,7 +19,7 @@ import {
   updateMember,
 } from '../../functions/domain/members/member-service';
 import type { MemberRole } from '../../functions/domain/organization';
-import { keyCaller, personCaller } from '../support/key-service-memory';
+import { InMemoryKeys, keyCaller, personCaller } from '../support/key-service-memory';
 import { aMemberOf, MemoryMemberStore } from '../support/member-memory';
 import { aKeyRecord, aManualClock, anOrganization } from '../support/unit-factories';
 
@@ -27,13 +27,26 @@ const ACCOUNTS = ['acct_1', 'acct_2', 'acct_3'];
 const PERMISSIONS = ['read', 'write', 'delete', 'contacts:read', 'tables:write', 'search'];
 const ROLES: MemberRole[] = ['owner', 'admin', 'member', 'viewer'];
 
-function serviceWith(members: readonly Member[] = []) {
+/** The organization's admin key: live with every sub-account, answerable to the owner, unless told otherwise. */
+const anAdminKey = (overrides: Partial<ApiKeyRecord> = {}) =>
+  aKeyRecord({
+    id: 'key_AAAAAAAAAAAAAAAA',
+    permissions: ['admin'],
+    accounts: '*',
+    createdBy: 'mem_owner',
+    ...overrides,
+  });
+
+function serviceWith(members: readonly Member[] = [], keys: readonly ApiKeyRecord[] = [anAdminKey()]) {
   const store = new MemoryMemberStore(members);
+  const keyStore = new InMemoryKeys();
+  for (const key of keys) keyStore.records.set(key.id, key);
   const sent: { to: string[]; subject: string; text: string }[] = [];
   const organization = anOrganization({ accounts: ACCOUNTS.map((id) => ({ id, name: id })) });
   const deps: MemberServiceDeps = {
     members: store,
     organizations: { get: async (id) => (id === organization.id ? organization : undefined) },
+    keys: keyStore,
     clock: aManualClock().clock,
     invitations: { send: async (email) => void sent.push(email) },
     consoleUrl: 'https://console.acme.example',
@@ -41,9 +54,7 @@ function serviceWith(members: readonly Member[] = []) {
   return { deps, store, sent };
 }
 
-/** The organization's admin key: live with every sub-account unless told otherwise. */
-const adminKeyCaller = (environment: 'live' | 'test' = 'live'): Caller =>
-  keyCaller(aKeyRecord({ id: 'key_AAAAAAAAAAAAAAAA', permissions: ['admin'], accounts: '*', environment }));
+const adminKeyCaller = (environment: 'live' | 'test' = 'live'): Caller => keyCaller(anAdminKey({ environment }));
 
 const owner = aMemberOf({
   id: 'mem_owner',
@@ -284,5 +295,84 @@ describe('updateMember and removeMember', () => {
     await expect(
       updateMember(deps, adminKeyCaller(), 'mem_dev', { role: 'viewer', permissions: ['read'] }),
     ).rejects.toThrow(ValidationError);
+  });
+});
+
+describe('inviteMember, updateMember and removeMember by a key: bound by the person answerable for it, read afresh', () => {
+  const admin = aMemberOf({
+    id: 'mem_admin',
+    email: 'a@acme.example',
+    role: 'admin',
+    accounts: '*',
+    permissions: [],
+  });
+  const dev = aMemberOf({ id: 'mem_dev', email: 'dev@acme.example', accounts: ['acct_1'], permissions: ['read'] });
+  const adminsKey = anAdminKey({ id: 'key_DDDDDDDDDDDDDDDD', createdBy: admin.id });
+  const asAdminsKey = keyCaller(adminsKey);
+
+  it.each([
+    [
+      'demoted to viewer',
+      [{ ...admin, role: 'viewer' as const, version: 2 }],
+      /answers to a@acme\.example, who is now a viewer/,
+    ],
+    ['demoted to member', [{ ...admin, role: 'member' as const, version: 2 }], /who is now a member/],
+    ['removed', [], /answers to mem_admin, who is no longer a member/],
+  ])('refuses the key of an admin %s since: no invite, change or removal (403)', async (_case, people, message) => {
+    const { deps, store, sent } = serviceWith([owner, dev, ...people], [anAdminKey(), adminsKey]);
+
+    const attempts = [
+      () => inviteMember(deps, asAdminsKey, { email: 'a-private@acme.example', role: 'admin' }),
+      () => updateMember(deps, asAdminsKey, 'mem_dev', { role: 'admin' }),
+      () => removeMember(deps, asAdminsKey, 'mem_dev'),
+    ];
+
+    for (const attempt of attempts) {
+      const outcome = await attempt().then(
+        () => 'done',
+        (error: unknown) => error,
+      );
+      expect(outcome).toBeInstanceOf(ForbiddenError);
+      expect(String(outcome)).toMatch(message);
+    }
+    expect(await store.findByEmail('org_1', 'a-private@acme.example')).toBeUndefined();
+    expect(await store.get('org_1', 'mem_dev')).toEqual(dev);
+    expect(sent).toEqual([]);
+  });
+
+  it("holds a key to its person's sub-accounts, though the key reaches all of them", async () => {
+    const narrowAdmin = { ...admin, accounts: ['acct_1'] };
+    const { deps, store } = serviceWith([owner, narrowAdmin], [anAdminKey(), adminsKey]);
+
+    await expect(
+      inviteMember(deps, asAdminsKey, { email: 'wide@acme.example', role: 'admin', accounts: '*' }),
+    ).rejects.toBeInstanceOf(ExceedsOwnRightsError);
+    const within = await inviteMember(deps, asAdminsKey, { email: 'narrow@acme.example', accounts: ['acct_1'] });
+
+    expect(within).toMatchObject({ role: 'member', accounts: ['acct_1'] });
+    expect(await store.findByEmail('org_1', 'wide@acme.example')).toBeUndefined();
+  });
+
+  it.each([
+    ['revoked', { status: 'revoked' as const }, /no longer active/],
+    ['expired', { expiresAt: '2020-01-01T00:00:00.000Z' }, /no longer active/],
+    ['gone', { id: 'key_GONEGONEGONEGONE' }, /no longer active/],
+    ['narrowed to some sub-accounts', { accounts: ['acct_1'] }, /admin key with accounts '\*'/],
+  ])('refuses a key %s since the authorizer saw it (403)', async (_case, change, message) => {
+    const { deps, store } = serviceWith([owner], [anAdminKey(change)]);
+
+    await expect(inviteMember(deps, adminKeyCaller(), { email: 'x@acme.example', role: 'viewer' })).rejects.toThrow(
+      message,
+    );
+    expect(await store.findByEmail('org_1', 'x@acme.example')).toBeUndefined();
+  });
+
+  it('lets the key of a current admin manage members within their rights', async () => {
+    const { deps, store } = serviceWith([owner, admin, dev], [anAdminKey(), adminsKey]);
+
+    await updateMember(deps, asAdminsKey, 'mem_dev', { role: 'viewer' });
+    await removeMember(deps, asAdminsKey, 'mem_dev');
+
+    expect(await store.get('org_1', 'mem_dev')).toBeUndefined();
   });
 });

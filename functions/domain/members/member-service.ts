@@ -3,15 +3,18 @@
  * governs it, as for keys: a person (or key) never grants more than they hold (grant-rule.ts). On
  * top of it, only an owner signed in as a person grants, changes or removes the owner role, the
  * last owner stays (the store guards it against races), and sandbox keys manage no people: people
- * span live and sandbox, and a sandbox key must not grant live rights.
+ * span live and sandbox, and a sandbox key must not grant live rights. A key changes people only
+ * while the person answerable for it is an owner or admin, and within their rights as well as its
+ * own (acting-person.ts), as for console sessions.
  */
 import { randomBytes } from 'node:crypto';
 import { actorLabel, type Caller, isReadOnly } from '../caller';
 import type { Clock } from '../clock';
 import { ExceedsOwnRightsError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { excessOf, type Rights } from '../keys/grant-rule';
-import type { AccountScope } from '../keys/key-model';
+import type { AccountScope, KeyStore } from '../keys/key-model';
 import type { MemberRole, Organization, OrganizationStore } from '../organization';
+import { actingPersonOf } from './acting-person';
 import type { InviteEmail } from './invite-email';
 import { renderInviteEmail } from './invite-email';
 import type { Member, MemberStore } from './member-model';
@@ -27,6 +30,8 @@ export interface MemberServiceDeps {
   members: MemberStore;
   organizations: Pick<OrganizationStore, 'get'>;
   clock: Clock;
+  /** The calling key, read afresh: it and the person answerable for it bound what it grants. */
+  keys: Pick<KeyStore, 'get'>;
   /** Sends the invitation; without it (no email sender configured) none is sent. */
   invitations?: InviteSender;
   /** Where people sign in, named in the invitation when known. */
@@ -66,7 +71,7 @@ export async function inviteMember(deps: MemberServiceDeps, caller: Caller, inpu
   const role = input.role ?? 'member';
   const settings = settled(role, input.accounts, input.permissions, undefined);
   assertAccountsBelong(organization, settings.accounts);
-  const actor = await actorRights(deps, caller);
+  const actor = await actorBounds(deps, caller);
   if (role === 'owner') assertOwnerActs(caller);
   assertFits(actor, rightsOfMember({ role, ...settings }, caller.environment));
   const member: Member = {
@@ -121,7 +126,7 @@ export async function updateMember(
   const role = patch.role ?? current.role;
   const settings = settled(role, patch.accounts, patch.permissions, current);
   assertAccountsBelong(organization, settings.accounts);
-  const actor = await actorRights(deps, caller);
+  const actor = await actorBounds(deps, caller);
   if (role !== current.role && (role === 'owner' || current.role === 'owner')) assertOwnerActs(caller);
   // A member is managed only by someone who could have invited them as they are, and made what they become.
   assertFits(actor, rightsOfMember(current, caller.environment));
@@ -134,7 +139,7 @@ export async function updateMember(
 export async function removeMember(deps: MemberServiceDeps, caller: Caller, memberId: string): Promise<Member> {
   assertManagesPeople(caller);
   const current = await getMember(deps, caller, memberId);
-  const actor = await actorRights(deps, caller);
+  const actor = await actorBounds(deps, caller);
   if (current.role === 'owner') assertOwnerActs(caller);
   assertFits(actor, rightsOfMember(current, caller.environment));
   await deps.members.remove(current);
@@ -180,9 +185,11 @@ function settled(
 
 const defaultAccounts = (role: MemberRole): AccountScope | undefined => (role === 'member' ? undefined : '*');
 
-function assertFits(actor: Rights, granted: Rights) {
-  const issues = excessOf(actor, granted);
-  if (issues.length > 0) throw new ExceedsOwnRightsError(issues);
+function assertFits(bounds: readonly Rights[], granted: Rights) {
+  for (const bound of bounds) {
+    const issues = excessOf(bound, granted);
+    if (issues.length > 0) throw new ExceedsOwnRightsError(issues);
+  }
 }
 
 /** People span live and sandbox, so only live keys and people manage them. */
@@ -207,19 +214,21 @@ function assertOwnerActs(caller: Caller) {
   }
 }
 
-/** What the actor holds: a person's role and rights read afresh (a change takes effect at once), a key's own. */
-async function actorRights(deps: Pick<MemberServiceDeps, 'members'>, caller: Caller): Promise<Rights> {
-  if (caller.actor.kind === 'member') {
-    const person = await deps.members.get(caller.organizationId, caller.actor.memberId);
-    if (!person) {
-      throw new ForbiddenError('You are no longer a member of this organization; ask one of its admins to invite you.');
-    }
-    if (person.role !== caller.actor.role) {
+/**
+ * Every bound of what the actor may grant, read afresh (a change takes effect at once): a person's
+ * rights; for a key both its own and those of the person answerable for it (actingPersonOf), so a
+ * key grants no more than its maker holds now, and nothing once they are demoted or gone.
+ */
+async function actorBounds(deps: MemberServiceDeps, caller: Caller): Promise<Rights[]> {
+  const { person, key } = await actingPersonOf(deps, caller, 'members');
+  const personRights = rightsOfMember(person, caller.environment);
+  if (!key) {
+    if (caller.actor.kind === 'member' && person.role !== caller.actor.role) {
       throw new ForbiddenError('Your role changed while you were signed in; sign in again.');
     }
-    return rightsOfMember(person, caller.environment);
+    return [personRights];
   }
-  return { environment: caller.environment, permissions: caller.permissions, accounts: caller.accounts };
+  return [{ environment: key.environment, permissions: key.permissions, accounts: key.accounts }, personRights];
 }
 
 async function organizationOf(deps: Pick<MemberServiceDeps, 'organizations'>, caller: Caller): Promise<Organization> {

@@ -7,7 +7,8 @@ import { actorLabel, type Caller, isReadOnly } from '../caller';
 import type { Clock } from '../clock';
 import { ExceedsOwnRightsError, ForbiddenError, NotFoundError } from '../errors';
 import { excessOf } from '../keys/grant-rule';
-import { answerableMemberOf, effectiveStatus, type KeyStore, type Page, type PageRequest } from '../keys/key-model';
+import type { KeyStore, Page, PageRequest } from '../keys/key-model';
+import { type ActingPerson, actingPersonOf, SANDBOX_KEY_MESSAGE } from '../members/acting-person';
 import type { Member, MemberStore } from '../members/member-model';
 import { rightsOfMember } from '../members/member-rights';
 import {
@@ -60,7 +61,7 @@ export async function createSession(
   input: CreateSessionInput,
 ): Promise<CreatedSession> {
   assertMayCreateSessions(caller);
-  const acting = await actingPersonOf(deps, caller, 'create');
+  const acting = await sessionActorOf(deps, caller, 'create');
   const member = await memberOf(deps, caller.organizationId, input.target);
   assertMayActAs(acting, member, caller.environment);
   const now = deps.clock();
@@ -68,7 +69,7 @@ export async function createSession(
   const asked = now.getTime() + lifetime * 1000;
   // A session never outlives the key that asked for it: the key's bounds must not vanish into it.
   const expiresAt = new Date(
-    acting.expiresAt === undefined ? asked : Math.min(asked, Date.parse(acting.expiresAt)),
+    acting.key?.expiresAt === undefined ? asked : Math.min(asked, Date.parse(acting.key.expiresAt)),
   ).toISOString();
   const sessionId = newSessionId(deps.random);
   const token = newSessionToken(sessionId, deps.random);
@@ -130,7 +131,7 @@ export async function revokeSession(
   sessionId: string,
 ) {
   assertMayCreateSessions(caller);
-  const acting = await actingPersonOf(deps, caller, 'revoke');
+  const acting = await sessionActorOf(deps, caller, 'revoke');
   if (acting.person.role !== 'owner') {
     // Nobody but an owner (or an owner's key) ends an owner's session, as only they may start one.
     const session = await deps.sessions.get(sessionId);
@@ -168,8 +169,6 @@ export function sessionView(session: ConsoleSession) {
   };
 }
 
-const SANDBOX_KEY_MESSAGE = 'People span live and sandbox; use a live admin key.';
-
 /**
  * Keys: only admin keys over every sub-account on live (a sandbox key must never hand out a person's
  * live rights). People: owners and admins, not read-only.
@@ -193,63 +192,26 @@ function assertMayCreateSessions(caller: Caller): void {
 }
 
 /**
- * Whose rights bound what the caller hands out, read afresh (the authorizer's answer may be a
- * second old): the signed-in person, or for a key the person answerable for it
- * (`answerableMemberOf`): an admin cannot lend a session beyond their own rights by making a key first.
+ * The acting person (`actingPersonOf`): an admin cannot lend a session beyond their own rights by
+ * making a key first, nor keep handing sessions out with it once demoted or removed. A session's
+ * token works from any address, so a key with an IP allowlist hands out none.
  */
-interface ActingPerson {
-  person: Member;
-  /** The calling key, when a key calls. */
-  keyId?: string;
-  /** The calling key's expiry: a session it asks for ends by then. */
-  expiresAt?: string;
-}
-
-async function actingPersonOf(
+async function sessionActorOf(
   deps: Pick<SessionServiceDeps, 'members' | 'keys' | 'clock'>,
   caller: Caller,
   purpose: 'create' | 'revoke',
 ): Promise<ActingPerson> {
-  if (caller.actor.kind === 'member') {
-    const person = await deps.members.get(caller.organizationId, caller.actor.memberId);
-    if (!person) {
-      throw new ForbiddenError('You are no longer a member of this organization; ask one of its admins to invite you.');
-    }
-    if (!isPeopleManager(person)) throw new ForbiddenError('Only owners and admins manage console sessions.');
-    return { person };
-  }
-  const key = await deps.keys.get(caller.actor.keyId);
-  if (!key || key.organizationId !== caller.organizationId || effectiveStatus(key, deps.clock()) !== 'active') {
-    throw new ForbiddenError('The calling key is no longer active; use an active key.');
-  }
-  if (key.environment !== 'live') throw new ForbiddenError(SANDBOX_KEY_MESSAGE);
-  if (!key.permissions.includes('admin') || key.accounts !== '*') {
-    throw new ForbiddenError("Console sessions need an admin key with accounts '*'.");
-  }
-  if (purpose === 'create' && (key.ipAllowlist?.length ?? 0) > 0) {
+  const acting = await actingPersonOf(deps, caller, 'console sessions');
+  if (purpose === 'create' && (acting.key?.ipAllowlist?.length ?? 0) > 0) {
     throw new ForbiddenError(
-      `Key ${key.id} has an IP allowlist, and a console session's token works from any address; create sessions with an admin key without an allowlist.`,
+      `Key ${acting.key?.id} has an IP allowlist, and a console session's token works from any address; create sessions with an admin key without an allowlist.`,
     );
   }
-  const personId = answerableMemberOf(key);
-  const person = await deps.members.get(caller.organizationId, personId);
-  if (!person) {
-    throw new ForbiddenError(
-      `Key ${key.id} answers to ${personId}, who is no longer a member of this organization; use a key of a current owner or admin.`,
-    );
-  }
-  if (!isPeopleManager(person)) {
-    throw new ForbiddenError(
-      `Key ${key.id} answers to ${person.email}, who is now a ${person.role}; only owners' and admins' keys manage console sessions.`,
-    );
-  }
-  return { person, keyId: key.id, ...(key.expiresAt !== undefined && { expiresAt: key.expiresAt }) };
+  return acting;
 }
 
-const isPeopleManager = (person: Member) => person.role === 'owner' || person.role === 'admin';
-
 const keyNote = (acting: ActingPerson) =>
-  acting.keyId ? ` Key ${acting.keyId} answers to ${acting.person.email}, who is a ${acting.person.role}.` : '';
+  acting.key ? ` Key ${acting.key.id} answers to ${acting.person.email}, who is a ${acting.person.role}.` : '';
 
 /** A session hands out the target's rights: they must fit within the acting person's, and only owners sign owners in. */
 function assertMayActAs(acting: ActingPerson, member: Member, environment: Caller['environment']): void {
