@@ -99,6 +99,9 @@ async function whileFirstSent<T>(sent: Sent, before: () => Promise<void>, act: (
   );
 }
 
+/** Whether withFirstAnswerLost has lost its answer yet. */
+let answerLost = false;
+
 /**
  * Runs `act` with the first request matching `sent` applied by DynamoDB and its answer lost: the
  * middleware sits inside the SDK's retry loop and throws a network error after the write, so the
@@ -106,17 +109,52 @@ async function whileFirstSent<T>(sent: Sent, before: () => Promise<void>, act: (
  */
 async function withFirstAnswerLost<T>(sent: Sent, act: () => Promise<T>): Promise<T> {
   let pending = true;
+  answerLost = false;
   return withMiddleware(
     (next, context) => async (args) => {
       const result = await next(args);
       if (pending && sent(String(context.commandName), args.input as never)) {
         pending = false;
+        answerLost = true;
         throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: {} });
       }
       return result;
     },
     act,
   );
+}
+
+/**
+ * Runs `act` with the first strong read of `memberId`'s item after a lost answer (withFirstAnswerLost,
+ * the outer one) refused as throttled, once and before the SDK's retries: the read that would
+ * have told that the write landed fails too.
+ */
+async function withNextReadThrottled<T>(memberId: string, act: () => Promise<T>): Promise<T> {
+  let pending = true;
+  local.documents.middlewareStack.add(
+    ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: { input: { Key?: { sk?: unknown } } }) => {
+        if (
+          pending &&
+          answerLost &&
+          context.commandName === 'GetItemCommand' &&
+          args.input.Key?.sk === `MEMBER#${memberId}`
+        ) {
+          pending = false;
+          throw Object.assign(new Error('The level of configured provisioned throughput for the table was exceeded.'), {
+            name: 'ProvisionedThroughputExceededException',
+            $metadata: {},
+          });
+        }
+        return next(args);
+      }) as never,
+    { step: 'initialize', name: 'testThrottle' },
+  );
+  try {
+    return await act();
+  } finally {
+    local.documents.middlewareStack.remove('testThrottle');
+  }
 }
 
 async function withMiddleware<T>(middleware: DeserializeMiddleware<object, MetadataBearer>, act: () => Promise<T>) {
@@ -290,6 +328,28 @@ describe('DynamoMemberStore', () => {
 
     expect((await store.get('org_1', admin.id))?.role).toBe('owner');
     await expect(store.remove({ ...admin, role: 'owner', version: 2 })).rejects.toThrow(LastOwnerError);
+  });
+
+  it('keeps a promotion that landed when the read judging its lost answer was throttled, as the second read shows', async () => {
+    const { store, tableName } = await aStore();
+    const owner = aMember({ role: 'owner', accounts: '*', permissions: [] });
+    const admin = aMember({ role: 'admin', accounts: '*', permissions: [] });
+    await store.invite(owner);
+    await store.invite(admin);
+
+    const attempt = withFirstAnswerLost(memberWrite('UpdateItemCommand', admin.id), () =>
+      withNextReadThrottled(admin.id, () => store.update({ ...admin, role: 'owner', version: 2 })),
+    );
+
+    // The member store's own read failed, so the caller hears of it; the owner list's read settles it.
+    await expect(attempt).rejects.toThrow(/throughput/);
+    expect((await store.get('org_1', admin.id))?.role).toBe('owner');
+    const { Item } = await local.documents.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'ORG#org_1', sk: 'OWNERS' }, ConsistentRead: true }),
+    );
+    expect([...(Item?.owners ?? [])].sort()).toEqual([owner.id, admin.id].sort());
+    expect(Item?.pending).toBeUndefined();
+    await store.update({ ...owner, role: 'admin', version: 2 });
   });
 
   it('invites once when the answer to the member write was lost, keeping the email lookup', async () => {
