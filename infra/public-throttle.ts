@@ -22,7 +22,13 @@ export const PUBLIC_ROUTE_THROTTLES: readonly MethodThrottle[] = [
 /** A stage's MethodSettings path: `/` becomes `~1` (as CDK's methodOptions write it). */
 const settingsPathOf = (path: string) => `/~1${path.slice(1).replaceAll('/', '~1')}`;
 
-/** Adds the throttles to the stage's method settings, leaving any setting the team made for the same method. */
+const isFor = (setting: apigateway.CfnStage.MethodSettingProperty, throttle: MethodThrottle) =>
+  setting.httpMethod === throttle.method && setting.resourcePath === settingsPathOf(throttle.path);
+
+/**
+ * Adds the throttles to the stage's method settings, leaving any throttle the team set for the same
+ * method, and turns data tracing off on these methods in every case.
+ */
 export function throttlePublicRoutes(stage: apigateway.Stage): void {
   const resource = stage.node.defaultChild as apigateway.CfnStage;
   const settings = (resource.methodSettings ?? []) as apigateway.CfnStage.MethodSettingProperty[];
@@ -31,21 +37,23 @@ export function throttlePublicRoutes(stage: apigateway.Stage): void {
       `${stage.node.path}: its method settings are a token, so the public routes' throttle cannot be added.`,
     );
   }
+  const isPublic = (setting: apigateway.CfnStage.MethodSettingProperty) =>
+    PUBLIC_ROUTE_THROTTLES.some((throttle) => isFor(setting, throttle));
   const stageWide = settings.find((setting) => setting.httpMethod === '*' && setting.resourcePath === '/*');
-  const added = PUBLIC_ROUTE_THROTTLES.filter(
-    (throttle) =>
-      !settings.some(
-        (setting) => setting.httpMethod === throttle.method && setting.resourcePath === settingsPathOf(throttle.path),
-      ),
-  ).map((throttle) => ({
-    // A method's settings replace the stage-wide ones, so its logging and metrics copy them (off when unset).
-    loggingLevel: stageWide?.loggingLevel,
-    dataTraceEnabled: stageWide?.dataTraceEnabled ?? false,
-    metricsEnabled: stageWide?.metricsEnabled ?? false,
-    httpMethod: throttle.method,
-    resourcePath: settingsPathOf(throttle.path),
-    throttlingRateLimit: throttle.rateLimit,
-    throttlingBurstLimit: throttle.burstLimit,
-  }));
-  if (added.length > 0) resource.methodSettings = [...settings, ...added];
+  const added = PUBLIC_ROUTE_THROTTLES.filter((throttle) => !settings.some((setting) => isFor(setting, throttle))).map(
+    (throttle) => ({
+      // A method's settings replace the stage-wide ones, so its logging and metrics copy them (off when unset).
+      loggingLevel: stageWide?.loggingLevel,
+      metricsEnabled: stageWide?.metricsEnabled ?? false,
+      httpMethod: throttle.method,
+      resourcePath: settingsPathOf(throttle.path),
+      throttlingRateLimit: throttle.rateLimit,
+      throttlingBurstLimit: throttle.burstLimit,
+    }),
+  );
+  // Never data tracing, whatever the stage or the team set: it logs whole requests and answers, and
+  // the exchange's request holds the one-time link, its answer a session token.
+  resource.methodSettings = [...settings, ...added].map((setting) =>
+    isPublic(setting) ? { ...setting, dataTraceEnabled: false } : setting,
+  );
 }

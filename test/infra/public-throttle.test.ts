@@ -8,12 +8,13 @@ import { teamApi, testApp } from './synth';
 
 const EXCHANGE = { HttpMethod: 'POST', ResourcePath: '/~1v1~1console-sessions~1exchange' };
 
-function stagesOf(methodOptions?: apigateway.StageOptions['methodOptions']) {
+function stagesOf(methodOptions?: apigateway.StageOptions['methodOptions'], stage: apigateway.StageOptions = {}) {
   const stack = new Stack(testApp(), 'Consumer');
   const api = new apigateway.RestApi(stack, 'TeamApi', {
     deployOptions: platformStageOptions('live', {
       loggingLevel: apigateway.MethodLoggingLevel.ERROR,
       ...(methodOptions && { methodOptions }),
+      ...stage,
     }),
   });
   api.root.addResource('health').addMethod('GET', new apigateway.MockIntegration());
@@ -50,5 +51,26 @@ describe('throttlePublicRoutes', () => {
       (setting) => setting.ResourcePath === EXCHANGE.ResourcePath,
     );
     expect(exchange).toEqual([expect.objectContaining({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 5 })]);
+  });
+
+  it("never traces the exchange's data, though the stage or the team's own setting for it does: the link and the session token would be logged", () => {
+    const traced = { dataTraceEnabled: true, loggingLevel: apigateway.MethodLoggingLevel.INFO };
+    const exchangeOf = (stage?: Record<string, unknown>) =>
+      (stage?.Properties.MethodSettings as Record<string, unknown>[]).find(
+        (setting) => setting.ResourcePath === EXCHANGE.ResourcePath,
+      );
+
+    const [tracedStage] = stagesOf(undefined, traced);
+    const [teamTraced] = stagesOf({
+      '/v1/console-sessions/exchange/POST': { throttlingRateLimit: 5, throttlingBurstLimit: 5, dataTraceEnabled: true },
+    });
+
+    expect(tracedStage?.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', DataTraceEnabled: true }),
+      ]),
+    );
+    expect(exchangeOf(tracedStage)).toMatchObject({ LoggingLevel: 'INFO', DataTraceEnabled: false });
+    expect(exchangeOf(teamTraced)).toMatchObject({ ThrottlingRateLimit: 5, DataTraceEnabled: false });
   });
 });
