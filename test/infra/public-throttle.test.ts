@@ -55,7 +55,7 @@ describe('throttlePublicRoutes', () => {
 
   it("never traces the exchange's data, though the stage or the team's own setting for it does: the link and the session token would be logged", () => {
     const traced = { dataTraceEnabled: true, loggingLevel: apigateway.MethodLoggingLevel.INFO };
-    const exchangeOf = (stage?: Record<string, unknown>) =>
+    const exchangeOf = (stage?: ReturnType<typeof stagesOf>[number]) =>
       (stage?.Properties.MethodSettings as Record<string, unknown>[]).find(
         (setting) => setting.ResourcePath === EXCHANGE.ResourcePath,
       );
