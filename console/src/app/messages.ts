@@ -1,0 +1,28 @@
+/**
+ * All messages, merged from the shell's and every page's `messages.ts`. A page adds one import line
+ * and one entry in PAGE_MESSAGES; keys are namespaced by page ('keys.title'), so merging never overwrites.
+ */
+
+import { messages as ui } from '../ui/messages';
+import type { Locale } from './context';
+import { messages as shell } from './shell-messages';
+
+export type Messages = Record<Locale, Record<string, string>>;
+
+const PAGE_MESSAGES: Messages[] = [
+  shell,
+  ui,
+  // pages: import { messages as keys } from '../pages/keys/messages'; then list `keys` here.
+];
+
+export const messages: Messages = {
+  en: Object.assign({}, ...PAGE_MESSAGES.map((m) => m.en)),
+  de: Object.assign({}, ...PAGE_MESSAGES.map((m) => m.de)),
+};
+
+/** `{name}` placeholders are replaced by params; a missing German text falls back to English, then to the key. */
+export function translate(locale: Locale, key: string, params?: Record<string, string | number>): string {
+  const text = messages[locale][key] ?? messages.en[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}

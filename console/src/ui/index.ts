@@ -1,0 +1,11 @@
+export { BarChart, type BarChartPoint } from './BarChart';
+export { Button, type ButtonProps } from './Button';
+export { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
+export { CopyButton } from './CopyButton';
+export { EmptyState } from './EmptyState';
+export { errorMessage } from './errors';
+export { Field, type FieldProps } from './Field';
+export { Pager } from './Pager';
+export { Spinner } from './Spinner';
+export { StatusBadge } from './StatusBadge';
+export { Table, type TableProps } from './Table';
