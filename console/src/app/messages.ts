@@ -3,7 +3,11 @@
  * and one entry in PAGE_MESSAGES; keys are namespaced by page ('keys.title'), so merging never overwrites.
  */
 
+import { messages as audit } from '../pages/audit/messages';
+import { messages as calls } from '../pages/calls/messages';
+import { messages as usage } from '../pages/usage/messages';
 import { messages as ui } from '../ui/messages';
+import { messages as keys } from '../pages/keys/messages';
 import type { Locale } from './context';
 import { messages as shell } from './shell-messages';
 
@@ -12,6 +16,10 @@ export type Messages = Record<Locale, Record<string, string>>;
 const PAGE_MESSAGES: Messages[] = [
   shell,
   ui,
+  keys,
+  usage,
+  calls,
+  audit,
   // pages: import { messages as keys } from '../pages/keys/messages'; then list `keys` here.
 ];
 
