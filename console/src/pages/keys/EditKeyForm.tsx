@@ -1,0 +1,68 @@
+import { useState } from 'preact/hooks';
+import { useConsole } from '../../app/context';
+import { Button, errorMessage, Field } from '../../ui';
+import type { ApiKey } from './catalog';
+import { PermissionsPicker } from './PermissionsPicker';
+import { choiceOf, type PermissionCatalog, type PermissionChoice, permissionsOf } from './permissions';
+
+/** Name and permissions; the key's value never changes (rotate for a new one). */
+export function EditKeyForm({
+  apiKey,
+  catalog,
+  onSaved,
+}: {
+  apiKey: ApiKey;
+  catalog: PermissionCatalog;
+  onSaved: (key: ApiKey) => void;
+}) {
+  const { api, t, notify } = useConsole();
+  const [name, setName] = useState(apiKey.name);
+  const [permissions, setPermissions] = useState<PermissionChoice>(choiceOf(apiKey.permissions, catalog));
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const edited = await api.PATCH('/v1/keys/{id}', {
+        params: { path: { id: apiKey.id } },
+        body: { name, permissions: permissionsOf(permissions, catalog) },
+      });
+      onSaved(edited);
+      notify(t('keys.edit.saved'));
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" onSubmit={save} noValidate aria-labelledby="edit-key-title">
+      <h2 id="edit-key-title">{t('keys.edit.title')}</h2>
+      <p class="field-hint">{t('keys.edit.valueNote')}</p>
+      <Field label={t('keys.field.name')}>
+        <input
+          type="text"
+          required
+          maxLength={100}
+          value={name}
+          onInput={(event) => setName((event.target as HTMLInputElement).value)}
+        />
+      </Field>
+      <PermissionsPicker catalog={catalog} value={permissions} onChange={setPermissions} />
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="form-actions">
+        <Button type="submit" variant="primary" disabled={busy}>
+          {t('keys.edit.save')}
+        </Button>
+      </div>
+    </form>
+  );
+}
