@@ -236,7 +236,15 @@ export const FUNCTIONS = {
     description: 'GET /v1/audit-log',
     needs: { table: table(ROUTE_STACK, ['Query']), cursorKey: true },
   },
-  whoami: { entry: 'functions/account/whoami.ts', description: 'GET /v1/whoami', needs: { table: table(ROUTE_STACK) } },
+  whoami: {
+    entry: 'functions/account/whoami.ts',
+    description: 'GET /v1/whoami',
+    // The route stack's rate counter (RATE#); the organization's name, locale and sub-accounts (ORG#).
+    needs: {
+      table: table(ROUTE_STACK, ['GetItem']),
+      tablePartitions: { GetItem: ['ORG#'], UpdateItem: ['RATE#'] },
+    },
+  },
   'key-calls': {
     entry: 'functions/keys/calls.ts',
     description: 'GET /v1/keys/{id}/calls',

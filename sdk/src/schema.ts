@@ -1853,7 +1853,22 @@ export interface components {
          *       "permissions": [
          *         "admin"
          *       ],
-         *       "accounts": "*"
+         *       "accounts": "*",
+         *       "organization": {
+         *         "id": "org_acme",
+         *         "name": "Acme",
+         *         "locale": "de",
+         *         "accounts": [
+         *           {
+         *             "id": "acct_eu",
+         *             "name": "Acme EU"
+         *           },
+         *           {
+         *             "id": "acct_us",
+         *             "name": "Acme US"
+         *           }
+         *         ]
+         *       }
          *     }
          * @example {
          *       "type": "member",
@@ -1868,7 +1883,18 @@ export interface components {
          *       ],
          *       "accounts": [
          *         "acct_eu"
-         *       ]
+         *       ],
+         *       "organization": {
+         *         "id": "org_acme",
+         *         "name": "Acme",
+         *         "locale": "de",
+         *         "accounts": [
+         *           {
+         *             "id": "acct_eu",
+         *             "name": "Acme EU"
+         *           }
+         *         ]
+         *       }
          *     }
          */
         WhoAmI: {
@@ -1884,6 +1910,21 @@ export interface components {
             permissions: string[];
             /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
             accounts: "*" | string[];
+            /** @description The caller's organization (domain/organization-profile.ts), as the caller may see it. */
+            organization: {
+                id: string;
+                name: string;
+                /**
+                 * @description The organization's language: of its emails, and the console's first choice.
+                 * @enum {string}
+                 */
+                locale: "en" | "de";
+                /** @description Its sub-accounts the caller reaches: all of them, or only those of a caller limited to some. */
+                accounts: {
+                    id: string;
+                    name: string;
+                }[];
+            };
         } | {
             /** @constant */
             type: "member";
@@ -1903,6 +1944,21 @@ export interface components {
             permissions: string[];
             /** @description The sub-accounts reached: '*' for all of the organization's, or a list of sub-account ids. */
             accounts: "*" | string[];
+            /** @description The caller's organization (domain/organization-profile.ts), as the caller may see it. */
+            organization: {
+                id: string;
+                name: string;
+                /**
+                 * @description The organization's language: of its emails, and the console's first choice.
+                 * @enum {string}
+                 */
+                locale: "en" | "de";
+                /** @description Its sub-accounts the caller reaches: all of them, or only those of a caller limited to some. */
+                accounts: {
+                    id: string;
+                    name: string;
+                }[];
+            };
         };
         /**
          * @description Whom to sign in, for how long.

@@ -83,8 +83,21 @@ describe('least privilege, against the grants before issue 10', () => {
     });
   });
 
+  it('lets whoami read only organization items and count only rate windows', () => {
+    const conditionOf = (action: string) =>
+      (
+        statementsOf('whoami').find((s) => [s.Action].flat().includes(`dynamodb:${action}`)) as
+          | (Statement & { Condition?: unknown })
+          | undefined
+      )?.Condition;
+
+    expect(conditionOf('GetItem')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#*'] } });
+    expect(conditionOf('UpdateItem')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } });
+  });
+
   it.each([
-    ['whoami', { [TABLE]: ['UpdateItem'] }],
+    // Issue 15: GetItem of the organization item, for its name, locale and sub-accounts.
+    ['whoami', { [TABLE]: ['GetItem', 'UpdateItem'] }],
     ['webhook-event-types', { [TABLE]: ['UpdateItem'] }],
     ['key-expiry-worker', { [TABLE]: ['GetItem', 'UpdateItem'] }],
     // Issue 13: GetItem and Query for the recent usage windows (lastUsedAt).

@@ -6,7 +6,6 @@
 
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { activeApi } from '../../functions/definition/active-api';
 import { PLATFORM_ROUTES } from '../../functions/definition/platform-routes';
@@ -38,6 +37,7 @@ import { usageReport } from '../../functions/domain/usage/usage-report';
 import { catalogView } from '../../functions/domain/webhooks/catalog';
 import { endpointView } from '../../functions/domain/webhooks/endpoint-service';
 import { deliveryView } from '../../functions/domain/webhooks/redelivery';
+import { platformCallerOf } from '../../functions/runtime/http-request';
 import { anAuthorizedEvent } from '../support/middleware-harness';
 import { MemoryRecentUsageStore } from '../support/recent-usage-memory';
 import { ADMIN_KEY_ACTOR, aKeyRecord, aManualClock, NOW } from '../support/unit-factories';
@@ -114,7 +114,7 @@ describe('PLATFORM_ROUTE_SCHEMAS', () => {
 async function handlerModules() {
   process.env.TABLE_NAME ??= 'route-schemas-test';
   return {
-    whoami: (await import('../../functions/account/whoami')).handler,
+    whoamiView: (await import('../../functions/account/whoami')).whoamiView,
     notificationView: (await import('../../functions/notifications/list')).notificationView,
   };
 }
@@ -268,13 +268,28 @@ describe('the response schemas', () => {
 });
 
 describe('GET /v1/whoami', () => {
-  it("answers what its schema describes, from the handler's real response", async () => {
-    const { whoami } = await handlerModules();
+  const organization = { id: 'org_1', name: 'Org One', accounts: [{ id: 'acct_1', name: 'One' }] };
 
-    const response = await whoami(anAuthorizedEvent(), {} as Context);
+  it.each([
+    ['a key', platformCallerOf(anAuthorizedEvent())],
+    [
+      'a person',
+      {
+        ...platformCallerOf(anAuthorizedEvent()),
+        actor: {
+          kind: 'member',
+          memberId: 'mem_1',
+          email: 'ana@example.com',
+          role: 'viewer',
+          readOnly: true,
+          authMethod: 'session',
+        },
+      } satisfies Caller,
+    ],
+  ])("answers %s with what its schema describes, from the handler's own view", async (_name, caller) => {
+    const { whoamiView } = await handlerModules();
 
-    expect(response.statusCode).toBe(200);
-    expect(problemsOf(whoamiSchema, JSON.parse(response.body))).toEqual(NO_PROBLEMS);
+    expect(problemsOf(whoamiSchema, whoamiView(caller, organization))).toEqual(NO_PROBLEMS);
     expect(ACCOUNT_ROUTE_SCHEMAS['GET /v1/whoami'].responses[200].schema).toBe(whoamiSchema);
   });
 });

@@ -1,8 +1,19 @@
 /** The calling key's own description and the organization's audit log (functions/account/). */
 import { z } from 'zod';
-import { MEMBER_ROLES } from '../../domain/organization';
+import { LOCALES, MEMBER_ROLES } from '../../domain/organization';
 import { accountScope, answer, environment, listRoute, timestamp } from './common';
 import type { RouteKey, RouteSchemas } from './route-schemas';
+
+const organizationProfile = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    locale: z.enum(LOCALES).describe("The organization's language: of its emails, and the console's first choice."),
+    accounts: z
+      .array(z.strictObject({ id: z.string(), name: z.string() }))
+      .describe('Its sub-accounts the caller reaches: all of them, or only those of a caller limited to some.'),
+  })
+  .describe("The caller's organization (domain/organization-profile.ts), as the caller may see it.");
 
 const keyWhoami = z
   .strictObject({
@@ -12,6 +23,7 @@ const keyWhoami = z
     environment,
     permissions: z.array(z.string()),
     accounts: accountScope,
+    organization: organizationProfile,
   })
   .describe('A calling key.');
 
@@ -26,6 +38,7 @@ const personWhoami = z
     environment: environment.describe("The calling stage's environment: people span live and sandbox."),
     permissions: z.array(z.string()).describe('What the person holds, as keys they create are judged against.'),
     accounts: accountScope,
+    organization: organizationProfile,
   })
   .describe('A person signed in with a console session or an OIDC token.');
 
@@ -43,6 +56,15 @@ export const whoamiSchema = z
         environment: 'live',
         permissions: ['admin'],
         accounts: '*',
+        organization: {
+          id: 'org_acme',
+          name: 'Acme',
+          locale: 'de',
+          accounts: [
+            { id: 'acct_eu', name: 'Acme EU' },
+            { id: 'acct_us', name: 'Acme US' },
+          ],
+        },
       },
       {
         type: 'member',
@@ -54,6 +76,7 @@ export const whoamiSchema = z
         environment: 'live',
         permissions: ['read'],
         accounts: ['acct_eu'],
+        organization: { id: 'org_acme', name: 'Acme', locale: 'de', accounts: [{ id: 'acct_eu', name: 'Acme EU' }] },
       },
     ],
   });
