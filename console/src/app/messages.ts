@@ -5,9 +5,11 @@
 
 import { messages as audit } from '../pages/audit/messages';
 import { messages as calls } from '../pages/calls/messages';
-import { messages as usage } from '../pages/usage/messages';
-import { messages as ui } from '../ui/messages';
 import { messages as keys } from '../pages/keys/messages';
+import { messages as notifications } from '../pages/notifications/messages';
+import { messages as usage } from '../pages/usage/messages';
+import { messages as webhooks } from '../pages/webhooks/messages';
+import { messages as ui } from '../ui/messages';
 import type { Locale } from './context';
 import { messages as shell } from './shell-messages';
 
@@ -20,6 +22,8 @@ const PAGE_MESSAGES: Messages[] = [
   usage,
   calls,
   audit,
+  webhooks,
+  notifications,
   // pages: import { messages as keys } from '../pages/keys/messages'; then list `keys` here.
 ];
 

@@ -1,0 +1,2 @@
+export { NotificationsPage } from './NotificationsPage';
+export { useUnreadCount } from './unread-count';

@@ -1,0 +1,3 @@
+import type { components } from '../../../../sdk/src/schema';
+
+export type Notification = components['schemas']['Notification'];

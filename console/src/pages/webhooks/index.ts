@@ -1,0 +1,2 @@
+export { WebhookDetailPage } from './WebhookDetailPage';
+export { WebhooksPage } from './WebhooksPage';
