@@ -54,11 +54,11 @@ export function EditKeyForm({
       </Field>
       <PermissionsPicker catalog={catalog} value={permissions} onChange={setPermissions} />
       {error && (
-        <p class="form-error" role="alert">
+        <p class="notice notice-error" role="alert">
           {error}
         </p>
       )}
-      <div class="form-actions">
+      <div class="actions">
         <Button type="submit" variant="primary" disabled={busy}>
           {t('keys.edit.save')}
         </Button>

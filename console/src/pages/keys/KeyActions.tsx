@@ -75,7 +75,7 @@ export function KeyActions({
   return (
     <section class="key-actions" aria-labelledby="key-actions-title">
       <h2 id="key-actions-title">{t('keys.actions.title')}</h2>
-      <div class="button-row">
+      <div class="actions">
         {apiKey.status === 'active' && (
           <Button onClick={deactivate} disabled={busy}>
             {t('keys.deactivate')}
@@ -119,7 +119,7 @@ export function KeyActions({
         </form>
       )}
       {error && (
-        <p class="form-error" role="alert">
+        <p class="notice notice-error" role="alert">
           {error}
         </p>
       )}

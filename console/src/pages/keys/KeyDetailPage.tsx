@@ -44,7 +44,7 @@ export function KeyDetailPage({ params }: PageProps) {
     return (
       <section>
         <h1>{t('keys.title')}</h1>
-        <p class="form-error" role="alert">
+        <p class="notice notice-error" role="alert">
           {error}
         </p>
         <a href="#/keys">{t('keys.detail.back')}</a>

@@ -67,7 +67,7 @@ export function KeysPage(_props: PageProps) {
         </select>
       </div>
       {error && (
-        <p class="form-error" role="alert">
+        <p class="notice notice-error" role="alert">
           {error}
         </p>
       )}

@@ -113,11 +113,11 @@ export function NewKeyPage(_props: PageProps) {
           />
         </Field>
         {error && (
-          <p class="form-error" role="alert">
+          <p class="notice notice-error" role="alert">
             {error}
           </p>
         )}
-        <div class="form-actions">
+        <div class="actions">
           <Button type="submit" variant="primary" disabled={busy}>
             {t('keys.submit.create')}
           </Button>
