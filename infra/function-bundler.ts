@@ -6,7 +6,8 @@
 import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { type BuildOptions, buildSync, type OutputFile } from 'esbuild';
-import { FUNCTIONS, type FunctionId, functionAssets } from '../functions/definition/functions';
+import { buildConsole } from '../console/build';
+import { FUNCTIONS, type FunctionDefinition, type FunctionId, functionAssets } from '../functions/definition/functions';
 
 /** The esbuild options of every function bundle, here and in build-package.ts. */
 export const FUNCTION_BUNDLE_OPTIONS: BuildOptions = {
@@ -59,7 +60,10 @@ export function writeBundleOutput(outputFiles: readonly OutputFile[], projectRoo
   }
 }
 
-/** Copies the npm files the function reads at run time beside its `index.js`, each renamed into place. */
+/**
+ * Copies the npm files the function reads at run time beside its `index.js`, each renamed into place,
+ * and builds the web console into its `console/` folder when it serves it (bundlesConsole).
+ */
 export function copyFunctionAssets(functionId: FunctionId, projectRoot: string, outdir: string): void {
   mkdirSync(outdir, { recursive: true });
   for (const { module, file } of functionAssets(functionId)) {
@@ -67,7 +71,13 @@ export function copyFunctionAssets(functionId: FunctionId, projectRoot: string, 
     copyFileSync(join(projectRoot, 'node_modules', module), partial);
     renameSync(partial, join(outdir, file));
   }
+  if ((FUNCTIONS[functionId] as FunctionDefinition).bundlesConsole) {
+    buildConsole(join(outdir, CONSOLE_BUNDLE_DIR), join(projectRoot, 'console'));
+  }
 }
+
+/** The folder of a bundle holding the built console (functions/console/console-site.ts reads it there). */
+export const CONSOLE_BUNDLE_DIR = 'console';
 
 /** Builds `index.js` and `index.js.map` of the function, and copies its assets, into `outdir`. */
 export function buildFunctionBundle(functionId: FunctionId, projectRoot: string, outdir: string): void {

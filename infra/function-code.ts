@@ -4,7 +4,7 @@
  * functions/definition/active-api.ts). The installed package carries prebuilt bundles next to its
  * own code (`dist/functions/<id>/`); in this repository they are built with esbuild on the fly.
  */
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssetHashType, type BundlingOptions, DockerImage, type ILocalBundling } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -53,6 +53,7 @@ class DefinitionBundling implements ILocalBundling {
     copyFileSync(join(bundleDir, 'index.js'), join(outputDir, 'index.js'));
     if (this.sourceMaps) copyFileSync(join(bundleDir, 'index.js.map'), join(outputDir, 'index.js.map'));
     for (const { file } of functionAssets(this.functionId)) copyFileSync(join(bundleDir, file), join(outputDir, file));
+    copyConsoleBuild(bundleDir, outputDir);
     writeFileSync(join(outputDir, API_DEFINITION_FILE_NAME), this.definitionJson);
     return true;
   }
@@ -60,6 +61,20 @@ class DefinitionBundling implements ILocalBundling {
   private rootOrThrow(): string {
     if (!this.#projectRoot) throw new Error('No prebuilt function bundles and no projectRoot to build them from.');
     return this.#projectRoot;
+  }
+}
+
+/**
+ * The console function's built console (`console/`: manifest.json and the two files it names, not
+ * an older build's files that may linger in a shared bundle folder); nothing for other functions.
+ */
+function copyConsoleBuild(bundleDir: string, outputDir: string): void {
+  const manifestPath = join(bundleDir, 'console', 'manifest.json');
+  if (!existsSync(manifestPath)) return;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { js: string; css: string };
+  mkdirSync(join(outputDir, 'console'), { recursive: true });
+  for (const file of ['manifest.json', manifest.js, manifest.css]) {
+    copyFileSync(join(bundleDir, 'console', file), join(outputDir, 'console', file));
   }
 }
 

@@ -115,6 +115,11 @@ export function suppressPlatformFindings(platform: ApiKeyPlatform): void {
 
 /** Why each public route (RouteAccess `public`) needs no authorizer, by the function that serves it. */
 const PUBLIC_METHOD_REASONS: Partial<Record<FunctionId, { apig4: string; cog4: string }>> = {
+  console: {
+    apig4:
+      "The web console (GET /console, /console/{asset}) is public on purpose: it serves the built page and its static files, reads no data and has no AWS access; everything the page shows it fetches from the API with the signed-in person's own session token, through the authorizer.",
+    cog4: 'The console page and files are public: no caller identity at all (see AwsSolutions-APIG4 on this method).',
+  },
   'api-docs': {
     apig4:
       "The API docs (GET /v1/openapi.json, /docs, /docs/{asset}) are public on purpose, as the issue asks: they serve the OpenAPI document built from the definition and swagger-ui's static files, read no data and have no AWS access.",

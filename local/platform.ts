@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { buildConsoleIfStale } from '../console/build';
 import { API_DEFINITION_FILE_NAME, useApi } from '../functions/definition/active-api';
 import { type ApiKeyHeaderMode, authorizerCacheOf } from '../functions/definition/api';
 import type { ApiDefinition } from '../functions/definition/api-definition';
@@ -204,6 +205,10 @@ export async function startPlatform(options: PlatformOptions) {
     const definitionFile = join(definitionDir, API_DEFINITION_FILE_NAME);
     writeFileSync(definitionFile, `${JSON.stringify(app.definition.compiled, null, 2)}\n`);
     process.env.API_DEFINITION_FILE = definitionFile;
+    // The console function serves console/dist, rebuilt here when a source is newer (about 0.1 s).
+    const consoleDist = join(root, 'console', 'dist');
+    buildConsoleIfStale(consoleDist, join(root, 'console'));
+    process.env.CONSOLE_ASSETS_DIR = consoleDist;
     const api = useApi(app.definition.compiled);
     const iam = startLocalIam({ root, reminderSender: LOCAL_EMAIL_SENDER, definitionFile, ...options.iam });
     abandonIam = () => iam.abandon();

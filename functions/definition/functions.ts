@@ -99,6 +99,8 @@ export interface FunctionDefinition {
    * each beside its `index.js` (function-bundler.ts), a local run reads it from node_modules.
    */
   assets?: readonly string[];
+  /** Its bundle carries the built web console (console/build.ts) in a `console/` folder beside `index.js`. */
+  bundlesConsole?: true;
 }
 
 export const FUNCTIONS = {
@@ -419,6 +421,13 @@ export const FUNCTIONS = {
     // Everything it serves is built from the definition in memory or shipped in its bundle (assets).
     needs: { table: [] },
     assets: ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css'],
+  },
+  console: {
+    entry: 'functions/console/handler.ts',
+    description: 'GET /console and /console/{asset}: the web console (Settings → API), its page and built files',
+    // It serves its bundle's files and a page built from the definition; the browser calls the API itself.
+    needs: { table: [] },
+    bundlesConsole: true,
   },
   'webhook-fanout': {
     entry: 'functions/webhooks/fanout-worker.ts',

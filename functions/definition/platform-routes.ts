@@ -339,6 +339,23 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     summary: 'A script or style sheet of the docs page',
     operationId: 'getDocsAsset',
   },
+  // The web console, public: its page and files; it calls the API above with a console session.
+  {
+    method: 'GET',
+    path: '/console',
+    function: 'console',
+    access: { kind: 'public' },
+    summary: 'The web console (HTML)',
+    operationId: 'getConsolePage',
+  },
+  {
+    method: 'GET',
+    path: '/console/{asset}',
+    function: 'console',
+    access: { kind: 'public' },
+    summary: "The web console's page for a path (HTML), or one of its scripts or style sheets",
+    operationId: 'getConsoleAsset',
+  },
 ];
 
 /** The functions that serve platform routes (the others are workers). */

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { loadApi } from '../../functions/definition/active-api';
 import { openApiDocument } from '../../functions/definition/openapi';
-import { DOCS_PAGE_TAG } from '../../functions/definition/openapi/docs-operations';
+import { BROWSER_PAGE_TAGS } from '../../functions/definition/openapi/docs-operations';
 
 const USAGE =
   'Usage: npm run sdk:generate -- [--definition <module>#<export> | --url <stage URL>/v1/openapi.json] [--out <file> | --print]';
@@ -116,7 +116,7 @@ generate().catch((error: unknown) => {
 function withoutDocsPage(document: unknown): unknown {
   const { paths = {}, ...rest } = document as { paths?: Record<string, Record<string, unknown>> };
   const isDocsPage = (operation: unknown) =>
-    ((operation as { tags?: string[] } | undefined)?.tags ?? []).includes(DOCS_PAGE_TAG);
+    ((operation as { tags?: string[] } | undefined)?.tags ?? []).some((tag) => BROWSER_PAGE_TAGS.includes(tag));
   const kept = Object.entries(paths).filter(([, item]) => !Object.values(item).some(isDocsPage));
   return { ...rest, paths: Object.fromEntries(kept) };
 }

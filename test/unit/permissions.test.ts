@@ -143,6 +143,8 @@ describe('grantsRoute', () => {
       'GET /v1/openapi.json',
       'GET /docs',
       'GET /docs/{asset}',
+      'GET /console',
+      'GET /console/{asset}',
     ]);
     for (const r of publicRoutes) expect(grantsRoute(['admin', 'events:publish', 'read', 'write'], r)).toBe(false);
   });

@@ -54,7 +54,13 @@ const schemasOf = (schemas: RouteSchemas) => [
 ];
 
 /** The api-docs function's routes answer the document, HTML and assets, described with the generator (openapi/). */
-const NOT_JSON_ROUTES: ReadonlySet<string> = new Set(['GET /v1/openapi.json', 'GET /docs', 'GET /docs/{asset}']);
+const NOT_JSON_ROUTES: ReadonlySet<string> = new Set([
+  'GET /v1/openapi.json',
+  'GET /docs',
+  'GET /docs/{asset}',
+  'GET /console',
+  'GET /console/{asset}',
+]);
 const jsonRoutes = PLATFORM_ROUTES.map((route) => routeKey(route)).filter((key) => !NOT_JSON_ROUTES.has(key));
 
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));

@@ -7,6 +7,11 @@ export const DOCS_PATH = '/docs';
 export const DOCS_ASSET_PATH = '/docs/{asset}';
 /** The tag of the page and its files: HTML, scripts and style sheets for browsers, which SDK generation leaves out. */
 export const DOCS_PAGE_TAG = 'Docs page';
+export const CONSOLE_PATH = '/console';
+export const CONSOLE_ASSET_PATH = '/console/{asset}';
+/** The tag of the web console's page and files, for browsers too: SDK generation leaves them out as well. */
+export const CONSOLE_PAGE_TAG = 'Console page';
+export const BROWSER_PAGE_TAGS: readonly string[] = [DOCS_PAGE_TAG, CONSOLE_PAGE_TAG];
 
 export const DOCS_OPERATIONS: Partial<Record<RouteKey, { responses: Record<string, JsonSchema>; errors: number[] }>> = {
   [`GET ${OPENAPI_PATH}`]: {
@@ -34,6 +39,26 @@ export const DOCS_OPERATIONS: Partial<Record<RouteKey, { responses: Record<strin
       '200': {
         description: "A script or style sheet of the docs page (swagger-ui's, served by the platform itself).",
         content: {
+          'text/javascript': { schema: { type: 'string' } },
+          'text/css': { schema: { type: 'string' } },
+        },
+      },
+    },
+    errors: [404],
+  },
+  [`GET ${CONSOLE_PATH}`]: {
+    responses: {
+      '200': { description: 'The web console.', content: { 'text/html': { schema: { type: 'string' } } } },
+    },
+    errors: [],
+  },
+  [`GET ${CONSOLE_ASSET_PATH}`]: {
+    responses: {
+      '200': {
+        description:
+          "One of the console's content-hashed scripts or style sheets, or for any other path (a page such as `sign-in`) the console itself.",
+        content: {
+          'text/html': { schema: { type: 'string' } },
           'text/javascript': { schema: { type: 'string' } },
           'text/css': { schema: { type: 'string' } },
         },

@@ -4,7 +4,7 @@
  * definition) and the platform's events. Served by the api-docs function at `GET /v1/openapi.json`.
  */
 import type { LoadedApi } from '../active-api';
-import { DOCS_PAGE_TAG } from './docs-operations';
+import { CONSOLE_PAGE_TAG, DOCS_PAGE_TAG } from './docs-operations';
 import { ERROR_SCHEMA, errorResponses } from './errors';
 import { type JsonSchema, SchemaComponents } from './json-schema';
 import { paths } from './paths';
@@ -71,6 +71,8 @@ function servers(api: LoadedApi, urls: readonly string[] | undefined): JsonSchem
 function tagDescription(tag: string, api: LoadedApi): string {
   if (tag === 'Webhook events') return 'What the platform POSTs to your webhook endpoints, signed (Standard Webhooks).';
   if (tag === DOCS_PAGE_TAG) return 'This interactive page and its files, for browsers (SDKs leave them out).';
+  if (tag === CONSOLE_PAGE_TAG)
+    return 'The web console (Settings → API) and its files, for browsers (SDKs leave them out).';
   const actions = api.compiled.resources[tag];
   return actions
     ? `The ${tag} of ${api.compiled.name}: ${actions.join(', ')}.`

@@ -5,7 +5,7 @@
  * `GET /v1/keys/{id}/calls` → `listKeyCalls`. A route may name its own (`operationId`).
  */
 import { isPathParameter, pathSegments, type RouteDefinition } from '../routes';
-import { DOCS_PAGE_TAG } from './docs-operations';
+import { CONSOLE_PAGE_TAG, DOCS_PAGE_TAG } from './docs-operations';
 
 const ITEM_VERBS: Record<string, string> = {
   GET: 'get',
@@ -60,6 +60,7 @@ const PLATFORM_TAGS: Record<string, string> = {
   whoami: 'Account',
   'openapi.json': 'Docs',
   docs: DOCS_PAGE_TAG,
+  console: CONSOLE_PAGE_TAG,
 };
 
 /** The tag of a platform route; the team's routes are tagged by their resource. */

@@ -1,0 +1,196 @@
+/**
+ * The shell's states: signing in by link, signed out, loading who is signed in, and the console.
+ * The link is dropped from the URL before it is exchanged, so it never stays in history.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { type ApiClient, createClient } from '../../../sdk/src/client';
+import { type ConsoleConfig, stageUrl } from './config';
+import {
+  type ConsoleContext,
+  ConsoleContextValue,
+  type Environment,
+  type Locale,
+  type Me,
+  type Organization,
+} from './context';
+import { LocaleContext, storedLocale, storeLocale } from './i18n';
+import { Layout } from './Layout';
+import { translate } from './messages';
+import { navigateTo } from './router';
+import { SignedOut, type SignedOutReason } from './SignedOut';
+import {
+  dropLinkFromUrl,
+  exchangeLink,
+  forgetToken,
+  LinkRefusedError,
+  linkTokenInUrl,
+  storedToken,
+  storeToken,
+} from './session';
+
+type State =
+  | { kind: 'starting' }
+  | { kind: 'signed-out'; reason: SignedOutReason }
+  | { kind: 'ready'; token: string; me: Me; organization: Organization };
+
+const ENVIRONMENT_KEY = 'console.environment';
+
+/** A fetch that reports a refused session (401) so the shell can sign out. */
+function sessionFetch(onUnauthorized: () => void) {
+  return async (request: Request): Promise<Response> => {
+    const response = await fetch(request);
+    if (response.status === 401) onUnauthorized();
+    return response;
+  };
+}
+
+function clientFor(config: ConsoleConfig, token: string, stage: string, onUnauthorized: () => void): ApiClient {
+  return createClient({
+    baseUrl: stageUrl(config, stage),
+    apiKey: token,
+    keyHeader: 'authorization',
+    fetch: sessionFetch(onUnauthorized),
+  });
+}
+
+interface WhoAmI {
+  memberId: string;
+  email: string;
+  role: Me['role'];
+  readOnly: boolean;
+  organizationId: string;
+  permissions: string[];
+  accounts: '*' | string[];
+  organization?: Organization;
+}
+
+async function loadMe(config: ConsoleConfig, token: string, onUnauthorized: () => void) {
+  const api = clientFor(config, token, config.stages.live, onUnauthorized);
+  const whoami = (await api.GET('/v1/whoami')) as unknown as WhoAmI;
+  const me: Me = {
+    memberId: whoami.memberId,
+    email: whoami.email,
+    role: whoami.role,
+    readOnly: whoami.readOnly,
+    organizationId: whoami.organizationId,
+    permissions: whoami.permissions,
+    accounts: whoami.accounts,
+  };
+  const organization: Organization = whoami.organization ?? {
+    id: whoami.organizationId,
+    name: whoami.organizationId,
+    locale: 'en',
+    accounts: [],
+  };
+  return { me, organization };
+}
+
+export function App({ config }: { config: ConsoleConfig }) {
+  const [state, setState] = useState<State>({ kind: 'starting' });
+  const [locale, setLocaleState] = useState<Locale>(() => storedLocale() ?? 'en');
+  const [environment, setEnvironmentState] = useState<Environment>(() =>
+    sessionStorage.getItem(ENVIRONMENT_KEY) === 'test' ? 'test' : 'live',
+  );
+  const [notice, setNotice] = useState<{ message: string; kind: 'ok' | 'error'; at: number }>();
+
+  const endSession = useCallback(() => {
+    forgetToken();
+    setState({ kind: 'signed-out', reason: 'ended' });
+  }, []);
+
+  useEffect(() => {
+    const start = async () => {
+      const link = linkTokenInUrl();
+      let token = storedToken();
+      if (link) {
+        dropLinkFromUrl();
+        try {
+          token = await exchangeLink(config, link);
+          storeToken(token);
+        } catch (error) {
+          forgetToken();
+          setState({ kind: 'signed-out', reason: error instanceof LinkRefusedError ? 'link' : 'error' });
+          return;
+        }
+      }
+      if (!token) {
+        setState({ kind: 'signed-out', reason: 'none' });
+        return;
+      }
+      try {
+        const { me, organization } = await loadMe(config, token, endSession);
+        if (!storedLocale()) setLocaleState(organization.locale);
+        setState({ kind: 'ready', token, me, organization });
+      } catch {
+        forgetToken();
+        setState({ kind: 'signed-out', reason: 'ended' });
+      }
+    };
+    void start();
+  }, [config, endSession]);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = `${translate(locale, 'shell.title')} · ${config.productName}`;
+  }, [locale, config.productName]);
+
+  const setLocale = useCallback((next: Locale) => {
+    storeLocale(next);
+    setLocaleState(next);
+  }, []);
+  const setEnvironment = useCallback((next: Environment) => {
+    sessionStorage.setItem(ENVIRONMENT_KEY, next);
+    setEnvironmentState(next);
+  }, []);
+  const signOut = useCallback(() => {
+    forgetToken();
+    history.replaceState(null, '', location.pathname);
+    setState({ kind: 'signed-out', reason: 'signed-out' });
+  }, []);
+
+  const token = state.kind === 'ready' ? state.token : undefined;
+  const api = useMemo(
+    () =>
+      token
+        ? clientFor(config, token, environment === 'live' ? config.stages.live : config.stages.sandbox, endSession)
+        : undefined,
+    [config, token, environment, endSession],
+  );
+
+  const context = useMemo<ConsoleContext | undefined>(() => {
+    if (state.kind !== 'ready' || !api) return undefined;
+    return {
+      api,
+      environment,
+      me: state.me,
+      organization: state.organization,
+      canWrite: !state.me.readOnly,
+      locale,
+      t: (key, params) => translate(locale, key, params),
+      navigate: navigateTo,
+      notify: (message, kind = 'ok') => setNotice({ message, kind, at: Date.now() }),
+    };
+  }, [state, api, environment, locale]);
+
+  return (
+    <LocaleContext.Provider value={locale}>
+      {state.kind === 'starting' && (
+        <p class="signed-out" role="status">
+          {translate(locale, 'shell.signingIn')}
+        </p>
+      )}
+      {state.kind === 'signed-out' && <SignedOut reason={state.reason} locale={locale} onLocale={setLocale} />}
+      {context && (
+        <ConsoleContextValue.Provider value={context}>
+          <Layout
+            notice={notice}
+            onEnvironment={setEnvironment}
+            onLocale={setLocale}
+            onSignOut={signOut}
+            productName={config.productName}
+          />
+        </ConsoleContextValue.Provider>
+      )}
+    </LocaleContext.Provider>
+  );
+}

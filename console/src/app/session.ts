@@ -1,0 +1,59 @@
+/**
+ * The console session: its token lives in sessionStorage only (gone with the tab, never in
+ * localStorage, never logged). A sign-in link's `#csl_…` is exchanged once for it.
+ */
+import type { ConsoleConfig } from './config';
+import { stageUrl } from './config';
+
+const TOKEN_KEY = 'console.session';
+
+export function storedToken(): string | undefined {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function storeToken(token: string): void {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+export function forgetToken(): void {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Nothing stored.
+  }
+}
+
+/** The link token in the URL fragment (`#csl_…`), if this is a sign-in link. */
+export function linkTokenInUrl(): string | undefined {
+  const fragment = location.hash.slice(1);
+  return fragment.startsWith('csl_') ? fragment : undefined;
+}
+
+/** The console's own address without `/sign-in` or a fragment: where the app lives. */
+export function consoleHome(): string {
+  return location.pathname.replace(/\/sign-in\/?$/, '');
+}
+
+/** Drops the link from the address bar and history before anything else runs. */
+export function dropLinkFromUrl(): void {
+  history.replaceState(null, '', `${consoleHome()}#/keys`);
+}
+
+export class LinkRefusedError extends Error {}
+
+/** POST /v1/console-sessions/exchange: the link authenticates; it works once. */
+export async function exchangeLink(config: ConsoleConfig, link: string): Promise<string> {
+  const response = await fetch(`${stageUrl(config, config.stages.live)}/v1/console-sessions/exchange`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ link }),
+  });
+  if (response.status === 400 || response.status === 401 || response.status === 404) throw new LinkRefusedError();
+  if (!response.ok) throw new Error(`Sign-in failed (HTTP ${response.status}).`);
+  const { token } = (await response.json()) as { token: string };
+  return token;
+}

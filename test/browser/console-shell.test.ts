@@ -1,0 +1,131 @@
+/**
+ * The console's shell in Debian's chromium (console-browser.ts): sign-in by a one-time link, which
+ * leaves no secret in the URL or localStorage; a used link shows the signed-out screen; the locale
+ * switch; the layout at 360 px; no serious axe violation; no request off loopback.
+ */
+import type { Page } from 'playwright-core';
+import {
+  type ConsoleBrowser,
+  consoleBrowserMustRun,
+  expectNoSeriousAxeViolations,
+  mintSignInLink,
+  screenshot,
+  startConsoleBrowser,
+} from '../support/console-browser';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+(consoleBrowserMustRun() ? describe : describe.skip)('the console shell', () => {
+  let platform: TestPlatform;
+  let browser: ConsoleBrowser;
+  let page: Page;
+  let link: string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    browser = await startConsoleBrowser();
+    page = await browser.newPage();
+    link = await mintSignInLink(platform);
+    await page.goto(link);
+    await page.getByRole('navigation', { name: 'Console' }).waitFor({ timeout: 20_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  it('signs the owner in by link and drops the link from the URL', async () => {
+    const url = new URL(page.url());
+
+    expect(url.hash).toBe('#/keys');
+    expect(url.pathname).toBe(`/${platform.bootstrap.liveUrl.split('/').pop()}/console`);
+    expect(page.url()).not.toContain('csl_');
+    await expect(page.getByText('owner@demo.example').first().isVisible()).resolves.toBe(true);
+  });
+
+  it('keeps the session token in sessionStorage only, never in localStorage', async () => {
+    const storage = await page.evaluate(() => {
+      const g = globalThis as unknown as { localStorage: Storage; sessionStorage: Storage };
+      const dump = (store: Storage) =>
+        Array.from({ length: store.length }, (_, i) => `${store.key(i)}=${store.getItem(store.key(i) ?? '')}`);
+      return { local: dump(g.localStorage), session: dump(g.sessionStorage) };
+    });
+
+    expect(storage.session.some((entry) => entry.includes('=cs_'))).toBe(true);
+    expect(storage.local.join(' ')).not.toContain('cs_');
+    expect(storage.local.join(' ')).not.toContain('csl_');
+  });
+
+  it('shows the signed-out screen for a link used a second time', async () => {
+    const second = await browser.newPage();
+
+    await second.goto(link);
+
+    await second.getByRole('heading', { name: 'Signed out' }).waitFor();
+    await expect(second.getByRole('alert').textContent()).resolves.toContain('already used or has expired');
+    expect(second.url()).not.toContain('csl_');
+    await screenshot(second, 'signed-out');
+    await second.context().close();
+  });
+
+  it('shows the owner every section in the nav', async () => {
+    const nav = page.getByRole('navigation', { name: 'Console' });
+
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
+      'API keys',
+      'Usage',
+      'Audit log',
+      'Webhooks',
+      'Notifications',
+      'Members',
+    ]);
+  });
+
+  it('has no serious accessibility violation', async () => {
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await expectNoSeriousAxeViolations(page);
+    await screenshot(page, 'shell');
+  });
+
+  it('switches to German: the nav and the page language change, and the choice is remembered', async () => {
+    await page.getByLabel('Language').selectOption('de');
+
+    const nav = page.getByRole('navigation', { name: 'Konsole' });
+    await nav.getByRole('link', { name: 'API-Schlüssel' }).waitFor();
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('de');
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Konsole' }).waitFor();
+    await page.getByLabel('Sprache').selectOption('en');
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+  });
+
+  it('is usable 360 px wide: the nav folds behind a menu button', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    const menu = page.getByRole('button', { name: 'Menu' });
+    const nav = page.getByRole('navigation', { name: 'Console' });
+
+    await expect(nav.isVisible()).resolves.toBe(false);
+    await menu.click();
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
+    await nav.getByRole('link', { name: 'Usage' }).click();
+    await page.waitForURL(/#\/usage$/);
+    await nav.waitFor({ state: 'hidden' });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'shell-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('signs out: the token is forgotten and the signed-out screen says how to get a link', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await page.getByRole('heading', { name: 'Signed out' }).waitFor();
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await expect(page.getByText('sign-in link').first().isVisible()).resolves.toBe(true);
+  });
+
+  it('sent no request off loopback and threw no error', () => {
+    expect(browser.outsideRequests).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
