@@ -57,6 +57,8 @@ export function NotificationsPage(_props: PageProps) {
         setItems((shown) => (cursor ? [...(shown ?? []), ...page.items] : page.items));
         setNextCursor(page.nextCursor ?? null);
         setProblem(undefined);
+        // The nav badge counted when the console opened; what is on screen now is newer.
+        if (!cursor) notificationsChanged();
       } catch (error) {
         setProblem(errorMessage(error));
       } finally {
@@ -75,7 +77,7 @@ export function NotificationsPage(_props: PageProps) {
     setItems((shown) => shown?.map((item) => (item.id === updated.id ? updated : item)) ?? null);
 
   return (
-    <>
+    <div class="notifications-page">
       <h1>{t('notifications.title')}</h1>
       <p>{t('notifications.intro')}</p>
       {problem && (
@@ -98,7 +100,7 @@ export function NotificationsPage(_props: PageProps) {
         </>
       )}
       <Pager hasMore={nextCursor !== null} loading={loading} onMore={() => nextCursor && load(nextCursor)} />
-    </>
+    </div>
   );
 }
 

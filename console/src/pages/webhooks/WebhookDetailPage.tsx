@@ -32,7 +32,7 @@ export function WebhookDetailPage({ params }: PageProps) {
   }, [api, id]);
 
   return (
-    <>
+    <div class="webhooks-page">
       <p>
         <a href="#/webhooks">← {t('webhooks.back')}</a>
       </p>
@@ -52,9 +52,9 @@ export function WebhookDetailPage({ params }: PageProps) {
             <StatusBadge status={endpoint.status} />
           </p>
           {endpoint.status === 'disabled' && endpoint.disabledReason && (
-            <p class="notice-warning">{t(`webhooks.disabledReason.${endpoint.disabledReason}`)}</p>
+            <p class="notice notice-warn">{t(`webhooks.disabledReason.${endpoint.disabledReason}`)}</p>
           )}
-          <dl class="details">
+          <dl class="facts">
             <dt>{t('webhooks.id')}</dt>
             <dd>
               <code>{endpoint.id}</code>
@@ -89,6 +89,6 @@ export function WebhookDetailPage({ params }: PageProps) {
           <DeliveryLog endpoint={endpoint} version={deliveriesVersion} />
         </>
       )}
-    </>
+    </div>
   );
 }

@@ -45,7 +45,7 @@ export function WebhooksPage(_props: PageProps) {
   };
 
   return (
-    <>
+    <div class="webhooks-page">
       <h1>{t('webhooks.title')}</h1>
       <p>{t('webhooks.intro')}</p>
       {created && (
@@ -85,6 +85,6 @@ export function WebhooksPage(_props: PageProps) {
       )}
       <Pager hasMore={nextCursor !== null} loading={loading} onMore={() => nextCursor && load(nextCursor)} />
       {canWrite && <AddWebhookForm onCreated={onCreated} />}
-    </>
+    </div>
   );
 }
