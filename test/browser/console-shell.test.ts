@@ -45,8 +45,9 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 
   it('keeps the session token in sessionStorage only, never in localStorage', async () => {
     const storage = await page.evaluate(() => {
-      const g = globalThis as unknown as { localStorage: Storage; sessionStorage: Storage };
-      const dump = (store: Storage) =>
+      // The root tsconfig has no DOM lib: the page's globals are typed loosely here.
+      const g = globalThis as any;
+      const dump = (store: any) =>
         Array.from({ length: store.length }, (_, i) => `${store.key(i)}=${store.getItem(store.key(i) ?? '')}`);
       return { local: dump(g.localStorage), session: dump(g.sessionStorage) };
     });
@@ -92,7 +93,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 
     const nav = page.getByRole('navigation', { name: 'Konsole' });
     await nav.getByRole('link', { name: 'API-Schlüssel' }).waitFor();
-    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('de');
+    await expect(page.evaluate(() => (globalThis as any).document.documentElement.lang)).resolves.toBe('de');
     await page.reload();
     await page.getByRole('navigation', { name: 'Konsole' }).waitFor();
     await page.getByLabel('Sprache').selectOption('en');
@@ -110,7 +111,10 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
     await nav.getByRole('link', { name: 'Usage' }).click();
     await page.waitForURL(/#\/usage$/);
     await nav.waitFor({ state: 'hidden' });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(() => {
+      const g = globalThis as any;
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'shell-360');
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -120,7 +124,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     await page.getByRole('heading', { name: 'Signed out' }).waitFor();
-    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await expect(page.evaluate(() => (globalThis as any).sessionStorage.length)).resolves.toBe(0);
     await expect(page.getByText('sign-in link').first().isVisible()).resolves.toBe(true);
   });
 

@@ -136,6 +136,8 @@ export function App({ config }: { config: ConsoleConfig }) {
 
   const setLocale = useCallback((next: Locale) => {
     storeLocale(next);
+    // At once, not after the render: a screen reader reads the new words in the new language.
+    document.documentElement.lang = next;
     setLocaleState(next);
   }, []);
   const setEnvironment = useCallback((next: Environment) => {
