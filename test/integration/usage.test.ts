@@ -18,7 +18,7 @@ import { HOUR_MS } from '../../functions/domain/usage/window';
 import { localClients } from '../../local/bootstrap';
 import type { apiAs } from '../support/http-client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { ADMIN_KEY_ACTOR, aCursorCodec, aManualClock } from '../support/unit-factories';
+import { ADMIN_KEY_ACTOR, aCursorCodec, aManualClock, anAccessLogRecord } from '../support/unit-factories';
 
 type Api = ReturnType<typeof apiAs>;
 interface Made {
@@ -102,22 +102,8 @@ describe('usage statistics and the call log', () => {
   }
 
   function aRecord(keyId: string, time: number, overrides: Partial<AccessLogRecord> = {}): AccessLogRecord {
-    return {
-      requestId: `req-${time}-${Math.random().toString(36).slice(2)}`,
-      requestTimeEpoch: String(time),
-      stage: 'live',
-      httpMethod: 'GET',
-      resourcePath: '/v1/contacts',
-      status: '200',
-      responseLatency: '5',
-      sourceIp: '198.51.100.1',
-      keyId,
-      organizationId: platform.bootstrap.organizationId,
-      errorType: '',
-      path: '/live/v1/contacts',
-      userAgent: 'replayed',
-      ...overrides,
-    };
+    const { organizationId } = platform.bootstrap;
+    return anAccessLogRecord({ keyId, organizationId, requestTimeEpoch: String(time), ...overrides });
   }
 
   it('adds up exactly to the calls a key made, by endpoint and outcome, 403s included', async () => {

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import type { TestPlatform } from './platform';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -139,4 +139,26 @@ export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
         `${violation.id} (${violation.impact}): ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`,
     );
   expect(serious).toEqual([]);
+}
+
+/** Moves to a hash route and waits for the page's own heading (each page renders one h1). */
+export async function openPage(page: Page, hash: string, heading: string | RegExp): Promise<void> {
+  await gotoHash(page, hash);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+/** Today's (UTC) bar label on the usage page's day charts, in English ("01/12"). */
+export function todayBarLabel(): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: '2-digit', month: '2-digit' }).format(new Date());
+}
+
+/**
+ * The value of one bar of a BarChart (a figure named by its title), read from the chart's table of
+ * values, which is opened first if closed (clicking it twice would close it again).
+ */
+export async function chartValue(chart: Locator, label: string): Promise<string> {
+  const values = chart.locator('details');
+  if ((await values.getAttribute('open')) === null) await values.locator('summary').click();
+  const row = chart.getByRole('row').filter({ has: chart.page().getByRole('rowheader', { name: label, exact: true }) });
+  return (await row.getByRole('cell').textContent())?.trim() ?? '';
 }

@@ -5,6 +5,7 @@ import type {
   APIGatewayProxyEvent,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
+import type { AccessLogRecord } from '../../functions/definition/access-log';
 import type { Clock } from '../../functions/domain/clock';
 import { sealedCursors } from '../../functions/domain/cursors';
 import { ValidationError } from '../../functions/domain/errors';
@@ -238,4 +239,25 @@ export function validationIssuesOf(build: () => unknown) {
     throw error;
   }
   throw new Error('no ValidationError');
+}
+
+/** One access-log line as the gateway writes it: a key's successful GET /v1/contacts on the live stage. */
+export function anAccessLogRecord(
+  overrides: Partial<AccessLogRecord> & Pick<AccessLogRecord, 'keyId' | 'organizationId'>,
+) {
+  const time = overrides.requestTimeEpoch ?? String(Date.now());
+  return {
+    requestId: `req-${time}-${Math.random().toString(36).slice(2)}`,
+    requestTimeEpoch: time,
+    stage: 'live',
+    httpMethod: 'GET',
+    resourcePath: '/v1/contacts',
+    status: '200',
+    responseLatency: '5',
+    sourceIp: '198.51.100.1',
+    errorType: '',
+    path: '/live/v1/contacts',
+    userAgent: 'replayed',
+    ...overrides,
+  } satisfies AccessLogRecord;
 }

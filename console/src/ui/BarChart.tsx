@@ -1,4 +1,4 @@
-import { useId } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 import { formatNumber, useLocale, useT } from '../app/i18n';
 
 export interface BarChartPoint {
@@ -21,11 +21,19 @@ export function BarChart({ title, series }: { title: string; series: BarChartPoi
   const locale = useLocale();
   const id = useId();
   const max = Math.max(1, ...series.map((point) => point.value));
+  const scroller = useRef<HTMLElement>(null);
+  // The newest period is on the right: show it first when the bars are wider than the screen.
+  // Only when the periods change, so a re-render does not undo the reader's own scrolling.
+  const periods = series.map((point) => point.label).join('\n');
+  useLayoutEffect(() => {
+    if (scroller.current) scroller.current.scrollLeft = scroller.current.scrollWidth;
+  }, [periods]);
   const width = Math.max(series.length * (BAR_WIDTH + GAP) + GAP, 120);
   return (
     <figure class="chart" aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>{title}</figcaption>
-      <div class="chart-scroll">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: many bars scroll sideways; a scrolling region must be reachable by keyboard */}
+      <section ref={scroller} class="chart-scroll" aria-label={title} tabIndex={0}>
         <svg
           viewBox={`0 0 ${width} ${HEIGHT + LABEL_SPACE}`}
           width={width}
@@ -52,7 +60,7 @@ export function BarChart({ title, series }: { title: string; series: BarChartPoi
             );
           })}
         </svg>
-      </div>
+      </section>
       <details class="chart-values">
         <summary>{t('ui.chartTable')}</summary>
         <table>

@@ -60,14 +60,18 @@ export function AuditPage(_props: PageProps) {
                   <time datetime={entry.at}>{callTime(locale, entry.at)}</time>
                 </td>
                 <td data-label={t('audit.who')}>
-                  {actor.name}
-                  {actor.via && <span class="secondary"> ({actor.via})</span>}
+                  <div>
+                    {actor.name}
+                    {actor.via && <div class="secondary">{actor.via}</div>}
+                  </div>
                 </td>
                 <td data-label={t('audit.what')}>
-                  {actionLabel(entry, t)}
-                  {entry.targetKeyId && (
-                    <span class="secondary"> · {t('audit.target', { id: keyLabel(keys, entry.targetKeyId) })}</span>
-                  )}
+                  <div>
+                    {actionLabel(entry, t)}
+                    {entry.targetKeyId && (
+                      <div class="secondary">{t('audit.target', { id: keyLabel(keys, entry.targetKeyId) })}</div>
+                    )}
+                  </div>
                 </td>
                 <td data-label={t('audit.outcome')} class={entry.outcome === 'succeeded' ? 'status-ok' : 'status-fail'}>
                   {entry.outcome === 'succeeded'
@@ -77,13 +81,14 @@ export function AuditPage(_props: PageProps) {
                       : t('audit.outcome.failed')}
                 </td>
                 <td data-label={t('audit.where')}>
-                  {entry.sourceIp}
-                  {entry.userAgent && (
-                    <span class="secondary user-agent" title={t('audit.userAgent')}>
-                      {' '}
-                      · {entry.userAgent}
-                    </span>
-                  )}
+                  <div>
+                    {entry.sourceIp}
+                    {entry.userAgent && (
+                      <div class="secondary" title={t('audit.userAgent')}>
+                        {entry.userAgent}
+                      </div>
+                    )}
+                  </div>
                 </td>
               </tr>
             );

@@ -77,7 +77,7 @@ export function UsagePage({ params }: PageProps) {
         <>
           <p class="usage-range">{t('usage.range', { from: report.from, to: report.to })}</p>
           <h2>{t('usage.totals')}</h2>
-          <dl class="totals" aria-label={t('usage.totals')}>
+          <dl class="totals">
             <div>
               <dt>{t('usage.requests')}</dt>
               <dd>{number(report.totals.requests)}</dd>
