@@ -60,7 +60,8 @@ async function showSandbox(page: Page) {
   let secret: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ webhookAllowLoopback: true });
+    // Manual workers: a retried delivery is made when the test drains the queue, not on a timer.
+    platform = await startTestPlatform({ webhookAllowLoopback: true, messaging: true, workers: 'manual' });
     receiver = await startReceiver(() => ({ status: 200, body: '{"received":true}' }));
     notifications = new DynamoNotificationStore(
       localClients(platform.bootstrap.endpoints).documents,
@@ -133,6 +134,26 @@ async function showSandbox(page: Page) {
     const log = page.getByRole('region', { name: /^Attempts: msg_/ });
     await log.getByRole('cell', { name: '200', exact: true }).waitFor();
     await expect(page.getByRole('heading', { name: /api_key\.created\s+Succeeded/ }).count()).resolves.toBe(1);
+  });
+
+  it('retries a failed delivery: one more attempt under the same delivery', async () => {
+    receiver.answer(() => ({ status: 503, body: 'down for maintenance' }));
+    await go(page, `#/webhooks/${webhookId}`);
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await page.getByText('Not delivered: the receiver answered 503').waitFor();
+    const failed = page.locator('.delivery').filter({ hasText: 'Failed' });
+    const retry = failed.getByRole('button', { name: /^Retry delivery msg_/ });
+    const deliveryId = ((await retry.getAttribute('aria-label')) ?? '').replace('Retry delivery ', '');
+    receiver.answer(() => ({ status: 200, body: 'ok' }));
+
+    await retry.click();
+    await page.getByText('The delivery is queued for one more attempt.').waitFor();
+    await platform.webhooks?.deliver();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+
+    const retried = page.locator('.delivery').filter({ hasText: deliveryId });
+    await retried.getByRole('heading', { name: /Succeeded/ }).waitFor();
+    await expect(retried.getByRole('cell').allTextContents()).resolves.toEqual(expect.arrayContaining(['503', '200']));
   });
 
   it('disables the webhook, says why, and enables it again', async () => {

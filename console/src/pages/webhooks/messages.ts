@@ -93,7 +93,7 @@ export const messages = {
     'webhooks.descriptionHint': 'Optional: ein Hinweis für Menschen, z. B. das Team, dem der Empfänger gehört.',
     'webhooks.events': 'Ereignisse',
     'webhooks.eventsHint': 'Wählen Sie mindestens einen Ereignistyp.',
-    'webhooks.example': 'Beispiel-Body',
+    'webhooks.example': 'Beispielinhalt',
     'webhooks.status': 'Status',
     'webhooks.created': 'Erstellt',
     'webhooks.open': '{url} öffnen',
