@@ -53,6 +53,12 @@ export interface ConsoleConfig {
   apiBase: string;
   keyPrefix: string;
   productName: string;
+  /** The definition's resources, presets (name → description) and levels: the key form's choices (pages/keys). */
+  permissions: {
+    resources: Record<string, string[]>;
+    presets: Record<string, string>;
+    levels: Record<string, { description: string; permissions: string[] }>;
+  };
 }
 
 export function answerConsole(api: LoadedApi, build: ConsoleBuild, request: ConsoleRequest): HttpResponse {
@@ -91,6 +97,13 @@ export function consoleConfig(api: LoadedApi, request: ConsoleRequest): ConsoleC
     apiBase: apiBasePath(request),
     keyPrefix,
     productName: name,
+    permissions: {
+      resources: api.compiled.resources,
+      presets: Object.fromEntries(
+        Object.entries(api.compiled.presets).map(([preset, { description }]) => [preset, description]),
+      ),
+      levels: api.compiled.levels,
+    },
   };
 }
 

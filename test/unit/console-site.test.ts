@@ -77,11 +77,29 @@ describe('answerConsole', () => {
   it("carries the definition's stages, key prefix and name, and the path before the stage", () => {
     const response = answerConsole(api, aBuild(), aPageRequest('/v2/sandbox/console/keys', 'sandbox'));
 
-    expect(configOf(response.body)).toEqual({
+    expect(configOf(response.body)).toMatchObject({
       stages: { live: leadbaseApi.compiled.stages.live, sandbox: leadbaseApi.compiled.stages.sandbox },
       apiBase: '/v2',
       keyPrefix: leadbaseApi.compiled.keyPrefix,
       productName: leadbaseApi.compiled.name,
+      permissions: expect.any(Object),
+    });
+  });
+
+  it("carries the definition's resources, presets and levels for the key form", () => {
+    const response = answerConsole(api, aBuild(), aPageRequest());
+
+    expect((configOf(response.body) as { permissions: unknown }).permissions).toEqual({
+      resources: leadbaseApi.compiled.resources,
+      // Descriptions only: the scopes a preset grants are the API's business, not the form's.
+      presets: {
+        read: 'Read contacts and tables',
+        write: 'Create and change contacts and tables',
+        delete: 'Delete contacts and tables',
+        enrich: 'Enrich contacts (costs credits)',
+        search: 'Search contacts (costs credits)',
+      },
+      levels: leadbaseApi.compiled.levels,
     });
   });
 
