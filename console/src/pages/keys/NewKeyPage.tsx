@@ -17,7 +17,7 @@ export function allowlistOf(text: string): string[] {
 
 /** Creates a key in the environment shown, then shows it once. */
 export function NewKeyPage(_props: PageProps) {
-  const { api, environment, me, t, navigate, notify } = useConsole();
+  const { api, environment, me, t, navigate } = useConsole();
   const catalog = permissionCatalog(me.permissions);
   const firstLevel = Object.keys(catalog.levels)[0];
   const [name, setName] = useState('');
@@ -63,7 +63,6 @@ export function NewKeyPage(_props: PageProps) {
         },
       });
       setCreated(key);
-      notify(t('keys.shown.title'));
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
