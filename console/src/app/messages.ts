@@ -6,6 +6,7 @@
 import { messages as audit } from '../pages/audit/messages';
 import { messages as calls } from '../pages/calls/messages';
 import { messages as keys } from '../pages/keys/messages';
+import { messages as members } from '../pages/members/messages';
 import { messages as notifications } from '../pages/notifications/messages';
 import { messages as usage } from '../pages/usage/messages';
 import { messages as webhooks } from '../pages/webhooks/messages';
@@ -24,6 +25,7 @@ const PAGE_MESSAGES: Messages[] = [
   audit,
   webhooks,
   notifications,
+  members,
   // pages: import { messages as keys } from '../pages/keys/messages'; then list `keys` here.
 ];
 
