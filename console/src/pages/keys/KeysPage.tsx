@@ -52,19 +52,21 @@ export function KeysPage(_props: PageProps) {
         )}
       </div>
       <div class="filters">
-        <label for="keys-status-filter">{t('keys.filter.status')}</label>
-        <select
-          id="keys-status-filter"
-          value={status}
-          onChange={(event) => setStatus((event.target as HTMLSelectElement).value)}
-        >
-          <option value="">{t('keys.filter.all')}</option>
-          {STATUSES.map((value) => (
-            <option key={value} value={value}>
-              {t(`ui.status.${value}`)}
-            </option>
-          ))}
-        </select>
+        <div class="field">
+          <label for="keys-status-filter">{t('keys.filter.status')}</label>
+          <select
+            id="keys-status-filter"
+            value={status}
+            onChange={(event) => setStatus((event.target as HTMLSelectElement).value)}
+          >
+            <option value="">{t('keys.filter.all')}</option>
+            {STATUSES.map((value) => (
+              <option key={value} value={value}>
+                {t(`ui.status.${value}`)}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
       {error && (
         <p class="notice notice-error" role="alert">
