@@ -252,6 +252,12 @@ describe('key management API', () => {
         environment: 'live',
         permissions: ['search'],
         accounts: [platform.bootstrap.accountIds[1]],
+        organization: {
+          id: platform.bootstrap.organizationId,
+          name: expect.any(String),
+          locale: 'en',
+          accounts: [{ id: platform.bootstrap.accountIds[1], name: expect.any(String) }],
+        },
       });
       expect(response.body.memberId).toMatch(/^mem_/);
     });

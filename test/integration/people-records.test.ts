@@ -168,6 +168,12 @@ describe('people on the record (handlers with a person’s context)', () => {
         environment: 'live',
         permissions: ['read'],
         accounts: [account],
+        organization: {
+          id: platform.bootstrap.organizationId,
+          name: expect.any(String),
+          locale: 'en',
+          accounts: [{ id: account, name: expect.any(String) }],
+        },
       },
     });
   });
