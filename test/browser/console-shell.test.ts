@@ -13,6 +13,7 @@ import {
   startConsoleBrowser,
 } from '../support/console-browser';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { waitUntil } from '../support/wait-until';
 
 (consoleBrowserMustRun() ? describe : describe.skip)('the console shell', () => {
   let platform: TestPlatform;
@@ -120,12 +121,23 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('signs out: the token is forgotten and the signed-out screen says how to get a link', async () => {
+  it('signs out: the session is revoked, the token forgotten, and the signed-out screen says how to get a link', async () => {
+    const token: string = await page.evaluate(() => (globalThis as any).sessionStorage.getItem('console.session'));
+    const whoami = () =>
+      fetch(`${platform.bootstrap.liveUrl}/v1/whoami`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await whoami()).status).toBe(200);
+
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     await page.getByRole('heading', { name: 'Signed out' }).waitFor();
     await expect(page.evaluate(() => (globalThis as any).sessionStorage.length)).resolves.toBe(0);
     await expect(page.getByText('sign-in link').first().isVisible()).resolves.toBe(true);
+    // Revoked sessions stop within a second (the gateway's authorizer cache).
+    await waitUntil(async () => (await whoami()).status === 401, {
+      timeoutMs: 5_000,
+      intervalMs: 100,
+      what: 'the signed-out session to be refused',
+    });
   });
 
   it('sent no request off loopback and threw no error', () => {

@@ -24,6 +24,7 @@ import {
   forgetToken,
   LinkRefusedError,
   linkTokenInUrl,
+  storedSessionId,
   storedToken,
   storeToken,
 } from './session';
@@ -105,8 +106,9 @@ export function App({ config }: { config: ConsoleConfig }) {
       if (link) {
         dropLinkFromUrl();
         try {
-          token = await exchangeLink(config, link);
-          storeToken(token);
+          const exchanged = await exchangeLink(config, link);
+          token = exchanged.token;
+          storeToken(token, exchanged.sessionId);
         } catch (error) {
           forgetToken();
           setState({ kind: 'signed-out', reason: error instanceof LinkRefusedError ? 'link' : 'error' });
@@ -144,11 +146,20 @@ export function App({ config }: { config: ConsoleConfig }) {
     sessionStorage.setItem(ENVIRONMENT_KEY, next);
     setEnvironmentState(next);
   }, []);
-  const signOut = useCallback(() => {
+  const signOut = useCallback(async () => {
+    const sessionId = storedSessionId();
+    const token = storedToken();
+    // Owners and admins may revoke their session (DELETE /v1/console-sessions/{id}); for anyone else
+    // the API refuses and the token is only forgotten here, where it lived; it then expires.
+    if (sessionId && token) {
+      await clientFor(config, token, config.stages.live, () => undefined)
+        .DELETE('/v1/console-sessions/{id}', { params: { path: { id: sessionId } } })
+        .catch(() => undefined);
+    }
     forgetToken();
     history.replaceState(null, '', location.pathname);
     setState({ kind: 'signed-out', reason: 'signed-out' });
-  }, []);
+  }, [config]);
 
   const token = state.kind === 'ready' ? state.token : undefined;
   const api = useMemo(

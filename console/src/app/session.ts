@@ -6,6 +6,7 @@ import type { ConsoleConfig } from './config';
 import { stageUrl } from './config';
 
 const TOKEN_KEY = 'console.session';
+const SESSION_ID_KEY = 'console.sessionId';
 
 export function storedToken(): string | undefined {
   try {
@@ -15,13 +16,24 @@ export function storedToken(): string | undefined {
   }
 }
 
-export function storeToken(token: string): void {
+export function storeToken(token: string, sessionId?: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
+  if (sessionId) sessionStorage.setItem(SESSION_ID_KEY, sessionId);
+}
+
+/** The session's id (not a secret): signing out revokes it. */
+export function storedSessionId(): string | undefined {
+  try {
+    return sessionStorage.getItem(SESSION_ID_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function forgetToken(): void {
   try {
     sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(SESSION_ID_KEY);
   } catch {
     // Nothing stored.
   }
@@ -46,7 +58,7 @@ export function dropLinkFromUrl(): void {
 export class LinkRefusedError extends Error {}
 
 /** POST /v1/console-sessions/exchange: the link authenticates; it works once. */
-export async function exchangeLink(config: ConsoleConfig, link: string): Promise<string> {
+export async function exchangeLink(config: ConsoleConfig, link: string): Promise<{ token: string; sessionId: string }> {
   const response = await fetch(`${stageUrl(config, config.stages.live)}/v1/console-sessions/exchange`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -54,6 +66,6 @@ export async function exchangeLink(config: ConsoleConfig, link: string): Promise
   });
   if (response.status === 400 || response.status === 401 || response.status === 404) throw new LinkRefusedError();
   if (!response.ok) throw new Error(`Sign-in failed (HTTP ${response.status}).`);
-  const { token } = (await response.json()) as { token: string };
-  return token;
+  const { token, sessionId } = (await response.json()) as { token: string; sessionId: string };
+  return { token, sessionId };
 }
