@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
 import { errorMessage, Pager, Spinner, Table } from '../../ui';
 import { callTime } from '../calls/call-time';
-import { keyLabel, useKeyNames } from '../usage/key-names';
+import { keyLabel } from '../usage/key-label';
+import { useKeyNames } from '../usage/key-names';
 import { type AuditEntry, actionLabel, actorOf } from './audit-entry';
 
 const PAGE_SIZE = 50;

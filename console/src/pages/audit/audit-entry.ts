@@ -1,7 +1,7 @@
 /** How the audit log names who acted and what they did, for entries of every version. */
 import type { components } from '../../../../sdk/src/schema';
 import type { Translate } from '../../app/context';
-import { type KeyName, keyLabel } from '../usage/key-names';
+import { type KeyName, keyLabel } from '../usage/key-label';
 
 export type AuditEntry = components['schemas']['AuditEntry'];
 

@@ -1,7 +1,7 @@
 import type { components } from '../../../../sdk/src/schema';
 import { useConsole } from '../../app/context';
 import { formatNumber } from '../../app/i18n';
-import { type KeyName, keyLabel } from './key-names';
+import { type KeyName, keyLabel } from './key-label';
 
 type Anomaly = components['schemas']['UsageReport']['anomalies'][number];
 

@@ -4,7 +4,8 @@ import { type PageProps, useConsole } from '../../app/context';
 import { formatNumber } from '../../app/i18n';
 import { BarChart, errorMessage, Spinner, Table } from '../../ui';
 import { AnomalyList } from './AnomalyList';
-import { keyLabel, useKeyNames } from './key-names';
+import { keyLabel } from './key-label';
+import { useKeyNames } from './key-names';
 import { type Granularity, periodLabel, usageRange } from './usage-range';
 
 type UsageReport = components['schemas']['UsageReport'];

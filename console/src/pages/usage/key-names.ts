@@ -4,12 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-
-export interface KeyName {
-  id: string;
-  name: string;
-  last8: string;
-}
+import type { KeyName } from './key-label';
 
 export function useKeyNames(): KeyName[] {
   const { api, environment } = useConsole();
@@ -28,10 +23,4 @@ export function useKeyNames(): KeyName[] {
     };
   }, [api, environment]);
   return keys;
-}
-
-/** "Billing (…x7Yz9AbC)", or the id of a key not listed. */
-export function keyLabel(keys: KeyName[], id: string): string {
-  const key = keys.find((candidate) => candidate.id === id);
-  return key ? `${key.name} (…${key.last8})` : id;
 }
