@@ -12,7 +12,6 @@ import {
   expectNoSeriousAxeViolations,
   gotoHash,
   screenshot,
-  signInByLink,
   startConsoleBrowser,
 } from '../support/console-browser';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -58,8 +57,8 @@ async function chartValue(chart: Locator, label: string): Promise<string> {
     await platform?.close();
   });
 
-  it('1. signs in by link', async () => {
-    await signInByLink(page, platform);
+  it('1. signs in by the link the local platform prints at start (bootstrap.consoleUrl)', async () => {
+    await page.goto(platform.bootstrap.consoleUrl);
 
     await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
     expect(page.url()).not.toContain('csl_');
