@@ -116,6 +116,9 @@ async function copiedText(page: Page): Promise<string> {
     await page.getByRole('button', { name: 'Reactivate' }).waitFor();
     expect((await platform.admin.get(`/v1/keys/${id}`)).body).toMatchObject({ name: 'Edited key', status: 'inactive' });
     await expectNoSeriousAxeViolations(page);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'keys-detail-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: 'Reactivate' }).click();
     await page.getByRole('button', { name: 'Deactivate' }).waitFor();
 
@@ -185,11 +188,15 @@ async function copiedText(page: Page): Promise<string> {
     await go(readOnly, `#/keys/${id}`);
     await readOnly.getByRole('heading', { name: 'Key Seen read-only' }).waitFor();
     const onDetail = await readOnly.getByRole('main').getByRole('button').allTextContents();
-
-    expect(createLinks).toBe(0);
-    expect([...onList, ...onDetail].filter((text) => MUTATING.includes(text.trim()))).toEqual([]);
     await expect(readOnly.getByRole('textbox').count()).resolves.toBe(0);
     await screenshot(readOnly, 'keys-detail-read-only');
+    await go(readOnly, '#/keys/new');
+    await readOnly.getByRole('heading', { name: 'Create an API key' }).waitFor();
+    const onNew = await readOnly.getByRole('main').getByRole('button').allTextContents();
+
+    expect(createLinks).toBe(0);
+    expect([...onList, ...onDetail, ...onNew].filter((text) => MUTATING.includes(text.trim()))).toEqual([]);
+    await expect(readOnly.getByRole('textbox').count()).resolves.toBe(0);
     await readOnly.close();
   });
 

@@ -17,7 +17,7 @@ export function allowlistOf(text: string): string[] {
 
 /** Creates a key in the environment shown, then shows it once. */
 export function NewKeyPage(_props: PageProps) {
-  const { api, environment, me, t, navigate } = useConsole();
+  const { api, environment, me, canWrite, t, navigate } = useConsole();
   const catalog = permissionCatalog(me.permissions);
   const firstLevel = Object.keys(catalog.levels)[0];
   const [name, setName] = useState('');
@@ -25,7 +25,8 @@ export function NewKeyPage(_props: PageProps) {
     firstLevel ? { kind: 'level', level: firstLevel } : { kind: 'custom', presets: [], scopes: {} },
   );
   const [accounts, setAccounts] = useState<AccountsChoice>(
-    me.accounts === '*' ? { mode: 'all' } : { mode: 'some', ids: [] },
+    // A person limited to some sub-accounts starts with all of theirs, which the API accepts.
+    me.accounts === '*' ? { mode: 'all' } : { mode: 'some', ids: [...me.accounts] },
   );
   const [expiresOn, setExpiresOn] = useState('');
   const [rateLimit, setRateLimit] = useState('');
@@ -34,6 +35,15 @@ export function NewKeyPage(_props: PageProps) {
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | undefined>(undefined);
 
+  if (!canWrite) {
+    return (
+      <section aria-labelledby="new-key-title">
+        <h1 id="new-key-title">{t('keys.new.title')}</h1>
+        <p>{t('shell.readOnly')}</p>
+        <a href="#/keys">{t('keys.detail.back')}</a>
+      </section>
+    );
+  }
   if (created) {
     return (
       <ShownOnceKey
