@@ -156,6 +156,22 @@ async function showSandbox(page: Page) {
     await expect(retried.getByRole('cell').allTextContents()).resolves.toEqual(expect.arrayContaining(['503', '200']));
   });
 
+  it('recovers the failed deliveries of the last day', async () => {
+    receiver.answer(() => ({ status: 500, body: 'broken' }));
+    await go(page, `#/webhooks/${webhookId}`);
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await page.getByText('Not delivered: the receiver answered 500').waitFor();
+    receiver.answer(() => ({ status: 200, body: 'ok' }));
+    const sentBefore = receiver.received.length;
+
+    // "Failed since" starts a day back: the failure above is the only one not yet retried.
+    await page.getByRole('button', { name: 'Recover', exact: true }).click();
+    await page.getByText('Failed deliveries queued again: 1.').waitFor();
+    await platform.webhooks?.deliver();
+
+    expect(receiver.received).toHaveLength(sentBefore + 1);
+  });
+
   it('disables the webhook, says why, and enables it again', async () => {
     await go(page, `#/webhooks/${webhookId}`);
     await page.getByRole('button', { name: 'Disable' }).click();
@@ -182,6 +198,23 @@ async function showSandbox(page: Page) {
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(secret);
     await page.getByText('The old secret keeps signing deliveries until').waitFor();
+  });
+
+  it('deletes a webhook after confirming that deliveries stop', async () => {
+    const created = await platform.sandboxAdmin.post('/v1/webhooks', {
+      url: `${receiver.url}/to-delete`,
+      events: ['api_key.revoked'],
+    });
+    await go(page, `#/webhooks/${created.body.id}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this webhook?' });
+    await expect(dialog.textContent()).resolves.toContain('This can’t be undone.');
+    await expectNoSeriousAxeViolations(page);
+
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
+
+    expect((await platform.sandboxAdmin.get(`/v1/webhooks/${created.body.id}`)).status).toBe(404);
   });
 
   it('marks a notification read and the nav badge drops', async () => {

@@ -60,8 +60,8 @@ export const messages = {
     'webhooks.recoverSince': 'Failed since',
     'webhooks.recoverHint': 'Every failed delivery since then (within the last 30 days) is sent again.',
     'webhooks.recoverSubmit': 'Recover',
-    'webhooks.recovered': '{count} failed deliveries queued again.',
-    'webhooks.recoveredMore': '{count} failed deliveries queued again; more remain: recover again.',
+    'webhooks.recovered': 'Failed deliveries queued again: {count}.',
+    'webhooks.recoveredMore': 'Failed deliveries queued again: {count}. More remain: recover again.',
     'webhooks.deliveries': 'Delivery log',
     'webhooks.deliveriesEmpty': 'No deliveries yet.',
     'webhooks.refresh': 'Refresh',
@@ -144,9 +144,9 @@ export const messages = {
     'webhooks.recoverHint':
       'Jede seitdem fehlgeschlagene Zustellung (innerhalb der letzten 30 Tage) wird erneut gesendet.',
     'webhooks.recoverSubmit': 'Wiederherstellen',
-    'webhooks.recovered': '{count} fehlgeschlagene Zustellungen wurden erneut eingereiht.',
+    'webhooks.recovered': 'Erneut eingereihte fehlgeschlagene Zustellungen: {count}.',
     'webhooks.recoveredMore':
-      '{count} fehlgeschlagene Zustellungen wurden erneut eingereiht; es gibt weitere: Wiederholen Sie den Vorgang.',
+      'Erneut eingereihte fehlgeschlagene Zustellungen: {count}. Es gibt weitere: Stellen Sie erneut wieder her.',
     'webhooks.deliveries': 'Zustellprotokoll',
     'webhooks.deliveriesEmpty': 'Noch keine Zustellungen.',
     'webhooks.refresh': 'Aktualisieren',
