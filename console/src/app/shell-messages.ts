@@ -24,7 +24,7 @@ export const messages = {
     'shell.placeholder': 'This page is not ready yet.',
     'shell.signedOut.title': 'Signed out',
     'shell.signedOut.body':
-      'To open the console, use a sign-in link. An owner or admin creates one for you (POST /v1/console-sessions, or `npm start` prints one locally). A link works once, within an hour.',
+      'To open the console, use a sign-in link. An owner or admin creates one for you (POST /v1/console-sessions, or npm start prints one locally). A link works once, within an hour.',
     'shell.signedOut.expired': 'That sign-in link was already used or has expired. Ask for a new one.',
     'shell.signingIn': 'Signing in…',
     'shell.sessionEnded': 'Your session ended. Sign in again with a new link.',
@@ -54,7 +54,7 @@ export const messages = {
     'shell.placeholder': 'Diese Seite ist noch nicht fertig.',
     'shell.signedOut.title': 'Abgemeldet',
     'shell.signedOut.body':
-      'Öffnen Sie die Konsole mit einem Anmeldelink. Ein Owner oder Admin erstellt ihn für Sie (POST /v1/console-sessions, lokal gibt `npm start` einen aus). Ein Link funktioniert einmal, innerhalb einer Stunde.',
+      'Öffnen Sie die Konsole mit einem Anmeldelink. Ein Owner oder Admin erstellt ihn für Sie (POST /v1/console-sessions, lokal gibt npm start einen aus). Ein Link funktioniert einmal, innerhalb einer Stunde.',
     'shell.signedOut.expired': 'Dieser Anmeldelink wurde schon benutzt oder ist abgelaufen. Bitten Sie um einen neuen.',
     'shell.signingIn': 'Anmeldung läuft…',
     'shell.sessionEnded': 'Ihre Sitzung ist beendet. Melden Sie sich mit einem neuen Link an.',
