@@ -107,6 +107,8 @@ const SESSIONS = 'Active console sessions, newest first';
 
     await rowOf(page, INVITED).waitFor({ state: 'detached' });
     expect(await memberByEmail(INVITED)).toBeUndefined();
+    // The focused button went with the row: the keyboard resumes at the page's title.
+    expect(await page.evaluate('document.activeElement?.id')).toBe('members-title');
   });
 
   it("shows the API's refusal to remove the last owner", async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
 import { formatDate } from '../../app/i18n';
 import { Button, ConfirmDialog, EmptyState, errorMessage, Spinner, Table } from '../../ui';
@@ -24,6 +24,12 @@ export function MembersPage(_props: PageProps) {
   const [panel, setPanel] = useState<Panel>(undefined);
   const [removing, setRemoving] = useState<Member | undefined>(undefined);
   const [sessionsVersion, setSessionsVersion] = useState(0);
+  const title = useRef<HTMLHeadingElement>(null);
+  // A closed panel or a removed row takes the focused control with it: keyboard users resume at the title.
+  const closePanel = () => {
+    setPanel(undefined);
+    title.current?.focus();
+  };
 
   const load = async () => {
     try {
@@ -43,7 +49,7 @@ export function MembersPage(_props: PageProps) {
     try {
       await api.DELETE('/v1/members/{id}', { params: { path: { id: member.id } } });
       setMembers((shown) => shown?.filter((item) => item.id !== member.id));
-      if (panel?.member.id === member.id) setPanel(undefined);
+      closePanel();
       notify(t('members.remove.done', { email: member.email }), 'ok');
     } catch (caught) {
       // The last owner's refusal, among others: the API's own message says why, in the page's alert.
@@ -69,7 +75,9 @@ export function MembersPage(_props: PageProps) {
   return (
     <section class="members-page" aria-labelledby="members-title">
       <div class="page-header">
-        <h1 id="members-title">{t('members.title')}</h1>
+        <h1 id="members-title" ref={title} tabIndex={-1}>
+          {t('members.title')}
+        </h1>
       </div>
       <p>{t('members.intro', { organization: organization.name })}</p>
       {error && (
@@ -84,9 +92,9 @@ export function MembersPage(_props: PageProps) {
           catalog={catalog}
           onSaved={(changed) => {
             setMembers((shown) => shown?.map((item) => (item.id === changed.id ? changed : item)));
-            setPanel(undefined);
+            closePanel();
           }}
-          onClose={() => setPanel(undefined)}
+          onClose={closePanel}
         />
       )}
       {panel?.kind === 'link' && (
@@ -94,7 +102,7 @@ export function MembersPage(_props: PageProps) {
           key={panel.member.id}
           member={panel.member}
           onCreated={() => setSessionsVersion((version) => version + 1)}
-          onClose={() => setPanel(undefined)}
+          onClose={closePanel}
         />
       )}
       {members === undefined ? (
