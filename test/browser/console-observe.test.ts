@@ -59,9 +59,11 @@ const NARROW = { width: 360, height: 800 };
     await expect(chartValue(main.getByRole('figure', { name: 'Requests per day' }), todayBarLabel())).resolves.toBe(
       '4',
     );
-    const outcome = main.getByRole('figure', { name: 'Success against failure' });
-    await expect(chartValue(outcome, 'Succeeded')).resolves.toBe('3');
-    await expect(chartValue(outcome, 'Failed ✗')).resolves.toBe('1');
+    const outcome = main.getByRole('figure', { name: 'Succeeded and failed per day' });
+    await expect(chartValue(outcome, todayBarLabel())).resolves.toBe('3');
+    await expect(chartValue(outcome, `${todayBarLabel()} ✗`)).resolves.toBe('1');
+    // GET /v1/contacts costs no credits in Leadbase: the totals say so next to the 4 requests.
+    await expect(main.locator('.totals').textContent()).resolves.toBe('Requests4Succeeded3Failed1Credits consumed0');
     const byEndpoint = main.getByRole('region', { name: 'By endpoint' });
     await expect(byEndpoint.getByRole('row', { name: /GET \/v1\/contacts/ }).textContent()).resolves.toContain('4');
     await expect(main.getByText('No anomalies flagged.').isVisible()).resolves.toBe(true);
@@ -154,7 +156,7 @@ const NARROW = { width: 360, height: 800 };
     await readOnly.context().close();
   });
 
-  it('speaks German: the audit log names the actions in German', async () => {
+  it('speaks German: the audit log names the actions in German, the usage chart its periods', async () => {
     await page.getByLabel('Language').selectOption('de');
     await openPage(page, '#/audit', 'Audit-Protokoll');
     const entries = page.getByRole('region', { name: 'Audit-Einträge, die neuesten zuerst' });
@@ -172,5 +174,10 @@ const NARROW = { width: 360, height: 800 };
       'Von wo',
     ]);
     await screenshot(page, 'audit-de-360');
+    await openPage(page, `#/usage?key=${key.id}`, 'Nutzung');
+    await expect(chartValue(page.getByRole('figure', { name: 'Anfragen pro Tag' }), todayBarLabel('de'))).resolves.toBe(
+      '4',
+    );
+    await screenshot(page, 'usage-de-360');
   });
 });

@@ -147,9 +147,13 @@ export async function openPage(page: Page, hash: string, heading: string | RegEx
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
 }
 
-/** Today's (UTC) bar label on the usage page's day charts, in English ("01/12"). */
-export function todayBarLabel(): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: '2-digit', month: '2-digit' }).format(new Date());
+/** Today's (UTC) bar label on the usage page's day charts: "01/12" in English, "01.12." in German. */
+export function todayBarLabel(locale: 'en' | 'de' = 'en'): string {
+  return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+    timeZone: 'UTC',
+    day: '2-digit',
+    month: '2-digit',
+  }).format(new Date());
 }
 
 /**

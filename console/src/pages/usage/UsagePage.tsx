@@ -6,7 +6,7 @@ import { BarChart, errorMessage, Spinner, Table } from '../../ui';
 import { AnomalyList } from './AnomalyList';
 import { keyLabel } from './key-label';
 import { useKeyNames } from './key-names';
-import { type Granularity, periodLabel, usageRange } from './usage-range';
+import { dayLabel, type Granularity, periodLabel, usageRange } from './usage-range';
 
 type UsageReport = components['schemas']['UsageReport'];
 const GRANULARITIES: Granularity[] = ['day', 'week', 'month'];
@@ -76,7 +76,9 @@ export function UsagePage({ params }: PageProps) {
       {!report && !error && <Spinner label={t('usage.loading')} />}
       {report && (
         <>
-          <p class="usage-range">{t('usage.range', { from: report.from, to: report.to })}</p>
+          <p class="usage-range">
+            {t('usage.range', { from: dayLabel(locale, report.from), to: dayLabel(locale, report.to) })}
+          </p>
           <h2>{t('usage.totals')}</h2>
           <dl class="totals">
             <div>
@@ -105,11 +107,14 @@ export function UsagePage({ params }: PageProps) {
               }))}
             />
             <BarChart
-              title={t('usage.chart.outcome')}
-              series={[
-                { label: t('usage.succeeded'), value: report.totals.succeeded, kind: 'ok' },
-                { label: t('usage.failed'), value: report.totals.failed, kind: 'fail' },
-              ]}
+              title={t(`usage.chart.outcome.${granularity}`)}
+              series={report.series.flatMap((entry) => {
+                const label = periodLabel(locale, granularity, entry.period);
+                return [
+                  { label, value: entry.succeeded, kind: 'ok' as const },
+                  { label, value: entry.failed, kind: 'fail' as const },
+                ];
+              })}
             />
             <BarChart
               title={t(`usage.chart.credits.${granularity}`)}

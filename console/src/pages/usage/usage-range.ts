@@ -23,3 +23,10 @@ export function periodLabel(locale: 'en' | 'de', granularity: Granularity, perio
   });
   return format.format(date);
 }
+
+/** A day of the range in words: "2 Nov 2026" (en), "02.11.2026" (de). */
+export function dayLabel(locale: 'en' | 'de', day: string): string {
+  return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { timeZone: 'UTC', dateStyle: 'medium' }).format(
+    new Date(`${day}T00:00:00.000Z`),
+  );
+}
