@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { type PageProps, type Translate, useConsole } from '../../app/context';
 import { formatDate } from '../../app/i18n';
 import { Button, EmptyState, errorMessage, Pager, Spinner } from '../../ui';
+import { usePagedList } from '../../ui/usePagedList';
 import type { Notification } from './types';
 import { notificationsChanged } from './unread-count';
 
@@ -44,48 +45,31 @@ function wordsOf(notification: Notification, t: Translate): { title: string; bod
 /** The in-app notifications of the environment shown, newest first, with "mark as read". */
 export function NotificationsPage(_props: PageProps) {
   const { api, t } = useConsole();
-  const [items, setItems] = useState<Notification[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<string>();
-
-  const load = useCallback(
-    async (cursor?: string) => {
-      setLoading(true);
-      try {
+  const list = usePagedList(
+    useCallback(
+      async (cursor?: string) => {
         const page = await api.GET('/v1/notifications', { params: { query: cursor ? { cursor } : {} } });
-        setItems((shown) => (cursor ? [...(shown ?? []), ...page.items] : page.items));
-        setNextCursor(page.nextCursor ?? null);
-        setProblem(undefined);
         // The nav badge counted when the console opened; what is on screen now is newer.
         if (!cursor) notificationsChanged();
-      } catch (error) {
-        setProblem(errorMessage(error));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [api],
+        return page;
+      },
+      [api],
+    ),
   );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const items = list.items;
 
   const unread = items?.filter((item) => !item.read).length ?? 0;
-  const replace = (updated: Notification) =>
-    setItems((shown) => shown?.map((item) => (item.id === updated.id ? updated : item)) ?? null);
 
   return (
     <div class="notifications-page">
       <h1>{t('notifications.title')}</h1>
       <p>{t('notifications.intro')}</p>
-      {problem && (
+      {list.problem && (
         <p class="field-error" role="alert">
-          {problem}
+          {list.problem}
         </p>
       )}
-      {items === null && !problem && <Spinner />}
+      {items === null && !list.problem && <Spinner />}
       {items?.length === 0 && <EmptyState title={t('notifications.empty')} />}
       {items && items.length > 0 && (
         <>
@@ -94,12 +78,12 @@ export function NotificationsPage(_props: PageProps) {
           </p>
           <ol class="notifications">
             {items.map((item) => (
-              <NotificationItem key={item.id} notification={item} onRead={replace} />
+              <NotificationItem key={item.id} notification={item} onRead={list.replace} />
             ))}
           </ol>
         </>
       )}
-      <Pager hasMore={nextCursor !== null} loading={loading} onMore={() => nextCursor && load(nextCursor)} />
+      <Pager hasMore={list.hasMore} loading={list.loading} onMore={list.more} />
     </div>
   );
 }

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useId, useState } from 'preact/hooks';
+import { useCallback, useId, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
 import { formatDate } from '../../app/i18n';
 import { Button, EmptyState, errorMessage, Pager, Spinner, StatusBadge, Table } from '../../ui';
+import { usePagedList } from '../../ui/usePagedList';
 import type { Delivery, Endpoint } from './types';
 
 const STATUS_TONE: Record<Delivery['status'], string> = { succeeded: 'enabled', failed: 'revoked', pending: 'expired' };
@@ -13,64 +14,41 @@ const STATUS_TONE: Record<Delivery['status'], string> = { succeeded: 'enabled', 
 export function DeliveryLog({ endpoint, version }: { endpoint: Endpoint; version: number }) {
   const { api, t } = useConsole();
   const headingId = useId();
-  const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<string>();
-
-  const load = useCallback(
-    async (cursor?: string) => {
-      setLoading(true);
-      try {
-        const page = await api.GET('/v1/webhooks/{id}/deliveries', {
+  const list = usePagedList(
+    useCallback(
+      (cursor?: string) =>
+        api.GET('/v1/webhooks/{id}/deliveries', {
           params: { path: { id: endpoint.id }, query: cursor ? { cursor } : {} },
-        });
-        setDeliveries((shown) => (cursor ? [...(shown ?? []), ...page.items] : page.items));
-        setNextCursor(page.nextCursor ?? null);
-        setProblem(undefined);
-      } catch (error) {
-        setProblem(errorMessage(error));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [api, endpoint.id],
+        }),
+      // version is not read: a new one means "read the log again".
+      [api, endpoint.id, version],
+    ),
   );
-
-  useEffect(() => {
-    void load();
-  }, [load, version]);
+  const deliveries = list.items;
 
   return (
     <section aria-labelledby={headingId}>
       <div class="section-heading">
         <h2 id={headingId}>{t('webhooks.deliveries')}</h2>
-        <Button onClick={() => load()} disabled={loading}>
+        <Button onClick={list.reload} disabled={list.loading}>
           {t('webhooks.refresh')}
         </Button>
       </div>
-      {problem && (
+      {list.problem && (
         <p class="field-error" role="alert">
-          {problem}
+          {list.problem}
         </p>
       )}
-      {deliveries === null && !problem && <Spinner />}
+      {deliveries === null && !list.problem && <Spinner />}
       {deliveries?.length === 0 && <EmptyState title={t('webhooks.deliveriesEmpty')} />}
       {deliveries && deliveries.length > 0 && (
         <ol class="deliveries">
           {deliveries.map((delivery) => (
-            <DeliveryItem
-              key={delivery.id}
-              delivery={delivery}
-              endpoint={endpoint}
-              onRetried={(updated) =>
-                setDeliveries((shown) => shown?.map((item) => (item.id === updated.id ? updated : item)) ?? null)
-              }
-            />
+            <DeliveryItem key={delivery.id} delivery={delivery} endpoint={endpoint} onRetried={list.replace} />
           ))}
         </ol>
       )}
-      <Pager hasMore={nextCursor !== null} loading={loading} onMore={() => nextCursor && load(nextCursor)} />
+      <Pager hasMore={list.hasMore} loading={list.loading} onMore={list.more} />
     </section>
   );
 }

@@ -1,47 +1,25 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
 import { formatDate } from '../../app/i18n';
-import { EmptyState, errorMessage, Pager, Spinner, StatusBadge, Table } from '../../ui';
+import { EmptyState, Pager, Spinner, StatusBadge, Table } from '../../ui';
+import { usePagedList } from '../../ui/usePagedList';
 import { AddWebhookForm } from './AddWebhookForm';
 import { SecretNotice } from './SecretNotice';
-import type { Endpoint, EndpointWithSecret } from './types';
+import type { EndpointWithSecret } from './types';
 
 /** The endpoints of the environment shown, and (for writers) the form that adds one. */
 export function WebhooksPage(_props: PageProps) {
   const { api, t, locale, canWrite, notify } = useConsole();
-  const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<string>();
   const [created, setCreated] = useState<EndpointWithSecret | null>(null);
-
-  const load = useCallback(
-    async (cursor?: string) => {
-      setLoading(true);
-      try {
-        const page = await api.GET('/v1/webhooks', { params: { query: cursor ? { cursor } : {} } });
-        setEndpoints((shown) => (cursor ? [...(shown ?? []), ...page.items] : page.items));
-        setNextCursor(page.nextCursor ?? null);
-        setProblem(undefined);
-      } catch (error) {
-        setProblem(errorMessage(error));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [api],
+  const list = usePagedList(
+    useCallback((cursor?: string) => api.GET('/v1/webhooks', { params: { query: cursor ? { cursor } : {} } }), [api]),
   );
-
-  useEffect(() => {
-    setEndpoints(null);
-    setCreated(null);
-    void load();
-  }, [load]);
+  const endpoints = list.items;
 
   const onCreated = (endpoint: EndpointWithSecret) => {
     setCreated(endpoint);
     notify(t('webhooks.added'));
-    void load();
+    list.reload();
   };
 
   return (
@@ -56,12 +34,12 @@ export function WebhooksPage(_props: PageProps) {
         </SecretNotice>
       )}
       <h2>{t('webhooks.list')}</h2>
-      {problem && (
+      {list.problem && (
         <p class="field-error" role="alert">
-          {problem}
+          {list.problem}
         </p>
       )}
-      {endpoints === null && !problem && <Spinner />}
+      {endpoints === null && !list.problem && <Spinner />}
       {endpoints?.length === 0 && <EmptyState title={t('webhooks.empty')} />}
       {endpoints && endpoints.length > 0 && (
         <Table
@@ -83,7 +61,7 @@ export function WebhooksPage(_props: PageProps) {
           ))}
         </Table>
       )}
-      <Pager hasMore={nextCursor !== null} loading={loading} onMore={() => nextCursor && load(nextCursor)} />
+      <Pager hasMore={list.hasMore} loading={list.loading} onMore={list.more} />
       {canWrite && <AddWebhookForm onCreated={onCreated} />}
     </div>
   );
