@@ -248,6 +248,20 @@ async function showSandbox(page: Page) {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('speaks German', async () => {
+    await page.getByLabel('Language').selectOption('de');
+    await go(page, `#/webhooks/${webhookId}`);
+
+    await page.getByRole('heading', { name: 'Zustellprotokoll' }).waitFor();
+    await page.getByRole('button', { name: 'Test senden' }).waitFor();
+    await loaded(page);
+    await screenshot(page, 'webhook-detail-de');
+    await go(page, '#/notifications');
+    await page.getByRole('heading', { name: 'Schlüssel „Billing service“ rotieren' }).waitFor();
+    await screenshot(page, 'notifications-de');
+    await page.getByLabel('Sprache').selectOption('en');
+  });
+
   it('shows a read-only session no control that changes anything', async () => {
     await seedNotification('Unread for read-only');
     const readOnly = await browser.newPage();

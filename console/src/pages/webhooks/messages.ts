@@ -139,14 +139,14 @@ export const messages = {
     'webhooks.deleteTitle': 'Diesen Webhook löschen?',
     'webhooks.deleteBody': 'Zustellungen an {url} enden sofort. Dies kann nicht rückgängig gemacht werden.',
     'webhooks.deleted': 'Der Webhook wurde gelöscht.',
-    'webhooks.recover': 'Fehlgeschlagene Zustellungen wiederherstellen',
+    'webhooks.recover': 'Fehlgeschlagene Zustellungen nachholen',
     'webhooks.recoverSince': 'Fehlgeschlagen seit',
     'webhooks.recoverHint':
       'Jede seitdem fehlgeschlagene Zustellung (innerhalb der letzten 30 Tage) wird erneut gesendet.',
-    'webhooks.recoverSubmit': 'Wiederherstellen',
+    'webhooks.recoverSubmit': 'Nachholen',
     'webhooks.recovered': 'Erneut eingereihte fehlgeschlagene Zustellungen: {count}.',
     'webhooks.recoveredMore':
-      'Erneut eingereihte fehlgeschlagene Zustellungen: {count}. Es gibt weitere: Stellen Sie erneut wieder her.',
+      'Erneut eingereihte fehlgeschlagene Zustellungen: {count}. Es gibt weitere: Holen Sie sie ebenso nach.',
     'webhooks.deliveries': 'Zustellprotokoll',
     'webhooks.deliveriesEmpty': 'Noch keine Zustellungen.',
     'webhooks.refresh': 'Aktualisieren',
