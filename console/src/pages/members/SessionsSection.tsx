@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
 import { formatDate } from '../../app/i18n';
 import { Button, ConfirmDialog, EmptyState, errorMessage, Pager, Spinner, Table } from '../../ui';
+import { usePagedList } from '../../ui/usePagedList';
 import type { ConsoleSession, Member } from './roles';
 
 const PAGE_SIZE = 25;
@@ -9,39 +10,24 @@ const PAGE_SIZE = 25;
 /** The organization's console sessions that have not expired, newest first, each revocable (confirmed). */
 export function SessionsSection({ members, reloadKey }: { members: readonly Member[]; reloadKey: number }) {
   const { api, t, locale, canWrite, notify } = useConsole();
-  const [sessions, setSessions] = useState<ConsoleSession[] | undefined>(undefined);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [error, setError] = useState('');
   const [revoking, setRevoking] = useState<ConsoleSession | undefined>(undefined);
   const emailOf = (memberId: string) => members.find((member) => member.id === memberId)?.email ?? memberId;
-
-  const load = async (after: string | null, previous: ConsoleSession[]) => {
-    setLoading(true);
-    setError('');
-    try {
-      const page = await api.GET('/v1/console-sessions', {
-        params: { query: { limit: PAGE_SIZE, ...(after ? { cursor: after } : {}) } },
-      });
-      setSessions([...previous, ...page.items]);
-      setCursor(page.nextCursor ?? null);
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setSessions(previous);
-    } finally {
-      setLoading(false);
-    }
-  };
-  useEffect(() => {
-    void load(null, []);
-  }, [reloadKey]);
+  // reloadKey: a console link just made a session, so the list is read again.
+  const fetchPage = useCallback(
+    (cursor?: string) =>
+      api.GET('/v1/console-sessions', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } }),
+    [api, reloadKey],
+  );
+  const list = usePagedList<ConsoleSession>(fetchPage);
+  const sessions = list.items ?? (list.problem ? [] : undefined);
 
   const revoke = async (session: ConsoleSession) => {
     setRevoking(undefined);
     setError('');
     try {
       await api.DELETE('/v1/console-sessions/{id}', { params: { path: { id: session.id } } });
-      setSessions((shown) => shown?.filter((item) => item.id !== session.id));
+      list.reload();
       notify(t('members.sessions.revoke.done'), 'ok');
     } catch (caught) {
       setError(errorMessage(caught));
@@ -59,9 +45,9 @@ export function SessionsSection({ members, reloadKey }: { members: readonly Memb
   return (
     <section aria-labelledby="members-sessions-title">
       <h2 id="members-sessions-title">{t('members.sessions.title')}</h2>
-      {error && (
+      {(error || list.problem) && (
         <p class="notice notice-error" role="alert">
-          {error}
+          {error || list.problem}
         </p>
       )}
       {sessions === undefined ? (
@@ -97,7 +83,7 @@ export function SessionsSection({ members, reloadKey }: { members: readonly Memb
           ))}
         </Table>
       )}
-      <Pager hasMore={cursor !== null} loading={loading} onMore={() => void load(cursor, sessions ?? [])} />
+      <Pager hasMore={list.hasMore} loading={list.loading} onMore={list.more} />
       {revoking && (
         <ConfirmDialog
           title={t('members.sessions.revoke.title')}
