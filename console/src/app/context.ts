@@ -7,7 +7,9 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { ApiClient } from '../../../sdk/src/client';
 
-export type Locale = 'en' | 'de';
+import type { Locale, Translate } from './locale';
+
+export type { Locale, Translate };
 export type Environment = 'live' | 'test';
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
 
@@ -28,8 +30,6 @@ export interface Organization {
   locale: Locale;
   accounts: { id: string; name: string }[];
 }
-
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 export interface ConsoleContext {
   /** SDK client for the current environment's stage (session token as Bearer). */

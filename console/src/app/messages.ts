@@ -11,7 +11,7 @@ import { messages as notifications } from '../pages/notifications/messages';
 import { messages as usage } from '../pages/usage/messages';
 import { messages as webhooks } from '../pages/webhooks/messages';
 import { messages as ui } from '../ui/messages';
-import type { Locale } from './context';
+import type { Locale } from './locale';
 import { messages as shell } from './shell-messages';
 
 export type Messages = Record<Locale, Record<string, string>>;

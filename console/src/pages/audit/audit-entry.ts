@@ -1,6 +1,6 @@
 /** How the audit log names who acted and what they did, for entries of every version. */
 import type { components } from '../../../../sdk/src/schema';
-import type { Translate } from '../../app/context';
+import type { Translate } from '../../app/locale';
 import { type KeyName, keyLabel } from '../usage/key-label';
 
 export type AuditEntry = components['schemas']['AuditEntry'];
