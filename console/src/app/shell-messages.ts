@@ -21,7 +21,6 @@ export const messages = {
     'shell.readOnly': 'Read-only session: you can look, not change.',
     'shell.loading': 'Loading…',
     'shell.notFound': 'This page does not exist.',
-    'shell.placeholder': 'This page is not ready yet.',
     'shell.signedOut.title': 'Signed out',
     'shell.signedOut.body':
       'To open the console, use a sign-in link. An owner or admin creates one for you (POST /v1/console-sessions, or npm start prints one locally). A link works once, within an hour.',
@@ -51,7 +50,6 @@ export const messages = {
     'shell.readOnly': 'Nur-Lese-Sitzung: Sie können ansehen, nicht ändern.',
     'shell.loading': 'Wird geladen…',
     'shell.notFound': 'Diese Seite gibt es nicht.',
-    'shell.placeholder': 'Diese Seite ist noch nicht fertig.',
     'shell.signedOut.title': 'Abgemeldet',
     'shell.signedOut.body':
       'Öffnen Sie die Konsole mit einem Anmeldelink. Ein Owner oder Admin erstellt ihn für Sie (POST /v1/console-sessions, lokal gibt npm start einen aus). Ein Link funktioniert einmal, innerhalb einer Stunde.',
