@@ -101,6 +101,28 @@ import { waitUntil } from '../support/wait-until';
     await page.getByRole('navigation', { name: 'Console' }).waitFor();
   });
 
+  it('lets a notice go when the person moves to another page or switches language', async () => {
+    const created = await platform.admin.post('/v1/keys', { name: 'Noticed key', permissions: ['read'] });
+    await page.evaluate(`window.location.hash = '#/keys/${(created.body as { id: string }).id}'`);
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    const notice = page.getByRole('status').filter({ hasText: 'inactive' });
+    await notice.waitFor();
+    // Past the moment an action's own navigation may carry its notice along.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Usage' }).waitFor();
+
+    await expect(notice.count()).resolves.toBe(0);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('link', { name: 'Noticed key' }).click();
+    await page.getByRole('button', { name: 'Reactivate' }).click();
+    await page.getByRole('status').filter({ hasText: 'active' }).waitFor();
+    await page.getByLabel('Language').selectOption('de');
+    await expect(page.getByRole('status').filter({ hasText: /\w/ }).count()).resolves.toBe(0);
+    await page.getByLabel('Sprache').selectOption('en');
+  });
+
   it('is usable 360 px wide: the nav folds behind a menu button', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
     const menu = page.getByRole('button', { name: 'Menu' });

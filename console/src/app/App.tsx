@@ -86,6 +86,9 @@ async function loadMe(config: ConsoleConfig, token: string, onUnauthorized: () =
   return { me, organization };
 }
 
+/** How long after it is raised a notice still follows the person to the next page. */
+const NOTICE_SURVIVES_MS = 1_000;
+
 export function App({ config }: { config: ConsoleConfig }) {
   const [state, setState] = useState<State>({ kind: 'starting' });
   const [locale, setLocaleState] = useState<Locale>(() => storedLocale() ?? 'en');
@@ -93,6 +96,16 @@ export function App({ config }: { config: ConsoleConfig }) {
     sessionStorage.getItem(ENVIRONMENT_KEY) === 'test' ? 'test' : 'live',
   );
   const [notice, setNotice] = useState<{ message: string; kind: 'ok' | 'error'; at: number }>();
+  // A notice belongs to the page it was raised on, in the language it was written in: it goes when
+  // the person moves on or switches language. One raised just before the move (an action that then
+  // navigates, such as "Webhook added.") stays with the page it leads to.
+  useEffect(() => {
+    const expire = () =>
+      setNotice((current) => (current && Date.now() - current.at > NOTICE_SURVIVES_MS ? undefined : current));
+    addEventListener('hashchange', expire);
+    return () => removeEventListener('hashchange', expire);
+  }, []);
+  useEffect(() => setNotice(undefined), [locale]);
 
   const endSession = useCallback(() => {
     forgetToken();
