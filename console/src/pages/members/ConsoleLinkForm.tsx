@@ -19,7 +19,8 @@ export function ConsoleLinkForm({
   const { api, t } = useConsole();
   const [lifetime, setLifetime] = useState<number>(LINK_LIFETIMES[0]);
   const [readOnly, setReadOnly] = useState(false);
-  const [created, setCreated] = useState<CreatedConsoleSession | undefined>(undefined);
+  // Only the link: the answer's session token acts as the member and is never shown, so never kept.
+  const [created, setCreated] = useState<Pick<CreatedConsoleSession, 'url'> | undefined>(undefined);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -30,11 +31,10 @@ export function ConsoleLinkForm({
     setBusy(true);
     setError('');
     try {
-      setCreated(
-        await api.POST('/v1/console-sessions', {
-          body: { memberId: member.id, expiresInSeconds: lifetime, readOnly },
-        }),
-      );
+      const { url } = await api.POST('/v1/console-sessions', {
+        body: { memberId: member.id, expiresInSeconds: lifetime, readOnly },
+      });
+      setCreated({ url });
       onCreated();
     } catch (caught) {
       setError(errorMessage(caught));
