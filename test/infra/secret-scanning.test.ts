@@ -47,12 +47,12 @@ describe('POST /v1/secret-scanning/reports', () => {
     expect(JSON.stringify(method.Properties.Integration)).toContain(`"${logicalIdOf(reportFunction)}","Arn"`);
   });
 
-  it('is the only method without an authorizer but the API docs and the console link exchange', () => {
+  it('is the only method without an authorizer but the API docs, the console and its link exchange', () => {
     const open = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
       (method) => method.Properties.AuthorizationType !== 'CUSTOM',
     );
-    const otherPublic = PLATFORM_ROUTES.filter(
-      (route) => route.function === 'api-docs' || route.function === 'console-session-exchange',
+    const otherPublic = PLATFORM_ROUTES.filter((route) =>
+      ['api-docs', 'console', 'console-session-exchange'].includes(route.function),
     );
     expect(open).toHaveLength(1 + otherPublic.length);
     expect(platform.publicMethods).toHaveLength(1 + otherPublic.length);
