@@ -14,6 +14,7 @@ import { repoRoot } from '../local/paths';
 import { startPlatform } from '../local/platform';
 import { call } from '../test/support/http-client';
 import { bundleAuthorizer, coldStart } from './bundle';
+import { benchConsole } from './console';
 import { benchCostModelInChildProcess } from './cost-model/run';
 import { countDynamoDbRequests } from './dynamodb-counter';
 import { benchHeaderModesInChildProcesses } from './header-modes';
@@ -178,6 +179,9 @@ await benchUsage({ platform, counter, report, calls: n(2000) });
 
 console.log('\nPeople on the management routes (GET /v1/keys through the management authorizer)');
 await benchPeople({ platform, counter, report, quick });
+
+console.log('\nThe console (Settings → API): its build, and its page next to an API call');
+await benchConsole({ platform, report, quick });
 
 await platform.close();
 await benchHeaderModesInChildProcesses({ quick, report });
