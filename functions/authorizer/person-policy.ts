@@ -23,7 +23,7 @@ export function readsOnly(grant: PersonGrant): boolean {
 export function personMayCall(grant: PersonGrant, route: RouteDefinition): boolean {
   if (!isPlatformRoute(route) || authorizerOf(route) !== 'management') return false;
   if (!(route.people ?? []).includes(grant.role)) return false;
-  return route.method === 'GET' || !readsOnly(grant);
+  return route.method === 'GET' || route.endsOwnSession === true || !readsOnly(grant);
 }
 
 export function personRoutes(grant: PersonGrant, api: LoadedApi = activeApi()): RouteDefinition[] {

@@ -10,6 +10,7 @@ import { createSessionInput } from '../definition/schemas/console-sessions';
 import { systemClock } from '../domain/clock';
 import {
   createSession,
+  endOwnSession,
   listSessions,
   revokeSession,
   type SessionServiceDeps,
@@ -39,6 +40,7 @@ const deps: SessionServiceDeps = {
 const AUDIT_ACTIONS: Record<string, string> = {
   'POST /v1/console-sessions': 'console_session.created',
   'DELETE /v1/console-sessions/{id}': 'console_session.revoked',
+  'DELETE /v1/console-sessions/current': 'console_session.ended',
   'GET /v1/console-sessions': 'console_session.list',
 };
 
@@ -76,6 +78,12 @@ export const handler = dispatch(
     'GET /v1/console-sessions': async ({ event, caller }) => {
       const page = await listSessions(deps, caller, pageOf(event));
       return json(200, { items: page.items.map(sessionView), nextCursor: page.nextCursor ?? null });
+    },
+    'DELETE /v1/console-sessions/current': async ({ caller, audit }) => {
+      if (caller.actor.kind === 'member' && caller.actor.sessionId)
+        audit.details = { sessionId: caller.actor.sessionId };
+      await endOwnSession(deps, caller);
+      return noContent();
     },
     'DELETE /v1/console-sessions/{id}': async ({ event, caller, audit }) => {
       const sessionId = pathParameter(

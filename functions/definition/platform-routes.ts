@@ -307,6 +307,15 @@ export const PLATFORM_ROUTES: readonly PlatformRouteDefinition[] = [
     summary: 'Revoke a console session; it stops within a second',
   },
   {
+    method: 'DELETE',
+    path: '/v1/console-sessions/current',
+    function: 'console-sessions',
+    access: { kind: 'any-key' },
+    people: everyone,
+    endsOwnSession: true,
+    summary: 'Sign out: end the console session making this call; it stops within a second',
+  },
+  {
     method: 'POST',
     path: '/v1/console-sessions/exchange',
     function: 'console-session-exchange',

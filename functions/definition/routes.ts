@@ -60,6 +60,11 @@ export interface PlatformRouteDefinition extends RouteBase {
    * management routes (`admin`, `any-key`) list any, and only GET routes list `viewer`.
    */
   people?: readonly MemberRole[];
+  /**
+   * The route ends the caller's own console session and changes nothing else, so viewers and
+   * read-only sessions may call it too, whatever its method: signing out is never a write to refuse.
+   */
+  endsOwnSession?: true;
 }
 
 /**

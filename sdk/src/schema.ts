@@ -456,6 +456,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/console-sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out: end the console session making this call; it stops within a second */
+        delete: operations["deleteConsoleSessionCurrent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/console-sessions/exchange": {
         parameters: {
             query?: never;
@@ -3897,6 +3914,35 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    deleteConsoleSessionCurrent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calling session is ended: its tokens stop within a second. */
+            204: {
+                headers: {
+                    /** @description Requests per minute allowed: the key's own rateLimitPerMinute if it has one, else its organization's plan. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute: exact for a key's own limit, else an estimate that may be too high, never too low. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the current minute (aligned to the clock) ends and the count starts again. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
         };

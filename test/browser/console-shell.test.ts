@@ -118,7 +118,7 @@ import { waitUntil } from '../support/wait-until';
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Usage' }).click();
     await page.getByRole('heading', { level: 1, name: 'Usage' }).waitFor();
 
-    await expect(notice.count()).resolves.toBe(0);
+    await notice.waitFor({ state: 'detached', timeout: 5_000 });
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('link', { name: 'Noticed key' }).click();
     await page.getByRole('button', { name: 'Reactivate' }).click();
@@ -128,7 +128,7 @@ import { waitUntil } from '../support/wait-until';
       await page.getByLabel('Language').selectOption('de');
       await page.getByRole('navigation', { name: 'Konsole' }).waitFor();
 
-      await expect(shellNotice.innerText()).resolves.toBe('');
+      await shellNotice.filter({ hasText: /\S/ }).waitFor({ state: 'detached', timeout: 5_000 });
     } finally {
       await page.getByLabel(/^(Sprache|Language)$/).selectOption('en');
     }

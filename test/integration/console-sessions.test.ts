@@ -225,6 +225,35 @@ describe('console sessions', () => {
     expect(response.body.error.fields.map((field: { field: string }) => field.field)).toEqual(['email', 'memberId']);
   });
 
+  it('lets every person sign out, viewers and read-only sessions included: the session stops within 1 s', async () => {
+    const viewer = await platform.admin.post('/v1/members', { email: 'viewer-signs-out@demo.example', role: 'viewer' });
+    expect(viewer.status).toBe(201);
+    const sessions = await Promise.all([
+      platform.admin.post('/v1/console-sessions', { memberId: viewer.body.id }),
+      platform.admin.post('/v1/console-sessions', { email: ownerEmail, readOnly: true }),
+    ]);
+    const callers = sessions.map((created) => platform.live(created.body.token, { keyHeader: 'bearer' }));
+
+    const answers = await Promise.all(callers.map((caller) => caller.delete('/v1/console-sessions/current')));
+    const endedAt = Date.now();
+
+    expect(answers.map((answer) => answer.status)).toEqual([204, 204]);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, endedAt + 1000 - Date.now())));
+    for (const caller of callers) expect((await caller.get('/v1/keys')).status).toBe(401);
+    const audit = await platform.admin.get('/v1/audit-log');
+    const ended = audit.body.items.filter((entry: { action: string }) => entry.action === 'console_session.ended');
+    expect(ended.map((entry: { details?: { sessionId?: string } }) => entry.details?.sessionId).sort()).toEqual(
+      sessions.map((created) => created.body.id).sort(),
+    );
+  });
+
+  it('answers a key that asks to sign out with 400 naming the authorization', async () => {
+    const answer = await platform.admin.delete('/v1/console-sessions/current');
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'authorization' })]);
+  });
+
   it('stops a revoked session within 1 s', async () => {
     const created = await platform.admin.post('/v1/console-sessions', { email: ownerEmail });
     const asSession = platform.live(created.body.token, { keyHeader: 'bearer' });

@@ -24,7 +24,6 @@ import {
   forgetToken,
   LinkRefusedError,
   linkTokenInUrl,
-  storedSessionId,
   storedToken,
   storeToken,
 } from './session';
@@ -160,13 +159,12 @@ export function App({ config }: { config: ConsoleConfig }) {
     setEnvironmentState(next);
   }, []);
   const signOut = useCallback(async () => {
-    const sessionId = storedSessionId();
     const token = storedToken();
-    // Owners and admins may revoke their session (DELETE /v1/console-sessions/{id}); for anyone else
-    // the API refuses and the token is only forgotten here, where it lived; it then expires.
-    if (sessionId && token) {
+    // Every person may end their own session, read-only ones included; should the call fail (the
+    // network, an expired session), the token is still forgotten here, where it lived.
+    if (token) {
       await clientFor(config, token, config.stages.live, () => undefined)
-        .DELETE('/v1/console-sessions/{id}', { params: { path: { id: sessionId } } })
+        .DELETE('/v1/console-sessions/current')
         .catch(() => undefined);
     }
     forgetToken();

@@ -21,15 +21,6 @@ export function storeToken(token: string, sessionId?: string): void {
   if (sessionId) sessionStorage.setItem(SESSION_ID_KEY, sessionId);
 }
 
-/** The session's id (not a secret): signing out revokes it. */
-export function storedSessionId(): string | undefined {
-  try {
-    return sessionStorage.getItem(SESSION_ID_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function forgetToken(): void {
   try {
     sessionStorage.removeItem(TOKEN_KEY);

@@ -132,6 +132,10 @@ export const CONSOLE_SESSION_ROUTE_SCHEMAS = {
     responses: { 204: answer('The session is revoked: its tokens stop within a second.') },
     errors: [400, 404],
   },
+  'DELETE /v1/console-sessions/current': {
+    responses: { 204: answer('The calling session is ended: its tokens stop within a second.') },
+    errors: [400],
+  },
   'POST /v1/console-sessions/exchange': {
     body: exchangeInput,
     responses: { 200: { description: "The browser's token of the session.", schema: exchangedSessionSchema } },

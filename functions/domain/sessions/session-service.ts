@@ -5,7 +5,7 @@
  */
 import { actorLabel, type Caller, isReadOnly } from '../caller';
 import type { Clock } from '../clock';
-import { ExceedsOwnRightsError, ForbiddenError, NotFoundError } from '../errors';
+import { ExceedsOwnRightsError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { excessOf } from '../keys/grant-rule';
 import type { KeyStore, Page, PageRequest } from '../keys/key-model';
 import { type ActingPerson, actingPersonOf, SANDBOX_KEY_MESSAGE } from '../members/acting-person';
@@ -145,6 +145,25 @@ export async function revokeSession(
   if (!(await deps.sessions.revoke(caller.organizationId, sessionId))) {
     throw new NotFoundError(`No console session ${sessionId} in this organization (it may have expired).`);
   }
+}
+
+/**
+ * Signing out: the calling console session ends itself, whatever the person's role or the
+ * session's read-only flag, since it takes nothing from anyone else. Keys and OIDC sign-ins have no
+ * console session to end here.
+ */
+export async function endOwnSession(deps: Pick<SessionServiceDeps, 'sessions'>, caller: Caller) {
+  if (caller.actor.kind !== 'member' || caller.actor.authMethod !== 'session' || !caller.actor.sessionId) {
+    throw new ValidationError([
+      {
+        field: 'authorization',
+        message:
+          'must be a console session token (Bearer cs_…): only a console session signs itself out; revoke keys with POST /v1/keys/{id}/revoke, and OIDC sign-ins end at the identity provider',
+      },
+    ]);
+  }
+  // Already gone (revoked or expired meanwhile) is as good as ended: signing out twice is no error.
+  await deps.sessions.revoke(caller.organizationId, caller.actor.sessionId);
 }
 
 export async function listSessions(
