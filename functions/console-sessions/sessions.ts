@@ -40,7 +40,7 @@ const deps: SessionServiceDeps = {
 const AUDIT_ACTIONS: Record<string, string> = {
   'POST /v1/console-sessions': 'console_session.created',
   'DELETE /v1/console-sessions/{id}': 'console_session.revoked',
-  'DELETE /v1/console-sessions/current': 'console_session.ended',
+  'POST /v1/console-sessions/sign-out': 'console_session.ended',
   'GET /v1/console-sessions': 'console_session.list',
 };
 
@@ -79,7 +79,7 @@ export const handler = dispatch(
       const page = await listSessions(deps, caller, pageOf(event));
       return json(200, { items: page.items.map(sessionView), nextCursor: page.nextCursor ?? null });
     },
-    'DELETE /v1/console-sessions/current': async ({ caller, audit }) => {
+    'POST /v1/console-sessions/sign-out': async ({ caller, audit }) => {
       if (caller.actor.kind === 'member' && caller.actor.sessionId)
         audit.details = { sessionId: caller.actor.sessionId };
       await endOwnSession(deps, caller);

@@ -456,7 +456,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/console-sessions/current": {
+    "/v1/console-sessions/sign-out": {
         parameters: {
             query?: never;
             header?: never;
@@ -465,9 +465,9 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
         /** Sign out: end the console session making this call; it stops within a second */
-        delete: operations["deleteConsoleSessionCurrent"];
+        post: operations["createConsoleSessionSignOut"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3918,7 +3918,7 @@ export interface operations {
             500: components["responses"]["Error500"];
         };
     };
-    deleteConsoleSessionCurrent: {
+    createConsoleSessionSignOut: {
         parameters: {
             query?: never;
             header?: never;

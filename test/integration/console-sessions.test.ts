@@ -234,7 +234,7 @@ describe('console sessions', () => {
     ]);
     const callers = sessions.map((created) => platform.live(created.body.token, { keyHeader: 'bearer' }));
 
-    const answers = await Promise.all(callers.map((caller) => caller.delete('/v1/console-sessions/current')));
+    const answers = await Promise.all(callers.map((caller) => caller.post('/v1/console-sessions/sign-out')));
     const endedAt = Date.now();
 
     expect(answers.map((answer) => answer.status)).toEqual([204, 204]);
@@ -248,7 +248,7 @@ describe('console sessions', () => {
   });
 
   it('answers a key that asks to sign out with 400 naming the authorization', async () => {
-    const answer = await platform.admin.delete('/v1/console-sessions/current');
+    const answer = await platform.admin.post('/v1/console-sessions/sign-out');
 
     expect(answer.status).toBe(400);
     expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'authorization' })]);

@@ -28,7 +28,7 @@ describe('PLATFORM_ROUTES people', () => {
           path.startsWith('/v1/keys') ||
           path === '/v1/whoami' ||
           path === '/v1/webhook-event-types' ||
-          path === '/v1/console-sessions/current',
+          path === '/v1/console-sessions/sign-out',
       ),
     ).toBe(true);
   });

@@ -164,7 +164,7 @@ export function App({ config }: { config: ConsoleConfig }) {
     // network, an expired session), the token is still forgotten here, where it lived.
     if (token) {
       await clientFor(config, token, config.stages.live, () => undefined)
-        .DELETE('/v1/console-sessions/current')
+        .POST('/v1/console-sessions/sign-out')
         .catch(() => undefined);
     }
     forgetToken();

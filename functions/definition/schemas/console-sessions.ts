@@ -132,7 +132,7 @@ export const CONSOLE_SESSION_ROUTE_SCHEMAS = {
     responses: { 204: answer('The session is revoked: its tokens stop within a second.') },
     errors: [400, 404],
   },
-  'DELETE /v1/console-sessions/current': {
+  'POST /v1/console-sessions/sign-out': {
     responses: { 204: answer('The calling session is ended: its tokens stop within a second.') },
     errors: [400],
   },
