@@ -696,10 +696,13 @@ describe('rollUp', () => {
           for (const point of [...points, calls.length]) {
             const piece = calls.slice(from, point);
             from = point;
-            if (piece.length === 0) continue;
-            const last = piece.at(-1)?.time ?? start;
-            const delay = delays[objects.length] ?? 0;
-            objects.push({ id: `w${objects.length}`, createdAt: last + 30_000, calls: piece, delay });
+            // An object's calls span at most Firehose's buffering interval (900 s), as the call index
+            // assumes (MAX_SECTION_SPAN_MS): a longer piece of the log is several objects.
+            for (const windowCalls of windowsOf(piece, MAX_BUFFERING_MS)) {
+              const last = windowCalls.at(-1)?.time ?? start;
+              const delay = delays[objects.length] ?? 0;
+              objects.push({ id: `w${objects.length}`, createdAt: last + 30_000, calls: windowCalls, delay });
+            }
           }
           type Step = { at: number; run: () => Promise<unknown> };
           const steps: Step[] = [];
@@ -844,4 +847,18 @@ function failingAfterAdds(succeeding: number): DynamoDBDocumentClient {
       String(command.input.UpdateExpression).includes(' ADD ') &&
       ++seen > succeeding,
   );
+}
+
+/** Firehose's longest buffering interval: no access-log object holds calls further apart. */
+const MAX_BUFFERING_MS = 900_000;
+
+/** Calls in time order, cut wherever one is more than `spanMs` after the first of its run. */
+function windowsOf<T extends { time: number }>(calls: readonly T[], spanMs: number): T[][] {
+  const windows: T[][] = [];
+  for (const call of calls) {
+    const current = windows.at(-1);
+    if (current && call.time - (current[0] as T).time <= spanMs) current.push(call);
+    else windows.push([call]);
+  }
+  return windows;
 }
