@@ -9,3 +9,4 @@ export { Pager } from './Pager';
 export { Spinner } from './Spinner';
 export { StatusBadge } from './StatusBadge';
 export { Table, type TableProps } from './Table';
+export { type Submit, useSubmit } from './useSubmit';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, errorMessage, Field } from '../../ui';
+import { Button, Field, useSubmit } from '../../ui';
 import type { ApiKey } from './catalog';
 import { PermissionsPicker } from './PermissionsPicker';
 import { choiceOf, type PermissionCatalog, type PermissionChoice, permissionsOf } from './permissions';
@@ -18,26 +18,19 @@ export function EditKeyForm({
   const { api, t, notify } = useConsole();
   const [name, setName] = useState(apiKey.name);
   const [permissions, setPermissions] = useState<PermissionChoice>(choiceOf(apiKey.permissions, catalog));
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
 
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const edited = await api.PATCH('/v1/keys/{id}', {
-        params: { path: { id: apiKey.id } },
-        body: { name, permissions: permissionsOf(permissions, catalog) },
-      });
-      onSaved(edited);
-      notify(t('keys.edit.saved'));
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    busy,
+    error,
+    submit: save,
+  } = useSubmit(async () => {
+    const edited = await api.PATCH('/v1/keys/{id}', {
+      params: { path: { id: apiKey.id } },
+      body: { name, permissions: permissionsOf(permissions, catalog) },
+    });
+    onSaved(edited);
+    notify(t('keys.edit.saved'));
+  });
 
   return (
     <form class="form" onSubmit={save} noValidate aria-labelledby="edit-key-title">

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
-import { Button, errorMessage, Field } from '../../ui';
+import { Button, Field, useSubmit } from '../../ui';
 import { type AccountsChoice, AccountsPicker, accountsOf } from './AccountsPicker';
 import { type CreatedApiKey, permissionCatalog } from './catalog';
 import { PermissionsPicker } from './PermissionsPicker';
@@ -31,8 +31,6 @@ export function NewKeyPage(_props: PageProps) {
   const [expiresOn, setExpiresOn] = useState('');
   const [rateLimit, setRateLimit] = useState('');
   const [allowlist, setAllowlist] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | undefined>(undefined);
 
   if (!canWrite) {
@@ -55,30 +53,21 @@ export function NewKeyPage(_props: PageProps) {
     );
   }
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const ipAllowlist = allowlistOf(allowlist);
-      const key = await api.POST('/v1/keys', {
-        body: {
-          name,
-          permissions: permissionsOf(permissions, catalog),
-          accounts: accountsOf(accounts),
-          environment,
-          ...(expiresOn ? { expiresAt: `${expiresOn}T00:00:00Z` } : {}),
-          ...(rateLimit ? { rateLimitPerMinute: Number(rateLimit) } : {}),
-          ...(ipAllowlist.length > 0 ? { ipAllowlist } : {}),
-        },
-      });
-      setCreated(key);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const ipAllowlist = allowlistOf(allowlist);
+    const key = await api.POST('/v1/keys', {
+      body: {
+        name,
+        permissions: permissionsOf(permissions, catalog),
+        accounts: accountsOf(accounts),
+        environment,
+        ...(expiresOn ? { expiresAt: `${expiresOn}T00:00:00Z` } : {}),
+        ...(rateLimit ? { rateLimitPerMinute: Number(rateLimit) } : {}),
+        ...(ipAllowlist.length > 0 ? { ipAllowlist } : {}),
+      },
+    });
+    setCreated(key);
+  });
 
   return (
     <section aria-labelledby="new-key-title">

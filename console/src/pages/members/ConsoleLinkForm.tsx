@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, CopyButton, errorMessage, Field } from '../../ui';
+import { Button, CopyButton, Field, useSubmit } from '../../ui';
 import { type CreatedConsoleSession, LINK_LIFETIMES, type Member } from './roles';
 
 /**
@@ -21,27 +21,16 @@ export function ConsoleLinkForm({
   const [readOnly, setReadOnly] = useState(false);
   // Only the link: the answer's session token acts as the member and is never shown, so never kept.
   const [created, setCreated] = useState<Pick<CreatedConsoleSession, 'url'> | undefined>(undefined);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [created !== undefined]);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const { url } = await api.POST('/v1/console-sessions', {
-        body: { memberId: member.id, expiresInSeconds: lifetime, readOnly },
-      });
-      setCreated({ url });
-      onCreated();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const { url } = await api.POST('/v1/console-sessions', {
+      body: { memberId: member.id, expiresInSeconds: lifetime, readOnly },
+    });
+    setCreated({ url });
+    onCreated();
+  });
 
   return (
     <section class="panel" aria-labelledby="members-link-title">

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, errorMessage } from '../../ui';
+import { Button, useSubmit } from '../../ui';
 import { accountsOf } from '../keys/AccountsPicker';
 import { choiceOf, type PermissionCatalog, permissionsOf } from '../keys/permissions';
 import { type MemberRights, MemberRightsFields } from './MemberRightsFields';
@@ -24,33 +24,22 @@ export function EditMemberForm({
     accounts: accountsChoiceOf(member.accounts),
     permissions: choiceOf(member.permissions, catalog),
   });
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const changed = await api.PATCH('/v1/members/{id}', {
-        params: { path: { id: member.id } },
-        body: {
-          // An unchanged role is left out: an admin may change an owner's nothing, but not re-send 'owner'.
-          ...(rights.role !== member.role && { role: rights.role }),
-          accounts: accountsOf(rights.accounts),
-          ...(rights.role === 'member' && { permissions: permissionsOf(rights.permissions, catalog) }),
-        },
-      });
-      notify(t('members.edit.done', { email: changed.email }), 'ok');
-      onSaved(changed);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const changed = await api.PATCH('/v1/members/{id}', {
+      params: { path: { id: member.id } },
+      body: {
+        // An unchanged role is left out: an admin may change an owner's nothing, but not re-send 'owner'.
+        ...(rights.role !== member.role && { role: rights.role }),
+        accounts: accountsOf(rights.accounts),
+        ...(rights.role === 'member' && { permissions: permissionsOf(rights.permissions, catalog) }),
+      },
+    });
+    notify(t('members.edit.done', { email: changed.email }), 'ok');
+    onSaved(changed);
+  });
 
   return (
     <section class="panel" aria-labelledby="members-edit-title">

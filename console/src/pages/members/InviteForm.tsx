@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, errorMessage, Field } from '../../ui';
+import { Button, Field, useSubmit } from '../../ui';
 import { accountsOf } from '../keys/AccountsPicker';
 import { type PermissionCatalog, permissionsOf } from '../keys/permissions';
 import { type MemberRights, MemberRightsFields } from './MemberRightsFields';
@@ -19,32 +19,21 @@ export function InviteForm({
   const { api, t, notify } = useConsole();
   const [email, setEmail] = useState('');
   const [rights, setRights] = useState<MemberRights>(initialRights);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const member = await api.POST('/v1/members', {
-        body: {
-          email: email.trim(),
-          role: rights.role,
-          accounts: accountsOf(rights.accounts),
-          ...(rights.role === 'member' && { permissions: permissionsOf(rights.permissions, catalog) }),
-        },
-      });
-      notify(t('members.invite.done', { email: member.email }), 'ok');
-      setEmail('');
-      setRights(initialRights);
-      onInvited(member);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const member = await api.POST('/v1/members', {
+      body: {
+        email: email.trim(),
+        role: rights.role,
+        accounts: accountsOf(rights.accounts),
+        ...(rights.role === 'member' && { permissions: permissionsOf(rights.permissions, catalog) }),
+      },
+    });
+    notify(t('members.invite.done', { email: member.email }), 'ok');
+    setEmail('');
+    setRights(initialRights);
+    onInvited(member);
+  });
 
   return (
     <section aria-labelledby="members-invite-title">
