@@ -1,5 +1,7 @@
 /** Organizations and their sub-accounts; their people are member items (domain/members/). */
 import type { PlanName } from '../definition/plans';
+import { ValidationError } from './errors';
+import type { AccountScope } from './keys/key-model';
 import type { Member } from './members/member-model';
 
 /** Owners and admins manage everything, members their own keys, viewers read (see domain/members). */
@@ -74,4 +76,19 @@ export function adminEmailsOf(
     (member) => member.role === 'owner' || member.role === 'admin' || alsoMemberIds.includes(member.id),
   );
   return [...new Set(chosen.map((member) => member.email.toLowerCase()))];
+}
+
+/** A 400 naming `field` when `accounts` lists ids that are not the organization's sub-accounts. */
+export function assertAccountsBelong(organization: Organization, accounts: AccountScope, field: string) {
+  if (accounts === '*') return;
+  const known = new Set(organization.accounts.map((account) => account.id));
+  const unknown = accounts.filter((account) => !known.has(account));
+  if (unknown.length > 0) {
+    throw new ValidationError([
+      {
+        field,
+        message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a sub-account' : 'are not sub-accounts'} of this organization; its sub-accounts are ${[...known].join(', ')}`,
+      },
+    ]);
+  }
 }

@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { type ExpiryScheduler, scheduleExpiryOf } from '../key-expiry/schedule';
 import type { MemberStore } from '../members/member-model';
 import { rightsOfMember } from '../members/member-rights';
-import type { Organization, OrganizationStore } from '../organization';
+import { assertAccountsBelong, type Organization, type OrganizationStore } from '../organization';
 import { accountsWithin, assertWithinActor, type Rights, withActorBounds } from './grant-rule';
 import { hashKey } from './key-hash';
 import { type AccountScope, type ApiKeyRecord, effectiveStatus, type KeyStore, type PageRequest } from './key-model';
@@ -359,20 +359,6 @@ async function organizationOf(deps: Pick<KeyServiceDeps, 'organizations'>, calle
   const organization = await deps.organizations.get(caller.organizationId);
   if (!organization) throw new NotFoundError(`Organization ${caller.organizationId} no longer exists.`);
   return organization;
-}
-
-function assertAccountsBelong(organization: Organization, accounts: AccountScope, field: string) {
-  if (accounts === '*') return;
-  const known = new Set(organization.accounts.map((account) => account.id));
-  const unknown = accounts.filter((account) => !known.has(account));
-  if (unknown.length > 0) {
-    throw new ValidationError([
-      {
-        field,
-        message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a sub-account' : 'are not sub-accounts'} of this organization; its sub-accounts are ${[...known].join(', ')}`,
-      },
-    ]);
-  }
 }
 
 function assertFuture(isoDate: string | undefined, now: Date, field: string) {

@@ -13,8 +13,8 @@ import type { Clock } from '../clock';
 import { ExceedsOwnRightsError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { excessOf, type Rights } from '../keys/grant-rule';
 import type { AccountScope, KeyStore } from '../keys/key-model';
-import type { MemberRole, Organization, OrganizationStore } from '../organization';
-import { actingPersonOf } from './acting-person';
+import { assertAccountsBelong, type MemberRole, type Organization, type OrganizationStore } from '../organization';
+import { actingPersonOf, SANDBOX_KEY_MESSAGE } from './acting-person';
 import type { InviteEmail } from './invite-email';
 import { renderInviteEmail } from './invite-email';
 import type { Member, MemberStore } from './member-model';
@@ -70,7 +70,7 @@ export async function inviteMember(deps: MemberServiceDeps, caller: Caller, inpu
   const organization = await organizationOf(deps, caller);
   const role = input.role ?? 'member';
   const settings = settled(role, input.accounts, input.permissions, undefined);
-  assertAccountsBelong(organization, settings.accounts);
+  assertAccountsBelong(organization, settings.accounts, 'accounts');
   const actor = await actorBounds(deps, caller);
   if (role === 'owner') assertOwnerActs(caller);
   assertFits(actor, rightsOfMember({ role, ...settings }, caller.environment));
@@ -125,7 +125,7 @@ export async function updateMember(
   const organization = await organizationOf(deps, caller);
   const role = patch.role ?? current.role;
   const settings = settled(role, patch.accounts, patch.permissions, current);
-  assertAccountsBelong(organization, settings.accounts);
+  assertAccountsBelong(organization, settings.accounts, 'accounts');
   const actor = await actorBounds(deps, caller);
   if (role !== current.role && (role === 'owner' || current.role === 'owner')) assertOwnerActs(caller);
   // A member is managed only by someone who could have invited them as they are, and made what they become.
@@ -195,7 +195,7 @@ function assertFits(bounds: readonly Rights[], granted: Rights) {
 /** People span live and sandbox, so only live keys and people manage them. */
 function assertPeopleCaller(caller: Caller) {
   if (caller.actor.kind === 'key' && caller.environment !== 'live') {
-    throw new ForbiddenError('People span live and sandbox; use a live admin key.');
+    throw new ForbiddenError(SANDBOX_KEY_MESSAGE);
   }
 }
 
@@ -235,18 +235,4 @@ async function organizationOf(deps: Pick<MemberServiceDeps, 'organizations'>, ca
   const organization = await deps.organizations.get(caller.organizationId);
   if (!organization) throw new NotFoundError(`No organization ${caller.organizationId}.`);
   return organization;
-}
-
-function assertAccountsBelong(organization: Organization, accounts: AccountScope) {
-  if (accounts === '*') return;
-  const known = new Set(organization.accounts.map((account) => account.id));
-  const unknown = accounts.filter((account) => !known.has(account));
-  if (unknown.length > 0) {
-    throw new ValidationError([
-      {
-        field: 'accounts',
-        message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a sub-account' : 'are not sub-accounts'} of this organization; its sub-accounts are ${[...known].join(', ')}`,
-      },
-    ]);
-  }
 }
