@@ -150,16 +150,19 @@ const body = fc.record(
   },
   { requiredKeys: ['name', 'permissions'] },
 );
-const patch = fc.record(
-  {
-    permissions: permissionSet,
-    accounts: accountScope,
-    expiresAt: fc.option(minutesAhead, { nil: null }),
-    ipAllowlist: fc.option(fc.uniqueArray(cidr, { minLength: 1, maxLength: 3 }), { nil: null }),
-    rateLimitPerMinute: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }),
-  },
-  { requiredKeys: [] },
-);
+const patch = fc
+  .record(
+    {
+      permissions: permissionSet,
+      accounts: accountScope,
+      expiresAt: fc.option(minutesAhead, { nil: null }),
+      ipAllowlist: fc.option(fc.uniqueArray(cidr, { minLength: 1, maxLength: 3 }), { nil: null }),
+      rateLimitPerMinute: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }),
+    },
+    { requiredKeys: [] },
+    // An empty patch is a 400 before the rule is reached, which says nothing about the rule.
+  )
+  .filter((changes) => Object.keys(changes).length > 0);
 
 /** An oracle that knows nothing of the rule's code: what each key lets its holder actually do. */
 function assertHoldsNoMore(result: ApiKeyRecord, actor: ApiKeyRecord) {
