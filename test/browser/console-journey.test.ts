@@ -4,11 +4,13 @@
  * the key's call log and the usage chart, add a webhook and send a test to a receiver on loopback,
  * switch to German. Every page is screenshotted under test-output/console/journey-*.png.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   type ConsoleBrowser,
+  chartValue,
   clipboardText,
   consoleBrowserMustRun,
+  dayBarLabel,
   expectNoSeriousAxeViolations,
   gotoHash,
   screenshot,
@@ -20,22 +22,13 @@ import { type Receiver, startReceiver } from '../support/webhook-receiver';
 
 const KEY_NAME = 'Journey key';
 
-/** Today's bar label (UTC) on the usage page, in English. */
-const todayLabel = () =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: '2-digit', month: '2-digit' }).format(new Date());
-
-async function chartValue(chart: Locator, label: string): Promise<string> {
-  await chart.getByText('Values').click();
-  const row = chart.getByRole('row').filter({ has: chart.page().getByRole('rowheader', { name: label, exact: true }) });
-  return (await row.getByRole('cell').textContent())?.trim() ?? '';
-}
-
 (consoleBrowserMustRun() ? describe : describe.skip)('the console, end to end', () => {
   let platform: TestPlatform;
   let receiver: Receiver;
   let browser: ConsoleBrowser;
   let page: Page;
   let key: { id: string; plaintext: string };
+  let calledAt: Date;
 
   async function open(hash: string, heading: string | RegExp) {
     await gotoHash(page, hash);
@@ -87,6 +80,7 @@ async function chartValue(chart: Locator, label: string): Promise<string> {
   });
 
   it('3. calls the API with the copied key', async () => {
+    calledAt = new Date();
     const response = await platform
       .live(key.plaintext)
       .get(`/v1/contacts?account_id=${platform.bootstrap.accountIds[0]}`);
@@ -122,7 +116,7 @@ async function chartValue(chart: Locator, label: string): Promise<string> {
 
     await open(`#/usage?key=${key.id}`, 'Usage');
     const perDay = page.getByRole('main').getByRole('figure', { name: 'Requests per day' });
-    await expect(chartValue(perDay, todayLabel())).resolves.toBe('1');
+    await expect(chartValue(perDay, dayBarLabel(calledAt))).resolves.toBe('1');
     await screenshot(page, 'journey-usage');
   });
 

@@ -10,13 +10,13 @@ import {
   chartValue,
   consoleBrowserMustRun,
   DEMO_OWNER_EMAIL,
+  dayBarLabel,
   expectNoSeriousAxeViolations,
   gotoHash,
   openPage,
   screenshot,
   signInByLink,
   startConsoleBrowser,
-  todayBarLabel,
 } from '../support/console-browser';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { anAccessLogRecord } from '../support/unit-factories';
@@ -30,6 +30,7 @@ const NARROW = { width: 360, height: 800 };
   let consoleBrowser: ConsoleBrowser;
   let page: Page;
   let key: { id: string; key: string };
+  let calledAt: Date;
 
   beforeAll(async () => {
     platform = await startTestPlatform({ usageRollupIntervalMs: 0 });
@@ -44,6 +45,7 @@ const NARROW = { width: 360, height: 800 };
     const account = `?account_id=${platform.bootstrap.accountIds[0]}`;
     for (let index = 0; index < 3; index++) expect((await api.get(`/v1/contacts${account}`)).status).toBe(200);
     expect((await api.get('/v1/contacts')).status).toBe(400); // no account_id: the newest call, a failure
+    calledAt = new Date();
     await platform.flushUsage();
   }, 60_000);
 
@@ -56,12 +58,12 @@ const NARROW = { width: 360, height: 800 };
     await openPage(page, `#/usage?key=${key.id}`, 'Usage');
     const main = page.getByRole('main');
 
-    await expect(chartValue(main.getByRole('figure', { name: 'Requests per day' }), todayBarLabel())).resolves.toBe(
-      '4',
-    );
+    await expect(
+      chartValue(main.getByRole('figure', { name: 'Requests per day' }), dayBarLabel(calledAt)),
+    ).resolves.toBe('4');
     const outcome = main.getByRole('figure', { name: 'Succeeded and failed per day' });
-    await expect(chartValue(outcome, todayBarLabel())).resolves.toBe('3');
-    await expect(chartValue(outcome, `${todayBarLabel()} ✗`)).resolves.toBe('1');
+    await expect(chartValue(outcome, dayBarLabel(calledAt))).resolves.toBe('3');
+    await expect(chartValue(outcome, `${dayBarLabel(calledAt)} ✗`)).resolves.toBe('1');
     // GET /v1/contacts costs no credits in Leadbase: the totals say so next to the 4 requests.
     await expect(main.locator('.totals').textContent()).resolves.toBe('Requests4Succeeded3Failed1Credits consumed0');
     const byEndpoint = main.getByRole('region', { name: 'By endpoint' });
@@ -175,9 +177,9 @@ const NARROW = { width: 360, height: 800 };
     ]);
     await screenshot(page, 'audit-de-360');
     await openPage(page, `#/usage?key=${key.id}`, 'Nutzung');
-    await expect(chartValue(page.getByRole('figure', { name: 'Anfragen pro Tag' }), todayBarLabel('de'))).resolves.toBe(
-      '4',
-    );
+    await expect(
+      chartValue(page.getByRole('figure', { name: 'Anfragen pro Tag' }), dayBarLabel(calledAt, 'de')),
+    ).resolves.toBe('4');
     await screenshot(page, 'usage-de-360');
   });
 });

@@ -147,13 +147,17 @@ export async function openPage(page: Page, hash: string, heading: string | RegEx
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
 }
 
-/** Today's (UTC) bar label on the usage page's day charts: "01/12" in English, "01.12." in German. */
-export function todayBarLabel(locale: 'en' | 'de' = 'en'): string {
+/**
+ * The bar label of the UTC day holding `at` on the usage page's day charts: "01/12" in English,
+ * "01.12." in German. Tests pass the time of their calls, not of their assertion, so a run that
+ * crosses midnight still finds its bar.
+ */
+export function dayBarLabel(at: Date, locale: 'en' | 'de' = 'en'): string {
   return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
     timeZone: 'UTC',
     day: '2-digit',
     month: '2-digit',
-  }).format(new Date());
+  }).format(at);
 }
 
 /**
