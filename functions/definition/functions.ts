@@ -395,8 +395,8 @@ export const FUNCTIONS = {
     entry: 'functions/console-sessions/sessions.ts',
     description: 'POST/GET /v1/console-sessions, DELETE /v1/console-sessions/{id}',
     needs: {
-      // The member (by id or email lookup) and the calling key (GetItem: its expiry, allowlist and
-      // answerable person); the session and its link (PutItem; DeleteItem undoes a half-written pair
+      // The member (by id or email lookup), the calling key (GetItem: its expiry, allowlist and
+      // answerable person) or the calling session (GetItem: its end bounds the new one); the session and its link (PutItem; DeleteItem undoes a half-written pair
       // and revokes); the organization's sessions (gsi1, then their items), paged with sealed cursors.
       table: table(ROUTE_STACK, AUDITED, INDEX_LIST, ['GetItem', 'PutItem', 'DeleteItem', 'Query']),
       queryIndexes: ['gsi1'],

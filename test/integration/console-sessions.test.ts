@@ -165,6 +165,16 @@ describe('console sessions', () => {
     expect(byReader.status).toBe(403);
   });
 
+  it('ends a session made by a session no later than the session that made it', async () => {
+    const hourLong = await platform.admin.post('/v1/console-sessions', { email: ownerEmail, expiresInSeconds: 3600 });
+    const asOwner = platform.live(hourLong.body.token, { keyHeader: 'bearer' });
+
+    const weekAsked = await asOwner.post('/v1/console-sessions', { email: ownerEmail, expiresInSeconds: 604_800 });
+
+    expect(weekAsked.status).toBe(201);
+    expect(weekAsked.body.expiresAt).toBe(hourLong.body.expiresAt);
+  });
+
   it("refuses an admin's own admin key a session for the owner (403): a key never lends more than its person holds", async () => {
     const invited = await platform.admin.post('/v1/members', { email: 'eve.admin@demo.example', role: 'admin' });
     const opened = await platform.admin.post('/v1/console-sessions', { memberId: invited.body.id });

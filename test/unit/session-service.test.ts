@@ -67,7 +67,8 @@ function aPersonCaller(
       memberId: CALLER_ID,
       email: 'caller@acme.example',
       readOnly: false,
-      authMethod: 'session',
+      // Signed in through the identity provider unless a test names its console session (sessionId).
+      authMethod: actor.sessionId ? 'session' : 'oidc',
       ...actor,
     },
     organizationId: 'org_1',
@@ -293,6 +294,55 @@ describe("createSession by a person: their member item now, not the authorizer's
     await expect(createSession(deps, aPersonCaller({ role: 'owner' }), { target: ada })).rejects.toThrow(
       /no longer a member/,
     );
+  });
+});
+
+describe('createSession by a console session: never outlives the session that asks', () => {
+  it("ends the new session by the caller's own session's end, however long it was asked for", async () => {
+    const { deps } = aService([aPerson(), callerAs({ role: 'admin' })]);
+    const own = await createSession(deps, aKeyCaller(), { target: { memberId: CALLER_ID }, expiresInSeconds: 3600 });
+
+    const { session } = await createSession(deps, aPersonCaller({ role: 'admin', sessionId: own.session.id }), {
+      target: ada,
+      expiresInSeconds: 604_800,
+    });
+
+    expect(session.expiresAt).toBe(own.session.expiresAt);
+  });
+
+  it('keeps the asked lifetime when it ends before the calling session', async () => {
+    const { deps } = aService([aPerson(), callerAs({ role: 'admin' })]);
+    const own = await createSession(deps, aKeyCaller(), { target: { memberId: CALLER_ID }, expiresInSeconds: 86_400 });
+
+    const { session } = await createSession(deps, aPersonCaller({ role: 'admin', sessionId: own.session.id }), {
+      target: ada,
+      expiresInSeconds: 3600,
+    });
+
+    expect(session.expiresAt).toBe(new Date(NOW.getTime() + HOUR_MS).toISOString());
+  });
+
+  it('refuses (403) when the calling session was revoked since the authorizer saw it, and writes nothing', async () => {
+    const { deps, sessions } = aService([aPerson(), callerAs({ role: 'admin' })]);
+    const own = await createSession(deps, aKeyCaller(), { target: { memberId: CALLER_ID } });
+    await revokeSession(deps, aKeyCaller(), own.session.id);
+
+    const attempt = createSession(deps, aPersonCaller({ role: 'admin', sessionId: own.session.id }), { target: ada });
+
+    await expect(attempt).rejects.toThrow(ForbiddenError);
+    await expect(attempt).rejects.toThrow(/has ended/);
+    expect(sessions.sessions.size).toBe(0);
+  });
+
+  it('leaves an OIDC sign-in its asked lifetime: the identity provider vouches on every token', async () => {
+    const { deps } = aService([aPerson(), callerAs({ role: 'admin' })]);
+
+    const { session } = await createSession(deps, aPersonCaller({ role: 'admin', authMethod: 'oidc' }), {
+      target: ada,
+      expiresInSeconds: 604_800,
+    });
+
+    expect(session.expiresAt).toBe(new Date(NOW.getTime() + 168 * HOUR_MS).toISOString());
   });
 });
 

@@ -66,10 +66,8 @@ export async function createSession(
   assertMayActAs(acting, member, caller.environment);
   const now = deps.clock();
   const lifetime = input.expiresInSeconds ?? SESSION_LIFETIME.defaultSeconds;
-  const asked = now.getTime() + lifetime * 1000;
-  // A session never outlives the key that asked for it: the key's bounds must not vanish into it.
   const expiresAt = new Date(
-    acting.key?.expiresAt === undefined ? asked : Math.min(asked, Date.parse(acting.key.expiresAt)),
+    Math.min(now.getTime() + lifetime * 1000, await latestEndOf(deps, caller, acting)),
   ).toISOString();
   const sessionId = newSessionId(deps.random);
   const token = newSessionToken(sessionId, deps.random);
@@ -227,6 +225,26 @@ async function sessionActorOf(
     );
   }
   return acting;
+}
+
+/**
+ * The latest a new session may end: never after the key or the console session that asks for it,
+ * so a key's expiry or a 1-hour session can't be stretched into a 7-day one. An OIDC sign-in has no
+ * such end: the identity provider vouches for the person afresh on every token.
+ */
+async function latestEndOf(
+  deps: Pick<SessionServiceDeps, 'sessions' | 'clock'>,
+  caller: Caller,
+  acting: ActingPerson,
+): Promise<number> {
+  if (acting.key?.expiresAt !== undefined) return Date.parse(acting.key.expiresAt);
+  if (caller.actor.kind !== 'member' || caller.actor.authMethod !== 'session') return Number.POSITIVE_INFINITY;
+  // Read afresh, as the authorizer's answer may be a second old: a session revoked since hands out nothing.
+  const own = caller.actor.sessionId ? await deps.sessions.get(caller.actor.sessionId) : undefined;
+  if (!own || own.organizationId !== caller.organizationId || Date.parse(own.expiresAt) <= deps.clock().getTime()) {
+    throw new ForbiddenError('The calling console session has ended (signed out, revoked or expired); sign in again.');
+  }
+  return Date.parse(own.expiresAt);
 }
 
 const keyNote = (acting: ActingPerson) =>
