@@ -14,6 +14,7 @@ import {
   jwtVerify,
   type RemoteJWKSet,
 } from 'jose';
+import { discoverOidcIssuer } from './oidc-discovery';
 
 /** Asymmetric only: `none` and HMAC (HS256, whose key would be public) are refused. */
 export const OIDC_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'] as const;
@@ -229,20 +230,9 @@ const keysNotFetched = (cause: unknown) =>
 const JWKS_FETCH_FAILURES = new Set(['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
 
 async function discoverJwksUri(issuer: string, fetchImpl: typeof fetch): Promise<URL> {
-  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  let document: { issuer?: unknown; jwks_uri?: unknown };
   try {
-    const response = await fetchImpl(url, { signal: AbortSignal.timeout(5000) });
-    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-    document = (await response.json()) as typeof document;
+    return (await discoverOidcIssuer(issuer, fetchImpl)).jwksUri;
   } catch (error) {
-    throw new OidcIssuerUnavailableError(`OIDC discovery failed: ${String(error)}`, { cause: error });
+    throw new OidcIssuerUnavailableError((error as Error).message, { cause: error });
   }
-  // OpenID Connect Discovery 1.0 §4.3: the document must name the issuer it was fetched for.
-  if (document.issuer !== issuer || typeof document.jwks_uri !== 'string') {
-    throw new OidcIssuerUnavailableError(
-      `${url} does not describe the issuer ${issuer} (its issuer is ${String(document.issuer)}, jwks_uri ${String(document.jwks_uri)}); check OIDC_ISSUER.`,
-    );
-  }
-  return new URL(document.jwks_uri);
 }

@@ -13,6 +13,7 @@ import { openApiDocument } from '../definition/openapi';
 import { DOCS_ASSET_PATH, DOCS_PATH, OPENAPI_PATH } from '../definition/openapi/docs-operations';
 import { NotFoundError } from '../domain/errors';
 import { escapeHtml } from '../domain/escape-html';
+import { contentSecurityPolicy } from '../runtime/content-security-policy';
 import type { HttpResponse } from '../runtime/http-response';
 
 /** The request as the docs need it: API Gateway's proxy event, read in a few places. */
@@ -23,17 +24,7 @@ export interface DocsRequest {
   requestContext: { stage: string; path: string; domainName?: string };
 }
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // swagger-ui's style sheet draws its icons as data: SVGs.
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 // The page names its document in data-url: an inline script would need a CSP exception.
 const INITIALIZER = `window.addEventListener('load', function () {
