@@ -43,7 +43,13 @@ import { Webhooks } from './constructs/webhooks';
 import { hasPrebuiltBundles } from './function-code';
 import { createPlatformFunction, findProjectRoot } from './function-defaults';
 import { grantNeeds } from './grants';
-import { consoleUrlEnvironment, type IdentityOptions, identityEnvironment, identityProblems } from './identity';
+import {
+  consoleSignInEnvironment,
+  consoleUrlEnvironment,
+  type IdentityOptions,
+  identityEnvironment,
+  identityProblems,
+} from './identity';
 import { type ConcurrencyOptions, isolateWorkloads } from './isolation';
 import { suppressPlatformFindings } from './nag-suppressions';
 import { throttlePublicRoutes } from './public-throttle';
@@ -427,6 +433,11 @@ export class ApiKeyPlatform extends Construct {
     // The team's identity provider, when people sign in with it (OIDC_*); without it OIDC tokens get 401.
     for (const [name, value] of Object.entries(identityEnvironment(props.identity))) {
       this.functions['management-authorizer'].addEnvironment(name, value);
+    }
+    // The console's sign-in with the identity provider (OIDC_ISSUER, OIDC_CONSOLE_*); it fetches the
+    // issuer's discovery document, a public https GET that needs no grant.
+    for (const [name, value] of Object.entries(consoleSignInEnvironment(props.identity))) {
+      this.functions.console.addEnvironment(name, value);
     }
     // Where console sign-in links point, when the team hosts the console elsewhere (CONSOLE_URL).
     for (const [name, value] of Object.entries(consoleUrlEnvironment(props.identity))) {

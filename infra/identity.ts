@@ -3,7 +3,12 @@
  * management API, and where console sign-in links point.
  */
 import { Token } from 'aws-cdk-lib';
-import type { consoleUrlConfig, oidcConfig } from '../functions/runtime/config';
+import {
+  type consoleSignInConfig,
+  type consoleUrlConfig,
+  type oidcConfig,
+  RESERVED_AUTHORIZE_PARAMS,
+} from '../functions/runtime/config';
 
 export interface OidcOptions {
   /**
@@ -27,6 +32,24 @@ export interface OidcOptions {
    * `custom:*` attributes) and would let anyone take over a member by typing their address.
    */
   emailVerifiedClaim?: string;
+  /**
+   * The console's "Sign in with your identity provider" button: a public client at the issuer
+   * (authorization code with PKCE, no secret) whose redirect URI is `<console>/sign-in`, and whose
+   * access tokens carry `audience`. Without it people sign in to the console by link only.
+   */
+  console?: ConsoleSignInOptions;
+}
+
+export interface ConsoleSignInOptions {
+  /** The public client's id (Cognito app client without a secret, Auth0 SPA, Okta SPA app). */
+  clientId: string;
+  /** Scopes asked for; `openid email` by default. */
+  scopes?: string[];
+  /**
+   * Extra parameters of the authorization request, when the provider needs them for an access
+   * token of the API: Auth0's `{ audience: 'https://api.acme.example' }`.
+   */
+  authorizeParams?: Record<string, string>;
 }
 
 export interface IdentityOptions {
@@ -38,6 +61,7 @@ export interface IdentityOptions {
 
 type OidcVariable = keyof typeof oidcConfig;
 type ConsoleUrlVariable = keyof typeof consoleUrlConfig;
+type ConsoleSignInVariable = keyof typeof consoleSignInConfig;
 
 /** One line per mistake, for ApiKeyPlatformPropsError. */
 export function identityProblems(identity: IdentityOptions | undefined): string[] {
@@ -55,6 +79,7 @@ export function identityProblems(identity: IdentityOptions | undefined): string[
         problems.push(`identity.oidc.${claim} is empty: leave it out for the default`);
       }
     }
+    problems.push(...consoleSignInProblems(oidc.console));
   }
   if (identity?.consoleUrl !== undefined && !isHttpsUrl(identity.consoleUrl)) {
     problems.push(`identity.consoleUrl must be an https URL; got '${identity.consoleUrl}'`);
@@ -72,6 +97,43 @@ export function identityEnvironment(identity: IdentityOptions | undefined): Part
     ...(oidc.subjectClaim && { OIDC_SUBJECT_CLAIM: oidc.subjectClaim }),
     ...(oidc.emailClaim && { OIDC_EMAIL_CLAIM: oidc.emailClaim }),
     ...(oidc.emailVerifiedClaim && { OIDC_EMAIL_VERIFIED_CLAIM: oidc.emailVerifiedClaim }),
+  };
+}
+
+function consoleSignInProblems(console: ConsoleSignInOptions | undefined): string[] {
+  if (!console) return [];
+  const problems: string[] = [];
+  if (!Token.isUnresolved(console.clientId) && console.clientId.trim() === '') {
+    problems.push('identity.oidc.console.clientId must name the public client the console signs people in with');
+  }
+  if (console.scopes?.some((scope) => !/^\S+$/.test(scope))) {
+    problems.push(
+      `identity.oidc.console.scopes must be single words such as 'openid'; got ${JSON.stringify(console.scopes)}`,
+    );
+  }
+  const reserved = Object.keys(console.authorizeParams ?? {}).filter((name) =>
+    RESERVED_AUTHORIZE_PARAMS.includes(name),
+  );
+  if (reserved.length > 0) {
+    problems.push(
+      `identity.oidc.console.authorizeParams may not set ${reserved.join(', ')}: the console sets them itself`,
+    );
+  }
+  return problems;
+}
+
+/** The console function's variables for its sign-in button (loadConsoleSignInConfig); none without identity.oidc.console. */
+export function consoleSignInEnvironment(
+  identity: IdentityOptions | undefined,
+): Partial<Record<ConsoleSignInVariable, string>> {
+  const oidc = identity?.oidc;
+  if (!oidc?.console) return {};
+  const { clientId, scopes, authorizeParams } = oidc.console;
+  return {
+    OIDC_ISSUER: oidc.issuer,
+    OIDC_CONSOLE_CLIENT_ID: clientId,
+    ...(scopes && { OIDC_CONSOLE_SCOPE: scopes.join(' ') }),
+    ...(authorizeParams && { OIDC_CONSOLE_AUTHORIZE_PARAMS: JSON.stringify(authorizeParams) }),
   };
 }
 

@@ -44,7 +44,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './gateway/events';
 import { type AuthorizerHandler, type ProxyHandler, startLocalGateway } from './gateway/gateway';
 import { localUsagePlanIds } from './gateway/usage-plans';
 import { type LocalIamOptions, localSecretArns, startLocalIam } from './iam/local-iam';
-import { LOCAL_OIDC_STATE_FILE_NAME, startDemoOidcProvider } from './oidc/local-oidc-provider';
+import { LOCAL_OIDC_CLIENT_ID, LOCAL_OIDC_STATE_FILE_NAME, startDemoOidcProvider } from './oidc/local-oidc-provider';
 import { repoRoot } from './paths';
 import { localPartnerKeysJson } from './secret-scanning-partner';
 import type { SqsHandler } from './sqs-event-source';
@@ -415,8 +415,13 @@ export async function startPlatform(options: PlatformOptions) {
       : undefined;
     if (oidc) {
       closers.push(oidc.close);
-      // Read by the management authorizer when it first loads, after startPlatform returns.
-      Object.assign(process.env, { OIDC_ISSUER: oidc.issuer, OIDC_AUDIENCE: oidc.audience });
+      // Read by the management authorizer and the console when they first load, after startPlatform
+      // returns: the console's sign-in button uses the provider's public client.
+      Object.assign(process.env, {
+        OIDC_ISSUER: oidc.issuer,
+        OIDC_AUDIENCE: oidc.audience,
+        OIDC_CONSOLE_CLIENT_ID: LOCAL_OIDC_CLIENT_ID,
+      });
     }
     const bootstrap: Bootstrap = {
       // First: an earlier start's bootstrap.json comes back whole, its URLs with its ports.

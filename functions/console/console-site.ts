@@ -9,6 +9,7 @@ import type { LoadedApi } from '../definition/active-api';
 import { CONSOLE_ASSET_PATH, CONSOLE_PATH } from '../definition/openapi/docs-operations';
 import { NotFoundError } from '../domain/errors';
 import { escapeHtml } from '../domain/escape-html';
+import { contentSecurityPolicy } from '../runtime/content-security-policy';
 import type { HttpResponse } from '../runtime/http-response';
 
 export interface ConsoleRequest {
@@ -23,20 +24,11 @@ export interface ConsoleBuild {
   file(name: string): string | undefined;
 }
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** Without OIDC sign-in the page talks to its own origin only. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 const INDEX_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': CONTENT_SECURITY_POLICY,
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -47,6 +39,19 @@ const ASSET_TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
 };
+
+/**
+ * The console's OIDC sign-in as the browser needs it: the configured public client
+ * (runtime/config.ts loadConsoleSignInConfig) and the endpoints of the issuer's discovery document.
+ */
+export interface ConsoleSignIn {
+  issuer: string;
+  clientId: string;
+  scope: string;
+  authorizeParams: Record<string, string>;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+}
 
 export interface ConsoleConfig {
   stages: { live: string; sandbox: string };
@@ -59,9 +64,16 @@ export interface ConsoleConfig {
     presets: Record<string, string>;
     levels: Record<string, { description: string; permissions: string[] }>;
   };
+  /** Present when people may sign in with the identity provider: the sign-in page offers it. */
+  signIn?: ConsoleSignIn;
 }
 
-export function answerConsole(api: LoadedApi, build: ConsoleBuild, request: ConsoleRequest): HttpResponse {
+export async function answerConsole(
+  api: LoadedApi,
+  build: ConsoleBuild,
+  request: ConsoleRequest,
+  loadSignIn: () => Promise<ConsoleSignIn | undefined> = async () => undefined,
+): Promise<HttpResponse> {
   if (request.resource === CONSOLE_ASSET_PATH) {
     const name = request.pathParameters?.asset ?? '';
     const type = ASSET_TYPES[name.slice(name.lastIndexOf('.') + 1)];
@@ -86,11 +98,21 @@ export function answerConsole(api: LoadedApi, build: ConsoleBuild, request: Cons
   } else if (request.resource !== CONSOLE_PATH) {
     throw new NotFoundError(`The console serves ${CONSOLE_PATH} and ${CONSOLE_PATH}/<page or file>.`);
   }
-  return { statusCode: 200, headers: INDEX_HEADERS, body: indexHtml(api, build, request) };
+  // Only the page needs the identity provider; its built files never wait for it.
+  const signIn = await loadSignIn();
+  return {
+    statusCode: 200,
+    headers: {
+      ...INDEX_HEADERS,
+      // The browser trades its sign-in code at the token endpoint, on the identity provider's origin.
+      'content-security-policy': contentSecurityPolicy(signIn ? [new URL(signIn.tokenEndpoint).origin] : []),
+    },
+    body: indexHtml(api, build, request, signIn),
+  };
 }
 
 /** The runtime config: the stages by name and the path before `/<stage>` on this host. */
-export function consoleConfig(api: LoadedApi, request: ConsoleRequest): ConsoleConfig {
+export function consoleConfig(api: LoadedApi, request: ConsoleRequest, signIn?: ConsoleSignIn): ConsoleConfig {
   const { stages, keyPrefix, name } = api.compiled;
   return {
     stages: { live: stages.live, sandbox: stages.sandbox },
@@ -104,6 +126,7 @@ export function consoleConfig(api: LoadedApi, request: ConsoleRequest): ConsoleC
       ),
       levels: api.compiled.levels,
     },
+    ...(signIn && { signIn }),
   };
 }
 
@@ -126,10 +149,10 @@ function consoleBase(request: ConsoleRequest): string {
   return at >= 0 ? path.slice(0, at + CONSOLE_PATH.length) : `/${request.requestContext.stage}${CONSOLE_PATH}`;
 }
 
-function indexHtml(api: LoadedApi, build: ConsoleBuild, request: ConsoleRequest): string {
+function indexHtml(api: LoadedApi, build: ConsoleBuild, request: ConsoleRequest, signIn?: ConsoleSignIn): string {
   const base = consoleBase(request);
   // JSON inside <script type="application/json">: `<` escaped so no value can close the element.
-  const config = JSON.stringify(consoleConfig(api, request)).replace(/</g, '\\u003c');
+  const config = JSON.stringify(consoleConfig(api, request, signIn)).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>

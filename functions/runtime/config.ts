@@ -147,6 +147,87 @@ export function loadOidcConfig(env: NodeJS.ProcessEnv = process.env): OidcSettin
     ...(config.OIDC_EMAIL_VERIFIED_CLAIM && { emailVerifiedClaim: config.OIDC_EMAIL_VERIFIED_CLAIM }),
   };
 }
+/**
+ * The console's "Sign in with your identity provider" (the construct's `identity.oidc.console`): the
+ * public client (PKCE, no secret) the browser signs people in with at OIDC_ISSUER, the scope it
+ * asks for, and extra authorization parameters some providers need for an access token of the API
+ * (Auth0's `audience`). Unset: the console signs people in by link only.
+ */
+export const consoleSignInConfig = {
+  OIDC_ISSUER: oidcConfig.OIDC_ISSUER,
+  OIDC_CONSOLE_CLIENT_ID: z.optional(z.string().check(z.minLength(1, 'OIDC_CONSOLE_CLIENT_ID is empty'))),
+  OIDC_CONSOLE_SCOPE: z.optional(
+    z.string().check(z.regex(/^\S+( \S+)*$/, 'OIDC_CONSOLE_SCOPE must be scopes separated by single spaces')),
+  ),
+  OIDC_CONSOLE_AUTHORIZE_PARAMS: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          isStringRecord,
+          'OIDC_CONSOLE_AUTHORIZE_PARAMS must be a JSON object of strings, such as {"audience":"https://api.example.com"}',
+        ),
+      ),
+  ),
+};
+
+/** What the console needs to send people to the identity provider; the endpoints come from its discovery document. */
+export interface ConsoleSignInSettings {
+  issuer: string;
+  clientId: string;
+  scope: string;
+  authorizeParams: Record<string, string>;
+}
+
+/** Parameters the console sets itself: a configured one would break the flow or its PKCE. */
+export const RESERVED_AUTHORIZE_PARAMS: readonly string[] = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+];
+
+/** The console's OIDC sign-in, or undefined when it has none; a client id without an issuer fails here. */
+export function loadConsoleSignInConfig(env: NodeJS.ProcessEnv = process.env): ConsoleSignInSettings | undefined {
+  const config = loadConfig(consoleSignInConfig, env);
+  if (!config.OIDC_CONSOLE_CLIENT_ID) return undefined;
+  if (!config.OIDC_ISSUER) {
+    throw new Error(
+      'Invalid configuration: OIDC_CONSOLE_CLIENT_ID needs OIDC_ISSUER, the identity provider the console signs people in with.',
+    );
+  }
+  const authorizeParams = JSON.parse(config.OIDC_CONSOLE_AUTHORIZE_PARAMS ?? '{}') as Record<string, string>;
+  const reserved = Object.keys(authorizeParams).filter((name) => RESERVED_AUTHORIZE_PARAMS.includes(name));
+  if (reserved.length > 0) {
+    throw new Error(
+      `Invalid configuration: OIDC_CONSOLE_AUTHORIZE_PARAMS may not set ${reserved.join(', ')}; the console sets ${RESERVED_AUTHORIZE_PARAMS.join(', ')} itself.`,
+    );
+  }
+  return {
+    issuer: config.OIDC_ISSUER,
+    clientId: config.OIDC_CONSOLE_CLIENT_ID,
+    scope: config.OIDC_CONSOLE_SCOPE ?? 'openid email',
+    authorizeParams,
+  };
+}
+
+function isStringRecord(raw: string): boolean {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((entry) => typeof entry === 'string')
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Where console sign-in links point (the construct's `identity.consoleUrl`); else the API's own `/<stage>/console`. */
 export const consoleUrlConfig = {
   CONSOLE_URL: z.optional(

@@ -84,6 +84,8 @@ const provider = new Provider(issuer, {
   jwks: state.jwks,
   cookies: { keys: state.cookieKeys },
   pkce: { required: () => true },
+  // The console trades its code from the browser: CORS for the origins of the client's redirect URIs.
+  clientBasedCORS: (_ctx, origin, client) => client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
   claims: { openid: ['sub'], email: ['email', 'email_verified'] },
   scopes: ['openid', 'email'],
   features: {

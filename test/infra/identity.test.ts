@@ -3,6 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { FUNCTIONS } from '../../functions/definition/functions';
+import { loadConsoleSignInConfig } from '../../functions/runtime/config';
 import { ApiKeyPlatform, ApiKeyPlatformPropsError } from '../../infra/api-key-platform';
 import { type IdentityOptions, identityEnvironment } from '../../infra/identity';
 import { teamApi, testApp } from './synth';
@@ -74,6 +75,55 @@ describe('ApiKeyPlatform identity', () => {
         OIDC_SUBJECT_CLAIM: 'oid',
       },
     });
+  });
+
+  it('gives the console function the issuer and its client for the sign-in button, as loadConsoleSignInConfig reads them', () => {
+    const { stack } = aPlatform({
+      oidc: {
+        ...OIDC,
+        console: {
+          clientId: 'spa-client',
+          scopes: ['openid', 'email', 'profile'],
+          authorizeParams: { audience: OIDC.audience },
+        },
+      },
+    });
+    const consoleVariables = oidcVariablesByFunction(stack)[FUNCTIONS.console.description];
+
+    expect(consoleVariables).toEqual({
+      OIDC_ISSUER: OIDC.issuer,
+      OIDC_CONSOLE_CLIENT_ID: 'spa-client',
+      OIDC_CONSOLE_SCOPE: 'openid email profile',
+      OIDC_CONSOLE_AUTHORIZE_PARAMS: JSON.stringify({ audience: OIDC.audience }),
+    });
+    expect(
+      loadConsoleSignInConfig(
+        Object.fromEntries(Object.entries(consoleVariables ?? {}).map(([k, v]) => [k, String(v)])),
+      ),
+    ).toEqual({
+      issuer: OIDC.issuer,
+      clientId: 'spa-client',
+      scope: 'openid email profile',
+      authorizeParams: { audience: OIDC.audience },
+    });
+  });
+
+  it('names each mistake in the console sign-in settings at synth', () => {
+    const attempt = () =>
+      aPlatform({
+        oidc: {
+          ...OIDC,
+          console: {
+            clientId: ' ',
+            scopes: ['openid email'],
+            authorizeParams: { redirect_uri: 'https://evil.example' },
+          },
+        },
+      });
+
+    expect(attempt).toThrow(/identity\.oidc\.console\.clientId must name the public client/);
+    expect(attempt).toThrow(/identity\.oidc\.console\.scopes must be single words/);
+    expect(attempt).toThrow(/identity\.oidc\.console\.authorizeParams may not set redirect_uri/);
   });
 
   it('spells the settings as the variables loadOidcConfig reads, the claims only when given', () => {

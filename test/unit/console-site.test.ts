@@ -8,6 +8,7 @@ import {
   CONTENT_SECURITY_POLICY,
   type ConsoleBuild,
   type ConsoleRequest,
+  type ConsoleSignIn,
   consoleAssetsDir,
   loadConsoleBuild,
 } from '../../functions/console/console-site';
@@ -37,8 +38,8 @@ function configOf(html: string): unknown {
 }
 
 describe('answerConsole', () => {
-  it('answers a built file with its type, cached for a year (its name is its hash)', () => {
-    const response = answerConsole(api, aBuild(), aPageRequest(`/live/console/${manifest.js}`));
+  it('answers a built file with its type, cached for a year (its name is its hash)', async () => {
+    const response = await answerConsole(api, aBuild(), aPageRequest(`/live/console/${manifest.js}`));
 
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe('console.log(1)');
@@ -53,8 +54,8 @@ describe('answerConsole', () => {
     '/live/console',
     '/live/console/sign-in',
     '/live/console/keys',
-  ])('answers the page for %s, never cached, under a strict CSP', (path) => {
-    const response = answerConsole(api, aBuild(), aPageRequest(path));
+  ])('answers the page for %s, never cached, under a strict CSP', async (path) => {
+    const response = await answerConsole(api, aBuild(), aPageRequest(path));
 
     expect(response.statusCode).toBe(200);
     expect(response.headers).toMatchObject({
@@ -74,8 +75,8 @@ describe('answerConsole', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
   });
 
-  it("carries the definition's stages, key prefix and name, and the path before the stage", () => {
-    const response = answerConsole(api, aBuild(), aPageRequest('/v2/sandbox/console/keys', 'sandbox'));
+  it("carries the definition's stages, key prefix and name, and the path before the stage", async () => {
+    const response = await answerConsole(api, aBuild(), aPageRequest('/v2/sandbox/console/keys', 'sandbox'));
 
     expect(configOf(response.body)).toMatchObject({
       stages: { live: leadbaseApi.compiled.stages.live, sandbox: leadbaseApi.compiled.stages.sandbox },
@@ -86,8 +87,8 @@ describe('answerConsole', () => {
     });
   });
 
-  it("carries the definition's resources, presets and levels for the key form", () => {
-    const response = answerConsole(api, aBuild(), aPageRequest());
+  it("carries the definition's resources, presets and levels for the key form", async () => {
+    const response = await answerConsole(api, aBuild(), aPageRequest());
 
     expect((configOf(response.body) as { permissions: unknown }).permissions).toEqual({
       resources: leadbaseApi.compiled.resources,
@@ -103,10 +104,10 @@ describe('answerConsole', () => {
     });
   });
 
-  it('escapes < in the config so no value can close its script element', () => {
+  it('escapes < in the config so no value can close its script element', async () => {
     const named = loadApi({ ...leadbaseApi.compiled, name: 'Evil</script><script>alert(1)</script>' });
 
-    const response = answerConsole(named, aBuild(), aPageRequest());
+    const response = await answerConsole(named, aBuild(), aPageRequest());
 
     expect(response.body).not.toContain('</script><script>alert(1)');
     expect((configOf(response.body) as { productName: string }).productName).toBe(
@@ -118,8 +119,42 @@ describe('answerConsole', () => {
     'console.OLD999.js',
     'console.OLD999.css',
     'console.ABC123.js.map',
-  ])('refuses a script or style that is not this build (%s) with 404, not the page', (asset) => {
-    expect(() => answerConsole(api, aBuild(), aPageRequest(`/live/console/${asset}`))).toThrow(NotFoundError);
+  ])('refuses a script or style that is not this build (%s) with 404, not the page', async (asset) => {
+    await expect(answerConsole(api, aBuild(), aPageRequest(`/live/console/${asset}`))).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('answerConsole with OIDC sign-in', () => {
+  const signIn: ConsoleSignIn = {
+    issuer: 'https://id.example.com/',
+    clientId: 'console-client',
+    scope: 'openid email',
+    authorizeParams: { audience: 'https://api.example.com' },
+    authorizationEndpoint: 'https://id.example.com/authorize',
+    tokenEndpoint: 'https://tokens.example.net/oauth/token',
+  };
+
+  it("hands the page the client and endpoints, and lets it reach only the token endpoint's origin", async () => {
+    const response = await answerConsole(api, aBuild(), aPageRequest(), async () => signIn);
+
+    expect((configOf(response.body) as { signIn: unknown }).signIn).toEqual(signIn);
+    expect(response.headers['content-security-policy']).toContain("connect-src 'self' https://tokens.example.net;");
+    expect(response.headers['content-security-policy']).not.toContain('id.example.com');
+  });
+
+  it('serves the page without sign-in when the provider is unavailable', async () => {
+    const response = await answerConsole(api, aBuild(), aPageRequest(), async () => undefined);
+
+    expect(configOf(response.body)).not.toHaveProperty('signIn');
+    expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('never asks the provider for a built file', async () => {
+    const loadSignIn = jest.fn(async () => signIn);
+
+    await answerConsole(api, aBuild(), aPageRequest(`/live/console/${manifest.js}`), loadSignIn);
+
+    expect(loadSignIn).not.toHaveBeenCalled();
   });
 });
 

@@ -16,6 +16,7 @@ import {
 import { LocaleContext, storedLocale, storeLocale } from './i18n';
 import { Layout } from './Layout';
 import { translate } from './messages';
+import { completeOidcSignIn, OidcSignInError, providerAnswerInUrl } from './oidc-sign-in';
 import { navigateTo } from './router';
 import { SignedOut, type SignedOutReason } from './SignedOut';
 import {
@@ -24,13 +25,14 @@ import {
   forgetToken,
   LinkRefusedError,
   linkTokenInUrl,
+  storedSessionId,
   storedToken,
   storeToken,
 } from './session';
 
 type State =
   | { kind: 'starting' }
-  | { kind: 'signed-out'; reason: SignedOutReason }
+  | { kind: 'signed-out'; reason: SignedOutReason; detail?: string }
   | { kind: 'ready'; token: string; me: Me; organization: Organization };
 
 const ENVIRONMENT_KEY = 'console.environment';
@@ -114,6 +116,7 @@ export function App({ config }: { config: ConsoleConfig }) {
   useEffect(() => {
     const start = async () => {
       const link = linkTokenInUrl();
+      const answer = config.signIn ? providerAnswerInUrl() : undefined;
       let token = storedToken();
       if (link) {
         dropLinkFromUrl();
@@ -124,6 +127,21 @@ export function App({ config }: { config: ConsoleConfig }) {
         } catch (error) {
           forgetToken();
           setState({ kind: 'signed-out', reason: error instanceof LinkRefusedError ? 'link' : 'error' });
+          return;
+        }
+      } else if (answer && config.signIn) {
+        dropLinkFromUrl();
+        forgetToken();
+        try {
+          token = await completeOidcSignIn(config.signIn, answer);
+          storeToken(token);
+        } catch (error) {
+          const refused = error instanceof OidcSignInError && error.reason === 'refused';
+          setState({
+            kind: 'signed-out',
+            reason: refused ? 'sso-refused' : 'sso-failed',
+            ...(error instanceof OidcSignInError && { detail: error.error }),
+          });
           return;
         }
       }
@@ -137,7 +155,8 @@ export function App({ config }: { config: ConsoleConfig }) {
         setState({ kind: 'ready', token, me, organization });
       } catch {
         forgetToken();
-        setState({ kind: 'signed-out', reason: 'ended' });
+        // A fresh token from the provider that the API refuses names a person it cannot map to a member.
+        setState({ kind: 'signed-out', reason: answer ? 'sso-not-member' : 'ended' });
       }
     };
     void start();
@@ -160,9 +179,10 @@ export function App({ config }: { config: ConsoleConfig }) {
   }, []);
   const signOut = useCallback(async () => {
     const token = storedToken();
-    // Every person may end their own session, read-only ones included; should the call fail (the
-    // network, an expired session), the token is still forgotten here, where it lived.
-    if (token) {
+    // Every person may end their own console session, read-only ones included; should the call fail
+    // (the network, an expired session), the token is still forgotten here, where it lived. An
+    // identity provider's token has no session to end: forgetting it is signing out of the console.
+    if (token && storedSessionId()) {
       await clientFor(config, token, config.stages.live, () => undefined)
         .POST('/v1/console-sessions/sign-out')
         .catch(() => undefined);
@@ -203,7 +223,15 @@ export function App({ config }: { config: ConsoleConfig }) {
           {translate(locale, 'shell.signingIn')}
         </p>
       )}
-      {state.kind === 'signed-out' && <SignedOut reason={state.reason} locale={locale} onLocale={setLocale} />}
+      {state.kind === 'signed-out' && (
+        <SignedOut
+          reason={state.reason}
+          detail={state.detail}
+          signIn={config.signIn}
+          locale={locale}
+          onLocale={setLocale}
+        />
+      )}
       {context && (
         <ConsoleContextValue.Provider value={context}>
           <Layout

@@ -1,26 +1,63 @@
+import { useState } from 'preact/hooks';
+import type { ConsoleSignIn } from './config';
 import type { Locale } from './context';
 import { useT } from './i18n';
 import { LocaleSwitch } from './LocaleSwitch';
+import { providerName, startOidcSignIn } from './oidc-sign-in';
 
-export type SignedOutReason = 'none' | 'link' | 'ended' | 'signed-out' | 'error';
+export type SignedOutReason =
+  | 'none'
+  | 'link'
+  | 'ended'
+  | 'signed-out'
+  | 'error'
+  | 'sso-refused'
+  | 'sso-failed'
+  | 'sso-not-member';
 
-/** Why there is no console and how to get in: a link from an owner or admin. */
+/**
+ * Why there is no console and how to get in: the team's identity provider when it is set up, and a
+ * link from an owner or admin always.
+ */
 export function SignedOut({
   reason,
+  detail,
+  signIn,
   locale,
   onLocale,
 }: {
   reason: SignedOutReason;
+  detail?: string;
+  signIn?: ConsoleSignIn;
   locale: Locale;
   onLocale: (locale: Locale) => void;
 }) {
   const t = useT();
+  const [leaving, setLeaving] = useState(false);
+  const provider = signIn ? providerName(signIn) : '';
+  const leave = () => {
+    if (!signIn) return;
+    setLeaving(true);
+    startOidcSignIn(signIn).catch(() => setLeaving(false));
+  };
   return (
     <main class="signed-out" id="main">
       <h1>{t('shell.signedOut.title')}</h1>
       {reason === 'link' && <p role="alert">{t('shell.signedOut.expired')}</p>}
       {reason === 'ended' && <p role="alert">{t('shell.sessionEnded')}</p>}
-      <p>{t('shell.signedOut.body')}</p>
+      {reason === 'sso-refused' && (
+        <p role="alert">{t('shell.signedOut.ssoRefused', { provider, error: detail ?? '' })}</p>
+      )}
+      {reason === 'sso-failed' && <p role="alert">{t('shell.signedOut.ssoFailed', { provider })}</p>}
+      {reason === 'sso-not-member' && <p role="alert">{t('shell.signedOut.ssoNotMember', { provider })}</p>}
+      {signIn && (
+        <p>
+          <button type="button" class="button-primary" onClick={leave} disabled={leaving}>
+            {t('shell.signedOut.sso', { provider })}
+          </button>
+        </p>
+      )}
+      <p>{t(signIn ? 'shell.signedOut.bodyOr' : 'shell.signedOut.body')}</p>
       <LocaleSwitch locale={locale} onLocale={onLocale} />
     </main>
   );

@@ -8,7 +8,18 @@ export interface ConsoleConfig {
   apiBase: string;
   keyPrefix: string;
   productName: string;
-  oidc?: { issuer: string; clientId: string; audience: string };
+  /** Present when people may sign in with the team's identity provider (functions/console/console-sign-in.ts). */
+  signIn?: ConsoleSignIn;
+}
+
+/** The identity provider's public client and endpoints, as the console function discovered them. */
+export interface ConsoleSignIn {
+  issuer: string;
+  clientId: string;
+  scope: string;
+  authorizeParams: Record<string, string>;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
 }
 
 export function readConfig(doc: Document = document): ConsoleConfig {

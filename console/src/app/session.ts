@@ -21,6 +21,15 @@ export function storeToken(token: string, sessionId?: string): void {
   if (sessionId) sessionStorage.setItem(SESSION_ID_KEY, sessionId);
 }
 
+/** The console session behind the stored token; none when the token is the identity provider's. */
+export function storedSessionId(): string | undefined {
+  try {
+    return sessionStorage.getItem(SESSION_ID_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function forgetToken(): void {
   try {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -41,7 +50,7 @@ export function consoleHome(): string {
   return location.pathname.replace(/\/sign-in\/?$/, '');
 }
 
-/** Drops the link from the address bar and history before anything else runs. */
+/** Drops the link (or the identity provider's answer) from the address bar and history before anything else runs. */
 export function dropLinkFromUrl(): void {
   history.replaceState(null, '', `${consoleHome()}#/keys`);
 }

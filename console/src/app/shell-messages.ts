@@ -25,8 +25,15 @@ export const messages = {
     'shell.signedOut.body':
       'To open the console, use a sign-in link. An owner or admin creates one for you (POST /v1/console-sessions, or npm start prints one locally). A link works once, within an hour.',
     'shell.signedOut.expired': 'That sign-in link was already used or has expired. Ask for a new one.',
+    'shell.signedOut.bodyOr':
+      'Or use a sign-in link: an owner or admin creates one for you (POST /v1/console-sessions). A link works once, within an hour.',
+    'shell.signedOut.sso': 'Sign in with {provider}',
+    'shell.signedOut.ssoRefused': 'Signing in at {provider} was cancelled or refused ({error}).',
+    'shell.signedOut.ssoFailed': 'Signing in at {provider} did not complete. Try again.',
+    'shell.signedOut.ssoNotMember':
+      'You signed in at {provider}, but not as a member of this organization. Ask an owner or admin to invite your email address.',
     'shell.signingIn': 'Signing in…',
-    'shell.sessionEnded': 'Your session ended. Sign in again with a new link.',
+    'shell.sessionEnded': 'Your session ended. Sign in again.',
   },
   de: {
     'shell.productName': 'API',
@@ -54,7 +61,15 @@ export const messages = {
     'shell.signedOut.body':
       'Öffnen Sie die Konsole mit einem Anmeldelink. Ein Owner oder Admin erstellt ihn für Sie (POST /v1/console-sessions, lokal gibt npm start einen aus). Ein Link funktioniert einmal, innerhalb einer Stunde.',
     'shell.signedOut.expired': 'Dieser Anmeldelink wurde schon benutzt oder ist abgelaufen. Bitten Sie um einen neuen.',
+    'shell.signedOut.bodyOr':
+      'Oder nutzen Sie einen Anmeldelink: Ein Owner oder Admin erstellt ihn für Sie (POST /v1/console-sessions). Ein Link funktioniert einmal, innerhalb einer Stunde.',
+    'shell.signedOut.sso': 'Mit {provider} anmelden',
+    'shell.signedOut.ssoRefused': 'Die Anmeldung bei {provider} wurde abgebrochen oder abgelehnt ({error}).',
+    'shell.signedOut.ssoFailed':
+      'Die Anmeldung bei {provider} wurde nicht abgeschlossen. Versuchen Sie es noch einmal.',
+    'shell.signedOut.ssoNotMember':
+      'Sie haben sich bei {provider} angemeldet, aber nicht als Mitglied dieser Organisation. Bitten Sie einen Owner oder Admin, Ihre E-Mail-Adresse einzuladen.',
     'shell.signingIn': 'Anmeldung läuft…',
-    'shell.sessionEnded': 'Ihre Sitzung ist beendet. Melden Sie sich mit einem neuen Link an.',
+    'shell.sessionEnded': 'Ihre Sitzung ist beendet. Melden Sie sich erneut an.',
   },
 };

@@ -1,0 +1,69 @@
+/**
+ * The console's OIDC sign-in for its page: the configured client plus the issuer's endpoints from
+ * its discovery document, fetched once per instance. An identity provider that is down or
+ * misconfigured costs people the "Sign in with …" button, never the console: the page is served
+ * without it (sign-in links still work) and discovery is tried again a minute later.
+ */
+import { discoverOidcIssuer } from '../adapters/oidc-discovery';
+import type { ConsoleSignInSettings } from '../runtime/config';
+import type { ConsoleSignIn } from './console-site';
+
+/** Long enough that a page load during an outage waits at most once a minute. */
+export const SIGN_IN_RETRY_AFTER_MS = 60_000;
+/** A discovery answer is kept this long, so a provider's moved endpoints are picked up within the hour. */
+export const SIGN_IN_KEPT_MS = 3_600_000;
+/** The page waits at most this long for the provider's discovery document. */
+const DISCOVERY_TIMEOUT_MS = 2_000;
+
+export interface ConsoleSignInDeps {
+  discover?: typeof discoverOidcIssuer;
+  now?: () => number;
+  /** Once per failed discovery: why the page has no sign-in button. */
+  onUnavailable: (reason: string, error?: unknown) => void;
+}
+
+export function consoleSignInLoader(
+  settings: ConsoleSignInSettings,
+  deps: ConsoleSignInDeps,
+): () => Promise<ConsoleSignIn | undefined> {
+  const discover = deps.discover ?? discoverOidcIssuer;
+  const now = deps.now ?? Date.now;
+  let held: { value: ConsoleSignIn | undefined; until: number } | undefined;
+  let pending: Promise<ConsoleSignIn | undefined> | undefined;
+
+  const fetchSignIn = async (): Promise<ConsoleSignIn | undefined> => {
+    try {
+      const discovered = await discover(settings.issuer, fetch, DISCOVERY_TIMEOUT_MS);
+      if (!discovered.authorizationEndpoint || !discovered.tokenEndpoint) {
+        deps.onUnavailable(
+          `The discovery document of ${settings.issuer} names no https authorization_endpoint and token_endpoint; the console offers sign-in links only.`,
+        );
+        held = { value: undefined, until: now() + SIGN_IN_RETRY_AFTER_MS };
+        return undefined;
+      }
+      const value: ConsoleSignIn = {
+        ...settings,
+        authorizationEndpoint: discovered.authorizationEndpoint.href,
+        tokenEndpoint: discovered.tokenEndpoint.href,
+      };
+      held = { value, until: now() + SIGN_IN_KEPT_MS };
+      return value;
+    } catch (error) {
+      deps.onUnavailable(
+        `The identity provider ${settings.issuer} could not be discovered; the console offers sign-in links only for a minute.`,
+        error,
+      );
+      held = { value: undefined, until: now() + SIGN_IN_RETRY_AFTER_MS };
+      return undefined;
+    }
+  };
+
+  return async () => {
+    if (held && now() < held.until) return held.value;
+    // Concurrent page loads share one discovery.
+    pending ??= fetchSignIn().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+}
