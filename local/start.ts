@@ -81,6 +81,7 @@ API key platform is running locally (no AWS account needed), serving the ${examp
   Email inbox:     ${bootstrap.emailInboxUrl}   (reminder and webhook emails; /store as JSON)
   Webhooks:        npm run webhook-receiver -- --register   (a demo receiver, in another terminal)
   OIDC issuer:     ${bootstrap.oidcIssuer}   (development sign-in for the demo's people, no password; client "console", audience api-key-platform)
+                   the console's "Sign in with" button uses it: ${bootstrap.liveUrl}/console
   IAM:             ${iam.enabled ? "each function's AWS calls are checked against its synthesized role (LOCAL_IAM=off to skip)" : 'not enforced (LOCAL_IAM=off)'}
 
 Everything above is in ${bootstrapFile}; the example's state in ${dataDir}. Try:
