@@ -41,6 +41,13 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
     return { page, requests };
   }
 
+  /** From the console's signed-out page through the provider's development login and consent. */
+  async function signInAtProvider(page: Page, email: string): Promise<void> {
+    await providerButton(page).click();
+    await page.getByRole('button', { name: email }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+
   const providerButton = (page: Page) => page.getByRole('button', { name: `Sign in with ${new URL(issuer).host}` });
 
   it('offers the provider on the signed-out page, with no serious axe violation', async () => {
@@ -85,9 +92,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
   it('signs out by forgetting the token: a provider token has no console session to end', async () => {
     const { page, requests } = await aRecordedPage();
     await page.goto(consoleUrl);
-    await providerButton(page).click();
-    await page.getByRole('button', { name: DEMO_OWNER_EMAIL }).click();
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await signInAtProvider(page, DEMO_OWNER_EMAIL);
     await page.getByRole('navigation', { name: 'Console' }).waitFor({ timeout: 20_000 });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -97,6 +102,31 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
     await expect(page.evaluate(() => (globalThis as any).sessionStorage.getItem('console.session'))).resolves.toBe(
       null,
     );
+  });
+
+  it('lets a person of two organizations choose one by name, and then acts in that one only', async () => {
+    const email = 'both@demo.example';
+    expect((await platform.admin.post('/v1/members', { email, role: 'admin' })).status).toBe(201);
+    const other = await platform.createOrganization({ name: 'Other Corp', ownerEmail: email });
+    const demoName = (await platform.admin.get('/v1/whoami')).body.organization.name as string;
+    await platform.createKey({ name: 'Demo-only key' });
+    await platform.createKey({ name: 'Other Corp reporting' }, other.admin);
+    const { page } = await aRecordedPage();
+    await page.goto(consoleUrl);
+
+    await signInAtProvider(page, email);
+    await page.getByRole('heading', { name: 'Choose an organization' }).waitFor();
+    const offered = await page.locator('.organization-choices button').allTextContents();
+    await expectNoSeriousAxeViolations(page);
+    await screenshot(page, 'oidc-choose-organization');
+    await page.getByRole('button', { name: 'Other Corp' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor({ timeout: 20_000 });
+
+    expect(offered.sort()).toEqual([demoName, 'Other Corp'].sort());
+    await page.getByText('Other Corp reporting').waitFor();
+    await expect(page.getByText('Demo-only key').count()).resolves.toBe(0);
+    const chosen = await page.evaluate(() => (globalThis as any).sessionStorage.getItem('console.organizationId'));
+    expect(chosen).toBe(other.organization.id);
   });
 
   it("says so when the provider refuses, naming the provider's error", async () => {

@@ -1,10 +1,12 @@
 /**
- * The shell's states: signing in by link, signed out, loading who is signed in, and the console.
+ * The shell's states: signing in by link or at the identity provider, signed out, choosing one of
+ * several organizations, loading who is signed in, and the console.
  * The link is dropped from the URL before it is exchanged, so it never stays in history.
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { type ApiClient, createClient } from '../../../sdk/src/client';
-import { type ConsoleConfig, stageUrl } from './config';
+import { ApiError } from '../../../sdk/src/errors';
+import { ChooseOrganization, type OrganizationChoice } from './ChooseOrganization';
+import type { ConsoleConfig } from './config';
 import {
   type ConsoleContext,
   ConsoleContextValue,
@@ -27,65 +29,18 @@ import {
   linkTokenInUrl,
   storedSessionId,
   storedToken,
+  storeOrganizationId,
   storeToken,
 } from './session';
+import { clientFor, loadMe, organizationChoices } from './signed-in-client';
 
 type State =
   | { kind: 'starting' }
   | { kind: 'signed-out'; reason: SignedOutReason; detail?: string }
+  | { kind: 'choose-organization'; token: string; choices: OrganizationChoice[] }
   | { kind: 'ready'; token: string; me: Me; organization: Organization };
 
 const ENVIRONMENT_KEY = 'console.environment';
-
-/** A fetch that reports a refused session (401) so the shell can sign out. */
-function sessionFetch(onUnauthorized: () => void) {
-  return async (request: Request): Promise<Response> => {
-    const response = await fetch(request);
-    if (response.status === 401) onUnauthorized();
-    return response;
-  };
-}
-
-function clientFor(config: ConsoleConfig, token: string, stage: string, onUnauthorized: () => void): ApiClient {
-  return createClient({
-    baseUrl: stageUrl(config, stage),
-    apiKey: token,
-    keyHeader: 'authorization',
-    fetch: sessionFetch(onUnauthorized),
-  });
-}
-
-interface WhoAmI {
-  memberId: string;
-  email: string;
-  role: Me['role'];
-  readOnly: boolean;
-  organizationId: string;
-  permissions: string[];
-  accounts: '*' | string[];
-  organization?: Organization;
-}
-
-async function loadMe(config: ConsoleConfig, token: string, onUnauthorized: () => void) {
-  const api = clientFor(config, token, config.stages.live, onUnauthorized);
-  const whoami = (await api.GET('/v1/whoami')) as unknown as WhoAmI;
-  const me: Me = {
-    memberId: whoami.memberId,
-    email: whoami.email,
-    role: whoami.role,
-    readOnly: whoami.readOnly,
-    organizationId: whoami.organizationId,
-    permissions: whoami.permissions,
-    accounts: whoami.accounts,
-  };
-  const organization: Organization = whoami.organization ?? {
-    id: whoami.organizationId,
-    name: whoami.organizationId,
-    locale: 'en',
-    accounts: [],
-  };
-  return { me, organization };
-}
 
 /** How long after it is raised a notice still follows the person to the next page. */
 const NOTICE_SURVIVES_MS = 1_000;
@@ -123,6 +78,8 @@ export function App({ config }: { config: ConsoleConfig }) {
         try {
           const exchanged = await exchangeLink(config, link);
           token = exchanged.token;
+          // Nothing of an earlier sign-in in this tab (an organization chosen) carries over.
+          forgetToken();
           storeToken(token, exchanged.sessionId);
         } catch (error) {
           forgetToken();
@@ -153,7 +110,11 @@ export function App({ config }: { config: ConsoleConfig }) {
         const { me, organization } = await loadMe(config, token, endSession);
         if (!storedLocale()) setLocaleState(organization.locale);
         setState({ kind: 'ready', token, me, organization });
-      } catch {
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'organization_required') {
+          setState({ kind: 'choose-organization', token, choices: await organizationChoices(config, token, error) });
+          return;
+        }
         forgetToken();
         // A fresh token from the provider that the API refuses names a person it cannot map to a member.
         setState({ kind: 'signed-out', reason: answer ? 'sso-not-member' : 'ended' });
@@ -177,6 +138,21 @@ export function App({ config }: { config: ConsoleConfig }) {
     sessionStorage.setItem(ENVIRONMENT_KEY, next);
     setEnvironmentState(next);
   }, []);
+  const chooseOrganization = useCallback(
+    async (organizationId: string) => {
+      if (state.kind !== 'choose-organization') return;
+      storeOrganizationId(organizationId);
+      try {
+        const { me, organization } = await loadMe(config, state.token, endSession);
+        if (!storedLocale()) setLocaleState(organization.locale);
+        setState({ kind: 'ready', token: state.token, me, organization });
+      } catch {
+        forgetToken();
+        setState({ kind: 'signed-out', reason: 'ended' });
+      }
+    },
+    [config, state, endSession],
+  );
   const signOut = useCallback(async () => {
     const token = storedToken();
     // Every person may end their own console session, read-only ones included; should the call fail
@@ -228,6 +204,14 @@ export function App({ config }: { config: ConsoleConfig }) {
           reason={state.reason}
           detail={state.detail}
           signIn={config.signIn}
+          locale={locale}
+          onLocale={setLocale}
+        />
+      )}
+      {state.kind === 'choose-organization' && (
+        <ChooseOrganization
+          choices={state.choices}
+          onChoose={(id) => void chooseOrganization(id)}
           locale={locale}
           onLocale={setLocale}
         />

@@ -52,7 +52,7 @@ export function SignedOut({
       {reason === 'sso-not-member' && <p role="alert">{t('shell.signedOut.ssoNotMember', { provider })}</p>}
       {signIn && (
         <p>
-          <button type="button" class="button-primary" onClick={leave} disabled={leaving}>
+          <button type="button" class="button button-primary" onClick={leave} disabled={leaving}>
             {t('shell.signedOut.sso', { provider })}
           </button>
         </p>

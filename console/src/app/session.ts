@@ -7,6 +7,7 @@ import { stageUrl } from './config';
 
 const TOKEN_KEY = 'console.session';
 const SESSION_ID_KEY = 'console.sessionId';
+const ORGANIZATION_KEY = 'console.organizationId';
 
 export function storedToken(): string | undefined {
   try {
@@ -30,10 +31,27 @@ export function storedSessionId(): string | undefined {
   }
 }
 
+/**
+ * The organization a person of several chose after signing in with the identity provider: sent as
+ * X-Organization-Id, since their token names the person, not the organization.
+ */
+export function storedOrganizationId(): string | undefined {
+  try {
+    return sessionStorage.getItem(ORGANIZATION_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function storeOrganizationId(organizationId: string): void {
+  sessionStorage.setItem(ORGANIZATION_KEY, organizationId);
+}
+
 export function forgetToken(): void {
   try {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(SESSION_ID_KEY);
+    sessionStorage.removeItem(ORGANIZATION_KEY);
   } catch {
     // Nothing stored.
   }

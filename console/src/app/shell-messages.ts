@@ -32,6 +32,9 @@ export const messages = {
     'shell.signedOut.ssoFailed': 'Signing in at {provider} did not complete. Try again.',
     'shell.signedOut.ssoNotMember':
       'You signed in at {provider}, but not as a member of this organization. Ask an owner or admin to invite your email address.',
+    'shell.chooseOrganization.title': 'Choose an organization',
+    'shell.chooseOrganization.body':
+      'You are a member of several organizations. Which one do you want to manage? Sign out to choose another.',
     'shell.signingIn': 'Signing in…',
     'shell.sessionEnded': 'Your session ended. Sign in again.',
   },
@@ -69,6 +72,9 @@ export const messages = {
       'Die Anmeldung bei {provider} wurde nicht abgeschlossen. Versuchen Sie es noch einmal.',
     'shell.signedOut.ssoNotMember':
       'Sie haben sich bei {provider} angemeldet, aber nicht als Mitglied dieser Organisation. Bitten Sie einen Owner oder Admin, Ihre E-Mail-Adresse einzuladen.',
+    'shell.chooseOrganization.title': 'Organisation wählen',
+    'shell.chooseOrganization.body':
+      'Sie sind Mitglied mehrerer Organisationen. Welche möchten Sie verwalten? Melden Sie sich ab, um eine andere zu wählen.',
     'shell.signingIn': 'Anmeldung läuft…',
     'shell.sessionEnded': 'Ihre Sitzung ist beendet. Melden Sie sich erneut an.',
   },
