@@ -55,6 +55,8 @@ export interface OidcIdentity {
   email?: string;
   /** Only the verified claim (`email_verified` for `email`) as the boolean true counts: a person is mapped by email only then. */
   emailVerified: boolean;
+  /** The token's `exp` (ISO 8601): a console session the person creates with it must end by then. */
+  expiresAt: string;
 }
 
 /**
@@ -117,12 +119,16 @@ function identityOf(
 ): OidcIdentity | undefined {
   const subject = payload[claims.subjectClaim];
   if (typeof subject !== 'string' || subject === '') return undefined;
+  // jwtVerify required exp and checked it is a number; one past what a Date holds names no end at all.
+  const expiresAt = new Date((payload.exp as number) * 1000);
+  if (Number.isNaN(expiresAt.getTime())) return undefined;
   const email = payload[claims.emailClaim];
   return {
     issuer: claims.issuer,
     subject,
     ...(typeof email === 'string' && email !== '' && { email }),
     emailVerified: claims.emailVerifiedClaim !== undefined && payload[claims.emailVerifiedClaim] === true,
+    expiresAt: expiresAt.toISOString(),
   };
 }
 

@@ -11,7 +11,7 @@ import { callerHeaderContext } from '../definition/caller-headers';
 import { valuesOf } from '../domain/keys/presented-key';
 import type { Member } from '../domain/members/member-model';
 import { rightsOfMember } from '../domain/members/member-rights';
-import type { OidcPerson } from '../domain/members/oidc-person';
+import type { OidcSignIn } from '../domain/members/oidc-person';
 import { denyPolicy, type MethodArn, parseMethodArn } from '../domain/policy';
 import type { VerifiedSession } from '../domain/sessions/session-verify';
 import { type PersonGrant, personDenial, personPolicy, readsOnly } from './person-policy';
@@ -37,8 +37,8 @@ export interface ManagementAuthorizerDeps {
   session: (token: string) => Promise<VerifiedSession | undefined>;
   /** The member as stored now (or at most a second ago): a removal or a role change shows at once. */
   member: (organizationId: string, memberId: string) => Promise<Member | undefined>;
-  /** The person an OIDC token names (verified, mapped to a member); absent when OIDC is not configured. */
-  oidcPerson?: (token: string, organizationHint: string | undefined) => Promise<OidcPerson | undefined>;
+  /** The person an OIDC token names (verified, mapped to a member) and its expiry; absent when OIDC is not configured. */
+  oidcPerson?: (token: string, organizationHint: string | undefined) => Promise<OidcSignIn | undefined>;
   /** The organization's gateway API key: its usage plan applies to people as to keys. */
   organizationUsageKey: (organizationId: string) => Promise<string | undefined>;
   log?: { personRefused(reason: PersonRefusal, sourceIp: string): void };
@@ -49,6 +49,8 @@ interface Person {
   readOnly: boolean;
   authMethod: 'session' | 'oidc';
   sessionId?: string;
+  /** An OIDC token's expiry (ISO 8601): a console session this person creates ends by then. */
+  credentialExpiresAt?: string;
 }
 
 export function createManagementAuthorizer(deps: ManagementAuthorizerDeps) {
@@ -83,7 +85,12 @@ export function createManagementAuthorizer(deps: ManagementAuthorizerDeps) {
     const person = await deps.oidcPerson(credential.token, organizationHint);
     if (!person) return refuse('oidc-invalid');
     if (person.kind === 'choose-organization') return chooseOrganizationAnswer(arn, person.organizationIds);
-    return personAnswer(arn, { member: person.member, readOnly: false, authMethod: 'oidc' });
+    return personAnswer(arn, {
+      member: person.member,
+      readOnly: false,
+      authMethod: 'oidc',
+      credentialExpiresAt: person.tokenExpiresAt,
+    });
   };
 
   async function personAnswer(arn: MethodArn, person: Person): Promise<APIGatewayAuthorizerResult> {
@@ -107,6 +114,8 @@ export function createManagementAuthorizer(deps: ManagementAuthorizerDeps) {
         readOnly: String(readsOnly(grant)),
         authMethod: person.authMethod,
         ...(person.sessionId && { sessionId: person.sessionId }),
+        // A session's end is read afresh where it matters; an OIDC token's is known only here.
+        ...(person.credentialExpiresAt && { credentialExpiresAt: person.credentialExpiresAt }),
         organizationId: member.organizationId,
         environment,
         permissions: JSON.stringify(rights.permissions),

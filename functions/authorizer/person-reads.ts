@@ -6,7 +6,7 @@
  */
 import { IN_AUTHORIZER_CACHE_MS } from '../definition/api';
 import type { Member } from '../domain/members/member-model';
-import type { OidcPerson } from '../domain/members/oidc-person';
+import type { OidcSignIn } from '../domain/members/oidc-person';
 import type { VerifiedSession } from '../domain/sessions/session-verify';
 import { ttlCache } from '../runtime/ttl-cache';
 
@@ -33,7 +33,7 @@ export function keptForASecond(reads: PersonReads, now: () => number = Date.now)
 }
 
 /** The person an OIDC token names (verified, mapped to a member), for an X-Organization-Id hint. */
-export type OidcPersonRead = (token: string, organizationHint: string | undefined) => Promise<OidcPerson | undefined>;
+export type OidcPersonRead = (token: string, organizationHint: string | undefined) => Promise<OidcSignIn | undefined>;
 
 /** Tokens are JWTs of a few KB each: fewer of them than of session ids. */
 const MAX_OIDC_ENTRIES = 1000;

@@ -43,6 +43,7 @@ export const personAuthorizerContext = z.object({
   readOnly: z.union([z.boolean(), z.enum(['true', 'false']).transform((raw) => raw === 'true')]),
   authMethod: z.enum(['session', 'oidc']),
   sessionId: z.string().optional(),
+  credentialExpiresAt: z.iso.datetime().optional(),
   organizationId: z.string(),
   environment: z.enum(KEY_ENVIRONMENTS),
   permissions: authorizerContext.shape.permissions,
@@ -100,10 +101,19 @@ export function platformContextOf(
   if (!parsed.success) {
     throw new MissingCallerError('This route must sit behind the management authorizer.', { cause: parsed.error });
   }
-  const { memberId, email, role, readOnly, authMethod, sessionId } = parsed.data;
+  const { memberId, email, role, readOnly, authMethod, sessionId, credentialExpiresAt } = parsed.data;
   return {
     ...parsed.data,
-    actor: { kind: 'member', memberId, email, role, readOnly, authMethod, ...(sessionId && { sessionId }) },
+    actor: {
+      kind: 'member',
+      memberId,
+      email,
+      role,
+      readOnly,
+      authMethod,
+      ...(sessionId && { sessionId }),
+      ...(credentialExpiresAt && { credentialExpiresAt }),
+    },
   };
 }
 

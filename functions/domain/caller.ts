@@ -20,6 +20,11 @@ export interface MemberActor {
   readOnly: boolean;
   authMethod: 'session' | 'oidc';
   sessionId?: string;
+  /**
+   * When the OIDC token the person called with expires (ISO 8601), as the management authorizer
+   * verified it: a console session they create ends by then. Absent for console sessions.
+   */
+  credentialExpiresAt?: string;
 }
 
 export type Actor = KeyActor | MemberActor;

@@ -56,7 +56,9 @@ export const handler = createManagementAuthorizer({
   ...(verifier && {
     oidcPerson: oidcPersonKeptForASecond(async (token, organizationHint) => {
       const claims = await verifier.verify(token);
-      return claims && personOfClaims(claims, oidcMembers, organizationHint);
+      if (!claims) return undefined;
+      const person = await personOfClaims(claims, oidcMembers, organizationHint);
+      return person?.kind === 'member' ? { ...person, tokenExpiresAt: claims.expiresAt } : person;
     }),
   }),
   organizationUsageKey: ttlCache(

@@ -67,6 +67,19 @@ describe('OIDC sign-in on the local stack', () => {
     expect(named.body.items).toEqual(keysOfOther.body.items);
   });
 
+  it('ends a console session the person creates by the token’s exp, however long it was asked for', async () => {
+    const email = 'lent@demo.example';
+    await platform.admin.post('/v1/members', { email, role: 'viewer' });
+    const { access_token: token } = await signInAtLocalOidc(issuer, platform.bootstrap.ownerEmail);
+
+    const created = await platform
+      .live(token, { keyHeader: 'bearer' })
+      .post('/v1/console-sessions', { email, expiresInSeconds: 604_800 });
+
+    expect(created.status).toBe(201);
+    expect(created.body.expiresAt).toBe(new Date((decodeJwt(token).exp as number) * 1000).toISOString());
+  });
+
   it('refuses a token signed by another key under the provider’s key id', async () => {
     const { access_token: genuine } = await signInAtLocalOidc(issuer, platform.bootstrap.ownerEmail);
     const forger = await generateKeyPair('ES256');

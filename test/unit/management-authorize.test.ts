@@ -5,9 +5,9 @@ import {
   type ManagementAuthorizerDeps,
 } from '../../functions/authorizer/management-authorize';
 import { keptForASecond, oidcPersonKeptForASecond } from '../../functions/authorizer/person-reads';
-import { personAuthorizerContext } from '../../functions/domain/caller-context';
+import { personAuthorizerContext, platformContextOf } from '../../functions/domain/caller-context';
 import type { Member } from '../../functions/domain/members/member-model';
-import type { OidcPerson } from '../../functions/domain/members/oidc-person';
+import type { OidcSignIn } from '../../functions/domain/members/oidc-person';
 import { type PolicyDocument, policyAllows } from '../../functions/domain/policy';
 import type { ConsoleSession } from '../../functions/domain/sessions/session-model';
 import { newSessionId, newSessionToken, sessionTokenHash } from '../../functions/domain/sessions/session-token';
@@ -169,6 +169,8 @@ describe('createManagementAuthorizer', () => {
         callerAccounts: 'acc_1',
       });
       expect(result.context).not.toHaveProperty('keyId');
+      // A session's own end is read afresh where it matters (domain/sessions/session-service.ts).
+      expect(result.context).not.toHaveProperty('credentialExpiresAt');
       expect(Object.values(result.context ?? {}).every((value) => typeof value === 'string')).toBe(true);
       expect(personAuthorizerContext.safeParse(result.context).success).toBe(true);
     });
@@ -294,6 +296,7 @@ describe('createManagementAuthorizer', () => {
 
   describe('an OIDC token', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJl';
+    const TOKEN_EXPIRES_AT = new Date(NOW.getTime() + 300_000).toISOString();
 
     it('answers 401 when OIDC is not configured', async () => {
       const { authorize, refused } = managementAuthorizer();
@@ -304,7 +307,9 @@ describe('createManagementAuthorizer', () => {
 
     it('answers as the member it maps to, passing the X-Organization-Id hint', async () => {
       const member = aMember({ role: 'owner' });
-      const oidcPerson = jest.fn(async (): Promise<OidcPerson | undefined> => ({ kind: 'member', member }));
+      const oidcPerson = jest.fn(
+        async (): Promise<OidcSignIn | undefined> => ({ kind: 'member', member, tokenExpiresAt: TOKEN_EXPIRES_AT }),
+      );
       const { authorize } = managementAuthorizer({ oidcPerson });
 
       const result = await authorize(anAuthorizerEvent({ headers: { ...bearer(jwt), 'X-Organization-Id': 'org_1' } }));
@@ -315,10 +320,28 @@ describe('createManagementAuthorizer', () => {
       expect(result.context).not.toHaveProperty('sessionId');
     });
 
+    it("carries the token's expiry to the handlers, as a string, so a session it creates ends by then", async () => {
+      const member = aMember({ role: 'owner' });
+      const { authorize } = managementAuthorizer({
+        oidcPerson: async () => ({ kind: 'member', member, tokenExpiresAt: TOKEN_EXPIRES_AT }),
+      });
+
+      const result = await authorize(anAuthorizerEvent({ headers: bearer(jwt) }));
+
+      expect(result.context).toMatchObject({ credentialExpiresAt: TOKEN_EXPIRES_AT });
+      expect(Object.values(result.context ?? {}).every((value) => typeof value === 'string')).toBe(true);
+      expect(platformContextOf(result.context).actor).toMatchObject({
+        authMethod: 'oidc',
+        credentialExpiresAt: TOKEN_EXPIRES_AT,
+      });
+    });
+
     it('maps a token once a second per organization named, so a burst reads the member store once', async () => {
       const clock = aManualClock();
       const member = aMember({ role: 'owner' });
-      const mapped = jest.fn(async (): Promise<OidcPerson | undefined> => ({ kind: 'member', member }));
+      const mapped = jest.fn(
+        async (): Promise<OidcSignIn | undefined> => ({ kind: 'member', member, tokenExpiresAt: TOKEN_EXPIRES_AT }),
+      );
       const { authorize } = managementAuthorizer({ oidcPerson: oidcPersonKeptForASecond(mapped, clock.now) });
       const call = (headers: Record<string, string> = {}) =>
         authorize(anAuthorizerEvent({ headers: { ...bearer(jwt), ...headers } }));

@@ -69,13 +69,25 @@ function aVerifier(fetchImpl: typeof fetch, now = () => NOW_S * 1000, overrides 
 }
 
 describe('createOidcVerifier', () => {
-  it('answers the subject and the verified email of a good token', async () => {
+  it('answers the subject, the verified email and the expiry of a good token', async () => {
     const issuer = await anIssuer();
     const token = await issuer.sign({});
 
     const identity = await aVerifier(issuer.fetch).verify(token);
 
-    expect(identity).toEqual({ issuer: ISSUER, subject: 'user-1', email: 'ada@acme.example', emailVerified: true });
+    expect(identity).toEqual({
+      issuer: ISSUER,
+      subject: 'user-1',
+      email: 'ada@acme.example',
+      emailVerified: true,
+      expiresAt: new Date((NOW_S + 600) * 1000).toISOString(),
+    });
+  });
+
+  it('refuses a token whose exp is past any date: it would name no end for what it signs in', async () => {
+    const issuer = await anIssuer();
+
+    expect(await aVerifier(issuer.fetch).verify(await issuer.sign({ exp: 1e16 }))).toBeUndefined();
   });
 
   it.each(OIDC_ALGORITHMS)('accepts %s', async (alg) => {

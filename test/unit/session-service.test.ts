@@ -67,8 +67,11 @@ function aPersonCaller(
       memberId: CALLER_ID,
       email: 'caller@acme.example',
       readOnly: false,
-      // Signed in through the identity provider unless a test names its console session (sessionId).
-      authMethod: actor.sessionId ? 'session' : 'oidc',
+      // Signed in through the identity provider unless a test names its console session (sessionId),
+      // with a token that outlasts the sessions asked for below unless a test says otherwise.
+      ...(actor.sessionId
+        ? { authMethod: 'session' }
+        : { authMethod: 'oidc', credentialExpiresAt: new Date(NOW.getTime() + 24 * HOUR_MS).toISOString() }),
       ...actor,
     },
     organizationId: 'org_1',
@@ -334,15 +337,69 @@ describe('createSession by a console session: never outlives the session that as
     expect(sessions.sessions.size).toBe(0);
   });
 
-  it('leaves an OIDC sign-in its asked lifetime: the identity provider vouches on every token', async () => {
+  it('refuses (403) when the calling session has expired since the authorizer saw it, and writes nothing', async () => {
+    const { deps, sessions, time } = aService([aPerson(), callerAs({ role: 'admin' })]);
+    const own = await createSession(deps, aKeyCaller(), { target: { memberId: CALLER_ID }, expiresInSeconds: 3600 });
+    time.advance(HOUR_MS);
+
+    const attempt = createSession(deps, aPersonCaller({ role: 'admin', sessionId: own.session.id }), { target: ada });
+
+    await expect(attempt).rejects.toThrow(ForbiddenError);
+    await expect(attempt).rejects.toThrow(/has ended/);
+    expect([...sessions.sessions.keys()]).toEqual([own.session.id]);
+  });
+
+  it('refuses (403) a calling session of another organization, and writes nothing', async () => {
+    const { deps, sessions } = aService([aPerson(), callerAs({ role: 'admin' })]);
+    const own = await createSession(deps, aKeyCaller(), { target: { memberId: CALLER_ID } });
+    sessions.sessions.set(own.session.id, { ...own.session, organizationId: 'org_2' });
+
+    const attempt = createSession(deps, aPersonCaller({ role: 'admin', sessionId: own.session.id }), { target: ada });
+
+    await expect(attempt).rejects.toThrow(ForbiddenError);
+    await expect(attempt).rejects.toThrow(/has ended/);
+    expect([...sessions.sessions.keys()]).toEqual([own.session.id]);
+  });
+});
+
+describe('createSession by an OIDC sign-in: never outlives the token that asks', () => {
+  it("ends the new session, and its link, by the token's exp, however long it was asked for", async () => {
+    const { deps, sessions } = aService([aPerson(), callerAs({ role: 'admin' })]);
+    const tokenExpiresAt = new Date(NOW.getTime() + 300_000).toISOString();
+
+    const { session } = await createSession(
+      deps,
+      aPersonCaller({ role: 'admin', authMethod: 'oidc', credentialExpiresAt: tokenExpiresAt }),
+      { target: ada, expiresInSeconds: 604_800 },
+    );
+
+    expect(session.expiresAt).toBe(tokenExpiresAt);
+    expect([...sessions.links.values()][0]?.expiresAt).toBe(tokenExpiresAt);
+  });
+
+  it('keeps the asked lifetime when it ends before the token', async () => {
     const { deps } = aService([aPerson(), callerAs({ role: 'admin' })]);
 
     const { session } = await createSession(deps, aPersonCaller({ role: 'admin', authMethod: 'oidc' }), {
       target: ada,
-      expiresInSeconds: 604_800,
+      expiresInSeconds: 3600,
     });
 
-    expect(session.expiresAt).toBe(new Date(NOW.getTime() + 168 * HOUR_MS).toISOString());
+    expect(session.expiresAt).toBe(new Date(NOW.getTime() + HOUR_MS).toISOString());
+  });
+
+  it.each([
+    ['unknown (no credentialExpiresAt)', undefined],
+    ['already past', new Date(NOW.getTime() - 1000).toISOString()],
+  ])('refuses (403) when the token expiry is %s, and writes nothing', async (_, credentialExpiresAt) => {
+    const { deps, sessions } = aService([aPerson(), callerAs({ role: 'admin' })]);
+    const caller = aPersonCaller({ role: 'admin', authMethod: 'oidc', credentialExpiresAt });
+
+    const attempt = createSession(deps, caller, { target: ada });
+
+    await expect(attempt).rejects.toThrow(ForbiddenError);
+    await expect(attempt).rejects.toThrow(/OIDC token has expired, or its expiry is unknown/);
+    expect(sessions.sessions.size).toBe(0);
   });
 });
 

@@ -27,6 +27,15 @@ export type OidcPerson =
   | { kind: 'choose-organization'; organizationIds: string[] };
 
 /**
+ * A sign-in with a verified token: the person it names and, for a member, when the token expires
+ * (its `exp`, ISO 8601). The provider vouches for the person only until then, so a console session
+ * they create ends by then too (domain/sessions/session-service.ts).
+ */
+export type OidcSignIn =
+  | Exclude<OidcPerson, { kind: 'member' }>
+  | (Extract<OidcPerson, { kind: 'member' }> & { tokenExpiresAt: string });
+
+/**
  * undefined: not a member (of the hinted organization), the email is unverified and no subject is
  * linked, or the member changed under the sign-in (removed, linked to another subject meanwhile).
  */

@@ -228,9 +228,9 @@ async function sessionActorOf(
 }
 
 /**
- * The latest a new session may end: never after the key or the console session that asks for it,
- * so a key's expiry or a 1-hour session can't be stretched into a 7-day one. An OIDC sign-in has no
- * such end: the identity provider vouches for the person afresh on every token.
+ * The latest a new session may end: never after the key, the console session or the OIDC token that
+ * asks for it, so a key's expiry, a 1-hour session or a 5-minute token can't be stretched into a
+ * 7-day session: the identity provider vouches for the person only until the token's `exp`.
  */
 async function latestEndOf(
   deps: Pick<SessionServiceDeps, 'sessions' | 'clock'>,
@@ -238,7 +238,16 @@ async function latestEndOf(
   acting: ActingPerson,
 ): Promise<number> {
   if (acting.key?.expiresAt !== undefined) return Date.parse(acting.key.expiresAt);
-  if (caller.actor.kind !== 'member' || caller.actor.authMethod !== 'session') return Number.POSITIVE_INFINITY;
+  if (caller.actor.kind !== 'member') return Number.POSITIVE_INFINITY;
+  if (caller.actor.authMethod === 'oidc') {
+    // Fail closed without the expiry (an authorizer that did not pass it on): a guessed cap such as
+    // an hour could outlast the token, and the person can always sign in again.
+    const tokenEnd = Date.parse(caller.actor.credentialExpiresAt ?? '');
+    if (!(tokenEnd > deps.clock().getTime())) {
+      throw new ForbiddenError('The OIDC token has expired, or its expiry is unknown; sign in again.');
+    }
+    return tokenEnd;
+  }
   // Read afresh, as the authorizer's answer may be a second old: a session revoked since hands out nothing.
   const own = caller.actor.sessionId ? await deps.sessions.get(caller.actor.sessionId) : undefined;
   if (!own || own.organizationId !== caller.organizationId || Date.parse(own.expiresAt) <= deps.clock().getTime()) {
