@@ -50,6 +50,14 @@ export interface ConsoleSignInOptions {
    * token of the API: Auth0's `{ audience: 'https://api.acme.example' }`.
    */
   authorizeParams?: Record<string, string>;
+  /**
+   * Which of the provider's tokens the console sends to the API: `access` (default; its `aud` must
+   * be `oidc.audience` and it must carry the person's email, which Auth0 and Okta add only by a
+   * rule) or `id`, the ID token, whose `aud` is `clientId` and which carries `email` and
+   * `email_verified` (Cognito, whose access tokens have neither): then set `oidc.audience` to
+   * `clientId`.
+   */
+  token?: 'access' | 'id';
 }
 
 export interface IdentityOptions {
@@ -79,7 +87,7 @@ export function identityProblems(identity: IdentityOptions | undefined): string[
         problems.push(`identity.oidc.${claim} is empty: leave it out for the default`);
       }
     }
-    problems.push(...consoleSignInProblems(oidc.console));
+    problems.push(...consoleSignInProblems(oidc.console, oidc.audience));
   }
   if (identity?.consoleUrl !== undefined && !isHttpsUrl(identity.consoleUrl)) {
     problems.push(`identity.consoleUrl must be an https URL; got '${identity.consoleUrl}'`);
@@ -100,15 +108,33 @@ export function identityEnvironment(identity: IdentityOptions | undefined): Part
   };
 }
 
-function consoleSignInProblems(console: ConsoleSignInOptions | undefined): string[] {
+function consoleSignInProblems(console: ConsoleSignInOptions | undefined, identityAudience: string): string[] {
   if (!console) return [];
   const problems: string[] = [];
   if (!Token.isUnresolved(console.clientId) && console.clientId.trim() === '') {
     problems.push('identity.oidc.console.clientId must name the public client the console signs people in with');
   }
+  if (console.scopes !== undefined && console.scopes.length === 0) {
+    problems.push("identity.oidc.console.scopes is empty: leave it out for 'openid email'");
+  }
   if (console.scopes?.some((scope) => !/^\S+$/.test(scope))) {
     problems.push(
       `identity.oidc.console.scopes must be single words such as 'openid'; got ${JSON.stringify(console.scopes)}`,
+    );
+  }
+  const notStrings = Object.entries(console.authorizeParams ?? {}).filter(([, value]) => typeof value !== 'string');
+  if (notStrings.length > 0) {
+    problems.push(
+      `identity.oidc.console.authorizeParams values must be strings; ${notStrings.map(([name]) => name).join(', ')} is not`,
+    );
+  }
+  if (console.token !== undefined && console.token !== 'access' && console.token !== 'id') {
+    problems.push(`identity.oidc.console.token must be 'access' or 'id'; got '${String(console.token)}'`);
+  }
+  const resolved = !Token.isUnresolved(console.clientId) && !Token.isUnresolved(identityAudience);
+  if (console.token === 'id' && resolved && identityAudience !== console.clientId) {
+    problems.push(
+      "identity.oidc.console.token 'id' sends ID tokens, whose aud is the client: set identity.oidc.audience to identity.oidc.console.clientId",
     );
   }
   const reserved = Object.keys(console.authorizeParams ?? {}).filter((name) =>
@@ -134,6 +160,7 @@ export function consoleSignInEnvironment(
     OIDC_CONSOLE_CLIENT_ID: clientId,
     ...(scopes && { OIDC_CONSOLE_SCOPE: scopes.join(' ') }),
     ...(authorizeParams && { OIDC_CONSOLE_AUTHORIZE_PARAMS: JSON.stringify(authorizeParams) }),
+    ...(oidc.console.token && { OIDC_CONSOLE_TOKEN: oidc.console.token }),
   };
 }
 

@@ -408,7 +408,9 @@ export async function startPlatform(options: PlatformOptions) {
           endpoints,
           tableName: TABLE_NAME,
           organizationId: demo.organizationId,
-          consoleRedirectUri: `${gatewayUrl}/${api.compiled.stages.live}/console/sign-in`,
+          consoleRedirectUris: [api.compiled.stages.live, api.compiled.stages.sandbox].map(
+            (stage) => `${gatewayUrl}/${stage}/console/sign-in`,
+          ),
           // Beside the definition: in dataDir its signing key outlives a restart, and so do its tokens.
           stateFile: join(definitionDir, LOCAL_OIDC_STATE_FILE_NAME),
         })

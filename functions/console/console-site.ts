@@ -11,6 +11,7 @@ import { NotFoundError } from '../domain/errors';
 import { escapeHtml } from '../domain/escape-html';
 import { contentSecurityPolicy } from '../runtime/content-security-policy';
 import type { HttpResponse } from '../runtime/http-response';
+import type { ConsoleConfig, ConsoleSignIn } from './console-config';
 
 export interface ConsoleRequest {
   resource: string;
@@ -40,33 +41,7 @@ const ASSET_TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8',
 };
 
-/**
- * The console's OIDC sign-in as the browser needs it: the configured public client
- * (runtime/config.ts loadConsoleSignInConfig) and the endpoints of the issuer's discovery document.
- */
-export interface ConsoleSignIn {
-  issuer: string;
-  clientId: string;
-  scope: string;
-  authorizeParams: Record<string, string>;
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
-}
-
-export interface ConsoleConfig {
-  stages: { live: string; sandbox: string };
-  apiBase: string;
-  keyPrefix: string;
-  productName: string;
-  /** The definition's resources, presets (name → description) and levels: the key form's choices (pages/keys). */
-  permissions: {
-    resources: Record<string, string[]>;
-    presets: Record<string, string>;
-    levels: Record<string, { description: string; permissions: string[] }>;
-  };
-  /** Present when people may sign in with the identity provider: the sign-in page offers it. */
-  signIn?: ConsoleSignIn;
-}
+export type { ConsoleConfig, ConsoleSignIn } from './console-config';
 
 export async function answerConsole(
   api: LoadedApi,
@@ -98,8 +73,9 @@ export async function answerConsole(
   } else if (request.resource !== CONSOLE_PATH) {
     throw new NotFoundError(`The console serves ${CONSOLE_PATH} and ${CONSOLE_PATH}/<page or file>.`);
   }
-  // Only the page needs the identity provider; its built files never wait for it.
-  const signIn = await loadSignIn();
+  // Only the page needs the identity provider; its built files never wait for it. Whatever goes
+  // wrong there costs the page its sign-in button, never the page.
+  const signIn = await loadSignIn().catch(() => undefined);
   return {
     statusCode: 200,
     headers: {
@@ -117,6 +93,7 @@ export function consoleConfig(api: LoadedApi, request: ConsoleRequest, signIn?: 
   return {
     stages: { live: stages.live, sandbox: stages.sandbox },
     apiBase: apiBasePath(request),
+    consolePath: consoleBase(request),
     keyPrefix,
     productName: name,
     permissions: {

@@ -110,7 +110,7 @@ export const sessionSecretConfig = { SESSION_SECRET_ID: required('SESSION_SECRET
 
 /**
  * People's sign-in with the team's identity provider (the construct's `identity.oidc`): the issuer
- * exactly as its tokens spell `iss`, the audience its access tokens carry, and the claims that name
+ * exactly as its tokens spell `iss`, the audience (aud) of the tokens people send, and the claims that name
  * the person. Unset: OIDC tokens are refused.
  */
 export const oidcConfig = {
@@ -159,6 +159,7 @@ export const consoleSignInConfig = {
   OIDC_CONSOLE_SCOPE: z.optional(
     z.string().check(z.regex(/^\S+( \S+)*$/, 'OIDC_CONSOLE_SCOPE must be scopes separated by single spaces')),
   ),
+  OIDC_CONSOLE_TOKEN: z.optional(z.enum(['access', 'id'], "OIDC_CONSOLE_TOKEN must be 'access' or 'id'")),
   OIDC_CONSOLE_AUTHORIZE_PARAMS: z.optional(
     z
       .string()
@@ -177,6 +178,8 @@ export interface ConsoleSignInSettings {
   clientId: string;
   scope: string;
   authorizeParams: Record<string, string>;
+  /** The provider's token the console sends: its access token, or its ID token (Cognito's carries the email). */
+  token: 'access' | 'id';
 }
 
 /** Parameters the console sets itself: a configured one would break the flow or its PKCE. */
@@ -188,6 +191,11 @@ export const RESERVED_AUTHORIZE_PARAMS: readonly string[] = [
   'state',
   'code_challenge',
   'code_challenge_method',
+  'nonce',
+  // The code must come back in the query of <console>/sign-in, and nothing may replace the above.
+  'response_mode',
+  'request',
+  'request_uri',
 ];
 
 /** The console's OIDC sign-in, or undefined when it has none; a client id without an issuer fails here. */
@@ -211,6 +219,7 @@ export function loadConsoleSignInConfig(env: NodeJS.ProcessEnv = process.env): C
     clientId: config.OIDC_CONSOLE_CLIENT_ID,
     scope: config.OIDC_CONSOLE_SCOPE ?? 'openid email',
     authorizeParams,
+    token: config.OIDC_CONSOLE_TOKEN ?? 'access',
   };
 }
 

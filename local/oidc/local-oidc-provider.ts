@@ -26,8 +26,8 @@ export const LOCAL_OIDC_TEST_REDIRECT_URI = 'http://127.0.0.1/callback';
 export interface LocalOidcProviderOptions {
   /** Where its signing key, cookie keys and port are kept between starts; in memory without it. */
   stateFile?: string;
-  /** The console's sign-in page on the local gateway. */
-  consoleRedirectUri: string;
+  /** The console's sign-in pages on the local gateway, one per stage. */
+  consoleRedirectUris: string[];
   /** Lower-case emails of the people who may sign in, asked on every login form. */
   people: () => Promise<string[]>;
 }
@@ -46,7 +46,7 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
       ...process.env,
       OIDC_PROVIDER_CONFIG: JSON.stringify({
         stateFile: options.stateFile,
-        redirectUris: [options.consoleRedirectUri, LOCAL_OIDC_TEST_REDIRECT_URI],
+        redirectUris: [...options.consoleRedirectUris, LOCAL_OIDC_TEST_REDIRECT_URI],
         resource: LOCAL_OIDC_RESOURCE,
         audience: LOCAL_OIDC_AUDIENCE,
       }),
@@ -94,7 +94,7 @@ export async function startDemoOidcProvider(options: {
   endpoints: LocalEndpoints;
   tableName: string;
   organizationId: string;
-  consoleRedirectUri: string;
+  consoleRedirectUris: string[];
   stateFile?: string;
 }): Promise<LocalOidcProvider> {
   const clients = localClients(options.endpoints);
@@ -104,7 +104,7 @@ export async function startDemoOidcProvider(options: {
   const members = new DynamoMemberStore(clients.documents, options.tableName);
   try {
     const provider = await startLocalOidcProvider({
-      consoleRedirectUri: options.consoleRedirectUri,
+      consoleRedirectUris: options.consoleRedirectUris,
       ...(options.stateFile && { stateFile: options.stateFile }),
       people: async () => (await members.list(options.organizationId)).map((member) => member.email).sort(),
     });

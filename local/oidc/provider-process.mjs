@@ -87,6 +87,8 @@ const provider = new Provider(issuer, {
   // The console trades its code from the browser: CORS for the origins of the client's redirect URIs.
   clientBasedCORS: (_ctx, origin, client) => client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
   claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+  // The ID token carries the email as Cognito's does, for a console that sends ID tokens (token 'id').
+  conformIdTokenClaims: false,
   scopes: ['openid', 'email'],
   features: {
     devInteractions: { enabled: false },

@@ -10,6 +10,7 @@ import {
   DEMO_OWNER_EMAIL,
   expectNoSeriousAxeViolations,
   screenshot,
+  signInByLink,
   startConsoleBrowser,
 } from '../support/console-browser';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -129,15 +130,45 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
     expect(chosen).toBe(other.organization.id);
   });
 
-  it("says so when the provider refuses, naming the provider's error", async () => {
-    const { page } = await aRecordedPage();
+  it("says so when the provider refuses this tab's sign-in, naming the provider's error", async () => {
+    const { page, requests } = await aRecordedPage();
+    await page.goto(consoleUrl);
+    await providerButton(page).click();
+    await page.waitForURL((url) => url.href.startsWith(issuer));
+    const state = requests
+      .map((request) => new URL(request.url()))
+      .find((url) => url.href.startsWith(issuer) && url.searchParams.has('state'))
+      ?.searchParams.get('state');
 
-    await page.goto(`${consoleUrl}/sign-in?error=access_denied&state=whatever`);
+    await page.goto(`${consoleUrl}/sign-in?error=access_denied&state=${state}`);
 
     await expect(page.getByRole('alert').textContent()).resolves.toBe(
       `Signing in at ${new URL(issuer).host} was cancelled or refused (access_denied).`,
     );
     expect(new URL(page.url()).search).toBe('');
+  });
+
+  it('leaves a signed-in tab signed in when an answer it never asked for arrives', async () => {
+    const { page } = await aRecordedPage();
+    await signInByLink(page, platform);
+
+    await page.goto(`${consoleUrl}/sign-in?error=access_denied&state=forged-state`);
+    await page.getByRole('navigation', { name: 'Console' }).waitFor({ timeout: 20_000 });
+
+    const stored = await page.evaluate(() => (globalThis as any).sessionStorage.getItem('console.session'));
+    expect(stored).toMatch(/^cs_/);
+    expect(new URL(page.url()).search).toBe('');
+  });
+
+  it('signs in from the sandbox console too, back to the sandbox console', async () => {
+    const { page } = await aRecordedPage();
+    const sandboxConsole = `${platform.bootstrap.sandboxUrl}/console`;
+    await page.goto(sandboxConsole);
+
+    await signInAtProvider(page, DEMO_OWNER_EMAIL);
+    await page.getByRole('navigation', { name: 'Console' }).waitFor({ timeout: 20_000 });
+
+    expect(page.url().startsWith(`${sandboxConsole}#/keys`)).toBe(true);
   });
 
   it('refuses a code this tab never asked for, without trading it at the provider', async () => {

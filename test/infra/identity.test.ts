@@ -105,6 +105,7 @@ describe('ApiKeyPlatform identity', () => {
       clientId: 'spa-client',
       scope: 'openid email profile',
       authorizeParams: { audience: OIDC.audience },
+      token: 'access',
     });
   });
 
@@ -124,6 +125,21 @@ describe('ApiKeyPlatform identity', () => {
     expect(attempt).toThrow(/identity\.oidc\.console\.clientId must name the public client/);
     expect(attempt).toThrow(/identity\.oidc\.console\.scopes must be single words/);
     expect(attempt).toThrow(/identity\.oidc\.console\.authorizeParams may not set redirect_uri/);
+  });
+
+  it.each([
+    [{ clientId: 'spa', scopes: [] }, /scopes is empty/],
+    [{ clientId: 'spa', authorizeParams: { audience: 1 as unknown as string } }, /values must be strings; audience/],
+    [{ clientId: 'spa', token: 'refresh' as 'id' }, /token must be 'access' or 'id'/],
+    [{ clientId: 'spa', token: 'id' as const }, /set identity\.oidc\.audience to identity\.oidc\.console\.clientId/],
+  ])('refuses at synth what the console function would refuse at cold start: %j', (console, message) => {
+    expect(() => aPlatform({ oidc: { ...OIDC, console } })).toThrow(message);
+  });
+
+  it("hands an ID-token console its token choice when the audience is the console's client", () => {
+    const { stack } = aPlatform({ oidc: { ...OIDC, audience: 'spa', console: { clientId: 'spa', token: 'id' } } });
+
+    expect(oidcVariablesByFunction(stack)[FUNCTIONS.console.description]).toMatchObject({ OIDC_CONSOLE_TOKEN: 'id' });
   });
 
   it('spells the settings as the variables loadOidcConfig reads, the claims only when given', () => {

@@ -10,6 +10,7 @@ const aSettings = (overrides: Partial<ConsoleSignInSettings> = {}): ConsoleSignI
   clientId: 'console-client',
   scope: 'openid email',
   authorizeParams: {},
+  token: 'access',
   ...overrides,
 });
 
@@ -50,6 +51,15 @@ describe('loadConsoleSignInConfig', () => {
     });
   });
 
+  it("sends the ID token when told (OIDC_CONSOLE_TOKEN=id), and refuses any other token's name", () => {
+    const env = { OIDC_ISSUER: ISSUER, OIDC_CONSOLE_CLIENT_ID: 'console-client' };
+
+    expect(loadConsoleSignInConfig({ ...env, OIDC_CONSOLE_TOKEN: 'id' })?.token).toBe('id');
+    expect(() => loadConsoleSignInConfig({ ...env, OIDC_CONSOLE_TOKEN: 'refresh' })).toThrow(
+      /OIDC_CONSOLE_TOKEN must be 'access' or 'id'/,
+    );
+  });
+
   it('fails fast when a client id comes without an issuer', () => {
     expect(() => loadConsoleSignInConfig({ OIDC_CONSOLE_CLIENT_ID: 'console-client' })).toThrow(
       /OIDC_CONSOLE_CLIENT_ID needs OIDC_ISSUER/,
@@ -62,6 +72,8 @@ describe('loadConsoleSignInConfig', () => {
     ['not json', /JSON object of strings/],
     ['{"redirect_uri":"https://evil.example"}', /may not set redirect_uri/],
     ['{"code_challenge_method":"plain"}', /may not set code_challenge_method/],
+    ['{"response_mode":"form_post"}', /may not set response_mode/],
+    ['{"request_uri":"urn:x"}', /may not set request_uri/],
   ])('refuses authorization parameters %s', (params, message) => {
     expect(() =>
       loadConsoleSignInConfig({
@@ -141,6 +153,7 @@ describe('consoleSignInLoader', () => {
       clientId: 'console-client',
       scope: 'openid email',
       authorizeParams: { audience: 'api' },
+      token: 'access',
       authorizationEndpoint: 'https://id.example.com/authorize',
       tokenEndpoint: 'https://id.example.com/oauth/token',
     });

@@ -130,9 +130,16 @@ describe('answerConsole with OIDC sign-in', () => {
     clientId: 'console-client',
     scope: 'openid email',
     authorizeParams: { audience: 'https://api.example.com' },
+    token: 'access',
     authorizationEndpoint: 'https://id.example.com/authorize',
     tokenEndpoint: 'https://tokens.example.net/oauth/token',
   };
+
+  it('tells the page where the console lives, for its sign-in redirect', async () => {
+    const response = await answerConsole(api, aBuild(), aPageRequest('/v2/live/console/keys'), async () => signIn);
+
+    expect((configOf(response.body) as { consolePath: string }).consolePath).toBe('/v2/live/console');
+  });
 
   it("hands the page the client and endpoints, and lets it reach only the token endpoint's origin", async () => {
     const response = await answerConsole(api, aBuild(), aPageRequest(), async () => signIn);
@@ -142,8 +149,14 @@ describe('answerConsole with OIDC sign-in', () => {
     expect(response.headers['content-security-policy']).not.toContain('id.example.com');
   });
 
-  it('serves the page without sign-in when the provider is unavailable', async () => {
-    const response = await answerConsole(api, aBuild(), aPageRequest(), async () => undefined);
+  it('serves the page without sign-in when loading it fails, never a 5xx', async () => {
+    const failing = async (): Promise<ConsoleSignIn | undefined> => {
+      throw new Error('discovery exploded');
+    };
+
+    const response = await answerConsole(api, aBuild(), aPageRequest(), failing);
+
+    expect(response.statusCode).toBe(200);
 
     expect(configOf(response.body)).not.toHaveProperty('signIn');
     expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);

@@ -71,8 +71,9 @@ export function App({ config }: { config: ConsoleConfig }) {
   useEffect(() => {
     const start = async () => {
       const link = linkTokenInUrl();
-      const answer = config.signIn ? providerAnswerInUrl() : undefined;
+      const answer = providerAnswerInUrl();
       let token = storedToken();
+      let signedInAtProvider = false;
       if (link) {
         dropLinkFromUrl();
         try {
@@ -86,20 +87,26 @@ export function App({ config }: { config: ConsoleConfig }) {
           setState({ kind: 'signed-out', reason: error instanceof LinkRefusedError ? 'link' : 'error' });
           return;
         }
-      } else if (answer && config.signIn) {
+      } else if (answer) {
         dropLinkFromUrl();
-        forgetToken();
         try {
-          token = await completeOidcSignIn(config.signIn, answer);
-          storeToken(token);
+          const providerToken = await completeOidcSignIn(config.signIn, answer);
+          // Nothing of an earlier sign-in in this tab (a session, an organization chosen) carries over.
+          forgetToken();
+          storeToken(providerToken);
+          token = providerToken;
+          signedInAtProvider = true;
         } catch (error) {
-          const refused = error instanceof OidcSignInError && error.reason === 'refused';
-          setState({
-            kind: 'signed-out',
-            reason: refused ? 'sso-refused' : 'sso-failed',
-            ...(error instanceof OidcSignInError && { detail: error.error }),
-          });
-          return;
+          const reason = error instanceof OidcSignInError ? error.reason : 'failed';
+          // An answer this tab never asked for changes nothing: whoever was signed in stays so.
+          if (reason !== 'unsolicited' || !token) {
+            setState({
+              kind: 'signed-out',
+              reason: reason === 'refused' ? 'sso-refused' : 'sso-failed',
+              ...(error instanceof OidcSignInError && { detail: error.error }),
+            });
+            return;
+          }
         }
       }
       if (!token) {
@@ -116,8 +123,13 @@ export function App({ config }: { config: ConsoleConfig }) {
           return;
         }
         forgetToken();
-        // A fresh token from the provider that the API refuses names a person it cannot map to a member.
-        setState({ kind: 'signed-out', reason: answer ? 'sso-not-member' : 'ended' });
+        // A fresh token from the provider that the API refuses (401) names a person it cannot map to
+        // a member; anything else (the API or the provider's keys unavailable) is no verdict on them.
+        const refused = error instanceof ApiError && error.status === 401;
+        setState({
+          kind: 'signed-out',
+          reason: signedInAtProvider ? (refused ? 'sso-not-member' : 'error') : 'ended',
+        });
       }
     };
     void start();
@@ -204,6 +216,7 @@ export function App({ config }: { config: ConsoleConfig }) {
           reason={state.reason}
           detail={state.detail}
           signIn={config.signIn}
+          consolePath={config.consolePath}
           locale={locale}
           onLocale={setLocale}
         />

@@ -23,32 +23,40 @@ export function SignedOut({
   reason,
   detail,
   signIn,
+  consolePath,
   locale,
   onLocale,
 }: {
   reason: SignedOutReason;
   detail?: string;
   signIn?: ConsoleSignIn;
+  consolePath: string;
   locale: Locale;
   onLocale: (locale: Locale) => void;
 }) {
   const t = useT();
   const [leaving, setLeaving] = useState(false);
+  const [cannotLeave, setCannotLeave] = useState(false);
   const provider = signIn ? providerName(signIn) : '';
   const leave = () => {
     if (!signIn) return;
     setLeaving(true);
-    startOidcSignIn(signIn).catch(() => setLeaving(false));
+    // Fails only where the browser has no Web Crypto (a page not served over https).
+    startOidcSignIn(signIn, consolePath).catch(() => {
+      setLeaving(false);
+      setCannotLeave(true);
+    });
   };
   return (
     <main class="signed-out" id="main">
       <h1>{t('shell.signedOut.title')}</h1>
       {reason === 'link' && <p role="alert">{t('shell.signedOut.expired')}</p>}
       {reason === 'ended' && <p role="alert">{t('shell.sessionEnded')}</p>}
+      {reason === 'error' && <p role="alert">{t('shell.signedOut.error')}</p>}
       {reason === 'sso-refused' && (
         <p role="alert">{t('shell.signedOut.ssoRefused', { provider, error: detail ?? '' })}</p>
       )}
-      {reason === 'sso-failed' && <p role="alert">{t('shell.signedOut.ssoFailed', { provider })}</p>}
+      {(reason === 'sso-failed' || cannotLeave) && <p role="alert">{t('shell.signedOut.ssoFailed', { provider })}</p>}
       {reason === 'sso-not-member' && <p role="alert">{t('shell.signedOut.ssoNotMember', { provider })}</p>}
       {signIn && (
         <p>

@@ -5,7 +5,6 @@
  * token the provider issues for the API is then the console's bearer token, like a session's.
  */
 import type { ConsoleSignIn } from './config';
-import { consoleHome } from './session';
 
 const PENDING_KEY = 'console.oidcPending';
 
@@ -13,15 +12,22 @@ interface PendingSignIn {
   state: string;
   verifier: string;
   redirectUri: string;
+  /** Sent only when the ID token is the bearer token: it must come back in it. */
+  nonce?: string;
 }
 
 /** What came back from the provider in the address of `/sign-in`, if anything did. */
-export type ProviderAnswer = { kind: 'code'; code: string; state: string } | { kind: 'error'; error: string };
+export type ProviderAnswer =
+  | { kind: 'code'; code: string; state: string }
+  | { kind: 'error'; error: string; state: string };
 
-/** Why a sign-in with the provider did not complete: refused there, or broken on the way back. */
+/**
+ * Why a sign-in with the provider did not complete: refused there, broken on the way back, or an
+ * answer this tab never asked for (no pending sign-in with its state), which changes nothing.
+ */
 export class OidcSignInError extends Error {
   constructor(
-    readonly reason: 'refused' | 'failed',
+    readonly reason: 'refused' | 'failed' | 'unsolicited',
     readonly error = '',
   ) {
     super(`Sign-in with the identity provider ${reason}${error ? ` (${error})` : ''}.`);
@@ -33,12 +39,13 @@ export function providerName(signIn: ConsoleSignIn): string {
   return new URL(signIn.issuer).host;
 }
 
-/** Leaves for the provider's sign-in page; it sends the browser back to `<console>/sign-in`. */
-export async function startOidcSignIn(signIn: ConsoleSignIn): Promise<void> {
+/** Leaves for the provider's sign-in page; it sends the browser back to `<consolePath>/sign-in`. */
+export async function startOidcSignIn(signIn: ConsoleSignIn, consolePath: string): Promise<void> {
   const verifier = randomToken(32);
   const state = randomToken(16);
-  const redirectUri = `${location.origin}${consoleHome()}/sign-in`;
-  const pending: PendingSignIn = { state, verifier, redirectUri };
+  const nonce = signIn.token === 'id' ? randomToken(16) : undefined;
+  const redirectUri = `${location.origin}${consolePath}/sign-in`;
+  const pending: PendingSignIn = { state, verifier, redirectUri, ...(nonce && { nonce }) };
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
   const challenge = base64Url(
     new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
@@ -53,6 +60,7 @@ export async function startOidcSignIn(signIn: ConsoleSignIn): Promise<void> {
     state,
     code_challenge: challenge,
     code_challenge_method: 'S256',
+    ...(nonce && { nonce }),
   };
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   location.assign(url.href);
@@ -62,22 +70,24 @@ export async function startOidcSignIn(signIn: ConsoleSignIn): Promise<void> {
 export function providerAnswerInUrl(): ProviderAnswer | undefined {
   if (!/\/sign-in\/?$/.test(location.pathname)) return undefined;
   const query = new URLSearchParams(location.search);
+  const state = query.get('state') ?? '';
   const error = query.get('error');
   // An error code is ASCII without spaces (RFC 6749 §4.1.2.1); anything else is shown as unknown.
-  if (error !== null) return { kind: 'error', error: /^[\x21-\x7e]{1,64}$/.test(error) ? error : 'unknown' };
+  if (error !== null) return { kind: 'error', error: /^[\x21-\x7e]{1,64}$/.test(error) ? error : 'unknown', state };
   const code = query.get('code');
-  const state = query.get('state');
-  return code && state ? { kind: 'code', code, state } : undefined;
+  return code ? { kind: 'code', code, state } : undefined;
 }
 
 /**
  * Trades the code for the provider's access token, once: the pending sign-in is forgotten first,
  * so a reloaded `/sign-in?code=…` never trades again, and a state this tab did not send is refused.
  */
-export async function completeOidcSignIn(signIn: ConsoleSignIn, answer: ProviderAnswer): Promise<string> {
+export async function completeOidcSignIn(signIn: ConsoleSignIn | undefined, answer: ProviderAnswer): Promise<string> {
   const pending = takePending();
+  if (!pending || pending.state !== answer.state) throw new OidcSignInError('unsolicited');
   if (answer.kind === 'error') throw new OidcSignInError('refused', answer.error);
-  if (!pending || pending.state !== answer.state) throw new OidcSignInError('failed', 'state');
+  // The page came without sign-in (the provider unreachable from the console function just now).
+  if (!signIn) throw new OidcSignInError('failed', 'no sign-in');
   const response = await fetch(signIn.tokenEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -90,9 +100,24 @@ export async function completeOidcSignIn(signIn: ConsoleSignIn, answer: Provider
     }),
   }).catch(() => undefined);
   if (!response?.ok) throw new OidcSignInError('failed', response ? `HTTP ${response.status}` : 'network');
-  const body = (await response.json().catch(() => ({}))) as { access_token?: unknown };
+  const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; id_token?: unknown };
+  if (signIn.token === 'id') {
+    if (typeof body.id_token !== 'string') throw new OidcSignInError('failed', 'no id_token');
+    // The API checks its signature; the tab checks it answers this very sign-in.
+    if (claimsOf(body.id_token).nonce !== pending.nonce) throw new OidcSignInError('failed', 'nonce');
+    return body.id_token;
+  }
   if (typeof body.access_token !== 'string') throw new OidcSignInError('failed', 'no access_token');
   return body.access_token;
+}
+
+function claimsOf(jwt: string): { nonce?: unknown } {
+  try {
+    const payload = (jwt.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)) as { nonce?: unknown };
+  } catch {
+    return {};
+  }
 }
 
 function takePending(): PendingSignIn | undefined {

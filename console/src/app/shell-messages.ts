@@ -27,6 +27,7 @@ export const messages = {
     'shell.signedOut.expired': 'That sign-in link was already used or has expired. Ask for a new one.',
     'shell.signedOut.bodyOr':
       'Or use a sign-in link: an owner or admin creates one for you (POST /v1/console-sessions). A link works once, within an hour.',
+    'shell.signedOut.error': 'Signing in failed: the API did not answer as expected. Try again in a moment.',
     'shell.signedOut.sso': 'Sign in with {provider}',
     'shell.signedOut.ssoRefused': 'Signing in at {provider} was cancelled or refused ({error}).',
     'shell.signedOut.ssoFailed': 'Signing in at {provider} did not complete. Try again.',
@@ -66,6 +67,8 @@ export const messages = {
     'shell.signedOut.expired': 'Dieser Anmeldelink wurde schon benutzt oder ist abgelaufen. Bitten Sie um einen neuen.',
     'shell.signedOut.bodyOr':
       'Oder nutzen Sie einen Anmeldelink: Ein Owner oder Admin erstellt ihn für Sie (POST /v1/console-sessions). Ein Link funktioniert einmal, innerhalb einer Stunde.',
+    'shell.signedOut.error':
+      'Die Anmeldung ist fehlgeschlagen: Die API hat nicht wie erwartet geantwortet. Versuchen Sie es gleich noch einmal.',
     'shell.signedOut.sso': 'Mit {provider} anmelden',
     'shell.signedOut.ssoRefused': 'Die Anmeldung bei {provider} wurde abgebrochen oder abgelehnt ({error}).',
     'shell.signedOut.ssoFailed':
