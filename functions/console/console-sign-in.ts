@@ -2,7 +2,8 @@
  * The console's OIDC sign-in for its page: the configured client plus the issuer's endpoints from
  * its discovery document, fetched once per instance. An identity provider that is down or
  * misconfigured costs people the "Sign in with …" button, never the console: the page is served
- * without it (sign-in links still work) and discovery is tried again a minute later.
+ * without it (sign-in links still work) and discovery is tried again a minute later. Once the
+ * endpoints were discovered, a failed hourly refresh keeps them (see fetchSignIn).
  */
 import { discoverOidcIssuer } from '../adapters/oidc-discovery';
 import type { ConsoleSignInSettings } from '../runtime/config';
@@ -18,7 +19,7 @@ const DISCOVERY_TIMEOUT_MS = 2_000;
 export interface ConsoleSignInDeps {
   discover?: typeof discoverOidcIssuer;
   now?: () => number;
-  /** Once per failed discovery: why the page has no sign-in button. */
+  /** Once per failed discovery: why the page has no sign-in button, or keeps the one discovered before. */
   onUnavailable: (reason: string, error?: unknown) => void;
 }
 
@@ -30,6 +31,8 @@ export function consoleSignInLoader(
   const now = deps.now ?? Date.now;
   let held: { value: ConsoleSignIn | undefined; until: number } | undefined;
   let pending: Promise<ConsoleSignIn | undefined> | undefined;
+  /** What the last discovery that worked gave, until the provider answers that it has no endpoints. */
+  let lastGood: ConsoleSignIn | undefined;
 
   const fetchSignIn = async (): Promise<ConsoleSignIn | undefined> => {
     try {
@@ -38,6 +41,7 @@ export function consoleSignInLoader(
         deps.onUnavailable(
           `The discovery document of ${settings.issuer} names no https authorization_endpoint and token_endpoint; the console offers sign-in links only.`,
         );
+        lastGood = undefined;
         held = { value: undefined, until: now() + SIGN_IN_RETRY_AFTER_MS };
         return undefined;
       }
@@ -46,15 +50,21 @@ export function consoleSignInLoader(
         authorizationEndpoint: discovered.authorizationEndpoint.href,
         tokenEndpoint: discovered.tokenEndpoint.href,
       };
+      lastGood = value;
       held = { value, until: now() + SIGN_IN_KEPT_MS };
       return value;
     } catch (error) {
+      // A refresh that fails (a blip, a timeout) keeps the endpoints that worked: they were the
+      // issuer's own an hour ago and most likely still are, and dropping the button for a minute
+      // would send people to sign-in links for nothing. An answer naming no endpoints (above) drops it.
       deps.onUnavailable(
-        `The identity provider ${settings.issuer} could not be discovered; the console offers sign-in links only for a minute.`,
+        lastGood
+          ? `The identity provider ${settings.issuer} could not be discovered again; the console keeps the endpoints discovered before and tries again in a minute.`
+          : `The identity provider ${settings.issuer} could not be discovered; the console offers sign-in links only for a minute.`,
         error,
       );
-      held = { value: undefined, until: now() + SIGN_IN_RETRY_AFTER_MS };
-      return undefined;
+      held = { value: lastGood, until: now() + SIGN_IN_RETRY_AFTER_MS };
+      return lastGood;
     }
   };
 

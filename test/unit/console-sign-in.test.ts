@@ -110,6 +110,35 @@ describe('discoverOidcIssuer', () => {
     expect(discovered.tokenEndpoint).toBeUndefined();
   });
 
+  it.each([
+    'https://a;sandbox/x',
+    'https://a%3Bsandbox/x',
+    "https://a'unsafe-inline'/x",
+    'https://a,b/x',
+  ])('drops an endpoint on a host that is neither a DNS name nor an IP literal: %s could write CSP', async (url) => {
+    const discovered = await discoverOidcIssuer(
+      ISSUER,
+      fetchAnswering({ ...document, authorization_endpoint: url, token_endpoint: url }),
+    );
+
+    expect(discovered.authorizationEndpoint).toBeUndefined();
+    expect(discovered.tokenEndpoint).toBeUndefined();
+  });
+
+  it('keeps endpoints on IP literals and internationalized names (as punycode)', async () => {
+    const discovered = await discoverOidcIssuer(
+      ISSUER,
+      fetchAnswering({
+        ...document,
+        authorization_endpoint: 'https://münchen.example/authorize',
+        token_endpoint: 'https://[2001:db8::1]/token',
+      }),
+    );
+
+    expect(discovered.authorizationEndpoint?.host).toBe('xn--mnchen-3ya.example');
+    expect(discovered.tokenEndpoint?.origin).toBe('https://[2001:db8::1]');
+  });
+
   it('keeps http endpoints on loopback, as the local provider serves them', async () => {
     const local = 'http://127.0.0.1:4100';
     const discovered = await discoverOidcIssuer(
@@ -125,6 +154,21 @@ describe('discoverOidcIssuer', () => {
       discoverOidcIssuer(ISSUER, fetchAnswering({ ...document, issuer: 'https://evil.example/' })),
     ).rejects.toThrow(OidcDiscoveryError);
     await expect(discoverOidcIssuer(ISSUER, fetchAnswering({}, 503))).rejects.toThrow(/answered 503/);
+  });
+
+  it.each([
+    null,
+    [],
+    'a string',
+    7,
+  ])('refuses a body of JSON %p with OidcDiscoveryError, not a TypeError', async (body) => {
+    await expect(discoverOidcIssuer(ISSUER, fetchAnswering(body))).rejects.toThrow(OidcDiscoveryError);
+  });
+
+  it('refuses a jwks_uri that is not a URL with OidcDiscoveryError', async () => {
+    await expect(discoverOidcIssuer(ISSUER, fetchAnswering({ ...document, jwks_uri: 'not a url' }))).rejects.toThrow(
+      OidcDiscoveryError,
+    );
   });
 });
 
@@ -177,6 +221,39 @@ describe('consoleSignInLoader', () => {
     discover.mockImplementation(async () => aDiscovery());
     advance(SIGN_IN_RETRY_AFTER_MS);
     await expect(load()).resolves.toMatchObject({ clientId: 'console-client' });
+  });
+
+  it('keeps serving the last good sign-in when a refresh fails, says why, and tries again after a minute', async () => {
+    const discover = jest.fn(async () => aDiscovery());
+    const { load, unavailable, advance } = aLoader(discover);
+    const good = await load();
+    discover.mockImplementation(async () => {
+      throw new OidcDiscoveryError('down');
+    });
+    advance(SIGN_IN_KEPT_MS);
+
+    const duringOutage = [await load(), await load()];
+    const discoveriesWithinTheMinute = discover.mock.calls.length;
+    discover.mockImplementation(async () => aDiscovery({ tokenEndpoint: new URL('https://id.example.com/token2') }));
+    advance(SIGN_IN_RETRY_AFTER_MS);
+    const afterTheMinute = await load();
+
+    expect(duringOutage).toEqual([good, good]);
+    expect(discoveriesWithinTheMinute).toBe(2);
+    expect(unavailable).toEqual([
+      expect.stringMatching(/could not be discovered again; the console keeps the endpoints/),
+    ]);
+    expect(afterTheMinute?.tokenEndpoint).toBe('https://id.example.com/token2');
+  });
+
+  it('drops the sign-in when a refresh answers that the provider has no usable endpoints any more', async () => {
+    const discover = jest.fn(async () => aDiscovery());
+    const { load, advance } = aLoader(discover);
+    await load();
+    discover.mockImplementation(async () => aDiscovery({ tokenEndpoint: undefined }));
+    advance(SIGN_IN_KEPT_MS);
+
+    await expect(load()).resolves.toBeUndefined();
   });
 
   it('serves no sign-in when the provider names no usable endpoints', async () => {
