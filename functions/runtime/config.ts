@@ -93,14 +93,14 @@ export const backendFunctionsConfig = {
 };
 
 function isFunctionArnMap(raw: string): boolean {
+  return isJsonObjectOf(raw, (arn) => typeof arn === 'string' && /^arn:aws[\w-]*:lambda:/.test(arn));
+}
+
+/** A JSON object (not an array or null) whose every value passes `valueOk`. */
+function isJsonObjectOf(raw: string, valueOk: (value: unknown) => boolean): boolean {
   try {
     const value: unknown = JSON.parse(raw);
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      !Array.isArray(value) &&
-      Object.values(value).every((arn) => typeof arn === 'string' && /^arn:aws[\w-]*:lambda:/.test(arn))
-    );
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(valueOk);
   } catch {
     return false;
   }
@@ -224,17 +224,7 @@ export function loadConsoleSignInConfig(env: NodeJS.ProcessEnv = process.env): C
 }
 
 function isStringRecord(raw: string): boolean {
-  try {
-    const value: unknown = JSON.parse(raw);
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      !Array.isArray(value) &&
-      Object.values(value).every((entry) => typeof entry === 'string')
-    );
-  } catch {
-    return false;
-  }
+  return isJsonObjectOf(raw, (entry) => typeof entry === 'string');
 }
 
 /** Where console sign-in links point (the construct's `identity.consoleUrl`); else the API's own `/<stage>/console`. */
