@@ -34,8 +34,9 @@ export interface OidcOptions {
   emailVerifiedClaim?: string;
   /**
    * The console's "Sign in with your identity provider" button: a public client at the issuer
-   * (authorization code with PKCE, no secret) whose redirect URI is `<console>/sign-in`, and whose
-   * access tokens carry `audience`. Without it people sign in to the console by link only.
+   * (authorization code with PKCE, no secret) whose redirect URIs are each stage's
+   * `<console>/sign-in`; the token it sends must carry `audience` (see `token`). Without it people
+   * sign in to the console by link only.
    */
   console?: ConsoleSignInOptions;
 }
@@ -121,6 +122,13 @@ function consoleSignInProblems(console: ConsoleSignInOptions | undefined, identi
     problems.push(
       `identity.oidc.console.scopes must be single words such as 'openid'; got ${JSON.stringify(console.scopes)}`,
     );
+  }
+  const params: unknown = console.authorizeParams;
+  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+    problems.push('identity.oidc.console.authorizeParams must be an object of parameter names to strings');
+  }
+  if (console.token === 'id' && console.scopes !== undefined && !console.scopes.includes('openid')) {
+    problems.push("identity.oidc.console.token 'id' needs the 'openid' scope, without which no ID token is issued");
   }
   const notStrings = Object.entries(console.authorizeParams ?? {}).filter(([, value]) => typeof value !== 'string');
   if (notStrings.length > 0) {

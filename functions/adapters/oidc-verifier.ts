@@ -20,6 +20,8 @@ import { discoverOidcIssuer } from './oidc-discovery';
 export const OIDC_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'] as const;
 /** Seconds of clock skew allowed on exp, nbf and iat. */
 export const OIDC_CLOCK_TOLERANCE_SECONDS = 5;
+/** 9999-12-31T23:59:59Z: the last `exp` whose ISO 8601 form has a four-digit year. */
+const LATEST_EXP_SECONDS = 253_402_300_799;
 /** Verified tokens kept per instance; past it the oldest goes first. */
 const MAX_CACHED_TOKENS = 1000;
 
@@ -119,7 +121,9 @@ function identityOf(
 ): OidcIdentity | undefined {
   const subject = payload[claims.subjectClaim];
   if (typeof subject !== 'string' || subject === '') return undefined;
-  // jwtVerify required exp and checked it is a number; one past what a Date holds names no end at all.
+  // jwtVerify required exp and checked it is a number. One past 9999-12-31 has no plain ISO 8601
+  // form (toISOString writes '+010000-…'), which the authorizer context's parser refuses.
+  if ((payload.exp as number) > LATEST_EXP_SECONDS) return undefined;
   const expiresAt = new Date((payload.exp as number) * 1000);
   if (Number.isNaN(expiresAt.getTime())) return undefined;
   const email = payload[claims.emailClaim];

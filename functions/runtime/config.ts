@@ -214,10 +214,16 @@ export function loadConsoleSignInConfig(env: NodeJS.ProcessEnv = process.env): C
       `Invalid configuration: OIDC_CONSOLE_AUTHORIZE_PARAMS may not set ${reserved.join(', ')}; the console sets ${RESERVED_AUTHORIZE_PARAMS.join(', ')} itself.`,
     );
   }
+  const scope = config.OIDC_CONSOLE_SCOPE ?? 'openid email';
+  if (config.OIDC_CONSOLE_TOKEN === 'id' && !scope.split(' ').includes('openid')) {
+    throw new Error(
+      `Invalid configuration: OIDC_CONSOLE_TOKEN=id needs the openid scope, without which no ID token is issued (OIDC_CONSOLE_SCOPE is '${scope}').`,
+    );
+  }
   return {
     issuer: config.OIDC_ISSUER,
     clientId: config.OIDC_CONSOLE_CLIENT_ID,
-    scope: config.OIDC_CONSOLE_SCOPE ?? 'openid email',
+    scope,
     authorizeParams,
     token: config.OIDC_CONSOLE_TOKEN ?? 'access',
   };

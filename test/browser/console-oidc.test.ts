@@ -105,11 +105,10 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
     );
   });
 
-  it('lets a person of two organizations choose one by name, and then acts in that one only', async () => {
+  it('lets a person of two organizations choose one, joining only that one, and then acts in it alone', async () => {
     const email = 'both@demo.example';
     expect((await platform.admin.post('/v1/members', { email, role: 'admin' })).status).toBe(201);
     const other = await platform.createOrganization({ name: 'Other Corp', ownerEmail: email });
-    const demoName = (await platform.admin.get('/v1/whoami')).body.organization.name as string;
     await platform.createKey({ name: 'Demo-only key' });
     await platform.createKey({ name: 'Other Corp reporting' }, other.admin);
     const { page } = await aRecordedPage();
@@ -120,14 +119,17 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
     const offered = await page.locator('.organization-choices button').allTextContents();
     await expectNoSeriousAxeViolations(page);
     await screenshot(page, 'oidc-choose-organization');
-    await page.getByRole('button', { name: 'Other Corp' }).click();
+    await page.getByRole('button', { name: other.organization.id }).click();
     await page.getByRole('navigation', { name: 'Console' }).waitFor({ timeout: 20_000 });
 
-    expect(offered.sort()).toEqual([demoName, 'Other Corp'].sort());
+    expect(offered.sort()).toEqual([platform.bootstrap.organizationId, other.organization.id].sort());
     await page.getByText('Other Corp reporting').waitFor();
     await expect(page.getByText('Demo-only key').count()).resolves.toBe(0);
     const chosen = await page.evaluate(() => (globalThis as any).sessionStorage.getItem('console.organizationId'));
     expect(chosen).toBe(other.organization.id);
+    // Offering a choice signed the person in to no organization: the one not chosen still waits.
+    const demoMembers = (await platform.admin.get('/v1/members')).body.items as { email: string; status: string }[];
+    expect(demoMembers.find((member) => member.email === email)?.status).toBe('invited');
   });
 
   it("says so when the provider refuses this tab's sign-in, naming the provider's error", async () => {

@@ -132,7 +132,9 @@ describe('ApiKeyPlatform identity', () => {
     [{ clientId: 'spa', authorizeParams: { audience: 1 as unknown as string } }, /values must be strings; audience/],
     [{ clientId: 'spa', token: 'refresh' as 'id' }, /token must be 'access' or 'id'/],
     [{ clientId: 'spa', token: 'id' as const }, /set identity\.oidc\.audience to identity\.oidc\.console\.clientId/],
-  ])('refuses at synth what the console function would refuse at cold start: %j', (console, message) => {
+    [{ clientId: 'spa', authorizeParams: ['x'] as unknown as Record<string, string> }, /must be an object/],
+    [{ clientId: 'spa', token: 'id' as const, scopes: ['email'] }, /needs the 'openid' scope/],
+  ])('refuses at synth a console sign-in that could not work: %j', (console, message) => {
     expect(() => aPlatform({ oidc: { ...OIDC, console } })).toThrow(message);
   });
 

@@ -58,6 +58,9 @@ describe('loadConsoleSignInConfig', () => {
     expect(() => loadConsoleSignInConfig({ ...env, OIDC_CONSOLE_TOKEN: 'refresh' })).toThrow(
       /OIDC_CONSOLE_TOKEN must be 'access' or 'id'/,
     );
+    expect(() => loadConsoleSignInConfig({ ...env, OIDC_CONSOLE_TOKEN: 'id', OIDC_CONSOLE_SCOPE: 'email' })).toThrow(
+      /needs the openid scope/,
+    );
   });
 
   it('fails fast when a client id comes without an issuer', () => {

@@ -88,6 +88,11 @@ describe('createOidcVerifier', () => {
     const issuer = await anIssuer();
 
     expect(await aVerifier(issuer.fetch).verify(await issuer.sign({ exp: 1e16 }))).toBeUndefined();
+    // Year 10000: a Date, but no ISO 8601 form the authorizer context's parser takes.
+    expect(await aVerifier(issuer.fetch).verify(await issuer.sign({ exp: 253_402_300_800 }))).toBeUndefined();
+    await expect(aVerifier(issuer.fetch).verify(await issuer.sign({ exp: 253_402_300_799 }))).resolves.toMatchObject({
+      expiresAt: '9999-12-31T23:59:59.000Z',
+    });
   });
 
   it.each(OIDC_ALGORITHMS)('accepts %s', async (alg) => {

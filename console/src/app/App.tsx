@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../../sdk/src/errors';
-import { ChooseOrganization, type OrganizationChoice } from './ChooseOrganization';
+import { ChooseOrganization } from './ChooseOrganization';
 import type { ConsoleConfig } from './config';
 import {
   type ConsoleContext,
@@ -37,7 +37,7 @@ import { clientFor, loadMe, organizationChoices } from './signed-in-client';
 type State =
   | { kind: 'starting' }
   | { kind: 'signed-out'; reason: SignedOutReason; detail?: string }
-  | { kind: 'choose-organization'; token: string; choices: OrganizationChoice[] }
+  | { kind: 'choose-organization'; token: string; organizationIds: string[]; choosing: boolean; problem?: string }
   | { kind: 'ready'; token: string; me: Me; organization: Organization };
 
 const ENVIRONMENT_KEY = 'console.environment';
@@ -100,9 +100,12 @@ export function App({ config }: { config: ConsoleConfig }) {
           const reason = error instanceof OidcSignInError ? error.reason : 'failed';
           // An answer this tab never asked for changes nothing: whoever was signed in stays so.
           if (reason !== 'unsolicited' || !token) {
+            // This tab's own sign-in failed: what the screen says (signed out) is what is stored.
+            if (reason !== 'unsolicited') forgetToken();
+            const shown = !config.signIn ? 'error' : reason === 'refused' ? 'sso-refused' : 'sso-failed';
             setState({
               kind: 'signed-out',
-              reason: reason === 'refused' ? 'sso-refused' : 'sso-failed',
+              reason: shown,
               ...(error instanceof OidcSignInError && { detail: error.error }),
             });
             return;
@@ -119,7 +122,12 @@ export function App({ config }: { config: ConsoleConfig }) {
         setState({ kind: 'ready', token, me, organization });
       } catch (error) {
         if (error instanceof ApiError && error.code === 'organization_required') {
-          setState({ kind: 'choose-organization', token, choices: await organizationChoices(config, token, error) });
+          setState({
+            kind: 'choose-organization',
+            token,
+            organizationIds: organizationChoices(error),
+            choosing: false,
+          });
           return;
         }
         forgetToken();
@@ -152,18 +160,22 @@ export function App({ config }: { config: ConsoleConfig }) {
   }, []);
   const chooseOrganization = useCallback(
     async (organizationId: string) => {
-      if (state.kind !== 'choose-organization') return;
+      if (state.kind !== 'choose-organization' || state.choosing) return;
+      const { token } = state;
+      setState({ ...state, choosing: true, problem: undefined });
       storeOrganizationId(organizationId);
       try {
-        const { me, organization } = await loadMe(config, state.token, endSession);
+        const { me, organization } = await loadMe(config, token, endSession);
+        // The authorizer answers for the organization named; anything else is not this choice.
+        if (me.organizationId !== organizationId) throw new Error(`whoami answered for ${me.organizationId}`);
         if (!storedLocale()) setLocaleState(organization.locale);
-        setState({ kind: 'ready', token: state.token, me, organization });
-      } catch {
-        forgetToken();
-        setState({ kind: 'signed-out', reason: 'ended' });
+        setState({ kind: 'ready', token, me, organization });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return; // endSession signed out
+        setState({ ...state, choosing: false, problem: translate(locale, 'shell.chooseOrganization.failed') });
       }
     },
-    [config, state, endSession],
+    [config, state, endSession, locale],
   );
   const signOut = useCallback(async () => {
     const token = storedToken();
@@ -223,8 +235,11 @@ export function App({ config }: { config: ConsoleConfig }) {
       )}
       {state.kind === 'choose-organization' && (
         <ChooseOrganization
-          choices={state.choices}
+          organizationIds={state.organizationIds}
+          choosing={state.choosing}
+          problem={state.problem}
           onChoose={(id) => void chooseOrganization(id)}
+          onSignOut={() => void signOut()}
           locale={locale}
           onLocale={setLocale}
         />

@@ -83,8 +83,9 @@ export function providerAnswerInUrl(): ProviderAnswer | undefined {
  * so a reloaded `/sign-in?code=…` never trades again, and a state this tab did not send is refused.
  */
 export async function completeOidcSignIn(signIn: ConsoleSignIn | undefined, answer: ProviderAnswer): Promise<string> {
-  const pending = takePending();
-  if (!pending || pending.state !== answer.state) throw new OidcSignInError('unsolicited');
+  // Taken only when the state is this tab's: an unsolicited answer leaves a sign-in in progress be.
+  const pending = takePending(answer.state);
+  if (!pending) throw new OidcSignInError('unsolicited');
   if (answer.kind === 'error') throw new OidcSignInError('refused', answer.error);
   // The page came without sign-in (the provider unreachable from the console function just now).
   if (!signIn) throw new OidcSignInError('failed', 'no sign-in');
@@ -104,7 +105,8 @@ export async function completeOidcSignIn(signIn: ConsoleSignIn | undefined, answ
   if (signIn.token === 'id') {
     if (typeof body.id_token !== 'string') throw new OidcSignInError('failed', 'no id_token');
     // The API checks its signature; the tab checks it answers this very sign-in.
-    if (claimsOf(body.id_token).nonce !== pending.nonce) throw new OidcSignInError('failed', 'nonce');
+    const { nonce } = claimsOf(body.id_token);
+    if (typeof pending.nonce !== 'string' || nonce !== pending.nonce) throw new OidcSignInError('failed', 'nonce');
     return body.id_token;
   }
   if (typeof body.access_token !== 'string') throw new OidcSignInError('failed', 'no access_token');
@@ -120,14 +122,16 @@ function claimsOf(jwt: string): { nonce?: unknown } {
   }
 }
 
-function takePending(): PendingSignIn | undefined {
-  const raw = sessionStorage.getItem(PENDING_KEY);
-  sessionStorage.removeItem(PENDING_KEY);
+function takePending(state: string): PendingSignIn | undefined {
+  let pending: PendingSignIn | undefined;
   try {
-    return raw ? (JSON.parse(raw) as PendingSignIn) : undefined;
+    pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as PendingSignIn | undefined;
   } catch {
-    return undefined;
+    pending = undefined;
   }
+  if (!pending || typeof pending.state !== 'string' || pending.state !== state) return undefined;
+  sessionStorage.removeItem(PENDING_KEY);
+  return pending;
 }
 
 function randomToken(bytes: number): string {

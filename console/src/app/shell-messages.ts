@@ -35,7 +35,8 @@ export const messages = {
       'You signed in at {provider}, but not as a member of this organization. Ask an owner or admin to invite your email address.',
     'shell.chooseOrganization.title': 'Choose an organization',
     'shell.chooseOrganization.body':
-      'You are a member of several organizations. Which one do you want to manage? Sign out to choose another.',
+      'You are a member of several organizations. Which one do you want to manage? To switch later, sign out and in again.',
+    'shell.chooseOrganization.failed': 'That organization could not be opened just now. Try again.',
     'shell.signingIn': 'Signing in…',
     'shell.sessionEnded': 'Your session ended. Sign in again.',
   },
@@ -77,7 +78,9 @@ export const messages = {
       'Sie haben sich bei {provider} angemeldet, aber nicht als Mitglied dieser Organisation. Bitten Sie einen Owner oder Admin, Ihre E-Mail-Adresse einzuladen.',
     'shell.chooseOrganization.title': 'Organisation wählen',
     'shell.chooseOrganization.body':
-      'Sie sind Mitglied mehrerer Organisationen. Welche möchten Sie verwalten? Melden Sie sich ab, um eine andere zu wählen.',
+      'Sie sind Mitglied mehrerer Organisationen. Welche möchten Sie verwalten? Zum Wechseln melden Sie sich ab und wieder an.',
+    'shell.chooseOrganization.failed':
+      'Diese Organisation ließ sich gerade nicht öffnen. Versuchen Sie es noch einmal.',
     'shell.signingIn': 'Anmeldung läuft…',
     'shell.sessionEnded': 'Ihre Sitzung ist beendet. Melden Sie sich erneut an.',
   },

@@ -5,7 +5,6 @@
  */
 import { type ApiClient, createClient } from '../../../sdk/src/client';
 import type { ApiError } from '../../../sdk/src/errors';
-import type { OrganizationChoice } from './ChooseOrganization';
 import { type ConsoleConfig, stageUrl } from './config';
 import type { Me, Organization } from './context';
 import { storedOrganizationId } from './session';
@@ -40,28 +39,14 @@ export function clientFor(
 }
 
 /**
- * The management authorizer's 403 `organization_required` lists the person's organizations in its
- * message (management-authorize.ts chooseOrganizationAnswer); each is named by its own whoami.
+ * The organizations a person of several may choose from: the management authorizer's 403
+ * `organization_required` lists their ids in its message (management-authorize.ts
+ * chooseOrganizationAnswer), as a gateway response carries only a code and a message. They are not
+ * named by asking each one: a call naming an organization signs the person in to it (links their
+ * identity, marks an invitation joined), which only their own choice may do.
  */
-export async function organizationChoices(
-  config: ConsoleConfig,
-  token: string,
-  error: ApiError,
-): Promise<OrganizationChoice[]> {
-  const ids = [...new Set(error.message.match(/\borg_[A-Za-z0-9_-]+/g) ?? [])];
-  return Promise.all(
-    ids.map(async (id) => {
-      const { organization } = await loadMe(
-        config,
-        token,
-        () => undefined,
-        () => id,
-      ).catch(() => ({
-        organization: undefined,
-      }));
-      return { id, name: organization?.name ?? id };
-    }),
-  );
+export function organizationChoices(error: ApiError): string[] {
+  return [...new Set(error.message.match(/\borg_[A-Za-z0-9_-]+/g) ?? [])];
 }
 
 interface WhoAmI {
