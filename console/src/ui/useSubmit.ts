@@ -1,20 +1,19 @@
-/** A form's submit state, as every console form had it: busy while the action runs, its error if it fails. */
+/** An action's state, as every console form and button row has it: busy while it runs, its error if it fails. */
 import { useState } from 'preact/hooks';
 import { errorMessage } from './errors';
 
-export interface Submit {
+export interface Action {
   busy: boolean;
-  /** The API's message when the last submit failed, '' otherwise. */
+  /** The API's message when the last action failed, '' otherwise. */
   error: string;
-  /** The form's onSubmit: keeps the page, clears the error, runs the action and shows its failure. */
-  submit: (event: Event) => Promise<void>;
+  /** Clears the error, runs the action and shows its failure. */
+  run: (action: () => Promise<void>) => Promise<void>;
 }
 
-export function useSubmit(action: () => Promise<void>): Submit {
+export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const run = async (action: () => Promise<void>) => {
     setBusy(true);
     setError('');
     try {
@@ -24,6 +23,23 @@ export function useSubmit(action: () => Promise<void>): Submit {
     } finally {
       setBusy(false);
     }
+  };
+  return { busy, error, run };
+}
+
+export interface Submit {
+  busy: boolean;
+  /** The API's message when the last submit failed, '' otherwise. */
+  error: string;
+  /** The form's onSubmit: keeps the page and runs the action as useAction does. */
+  submit: (event: Event) => Promise<void>;
+}
+
+export function useSubmit(action: () => Promise<void>): Submit {
+  const { busy, error, run } = useAction();
+  const submit = (event: Event) => {
+    event.preventDefault();
+    return run(action);
   };
   return { busy, error, submit };
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
-import { errorMessage, Pager, Spinner, Table } from '../../ui';
+import { ErrorNotice, errorMessage, Pager, Spinner, Table } from '../../ui';
 import { callTime } from '../calls/call-time';
 import { keyLabel } from '../usage/key-label';
 import { useKeyNames } from '../usage/key-names';
@@ -42,11 +42,7 @@ export function AuditPage(_props: PageProps) {
     <section class="page audit-page" aria-labelledby="audit-title">
       <h1 id="audit-title">{t('audit.title')}</h1>
       <p class="page-intro">{t('audit.intro')}</p>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice message={error} />
       {!entries && !error && <Spinner label={t('audit.loading')} />}
       {entries && entries.length > 0 && (
         <Table

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { components } from '../../../../sdk/src/schema';
 import { type PageProps, useConsole } from '../../app/context';
-import { errorMessage, Pager, Spinner, Table } from '../../ui';
+import { ErrorNotice, errorMessage, Pager, Spinner, Table } from '../../ui';
 import { callTime } from './call-time';
 
 type Call = components['schemas']['KeyCall'];
@@ -61,11 +61,7 @@ export function CallLogPage({ params }: PageProps) {
       </p>
       <h1 id="calls-title">{name ? t('calls.titleOf', { name }) : t('calls.title')}</h1>
       <p class="page-intro">{t('calls.intro')}</p>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice message={error} />
       {!log && !error && <Spinner label={t('calls.loading')} />}
       {log && log.calls.length > 0 && (
         <Table

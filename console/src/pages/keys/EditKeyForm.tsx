@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, Field, useSubmit } from '../../ui';
+import { Field, FormFooter, useSubmit } from '../../ui';
 import type { ApiKey } from './catalog';
 import { PermissionsPicker } from './PermissionsPicker';
 import { choiceOf, type PermissionCatalog, type PermissionChoice, permissionsOf } from './permissions';
@@ -46,16 +46,7 @@ export function EditKeyForm({
         />
       </Field>
       <PermissionsPicker catalog={catalog} value={permissions} onChange={setPermissions} />
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="actions">
-        <Button type="submit" variant="primary" disabled={busy}>
-          {t('keys.edit.save')}
-        </Button>
-      </div>
+      <FormFooter error={error} busy={busy} submitLabel={t('keys.edit.save')} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useId, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, ConfirmDialog, errorMessage } from '../../ui';
+import { Button, ConfirmDialog, ErrorNotice, useAction } from '../../ui';
 import type { ApiKey } from './catalog';
 
 export type RotatedApiKey = ApiKey & { key: string };
@@ -25,22 +25,10 @@ export function KeyActions({
   const { api, t, notify } = useConsole();
   const [confirming, setConfirming] = useState<'revoke' | 'delete' | undefined>(undefined);
   const [grace, setGrace] = useState('0');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const graceId = useId();
   const path = { params: { path: { id: apiKey.id } } };
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError('');
-    try {
-      await action();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
   const deactivate = () =>
     run(async () => {
       onChanged(await api.POST('/v1/keys/{id}/deactivate', path));
@@ -118,11 +106,7 @@ export function KeyActions({
           </Button>
         </form>
       )}
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice message={error} />
       {confirming === 'revoke' && (
         <ConfirmDialog
           title={t('keys.revoke.title', { name: apiKey.name })}

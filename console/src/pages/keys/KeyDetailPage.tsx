@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
-import { errorMessage, Spinner } from '../../ui';
+import { ErrorNotice, errorMessage, Spinner } from '../../ui';
 import { type ApiKey, permissionCatalog } from './catalog';
 import { EditKeyForm } from './EditKeyForm';
 import { KeyActions, type RotatedApiKey } from './KeyActions';
@@ -44,9 +44,7 @@ export function KeyDetailPage({ params }: PageProps) {
     return (
       <section>
         <h1>{t('keys.title')}</h1>
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
+        <ErrorNotice message={error} />
         <a href="#/keys">{t('keys.detail.back')}</a>
       </section>
     );

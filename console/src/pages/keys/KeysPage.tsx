@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
 import { formatDate } from '../../app/i18n';
-import { EmptyState, errorMessage, Pager, Spinner, StatusBadge, Table } from '../../ui';
+import { EmptyState, ErrorNotice, errorMessage, Pager, Spinner, StatusBadge, Table } from '../../ui';
 import { type ApiKey, permissionCatalog } from './catalog';
 import { PermissionSummary } from './PermissionSummary';
 
@@ -68,11 +68,7 @@ export function KeysPage(_props: PageProps) {
           </select>
         </div>
       </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice message={error} />
       {keys === undefined ? (
         <Spinner />
       ) : shown.length === 0 ? (

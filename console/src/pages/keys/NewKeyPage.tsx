@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
-import { Button, Field, useSubmit } from '../../ui';
+import { Field, FormFooter, useSubmit } from '../../ui';
 import { type AccountsChoice, AccountsPicker, accountsOf } from './AccountsPicker';
 import { type CreatedApiKey, permissionCatalog } from './catalog';
 import { PermissionsPicker } from './PermissionsPicker';
@@ -110,17 +110,9 @@ export function NewKeyPage(_props: PageProps) {
             onInput={(event) => setAllowlist((event.target as HTMLTextAreaElement).value)}
           />
         </Field>
-        {error && (
-          <p class="notice notice-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions">
-          <Button type="submit" variant="primary" disabled={busy}>
-            {t('keys.submit.create')}
-          </Button>
+        <FormFooter error={error} busy={busy} submitLabel={t('keys.submit.create')}>
           <a href="#/keys">{t('keys.cancel')}</a>
-        </div>
+        </FormFooter>
       </form>
     </section>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, CopyButton, Field, useSubmit } from '../../ui';
+import { Button, CopyButton, Field, FormFooter, useSubmit } from '../../ui';
 import { type CreatedConsoleSession, LINK_LIFETIMES, type Member } from './roles';
 
 /**
@@ -74,17 +74,9 @@ export function ConsoleLinkForm({
             />
             <span>{t('members.link.readOnly')}</span>
           </label>
-          {error && (
-            <p class="notice notice-error" role="alert">
-              {error}
-            </p>
-          )}
-          <div class="actions">
-            <Button type="submit" variant="primary" disabled={busy}>
-              {t('members.link.create')}
-            </Button>
+          <FormFooter error={error} busy={busy} submitLabel={t('members.link.create')}>
             <Button onClick={onClose}>{t('ui.cancel')}</Button>
-          </div>
+          </FormFooter>
         </form>
       )}
     </section>

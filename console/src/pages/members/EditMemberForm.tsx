@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, useSubmit } from '../../ui';
+import { Button, FormFooter, useSubmit } from '../../ui';
 import { accountsOf } from '../keys/AccountsPicker';
 import { choiceOf, type PermissionCatalog, permissionsOf } from '../keys/permissions';
 import { type MemberRights, MemberRightsFields } from './MemberRightsFields';
@@ -48,17 +48,9 @@ export function EditMemberForm({
       </h2>
       <form class="form" onSubmit={submit} noValidate>
         <MemberRightsFields value={rights} onChange={setRights} catalog={catalog} />
-        {error && (
-          <p class="notice notice-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions">
-          <Button type="submit" variant="primary" disabled={busy}>
-            {t('members.edit.save')}
-          </Button>
+        <FormFooter error={error} busy={busy} submitLabel={t('members.edit.save')}>
           <Button onClick={onClose}>{t('ui.cancel')}</Button>
-        </div>
+        </FormFooter>
       </form>
     </section>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
-import { Button, Field, useSubmit } from '../../ui';
+import { Field, FormFooter, useSubmit } from '../../ui';
 import { accountsOf } from '../keys/AccountsPicker';
 import { type PermissionCatalog, permissionsOf } from '../keys/permissions';
 import { type MemberRights, MemberRightsFields } from './MemberRightsFields';
@@ -49,16 +49,7 @@ export function InviteForm({
           />
         </Field>
         <MemberRightsFields value={rights} onChange={setRights} catalog={catalog} />
-        {error && (
-          <p class="notice notice-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions">
-          <Button type="submit" variant="primary" disabled={busy}>
-            {t('members.invite.submit')}
-          </Button>
-        </div>
+        <FormFooter error={error} busy={busy} submitLabel={t('members.invite.submit')} />
       </form>
     </section>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type PageProps, useConsole } from '../../app/context';
 import { formatDate } from '../../app/i18n';
-import { Button, ConfirmDialog, EmptyState, errorMessage, Spinner, Table } from '../../ui';
+import { Button, ConfirmDialog, EmptyState, ErrorNotice, errorMessage, Spinner, Table } from '../../ui';
 import { permissionCatalog } from '../keys/catalog';
 import { ConsoleLinkForm } from './ConsoleLinkForm';
 import { EditMemberForm } from './EditMemberForm';
@@ -80,11 +80,7 @@ export function MembersPage(_props: PageProps) {
         </h1>
       </div>
       <p>{t('members.intro', { organization: organization.name })}</p>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice message={error} />
       {panel?.kind === 'edit' && (
         <EditMemberForm
           key={panel.member.id}

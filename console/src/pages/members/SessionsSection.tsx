@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'preact/hooks';
 import { useConsole } from '../../app/context';
 import { formatDate } from '../../app/i18n';
-import { Button, ConfirmDialog, EmptyState, errorMessage, Pager, Spinner, Table } from '../../ui';
+import { Button, ConfirmDialog, EmptyState, ErrorNotice, errorMessage, Pager, Spinner, Table } from '../../ui';
 import { usePagedList } from '../../ui/usePagedList';
 import type { ConsoleSession, Member } from './roles';
 
@@ -45,11 +45,7 @@ export function SessionsSection({ members, reloadKey }: { members: readonly Memb
   return (
     <section aria-labelledby="members-sessions-title">
       <h2 id="members-sessions-title">{t('members.sessions.title')}</h2>
-      {(error || list.problem) && (
-        <p class="notice notice-error" role="alert">
-          {error || list.problem}
-        </p>
-      )}
+      <ErrorNotice message={error || list.problem} />
       {sessions === undefined ? (
         <Spinner />
       ) : sessions.length === 0 ? (

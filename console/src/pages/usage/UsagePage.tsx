@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { components } from '../../../../sdk/src/schema';
 import { type PageProps, useConsole } from '../../app/context';
 import { formatNumber } from '../../app/i18n';
-import { BarChart, errorMessage, Spinner, Table } from '../../ui';
+import { BarChart, ErrorNotice, errorMessage, Spinner, Table } from '../../ui';
 import { AnomalyList } from './AnomalyList';
 import { keyLabel } from './key-label';
 import { useKeyNames } from './key-names';
@@ -68,11 +68,7 @@ export function UsagePage({ params }: PageProps) {
           </select>
         </div>
       </form>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice message={error} />
       {!report && !error && <Spinner label={t('usage.loading')} />}
       {report && (
         <>
