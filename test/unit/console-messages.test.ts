@@ -1,25 +1,5 @@
-import { messages as shell } from '../../console/src/app/shell-messages';
-import { messages as audit } from '../../console/src/pages/audit/messages';
-import { messages as calls } from '../../console/src/pages/calls/messages';
-import { messages as keys } from '../../console/src/pages/keys/messages';
-import { messages as members } from '../../console/src/pages/members/messages';
-import { messages as notifications } from '../../console/src/pages/notifications/messages';
-import { messages as usage } from '../../console/src/pages/usage/messages';
-import { messages as webhooks } from '../../console/src/pages/webhooks/messages';
-import { messages as ui } from '../../console/src/ui/messages';
+import { MESSAGE_FILES as FILES } from '../../console/src/app/messages';
 
-// The message files themselves, not app/messages.ts: that one pulls in preact's DOM types.
-const FILES: Record<string, { en: Record<string, string>; de: Record<string, string> }> = {
-  shell,
-  ui,
-  keys,
-  usage,
-  calls,
-  audit,
-  webhooks,
-  notifications,
-  members,
-};
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
 describe('console messages', () => {

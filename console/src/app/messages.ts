@@ -1,6 +1,6 @@
 /**
  * All messages, merged from the shell's and every page's `messages.ts`. A page adds one import line
- * and one entry in PAGE_MESSAGES; keys are namespaced by page ('keys.title'), so merging never overwrites.
+ * and one entry in MESSAGE_FILES; keys are namespaced by page ('keys.title'), so merging never overwrites.
  */
 
 import { messages as audit } from '../pages/audit/messages';
@@ -16,7 +16,8 @@ import { messages as shell } from './shell-messages';
 
 export type Messages = Record<Locale, Record<string, string>>;
 
-const PAGE_MESSAGES: Messages[] = [
+/** Every message file by name; the console merges them, and a unit test checks each has both languages. */
+export const MESSAGE_FILES: Record<string, Messages> = {
   shell,
   ui,
   keys,
@@ -27,7 +28,8 @@ const PAGE_MESSAGES: Messages[] = [
   notifications,
   members,
   // pages: import { messages as keys } from '../pages/keys/messages'; then list `keys` here.
-];
+};
+const PAGE_MESSAGES = Object.values(MESSAGE_FILES);
 
 export const messages: Messages = {
   en: Object.assign({}, ...PAGE_MESSAGES.map((m) => m.en)),
