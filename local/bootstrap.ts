@@ -22,6 +22,7 @@ import { DynamoMemberStore } from '../functions/adapters/dynamo-member-store';
 import { DynamoOrganizationStore } from '../functions/adapters/dynamo-organization-store';
 import { DynamoSessionStore } from '../functions/adapters/dynamo-session-store';
 import { pepperFromSecretsManager, secretBytesFromSecretsManager } from '../functions/adapters/pepper';
+import { signInUrl } from '../functions/console-sessions/console-url';
 import { QUEUES, type QueueId } from '../functions/definition/queues';
 import { type IndexProjection, TABLE_SCHEMA } from '../functions/definition/table';
 import { systemClock } from '../functions/domain/clock';
@@ -272,5 +273,5 @@ export async function createDemoConsoleUrl(
     },
     { target: { email: demo.ownerEmail }, expiresInSeconds: SESSION_LIFETIME.maxSeconds, readOnly: false },
   );
-  return `${config.consoleBaseUrl}/sign-in#${linkToken}`;
+  return signInUrl(config.consoleBaseUrl, linkToken);
 }

@@ -106,8 +106,7 @@ export class DynamoSessionStore implements SessionStore {
           TableName: this.tableName,
           Key: sessionKey(sessionId),
           UpdateExpression: 'SET browserTokenHash = :hash',
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(browserTokenHash) AND attribute_not_exists(revokedAt) AND expiresAt > :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(browserTokenHash) AND expiresAt > :now',
           ExpressionAttributeValues: { ':hash': browserTokenHashFor(sessionId), ':now': at },
           ReturnValues: 'ALL_NEW',
         }),

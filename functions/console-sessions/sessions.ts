@@ -3,8 +3,6 @@
  * a one-time link), `GET` lists the organization's active sessions, `DELETE …/{id}` revokes one.
  * The audit entry names the session and the member, never the token or the link.
  */
-import { DynamoKeyStore } from '../adapters/dynamo-key-store';
-import { DynamoMemberStore } from '../adapters/dynamo-member-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { createSessionInput } from '../definition/schemas/console-sessions';
 import { systemClock } from '../domain/clock';
@@ -24,6 +22,7 @@ import { dispatch } from '../runtime/http';
 import { pageOf, parseBody, pathParameter } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
 import { sessionSecretFromEnvironment } from '../runtime/sessions';
+import { keyStore, memberStore } from '../runtime/stores';
 import { consoleBaseUrl, signInUrl } from './console-url';
 
 const { TABLE_NAME, CONSOLE_URL } = loadConfig({ ...tableConfig, ...consoleUrlConfig });
@@ -31,8 +30,8 @@ const { TABLE_NAME, CONSOLE_URL } = loadConfig({ ...tableConfig, ...consoleUrlCo
 const deps: SessionServiceDeps = {
   // Its own store: only this function lists, so only it holds the cursor codec.
   sessions: new DynamoSessionStore(dynamoDb, TABLE_NAME, cursorCodec),
-  members: new DynamoMemberStore(dynamoDb, TABLE_NAME),
-  keys: new DynamoKeyStore(dynamoDb, TABLE_NAME),
+  members: memberStore,
+  keys: keyStore,
   sessionSecret: sessionSecretFromEnvironment(),
   clock: systemClock,
 };

@@ -1,5 +1,4 @@
 /** members: invite, list, read, change and remove the people of an organization. */
-import { DynamoKeyStore } from '../adapters/dynamo-key-store';
 import { DynamoMemberStore } from '../adapters/dynamo-member-store';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { consoleBaseUrl } from '../console-sessions/console-url';
@@ -22,7 +21,7 @@ import { dispatch, type RouteContext } from '../runtime/http';
 import { parseBody, pathParameter } from '../runtime/http-request';
 import { json, noContent } from '../runtime/http-response';
 import { logger } from '../runtime/logger';
-import { organizationStore } from '../runtime/stores';
+import { keyStore, organizationStore } from '../runtime/stores';
 
 const { EMAIL_SENDER, CONSOLE_URL, TABLE_NAME } = loadConfig({
   ...optionalEmailConfig,
@@ -34,7 +33,7 @@ const deps: MemberServiceDeps = {
   // The one function that moves a legacy organization's members array into member items.
   members: new DynamoMemberStore(dynamoDb, TABLE_NAME, Date.now, { migratesOnRead: true }),
   organizations: organizationStore,
-  keys: new DynamoKeyStore(dynamoDb, TABLE_NAME),
+  keys: keyStore,
   clock: systemClock,
   ...(EMAIL_SENDER && { invitations: new SesEmailSender(sesV2, EMAIL_SENDER) }),
   onInviteFailure: (error, memberId) => logger.error('Sending the invitation failed', { memberId, error }),

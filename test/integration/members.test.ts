@@ -60,7 +60,7 @@ describe('members API', () => {
     expect(audit).toEqual(expect.arrayContaining(['member.invited', 'member.updated', 'member.removed']));
   });
 
-  it('never removes the last owner, and says why', async () => {
+  it('refuses an admin key the removal of an owner (403), who stays; the last owner is the next test', async () => {
     const owner = (await platform.admin.get('/v1/members')).body.items.find(
       (member: { role: string }) => member.role === 'owner',
     );

@@ -40,9 +40,6 @@ export interface Membership {
   memberId: string;
 }
 
-/** What an update may change; the rest of a member is the person's own or the platform's. */
-export type MemberChanges = Partial<Pick<Member, 'role' | 'accounts' | 'permissions'>>;
-
 export interface MemberStore {
   /** The organization's members, in no promised order (the service sorts). */
   list(organizationId: string): Promise<Member[]>;
@@ -56,14 +53,15 @@ export interface MemberStore {
   /** Every organization the email belongs to (for a sign-in by verified email). */
   membershipsOfEmail(email: string): Promise<Membership[]>;
   /**
-   * Writes the member, its email lookup and (for an owner) the owner count in one transaction.
-   * ConflictError when the email is already a member of the organization.
+   * Writes the member, its email lookup and (for an owner) the owners item as single conditional
+   * writes in an order that fails safe (no transactions: docs/design.md). ConflictError when the
+   * email is already a member of the organization.
    */
   invite(member: Member): Promise<void>;
   /**
    * Writes `next` (role, accounts, permissions) if the stored version is `next.version - 1`, else
-   * ConcurrentModificationError; a change from or to `owner` moves the owner count in the same
-   * transaction, and LastOwnerError when it would leave none.
+   * ConcurrentModificationError; a change from or to `owner` moves the owners item first (with a
+   * lease, so a lost answer fails safe), and LastOwnerError when it would leave none.
    */
   update(next: Member): Promise<void>;
   /** Deletes the member and its lookups; LastOwnerError for the last owner; NotFoundError when gone. */
