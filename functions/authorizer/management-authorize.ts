@@ -8,13 +8,15 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { environmentOfStage } from '../definition/active-api';
 import { callerHeaderContext } from '../definition/caller-headers';
+import { readsOnly } from '../domain/caller';
+import type { KeyEnvironment } from '../domain/keys/key-token';
 import { valuesOf } from '../domain/keys/presented-key';
 import type { Member } from '../domain/members/member-model';
 import { rightsOfMember } from '../domain/members/member-rights';
 import type { OidcSignIn } from '../domain/members/oidc-person';
 import { denyPolicy, type MethodArn, parseMethodArn } from '../domain/policy';
 import type { VerifiedSession } from '../domain/sessions/session-verify';
-import { type PersonGrant, personDenial, personPolicy, readsOnly } from './person-policy';
+import { type PersonGrant, personDenial, personPolicy } from './person-policy';
 import { presentedCredential } from './presented-credential';
 
 /** API Gateway turns exactly this error message into a 401. */
@@ -65,14 +67,15 @@ export function createManagementAuthorizer(deps: ManagementAuthorizerDeps) {
       throw new Error(UNAUTHORIZED);
     };
     if (credential.kind === 'ambiguous') return refuse('ambiguous');
-    if (environmentOfStage(arn.stage) === undefined) return refuse('unknown-stage');
+    const environment = environmentOfStage(arn.stage);
+    if (environment === undefined) return refuse('unknown-stage');
 
     if (credential.kind === 'session') {
       const session = await deps.session(credential.token);
       if (!session) return refuse('session-invalid');
       const member = await deps.member(session.organizationId, session.memberId);
       if (!member) return refuse('member-gone');
-      return personAnswer(arn, {
+      return personAnswer(arn, environment, {
         member,
         readOnly: session.readOnly,
         authMethod: 'session',
@@ -85,7 +88,7 @@ export function createManagementAuthorizer(deps: ManagementAuthorizerDeps) {
     const person = await deps.oidcPerson(credential.token, organizationHint);
     if (!person) return refuse('oidc-invalid');
     if (person.kind === 'choose-organization') return chooseOrganizationAnswer(arn, person.organizationIds);
-    return personAnswer(arn, {
+    return personAnswer(arn, environment, {
       member: person.member,
       readOnly: false,
       authMethod: 'oidc',
@@ -93,10 +96,12 @@ export function createManagementAuthorizer(deps: ManagementAuthorizerDeps) {
     });
   };
 
-  async function personAnswer(arn: MethodArn, person: Person): Promise<APIGatewayAuthorizerResult> {
+  async function personAnswer(
+    arn: MethodArn,
+    environment: KeyEnvironment,
+    person: Person,
+  ): Promise<APIGatewayAuthorizerResult> {
     const { member } = person;
-    const environment = environmentOfStage(arn.stage);
-    if (!environment) throw new Error(UNAUTHORIZED);
     const grant: PersonGrant = { role: member.role, readOnly: person.readOnly };
     const rights = rightsOfMember(member, environment);
     const usageIdentifierKey = await deps.organizationUsageKey(member.organizationId);

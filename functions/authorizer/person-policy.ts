@@ -5,6 +5,7 @@
  */
 import { activeApi, type LoadedApi, perApi } from '../definition/active-api';
 import { authorizerOf, isPlatformRoute, matchRoute, type RouteDefinition } from '../definition/routes';
+import { readsOnly } from '../domain/caller';
 import type { MemberRole } from '../domain/organization';
 import { denyPolicy, type MethodArn, type PolicyDocument, routeResourceArn } from '../domain/policy';
 
@@ -12,11 +13,6 @@ export interface PersonGrant {
   role: MemberRole;
   /** A read-only session; viewers read only whatever their session says. */
   readOnly: boolean;
-}
-
-/** Viewers and read-only sessions: GET routes only. */
-export function readsOnly(grant: PersonGrant): boolean {
-  return grant.readOnly || grant.role === 'viewer';
 }
 
 /** Whether the person may call the route; false for every route that is not a management route. */

@@ -7,7 +7,7 @@
  */
 
 import { activeKeyPrefix, looksLikeKey } from '../domain/keys/key-token';
-import { type RequestHeaders, valuesOf } from '../domain/keys/presented-key';
+import { bearerValuesOf, type RequestHeaders, valuesOf } from '../domain/keys/presented-key';
 import { looksLikeSessionToken } from '../domain/sessions/session-token';
 
 export type PresentedCredential =
@@ -24,12 +24,7 @@ export function presentedCredential(
   keyPrefix: string = activeKeyPrefix(),
 ): PresentedCredential {
   if (valuesOf(request, 'x-api-key').length > 0) return { kind: 'key' };
-  const bearers = new Set(
-    valuesOf(request, 'authorization').flatMap((value) => {
-      const bearer = /^Bearer\s+(\S+)$/i.exec(value);
-      return bearer ? [bearer[1] as string] : [];
-    }),
-  );
+  const bearers = new Set(bearerValuesOf(request));
   const personTokens = [...bearers].filter(
     (token) => !looksLikeKey(token, keyPrefix) && (looksLikeSessionToken(token) || JWT_PATTERN.test(token)),
   );

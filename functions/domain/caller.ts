@@ -52,7 +52,12 @@ export function actorLabel(caller: Pick<Caller, 'actor'>): string {
   return caller.actor.kind === 'member' ? caller.actor.memberId : caller.actor.keyId;
 }
 
+/** Viewers and read-only sessions read only (GET routes): the one rule for the authorizer and the handlers. */
+export function readsOnly(person: { role: MemberRole; readOnly: boolean }): boolean {
+  return person.readOnly || person.role === 'viewer';
+}
+
 /** Whether the caller may only read: a viewer or a read-only session. */
 export function isReadOnly(caller: Pick<Caller, 'actor'>): boolean {
-  return caller.actor.kind === 'member' && (caller.actor.readOnly || caller.actor.role === 'viewer');
+  return caller.actor.kind === 'member' && readsOnly(caller.actor);
 }

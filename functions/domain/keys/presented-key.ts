@@ -14,16 +14,21 @@ export interface RequestHeaders {
 
 export type PresentedToken = { token: string } | { problem: 'missing' | 'ambiguous' };
 
+/** The values of every `Authorization: Bearer <value>` header; other schemes are not ours. */
+export function bearerValuesOf(request: RequestHeaders): string[] {
+  return valuesOf(request, 'authorization').flatMap((value) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(value);
+    return bearer ? [bearer[1] as string] : [];
+  });
+}
+
 export function presentedKey(
   request: RequestHeaders,
   mode: ApiKeyHeaderMode,
   keyPrefix: string = activeKeyPrefix(),
 ): PresentedToken {
   const apiKeys = valuesOf(request, 'x-api-key');
-  const bearers = valuesOf(request, 'authorization').flatMap((value) => {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(value);
-    return bearer ? [bearer[1] as string] : [];
-  });
+  const bearers = bearerValuesOf(request);
   // A Bearer value of another shape (a user's JWT, say) is not a key.
   const keyLike = (values: string[]) => values.filter((value) => looksLikeKey(value, keyPrefix));
   // The mode's own header counts whatever it holds; the other header only when it holds a key.

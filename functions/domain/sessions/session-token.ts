@@ -2,7 +2,8 @@
  * Console session credentials. A session token `cs_<sessionId>_<secret>` is a bearer credential on
  * the management routes; a link token `csl_<secret>` signs a browser in once. Neither is stored:
  * a session keeps HMAC-SHA256(sessionSecret, token), a link is keyed by sha256(token), so a copy of
- * the table signs nobody in. Parsing is format only, no I/O: garbage never reaches the database.
+ * the table signs nobody in. Parsing is format only, no I/O: a malformed token never reaches the
+ * database, but a well-formed made-up one costs one GetItem (keys have a checksum; these do not).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
