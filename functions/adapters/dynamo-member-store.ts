@@ -30,7 +30,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, ConflictError, NotFoundError } from '../domain/errors';
-import type { Member, MemberStore, Membership } from '../domain/members/member-model';
+import type { Member, MemberReader, MemberStore, Membership } from '../domain/members/member-model';
 import { isConditionFailure, writeIfCondition } from './conditional';
 import { organizationKey } from './dynamo-organization-store';
 import { CLAIM_LEASE_MS, DynamoOwnerList } from './dynamo-owner-list';
@@ -140,7 +140,7 @@ export class DynamoMemberStore implements MemberStore {
     return (await this.list(organizationId)).find((member) => member.email === wanted);
   }
 
-  async membershipsOfEmail(email: string): Promise<Membership[]> {
+  async membershipsOfEmail(email: string, readMember?: MemberReader): Promise<Membership[]> {
     const wanted = email.toLowerCase();
     const lookups = await this.queryAll({
       TableName: this.tableName,
@@ -148,16 +148,20 @@ export class DynamoMemberStore implements MemberStore {
       ExpressionAttributeValues: { ':pk': `EMAIL#${wanted}` },
     });
     // A lookup outlives its member when a removal stopped halfway: the member item decides.
-    return this.confirmed(lookups, (member) => member.email === wanted);
+    return this.confirmed(lookups, (member) => member.email === wanted, readMember);
   }
 
-  async membershipsOfOidcSubject(issuer: string, subject: string): Promise<Membership[]> {
+  async membershipsOfOidcSubject(issuer: string, subject: string, readMember?: MemberReader): Promise<Membership[]> {
     const lookups = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': oidcKey('', issuer, subject).pk },
     });
-    return this.confirmed(lookups, (member) => member.oidcSubject === subject && member.oidcIssuer === issuer);
+    return this.confirmed(
+      lookups,
+      (member) => member.oidcSubject === subject && member.oidcIssuer === issuer,
+      readMember,
+    );
   }
 
   async invite(member: Member): Promise<void> {
@@ -541,9 +545,10 @@ export class DynamoMemberStore implements MemberStore {
   private async confirmed(
     lookups: Record<string, unknown>[],
     matches: (member: Member) => boolean,
+    readMember: MemberReader = (organizationId, memberId) => this.get(organizationId, memberId),
   ): Promise<Membership[]> {
     const members = await Promise.all(
-      lookups.map((lookup) => this.get(String(lookup.sk).slice('ORG#'.length), String(lookup.memberId))),
+      lookups.map((lookup) => readMember(String(lookup.sk).slice('ORG#'.length), String(lookup.memberId))),
     );
     return members
       .filter((member): member is Member => member !== undefined && matches(member))

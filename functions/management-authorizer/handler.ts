@@ -29,11 +29,12 @@ const { session, member } = keptForASecond({
   session: (token) => verifySessionToken({ sessions: sessionStore, sessionSecret }, token, new Date()),
   member: (organizationId, memberId) => storedMembers.get(organizationId, memberId),
 });
-// What an OIDC sign-in reads and writes of the members; its member reads go through the same cache.
+// What an OIDC sign-in reads and writes of the members; its member reads, those confirming a lookup
+// included, go through the same cache, so the member it maps is read once.
 const oidcMembers: OidcMemberStore = {
   get: member,
-  membershipsOfOidcSubject: (issuer, subject) => storedMembers.membershipsOfOidcSubject(issuer, subject),
-  membershipsOfEmail: (email) => storedMembers.membershipsOfEmail(email),
+  membershipsOfOidcSubject: (issuer, subject) => storedMembers.membershipsOfOidcSubject(issuer, subject, member),
+  membershipsOfEmail: (email) => storedMembers.membershipsOfEmail(email, member),
   linkOidcSubject: (organizationId, memberId, issuer, subject) =>
     storedMembers.linkOidcSubject(organizationId, memberId, issuer, subject),
   markJoined: (organizationId, memberId, at) => storedMembers.markJoined(organizationId, memberId, at),

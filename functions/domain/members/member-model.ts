@@ -40,6 +40,12 @@ export interface Membership {
   memberId: string;
 }
 
+/**
+ * How a lookup's member item is read to confirm it (the store's own strong read by default): the
+ * management authorizer hands in its cached read, so the member it then maps is not read twice.
+ */
+export type MemberReader = (organizationId: string, memberId: string) => Promise<Member | undefined>;
+
 export interface MemberStore {
   /** The organization's members, in no promised order (the service sorts). */
   list(organizationId: string): Promise<Member[]>;
@@ -51,7 +57,7 @@ export interface MemberStore {
   getMany(organizationId: string, memberIds: readonly string[]): Promise<Member[]>;
   findByEmail(organizationId: string, email: string): Promise<Member | undefined>;
   /** Every organization the email belongs to (for a sign-in by verified email). */
-  membershipsOfEmail(email: string): Promise<Membership[]>;
+  membershipsOfEmail(email: string, readMember?: MemberReader): Promise<Membership[]>;
   /**
    * Writes the member, its email lookup and (for an owner) the owners item as single conditional
    * writes in an order that fails safe (no transactions: docs/design.md). ConflictError when the
@@ -70,7 +76,7 @@ export interface MemberStore {
   markJoined(organizationId: string, memberId: string, at: string): Promise<Member | undefined>;
   /** Records that an OIDC subject is this member, so later sign-ins map by subject. */
   linkOidcSubject(organizationId: string, memberId: string, issuer: string, subject: string): Promise<void>;
-  membershipsOfOidcSubject(issuer: string, subject: string): Promise<Membership[]>;
+  membershipsOfOidcSubject(issuer: string, subject: string, readMember?: MemberReader): Promise<Membership[]>;
 }
 
 /** Removing or demoting the organization's only owner: someone must always be able to manage it. */
